@@ -1,0 +1,1 @@
+export { ztpPlugin as default } from './plugin';

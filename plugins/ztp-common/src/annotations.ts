@@ -1,0 +1,52 @@
+/**
+ * Catalog annotations that carry a network device's ZTP identity. A device is
+ * a Resource entity of spec.type {@link NETWORK_DEVICE_TYPE}.
+ */
+
+/** @public */
+export const NETWORK_DEVICE_TYPE = 'network-device';
+
+/** Expected chassis serial number, e.g. FOC2148Z0AB. @public */
+export const ANNOTATION_SERIAL = 'ztp.network/serial-number';
+/** "true" when the serial is a placeholder, to be corrected at first boot. @public */
+export const ANNOTATION_SERIAL_TEMPORARY = 'ztp.network/serial-temporary';
+/** Platform id, e.g. cisco-iosxe, cisco-nxos, arista-eos, juniper-junos. @public */
+export const ANNOTATION_PLATFORM = 'ztp.network/platform';
+/** Management address with prefix length, e.g. 127.0.10.11/24. @public */
+export const ANNOTATION_MANAGEMENT_ADDRESS = 'ztp.network/management-address';
+/** Default gateway of the management network. @public */
+export const ANNOTATION_DEFAULT_GATEWAY = 'ztp.network/default-gateway';
+/** MAC address the device presents when it boots (DHCP, ZTP headers). @public */
+export const ANNOTATION_MAC_ADDRESS = 'ztp.network/mac-address';
+/** Hostname the device is given; also how it may be recognised at boot. @public */
+export const ANNOTATION_HOSTNAME = 'ztp.network/hostname';
+/** TCP port of the device's SSH server (default 22). @public */
+export const ANNOTATION_SSH_PORT = 'ztp.network/ssh-port';
+/** Site the device is installed at (shown and filtered on the dashboard). @public */
+export const ANNOTATION_SITE = 'ztp.network/site';
+/** Role that selects the final configuration template, e.g. leaf, spine, edge. @public */
+export const ANNOTATION_ROLE = 'ztp.network/role';
+/** Location (relative path or URL) of a YAML file of final-configuration variables. @public */
+export const ANNOTATION_VARIABLES = 'ztp.network/variables';
+/**
+ * Set by the ZTP catalog processor, never by hand: the serial an operator
+ * verified on the device, which overrides the declared one.
+ * @public
+ */
+export const ANNOTATION_SERIAL_CORRECTED_FROM =
+  'ztp.network/serial-corrected-from';
+
+/** All annotations a device declaration may carry. @public */
+export const ZTP_ANNOTATIONS = [
+  ANNOTATION_SERIAL,
+  ANNOTATION_SERIAL_TEMPORARY,
+  ANNOTATION_PLATFORM,
+  ANNOTATION_MANAGEMENT_ADDRESS,
+  ANNOTATION_DEFAULT_GATEWAY,
+  ANNOTATION_MAC_ADDRESS,
+  ANNOTATION_HOSTNAME,
+  ANNOTATION_SSH_PORT,
+  ANNOTATION_SITE,
+  ANNOTATION_ROLE,
+  ANNOTATION_VARIABLES,
+] as const;

@@ -1,0 +1,12 @@
+/**
+ * Types, permissions, catalog annotation names, validation and signal channels
+ * shared by the ZTP frontend and backend plugins.
+ *
+ * @packageDocumentation
+ */
+export * from './annotations';
+export * from './platforms';
+export * from './permissions';
+export * from './signals';
+export * from './types';
+export * from './validation';

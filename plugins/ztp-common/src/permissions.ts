@@ -1,0 +1,33 @@
+import { createPermission } from '@backstage/plugin-permission-common';
+
+/** See the ZTP queue and each device's state and timeline. @public */
+export const ztpDeviceReadPermission = createPermission({
+  name: 'ztp.device.read',
+  attributes: { action: 'read' },
+});
+
+/** Reveal a device's generated local account password (audited). @public */
+export const ztpCredentialsRevealPermission = createPermission({
+  name: 'ztp.credentials.reveal',
+  attributes: { action: 'read' },
+});
+
+/** Correct a device's expected serial and run serial checks. @public */
+export const ztpSerialUpdatePermission = createPermission({
+  name: 'ztp.serial.update',
+  attributes: { action: 'update' },
+});
+
+/** Preview and push the final (production) configuration. @public */
+export const ztpConfigPushPermission = createPermission({
+  name: 'ztp.config.push',
+  attributes: { action: 'update' },
+});
+
+/** @public */
+export const ztpPermissions = [
+  ztpDeviceReadPermission,
+  ztpCredentialsRevealPermission,
+  ztpSerialUpdatePermission,
+  ztpConfigPushPermission,
+];

@@ -1,0 +1,28 @@
+import type { ZtpDevice } from './types';
+
+/**
+ * Signal channel of the whole queue: batches of changed devices, coalesced by
+ * the backend so that a boot storm does not flood every open browser.
+ * @public
+ */
+export const ZTP_QUEUE_CHANNEL = 'ztp:queue';
+
+/** Signal channel of one device (its state and new timeline events). @public */
+export function ztpDeviceChannel(entityRef: string): string {
+  return `ztp:device:${entityRef.toLocaleLowerCase('en-US')}`;
+}
+
+/** Message on {@link ZTP_QUEUE_CHANNEL}. @public */
+export type ZtpQueueSignal = {
+  type: 'devices-changed';
+  /** The devices as they are now. */
+  devices: ZtpDevice[];
+  /** Devices that left the queue. */
+  removed: string[];
+};
+
+/** Message on a device channel. @public */
+export type ZtpDeviceSignal = {
+  type: 'device-changed';
+  device: ZtpDevice;
+};

@@ -1,0 +1,178 @@
+/** Conf Min: has the device fetched its minimal configuration? @public */
+export type ConfMinState = 'not-loaded' | 'loaded';
+
+/** Serial: has the device's chassis serial been verified over SSH? @public */
+export type SerialState = 'not-checked' | 'mismatch' | 'checked';
+
+/** Conf Final: the production configuration push. @public */
+export type ConfFinalState = 'not-pushed' | 'pushing' | 'pushed' | 'failed';
+
+/** A device in the ZTP queue, as the portal API returns it. @public */
+export type ZtpDevice = {
+  /** resource:<namespace>/<name> */
+  entityRef: string;
+  namespace: string;
+  name: string;
+  title?: string;
+  site?: string;
+  role?: string;
+  platform: string;
+  /** Management address with prefix length, e.g. 127.0.10.11/24 */
+  managementAddress: string;
+  /** The management IP alone, e.g. 127.0.10.11 */
+  managementIp: string;
+  defaultGateway?: string;
+  sshPort: number;
+  macAddress?: string;
+  hostname: string;
+  /** The serial the catalog expects (the "Wrong serial" while in Mismatch). */
+  expectedSerial: string;
+  serialTemporary: boolean;
+  /** False once the device left the catalog; its history is kept. */
+  inCatalog: boolean;
+  confMin: {
+    state: ConfMinState;
+    loadedAt?: string;
+    loadedFrom?: string;
+    fetchCount: number;
+  };
+  serial: {
+    state: SerialState;
+    /** The serial the device presented over SSH (or in a ZTP header). */
+    presentedSerial?: string;
+    checkedAt?: string;
+    /** Why the last check did not conclude (unreachable, auth refused...). */
+    reason?: string;
+    /** Whether a check is running or scheduled now. */
+    checking: boolean;
+    attempts: number;
+    hostKeyFingerprint?: string;
+  };
+  confFinal: {
+    state: ConfFinalState;
+    pushedAt?: string;
+    error?: string;
+  };
+  /** Username of the generated local account; the password needs a reveal. */
+  localUsername: string;
+  lastEvent?: ZtpEvent;
+  updatedAt: string;
+};
+
+/** @public */
+export type ZtpEventType =
+  | 'device.added'
+  | 'device.updated'
+  | 'device.removed'
+  | 'confmin.fetched'
+  | 'serial.header-mismatch'
+  | 'serial.check-started'
+  | 'serial.checked'
+  | 'serial.mismatch'
+  | 'serial.check-failed'
+  | 'serial.corrected'
+  | 'credentials.revealed'
+  | 'conffinal.push-started'
+  | 'conffinal.pushed'
+  | 'conffinal.failed';
+
+/** One line of a device's timeline. @public */
+export type ZtpEvent = {
+  id: number;
+  entityRef: string;
+  at: string;
+  type: ZtpEventType;
+  /** user:default/jane, device:127.0.10.11, or system */
+  actor: string;
+  message: string;
+  details?: Record<string, unknown>;
+};
+
+/** Counters shown above the dashboard table. @public */
+export type ZtpQueueSummary = {
+  total: number;
+  loaded: number;
+  mismatched: number;
+  checked: number;
+  pushed: number;
+};
+
+/** @public */
+export type ZtpDeviceSortField =
+  | 'name'
+  | 'site'
+  | 'platform'
+  | 'managementIp'
+  | 'updatedAt';
+
+/** Query of GET /devices. @public */
+export type ZtpDeviceListQuery = {
+  offset?: number;
+  limit?: number;
+  confMin?: ConfMinState;
+  serial?: SerialState;
+  confFinal?: ConfFinalState;
+  site?: string;
+  platform?: string;
+  /** Free text over name, title, hostname, serials, MAC and address. */
+  q?: string;
+  orderBy?: ZtpDeviceSortField;
+  order?: 'asc' | 'desc';
+  /** Include devices that left the catalog (default false). */
+  includeRemoved?: boolean;
+};
+
+/** @public */
+export type ZtpDeviceList = {
+  items: ZtpDevice[];
+  totalCount: number;
+  summary: ZtpQueueSummary;
+  facets: { sites: string[]; platforms: string[] };
+};
+
+/** @public */
+export type ZtpDeviceDetails = {
+  device: ZtpDevice;
+  events: ZtpEvent[];
+};
+
+/** The generated local account, returned only by the audited reveal call. @public */
+export type ZtpLocalAccount = {
+  username: string;
+  password: string;
+};
+
+/** Outcome of a serial check run on demand. @public */
+export type ZtpSerialCheckResult = {
+  outcome: SerialState;
+  device: ZtpDevice;
+  /** Set when the check could not conclude. */
+  reason?: string;
+};
+
+/** Rendered final configuration and its diff against the running one. @public */
+export type ZtpFinalConfigPreview = {
+  rendered: string;
+  running?: string;
+  diff?: string;
+  /** Why the running configuration could not be read. */
+  runningError?: string;
+};
+
+/** @public */
+export type ZtpPushResult = {
+  ok: boolean;
+  device: ZtpDevice;
+  error?: string;
+  rolledBack?: boolean;
+};
+
+/** @public */
+export type ZtpBulkPushJob = {
+  id: string;
+  total: number;
+  done: number;
+  failed: number;
+  running: boolean;
+  results: { entityRef: string; ok: boolean; error?: string }[];
+};

@@ -1,0 +1,137 @@
+import {
+  ANNOTATION_DEFAULT_GATEWAY,
+  ANNOTATION_HOSTNAME,
+  ANNOTATION_MAC_ADDRESS,
+  ANNOTATION_MANAGEMENT_ADDRESS,
+  ANNOTATION_PLATFORM,
+  ANNOTATION_SERIAL,
+  ANNOTATION_SERIAL_TEMPORARY,
+  ANNOTATION_SSH_PORT,
+} from './annotations';
+import { BUILTIN_PLATFORMS } from './platforms';
+import {
+  normalizeMac,
+  parseDeviceAnnotations,
+  serialsMatch,
+  validateSerial,
+} from './validation';
+
+const platforms = BUILTIN_PLATFORMS.map(p => p.id);
+
+const valid = {
+  [ANNOTATION_SERIAL]: 'FOC2148Z0AB',
+  [ANNOTATION_PLATFORM]: 'cisco-iosxe',
+  [ANNOTATION_MANAGEMENT_ADDRESS]: '127.0.10.11/24',
+  [ANNOTATION_DEFAULT_GATEWAY]: '127.0.10.1',
+  [ANNOTATION_MAC_ADDRESS]: '5254.0012.3456',
+};
+
+function errorsOf(annotations: Record<string, string>) {
+  const r = parseDeviceAnnotations(annotations, platforms);
+  if (r.ok) throw new Error('expected errors');
+  return r.errors;
+}
+
+describe('parseDeviceAnnotations', () => {
+  it('normalises a valid declaration', () => {
+    const r = parseDeviceAnnotations(valid, platforms);
+    expect(r).toEqual({
+      ok: true,
+      declaration: expect.objectContaining({
+        serial: 'FOC2148Z0AB',
+        serialTemporary: false,
+        platform: 'cisco-iosxe',
+        managementIp: '127.0.10.11',
+        prefixLength: 24,
+        macAddress: '52:54:00:12:34:56',
+        sshPort: 22,
+      }),
+    });
+  });
+
+  it.each([
+    [ANNOTATION_SERIAL, 'FOC 2148', /serial-number.*not a serial number/],
+    [ANNOTATION_SERIAL, 'ab', /not a serial number/],
+    [
+      ANNOTATION_PLATFORM,
+      'cisco-ios-classic',
+      /unknown platform "cisco-ios-classic"/,
+    ],
+    [
+      ANNOTATION_MANAGEMENT_ADDRESS,
+      '127.0.10.300/24',
+      /not an IP address with a prefix/,
+    ],
+    [
+      ANNOTATION_MANAGEMENT_ADDRESS,
+      '127.0.10.11',
+      /not an IP address with a prefix/,
+    ],
+    [
+      ANNOTATION_DEFAULT_GATEWAY,
+      'gateway',
+      /default-gateway.*not an IP address/,
+    ],
+    [
+      ANNOTATION_DEFAULT_GATEWAY,
+      '127.0.99.1',
+      /outside the management network/,
+    ],
+    [ANNOTATION_MAC_ADDRESS, '52:54:00:12:34', /not a MAC address/],
+    [ANNOTATION_MAC_ADDRESS, 'zz:54:00:12:34:56', /not a MAC address/],
+    [ANNOTATION_SERIAL_TEMPORARY, 'yes', /must be "true" or "false"/],
+    [ANNOTATION_SSH_PORT, '70000', /not a TCP port/],
+  ])('rejects %s = %s', (name, value, message) => {
+    expect(errorsOf({ ...valid, [name]: value })).toEqual(
+      expect.arrayContaining([expect.stringMatching(message)]),
+    );
+  });
+
+  it('requires a serial and a way to recognise the device', () => {
+    const {
+      [ANNOTATION_SERIAL]: _s,
+      [ANNOTATION_MAC_ADDRESS]: _m,
+      ...rest
+    } = valid;
+    const errors = errorsOf(rest);
+    expect(errors).toEqual(
+      expect.arrayContaining([
+        `${ANNOTATION_SERIAL}: is required`,
+        expect.stringMatching(/needs .*mac-address or .*hostname/),
+      ]),
+    );
+  });
+
+  it('accepts a hostname instead of a MAC', () => {
+    const { [ANNOTATION_MAC_ADDRESS]: _m, ...rest } = valid;
+    const r = parseDeviceAnnotations(
+      { ...rest, [ANNOTATION_HOSTNAME]: 'leaf-01.par1' },
+      platforms,
+    );
+    expect(r.ok).toBe(true);
+  });
+});
+
+describe('serials and MACs', () => {
+  it('compares serials ignoring case and surrounding space', () => {
+    expect(serialsMatch(' foc2148z0ab\n', 'FOC2148Z0AB')).toBe(true);
+    expect(serialsMatch('FOC2148Z0AC', 'FOC2148Z0AB')).toBe(false);
+  });
+
+  it('says what is wrong with a serial', () => {
+    expect(validateSerial('')).toBe('Serial number is required');
+    expect(validateSerial('JN11D3F4AAFA')).toBeUndefined();
+  });
+
+  it('normalises every common MAC notation', () => {
+    for (const m of [
+      '52:54:00:AB:cd:EF',
+      '52-54-00-ab-cd-ef',
+      '5254.00ab.cdef',
+      '525400abcdef',
+    ]) {
+      expect(normalizeMac(m)).toBe('52:54:00:ab:cd:ef');
+    }
+    expect(normalizeMac('5254.00ab.cde')).toBeUndefined();
+  });
+});

@@ -1,0 +1,251 @@
+import ipaddr from 'ipaddr.js';
+import { z } from 'zod';
+import {
+  ANNOTATION_DEFAULT_GATEWAY,
+  ANNOTATION_HOSTNAME,
+  ANNOTATION_MAC_ADDRESS,
+  ANNOTATION_MANAGEMENT_ADDRESS,
+  ANNOTATION_PLATFORM,
+  ANNOTATION_ROLE,
+  ANNOTATION_SERIAL,
+  ANNOTATION_SERIAL_TEMPORARY,
+  ANNOTATION_SITE,
+  ANNOTATION_SSH_PORT,
+  ANNOTATION_VARIABLES,
+} from './annotations';
+
+/**
+ * Chassis serials across vendors are 4 to 40 letters and digits, sometimes
+ * with dashes (Cisco FOC2148Z0AB, Arista SSJ17371234, Juniper JN11D3F4AAFA).
+ * @public
+ */
+export const SERIAL_PATTERN = /^[A-Za-z0-9](?:[A-Za-z0-9-]{2,38})[A-Za-z0-9]$/;
+
+/** Compares serials the way devices print them: case and spaces ignored. @public */
+export function normalizeSerial(serial: string): string {
+  return serial.trim().toUpperCase();
+}
+
+/** @public */
+export function serialsMatch(a: string, b: string): boolean {
+  return normalizeSerial(a) === normalizeSerial(b);
+}
+
+/** Returns a message saying what is wrong with a serial, or undefined. @public */
+export function validateSerial(value: string): string | undefined {
+  const s = value.trim();
+  if (!s) return 'Serial number is required';
+  if (!SERIAL_PATTERN.test(s)) {
+    return `"${s}" is not a serial number: use 4 to 40 letters, digits and inner dashes`;
+  }
+  return undefined;
+}
+
+const MAC_FORMS = [
+  /^([0-9a-f]{2})[:-]([0-9a-f]{2})[:-]([0-9a-f]{2})[:-]([0-9a-f]{2})[:-]([0-9a-f]{2})[:-]([0-9a-f]{2})$/i,
+  /^([0-9a-f]{2})([0-9a-f]{2})\.([0-9a-f]{2})([0-9a-f]{2})\.([0-9a-f]{2})([0-9a-f]{2})$/i,
+  /^([0-9a-f]{2})([0-9a-f]{2})([0-9a-f]{2})([0-9a-f]{2})([0-9a-f]{2})([0-9a-f]{2})$/i,
+];
+
+/**
+ * Normalises a MAC written as aa:bb:cc:dd:ee:ff, aa-bb-..., aabb.ccdd.eeff or
+ * aabbccddeeff to lower-case colon form; undefined when it is not a MAC.
+ * @public
+ */
+export function normalizeMac(value: string): string | undefined {
+  const v = value.trim();
+  for (const form of MAC_FORMS) {
+    const m = form.exec(v);
+    if (m) return m.slice(1, 7).join(':').toLowerCase();
+  }
+  return undefined;
+}
+
+const HOSTNAME_PATTERN =
+  /^(?=.{1,253}$)[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$/;
+
+/** @public */
+export function isValidHostname(value: string): boolean {
+  return HOSTNAME_PATTERN.test(value);
+}
+
+/** Parses "a.b.c.d/len" (IPv4 or IPv6); undefined when malformed. @public */
+export function parseInterfaceAddress(
+  value: string,
+): { ip: string; prefixLength: number; family: 'ipv4' | 'ipv6' } | undefined {
+  const v = value.trim();
+  if (!v.includes('/')) return undefined;
+  try {
+    const [addr, len] = ipaddr.parseCIDR(v);
+    if (addr.kind() === 'ipv4' && len === 32) return undefined;
+    return { ip: addr.toString(), prefixLength: len, family: addr.kind() };
+  } catch {
+    return undefined;
+  }
+}
+
+/** @public */
+export function isValidIp(value: string): boolean {
+  return ipaddr.isValid(value.trim()) && !value.includes('/');
+}
+
+/** True when ip lies inside the network of address/len. @public */
+export function ipInSubnet(ip: string, cidr: string): boolean {
+  try {
+    const addr = ipaddr.parse(ip);
+    const [net, len] = ipaddr.parseCIDR(cidr);
+    if (addr.kind() !== net.kind()) return false;
+    return addr.match(net, len);
+  } catch {
+    return false;
+  }
+}
+
+/** A device's ZTP declaration, validated and normalised. @public */
+export type DeviceDeclaration = {
+  serial: string;
+  serialTemporary: boolean;
+  platform: string;
+  managementAddress: string;
+  managementIp: string;
+  prefixLength: number;
+  defaultGateway?: string;
+  macAddress?: string;
+  hostname?: string;
+  sshPort: number;
+  site?: string;
+  role?: string;
+  variables?: string;
+};
+
+/**
+ * Builds the zod schema of a device's ZTP annotations. The platform list is a
+ * parameter because backend modules can add platforms.
+ * @public
+ */
+export function deviceAnnotationsSchema(platforms: readonly string[]) {
+  // One string annotation, checked by a function that says what is wrong.
+  const checked = (name: string, check: (v: string) => string | undefined) =>
+    z.string({ error: `${name}: must be a string` }).superRefine((v, ctx) => {
+      const problem = check(v);
+      if (problem)
+        ctx.addIssue({ code: 'custom', message: `${name}: ${problem}` });
+    });
+  return z.object({
+    [ANNOTATION_SERIAL]: checked(ANNOTATION_SERIAL, validateSerial),
+    [ANNOTATION_SERIAL_TEMPORARY]: checked(ANNOTATION_SERIAL_TEMPORARY, v =>
+      v === 'true' || v === 'false'
+        ? undefined
+        : `"${v}" must be "true" or "false"`,
+    ).optional(),
+    [ANNOTATION_PLATFORM]: checked(ANNOTATION_PLATFORM, v =>
+      platforms.includes(v)
+        ? undefined
+        : `unknown platform "${v}"; known platforms are ${platforms.join(
+            ', ',
+          )}`,
+    ),
+    [ANNOTATION_MANAGEMENT_ADDRESS]: checked(ANNOTATION_MANAGEMENT_ADDRESS, v =>
+      parseInterfaceAddress(v)
+        ? undefined
+        : `"${v}" is not an IP address with a prefix length (like 127.0.10.11/24)`,
+    ),
+    [ANNOTATION_DEFAULT_GATEWAY]: checked(ANNOTATION_DEFAULT_GATEWAY, v =>
+      isValidIp(v) ? undefined : `"${v}" is not an IP address`,
+    ).optional(),
+    [ANNOTATION_MAC_ADDRESS]: checked(ANNOTATION_MAC_ADDRESS, v =>
+      normalizeMac(v)
+        ? undefined
+        : `"${v}" is not a MAC address (like 52:54:00:12:34:56)`,
+    ).optional(),
+    [ANNOTATION_HOSTNAME]: checked(ANNOTATION_HOSTNAME, v =>
+      isValidHostname(v) ? undefined : `"${v}" is not a valid hostname`,
+    ).optional(),
+    [ANNOTATION_SSH_PORT]: checked(ANNOTATION_SSH_PORT, v =>
+      /^\d{1,5}$/.test(v) && Number(v) >= 1 && Number(v) <= 65535
+        ? undefined
+        : `"${v}" is not a TCP port (1-65535)`,
+    ).optional(),
+    [ANNOTATION_SITE]: z.string().optional(),
+    [ANNOTATION_ROLE]: z.string().optional(),
+    [ANNOTATION_VARIABLES]: z.string().optional(),
+  });
+}
+
+/** Problems that involve more than one annotation. */
+function crossFieldProblems(a: Record<string, string>): string[] {
+  const problems: string[] = [];
+  if (!a[ANNOTATION_MAC_ADDRESS] && !a[ANNOTATION_HOSTNAME]) {
+    problems.push(
+      `a device needs ${ANNOTATION_MAC_ADDRESS} or ${ANNOTATION_HOSTNAME} (or both) to be recognised when it boots`,
+    );
+  }
+  const gw = a[ANNOTATION_DEFAULT_GATEWAY];
+  const mgmt = a[ANNOTATION_MANAGEMENT_ADDRESS];
+  if (
+    gw &&
+    mgmt &&
+    isValidIp(gw) &&
+    parseInterfaceAddress(mgmt) &&
+    !ipInSubnet(gw, mgmt)
+  ) {
+    problems.push(
+      `${ANNOTATION_DEFAULT_GATEWAY}: ${gw} is outside the management network ${mgmt}`,
+    );
+  }
+  return problems;
+}
+
+/**
+ * Validates the ZTP annotations of a device. Returns the declaration, or the
+ * list of what is wrong, one message per problem.
+ * @public
+ */
+export function parseDeviceAnnotations(
+  annotations: Record<string, string | undefined>,
+  platforms: readonly string[],
+):
+  | { ok: true; declaration: DeviceDeclaration }
+  | { ok: false; errors: string[] } {
+  const relevant = Object.fromEntries(
+    Object.entries(annotations).filter(
+      ([k, v]) => k.startsWith('ztp.network/') && v !== undefined,
+    ),
+  );
+  const result = deviceAnnotationsSchema(platforms).safeParse(relevant);
+  const errors = [
+    ...(result.success
+      ? []
+      : result.error.issues.map(i =>
+          i.code === 'invalid_type' && i.path.length
+            ? `${String(i.path[0])}: is required`
+            : i.message,
+        )),
+    ...crossFieldProblems(relevant as Record<string, string>),
+  ];
+  if (!result.success || errors.length) {
+    return { ok: false, errors };
+  }
+  const a = result.data;
+  const mgmt = parseInterfaceAddress(a[ANNOTATION_MANAGEMENT_ADDRESS])!;
+  return {
+    ok: true,
+    declaration: {
+      serial: a[ANNOTATION_SERIAL].trim(),
+      serialTemporary: a[ANNOTATION_SERIAL_TEMPORARY] === 'true',
+      platform: a[ANNOTATION_PLATFORM],
+      managementAddress: `${mgmt.ip}/${mgmt.prefixLength}`,
+      managementIp: mgmt.ip,
+      prefixLength: mgmt.prefixLength,
+      defaultGateway: a[ANNOTATION_DEFAULT_GATEWAY]?.trim(),
+      macAddress: a[ANNOTATION_MAC_ADDRESS]
+        ? normalizeMac(a[ANNOTATION_MAC_ADDRESS])
+        : undefined,
+      hostname: a[ANNOTATION_HOSTNAME],
+      sshPort: a[ANNOTATION_SSH_PORT] ? Number(a[ANNOTATION_SSH_PORT]) : 22,
+      site: a[ANNOTATION_SITE],
+      role: a[ANNOTATION_ROLE],
+      variables: a[ANNOTATION_VARIABLES],
+    },
+  };
+}

@@ -1,0 +1,7 @@
+/**
+ * Extension points and driver types for modules of the ZTP backend plugin.
+ *
+ * @packageDocumentation
+ */
+export * from './platformDriver';
+export * from './extensions';

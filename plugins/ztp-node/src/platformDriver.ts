@@ -1,0 +1,104 @@
+/**
+ * An interactive CLI session on a device, opened by the ZTP backend over SSH
+ * with the device's local account. Drivers speak to devices only through it.
+ * @public
+ */
+export interface DeviceCli {
+  /**
+   * Runs one command and resolves with its output: without the echoed
+   * command, the trailing prompt, pager prompts or login banner.
+   */
+  run(command: string, options?: { timeoutMs?: number }): Promise<string>;
+  /**
+   * Sends raw text (for example a configuration body followed by Ctrl-D for
+   * Junos "load ... terminal") and resolves with the output up to the next
+   * prompt.
+   */
+  send(text: string, options?: { timeoutMs?: number }): Promise<string>;
+}
+
+/** SSH algorithm lists a platform needs, in ssh2's terms. @public */
+export type SshAlgorithmPreferences = {
+  kex?: string[];
+  serverHostKey?: string[];
+  cipher?: string[];
+  hmac?: string[];
+};
+
+/** How the backend drives a platform's CLI over SSH. @public */
+export type PlatformCliOptions = {
+  /** Matches the prompt at the end of output, e.g. /[\w.-]+(\(config[^)]*\))?[#>]\s*$/. */
+  promptPattern: RegExp;
+  /** Matches a pager prompt that must be answered with a space. */
+  pagerPattern?: RegExp;
+  /** Commands run once after login, such as "terminal length 0". */
+  setupCommands?: string[];
+  /** Matches output lines that mean the device rejected a command. */
+  errorPattern?: RegExp;
+};
+
+/** The part of a device declaration drivers and templates see. @public */
+export type PlatformDevice = {
+  entityRef: string;
+  name: string;
+  hostname: string;
+  platform: string;
+  managementIp: string;
+  prefixLength: number;
+  defaultGateway?: string;
+  macAddress?: string;
+  expectedSerial: string;
+};
+
+/** Result of a push, as a driver reports it. @public */
+export type PlatformPushResult =
+  | { ok: true; output: string }
+  | { ok: false; error: string; rolledBack: boolean; output: string };
+
+/**
+ * Everything the ZTP backend knows of one platform. The four built-in
+ * platforms are drivers like this one; a backend module adds more through
+ * {@link ztpPlatformsExtensionPoint}.
+ * @public
+ */
+export interface ZtpPlatformDriver {
+  /** The value of the ztp.network/platform annotation, e.g. arista-eos. */
+  readonly id: string;
+  readonly displayName: string;
+  /** Algorithms to offer in addition to ssh2's defaults (older devices). */
+  readonly sshAlgorithms?: SshAlgorithmPreferences;
+  readonly cli: PlatformCliOptions;
+  /**
+   * Nunjucks source of the minimal configuration. Variables: device
+   * (PlatformDevice), account ({ username, passwordHash }).
+   */
+  readonly minimalConfigTemplate: string;
+  /** Hashes the local account's password in the platform's native format. */
+  hashPassword(password: string): Promise<string>;
+  /**
+   * Reads the chassis serial number. Throws SerialParseError when the output
+   * holds no chassis serial.
+   */
+  readSerial(cli: DeviceCli): Promise<string>;
+  /** Reads the running configuration (for previews and verification). */
+  readRunningConfig?(cli: DeviceCli): Promise<string>;
+  /**
+   * Applies a full configuration with the platform's safe method, verifies
+   * it, and rolls back on failure.
+   */
+  pushConfig?(
+    cli: DeviceCli,
+    config: string,
+    options: { label: string },
+  ): Promise<PlatformPushResult>;
+}
+
+/** Thrown by a driver when device output holds no chassis serial. @public */
+export class SerialParseError extends Error {
+  readonly output: string;
+  constructor(message: string, output: string) {
+    super(message);
+    this.name = 'SerialParseError';
+    this.output = output;
+  }
+}

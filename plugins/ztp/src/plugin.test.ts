@@ -1,0 +1,7 @@
+import { ztpPlugin } from './plugin';
+
+describe('ztp', () => {
+  it('should export plugin', () => {
+    expect(ztpPlugin).toBeDefined();
+  });
+});

@@ -1,0 +1,28 @@
+# Starts a throw-away PostgreSQL server on loopback for the tests: sourced by
+# scripts/test.sh. Exports the connection string Backstage's TestDatabases
+# reads, so store and migration tests run against a real server, not Docker.
+start_test_postgres() {
+  local bindir port="${ZTP_TEST_PG_PORT:-55432}"
+  bindir="$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1)"
+  [ -n "$bindir" ] || { echo "PostgreSQL is not installed" >&2; return 1; }
+  PG_DIR="$(mktemp -d /tmp/ztp-pg.XXXXXX)"
+  local as=()
+  if [ "$(id -u)" -eq 0 ]; then
+    chown postgres "$PG_DIR"
+    as=(runuser -u postgres --)
+  fi
+  say "Starting PostgreSQL $("$bindir/postgres" --version | awk '{print $3}') on 127.0.0.1:$port"
+  "${as[@]}" "$bindir/initdb" -D "$PG_DIR/data" -U postgres --auth=trust -E UTF8 >/dev/null
+  "${as[@]}" "$bindir/pg_ctl" -D "$PG_DIR/data" -l "$PG_DIR/log" -w \
+    -o "-c listen_addresses=127.0.0.1 -p $port -k $PG_DIR -c max_connections=300 -c fsync=off" start >/dev/null
+  PG_STOP=("${as[@]}" "$bindir/pg_ctl" -D "$PG_DIR/data" -m fast stop)
+  export BACKSTAGE_TEST_DATABASE_POSTGRES15_CONNECTION_STRING="postgresql://postgres@127.0.0.1:$port"
+  export ZTP_TEST_POSTGRES_URL="postgresql://postgres@127.0.0.1:$port"
+}
+
+stop_test_postgres() {
+  if [ -n "${PG_DIR:-}" ]; then
+    "${PG_STOP[@]}" >/dev/null 2>&1 || true
+    rm -rf "$PG_DIR"
+  fi
+}

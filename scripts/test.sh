@@ -1,0 +1,43 @@
+#!/usr/bin/env bash
+# Runs every test of the ZTP portal: type check, lint, formatting, unit and
+# integration tests (SQLite and a real PostgreSQL, real SSH servers), and the
+# end-to-end browser test. Installs whatever is missing first.
+source "$(dirname "$0")/env.sh"
+source "$ROOT/scripts/postgres.sh"
+cd "$ROOT"
+
+ensure_node
+# postgresql: store tests; openssh-*: the real sshd the SSH client is proven
+# against; chromium: the end-to-end test (Playwright drives Debian's build).
+ensure_apt postgresql openssh-server openssh-client chromium
+ensure_packages
+
+trap stop_test_postgres EXIT
+start_test_postgres
+
+say "Type check"
+yarn tsc
+
+say "Lint"
+yarn lint:all
+
+say "Formatting"
+yarn prettier:check
+
+say "Unit and integration tests"
+log="$(mktemp)"
+set +e
+CI=true BACKSTAGE_TEST_DISABLE_DOCKER=1 yarn backstage-cli repo test --ci 2>&1 | tee "$log"
+status=${PIPESTATUS[0]}
+set -e
+passed=$(grep -E '^Tests:' "$log" | sed -E 's/.* ([0-9]+) passed.*/\1/;t;s/.*/0/' | awk '{s+=$1} END {print s+0}')
+failed=$(grep -E '^Tests:' "$log" | sed -E 's/.* ([0-9]+) failed.*/\1/;t;s/.*/0/' | awk '{s+=$1} END {print s+0}')
+rm -f "$log"
+[ "$status" -eq 0 ] || { echo "unit: $passed passed, $failed failed"; exit "$status"; }
+
+if [ -f "$ROOT/e2e/ztp.spec.ts" ]; then
+  say "End-to-end test in Chromium"
+  yarn test:e2e
+fi
+
+echo "unit: $passed passed, $failed failed"
