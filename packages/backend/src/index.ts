@@ -4,6 +4,10 @@
  * live dashboard, the scaffolder for declaring devices, and the ZTP plugin.
  */
 import { createBackend } from '@backstage/backend-defaults';
+import {
+  catalogModuleZtpDevices,
+  scaffolderModuleZtp,
+} from '@ztp-portal/backstage-plugin-ztp-backend';
 
 const backend = createBackend();
 
@@ -18,11 +22,15 @@ backend.add(
   import('@backstage/plugin-catalog-backend-module-scaffolder-entity-model'),
 );
 backend.add(import('@backstage/plugin-catalog-backend-module-logs'));
+// Validates devices' ZTP annotations and applies operators' serial corrections.
+backend.add(catalogModuleZtpDevices);
 
 backend.add(import('@backstage/plugin-scaffolder-backend'));
 backend.add(
   import('@backstage/plugin-scaffolder-backend-module-notifications'),
 );
+// The ztp:device:declare action of the "Declare a network device" template.
+backend.add(scaffolderModuleZtp);
 
 backend.add(import('@backstage/plugin-permission-backend'));
 backend.add(import('./modules/permissionPolicy'));

@@ -1,129 +1,339 @@
 import {
   mockCredentials,
+  mockServices,
   startTestBackend,
 } from '@backstage/backend-test-utils';
-import { createServiceFactory } from '@backstage/backend-plugin-api';
-import { todoListServiceRef } from './services/TodoListService';
-import { ztpPlugin } from './plugin';
-import request from 'supertest';
+import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
-import {
-  ConflictError,
-  AuthenticationError,
-  NotAllowedError,
-} from '@backstage/errors';
+import request from 'supertest';
+import { execFile } from 'node:child_process';
+import dgram from 'node:dgram';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { ztpCredentialsRevealPermission } from '@ztp-portal/backstage-plugin-ztp-common';
+import { ztpPlugin } from './plugin';
+import { deviceEntity } from './__testUtils__/fleet';
+import { freePort, httpGet } from './__testUtils__/network';
 
-// TEMPLATE NOTE:
-// Plugin tests are integration tests for your plugin, ensuring that all pieces
-// work together end-to-end. You can still mock injected backend services
-// however, just like anyone who installs your plugin might replace the
-// services with their own implementations.
-describe('plugin', () => {
-  it('should create and read TODO items', async () => {
-    const { server } = await startTestBackend({
-      features: [ztpPlugin],
-    });
+jest.setTimeout(30_000);
 
-    await request(server).get('/api/ztp/todos').expect(200, {
-      items: [],
-    });
+const OPERATOR = 'user:default/operator';
+const VIEWER = 'user:default/viewer';
 
-    const createRes = await request(server)
-      .post('/api/ztp/todos')
-      .send({ title: 'My Todo' });
+const entities = [
+  deviceEntity('leaf-eos', {
+    'ztp.network/serial-number': 'SSJ17371234',
+    'ztp.network/platform': 'arista-eos',
+    'ztp.network/management-address': '127.0.10.13/24',
+    'ztp.network/mac-address': '52:54:00:0a:00:13',
+    'ztp.network/hostname': 'leaf-eos',
+    'ztp.network/site': 'par1',
+  }),
+  deviceEntity('edge-ios', {
+    'ztp.network/serial-number': 'FOC2148Z0AB',
+    'ztp.network/platform': 'cisco-iosxe',
+    'ztp.network/management-address': '127.0.10.11/24',
+    'ztp.network/hostname': 'edge-ios.par1',
+    'ztp.network/site': 'par1',
+  }),
+  deviceEntity('fw-junos', {
+    'ztp.network/serial-number': 'JN11D3F4AAFA',
+    'ztp.network/platform': 'juniper-junos',
+    'ztp.network/management-address': '127.0.0.1/8',
+    'ztp.network/default-gateway': '127.0.0.254',
+    'ztp.network/mac-address': '52:54:00:0a:00:14',
+    'ztp.network/site': 'lon1',
+  }),
+];
 
-    expect(createRes.status).toBe(201);
-    expect(createRes.body).toEqual({
-      id: expect.any(String),
-      title: 'My Todo',
-      createdBy: mockCredentials.user().principal.userEntityRef,
-      createdAt: expect.any(String),
-    });
-
-    const createdTodoItem = createRes.body;
-
-    await request(server)
-      .get('/api/ztp/todos')
-      .expect(200, {
-        items: [createdTodoItem],
-      });
-
-    await request(server)
-      .get(`/api/ztp/todos/${createdTodoItem.id}`)
-      .expect(200, createdTodoItem);
-  });
-
-  it('should create TODO item with catalog information', async () => {
-    const { server } = await startTestBackend({
-      features: [
-        ztpPlugin,
-        catalogServiceMock.factory({
-          entities: [
-            {
-              apiVersion: 'backstage.io/v1alpha1',
-              kind: 'Component',
-              metadata: {
-                name: 'my-component',
-                namespace: 'default',
-                title: 'My Component',
-              },
-              spec: {
-                type: 'service',
-                owner: 'me',
-              },
+async function startZtp(extraConfig: Record<string, unknown> = {}) {
+  const port = await freePort();
+  const backend = await startTestBackend({
+    features: [
+      ztpPlugin,
+      catalogServiceMock.factory({ entities }),
+      mockServices.rootConfig.factory({
+        data: {
+          ztp: {
+            secrets: { key: 'test-key-0123456789abcdef' },
+            provisioning: { port, ...(extraConfig.provisioning as object) },
+            serialCheck: {
+              connectTimeoutMs: 300,
+              deadlineMs: 1000,
+              retryInitialDelayMs: 60_000,
             },
-          ],
-        }),
-      ],
-    });
+          },
+        },
+      }),
+      mockServices.permissions.mock({
+        authorize: async (requests, options) =>
+          requests.map(r => ({
+            result:
+              r.permission.name === ztpCredentialsRevealPermission.name &&
+              (options.credentials.principal as any).userEntityRef !== OPERATOR
+                ? AuthorizeResult.DENY
+                : AuthorizeResult.ALLOW,
+          })),
+      }).factory,
+    ],
+  });
+  return { backend, base: `http://127.0.0.1:${port}` };
+}
 
-    const createRes = await request(server)
-      .post('/api/ztp/todos')
-      .send({ title: 'My Todo', entityRef: 'component:default/my-component' });
+describe('ZTP backend plugin', () => {
+  it('serves each device its minimal configuration and records the fetch', async () => {
+    const { backend, base } = await startZtp();
+    try {
+      const api = request(backend.server);
+      const auth = { Authorization: mockCredentials.user.header(OPERATOR) };
 
-    expect(createRes.status).toBe(201);
-    expect(createRes.body).toEqual({
-      id: expect.any(String),
-      title: '[My Component] My Todo',
-      createdBy: mockCredentials.user().principal.userEntityRef,
-      createdAt: expect.any(String),
-    });
+      const byMac = await httpGet(
+        `${base}/ztp/config/by-mac/5254.000a.0013.cfg`,
+      );
+      expect(byMac.status).toBe(200);
+      expect(byMac.body).toMatch(/hostname leaf-eos/);
+      expect(byMac.body).toMatch(/secret sha512 \$6\$/);
+
+      const byHostname = await httpGet(
+        `${base}/ztp/config/by-hostname/edge-ios.par1`,
+      );
+      expect(byHostname.status).toBe(200);
+      expect(byHostname.body).toMatch(/secret 9 \$9\$/);
+
+      const byHeader = await httpGet(`${base}/ztp/config`, {
+        headers: {
+          'X-Arista-SystemMAC': '52:54:00:0A:00:13',
+          'X-Arista-Serial': 'SSJ99999999',
+        },
+      });
+      expect(byHeader.status).toBe(200);
+
+      const bySource = await httpGet(`${base}/ztp/config`);
+      expect(bySource.status).toBe(200);
+      expect(bySource.body).toMatch(/host-name fw-junos;/);
+
+      const unknown = await httpGet(
+        `${base}/ztp/config/by-mac/00:11:22:33:44:55`,
+      );
+      expect(unknown).toEqual({ status: 404, body: 'unknown device\n' });
+
+      const list = await api.get('/api/ztp/devices').set(auth);
+      expect(list.status).toBe(200);
+      expect(list.body.totalCount).toBe(3);
+      expect(list.body.summary.loaded).toBe(3);
+      const eos = list.body.items.find((d: any) => d.name === 'leaf-eos');
+      expect(eos.confMin).toMatchObject({
+        state: 'loaded',
+        loadedFrom: '127.0.0.1',
+        fetchCount: 2,
+      });
+      expect(JSON.stringify(list.body)).not.toMatch(/\$6\$|\$9\$|password/i);
+
+      const details = await api
+        .get('/api/ztp/devices/default/leaf-eos')
+        .set(auth);
+      expect(details.body.events.map((e: any) => e.type)).toEqual(
+        expect.arrayContaining([
+          'serial.header-mismatch',
+          'confmin.fetched',
+          'device.added',
+        ]),
+      );
+      const early = details.body.events.find(
+        (e: any) => e.type === 'serial.header-mismatch',
+      );
+      expect(early.message).toMatch(/SSJ99999999.*SSJ17371234/);
+    } finally {
+      await backend.stop();
+    }
   });
 
-  it('should forward errors from the TodoListService', async () => {
-    const { server } = await startTestBackend({
-      features: [
-        ztpPlugin,
-        createServiceFactory({
-          service: todoListServiceRef,
-          deps: {},
-          factory: () => ({
-            createTodo: jest.fn().mockRejectedValue(new ConflictError()),
-            listTodos: jest.fn().mockRejectedValue(new AuthenticationError()),
-            getTodo: jest.fn().mockRejectedValue(new NotAllowedError()),
-          }),
-        }),
-      ],
+  it('refuses requests from outside the allowed networks', async () => {
+    const { backend, base } = await startZtp({
+      provisioning: { allowedNetworks: ['127.0.0.2/32'] },
     });
+    try {
+      const denied = await httpGet(
+        `${base}/ztp/config/by-mac/52:54:00:0a:00:13`,
+      );
+      expect(denied.status).toBe(403);
+      const allowed = await httpGet(
+        `${base}/ztp/config/by-mac/52:54:00:0a:00:13`,
+        {
+          localAddress: '127.0.0.2',
+        },
+      );
+      expect(allowed.status).toBe(200);
+    } finally {
+      await backend.stop();
+    }
+  });
 
-    const createRes = await request(server)
-      .post('/api/ztp/todos')
-      .send({ title: 'My Todo', entityRef: 'component:default/my-component' });
-    expect(createRes.status).toBe(409);
-    expect(createRes.body).toMatchObject({
-      error: { name: 'ConflictError' },
-    });
+  it('reveals the local account only with the permission, and records it', async () => {
+    const { backend, base } = await startZtp();
+    try {
+      const api = request(backend.server);
+      const denied = await api
+        .post('/api/ztp/devices/default/leaf-eos/credentials/reveal')
+        .set({ Authorization: mockCredentials.user.header(VIEWER) });
+      expect(denied.status).toBe(403);
 
-    const listRes = await request(server).get('/api/ztp/todos');
-    expect(listRes.status).toBe(401);
-    expect(listRes.body).toMatchObject({
-      error: { name: 'AuthenticationError' },
-    });
+      const revealed = await api
+        .post('/api/ztp/devices/default/leaf-eos/credentials/reveal')
+        .set({ Authorization: mockCredentials.user.header(OPERATOR) });
+      expect(revealed.status).toBe(200);
+      expect(revealed.body.username).toMatch(/^ztp-[0-9a-f]{6}$/);
+      expect(revealed.body.password).toHaveLength(20);
 
-    const getRes = await request(server).get('/api/ztp/todos/123');
-    expect(getRes.status).toBe(403);
-    expect(getRes.body).toMatchObject({
-      error: { name: 'NotAllowedError' },
+      const config = await httpGet(
+        `${base}/ztp/config/by-mac/52:54:00:0a:00:13`,
+      );
+      expect(config.body).toContain(`username ${revealed.body.username} `);
+      expect(config.body).not.toContain(revealed.body.password);
+
+      const details = await api
+        .get('/api/ztp/devices/default/leaf-eos')
+        .set({ Authorization: mockCredentials.user.header(VIEWER) });
+      const reveal = details.body.events.find(
+        (e: any) => e.type === 'credentials.revealed',
+      );
+      expect(reveal.actor).toBe(OPERATOR);
+    } finally {
+      await backend.stop();
+    }
+  });
+
+  it('answers every user route 401 without a user, and 400 on bad input', async () => {
+    const { backend } = await startZtp();
+    try {
+      const api = request(backend.server);
+      const none = { Authorization: mockCredentials.none.header() };
+      for (const [method, route] of [
+        ['get', '/api/ztp/devices'],
+        ['get', '/api/ztp/devices/default/leaf-eos'],
+        ['post', '/api/ztp/devices/default/leaf-eos/credentials/reveal'],
+        ['post', '/api/ztp/devices/default/leaf-eos/serial-check'],
+        ['post', '/api/ztp/devices/default/leaf-eos/serial'],
+        ['get', '/api/ztp/unknown-devices'],
+        ['get', '/api/ztp/serial-corrections'],
+      ] as const) {
+        const res = await (api as any)[method](route).set(none);
+        expect([route, res.status]).toEqual([route, 401]);
+      }
+      const auth = { Authorization: mockCredentials.user.header(OPERATOR) };
+      const badQuery = await api
+        .get('/api/ztp/devices?limit=9000&serial=green')
+        .set(auth);
+      expect(badQuery.status).toBe(400);
+      expect(badQuery.body.error.message).toMatch(/limit/);
+      expect(badQuery.body.error.message).toMatch(/serial/);
+      const badSerial = await api
+        .post('/api/ztp/devices/default/leaf-eos/serial')
+        .set(auth)
+        .send({ newSerial: 'no spaces please' });
+      expect(badSerial.status).toBe(400);
+      expect(badSerial.body.error.message).toMatch(/not a serial number/);
+      const taken = await api
+        .post('/api/ztp/devices/default/leaf-eos/serial')
+        .set(auth)
+        .send({ newSerial: 'foc2148z0ab' });
+      expect(taken.status).toBe(400);
+      expect(taken.body.error.message).toMatch(
+        /already the serial of resource:default\/edge-ios/,
+      );
+      const missing = await api.get('/api/ztp/devices/default/nope').set(auth);
+      expect(missing.status).toBe(404);
+      // Nothing changed.
+      const after = await api
+        .get('/api/ztp/devices/default/leaf-eos')
+        .set(auth);
+      expect(after.body.device.expectedSerial).toBe('SSJ17371234');
+    } finally {
+      await backend.stop();
+    }
+  });
+
+  it('starts and stops the provisioning server with the backend', async () => {
+    const { backend, base } = await startZtp();
+    expect(
+      (await httpGet(`${base}/ztp/config/by-mac/52:54:00:0a:00:13`)).status,
+    ).toBe(200);
+    await backend.stop();
+    await expect(
+      httpGet(`${base}/ztp/config/by-mac/52:54:00:0a:00:13`),
+    ).rejects.toThrow(/ECONNREFUSED/);
+  });
+
+  it('serves the device route on the plugin router only when configured', async () => {
+    const { backend } = await startZtp({
+      provisioning: { exposeOnPluginRouter: true },
     });
+    try {
+      const res = await request(backend.server).get(
+        '/api/ztp/provision/ztp/config/by-mac/52:54:00:0a:00:13',
+      );
+      expect(res.status).toBe(200);
+      expect(res.text).toMatch(/hostname leaf-eos/);
+    } finally {
+      await backend.stop();
+    }
+    const { backend: closed } = await startZtp();
+    try {
+      const res = await request(closed.server).get(
+        '/api/ztp/provision/ztp/config/by-mac/52:54:00:0a:00:13',
+      );
+      // Not mounted: no route answers (the test backend's mock auth lets the
+      // request through as a user, so this is a 404 rather than a 401).
+      expect(res.status).toBe(404);
+      expect(res.text).not.toMatch(/hostname leaf-eos/);
+    } finally {
+      await closed.stop();
+    }
+  });
+
+  it('serves the same configuration over TFTP when enabled', async () => {
+    const udp = dgram.createSocket('udp4');
+    await new Promise<void>(r => udp.bind(0, '127.0.0.1', () => r()));
+    const tftpPort = udp.address().port;
+    await new Promise<void>(r => udp.close(() => r()));
+    const { backend, base } = await startZtp({
+      provisioning: { tftp: { enabled: true, port: tftpPort } },
+    });
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ztp-tftp-'));
+    try {
+      // HPA's tftp client, as a device's boot loader would ask.
+      const out = path.join(dir, 'leaf.cfg');
+      await promisify(execFile)('tftp', [
+        '-m',
+        'binary',
+        '127.0.0.1',
+        String(tftpPort),
+        '-c',
+        'get',
+        'conf_5254000A0013.cfg',
+        out,
+      ]);
+      const body = fs.readFileSync(out, 'utf8');
+      const http = await httpGet(`${base}/ztp/config/by-mac/52:54:00:0a:00:13`);
+      expect(body).toBe(http.body);
+      expect(body).toMatch(/hostname leaf-eos/);
+      const missing = path.join(dir, 'nope.cfg');
+      const result = await promisify(execFile)('tftp', [
+        '-m',
+        'binary',
+        '127.0.0.1',
+        String(tftpPort),
+        '-c',
+        'get',
+        'no-such-device.cfg',
+        missing,
+      ]).catch(e => e);
+      expect(`${result.stdout}${result.stderr}`).toMatch(/unknown device/);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+      await backend.stop();
+    }
   });
 });

@@ -2,30 +2,233 @@ import {
   coreServices,
   createBackendPlugin,
 } from '@backstage/backend-plugin-api';
+import { catalogServiceRef } from '@backstage/plugin-catalog-node';
+import { signalsServiceRef } from '@backstage/plugin-signals-node';
+import { ztpPermissions } from '@ztp-portal/backstage-plugin-ztp-common';
+import {
+  ztpPlatformsExtensionPoint,
+  ZtpPlatformDriver,
+} from '@ztp-portal/backstage-plugin-ztp-node';
+import express from 'express';
+import { readZtpConfig } from './config';
+import { DatabaseZtpStore } from './database/DatabaseZtpStore';
+import { builtinPlatformDrivers } from './platforms';
+import { DeviceIndex } from './provisioning/DeviceIndex';
+import { DeviceRequestHandler } from './provisioning/DeviceRequestHandler';
+import { FetchRecorder } from './provisioning/FetchRecorder';
+import { ProvisioningServer } from './provisioning/ProvisioningServer';
+import { TftpServer } from './provisioning/TftpServer';
+import { UnknownDeviceCounter } from './provisioning/UnknownDeviceCounter';
 import { createRouter } from './router';
-import { todoListServiceRef } from './services/TodoListService';
+import { CredentialVault } from './services/CredentialVault';
+import { DeviceQueueSync } from './services/DeviceQueueSync';
+import { toZtpDevice } from './services/deviceView';
+import { MinimalConfigRenderer } from './services/MinimalConfigRenderer';
+import { PlatformRegistry } from './services/PlatformRegistry';
+import { SerialCheckService } from './services/SerialCheckService';
+import { ZtpSignalPublisher } from './services/ZtpSignalPublisher';
+import { openDeviceCli } from './ssh';
 
 /**
- * ztpPlugin backend plugin
+ * The ZTP backend plugin: serves booting devices their minimal
+ * configuration, keeps the ZTP queue in step with the catalog, checks
+ * serials over SSH and gives the portal its API.
  *
  * @public
  */
 export const ztpPlugin = createBackendPlugin({
   pluginId: 'ztp',
   register(env) {
+    const addedPlatforms: ZtpPlatformDriver[] = [];
+    env.registerExtensionPoint(ztpPlatformsExtensionPoint, {
+      addPlatform(driver) {
+        addedPlatforms.push(driver);
+      },
+    });
+
     env.registerInit({
       deps: {
+        auth: coreServices.auth,
+        auditor: coreServices.auditor,
+        config: coreServices.rootConfig,
+        database: coreServices.database,
         httpAuth: coreServices.httpAuth,
         httpRouter: coreServices.httpRouter,
-        todoList: todoListServiceRef,
+        lifecycle: coreServices.lifecycle,
+        logger: coreServices.logger,
+        permissions: coreServices.permissions,
+        permissionsRegistry: coreServices.permissionsRegistry,
+        scheduler: coreServices.scheduler,
+        catalog: catalogServiceRef,
+        signals: signalsServiceRef,
       },
-      async init({ httpAuth, httpRouter, todoList }) {
+      async init(deps) {
+        const { config, logger, scheduler, lifecycle, httpRouter } = deps;
+        const settings = readZtpConfig(config);
+        const vault = CredentialVault.fromConfig(config);
+        const platforms = new PlatformRegistry([
+          ...builtinPlatformDrivers,
+          ...addedPlatforms,
+        ]);
+        deps.permissionsRegistry.addPermissions(ztpPermissions);
+
+        const store = await DatabaseZtpStore.create({
+          database: deps.database,
+        });
+        const index = new DeviceIndex();
+        const renderer = new MinimalConfigRenderer(
+          platforms,
+          settings.templateOverrides,
+        );
+        const publisher = new ZtpSignalPublisher({
+          signals: deps.signals,
+          logger,
+          windowMs: settings.signalWindowMs,
+          loadDevices: async refs => {
+            const devices = await store.getDevices(refs);
+            const last = await store.lastEvents(refs);
+            return devices.map(d => toZtpDevice(d, last.get(d.entityRef)));
+          },
+        });
+        const refreshIndex = async () =>
+          index.replaceAll(await store.listActiveDevices());
+
+        const serialChecks = new SerialCheckService({
+          store,
+          vault,
+          platforms,
+          openCli: openDeviceCli,
+          logger,
+          settings: settings.serialCheck,
+          onChanged: ref => publisher.changed(ref),
+        });
+        const sync = new DeviceQueueSync({
+          catalog: deps.catalog,
+          auth: deps.auth,
+          store,
+          vault,
+          platforms,
+          logger,
+          onChanged: result => {
+            publisher.changed(...result.added, ...result.updated);
+            publisher.removedFromQueue(...result.removed);
+            for (const ref of [...result.updated, ...result.removed]) {
+              renderer.forget(ref);
+            }
+          },
+        });
+
+        const unknown = new UnknownDeviceCounter(store);
+        const handler = new DeviceRequestHandler({
+          index,
+          renderer,
+          recorder: new FetchRecorder(store),
+          unknown,
+          logger,
+          allowedNetworks: settings.provisioning.allowedNetworks,
+          onFetched: device => {
+            publisher.changed(device.entityRef);
+            if (device.serialState !== 'checked') {
+              serialChecks.trigger(device.entityRef);
+            }
+          },
+        });
+
         httpRouter.use(
           await createRouter({
-            httpAuth,
-            todoList,
+            ...deps,
+            store,
+            vault,
+            serialChecks,
+            publisher,
           }),
         );
+        if (settings.provisioning.exposeOnPluginRouter) {
+          // Same device door on the plugin router, for sites with one port.
+          httpRouter.addAuthPolicy({
+            path: '/provision',
+            allow: 'unauthenticated',
+          });
+          const deviceDoor = express.Router();
+          deviceDoor.use('/provision', (req, res) => {
+            void handler.handle(req, res, req.url);
+          });
+          httpRouter.use(deviceDoor);
+        }
+
+        const provisioning = new ProvisioningServer({
+          host: settings.provisioning.host,
+          port: settings.provisioning.port,
+          handler,
+          logger,
+        });
+
+        const tftp = settings.provisioning.tftp.enabled
+          ? new TftpServer({
+              host: settings.provisioning.tftp.host,
+              port: settings.provisioning.tftp.port,
+              resolve: handler.tftpResolver,
+              logger,
+            })
+          : undefined;
+
+        lifecycle.addStartupHook(async () => {
+          await sync.run().catch(e => logger.warn(`Initial ZTP sync: ${e}`));
+          await refreshIndex();
+          if (settings.provisioning.enabled) await provisioning.start();
+          await tftp?.start();
+        });
+        lifecycle.addShutdownHook(async () => {
+          serialChecks.stop();
+          await provisioning.stop();
+          await tftp?.stop();
+          await unknown.flush().catch(() => {});
+          await publisher.flushNow();
+        });
+
+        await scheduler.scheduleTask({
+          id: 'ztp-catalog-sync',
+          frequency: { seconds: settings.catalogSyncSeconds },
+          timeout: { minutes: 5 },
+          initialDelay: { seconds: settings.catalogSyncSeconds },
+          fn: async () => {
+            await sync.run();
+            await refreshIndex();
+          },
+        });
+        await scheduler.scheduleTask({
+          id: 'ztp-device-index-refresh',
+          scope: 'local',
+          frequency: { seconds: settings.indexRefreshSeconds },
+          timeout: { minutes: 1 },
+          fn: refreshIndex,
+        });
+        await scheduler.scheduleTask({
+          id: 'ztp-serial-check-sweep',
+          scope: 'local',
+          frequency: { seconds: settings.serialCheck.sweepSeconds },
+          timeout: { minutes: 10 },
+          fn: async () => {
+            await unknown.flush();
+            await serialChecks.sweep();
+          },
+        });
+        await scheduler.scheduleTask({
+          id: 'ztp-cleanup',
+          frequency: { hours: 24 },
+          timeout: { minutes: 30 },
+          initialDelay: { minutes: 5 },
+          fn: async () => {
+            const before = new Date(
+              Date.now() - settings.eventRetentionDays * 86400_000,
+            );
+            const events = await store.pruneEvents(before);
+            const probes = await store.pruneUnknownDevices(before);
+            logger.info(
+              `ZTP cleanup: ${events} old timeline events and ${probes} unknown-device records removed`,
+            );
+          },
+        });
       },
     });
   },

@@ -1,51 +1,320 @@
-import { HttpAuthService } from '@backstage/backend-plugin-api';
-import { InputError } from '@backstage/errors';
-import { z } from 'zod/v3';
+import type {
+  AuditorService,
+  BackstageCredentials,
+  HttpAuthService,
+  LoggerService,
+  PermissionsService,
+} from '@backstage/backend-plugin-api';
+import {
+  ConflictError,
+  InputError,
+  NotAllowedError,
+  NotFoundError,
+} from '@backstage/errors';
+import {
+  AuthorizeResult,
+  BasicPermission,
+} from '@backstage/plugin-permission-common';
+import type { CatalogService } from '@backstage/plugin-catalog-node';
+import {
+  validateSerial,
+  serialsMatch,
+  normalizeSerial,
+  ztpCredentialsRevealPermission,
+  ztpDeviceReadPermission,
+  ztpSerialUpdatePermission,
+  ZtpDeviceDetails,
+  ZtpDeviceList,
+  ZtpLocalAccount,
+  ZtpSerialCheckResult,
+} from '@ztp-portal/backstage-plugin-ztp-common';
 import express from 'express';
 import Router from 'express-promise-router';
-import { todoListServiceRef } from './services/TodoListService';
+import { z } from 'zod';
+import type { ZtpStore } from './database/types';
+import type { CredentialVault } from './services/CredentialVault';
+import { toZtpDevice, toZtpEvent } from './services/deviceView';
+import type { SerialCheckService } from './services/SerialCheckService';
+import type { ZtpSignalPublisher } from './services/ZtpSignalPublisher';
 
-export async function createRouter({
-  httpAuth,
-  todoList,
-}: {
+const listQuerySchema = z
+  .object({
+    offset: z.coerce.number().int().min(0).default(0),
+    limit: z.coerce.number().int().min(1).max(500).default(50),
+    confMin: z.enum(['not-loaded', 'loaded']).optional(),
+    serial: z.enum(['not-checked', 'mismatch', 'checked']).optional(),
+    confFinal: z.enum(['not-pushed', 'pushing', 'pushed', 'failed']).optional(),
+    site: z.string().max(255).optional(),
+    platform: z.string().max(64).optional(),
+    q: z.string().max(200).optional(),
+    orderBy: z
+      .enum(['name', 'site', 'platform', 'managementIp', 'updatedAt'])
+      .default('name'),
+    order: z.enum(['asc', 'desc']).default('asc'),
+    includeRemoved: z
+      .enum(['true', 'false'])
+      .transform(v => v === 'true')
+      .optional(),
+  })
+  .strict();
+
+const newSerialSchema = z.object({ newSerial: z.string() }).strict();
+
+/** One message naming each problem of a request's input. */
+function inputProblem(error: z.ZodError): string {
+  return error.issues
+    .map(i => (i.path.length ? `${i.path.join('.')}: ${i.message}` : i.message))
+    .join('; ');
+}
+
+export type RouterOptions = {
   httpAuth: HttpAuthService;
-  todoList: typeof todoListServiceRef.T;
-}): Promise<express.Router> {
+  permissions: PermissionsService;
+  auditor: AuditorService;
+  logger: LoggerService;
+  store: ZtpStore;
+  vault: CredentialVault;
+  catalog: CatalogService;
+  serialChecks: SerialCheckService;
+  publisher: ZtpSignalPublisher;
+  auth: { getOwnServiceCredentials(): Promise<BackstageCredentials> };
+};
+
+/** The portal's JSON API: every route for a signed-in user, permission-checked. */
+export async function createRouter(
+  options: RouterOptions,
+): Promise<express.Router> {
+  const { httpAuth, permissions, auditor, store, vault, serialChecks } =
+    options;
   const router = Router();
-  router.use(express.json());
+  router.use(express.json({ limit: '64kb' }));
 
-  // TEMPLATE NOTE:
-  // Zod is a powerful library for data validation and recommended in particular
-  // for user-defined schemas. In this case we use it for input validation too.
-  //
-  // If you want to define a schema for your API we recommend using Backstage's
-  // OpenAPI tooling: https://backstage.io/docs/next/openapi/01-getting-started
-  const todoSchema = z.object({
-    title: z.string(),
-    entityRef: z.string().optional(),
-  });
-
-  router.post('/todos', async (req, res) => {
-    const parsed = todoSchema.safeParse(req.body);
-    if (!parsed.success) {
-      throw new InputError(parsed.error.toString());
-    }
-
-    const result = await todoList.createTodo(parsed.data, {
-      credentials: await httpAuth.credentials(req, { allow: ['user'] }),
+  async function authorize(
+    req: express.Request,
+    permission: BasicPermission,
+  ): Promise<BackstageCredentials<{ type: 'user'; userEntityRef: string }>> {
+    const credentials = await httpAuth.credentials(req, { allow: ['user'] });
+    const [decision] = await permissions.authorize([{ permission }], {
+      credentials,
     });
+    if (decision.result !== AuthorizeResult.ALLOW) {
+      throw new NotAllowedError(
+        `You are not allowed to ${describe(permission)}`,
+      );
+    }
+    return credentials;
+  }
 
-    res.status(201).json(result);
+  function refFromParams(req: express.Request): string {
+    const { namespace, name } = req.params;
+    return `resource:${namespace}/${name}`.toLocaleLowerCase('en-US');
+  }
+
+  async function deviceOr404(entityRef: string) {
+    const device = await store.getDevice(entityRef);
+    if (!device) {
+      throw new NotFoundError(`No device ${entityRef} in the ZTP queue`);
+    }
+    return device;
+  }
+
+  async function view(entityRef: string) {
+    const device = await deviceOr404(entityRef);
+    const last = await store.lastEvents([entityRef]);
+    return toZtpDevice(device, last.get(entityRef));
+  }
+
+  router.get('/devices', async (req, res) => {
+    await authorize(req, ztpDeviceReadPermission);
+    const parsed = listQuerySchema.safeParse(req.query);
+    if (!parsed.success) throw new InputError(inputProblem(parsed.error));
+    const query = parsed.data;
+    const [{ devices, totalCount }, summary, facets] = await Promise.all([
+      store.listDevices(query),
+      store.summary(),
+      store.facets(),
+    ]);
+    const last = await store.lastEvents(devices.map(d => d.entityRef));
+    const body: ZtpDeviceList = {
+      items: devices.map(d => toZtpDevice(d, last.get(d.entityRef))),
+      totalCount,
+      summary,
+      facets,
+    };
+    res.json(body);
   });
 
-  router.get('/todos', async (_req, res) => {
-    res.json(await todoList.listTodos());
+  router.get('/devices/:namespace/:name', async (req, res) => {
+    await authorize(req, ztpDeviceReadPermission);
+    const entityRef = refFromParams(req);
+    const device = await view(entityRef);
+    const events = await store.listEvents(entityRef, 200);
+    const body: ZtpDeviceDetails = { device, events: events.map(toZtpEvent) };
+    res.json(body);
   });
 
-  router.get('/todos/:id', async (req, res) => {
-    res.json(await todoList.getTodo({ id: req.params.id }));
+  router.post(
+    '/devices/:namespace/:name/credentials/reveal',
+    async (req, res) => {
+      const entityRef = refFromParams(req);
+      const auditorEvent = await auditor.createEvent({
+        eventId: 'credentials-reveal',
+        severityLevel: 'medium',
+        request: req,
+        meta: { entityRef },
+      });
+      try {
+        const credentials = await authorize(
+          req,
+          ztpCredentialsRevealPermission,
+        );
+        const device = await deviceOr404(entityRef);
+        const account: ZtpLocalAccount = {
+          username: device.localUsername,
+          password: vault.decrypt(device.localPasswordEnc, device.entityRef),
+        };
+        await store.addEvent({
+          entityRef,
+          type: 'credentials.revealed',
+          actor: credentials.principal.userEntityRef,
+          message: `Local account ${device.localUsername} revealed to ${credentials.principal.userEntityRef}`,
+        });
+        options.publisher.changed(entityRef);
+        await auditorEvent.success();
+        res.setHeader('cache-control', 'no-store');
+        res.json(account);
+      } catch (error) {
+        await auditorEvent.fail({ error: error as Error });
+        throw error;
+      }
+    },
+  );
+
+  router.post('/devices/:namespace/:name/serial-check', async (req, res) => {
+    const credentials = await authorize(req, ztpSerialUpdatePermission);
+    const entityRef = refFromParams(req);
+    await deviceOr404(entityRef);
+    const result = await serialChecks.check(
+      entityRef,
+      credentials.principal.userEntityRef,
+    );
+    if (!result) {
+      throw new ConflictError(
+        'A serial check of this device is already running; its result will appear shortly',
+      );
+    }
+    const body: ZtpSerialCheckResult = {
+      outcome: result.outcome,
+      reason: result.reason,
+      device: await view(entityRef),
+    };
+    res.json(body);
+  });
+
+  router.post('/devices/:namespace/:name/serial', async (req, res) => {
+    const credentials = await authorize(req, ztpSerialUpdatePermission);
+    const entityRef = refFromParams(req);
+    const parsed = newSerialSchema.safeParse(req.body);
+    if (!parsed.success) throw new InputError(inputProblem(parsed.error));
+    const newSerial = parsed.data.newSerial.trim();
+    const problem = validateSerial(newSerial);
+    if (problem) throw new InputError(problem);
+    const device = await deviceOr404(entityRef);
+    const holder = (await store.listActiveDevices()).find(
+      d =>
+        d.entityRef !== entityRef && serialsMatch(d.expectedSerial, newSerial),
+    );
+    if (holder) {
+      throw new InputError(
+        `Serial ${normalizeSerial(newSerial)} is already the serial of ${
+          holder.entityRef
+        }`,
+      );
+    }
+    const actor = credentials.principal.userEntityRef;
+    const auditorEvent = await auditor.createEvent({
+      eventId: 'serial-correct',
+      severityLevel: 'medium',
+      request: req,
+      meta: { entityRef, previousSerial: device.expectedSerial, newSerial },
+    });
+    if (!serialsMatch(device.expectedSerial, newSerial)) {
+      await store.saveSerialCorrection(
+        {
+          entityRef,
+          serial: newSerial,
+          previousSerial: device.declaredSerial,
+          correctedBy: actor,
+          correctedAt: new Date(),
+        },
+        {
+          entityRef,
+          type: 'serial.corrected',
+          actor,
+          message: `Expected serial changed from ${device.expectedSerial} to ${newSerial} by ${actor}. The catalog shows the new serial; the declaration's source file still holds ${device.declaredSerial} until someone changes it there`,
+          details: { previousSerial: device.expectedSerial, newSerial },
+        },
+      );
+      options.publisher.changed(entityRef);
+      // Let the catalog processor put the corrected serial on the entity now.
+      options.catalog
+        .refreshEntity(entityRef, {
+          credentials: await options.auth.getOwnServiceCredentials(),
+        })
+        .catch(error =>
+          options.logger.warn(
+            `Could not refresh ${entityRef} in the catalog: ${error}`,
+          ),
+        );
+    }
+    await auditorEvent.success();
+    const result = await serialChecks.check(entityRef, actor);
+    const body: ZtpSerialCheckResult = {
+      outcome: result?.outcome ?? 'not-checked',
+      reason:
+        result?.reason ??
+        (result ? undefined : 'A check of this device was already running'),
+      device: await view(entityRef),
+    };
+    res.json(body);
+  });
+
+  router.get('/unknown-devices', async (req, res) => {
+    await authorize(req, ztpDeviceReadPermission);
+    const rows = await store.listUnknownDevices(200);
+    res.json({
+      items: rows.map(r => ({
+        ...r,
+        firstSeen: r.firstSeen.toISOString(),
+        lastSeen: r.lastSeen.toISOString(),
+      })),
+    });
+  });
+
+  // For the catalog processor that puts corrected serials on entities.
+  router.get('/serial-corrections', async (req, res) => {
+    await httpAuth.credentials(req, { allow: ['service'] });
+    const rows = await store.listSerialCorrections();
+    res.json({
+      items: rows.map(r => ({
+        ...r,
+        correctedAt: r.correctedAt.toISOString(),
+      })),
+    });
   });
 
   return router;
+}
+
+function describe(permission: BasicPermission): string {
+  switch (permission.name) {
+    case ztpCredentialsRevealPermission.name:
+      return 'reveal device local accounts';
+    case ztpSerialUpdatePermission.name:
+      return 'check or correct device serials';
+    case ztpDeviceReadPermission.name:
+      return 'see the ZTP queue';
+    default:
+      return `use ${permission.name}`;
+  }
 }

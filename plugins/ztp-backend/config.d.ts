@@ -1,0 +1,71 @@
+export interface Config {
+  ztp?: {
+    secrets: {
+      /**
+       * Encrypts device local-account passwords at rest (AES-256-GCM).
+       * At least 16 characters; e.g. the output of `openssl rand -base64 32`.
+       * @visibility secret
+       */
+      key: string;
+    };
+    /** The device door: the HTTP listener booting devices fetch from. */
+    provisioning?: {
+      /** Start the dedicated listener (default true). */
+      enabled?: boolean;
+      /** Address to bind (default 127.0.0.1; the provisioning network's address in production). */
+      host?: string;
+      /** Port (default 7080). */
+      port?: number;
+      /** CIDRs allowed to fetch configurations; others get 403 (default: all). */
+      allowedNetworks?: string[];
+      /** Also serve the device route on the plugin router under /api/ztp/provision (default false). */
+      exposeOnPluginRouter?: boolean;
+      /** The same configurations over TFTP, for devices that only speak TFTP (default off). */
+      tftp?: {
+        enabled?: boolean;
+        host?: string;
+        /** Default 6969; real deployments use 69 (needs privileges). */
+        port?: number;
+      };
+    };
+    serialCheck?: {
+      /** Checks at once (default 50). */
+      concurrency?: number;
+      connectTimeoutMs?: number;
+      /** Overall deadline of one check (default 30000). */
+      deadlineMs?: number;
+      /** Networks the backend may SSH into (default ['127.0.0.0/8']). */
+      managementNetworks?: string[];
+      retryInitialDelayMs?: number;
+      retryMaxDelayMs?: number;
+      /** How often due checks are swept (default 5 s). */
+      sweepSeconds?: number;
+    };
+    catalogSync?: {
+      /** How often the queue follows catalog changes (default 10 s). */
+      frequencySeconds?: number;
+      indexRefreshSeconds?: number;
+    };
+    signals?: {
+      /** Coalescing window of live updates (default 100 ms). */
+      windowMs?: number;
+    };
+    events?: {
+      /** Days of timeline kept (default 180). */
+      retentionDays?: number;
+    };
+    /** Template overrides per platform: files that replace the built-in ones. */
+    templates?: {
+      [platform: string]: {
+        /** Path of a Nunjucks file for the minimal configuration. */
+        minimal?: string;
+        /** Directory of final-configuration templates (one per role). */
+        final?: string;
+      };
+    };
+    permissions?: {
+      /** Users and groups allowed to reveal accounts, fix serials and push (default group:default/network-operators). */
+      operators?: string[];
+    };
+  };
+}

@@ -1,0 +1,182 @@
+import { AuthService, LoggerService } from '@backstage/backend-plugin-api';
+import { Entity, stringifyEntityRef } from '@backstage/catalog-model';
+import {
+  CatalogProcessor,
+  CatalogProcessorEmit,
+  CatalogService,
+  processingResult,
+} from '@backstage/plugin-catalog-node';
+import {
+  ANNOTATION_SERIAL,
+  ANNOTATION_SERIAL_CORRECTED_FROM,
+  ANNOTATION_SERIAL_TEMPORARY,
+  BUILTIN_PLATFORMS,
+  NETWORK_DEVICE_TYPE,
+  parseDeviceAnnotations,
+  serialsMatch,
+} from '@ztp-portal/backstage-plugin-ztp-common';
+import {
+  describeClash,
+  deviceIdentity,
+  findDeviceClashes,
+} from './deviceClashes';
+import {
+  SerialCorrectionInfo,
+  SerialCorrectionSource,
+} from './SerialCorrectionSource';
+
+type LocationSpec = Parameters<
+  NonNullable<CatalogProcessor['postProcessEntity']>
+>[1];
+
+/** @public */
+export type ZtpDeviceProcessorOptions = {
+  logger: LoggerService;
+  /** Corrections that operators made in the ZTP plugin. */
+  corrections: SerialCorrectionSource;
+  /** Checks that serials, MACs, hostnames and addresses are unique. */
+  catalog?: CatalogService;
+  auth?: AuthService;
+  /** Platform ids accepted besides the built-in ones. */
+  additionalPlatforms?: string[];
+};
+
+/** True for the catalog entities that declare network devices. */
+export function isNetworkDevice(entity: Entity): boolean {
+  return (
+    entity.kind.toLocaleLowerCase('en-US') === 'resource' &&
+    entity.spec?.type === NETWORK_DEVICE_TYPE
+  );
+}
+
+/**
+ * Checks the ZTP declaration of every network device and applies serial
+ * corrections.
+ *
+ * - Before validation, a serial that an operator corrected in the ZTP plugin
+ *   replaces the declared (usually temporary) one, as long as the source
+ *   file still declares the serial that was corrected.
+ * - After validation, each malformed annotation and each value that another
+ *   device already has becomes a processing error on the entity, which the
+ *   catalog shows on its page. Other entities are never affected.
+ *
+ * @public
+ */
+export class ZtpDeviceProcessor implements CatalogProcessor {
+  private readonly platforms: string[];
+  private uniquenessUnavailable = false;
+
+  constructor(private readonly options: ZtpDeviceProcessorOptions) {
+    this.platforms = [
+      ...BUILTIN_PLATFORMS.map(p => p.id),
+      ...(options.additionalPlatforms ?? []),
+    ];
+  }
+
+  getProcessorName(): string {
+    return 'ZtpDeviceProcessor';
+  }
+
+  async preProcessEntity(entity: Entity): Promise<Entity> {
+    if (!isNetworkDevice(entity)) return entity;
+    const annotations = { ...entity.metadata.annotations };
+    // Only this processor writes it: a hand-written value would mislead.
+    delete annotations[ANNOTATION_SERIAL_CORRECTED_FROM];
+
+    const declared = annotations[ANNOTATION_SERIAL];
+    const correction = declared
+      ? await this.correctionOf(
+          entity,
+          annotations[ANNOTATION_SERIAL_TEMPORARY] === 'true',
+        )
+      : undefined;
+    if (
+      declared &&
+      correction &&
+      serialsMatch(declared, correction.previousSerial) &&
+      !serialsMatch(declared, correction.serial)
+    ) {
+      annotations[ANNOTATION_SERIAL] = correction.serial;
+      annotations[ANNOTATION_SERIAL_TEMPORARY] = 'false';
+      annotations[ANNOTATION_SERIAL_CORRECTED_FROM] = correction.previousSerial;
+    }
+    // Declared serial equal to the corrected one: the file was updated, the
+    // correction has nothing left to do. Any other serial: a newer
+    // declaration, which wins over the correction.
+    return { ...entity, metadata: { ...entity.metadata, annotations } };
+  }
+
+  private async correctionOf(
+    entity: Entity,
+    temporary: boolean,
+  ): Promise<SerialCorrectionInfo | undefined> {
+    try {
+      return await this.options.corrections.getCorrection(
+        stringifyEntityRef(entity),
+        // A temporary serial is the one operators correct: read fresh
+        // corrections so that the catalog follows a correction at once.
+        temporary ? { maxAgeMs: 0 } : undefined,
+      );
+    } catch (error) {
+      // A custom source that throws must not fail the device either.
+      this.options.logger.warn(
+        `Could not read the serial correction of ${stringifyEntityRef(
+          entity,
+        )}: ${error}`,
+      );
+      return undefined;
+    }
+  }
+
+  async postProcessEntity(
+    entity: Entity,
+    location: LocationSpec,
+    emit: CatalogProcessorEmit,
+  ): Promise<Entity> {
+    if (!isNetworkDevice(entity)) return entity;
+    const annotations = entity.metadata.annotations ?? {};
+    const parsed = parseDeviceAnnotations(annotations, this.platforms);
+    if (!parsed.ok) {
+      for (const message of parsed.errors) {
+        emit(processingResult.inputError(location, message));
+      }
+    }
+    // Well-formed values are checked for uniqueness even when others are
+    // malformed, so that every problem shows at once.
+    for (const message of await this.clashes(entity, annotations)) {
+      emit(processingResult.inputError(location, message));
+    }
+    return entity;
+  }
+
+  private async clashes(
+    entity: Entity,
+    annotations: Record<string, string>,
+  ): Promise<string[]> {
+    const { catalog, auth, logger } = this.options;
+    if (!catalog || !auth) return [];
+    try {
+      const clashes = await findDeviceClashes({
+        catalog,
+        credentials: await auth.getOwnServiceCredentials(),
+        entityRef: stringifyEntityRef(entity),
+        identity: deviceIdentity(annotations),
+      });
+      if (this.uniquenessUnavailable) {
+        this.uniquenessUnavailable = false;
+        logger.info('Network device uniqueness checks are running again');
+      }
+      return clashes.map(describeClash);
+    } catch (error) {
+      // The catalog not answering (e.g. while the backend starts) must not
+      // fail the device; the next processing checks again.
+      if (!this.uniquenessUnavailable) {
+        this.uniquenessUnavailable = true;
+        logger.warn(
+          `Could not check network devices for duplicate serials, MACs, hostnames and addresses: ${error}`,
+        );
+      }
+      return [];
+    }
+  }
+}

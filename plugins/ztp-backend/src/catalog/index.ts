@@ -1,0 +1,11 @@
+export { catalogModuleZtpDevices } from './module';
+export { ZtpDeviceProcessor } from './ZtpDeviceProcessor';
+export type { ZtpDeviceProcessorOptions } from './ZtpDeviceProcessor';
+export {
+  serialCorrectionSourceServiceRef,
+  ZtpBackendSerialCorrectionSource,
+} from './SerialCorrectionSource';
+export type {
+  SerialCorrectionInfo,
+  SerialCorrectionSource,
+} from './SerialCorrectionSource';

@@ -1,0 +1,66 @@
+import type { Config } from '@backstage/config';
+import fs from 'node:fs';
+import type { SerialCheckSettings } from './services/SerialCheckService';
+
+/** The plugin's settings with their defaults (see config.d.ts). */
+export type ZtpSettings = {
+  provisioning: {
+    enabled: boolean;
+    host: string;
+    port: number;
+    allowedNetworks: string[];
+    exposeOnPluginRouter: boolean;
+    tftp: { enabled: boolean; host: string; port: number };
+  };
+  serialCheck: SerialCheckSettings & { sweepSeconds: number };
+  catalogSyncSeconds: number;
+  indexRefreshSeconds: number;
+  signalWindowMs: number;
+  eventRetentionDays: number;
+  templateOverrides: Record<string, string>;
+};
+
+export function readZtpConfig(root: Config): ZtpSettings {
+  const c = root.getOptionalConfig('ztp');
+  const p = c?.getOptionalConfig('provisioning');
+  const s = c?.getOptionalConfig('serialCheck');
+  const templates = c?.getOptionalConfig('templates');
+  const templateOverrides: Record<string, string> = {};
+  for (const platform of templates?.keys() ?? []) {
+    const file = templates!.getOptionalString(`${platform}.minimal`);
+    if (file) templateOverrides[platform] = fs.readFileSync(file, 'utf8');
+  }
+  return {
+    provisioning: {
+      enabled: p?.getOptionalBoolean('enabled') ?? true,
+      host: p?.getOptionalString('host') ?? '127.0.0.1',
+      port: p?.getOptionalNumber('port') ?? 7080,
+      allowedNetworks: p?.getOptionalStringArray('allowedNetworks') ?? [],
+      exposeOnPluginRouter:
+        p?.getOptionalBoolean('exposeOnPluginRouter') ?? false,
+      tftp: {
+        enabled: p?.getOptionalBoolean('tftp.enabled') ?? false,
+        host: p?.getOptionalString('tftp.host') ?? '127.0.0.1',
+        port: p?.getOptionalNumber('tftp.port') ?? 6969,
+      },
+    },
+    serialCheck: {
+      concurrency: s?.getOptionalNumber('concurrency') ?? 50,
+      connectTimeoutMs: s?.getOptionalNumber('connectTimeoutMs') ?? 5000,
+      deadlineMs: s?.getOptionalNumber('deadlineMs') ?? 30000,
+      managementNetworks: s?.getOptionalStringArray('managementNetworks') ?? [
+        '127.0.0.0/8',
+      ],
+      retryInitialDelayMs: s?.getOptionalNumber('retryInitialDelayMs') ?? 5000,
+      retryMaxDelayMs: s?.getOptionalNumber('retryMaxDelayMs') ?? 300000,
+      sweepSeconds: s?.getOptionalNumber('sweepSeconds') ?? 5,
+    },
+    catalogSyncSeconds:
+      c?.getOptionalNumber('catalogSync.frequencySeconds') ?? 10,
+    indexRefreshSeconds:
+      c?.getOptionalNumber('catalogSync.indexRefreshSeconds') ?? 10,
+    signalWindowMs: c?.getOptionalNumber('signals.windowMs') ?? 100,
+    eventRetentionDays: c?.getOptionalNumber('events.retentionDays') ?? 180,
+    templateOverrides,
+  };
+}

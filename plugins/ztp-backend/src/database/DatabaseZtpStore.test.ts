@@ -1,0 +1,233 @@
+import { TestDatabaseId, TestDatabases } from '@backstage/backend-test-utils';
+import { DatabaseZtpStore } from './DatabaseZtpStore';
+import type { DeclaredDevice } from './types';
+
+jest.setTimeout(60_000);
+
+const databases = TestDatabases.create({
+  ids: ['POSTGRES_15', 'SQLITE_3'],
+});
+
+function declared(
+  n: number,
+  overrides: Partial<DeclaredDevice & { expectedSerial: string }> = {},
+) {
+  return {
+    entityRef: `resource:default/dev-${n}`,
+    namespace: 'default',
+    name: `dev-${n}`,
+    site: n % 2 ? 'par1' : 'lon1',
+    platform: n % 2 ? 'arista-eos' : 'cisco-iosxe',
+    managementAddress: `127.0.10.${n}/24`,
+    managementIp: `127.0.10.${n}`,
+    defaultGateway: '127.0.10.1',
+    sshPort: 22,
+    macAddress: `52:54:00:00:00:${n.toString(16).padStart(2, '0')}`,
+    hostname: `dev-${n}`,
+    serial: `SER${1000 + n}`,
+    serialTemporary: false,
+    declarationHash: `h${n}`,
+    expectedSerial: `SER${1000 + n}`,
+    localUsername: `ztp-${n}`,
+    localPasswordEnc: 'v1:x:y:z',
+    localPasswordHash: '$6$salt$hash',
+    ...overrides,
+  };
+}
+
+async function storeFor(id: TestDatabaseId) {
+  const knex = await databases.init(id);
+  await DatabaseZtpStore.migrate(knex);
+  return { knex, store: new DatabaseZtpStore(knex) };
+}
+
+it('runs against PostgreSQL in CI, not only SQLite', () => {
+  // scripts/test.sh starts a real PostgreSQL server; without it the
+  // PostgreSQL cases below would silently not exist.
+  const ids = databases.eachSupportedId().map(([id]) => id);
+  const required = process.env.CI ? ['POSTGRES_15', 'SQLITE_3'] : ['SQLITE_3'];
+  expect(ids).toEqual(expect.arrayContaining(required));
+});
+
+describe.each(databases.eachSupportedId())('DatabaseZtpStore on %p', id => {
+  it('migrates up and down cleanly', async () => {
+    const { knex } = await storeFor(id);
+    expect(await knex.schema.hasTable('ztp_devices')).toBe(true);
+    await knex.migrate.rollback(
+      { directory: `${__dirname}/../../migrations` },
+      true,
+    );
+    expect(await knex.schema.hasTable('ztp_devices')).toBe(false);
+  });
+
+  it('records concurrent fetches once each, in few transactions', async () => {
+    const { store } = await storeFor(id);
+    for (let n = 1; n <= 40; n++) {
+      await store.insertDevice(declared(n), {
+        entityRef: `resource:default/dev-${n}`,
+        type: 'device.added',
+        actor: 'system',
+        message: 'added',
+      });
+    }
+    const at = new Date();
+    await Promise.all(
+      Array.from({ length: 40 }, (_, i) =>
+        store.recordFetches([
+          {
+            entityRef: `resource:default/dev-${i + 1}`,
+            sourceIp: `127.0.10.${i + 1}`,
+            at,
+            via: 'MAC address in the URL',
+          },
+        ]),
+      ),
+    );
+    const devices = await store.listActiveDevices();
+    expect(devices).toHaveLength(40);
+    for (const d of devices) {
+      expect(d.confMinState).toBe('loaded');
+      expect(d.confMinFetchCount).toBe(1);
+      expect(d.confMinLoadedFrom).toBe(d.managementIp);
+      expect(d.serialNextCheckAt).toBeDefined();
+    }
+    const events = await store.listEvents('resource:default/dev-7', 10);
+    expect(events.map(e => e.type)).toEqual([
+      'confmin.fetched',
+      'device.added',
+    ]);
+    expect(events[0].actor).toBe('device:127.0.10.7');
+    expect((await store.summary()).loaded).toBe(40);
+  });
+
+  it('lets one worker at a time claim a serial check', async () => {
+    const { store } = await storeFor(id);
+    await store.insertDevice(declared(1), {
+      entityRef: 'resource:default/dev-1',
+      type: 'device.added',
+      actor: 'system',
+      message: 'added',
+    });
+    const now = new Date();
+    const until = new Date(now.getTime() + 60_000);
+    const claims = await Promise.all(
+      ['a', 'b', 'c', 'd'].map(owner =>
+        store.claimSerialCheck('resource:default/dev-1', owner, now, until),
+      ),
+    );
+    expect(claims.filter(Boolean)).toHaveLength(1);
+    // An expired lease can be taken over.
+    const later = new Date(until.getTime() + 1);
+    expect(
+      await store.claimSerialCheck(
+        'resource:default/dev-1',
+        'e',
+        later,
+        new Date(later.getTime() + 1000),
+      ),
+    ).toBe(true);
+    await store.completeSerialCheck(
+      'resource:default/dev-1',
+      'e',
+      { state: 'mismatch', presentedSerial: 'REAL123' },
+      {
+        entityRef: 'resource:default/dev-1',
+        type: 'serial.mismatch',
+        actor: 'system',
+        message: 'mismatch',
+      },
+    );
+    const d = await store.getDevice('resource:default/dev-1');
+    expect(d?.serialState).toBe('mismatch');
+    expect(d?.presentedSerial).toBe('REAL123');
+    expect(d?.serialLeaseUntil).toBeUndefined();
+  });
+
+  it('filters, searches, sorts and pages the queue', async () => {
+    const { store } = await storeFor(id);
+    for (let n = 1; n <= 12; n++) {
+      await store.insertDevice(declared(n), {
+        entityRef: `resource:default/dev-${n}`,
+        type: 'device.added',
+        actor: 'system',
+        message: 'added',
+      });
+    }
+    const page = await store.listDevices({
+      site: 'par1',
+      orderBy: 'name',
+      order: 'desc',
+      limit: 2,
+      offset: 1,
+    });
+    expect(page.totalCount).toBe(6);
+    expect(page.devices.map(d => d.name)).toEqual(['dev-7', 'dev-5']);
+    const search = await store.listDevices({ q: 'SER1011' });
+    expect(search.devices.map(d => d.name)).toEqual(['dev-11']);
+    const percent = await store.listDevices({ q: '%' });
+    expect(percent.totalCount).toBe(0);
+    expect((await store.facets()).sites).toEqual(['lon1', 'par1']);
+    await store.markRemoved(['resource:default/dev-1'], new Date());
+    expect((await store.listDevices({})).totalCount).toBe(11);
+    expect((await store.listDevices({ includeRemoved: true })).totalCount).toBe(
+      12,
+    );
+    const last = await store.lastEvents([
+      'resource:default/dev-1',
+      'resource:default/dev-2',
+    ]);
+    expect(last.get('resource:default/dev-1')?.type).toBe('device.removed');
+    expect(last.get('resource:default/dev-2')?.type).toBe('device.added');
+  });
+
+  it('keeps serial corrections and counts unknown devices', async () => {
+    const { store } = await storeFor(id);
+    await store.insertDevice(
+      declared(3, {
+        serial: 'TEMP-0001',
+        expectedSerial: 'TEMP-0001',
+        serialTemporary: true,
+      }),
+      {
+        entityRef: 'resource:default/dev-3',
+        type: 'device.added',
+        actor: 'system',
+        message: 'added',
+      },
+    );
+    await store.saveSerialCorrection(
+      {
+        entityRef: 'resource:default/dev-3',
+        serial: 'FOC9999X1AB',
+        previousSerial: 'TEMP-0001',
+        correctedBy: 'user:default/jane',
+        correctedAt: new Date(),
+      },
+      {
+        entityRef: 'resource:default/dev-3',
+        type: 'serial.corrected',
+        actor: 'user:default/jane',
+        message: 'corrected',
+      },
+    );
+    const d = await store.getDevice('resource:default/dev-3');
+    expect(d?.expectedSerial).toBe('FOC9999X1AB');
+    expect(d?.serialTemporary).toBe(false);
+    expect(await store.listSerialCorrections()).toEqual([
+      expect.objectContaining({
+        serial: 'FOC9999X1AB',
+        previousSerial: 'TEMP-0001',
+      }),
+    ]);
+    const at = new Date();
+    await store.recordUnknownDevices([
+      { sourceIp: '127.0.99.1', identifier: 'mac aa', at, count: 3 },
+    ]);
+    await store.recordUnknownDevices([
+      { sourceIp: '127.0.99.1', identifier: 'mac aa', at, count: 2 },
+    ]);
+    expect(await store.listUnknownDevices(10)).toEqual([
+      expect.objectContaining({ sourceIp: '127.0.99.1', count: 5 }),
+    ]);
+  });
+});

@@ -1,0 +1,649 @@
+import {
+  DatabaseService,
+  resolvePackagePath,
+} from '@backstage/backend-plugin-api';
+import type { Knex } from 'knex';
+import type {
+  ZtpDeviceListQuery,
+  ZtpQueueSummary,
+} from '@ztp-portal/backstage-plugin-ztp-common';
+import {
+  ConfMinFetch,
+  DeclaredDevice,
+  DeviceListResult,
+  DeviceRecord,
+  EventRecord,
+  NewEvent,
+  SerialCheckOutcome,
+  SerialCorrection,
+  UnknownDeviceRecord,
+  ZtpStore,
+} from './types';
+
+const migrationsDir = resolvePackagePath(
+  '@ztp-portal/backstage-plugin-ztp-backend',
+  'migrations',
+);
+
+const SORT_COLUMNS: Record<string, string> = {
+  name: 'name',
+  site: 'site',
+  platform: 'platform',
+  managementIp: 'management_ip',
+  updatedAt: 'updated_at',
+};
+
+/** Dates come back as Date (pg), number or string (SQLite). */
+function toDate(value: unknown): Date | undefined {
+  if (value === null || value === undefined) return undefined;
+  if (value instanceof Date) return value;
+  if (typeof value === 'number') return new Date(value);
+  const s = String(value);
+  return /^\d+$/.test(s) ? new Date(Number(s)) : new Date(s);
+}
+
+const opt = <T>(v: T | null | undefined): T | undefined =>
+  v === null ? undefined : v;
+
+function rowToDevice(r: any): DeviceRecord {
+  return {
+    entityRef: r.entity_ref,
+    namespace: r.namespace,
+    name: r.name,
+    title: opt(r.title),
+    site: opt(r.site),
+    role: opt(r.role),
+    platform: r.platform,
+    managementAddress: r.management_address,
+    managementIp: r.management_ip,
+    defaultGateway: opt(r.default_gateway),
+    sshPort: Number(r.ssh_port),
+    macAddress: opt(r.mac_address),
+    hostname: r.hostname,
+    serial: r.declared_serial,
+    serialTemporary: Boolean(r.serial_temporary),
+    declarationHash: r.declaration_hash,
+    declaredSerial: r.declared_serial,
+    expectedSerial: r.expected_serial,
+    inCatalog: Boolean(r.in_catalog),
+    localUsername: r.local_username,
+    localPasswordEnc: r.local_password_enc,
+    localPasswordHash: r.local_password_hash,
+    confMinState: r.conf_min_state,
+    confMinLoadedAt: toDate(r.conf_min_loaded_at),
+    confMinLoadedFrom: opt(r.conf_min_loaded_from),
+    confMinFetchCount: Number(r.conf_min_fetch_count),
+    serialState: r.serial_state,
+    presentedSerial: opt(r.presented_serial),
+    headerSerial: opt(r.header_serial),
+    serialCheckedAt: toDate(r.serial_checked_at),
+    serialReason: opt(r.serial_reason),
+    serialAttempts: Number(r.serial_attempts),
+    serialNextCheckAt: toDate(r.serial_next_check_at),
+    serialLeaseUntil: toDate(r.serial_lease_until),
+    hostKeyFingerprint: opt(r.host_key_fingerprint),
+    confFinalState: r.conf_final_state,
+    confFinalPushedAt: toDate(r.conf_final_pushed_at),
+    confFinalError: opt(r.conf_final_error),
+    createdAt: toDate(r.created_at)!,
+    updatedAt: toDate(r.updated_at)!,
+    removedAt: toDate(r.removed_at),
+  };
+}
+
+function declarationColumns(d: DeclaredDevice) {
+  return {
+    namespace: d.namespace,
+    name: d.name,
+    title: d.title ?? null,
+    site: d.site ?? null,
+    role: d.role ?? null,
+    platform: d.platform,
+    management_address: d.managementAddress,
+    management_ip: d.managementIp,
+    default_gateway: d.defaultGateway ?? null,
+    ssh_port: d.sshPort,
+    mac_address: d.macAddress ?? null,
+    hostname: d.hostname,
+    declared_serial: d.serial,
+    serial_temporary: d.serialTemporary,
+    declaration_hash: d.declarationHash,
+  };
+}
+
+function eventRow(e: NewEvent) {
+  return {
+    entity_ref: e.entityRef,
+    at: e.at ?? new Date(),
+    type: e.type,
+    actor: e.actor,
+    message: e.message,
+    details: e.details ? JSON.stringify(e.details) : null,
+  };
+}
+
+function rowToEvent(r: any): EventRecord {
+  return {
+    id: Number(r.id),
+    entityRef: r.entity_ref,
+    at: toDate(r.at)!,
+    type: r.type,
+    actor: r.actor,
+    message: r.message,
+    details: r.details ? JSON.parse(r.details) : undefined,
+  };
+}
+
+/** SQL LIKE pattern for free text, with LIKE's wildcards escaped. */
+function likePattern(text: string): string {
+  return `%${text
+    .toLocaleLowerCase('en-US')
+    .replace(/[\\%_]/g, c => `\\${c}`)}%`;
+}
+
+/** The ZTP store on knex: SQLite for the embedded default, PostgreSQL in production. */
+export class DatabaseZtpStore implements ZtpStore {
+  static async create(options: {
+    database: DatabaseService;
+    skipMigrations?: boolean;
+  }): Promise<DatabaseZtpStore> {
+    const client = await options.database.getClient();
+    if (!options.database.migrations?.skip && !options.skipMigrations) {
+      await client.migrate.latest({ directory: migrationsDir });
+    }
+    return new DatabaseZtpStore(client);
+  }
+
+  static async migrate(client: Knex): Promise<void> {
+    await client.migrate.latest({ directory: migrationsDir });
+  }
+
+  constructor(private readonly db: Knex) {}
+
+  async getDevice(entityRef: string) {
+    const row = await this.db('ztp_devices')
+      .where({ entity_ref: entityRef })
+      .first();
+    return row ? rowToDevice(row) : undefined;
+  }
+
+  async getDevices(entityRefs: string[]) {
+    if (entityRefs.length === 0) return [];
+    const rows: any[] = [];
+    // Chunked to stay under SQLite's bound-parameter limit.
+    for (let i = 0; i < entityRefs.length; i += 500) {
+      rows.push(
+        ...(await this.db('ztp_devices').whereIn(
+          'entity_ref',
+          entityRefs.slice(i, i + 500),
+        )),
+      );
+    }
+    return rows.map(rowToDevice);
+  }
+
+  async listActiveDevices() {
+    const rows = await this.db('ztp_devices').where({ in_catalog: true });
+    return rows.map(rowToDevice);
+  }
+
+  private filtered(query: ZtpDeviceListQuery) {
+    const q = this.db('ztp_devices');
+    if (!query.includeRemoved) q.where({ in_catalog: true });
+    if (query.confMin) q.where({ conf_min_state: query.confMin });
+    if (query.serial) q.where({ serial_state: query.serial });
+    if (query.confFinal) q.where({ conf_final_state: query.confFinal });
+    if (query.site) q.where({ site: query.site });
+    if (query.platform) q.where({ platform: query.platform });
+    if (query.q) {
+      const pattern = likePattern(query.q);
+      q.where(inner => {
+        for (const col of [
+          'name',
+          'title',
+          'hostname',
+          'expected_serial',
+          'presented_serial',
+          'mac_address',
+          'management_ip',
+          'site',
+        ]) {
+          inner.orWhereRaw(`LOWER(COALESCE(${col}, '')) LIKE ? ESCAPE '\\'`, [
+            pattern,
+          ]);
+        }
+      });
+    }
+    return q;
+  }
+
+  async listDevices(query: ZtpDeviceListQuery): Promise<DeviceListResult> {
+    const [{ count }] = await this.filtered(query).count({ count: '*' });
+    const column = SORT_COLUMNS[query.orderBy ?? 'name'] ?? 'name';
+    const rows = await this.filtered(query)
+      .orderBy([
+        { column, order: query.order ?? 'asc' },
+        { column: 'entity_ref', order: 'asc' },
+      ])
+      .offset(query.offset ?? 0)
+      .limit(query.limit ?? 50);
+    return { devices: rows.map(rowToDevice), totalCount: Number(count) };
+  }
+
+  async summary(): Promise<ZtpQueueSummary> {
+    const row: any = await this.db('ztp_devices')
+      .where({ in_catalog: true })
+      .select(
+        this.db.raw('COUNT(*) as total'),
+        this.db.raw(
+          `SUM(CASE WHEN conf_min_state = 'loaded' THEN 1 ELSE 0 END) as loaded`,
+        ),
+        this.db.raw(
+          `SUM(CASE WHEN serial_state = 'mismatch' THEN 1 ELSE 0 END) as mismatched`,
+        ),
+        this.db.raw(
+          `SUM(CASE WHEN serial_state = 'checked' THEN 1 ELSE 0 END) as checked`,
+        ),
+        this.db.raw(
+          `SUM(CASE WHEN conf_final_state = 'pushed' THEN 1 ELSE 0 END) as pushed`,
+        ),
+      )
+      .first();
+    return {
+      total: Number(row?.total ?? 0),
+      loaded: Number(row?.loaded ?? 0),
+      mismatched: Number(row?.mismatched ?? 0),
+      checked: Number(row?.checked ?? 0),
+      pushed: Number(row?.pushed ?? 0),
+    };
+  }
+
+  async facets() {
+    const sites = await this.db('ztp_devices')
+      .where({ in_catalog: true })
+      .whereNotNull('site')
+      .distinct('site')
+      .orderBy('site');
+    const platforms = await this.db('ztp_devices')
+      .where({ in_catalog: true })
+      .distinct('platform')
+      .orderBy('platform');
+    return {
+      sites: sites.map(r => r.site as string),
+      platforms: platforms.map(r => r.platform as string),
+    };
+  }
+
+  async insertDevice(
+    device: DeclaredDevice & {
+      expectedSerial: string;
+      localUsername: string;
+      localPasswordEnc: string;
+      localPasswordHash: string;
+    },
+    event: NewEvent,
+  ) {
+    const now = event.at ?? new Date();
+    await this.db.transaction(async tx => {
+      const existing = await tx('ztp_devices')
+        .where({ entity_ref: device.entityRef })
+        .first();
+      if (existing) {
+        // A device that left the catalog and came back keeps its account
+        // and history.
+        await tx('ztp_devices')
+          .where({ entity_ref: device.entityRef })
+          .update({
+            ...declarationColumns(device),
+            expected_serial: device.expectedSerial,
+            local_password_hash: device.localPasswordHash,
+            in_catalog: true,
+            removed_at: null,
+            updated_at: now,
+          });
+      } else {
+        await tx('ztp_devices').insert({
+          entity_ref: device.entityRef,
+          ...declarationColumns(device),
+          expected_serial: device.expectedSerial,
+          local_username: device.localUsername,
+          local_password_enc: device.localPasswordEnc,
+          local_password_hash: device.localPasswordHash,
+          created_at: now,
+          updated_at: now,
+        });
+      }
+      await tx('ztp_events').insert(eventRow({ ...event, at: now }));
+    });
+  }
+
+  async updateDeclaration(
+    device: DeclaredDevice & {
+      expectedSerial: string;
+      localPasswordHash?: string;
+    },
+    event: NewEvent,
+  ) {
+    const now = event.at ?? new Date();
+    await this.db.transaction(async tx => {
+      const before = await tx('ztp_devices')
+        .where({ entity_ref: device.entityRef })
+        .first();
+      const serialChanged =
+        before && before.expected_serial !== device.expectedSerial;
+      await tx('ztp_devices')
+        .where({ entity_ref: device.entityRef })
+        .update({
+          ...declarationColumns(device),
+          expected_serial: device.expectedSerial,
+          ...(device.localPasswordHash
+            ? { local_password_hash: device.localPasswordHash }
+            : {}),
+          in_catalog: true,
+          removed_at: null,
+          updated_at: now,
+          // A new expected serial makes the last verdict stale.
+          ...(serialChanged && before.conf_min_state === 'loaded'
+            ? {
+                serial_state: 'not-checked',
+                serial_reason: null,
+                serial_attempts: 0,
+                serial_next_check_at: now,
+              }
+            : {}),
+        });
+      await tx('ztp_events').insert(eventRow({ ...event, at: now }));
+    });
+  }
+
+  async markRemoved(entityRefs: string[], at: Date) {
+    if (!entityRefs.length) return;
+    await this.db.transaction(async tx => {
+      for (let i = 0; i < entityRefs.length; i += 500) {
+        const chunk = entityRefs.slice(i, i + 500);
+        await tx('ztp_devices').whereIn('entity_ref', chunk).update({
+          in_catalog: false,
+          removed_at: at,
+          updated_at: at,
+          serial_next_check_at: null,
+        });
+        await tx('ztp_events').insert(
+          chunk.map(entityRef =>
+            eventRow({
+              entityRef,
+              at,
+              type: 'device.removed',
+              actor: 'system',
+              message:
+                'The device left the catalog; it leaves the ZTP queue and its history is kept',
+            }),
+          ),
+        );
+      }
+    });
+  }
+
+  async recordFetches(fetches: ConfMinFetch[]) {
+    if (!fetches.length) return;
+    await this.db.transaction(async tx => {
+      for (const f of fetches) {
+        const update: Record<string, unknown> = {
+          conf_min_state: 'loaded',
+          conf_min_loaded_at: f.at,
+          conf_min_loaded_from: f.sourceIp,
+          updated_at: f.at,
+          conf_min_fetch_count: tx.raw('conf_min_fetch_count + 1'),
+        };
+        if (f.headerSerial) update.header_serial = f.headerSerial;
+        await tx('ztp_devices')
+          .where({ entity_ref: f.entityRef })
+          .update(update);
+        // The serial check is due as soon as the device has its account.
+        await tx('ztp_devices')
+          .where({ entity_ref: f.entityRef })
+          .whereNot({ serial_state: 'checked' })
+          .whereNull('serial_next_check_at')
+          .update({ serial_next_check_at: f.at });
+      }
+      const events = fetches.map(f =>
+        eventRow({
+          entityRef: f.entityRef,
+          at: f.at,
+          type: 'confmin.fetched',
+          actor: `device:${f.sourceIp}`,
+          message: `Minimal configuration fetched from ${f.sourceIp} (recognised by ${f.via})`,
+          details: { sourceIp: f.sourceIp, via: f.via },
+        }),
+      );
+      for (const f of fetches.filter(x => x.headerSerialMismatch)) {
+        events.push(
+          eventRow({
+            entityRef: f.entityRef,
+            at: f.at,
+            type: 'serial.header-mismatch',
+            actor: `device:${f.sourceIp}`,
+            message: `The device announced serial ${f.headerSerial} in its ZTP request; ${f.expectedSerial} is expected. It still gets its configuration; the SSH check decides`,
+            details: {
+              headerSerial: f.headerSerial,
+              expected: f.expectedSerial,
+            },
+          }),
+        );
+      }
+      await tx('ztp_events').insert(events);
+    });
+  }
+
+  async claimSerialCheck(
+    entityRef: string,
+    owner: string,
+    now: Date,
+    leaseUntil: Date,
+  ) {
+    // One conditional UPDATE: atomic on SQLite and PostgreSQL alike, so two
+    // replicas never check the same device for the same trigger.
+    const updated = await this.db('ztp_devices')
+      .where({ entity_ref: entityRef, in_catalog: true })
+      .where(q =>
+        q
+          .whereNull('serial_lease_until')
+          .orWhere('serial_lease_until', '<', now),
+      )
+      .update({ serial_lease_until: leaseUntil, serial_lease_owner: owner });
+    return Number(updated) === 1;
+  }
+
+  async listDueSerialChecks(now: Date, limit: number) {
+    const rows = await this.db('ztp_devices')
+      .select('entity_ref')
+      .where({ in_catalog: true, conf_min_state: 'loaded' })
+      .whereNot({ serial_state: 'checked' })
+      .whereNotNull('serial_next_check_at')
+      .where('serial_next_check_at', '<=', now)
+      .where(q =>
+        q
+          .whereNull('serial_lease_until')
+          .orWhere('serial_lease_until', '<', now),
+      )
+      .orderBy('serial_next_check_at')
+      .limit(limit);
+    return rows.map(r => r.entity_ref as string);
+  }
+
+  async completeSerialCheck(
+    entityRef: string,
+    owner: string,
+    outcome: SerialCheckOutcome,
+    event: NewEvent,
+  ) {
+    const now = event.at ?? new Date();
+    await this.db.transaction(async tx => {
+      const concluded = outcome.state !== 'not-checked';
+      const update: Record<string, unknown> = {
+        serial_state: outcome.state,
+        serial_reason: outcome.reason ?? null,
+        serial_checked_at: now,
+        serial_attempts: concluded ? 0 : tx.raw('serial_attempts + 1'),
+        serial_next_check_at: concluded ? null : outcome.nextCheckAt ?? null,
+        serial_lease_until: null,
+        serial_lease_owner: null,
+        updated_at: now,
+      };
+      if (outcome.presentedSerial !== undefined) {
+        update.presented_serial = outcome.presentedSerial;
+      }
+      if (outcome.hostKeyFingerprint) {
+        update.host_key_fingerprint = outcome.hostKeyFingerprint;
+      }
+      await tx('ztp_devices')
+        .where({ entity_ref: entityRef })
+        .where(q =>
+          q
+            .where({ serial_lease_owner: owner })
+            .orWhereNull('serial_lease_owner'),
+        )
+        .update(update);
+      await tx('ztp_events').insert(eventRow({ ...event, at: now }));
+    });
+  }
+
+  async scheduleSerialCheck(entityRef: string, at: Date) {
+    await this.db('ztp_devices')
+      .where({ entity_ref: entityRef })
+      .update({ serial_next_check_at: at });
+  }
+
+  async saveSerialCorrection(correction: SerialCorrection, event: NewEvent) {
+    const now = event.at ?? new Date();
+    await this.db.transaction(async tx => {
+      await tx('ztp_serial_corrections')
+        .insert({
+          entity_ref: correction.entityRef,
+          serial: correction.serial,
+          previous_serial: correction.previousSerial,
+          corrected_by: correction.correctedBy,
+          corrected_at: correction.correctedAt,
+        })
+        .onConflict('entity_ref')
+        .merge();
+      await tx('ztp_devices')
+        .where({ entity_ref: correction.entityRef })
+        .update({
+          expected_serial: correction.serial,
+          serial_temporary: false,
+          updated_at: now,
+        });
+      await tx('ztp_events').insert(eventRow({ ...event, at: now }));
+    });
+  }
+
+  async listSerialCorrections() {
+    const rows = await this.db('ztp_serial_corrections').orderBy('entity_ref');
+    return rows.map(r => ({
+      entityRef: r.entity_ref,
+      serial: r.serial,
+      previousSerial: r.previous_serial,
+      correctedBy: r.corrected_by,
+      correctedAt: toDate(r.corrected_at)!,
+    }));
+  }
+
+  async setConfFinal(
+    entityRef: string,
+    state: { state: DeviceRecord['confFinalState']; error?: string },
+    event?: NewEvent,
+  ) {
+    const now = event?.at ?? new Date();
+    await this.db.transaction(async tx => {
+      await tx('ztp_devices')
+        .where({ entity_ref: entityRef })
+        .update({
+          conf_final_state: state.state,
+          conf_final_error: state.error ?? null,
+          ...(state.state === 'pushed' ? { conf_final_pushed_at: now } : {}),
+          updated_at: now,
+        });
+      if (event) await tx('ztp_events').insert(eventRow({ ...event, at: now }));
+    });
+  }
+
+  async addEvent(event: NewEvent) {
+    await this.db('ztp_events').insert(eventRow(event));
+  }
+
+  async listEvents(entityRef: string, limit: number) {
+    const rows = await this.db('ztp_events')
+      .where({ entity_ref: entityRef })
+      .orderBy('id', 'desc')
+      .limit(limit);
+    return rows.map(rowToEvent);
+  }
+
+  async lastEvents(entityRefs: string[]) {
+    const result = new Map<string, EventRecord>();
+    for (let i = 0; i < entityRefs.length; i += 500) {
+      const chunk = entityRefs.slice(i, i + 500);
+      const latest = this.db('ztp_events')
+        .select('entity_ref')
+        .max({ id: 'id' })
+        .whereIn('entity_ref', chunk)
+        .groupBy('entity_ref');
+      const rows = await this.db('ztp_events').whereIn(
+        'id',
+        this.db.from(latest.as('latest')).select('id'),
+      );
+      for (const r of rows) result.set(r.entity_ref, rowToEvent(r));
+    }
+    return result;
+  }
+
+  async pruneEvents(before: Date) {
+    return Number(
+      await this.db('ztp_events').where('at', '<', before).delete(),
+    );
+  }
+
+  async recordUnknownDevices(
+    probes: { sourceIp: string; identifier: string; at: Date; count: number }[],
+  ) {
+    if (!probes.length) return;
+    await this.db.transaction(async tx => {
+      for (const p of probes) {
+        await tx('ztp_unknown_devices')
+          .insert({
+            source_ip: p.sourceIp,
+            identifier: p.identifier,
+            count: p.count,
+            first_seen: p.at,
+            last_seen: p.at,
+          })
+          .onConflict(['source_ip', 'identifier'])
+          .merge({
+            count: tx.raw('ztp_unknown_devices.count + ?', [p.count]),
+            last_seen: p.at,
+          });
+      }
+    });
+  }
+
+  async listUnknownDevices(limit: number): Promise<UnknownDeviceRecord[]> {
+    const rows = await this.db('ztp_unknown_devices')
+      .orderBy('last_seen', 'desc')
+      .limit(limit);
+    return rows.map(r => ({
+      sourceIp: r.source_ip,
+      identifier: r.identifier,
+      count: Number(r.count),
+      firstSeen: toDate(r.first_seen)!,
+      lastSeen: toDate(r.last_seen)!,
+    }));
+  }
+
+  async pruneUnknownDevices(before: Date) {
+    return Number(
+      await this.db('ztp_unknown_devices')
+        .where('last_seen', '<', before)
+        .delete(),
+    );
+  }
+}

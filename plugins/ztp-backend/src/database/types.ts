@@ -1,0 +1,197 @@
+import type {
+  ConfFinalState,
+  ConfMinState,
+  SerialState,
+  ZtpDeviceListQuery,
+  ZtpEventType,
+  ZtpQueueSummary,
+} from '@ztp-portal/backstage-plugin-ztp-common';
+
+/** A device as the catalog declares it, normalised for the queue. */
+export type DeclaredDevice = {
+  entityRef: string;
+  namespace: string;
+  name: string;
+  title?: string;
+  site?: string;
+  role?: string;
+  platform: string;
+  managementAddress: string;
+  managementIp: string;
+  defaultGateway?: string;
+  sshPort: number;
+  macAddress?: string;
+  hostname: string;
+  serial: string;
+  serialTemporary: boolean;
+  /** Changes whenever anything the device's configuration depends on changes. */
+  declarationHash: string;
+};
+
+/** One row of ztp_devices, with dates as Date. */
+export type DeviceRecord = DeclaredDevice & {
+  declaredSerial: string;
+  expectedSerial: string;
+  inCatalog: boolean;
+  localUsername: string;
+  localPasswordEnc: string;
+  localPasswordHash: string;
+  confMinState: ConfMinState;
+  confMinLoadedAt?: Date;
+  confMinLoadedFrom?: string;
+  confMinFetchCount: number;
+  serialState: SerialState;
+  presentedSerial?: string;
+  headerSerial?: string;
+  serialCheckedAt?: Date;
+  serialReason?: string;
+  serialAttempts: number;
+  serialNextCheckAt?: Date;
+  serialLeaseUntil?: Date;
+  hostKeyFingerprint?: string;
+  confFinalState: ConfFinalState;
+  confFinalPushedAt?: Date;
+  confFinalError?: string;
+  createdAt: Date;
+  updatedAt: Date;
+  removedAt?: Date;
+};
+
+export type NewEvent = {
+  entityRef: string;
+  type: ZtpEventType;
+  actor: string;
+  message: string;
+  details?: Record<string, unknown>;
+  at?: Date;
+};
+
+export type EventRecord = Required<Omit<NewEvent, 'details'>> & {
+  id: number;
+  details?: Record<string, unknown>;
+};
+
+export type ConfMinFetch = {
+  entityRef: string;
+  sourceIp: string;
+  at: Date;
+  /** Serial the device announced in a ZTP header, if any. */
+  headerSerial?: string;
+  /** The header serial differs from the expected one (an early warning). */
+  headerSerialMismatch?: boolean;
+  expectedSerial?: string;
+  /** Why it was recognised: mac, hostname, header, source address. */
+  via: string;
+};
+
+export type SerialCheckOutcome = {
+  state: SerialState;
+  presentedSerial?: string;
+  reason?: string;
+  hostKeyFingerprint?: string;
+  /** When to try again (for a check that did not conclude). */
+  nextCheckAt?: Date;
+};
+
+export type SerialCorrection = {
+  entityRef: string;
+  serial: string;
+  previousSerial: string;
+  correctedBy: string;
+  correctedAt: Date;
+};
+
+export type UnknownDeviceRecord = {
+  sourceIp: string;
+  identifier: string;
+  count: number;
+  firstSeen: Date;
+  lastSeen: Date;
+};
+
+export type DeviceListResult = {
+  devices: DeviceRecord[];
+  totalCount: number;
+};
+
+/**
+ * Persistence of the ZTP queue. Implemented on knex for SQLite and
+ * PostgreSQL; several backend replicas may share one database.
+ */
+export interface ZtpStore {
+  getDevice(entityRef: string): Promise<DeviceRecord | undefined>;
+  getDevices(entityRefs: string[]): Promise<DeviceRecord[]>;
+  /** Every device in the catalog (not removed), for indexes and sync. */
+  listActiveDevices(): Promise<DeviceRecord[]>;
+  listDevices(query: ZtpDeviceListQuery): Promise<DeviceListResult>;
+  summary(): Promise<ZtpQueueSummary>;
+  facets(): Promise<{ sites: string[]; platforms: string[] }>;
+
+  insertDevice(
+    device: DeclaredDevice & {
+      expectedSerial: string;
+      localUsername: string;
+      localPasswordEnc: string;
+      localPasswordHash: string;
+    },
+    event: NewEvent,
+  ): Promise<void>;
+  updateDeclaration(
+    device: DeclaredDevice & {
+      expectedSerial: string;
+      localPasswordHash?: string;
+    },
+    event: NewEvent,
+  ): Promise<void>;
+  markRemoved(entityRefs: string[], at: Date): Promise<void>;
+
+  /**
+   * Records Conf Min fetches in one transaction (group commit): state Loaded,
+   * time, source address, count, and a timeline event for each.
+   */
+  recordFetches(fetches: ConfMinFetch[]): Promise<void>;
+
+  /**
+   * Takes the right to check a device's serial until leaseUntil; false when
+   * another worker (or replica) holds it.
+   */
+  claimSerialCheck(
+    entityRef: string,
+    owner: string,
+    now: Date,
+    leaseUntil: Date,
+  ): Promise<boolean>;
+  /** Devices that are Loaded, not Checked, and due for a (re)check. */
+  listDueSerialChecks(now: Date, limit: number): Promise<string[]>;
+  completeSerialCheck(
+    entityRef: string,
+    owner: string,
+    outcome: SerialCheckOutcome,
+    event: NewEvent,
+  ): Promise<void>;
+  /** Schedules a check for now (after Conf Min Loaded, or on request). */
+  scheduleSerialCheck(entityRef: string, at: Date): Promise<void>;
+
+  saveSerialCorrection(
+    correction: SerialCorrection,
+    event: NewEvent,
+  ): Promise<void>;
+  listSerialCorrections(): Promise<SerialCorrection[]>;
+
+  setConfFinal(
+    entityRef: string,
+    state: { state: DeviceRecord['confFinalState']; error?: string },
+    event?: NewEvent,
+  ): Promise<void>;
+
+  addEvent(event: NewEvent): Promise<void>;
+  listEvents(entityRef: string, limit: number): Promise<EventRecord[]>;
+  lastEvents(entityRefs: string[]): Promise<Map<string, EventRecord>>;
+  pruneEvents(before: Date): Promise<number>;
+
+  recordUnknownDevices(
+    probes: { sourceIp: string; identifier: string; at: Date; count: number }[],
+  ): Promise<void>;
+  listUnknownDevices(limit: number): Promise<UnknownDeviceRecord[]>;
+  pruneUnknownDevices(before: Date): Promise<number>;
+}

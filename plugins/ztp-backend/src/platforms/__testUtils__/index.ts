@@ -1,0 +1,48 @@
+import { randomInt } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import type { DeviceCli } from '@ztp-portal/backstage-plugin-ztp-node';
+
+/** The text of a captured device output under `<platform>/__fixtures__/`. */
+export function readFixture(platform: string, name: string): string {
+  return readFileSync(
+    resolve(__dirname, '..', platform, '__fixtures__', name),
+    'utf8',
+  );
+}
+
+/**
+ * A DeviceCli that answers commands from captured outputs, for driver
+ * logic tests (the SSH client itself is tested against real servers).
+ * Records the commands it was asked to run.
+ */
+export function scriptedCli(answers: Record<string, string>): DeviceCli & {
+  commands: string[];
+} {
+  const commands: string[] = [];
+  return {
+    commands,
+    async run(command: string) {
+      commands.push(command);
+      return (
+        answers[command] ??
+        `% Invalid input detected at '^' marker.\n${' '.repeat(5)}^`
+      );
+    },
+    async send(text: string) {
+      commands.push(text);
+      return '';
+    },
+  };
+}
+
+/** A random password with the characters that trip up quoting. */
+export function generatedPassword(): string {
+  const alphabet =
+    'ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz23456789!#%&*+-=?@^_';
+  let password = '';
+  for (let i = 0; i < 20; i++) {
+    password += alphabet[randomInt(alphabet.length)];
+  }
+  return password;
+}

@@ -1,0 +1,2 @@
+export { aristaEosDriver } from './driver';
+export { eosSerialFromInventory, eosSerialFromVersion } from './parseSerial';

@@ -1,0 +1,48 @@
+import { readFixture } from '../__testUtils__';
+import { eosSerialFromInventory, eosSerialFromVersion } from './parseSerial';
+
+const fixture = (name: string) => readFixture('arista-eos', name);
+
+describe('EOS show version', () => {
+  it.each([
+    ['dcs-7050tx-64-4.20-show-version.txt', 'JPE17151234'],
+    // Raw capture: prompt, echo, CRLF, tab, trailing spaces.
+    ['dcs-7280sr-4.24-session-capture.txt', 'SSJ17491234'],
+    // The pager prompt sits right before the serial line.
+    ['ccs-720xp-4.27-show-version-paged.txt', 'JPE20110456'],
+  ])('finds the serial in %s', (name, serial) => {
+    expect(eosSerialFromVersion(fixture(name))).toBe(serial);
+  });
+
+  it.each([
+    'dcs-7504n-4.22-show-version.txt',
+    'veos-4.26-show-version.txt',
+  ])('reports nothing when the serial is empty (%s)', name => {
+    // And never takes the next line's words for the serial.
+    expect(eosSerialFromVersion(fixture(name))).toBeUndefined();
+  });
+});
+
+describe('EOS show inventory', () => {
+  it.each([
+    // Modular: the chassis, not a supervisor, linecard or fabric card.
+    ['dcs-7504n-4.22-show-inventory-modular.txt', 'JAS17100043'],
+    // Old release without column headers.
+    ['dcs-7150s-4.13-show-inventory-legacy.txt', 'JPE13281122'],
+  ])('finds the system serial in %s', (name, serial) => {
+    expect(eosSerialFromInventory(fixture(name))).toBe(serial);
+  });
+
+  it('reports nothing when the system has no serial', () => {
+    expect(
+      eosSerialFromInventory(fixture('veos-4.26-show-inventory.txt')),
+    ).toBeUndefined();
+  });
+
+  it('does not look past the System information section', () => {
+    const onlySupervisors = fixture(
+      'dcs-7504n-4.22-show-inventory-modular.txt',
+    ).replace(/ {2}11\.01 {7}JAS17100043 .*\n/, '');
+    expect(eosSerialFromInventory(onlySupervisors)).toBeUndefined();
+  });
+});

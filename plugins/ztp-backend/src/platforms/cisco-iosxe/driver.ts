@@ -1,0 +1,59 @@
+import {
+  SerialParseError,
+  ZtpPlatformDriver,
+} from '@ztp-portal/backstage-plugin-ztp-node';
+import { ciscoType9Hash, isRejected, readConfigText } from '../common';
+import { IOSXE_MINIMAL_CONFIG_TEMPLATE } from './minimalConfigTemplate';
+import { iosXeSerialFromInventory, iosXeSerialFromVersion } from './parseSerial';
+
+const ERROR_PATTERN =
+  /^\s*% ?(?:Invalid input|Incomplete command|Ambiguous command|Unknown command|Invalid command|Bad|Error)/i;
+
+/** Cisco IOS XE: Catalyst 9000/3650/3850, ISR 1000/4000, ASR 1000, Catalyst 8000. */
+export const ciscoIosXeDriver: ZtpPlatformDriver = {
+  id: 'cisco-iosxe',
+  displayName: 'Cisco IOS XE',
+  // 16.x releases still offer only SHA-1 key exchange and CBC ciphers by default.
+  sshAlgorithms: {
+    kex: ['diffie-hellman-group14-sha1', 'diffie-hellman-group-exchange-sha1'],
+    cipher: ['aes128-cbc', 'aes256-cbc'],
+  },
+  cli: {
+    promptPattern: /^[\w.:/-]+(?:\([\w.:/-]+\))?[#>]\s*$/,
+    pagerPattern: /--More--/,
+    setupCommands: ['terminal length 0'],
+    errorPattern: ERROR_PATTERN,
+  },
+  minimalConfigTemplate: IOSXE_MINIMAL_CONFIG_TEMPLATE,
+
+  hashPassword(password: string) {
+    return ciscoType9Hash(password);
+  },
+
+  async readSerial(cli) {
+    const inventory = await cli.run('show inventory');
+    const fromInventory = isRejected(inventory, ERROR_PATTERN)
+      ? undefined
+      : iosXeSerialFromInventory(inventory);
+    if (fromInventory) return fromInventory;
+
+    const version = await cli.run('show version');
+    const fromVersion = isRejected(version, ERROR_PATTERN)
+      ? undefined
+      : iosXeSerialFromVersion(version);
+    if (fromVersion) return fromVersion;
+
+    throw new SerialParseError(
+      'neither "show inventory" (no chassis entry) nor "show version" (no "Processor board ID") names the chassis serial',
+      `${inventory}\n${version}`,
+    );
+  },
+
+  readRunningConfig(cli) {
+    return readConfigText(cli, 'show running-config', {
+      errorPattern: ERROR_PATTERN,
+      volatileLines:
+        /^(?:Building configuration\.\.\.|Current configuration\s*:.*|! Last configuration change at .*|! NVRAM config last updated at .*)$/,
+    });
+  },
+};

@@ -1,0 +1,6 @@
+export { ciscoIosXeDriver } from './driver';
+export {
+  iosXeSerialFromInventory,
+  iosXeSerialFromVersion,
+  pickIosXeChassis,
+} from './parseSerial';

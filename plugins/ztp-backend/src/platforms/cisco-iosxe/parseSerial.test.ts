@@ -1,0 +1,110 @@
+import { parseCiscoInventory } from '../common';
+import { readFixture } from '../__testUtils__';
+import {
+  iosXeSerialFromInventory,
+  iosXeSerialFromVersion,
+} from './parseSerial';
+
+const fixture = (name: string) => readFixture('cisco-iosxe', name);
+
+describe('IOS XE show inventory', () => {
+  it.each([
+    // ISR: the chassis, not the route processor (R0) or a power supply.
+    ['isr4451x-16.9-show-inventory.txt', 'FGL2231A0BX'],
+    // Stack with pager residue: member 1, not member 2 or its PSUs.
+    ['c9300-48p-stack-17.6-show-inventory-paged.txt', 'FOC2236Y1AB'],
+    // Stack without a member 1: the stack entry (the active switch).
+    ['c9300-24u-stack-no-member-1-show-inventory.txt', 'FCW2220G09V'],
+    // 3850 on 3.6E, records glued together, tabs.
+    ['c3850-48p-stack-3.6-show-inventory-glued.txt', 'FOC1831X0AB'],
+    // Whole session: banner, prompt, command echo, CRLF.
+    ['c8300-17.9-session-capture.txt', 'FDO2412M0KZ'],
+    // Modular Catalyst 9400: the chassis, not a supervisor or line card.
+    ['c9407r-17.3-show-inventory-modular.txt', 'FXS2231Q1AB'],
+  ])('finds the chassis serial in %s', (name, serial) => {
+    expect(iosXeSerialFromInventory(fixture(name))).toBe(serial);
+  });
+
+  it('finds no chassis when only parts are listed', () => {
+    expect(
+      iosXeSerialFromInventory(fixture('parts-only-show-inventory.txt')),
+    ).toBeUndefined();
+  });
+
+  it('reads every record of a paged capture', () => {
+    const entries = parseCiscoInventory(
+      fixture('c9300-48p-stack-17.6-show-inventory-paged.txt'),
+    );
+    expect(entries).toHaveLength(13);
+    expect(entries.find(e => e.name === 'Te1/1/1')).toEqual({
+      name: 'Te1/1/1',
+      description: 'SFP-10GBase-SR',
+      pid: 'SFP-10G-SR',
+      vid: 'V03',
+      serial: 'AVD2234K1AB',
+    });
+  });
+
+  it('splits records glued together', () => {
+    const entries = parseCiscoInventory(
+      fixture('c3850-48p-stack-3.6-show-inventory-glued.txt'),
+    );
+    expect(entries.map(e => [e.name, e.serial])).toEqual([
+      ['c38xx Stack', 'FOC1831X0AB'],
+      ['Switch 1', 'FOC1831X0AB'],
+      ['Switch 1 - Power Supply A', 'DCB1832H0XY'],
+      ['Switch 1 FRU Uplink Module 1', 'FOC18301ZZ1'],
+      ['Gi1/1/1', 'FNS17420A1B'],
+      ['Switch 2', 'FOC1832X1CD'],
+    ]);
+  });
+
+  it('keeps entries without a serial, without inventing one', () => {
+    const entries = parseCiscoInventory(
+      fixture('isr4451x-16.9-show-inventory.txt'),
+    );
+    const fan = entries.find(e => e.name === 'Fan Tray');
+    expect(fan?.pid).toBe('ACS-4450-FANASSY');
+    expect(fan?.serial).toBeUndefined();
+    // A description with a comma inside quotes stays whole.
+    expect(entries[1].description).toBe(
+      '450W AC Power Supply for Cisco ISR 4450, ISR 4350',
+    );
+  });
+
+  it('ignores banners that mention inventory words', () => {
+    const entries = parseCiscoInventory(
+      fixture('c8300-17.9-session-capture.txt'),
+    );
+    expect(entries.map(e => e.name)).toEqual([
+      'Chassis',
+      'Power Supply Module 0',
+      'Fan Tray',
+      'module 0',
+      'module R0',
+    ]);
+  });
+});
+
+describe('IOS XE show version', () => {
+  it.each([
+    ['c9500-40x-svl-17.6-show-version.txt', 'FCW2240G0AB'],
+    ['csr1000v-16.12-show-version.txt', '9KXG7Q1M2ZD'],
+  ])('finds the processor board ID in %s', (name, serial) => {
+    expect(iosXeSerialFromVersion(fixture(name))).toBe(serial);
+  });
+
+  it('falls back to the first System Serial Number', () => {
+    const text = fixture('c9500-40x-svl-17.6-show-version.txt').replace(
+      /Processor board ID \S+\n/,
+      '',
+    );
+    expect(iosXeSerialFromVersion(text)).toBe('FCW2240G0AB');
+  });
+
+  it('finds nothing in unrelated output', () => {
+    expect(
+      iosXeSerialFromVersion("% Invalid input detected at '^' marker."),
+    ).toBeUndefined();
+  });
+});

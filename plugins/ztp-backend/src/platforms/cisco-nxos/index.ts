@@ -1,0 +1,2 @@
+export { ciscoNxosDriver } from './driver';
+export { nxosSerialFromInventory, nxosSerialFromVersion } from './parseSerial';

@@ -1,0 +1,63 @@
+import { parseCiscoInventory } from '../common';
+import { readFixture } from '../__testUtils__';
+import { nxosSerialFromInventory, nxosSerialFromVersion } from './parseSerial';
+
+const fixture = (name: string) => readFixture('cisco-nxos', name);
+
+describe('NX-OS show inventory', () => {
+  it.each([
+    // Fixed 9300 with unquoted transceiver records.
+    ['n9k-c93180yc-ex-9.3-show-inventory.txt', 'FDO23140QKB'],
+    // Modular 9508: not a line card, fabric module or supervisor.
+    ['n9k-c9508-9.3-show-inventory-modular.txt', 'FGE20370ABC'],
+    // Raw capture: echo, CRLF, tabs, reverse-video pager prompt.
+    ['n3k-c3064pq-7.0-session-capture.txt', 'FOC17124ABC'],
+    // 9000v prints records without blank lines between them.
+    ['n9k-c9300v-10.2-show-inventory-compact.txt', '9MZ5QK2RT1A'],
+    ['n5k-c5548up-7.3-show-inventory.txt', 'SSI16290ABC'],
+  ])('finds the chassis serial in %s', (name, serial) => {
+    expect(nxosSerialFromInventory(fixture(name))).toBe(serial);
+  });
+
+  it('parses unquoted transceiver names', () => {
+    const entries = parseCiscoInventory(
+      fixture('n9k-c93180yc-ex-9.3-show-inventory.txt'),
+    );
+    expect(entries.find(e => e.name === 'Ethernet1/49')).toEqual({
+      name: 'Ethernet1/49',
+      description: 'CISCO-FINISAR',
+      pid: 'QSFP-100G-SR4-S',
+      vid: 'V03',
+      serial: 'FNS22410AB1',
+    });
+    expect(entries.filter(e => e.name.startsWith('Fan'))).toHaveLength(4);
+  });
+
+  it('keeps every record across the pager prompt', () => {
+    const entries = parseCiscoInventory(
+      fixture('n3k-c3064pq-7.0-session-capture.txt'),
+    );
+    expect(entries.map(e => e.name)).toEqual([
+      'Chassis',
+      'Slot 1',
+      'Power Supply 1',
+      'Fan 1',
+    ]);
+  });
+
+  it('finds no chassis without a "Chassis" record', () => {
+    const text = fixture('n9k-c9508-9.3-show-inventory-modular.txt').replace(
+      /NAME: "Chassis".*\n.*\n/,
+      '',
+    );
+    expect(nxosSerialFromInventory(text)).toBeUndefined();
+  });
+});
+
+describe('NX-OS show version', () => {
+  it('reads the processor board ID (the supervisor on modular systems)', () => {
+    expect(nxosSerialFromVersion(fixture('n9k-c9508-9.3-show-version.txt'))).toBe(
+      'FOC23421SUP',
+    );
+  });
+});

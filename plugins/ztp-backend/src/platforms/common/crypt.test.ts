@@ -1,0 +1,68 @@
+import { execFileSync } from 'node:child_process';
+import {
+  ciscoType9Hash,
+  randomCryptSalt,
+  shaCrypt,
+  verifyShaCrypt,
+} from './crypt';
+
+function openssl(variant: '-5' | '-6', salt: string, password: string) {
+  return execFileSync('openssl', ['passwd', variant, '-salt', salt, password])
+    .toString()
+    .trim();
+}
+
+describe('shaCrypt', () => {
+  it.each([
+    ['a'],
+    ['correct horse battery staple'],
+    ['p@$$w0rd with "quotes" and \\ backslash'],
+    ['ünïcødé-パスワード'],
+    ['x'.repeat(100)],
+  ])('matches openssl for %j', password => {
+    const salt = randomCryptSalt(16);
+    expect(shaCrypt(password, { variant: 'sha256', salt })).toBe(
+      openssl('-5', salt, password),
+    );
+    expect(shaCrypt(password, { variant: 'sha512', salt })).toBe(
+      openssl('-6', salt, password),
+    );
+  });
+
+  it('writes non-default rounds into the hash', () => {
+    const hash = shaCrypt('secret', {
+      variant: 'sha512',
+      salt: 'abcdefgh',
+      rounds: 10000,
+    });
+    expect(hash.startsWith('$6$rounds=10000$abcdefgh$')).toBe(true);
+    expect(verifyShaCrypt('secret', hash)).toBe(true);
+  });
+
+  it('uses a random 16-character salt by default', () => {
+    const a = shaCrypt('same', { variant: 'sha512' });
+    const b = shaCrypt('same', { variant: 'sha512' });
+    expect(a).toMatch(/^\$6\$[./0-9A-Za-z]{16}\$[./0-9A-Za-z]{86}$/);
+    expect(a).not.toBe(b);
+  });
+
+  it('verifies only the right password', () => {
+    const hash = shaCrypt('right', { variant: 'sha256' });
+    expect(verifyShaCrypt('right', hash)).toBe(true);
+    expect(verifyShaCrypt('wrong', hash)).toBe(false);
+    expect(verifyShaCrypt('right', 'not a hash')).toBe(false);
+  });
+});
+
+describe('ciscoType9Hash', () => {
+  it('reproduces the type 9 example published for the password "cisco"', async () => {
+    await expect(ciscoType9Hash('cisco', 'nhEmQVczB7dqsO')).resolves.toBe(
+      '$9$nhEmQVczB7dqsO$X.HsgL6x1il0RxkOSSvyQYwucySCt7qFm4v7pqCxkKM',
+    );
+  });
+
+  it('draws a fresh 14-character salt', async () => {
+    const hash = await ciscoType9Hash('cisco');
+    expect(hash).toMatch(/^\$9\$[./0-9A-Za-z]{14}\$[./0-9A-Za-z]{43}$/);
+  });
+});

@@ -1,0 +1,2 @@
+export { juniperJunosDriver } from './driver';
+export { junosSerialFromChassisHardware } from './parseSerial';

@@ -1,0 +1,53 @@
+import { readFixture } from '../__testUtils__';
+import { junosSerialFromChassisHardware } from './parseSerial';
+
+const fixture = (name: string) => readFixture('juniper-junos', name);
+
+describe('Junos show chassis hardware', () => {
+  it.each([
+    // Not the midplane, PEM, routing engine or FPC rows.
+    ['mx480-17.4-show-chassis-hardware.txt', 'JN11E4A5BAFA'],
+    // Virtual Chassis: the Chassis row (the master), not FPC 1.
+    ['ex4300-48t-vc-18.4-show-chassis-hardware.txt', 'PE3716120431'],
+    // Cluster: node0's chassis, not node1's.
+    ['srx345-cluster-19.4-show-chassis-hardware.txt', 'CW0219AF0437'],
+    // Raw capture: echo, ---(more 42%)--- residue, tab, {master:0}, CRLF.
+    ['qfx5100-18.3-session-capture.txt', 'VF3716110052'],
+    ['ex2300-c-20.2-show-chassis-hardware-crlf.txt', 'JW3618290123'],
+  ])('finds the chassis serial in %s', (name, serial) => {
+    expect(junosSerialFromChassisHardware(fixture(name))).toBe(serial);
+  });
+
+  it('does not take the description for a serial when the serial is empty', () => {
+    expect(
+      junosSerialFromChassisHardware(
+        fixture('vmx-lab-show-chassis-hardware-no-serial.txt'),
+      ),
+    ).toBeUndefined();
+  });
+
+  it('lines tabbed columns up like a terminal', () => {
+    const header =
+      'Item\t\t Version  Part number  Serial number     Description\n';
+    expect(
+      junosSerialFromChassisHardware(`${header}Chassis\t\t\t\t\t\t\t VMX\n`),
+    ).toBeUndefined();
+    expect(
+      junosSerialFromChassisHardware(`${header}Chassis\t\t\t\t       VM5B3C41A5CC\n`),
+    ).toBe('VM5B3C41A5CC');
+  });
+
+  it('reads a chassis row whose columns were collapsed', () => {
+    expect(
+      junosSerialFromChassisHardware('Chassis\tJN123AB45CDE\tMX204\n'),
+    ).toBe('JN123AB45CDE');
+  });
+
+  it('finds nothing in an error', () => {
+    expect(
+      junosSerialFromChassisHardware(
+        "error: syntax error, expecting <command>: chasis\n",
+      ),
+    ).toBeUndefined();
+  });
+});

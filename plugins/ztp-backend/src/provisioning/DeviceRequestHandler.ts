@@ -1,0 +1,184 @@
+import type {
+  IncomingHttpHeaders,
+  IncomingMessage,
+  ServerResponse,
+} from 'node:http';
+import ipaddr from 'ipaddr.js';
+import type { LoggerService } from '@backstage/backend-plugin-api';
+import { serialsMatch } from '@ztp-portal/backstage-plugin-ztp-common';
+import type { DeviceRecord } from '../database/types';
+import type { MinimalConfigRenderer } from '../services/MinimalConfigRenderer';
+import type { DeviceIndex } from './DeviceIndex';
+import type { FetchRecorder } from './FetchRecorder';
+import { recognizeDevice } from './recognizeDevice';
+import type { UnknownDeviceCounter } from './UnknownDeviceCounter';
+
+const ROUTE =
+  /^\/ztp\/config(?:\/(by-mac|by-hostname)\/([^/?]+))?\/?(?:\?.*)?$/;
+
+export type DeviceRequestHandlerOptions = {
+  index: DeviceIndex;
+  renderer: MinimalConfigRenderer;
+  recorder: FetchRecorder;
+  unknown: UnknownDeviceCounter;
+  logger: LoggerService;
+  /** CIDRs allowed to fetch; empty means everyone. */
+  allowedNetworks: string[];
+  /** Called after a fetch is durably recorded. */
+  onFetched: (device: DeviceRecord) => void;
+};
+
+function sourceAddress(req: IncomingMessage): string {
+  const raw = req.socket.remoteAddress ?? '';
+  try {
+    const addr = ipaddr.process(raw);
+    return addr.toString();
+  } catch {
+    return raw;
+  }
+}
+
+function send(
+  res: ServerResponse,
+  status: number,
+  body: string,
+  headers: Record<string, string> = {},
+) {
+  res.writeHead(status, {
+    'content-type': 'text/plain; charset=utf-8',
+    'content-length': Buffer.byteLength(body),
+    'cache-control': 'no-store',
+    ...headers,
+  });
+  res.end(body);
+}
+
+/**
+ * The device door: answers a booting device's request for its minimal
+ * configuration. Plain node:http request/response, so it runs on the
+ * dedicated provisioning listener (no Backstage middleware in the way) and,
+ * when configured, on the plugin router.
+ */
+export class DeviceRequestHandler {
+  private readonly allowed: [ipaddr.IPv4 | ipaddr.IPv6, number][];
+
+  constructor(private readonly options: DeviceRequestHandlerOptions) {
+    this.allowed = options.allowedNetworks.map(cidr => ipaddr.parseCIDR(cidr));
+  }
+
+  private isAllowed(ip: string): boolean {
+    if (!this.allowed.length) return true;
+    let addr: ipaddr.IPv4 | ipaddr.IPv6;
+    try {
+      addr = ipaddr.parse(ip);
+    } catch {
+      return false;
+    }
+    return this.allowed.some(
+      ([net, len]) => net.kind() === addr.kind() && addr.match(net, len),
+    );
+  }
+
+  /**
+   * Recognises the device, renders its configuration and records the fetch
+   * durably; shared by the HTTP and TFTP doors.
+   */
+  async provide(request: {
+    kind: 'mac' | 'hostname' | 'auto';
+    key?: string;
+    headers: IncomingHttpHeaders;
+    sourceIp: string;
+  }): Promise<{ status: number; body: string; device?: DeviceRecord }> {
+    if (!this.isAllowed(request.sourceIp)) {
+      return {
+        status: 403,
+        body: 'forbidden: this address may not fetch configurations\n',
+      };
+    }
+    const recognition = recognizeDevice(this.options.index, request);
+    if (!recognition.device) {
+      this.options.unknown.count(request.sourceIp, recognition.identifier);
+      return { status: 404, body: 'unknown device\n' };
+    }
+    const device = recognition.device;
+    let config: string;
+    try {
+      config = this.options.renderer.render(device);
+    } catch (error) {
+      this.options.logger.error(
+        `Could not render the minimal configuration of ${device.entityRef}: ${error}`,
+      );
+      return { status: 500, body: 'configuration could not be rendered\n' };
+    }
+    try {
+      await this.options.recorder.record({
+        entityRef: device.entityRef,
+        sourceIp: request.sourceIp,
+        at: new Date(),
+        via: recognition.via,
+        headerSerial: recognition.headerSerial,
+        headerSerialMismatch:
+          !!recognition.headerSerial &&
+          !serialsMatch(recognition.headerSerial, device.expectedSerial),
+        expectedSerial: device.expectedSerial,
+      });
+    } catch (error) {
+      // Unrecorded means unserved: the device retries, nothing is lost.
+      this.options.logger.error(
+        `Could not record the fetch of ${device.entityRef}: ${error}`,
+      );
+      return { status: 503, body: 'try again\n' };
+    }
+    return { status: 200, body: config, device };
+  }
+
+  /** Handles one HTTP request; path is relative to the door's mount point. */
+  handle = async (req: IncomingMessage, res: ServerResponse, path?: string) => {
+    const url = path ?? req.url ?? '/';
+    if (req.method !== 'GET' && req.method !== 'HEAD') {
+      send(res, 405, 'method not allowed\n', { allow: 'GET, HEAD' });
+      return;
+    }
+    const match = ROUTE.exec(url);
+    if (!match) {
+      send(res, 404, 'not found\n');
+      return;
+    }
+    const kinds = { 'by-mac': 'mac', 'by-hostname': 'hostname' } as const;
+    const kind = kinds[match[1] as keyof typeof kinds] ?? 'auto';
+    const result = await this.provide({
+      kind,
+      key: match[2],
+      headers: req.headers,
+      sourceIp: sourceAddress(req),
+    });
+    send(
+      res,
+      result.status,
+      req.method === 'HEAD' ? '' : result.body,
+      result.status === 503 ? { 'retry-after': '5' } : {},
+    );
+    if (result.device) this.options.onFetched(result.device);
+  };
+
+  /** Resolves a TFTP file name: a MAC or a hostname, as boot files are named. */
+  tftpResolver = async (filename: string, sourceIp: string) => {
+    const name = filename.replace(/^.*\//, '').replace(/-confg$/i, '');
+    const kind =
+      /^(conf[_.])?([0-9a-f]{2}[:-]?){5}[0-9a-f]{2}(\.\w+)?$|^(conf[_.])?[0-9a-f]{4}\.[0-9a-f]{4}\.[0-9a-f]{4}(\.\w+)?$/i.test(
+        name,
+      )
+        ? 'mac'
+        : 'hostname';
+    const result = await this.provide({
+      kind,
+      key: name,
+      headers: {},
+      sourceIp,
+    });
+    if (result.device) this.options.onFetched(result.device);
+    return result.status === 200
+      ? { body: result.body }
+      : { error: result.body.trim(), code: result.status === 403 ? 2 : 1 };
+  };
+}

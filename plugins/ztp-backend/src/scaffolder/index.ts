@@ -1,0 +1,1 @@
+export { scaffolderModuleZtp } from './module';

@@ -1,0 +1,55 @@
+import {
+  coreServices,
+  createBackendModule,
+} from '@backstage/backend-plugin-api';
+import { catalogServiceRef } from '@backstage/plugin-catalog-node';
+import { scaffolderActionsExtensionPoint } from '@backstage/plugin-scaffolder-node';
+import { createDeclareDeviceAction } from './declareDeviceAction';
+import {
+  findRepoRoot,
+  LocalCatalogFile,
+  resolveLocalCatalogFile,
+} from './LocalCatalogFile';
+
+/**
+ * Scaffolder module with the `ztp:device:declare` action, which the
+ * "Declare a network device" template uses.
+ *
+ * Config: `ztp.scaffolder.localCatalogFile` (default
+ * examples/fleet/declared-devices.yaml, relative to the repository root) and
+ * `ztp.catalog.additionalPlatforms`.
+ *
+ * @public
+ */
+export const scaffolderModuleZtp = createBackendModule({
+  pluginId: 'scaffolder',
+  moduleId: 'ztp',
+  register(reg) {
+    reg.registerInit({
+      deps: {
+        scaffolder: scaffolderActionsExtensionPoint,
+        catalog: catalogServiceRef,
+        auth: coreServices.auth,
+        config: coreServices.rootConfig,
+        logger: coreServices.logger,
+      },
+      async init({ scaffolder, catalog, auth, config, logger }) {
+        const file = new LocalCatalogFile(
+          resolveLocalCatalogFile(config, findRepoRoot()),
+        );
+        logger.info(`Declared network devices go to ${file.path}`);
+        scaffolder.addActions(
+          createDeclareDeviceAction({
+            file,
+            catalog,
+            auth,
+            additionalPlatforms:
+              config.getOptionalStringArray(
+                'ztp.catalog.additionalPlatforms',
+              ) ?? [],
+          }),
+        );
+      },
+    });
+  },
+});

@@ -1,0 +1,212 @@
+import { createHash } from 'node:crypto';
+import type { AuthService, LoggerService } from '@backstage/backend-plugin-api';
+import { Entity, stringifyEntityRef } from '@backstage/catalog-model';
+import type { CatalogService } from '@backstage/plugin-catalog-node';
+import {
+  ANNOTATION_SERIAL_CORRECTED_FROM,
+  NETWORK_DEVICE_TYPE,
+  parseDeviceAnnotations,
+  serialsMatch,
+} from '@ztp-portal/backstage-plugin-ztp-common';
+import type { DeclaredDevice, ZtpStore } from '../database/types';
+import type { CredentialVault } from './CredentialVault';
+import type { PlatformRegistry } from './PlatformRegistry';
+
+export type SyncResult = {
+  added: string[];
+  updated: string[];
+  removed: string[];
+  invalid: string[];
+};
+
+/** Reads a catalog entity as a queue declaration; undefined when invalid. */
+export function declarationFromEntity(
+  entity: Entity,
+  platformIds: string[],
+): DeclaredDevice | undefined {
+  const parsed = parseDeviceAnnotations(
+    entity.metadata.annotations ?? {},
+    platformIds,
+  );
+  if (!parsed.ok) return undefined;
+  const d = parsed.declaration;
+  const declared: Omit<DeclaredDevice, 'declarationHash'> = {
+    entityRef: stringifyEntityRef(entity).toLocaleLowerCase('en-US'),
+    namespace: entity.metadata.namespace ?? 'default',
+    name: entity.metadata.name,
+    title: entity.metadata.title,
+    site: d.site,
+    role: d.role,
+    platform: d.platform,
+    managementAddress: d.managementAddress,
+    managementIp: d.managementIp,
+    defaultGateway: d.defaultGateway,
+    sshPort: d.sshPort,
+    macAddress: d.macAddress,
+    hostname: d.hostname ?? entity.metadata.name,
+    serial: d.serial,
+    serialTemporary: d.serialTemporary,
+  };
+  return {
+    ...declared,
+    declarationHash: createHash('sha1')
+      .update(JSON.stringify(declared))
+      .digest('hex'),
+  };
+}
+
+/**
+ * Keeps the ZTP queue in step with the catalog: devices added to the catalog
+ * enter the queue with a fresh local account, changed declarations are
+ * picked up, removed devices leave the queue with their history kept.
+ */
+export class DeviceQueueSync {
+  constructor(
+    private readonly deps: {
+      catalog: CatalogService;
+      auth: AuthService;
+      store: ZtpStore;
+      vault: CredentialVault;
+      platforms: PlatformRegistry;
+      logger: LoggerService;
+      onChanged: (result: SyncResult) => void;
+    },
+  ) {}
+
+  async run(): Promise<SyncResult> {
+    const { catalog, auth, store, vault, platforms, logger } = this.deps;
+    const credentials = await auth.getOwnServiceCredentials();
+    const { items } = await catalog.getEntities(
+      { filter: { kind: 'Resource', 'spec.type': NETWORK_DEVICE_TYPE } },
+      { credentials },
+    );
+    const corrections = new Map(
+      (await store.listSerialCorrections()).map(c => [c.entityRef, c]),
+    );
+    const active = new Map(
+      (await store.listActiveDevices()).map(d => [d.entityRef, d]),
+    );
+    const result: SyncResult = {
+      added: [],
+      updated: [],
+      removed: [],
+      invalid: [],
+    };
+    const seen = new Set<string>();
+    const platformIds = platforms.ids();
+
+    for (const entity of items) {
+      const declared = declarationFromEntity(entity, platformIds);
+      if (!declared) {
+        // The catalog processor reports what is wrong on the entity page.
+        result.invalid.push(stringifyEntityRef(entity));
+        continue;
+      }
+      seen.add(declared.entityRef);
+      const correction = corrections.get(declared.entityRef);
+      const correctedFrom =
+        entity.metadata.annotations?.[ANNOTATION_SERIAL_CORRECTED_FROM];
+      // An operator's correction wins over the temporary serial still in the
+      // declaration's source file; a new declaration of another serial wins
+      // over the correction.
+      const expectedSerial =
+        correction &&
+        (serialsMatch(declared.serial, correction.previousSerial) ||
+          serialsMatch(declared.serial, correction.serial) ||
+          (correctedFrom &&
+            serialsMatch(correctedFrom, correction.previousSerial)))
+          ? correction.serial
+          : declared.serial;
+      const device = {
+        ...declared,
+        serialTemporary: correction ? false : declared.serialTemporary,
+        expectedSerial,
+      };
+      const existing = active.get(declared.entityRef);
+      const driver = platforms.require(declared.platform);
+      try {
+        if (!existing) {
+          const account = vault.generateAccount();
+          await store.insertDevice(
+            {
+              ...device,
+              localUsername: account.username,
+              localPasswordEnc: vault.encrypt(
+                account.password,
+                declared.entityRef,
+              ),
+              localPasswordHash: await driver.hashPassword(account.password),
+            },
+            {
+              entityRef: declared.entityRef,
+              type: 'device.added',
+              actor: 'system',
+              message: `Entered the ZTP queue (${driver.displayName}, ${declared.managementAddress}); local account ${account.username} generated`,
+            },
+          );
+          result.added.push(declared.entityRef);
+        } else if (
+          existing.declarationHash !== declared.declarationHash ||
+          existing.expectedSerial !== expectedSerial
+        ) {
+          const changes = describeChanges(existing, device);
+          const rehash =
+            existing.platform !== declared.platform
+              ? await driver.hashPassword(
+                  vault.decrypt(existing.localPasswordEnc, existing.entityRef),
+                )
+              : undefined;
+          await store.updateDeclaration(
+            { ...device, localPasswordHash: rehash },
+            {
+              entityRef: declared.entityRef,
+              type: 'device.updated',
+              actor: 'system',
+              message: `Declaration changed in the catalog: ${
+                changes || 'details'
+              }`,
+            },
+          );
+          result.updated.push(declared.entityRef);
+        }
+      } catch (error) {
+        logger.error(
+          `Could not sync ZTP device ${declared.entityRef}: ${error}`,
+        );
+      }
+    }
+
+    const removed = [...active.keys()].filter(ref => !seen.has(ref));
+    await store.markRemoved(removed, new Date());
+    result.removed = removed;
+    if (result.added.length || result.updated.length || removed.length) {
+      logger.info(
+        `ZTP queue synced with the catalog: ${result.added.length} added, ${result.updated.length} updated, ${removed.length} removed`,
+      );
+      this.deps.onChanged(result);
+    }
+    return result;
+  }
+}
+
+function describeChanges(
+  before: DeclaredDevice & { expectedSerial: string },
+  after: DeclaredDevice & { expectedSerial: string },
+): string {
+  const fields: (keyof typeof after)[] = [
+    'expectedSerial',
+    'platform',
+    'managementAddress',
+    'defaultGateway',
+    'macAddress',
+    'hostname',
+    'sshPort',
+    'site',
+    'role',
+    'title',
+  ];
+  return fields
+    .filter(f => before[f] !== after[f])
+    .map(f => `${f} ${before[f] ?? '(none)'} → ${after[f] ?? '(none)'}`)
+    .join(', ');
+}

@@ -1,0 +1,233 @@
+import { mockServices, TestDatabases } from '@backstage/backend-test-utils';
+import type { ZtpPlatformDriver } from '@ztp-portal/backstage-plugin-ztp-node';
+import { DatabaseZtpStore } from '../database/DatabaseZtpStore';
+import { CredentialVault } from './CredentialVault';
+import { PlatformRegistry } from './PlatformRegistry';
+import { OpenDeviceCli, SerialCheckService } from './SerialCheckService';
+
+jest.setTimeout(60_000);
+
+const databases = TestDatabases.create({ ids: ['POSTGRES_15', 'SQLITE_3'] });
+const vault = new CredentialVault('unit-test-secret-key-123');
+
+// A driver whose CLI answers "show serial" from the fake session below.
+const driver: ZtpPlatformDriver = {
+  id: 'test-os',
+  displayName: 'Test OS',
+  cli: { promptPattern: /#\s*$/ },
+  minimalConfigTemplate: '',
+  hashPassword: async () => '$6$x$y',
+  readSerial: async cli => (await cli.run('show serial')).trim(),
+};
+
+function errorNamed(name: string, message: string) {
+  const e = new Error(message);
+  e.name = name;
+  return e;
+}
+
+async function setup(id: any, openCli: OpenDeviceCli, overrides = {}) {
+  const knex = await databases.init(id);
+  await DatabaseZtpStore.migrate(knex);
+  const store = new DatabaseZtpStore(knex);
+  const make = () =>
+    new SerialCheckService({
+      store,
+      vault,
+      platforms: new PlatformRegistry([driver]),
+      openCli,
+      logger: mockServices.logger.mock(),
+      onChanged: () => {},
+      settings: {
+        concurrency: 4,
+        connectTimeoutMs: 100,
+        deadlineMs: 500,
+        managementNetworks: ['127.0.0.0/8'],
+        retryInitialDelayMs: 1000,
+        retryMaxDelayMs: 8000,
+        ...overrides,
+      },
+    });
+  const add = async (n: number, ip = `127.0.10.${n}`) => {
+    const entityRef = `resource:default/d${n}`;
+    await store.insertDevice(
+      {
+        entityRef,
+        namespace: 'default',
+        name: `d${n}`,
+        platform: 'test-os',
+        managementAddress: `${ip}/24`,
+        managementIp: ip,
+        sshPort: 22,
+        hostname: `d${n}`,
+        serial: `SER000${n}`,
+        serialTemporary: false,
+        declarationHash: 'h',
+        expectedSerial: `SER000${n}`,
+        localUsername: `ztp-00000${n}`,
+        localPasswordEnc: vault.encrypt(`pw-${n}`, entityRef),
+        localPasswordHash: '$6$x$y',
+      },
+      { entityRef, type: 'device.added', actor: 'system', message: 'added' },
+    );
+    await store.recordFetches([
+      { entityRef, sourceIp: ip, at: new Date(), via: 'test' },
+    ]);
+    return entityRef;
+  };
+  return { store, make, add };
+}
+
+/** A fake SSH layer whose device d<n> presents a serial, or fails. */
+function fakeSsh(
+  answer: (host: string) => Promise<string>,
+  calls: string[] = [],
+): OpenDeviceCli {
+  return async options => {
+    calls.push(`${options.host} ${options.username}`);
+    const serial = await answer(options.host);
+    return {
+      hostKeyFingerprint: 'SHA256:test',
+      close: () => {},
+      cli: { run: async () => `${serial}\n`, send: async () => '' },
+    };
+  };
+}
+
+describe.each(databases.eachSupportedId())('SerialCheckService on %p', id => {
+  it('says Checked on a match and Mismatch with the presented serial', async () => {
+    const calls: string[] = [];
+    const { store, make, add } = await setup(
+      id,
+      fakeSsh(
+        async host => (host.endsWith('.1') ? 'ser0001' : 'FOC0000REAL'),
+        calls,
+      ),
+    );
+    const service = make();
+    const ok = await add(1);
+    const bad = await add(2);
+    expect(await service.check(ok, 'system')).toEqual({ outcome: 'checked' });
+    expect(await service.check(bad, 'user:default/op')).toEqual({
+      outcome: 'mismatch',
+    });
+    expect(calls).toEqual(['127.0.10.1 ztp-000001', '127.0.10.2 ztp-000002']);
+    const d2 = await store.getDevice(bad);
+    expect(d2).toMatchObject({
+      serialState: 'mismatch',
+      presentedSerial: 'FOC0000REAL',
+      hostKeyFingerprint: 'SHA256:test',
+    });
+    const [event] = await store.listEvents(bad, 1);
+    expect(event).toMatchObject({
+      type: 'serial.mismatch',
+      actor: 'user:default/op',
+    });
+    expect(event.message).toMatch(/FOC0000REAL.*SER0002/);
+  });
+
+  it('keeps Not Checked with a reason, and retries with backoff', async () => {
+    const failures = [
+      errorNamed('SshUnreachableError', 'connect ECONNREFUSED'),
+      errorNamed('SshAuthError', 'all methods refused'),
+      errorNamed('HostKeyMismatchError', 'expected SHA256:a, got SHA256:b'),
+    ];
+    let i = 0;
+    const { store, make, add } = await setup(
+      id,
+      fakeSsh(async () => {
+        throw failures[i++];
+      }),
+    );
+    const service = make();
+    const ref = await add(1);
+    const before = Date.now();
+    expect(await service.check(ref, 'system')).toEqual({
+      outcome: 'not-checked',
+      reason: 'unreachable: connect ECONNREFUSED',
+    });
+    let d = await store.getDevice(ref);
+    expect(d?.serialNextCheckAt!.getTime()).toBeGreaterThanOrEqual(
+      before + 1000,
+    );
+    expect(d?.serialAttempts).toBe(1);
+    await service.check(ref, 'system');
+    d = await store.getDevice(ref);
+    expect(d?.serialReason).toMatch(/^authentication refused/);
+    // Doubling backoff: 2 s after the second failure.
+    expect(
+      d!.serialNextCheckAt!.getTime() - d!.serialCheckedAt!.getTime(),
+    ).toBeGreaterThanOrEqual(1900);
+    await service.check(ref, 'system');
+    d = await store.getDevice(ref);
+    expect(d?.serialReason).toMatch(/^host key changed/);
+    // A changed key is never retried on its own.
+    expect(d?.serialNextCheckAt).toBeUndefined();
+  });
+
+  it('refuses addresses outside the management networks without connecting', async () => {
+    const calls: string[] = [];
+    const { store, make, add } = await setup(
+      id,
+      fakeSsh(async () => 'X', calls),
+      {
+        managementNetworks: ['127.0.20.0/24'],
+      },
+    );
+    const ref = await add(3);
+    const result = await make().check(ref, 'system');
+    expect(result?.reason).toMatch(
+      /refused to connect: 127\.0\.10\.3 is outside/,
+    );
+    expect(calls).toEqual([]);
+    expect((await store.getDevice(ref))?.serialState).toBe('not-checked');
+  });
+
+  it('checks a device once per trigger across replicas sharing a database', async () => {
+    const calls: string[] = [];
+    const { make, add } = await setup(
+      id,
+      fakeSsh(async () => {
+        await new Promise(r => setTimeout(r, 100));
+        return 'SER0005';
+      }, calls),
+    );
+    const replicas = [make(), make()];
+    const ref = await add(5);
+    const results = await Promise.all([
+      replicas[0].check(ref, 'system'),
+      replicas[1].check(ref, 'system'),
+      replicas[0].sweep(),
+      replicas[1].sweep(),
+    ]);
+    expect(calls).toHaveLength(1);
+    expect(results.filter(r => r && typeof r === 'object')).toEqual([
+      { outcome: 'checked' },
+    ]);
+  });
+
+  it('holds the concurrency limit, and one slow device does not hold up others', async () => {
+    let running = 0;
+    let peak = 0;
+    const finished: string[] = [];
+    const { make, add } = await setup(
+      id,
+      fakeSsh(async host => {
+        running++;
+        peak = Math.max(peak, running);
+        await new Promise(r => setTimeout(r, host.endsWith('.1') ? 400 : 30));
+        running--;
+        finished.push(host);
+        return 'nope';
+      }),
+      { concurrency: 3 },
+    );
+    const service = make();
+    const refs = [];
+    for (let n = 1; n <= 9; n++) refs.push(await add(n));
+    await Promise.all(refs.map(r => service.check(r, 'system')));
+    expect(peak).toBe(3);
+    // The slow device finished last; the eight others did not wait for it.
+    expect(finished[finished.length - 1]).toBe('127.0.10.1');
+  });
+});

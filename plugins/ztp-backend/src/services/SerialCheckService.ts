@@ -1,0 +1,260 @@
+import { randomBytes } from 'node:crypto';
+import type { LoggerService } from '@backstage/backend-plugin-api';
+import pLimit from 'p-limit';
+import {
+  ipInSubnet,
+  SerialState,
+  serialsMatch,
+} from '@ztp-portal/backstage-plugin-ztp-common';
+import type {
+  DeviceCli,
+  PlatformCliOptions,
+  SshAlgorithmPreferences,
+} from '@ztp-portal/backstage-plugin-ztp-node';
+import type { DeviceRecord, NewEvent, ZtpStore } from '../database/types';
+import type { CredentialVault } from './CredentialVault';
+import type { PlatformRegistry } from './PlatformRegistry';
+
+/** Opens an SSH CLI session on a device (the ssh/ module in production). */
+export type OpenDeviceCli = (options: {
+  host: string;
+  port: number;
+  username: string;
+  password: string;
+  algorithms?: SshAlgorithmPreferences;
+  connectTimeoutMs: number;
+  deadlineMs: number;
+  knownHostKey?: string;
+  cli: PlatformCliOptions;
+}) => Promise<{
+  cli: DeviceCli;
+  hostKeyFingerprint: string;
+  close(): void;
+}>;
+
+export type SerialCheckSettings = {
+  /** Checks running at once; one slow device never holds the others up. */
+  concurrency: number;
+  connectTimeoutMs: number;
+  /** Whole check, login to last output. */
+  deadlineMs: number;
+  /** CIDRs the backend may connect to; anything else is refused. */
+  managementNetworks: string[];
+  retryInitialDelayMs: number;
+  retryMaxDelayMs: number;
+};
+
+export type SerialCheckResult = {
+  outcome: SerialState;
+  reason?: string;
+};
+
+type Failure = { reason: string; retry: boolean };
+
+/** Maps the SSH layer's and drivers' errors to the timeline's reasons. */
+export function classifyFailure(error: unknown): Failure {
+  const e = error as Error;
+  const detail = e?.message ?? String(error);
+  switch (e?.name) {
+    case 'SshUnreachableError':
+      return { reason: `unreachable: ${detail}`, retry: true };
+    case 'SshTimeoutError':
+      return { reason: `timed out: ${detail}`, retry: true };
+    case 'SshAuthError':
+      // The device may not have applied its configuration yet.
+      return { reason: `authentication refused: ${detail}`, retry: true };
+    case 'HostKeyMismatchError':
+      // Never trust a new key silently: an operator must look.
+      return { reason: `host key changed: ${detail}`, retry: false };
+    case 'SerialParseError':
+      return { reason: `output not understood: ${detail}`, retry: false };
+    default:
+      return { reason: `check failed: ${detail}`, retry: true };
+  }
+}
+
+/**
+ * Logs in to devices over SSH with their local account, reads the chassis
+ * serial through the platform driver and compares it with the expected one.
+ * Checks are claimed through a lease in the database, so several replicas
+ * sharing one database check a device once per trigger.
+ */
+export class SerialCheckService {
+  private readonly limit: pLimit.Limit;
+  private readonly owner = `ztp-${randomBytes(6).toString('hex')}`;
+  private stopped = false;
+
+  constructor(
+    private readonly deps: {
+      store: ZtpStore;
+      vault: CredentialVault;
+      platforms: PlatformRegistry;
+      openCli: OpenDeviceCli;
+      logger: LoggerService;
+      settings: SerialCheckSettings;
+      onChanged: (entityRef: string) => void;
+    },
+  ) {
+    this.limit = pLimit(deps.settings.concurrency);
+  }
+
+  /** Checks running or waiting for a slot in this process. */
+  get pending(): number {
+    return this.limit.activeCount + this.limit.pendingCount;
+  }
+
+  get active(): number {
+    return this.limit.activeCount;
+  }
+
+  /** Starts a check in the background (after a fetch, or from the sweep). */
+  trigger(entityRef: string) {
+    void this.check(entityRef, 'system').catch(error =>
+      this.deps.logger.error(`Serial check of ${entityRef} failed: ${error}`),
+    );
+  }
+
+  /** Runs every check that is due (retries with backoff, missed triggers). */
+  async sweep(batch = 200): Promise<number> {
+    const due = await this.deps.store.listDueSerialChecks(new Date(), batch);
+    await Promise.all(due.map(ref => this.check(ref, 'system')));
+    return due.length;
+  }
+
+  stop() {
+    this.stopped = true;
+    this.limit.clearQueue();
+  }
+
+  /**
+   * Checks one device now and resolves with the outcome. Undefined when
+   * another worker holds the device's lease (its result will be published).
+   */
+  check(
+    entityRef: string,
+    actor: string,
+  ): Promise<SerialCheckResult | undefined> {
+    return this.limit(() => this.run(entityRef, actor));
+  }
+
+  private async run(
+    entityRef: string,
+    actor: string,
+  ): Promise<SerialCheckResult | undefined> {
+    if (this.stopped) return undefined;
+    const { store, settings } = this.deps;
+    const now = new Date();
+    const leaseUntil = new Date(
+      now.getTime() + settings.deadlineMs + settings.connectTimeoutMs + 5000,
+    );
+    if (
+      !(await store.claimSerialCheck(entityRef, this.owner, now, leaseUntil))
+    ) {
+      return undefined;
+    }
+    const device = await store.getDevice(entityRef);
+    if (!device) return undefined;
+    this.deps.onChanged(entityRef);
+
+    const finish = async (
+      outcome: {
+        state: SerialState;
+        presentedSerial?: string;
+        reason?: string;
+        hostKeyFingerprint?: string;
+        nextCheckAt?: Date;
+      },
+      event: Omit<NewEvent, 'entityRef' | 'actor'>,
+    ) => {
+      await store.completeSerialCheck(entityRef, this.owner, outcome, {
+        ...event,
+        entityRef,
+        actor,
+      });
+      this.deps.onChanged(entityRef);
+      return { outcome: outcome.state, reason: outcome.reason };
+    };
+
+    if (
+      !settings.managementNetworks.some(n => ipInSubnet(device.managementIp, n))
+    ) {
+      const reason = `refused to connect: ${
+        device.managementIp
+      } is outside the management networks in ztp.serialCheck.managementNetworks (${settings.managementNetworks.join(
+        ', ',
+      )})`;
+      return finish(
+        { state: 'not-checked', reason },
+        {
+          type: 'serial.check-failed',
+          message: `Serial not checked: ${reason}`,
+        },
+      );
+    }
+
+    try {
+      const { serial, hostKeyFingerprint } = await this.readSerial(device);
+      if (serialsMatch(serial, device.expectedSerial)) {
+        return await finish(
+          { state: 'checked', presentedSerial: serial, hostKeyFingerprint },
+          {
+            type: 'serial.checked',
+            message: `Serial ${serial} verified over SSH: the device is identified`,
+            details: { presentedSerial: serial },
+          },
+        );
+      }
+      return await finish(
+        { state: 'mismatch', presentedSerial: serial, hostKeyFingerprint },
+        {
+          type: 'serial.mismatch',
+          message: `Mismatch: the device presents serial ${serial}, the catalog expects ${device.expectedSerial}`,
+          details: {
+            presentedSerial: serial,
+            expectedSerial: device.expectedSerial,
+          },
+        },
+      );
+    } catch (error) {
+      const failure = classifyFailure(error);
+      const delay = Math.min(
+        settings.retryInitialDelayMs * 2 ** device.serialAttempts,
+        settings.retryMaxDelayMs,
+      );
+      const nextCheckAt = failure.retry
+        ? new Date(Date.now() + delay)
+        : undefined;
+      return finish(
+        { state: 'not-checked', reason: failure.reason, nextCheckAt },
+        {
+          type: 'serial.check-failed',
+          message: `Serial not checked: ${failure.reason}${
+            nextCheckAt ? ` (next try in ${Math.round(delay / 1000)} s)` : ''
+          }`,
+        },
+      );
+    }
+  }
+
+  private async readSerial(device: DeviceRecord) {
+    const { vault, platforms, openCli, settings } = this.deps;
+    const driver = platforms.require(device.platform);
+    const session = await openCli({
+      host: device.managementIp,
+      port: device.sshPort,
+      username: device.localUsername,
+      password: vault.decrypt(device.localPasswordEnc, device.entityRef),
+      algorithms: driver.sshAlgorithms,
+      connectTimeoutMs: settings.connectTimeoutMs,
+      deadlineMs: settings.deadlineMs,
+      knownHostKey: device.hostKeyFingerprint,
+      cli: driver.cli,
+    });
+    try {
+      const serial = await driver.readSerial(session.cli);
+      return { serial, hostKeyFingerprint: session.hostKeyFingerprint };
+    } finally {
+      session.close();
+    }
+  }
+}

@@ -1,0 +1,99 @@
+import type { LoggerService } from '@backstage/backend-plugin-api';
+import type { SignalsService } from '@backstage/plugin-signals-node';
+import {
+  ZTP_QUEUE_CHANNEL,
+  ZtpDevice,
+  ztpDeviceChannel,
+  ZtpDeviceSignal,
+  ZtpQueueSignal,
+} from '@ztp-portal/backstage-plugin-ztp-common';
+
+/** Most devices in one queue message; a storm is split into several. */
+const MAX_BATCH = 200;
+
+/**
+ * Publishes device changes on the ZTP signal channels. Changes are coalesced
+ * for a short window (default 100 ms, well inside the 250 ms promise) so a
+ * boot storm of thousands of devices becomes a few messages, each device
+ * once with its latest state.
+ */
+export class ZtpSignalPublisher {
+  private readonly pending = new Set<string>();
+  private readonly removed = new Set<string>();
+  private timer?: NodeJS.Timeout;
+  private flushing: Promise<void> = Promise.resolve();
+
+  constructor(
+    private readonly options: {
+      signals?: SignalsService;
+      logger: LoggerService;
+      loadDevices: (entityRefs: string[]) => Promise<ZtpDevice[]>;
+      windowMs?: number;
+    },
+  ) {}
+
+  /** Marks devices as changed; they are published within the window. */
+  changed(...entityRefs: string[]) {
+    if (!this.options.signals) return;
+    for (const ref of entityRefs) this.pending.add(ref);
+    this.schedule();
+  }
+
+  removedFromQueue(...entityRefs: string[]) {
+    if (!this.options.signals) return;
+    for (const ref of entityRefs) this.removed.add(ref);
+    this.schedule();
+  }
+
+  private schedule() {
+    if (this.timer) return;
+    this.timer = setTimeout(() => {
+      this.timer = undefined;
+      this.flushing = this.flushing.then(() => this.flush());
+    }, this.options.windowMs ?? 100);
+  }
+
+  /** Publishes everything pending now (tests and shutdown). */
+  async flushNow() {
+    if (this.timer) {
+      clearTimeout(this.timer);
+      this.timer = undefined;
+    }
+    this.flushing = this.flushing.then(() => this.flush());
+    await this.flushing;
+  }
+
+  private async flush() {
+    const signals = this.options.signals;
+    if (!signals || (!this.pending.size && !this.removed.size)) return;
+    const refs = [...this.pending];
+    const removed = [...this.removed];
+    this.pending.clear();
+    this.removed.clear();
+    try {
+      const devices = await this.options.loadDevices(refs);
+      for (let i = 0; i < Math.max(devices.length, 1); i += MAX_BATCH) {
+        const message: ZtpQueueSignal = {
+          type: 'devices-changed',
+          devices: devices.slice(i, i + MAX_BATCH),
+          removed: i === 0 ? removed : [],
+        };
+        await signals.publish({
+          recipients: { type: 'broadcast' },
+          channel: ZTP_QUEUE_CHANNEL,
+          message: message as unknown as Record<string, never>,
+        });
+      }
+      for (const device of devices) {
+        const message: ZtpDeviceSignal = { type: 'device-changed', device };
+        await signals.publish({
+          recipients: { type: 'broadcast' },
+          channel: ztpDeviceChannel(device.entityRef),
+          message: message as unknown as Record<string, never>,
+        });
+      }
+    } catch (error) {
+      this.options.logger.warn(`Could not publish ZTP signals: ${error}`);
+    }
+  }
+}
