@@ -63,6 +63,18 @@ export interface Config {
         final?: string;
       };
     };
+    catalog?: {
+      /** Platform ids accepted in the catalog and the template besides the built-in ones. */
+      additionalPlatforms?: string[];
+      serialCorrections?: {
+        /** How long the list from /api/ztp/serial-corrections is reused (default 5). */
+        cacheSeconds?: number;
+      };
+    };
+    scaffolder?: {
+      /** File the ztp:device:declare action appends to; relative paths are taken from the repo root (default examples/fleet/declared-devices.yaml). */
+      localCatalogFile?: string;
+    };
     permissions?: {
       /** Users and groups allowed to reveal accounts, fix serials and push (default group:default/network-operators). */
       operators?: string[];

@@ -29,8 +29,9 @@ export const ANNOTATION_ROLE = 'ztp.network/role';
 /** Location (relative path or URL) of a YAML file of final-configuration variables. @public */
 export const ANNOTATION_VARIABLES = 'ztp.network/variables';
 /**
- * Set by the ZTP catalog processor, never by hand: the serial an operator
- * verified on the device, which overrides the declared one.
+ * Set by the ZTP catalog processor, never by hand: the declared (temporary)
+ * serial that an operator replaced with the one verified on the device,
+ * which the processor puts in {@link ANNOTATION_SERIAL}.
  * @public
  */
 export const ANNOTATION_SERIAL_CORRECTED_FROM =

@@ -140,7 +140,7 @@ export async function findDeviceClashes(options: {
   );
   if (!fields.length) return [];
 
-  // One filter per value, OR-ed; the multi-valued condition stays last.
+  // One filter per value, in any of its notations; the filters are OR-ed.
   const { items } = await catalog.getEntities(
     {
       filter: fields.map(key => ({

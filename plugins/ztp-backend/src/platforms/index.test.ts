@@ -8,8 +8,13 @@ import {
 describe('builtinPlatformDrivers', () => {
   it('has one driver for each built-in platform, with its display name', () => {
     expect(
-      builtinPlatformDrivers.map(d => ({ id: d.id, displayName: d.displayName })),
-    ).toEqual(BUILTIN_PLATFORMS.map(p => ({ id: p.id, displayName: p.displayName })));
+      builtinPlatformDrivers.map(d => ({
+        id: d.id,
+        displayName: d.displayName,
+      })),
+    ).toEqual(
+      BUILTIN_PLATFORMS.map(p => ({ id: p.id, displayName: p.displayName })),
+    );
   });
 
   it('looks drivers up by platform id', () => {

@@ -4,7 +4,12 @@ import { ciscoIosXeDriver } from './cisco-iosxe';
 import { ciscoNxosDriver } from './cisco-nxos';
 import { juniperJunosDriver } from './juniper-junos';
 
-export { aristaEosDriver, ciscoIosXeDriver, ciscoNxosDriver, juniperJunosDriver };
+export {
+  aristaEosDriver,
+  ciscoIosXeDriver,
+  ciscoNxosDriver,
+  juniperJunosDriver,
+};
 export {
   createTemplateEnvironment,
   netmask,

@@ -14,7 +14,11 @@ describe('TerminalScreen', () => {
   });
 
   it('applies backspaces and carriage returns as a screen would', () => {
-    const screen = screenOf(' --More-- ', '\b\b\b\b\b\b\b\b\b         \b\b\b\b\b\b\b\b\b', 'next\n');
+    const screen = screenOf(
+      ' --More-- ',
+      '\b\b\b\b\b\b\b\b\b         \b\b\b\b\b\b\b\b\b',
+      'next\n',
+    );
     expect(screen.linesFrom(0)).toEqual([' next']);
     expect(screenOf('abcdef\rXY\n').linesFrom(0)).toEqual(['XYcdef']);
   });

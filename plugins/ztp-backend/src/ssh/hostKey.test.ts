@@ -15,9 +15,7 @@ describe('host key fingerprints', () => {
     expect(normalizeKnownHostKey(`${fingerprint}=`)).toBe(fingerprint);
     expect(normalizeKnownHostKey(blob)).toBe(fingerprint);
     expect(normalizeKnownHostKey(pair.public)).toBe(fingerprint);
-    expect(normalizeKnownHostKey(`127.0.0.1 ${pair.public}`)).toBe(
-      fingerprint,
-    );
+    expect(normalizeKnownHostKey(`127.0.0.1 ${pair.public}`)).toBe(fingerprint);
     expect(normalizeKnownHostKey(fingerprint.slice('SHA256:'.length))).toBe(
       fingerprint,
     );

@@ -5,7 +5,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { PlatformCliOptions } from '@ztp-portal/backstage-plugin-ztp-node';
 import { ciscoIosXeDriver } from '../platforms';
-import { FakeDevice, FakeDeviceOptions, newHostKey } from './__testUtils__/FakeDevice';
+import {
+  FakeDevice,
+  FakeDeviceOptions,
+  newHostKey,
+} from './__testUtils__/FakeDevice';
 import {
   HostKeyMismatchError,
   SshAuthError,
@@ -216,7 +220,9 @@ describe('openDeviceCli against an ssh2 device', () => {
       device.hostKeyBlob,
       device.hostPublicKey,
     ]) {
-      const again = await openDeviceCli(connectOptions(device, { knownHostKey }));
+      const again = await openDeviceCli(
+        connectOptions(device, { knownHostKey }),
+      );
       expect(again.hostKeyFingerprint).toBe(session.hostKeyFingerprint);
       again.close();
     }
@@ -367,7 +373,10 @@ describe('openDeviceCli against an ssh2 device', () => {
 
   it('runs commands one at a time when called together', async () => {
     const device = await startDevice({
-      commands: { 'show version': VERSION, 'show clock': '*10:01:02.345 UTC Mon Mar 4 2024' },
+      commands: {
+        'show version': VERSION,
+        'show clock': '*10:01:02.345 UTC Mon Mar 4 2024',
+      },
       delays: { 'show version': 100 },
     });
     const session = await openDeviceCli(connectOptions(device));
@@ -388,13 +397,16 @@ describe('openDeviceCli against an ssh2 device', () => {
   it('strips colours and keeps config-mode prompts out of the output', async () => {
     const device = await startDevice({
       prompt: 'leaf-01.dc1(config)#',
-      commands: { 'show ip interface brief': '\x1b[1mInterface  IP-Address\x1b[0m\nGi0/0      127.0.10.11' },
+      commands: {
+        'show ip interface brief':
+          '\x1b[1mInterface  IP-Address\x1b[0m\nGi0/0      127.0.10.11',
+      },
     });
     const session = await openDeviceCli(connectOptions(device));
     try {
-      await expect(
-        session.cli.run('show ip interface brief'),
-      ).resolves.toBe('Interface  IP-Address\nGi0/0      127.0.10.11');
+      await expect(session.cli.run('show ip interface brief')).resolves.toBe(
+        'Interface  IP-Address\nGi0/0      127.0.10.11',
+      );
     } finally {
       session.close();
     }

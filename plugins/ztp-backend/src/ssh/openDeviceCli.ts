@@ -93,9 +93,7 @@ function withoutGlobalFlags(pattern: RegExp): RegExp {
  * blanks around it (" --More-- ") so that none of it is left behind.
  */
 function atLineEnd(pattern: RegExp): RegExp {
-  const source = pattern.source
-    .replace(/^\^/, '')
-    .replace(/\\s\*\$$|\$$/, '');
+  const source = pattern.source.replace(/^\^/, '').replace(/\\s\*\$$|\$$/, '');
   return new RegExp(
     `\\s*(?:${source})\\s*$`,
     pattern.flags.replace(/[gy]/g, ''),
@@ -340,7 +338,8 @@ class SshCliSession implements DeviceCli {
     this.checkScreen();
     let lastSize = -1;
     const nudge = setInterval(() => {
-      const size = this.screen.lineCount * 1000 + this.screen.currentLine.length;
+      const size =
+        this.screen.lineCount * 1000 + this.screen.currentLine.length;
       if (size === lastSize) {
         this.stream?.write('\n');
         clearInterval(nudge);
@@ -492,16 +491,18 @@ class SshCliSession implements DeviceCli {
       offered.includes('keyboard-interactive');
     if (!tried.length || !passwordOffered) {
       return new SshAuthError(
-        `${this.target} offers no password login for user "${username}" (offered: ${
+        `${
+          this.target
+        } offers no password login for user "${username}" (offered: ${
           offered?.join(', ') || 'none'
         })`,
         tried,
       );
     }
     return new SshAuthError(
-      `${this.target} refused the login of user "${username}" (tried ${tried.join(
-        ' and ',
-      )})`,
+      `${
+        this.target
+      } refused the login of user "${username}" (tried ${tried.join(' and ')})`,
       tried,
     );
   }

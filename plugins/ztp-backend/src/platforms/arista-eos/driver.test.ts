@@ -37,7 +37,9 @@ end
     expect(config).not.toContain(password);
 
     const hash = /secret sha512 (\S+)/.exec(config)![1];
-    const salt = /^\$6\$([./0-9A-Za-z]{16})\$[./0-9A-Za-z]{86}$/.exec(hash)?.[1];
+    const salt = /^\$6\$([./0-9A-Za-z]{16})\$[./0-9A-Za-z]{86}$/.exec(
+      hash,
+    )?.[1];
     expect(salt).toBeDefined();
     const openssl = execFileSync('openssl', [
       'passwd',
@@ -53,7 +55,10 @@ end
 
   it('reads the serial from show version', async () => {
     const cli = scriptedCli({
-      'show version': readFixture('arista-eos', 'dcs-7050tx-64-4.20-show-version.txt'),
+      'show version': readFixture(
+        'arista-eos',
+        'dcs-7050tx-64-4.20-show-version.txt',
+      ),
     });
     await expect(aristaEosDriver.readSerial(cli)).resolves.toBe('JPE17151234');
     expect(cli.commands).toEqual(['show version']);
@@ -61,7 +66,10 @@ end
 
   it('takes the chassis serial from show inventory when show version has none', async () => {
     const cli = scriptedCli({
-      'show version': readFixture('arista-eos', 'dcs-7504n-4.22-show-version.txt'),
+      'show version': readFixture(
+        'arista-eos',
+        'dcs-7504n-4.22-show-version.txt',
+      ),
       'show inventory': readFixture(
         'arista-eos',
         'dcs-7504n-4.22-show-inventory-modular.txt',
@@ -74,7 +82,10 @@ end
   it('throws SerialParseError for a system without a serial', async () => {
     const cli = scriptedCli({
       'show version': readFixture('arista-eos', 'veos-4.26-show-version.txt'),
-      'show inventory': readFixture('arista-eos', 'veos-4.26-show-inventory.txt'),
+      'show inventory': readFixture(
+        'arista-eos',
+        'veos-4.26-show-inventory.txt',
+      ),
     });
     const error = await aristaEosDriver.readSerial(cli).catch(e => e);
     expect(error).toBeInstanceOf(SerialParseError);

@@ -14,13 +14,13 @@ describe('EOS show version', () => {
     expect(eosSerialFromVersion(fixture(name))).toBe(serial);
   });
 
-  it.each([
-    'dcs-7504n-4.22-show-version.txt',
-    'veos-4.26-show-version.txt',
-  ])('reports nothing when the serial is empty (%s)', name => {
-    // And never takes the next line's words for the serial.
-    expect(eosSerialFromVersion(fixture(name))).toBeUndefined();
-  });
+  it.each(['dcs-7504n-4.22-show-version.txt', 'veos-4.26-show-version.txt'])(
+    'reports nothing when the serial is empty (%s)',
+    name => {
+      // And never takes the next line's words for the serial.
+      expect(eosSerialFromVersion(fixture(name))).toBeUndefined();
+    },
+  );
 });
 
 describe('EOS show inventory', () => {

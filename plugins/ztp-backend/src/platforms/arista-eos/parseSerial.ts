@@ -21,7 +21,9 @@ export function eosSerialFromVersion(output: string): string | undefined {
  */
 export function eosSerialFromInventory(output: string): string | undefined {
   const lines = cliLines(output);
-  const start = lines.findIndex(line => /^\s*System information\s*$/i.test(line));
+  const start = lines.findIndex(line =>
+    /^\s*System information\s*$/i.test(line),
+  );
   if (start === -1) return undefined;
   for (const line of lines.slice(start + 1)) {
     if (/^\s*System has\b/i.test(line)) break;

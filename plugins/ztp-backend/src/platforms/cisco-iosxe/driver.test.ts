@@ -66,7 +66,11 @@ end
     const [, salt, encoded] = match!;
     const expected = scryptSync(password, salt, 32, { N: 16384, r: 1, p: 1 });
     expect(decodeType9(encoded).equals(expected)).toBe(true);
-    const other = scryptSync(`${password}x`, salt, 32, { N: 16384, r: 1, p: 1 });
+    const other = scryptSync(`${password}x`, salt, 32, {
+      N: 16384,
+      r: 1,
+      p: 1,
+    });
     expect(decodeType9(encoded).equals(other)).toBe(false);
   });
 
@@ -104,9 +108,7 @@ end
         'c9300-48p-stack-17.6-show-inventory-paged.txt',
       ),
     });
-    await expect(ciscoIosXeDriver.readSerial(cli)).resolves.toBe(
-      'FOC2236Y1AB',
-    );
+    await expect(ciscoIosXeDriver.readSerial(cli)).resolves.toBe('FOC2236Y1AB');
     expect(cli.commands).toEqual(['show inventory']);
   });
 
@@ -117,9 +119,7 @@ end
         'csr1000v-16.12-show-version.txt',
       ),
     });
-    await expect(ciscoIosXeDriver.readSerial(cli)).resolves.toBe(
-      '9KXG7Q1M2ZD',
-    );
+    await expect(ciscoIosXeDriver.readSerial(cli)).resolves.toBe('9KXG7Q1M2ZD');
     expect(cli.commands).toEqual(['show inventory', 'show version']);
   });
 

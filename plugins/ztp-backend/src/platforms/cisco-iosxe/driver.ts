@@ -4,7 +4,10 @@ import {
 } from '@ztp-portal/backstage-plugin-ztp-node';
 import { ciscoType9Hash, isRejected, readConfigText } from '../common';
 import { IOSXE_MINIMAL_CONFIG_TEMPLATE } from './minimalConfigTemplate';
-import { iosXeSerialFromInventory, iosXeSerialFromVersion } from './parseSerial';
+import {
+  iosXeSerialFromInventory,
+  iosXeSerialFromVersion,
+} from './parseSerial';
 
 const ERROR_PATTERN =
   /^\s*% ?(?:Invalid input|Incomplete command|Ambiguous command|Unknown command|Invalid command|Bad|Error)/i;

@@ -37,7 +37,9 @@ interface mgmt0
     expect(config).not.toContain(password);
 
     const hash = /password 5 (\S+)/.exec(config)![1];
-    const salt = /^\$5\$([./0-9A-Za-z]{16})\$[./0-9A-Za-z]{43}$/.exec(hash)?.[1];
+    const salt = /^\$5\$([./0-9A-Za-z]{16})\$[./0-9A-Za-z]{43}$/.exec(
+      hash,
+    )?.[1];
     expect(salt).toBeDefined();
     const openssl = execFileSync('openssl', [
       'passwd',
@@ -57,7 +59,10 @@ interface mgmt0
         'cisco-nxos',
         'n9k-c9508-9.3-show-inventory-modular.txt',
       ),
-      'show version': readFixture('cisco-nxos', 'n9k-c9508-9.3-show-version.txt'),
+      'show version': readFixture(
+        'cisco-nxos',
+        'n9k-c9508-9.3-show-version.txt',
+      ),
     });
     // Not the supervisor's board ID that show version reports.
     await expect(ciscoNxosDriver.readSerial(cli)).resolves.toBe('FGE20370ABC');
@@ -66,7 +71,10 @@ interface mgmt0
 
   it('falls back to the processor board ID', async () => {
     const cli = scriptedCli({
-      'show version': readFixture('cisco-nxos', 'n9k-c9508-9.3-show-version.txt'),
+      'show version': readFixture(
+        'cisco-nxos',
+        'n9k-c9508-9.3-show-version.txt',
+      ),
     });
     await expect(ciscoNxosDriver.readSerial(cli)).resolves.toBe('FOC23421SUP');
   });
@@ -90,7 +98,11 @@ interface mgmt0
 
   it('recognises its prompts and pager', () => {
     const { promptPattern, pagerPattern } = ciscoNxosDriver.cli;
-    for (const prompt of ['leaf-02# ', 'n3k-tor-07.dc1#', 'leaf-02(config-if)# ']) {
+    for (const prompt of [
+      'leaf-02# ',
+      'n3k-tor-07.dc1#',
+      'leaf-02(config-if)# ',
+    ]) {
       expect(promptPattern.test(prompt)).toBe(true);
     }
     expect(pagerPattern!.test('--More--')).toBe(true);

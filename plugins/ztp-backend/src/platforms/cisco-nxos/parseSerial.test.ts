@@ -56,8 +56,8 @@ describe('NX-OS show inventory', () => {
 
 describe('NX-OS show version', () => {
   it('reads the processor board ID (the supervisor on modular systems)', () => {
-    expect(nxosSerialFromVersion(fixture('n9k-c9508-9.3-show-version.txt'))).toBe(
-      'FOC23421SUP',
-    );
+    expect(
+      nxosSerialFromVersion(fixture('n9k-c9508-9.3-show-version.txt')),
+    ).toBe('FOC23421SUP');
   });
 });

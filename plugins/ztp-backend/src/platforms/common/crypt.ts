@@ -164,9 +164,8 @@ export function shaCrypt(
 
 /** Checks a password against a `$5$` or `$6$` hash. */
 export function verifyShaCrypt(password: string, hash: string): boolean {
-  const match = /^\$([56])\$(?:rounds=(\d+)\$)?([^$]{0,16})\$[./0-9A-Za-z]+$/.exec(
-    hash,
-  );
+  const match =
+    /^\$([56])\$(?:rounds=(\d+)\$)?([^$]{0,16})\$[./0-9A-Za-z]+$/.exec(hash);
   if (!match) return false;
   const [, id, rounds, salt] = match;
   const again = shaCrypt(password, {

@@ -42,7 +42,10 @@ export function renderMinimalConfig(
   env: nunjucks.Environment = createTemplateEnvironment(),
 ): string {
   return env.renderString(driver.minimalConfigTemplate, {
-    device: { ...device, netmask: device.netmask ?? netmask(device.prefixLength) },
+    device: {
+      ...device,
+      netmask: device.netmask ?? netmask(device.prefixLength),
+    },
     account,
   });
 }

@@ -56,7 +56,9 @@ routing-options {
     expect(config).not.toContain(password);
 
     const hash = /encrypted-password "([^"]+)"/.exec(config)![1];
-    const salt = /^\$6\$([./0-9A-Za-z]{16})\$[./0-9A-Za-z]{86}$/.exec(hash)?.[1];
+    const salt = /^\$6\$([./0-9A-Za-z]{16})\$[./0-9A-Za-z]{86}$/.exec(
+      hash,
+    )?.[1];
     expect(salt).toBeDefined();
     const openssl = execFileSync('openssl', [
       'passwd',

@@ -33,7 +33,9 @@ describe('Junos show chassis hardware', () => {
       junosSerialFromChassisHardware(`${header}Chassis\t\t\t\t\t\t\t VMX\n`),
     ).toBeUndefined();
     expect(
-      junosSerialFromChassisHardware(`${header}Chassis\t\t\t\t       VM5B3C41A5CC\n`),
+      junosSerialFromChassisHardware(
+        `${header}Chassis\t\t\t\t       VM5B3C41A5CC\n`,
+      ),
     ).toBe('VM5B3C41A5CC');
   });
 
@@ -46,7 +48,7 @@ describe('Junos show chassis hardware', () => {
   it('finds nothing in an error', () => {
     expect(
       junosSerialFromChassisHardware(
-        "error: syntax error, expecting <command>: chasis\n",
+        'error: syntax error, expecting <command>: chasis\n',
       ),
     ).toBeUndefined();
   });

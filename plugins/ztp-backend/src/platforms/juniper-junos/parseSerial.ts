@@ -37,9 +37,7 @@ export function junosSerialFromChassisHardware(
       serialColumn !== undefined &&
       descriptionColumn !== undefined &&
       Math.abs(at - descriptionColumn) < Math.abs(at - serialColumn);
-    return !isDescription && looksLikeSerial(values[0])
-      ? values[0]
-      : undefined;
+    return !isDescription && looksLikeSerial(values[0]) ? values[0] : undefined;
   }
   return undefined;
 }

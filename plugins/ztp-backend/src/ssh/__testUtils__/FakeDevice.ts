@@ -122,7 +122,8 @@ export class FakeDevice {
     this.connections.clear();
     const server = this.server;
     this.server = undefined;
-    if (server) await new Promise<void>(resolve => server.close(() => resolve()));
+    if (server)
+      await new Promise<void>(resolve => server.close(() => resolve()));
   }
 
   private onClient(client: Connection) {
@@ -223,8 +224,7 @@ export class FakeDevice {
         while (index < lines.length) {
           writeLines(`${lines[index++]}\n`);
           shown += 1;
-          const pageFull =
-            state.pagerOn && o.pager && shown >= o.pager.lines;
+          const pageFull = state.pagerOn && o.pager && shown >= o.pager.lines;
           if (pageFull && index < lines.length) {
             stream.write(o.pager!.prompt);
             this.pagerStops += 1;

@@ -1,0 +1,23 @@
+#!/usr/bin/env bash
+# Starts what the end-to-end test drives: the simulated fleet, the backend
+# and the frontend, on a throw-away SQLite directory so the test never
+# touches .data/. Playwright starts it and stops it (the trap stops all).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export ZTP_SECRETS_KEY="${ZTP_SECRETS_KEY:-e2e-only-secret-key-0123456789}"
+data="$(mktemp -d /tmp/ztp-e2e.XXXXXX)"
+export APP_CONFIG_backend_database_connection_directory="$data"
+# Quick retries so the test sees devices reach Checked soon after boot.
+export APP_CONFIG_ztp_serialCheck_retryInitialDelayMs=1000
+export APP_CONFIG_ztp_serialCheck_retryMaxDelayMs=3000
+export APP_CONFIG_ztp_serialCheck_sweepSeconds=1
+export APP_CONFIG_ztp_catalogSync_frequencySeconds=3
+trap 'kill $(jobs -p) 2>/dev/null; rm -rf "$data"' EXIT
+
+node packages/ztp-simulator/bin/ztp-simulator \
+  --catalog examples/fleet/devices.yaml \
+  --overrides examples/fleet/simulator.yaml \
+  --provisioning-url http://127.0.0.1:7080 \
+  --status-port 7090 &
+yarn start &
+wait -n

@@ -1,0 +1,72 @@
+import { screen } from '@testing-library/react';
+import { http, HttpResponse } from 'msw';
+import { setupServer } from 'msw/node';
+import {
+  ApiBlueprint,
+  coreExtensionData,
+} from '@backstage/frontend-plugin-api';
+import {
+  createExtensionTester,
+  registerMswTestHooks,
+  renderInTestApp,
+} from '@backstage/frontend-test-utils';
+import { EntityContentBlueprint } from '@backstage/plugin-catalog-react/alpha';
+import { makeDevice, makeList } from './__testUtils__/fixtures';
+import { ztpTestApis, ZTP_API } from './__testUtils__/apis';
+import { ztpApiRef } from './api';
+import { ztpApi, ztpEntityContent, ztpPage, ztpPlugin } from './alpha';
+import defaultExport from './index';
+
+const server = setupServer();
+registerMswTestHooks(server);
+
+const entity = (kind: string, type: string) => ({
+  apiVersion: 'backstage.io/v1alpha1',
+  kind,
+  metadata: { name: 'x' },
+  spec: { type },
+});
+
+describe('ztp plugin (new frontend system)', () => {
+  it('is the default export, with the id ztp', () => {
+    expect(defaultExport).toBe(ztpPlugin);
+    expect(ztpPlugin.pluginId).toBe('ztp');
+    expect(ztpPlugin.getExtension('page:ztp')).toBeDefined();
+    expect(ztpPlugin.getExtension('entity-content:ztp')).toBeDefined();
+    expect(ztpPlugin.getExtension('api:ztp')).toBeDefined();
+  });
+
+  it('provides the ZtpApi', () => {
+    const factory = createExtensionTester(ztpApi).get(
+      ApiBlueprint.dataRefs.factory,
+    );
+    expect(factory.api).toBe(ztpApiRef);
+  });
+
+  it('mounts the ZTP page at /ztp with a title and an icon for the sidebar', async () => {
+    const tester = createExtensionTester(ztpPage, { apis: ztpTestApis() });
+    expect(tester.get(coreExtensionData.routePath)).toBe('/ztp');
+    expect(tester.get(coreExtensionData.title)).toBe('ZTP');
+    expect(tester.get(coreExtensionData.icon)).toBeTruthy();
+
+    server.use(
+      http.get(`${ZTP_API}/devices`, () =>
+        HttpResponse.json(makeList([makeDevice('leaf-01')])),
+      ),
+    );
+    await renderInTestApp(tester.reactElement(), { apis: ztpTestApis() });
+    expect(await screen.findByText('ZTP Status Dashboard')).toBeInTheDocument();
+    expect(await screen.findByTestId('device-row-leaf-01')).toBeInTheDocument();
+  });
+
+  it('adds the ZTP tab to network devices only', () => {
+    const tester = createExtensionTester(ztpEntityContent);
+    expect(tester.get(coreExtensionData.routePath)).toBe('ztp');
+    expect(tester.get(EntityContentBlueprint.dataRefs.title)).toBe('ZTP');
+    const filter = tester.get(EntityContentBlueprint.dataRefs.filterFunction)!;
+    expect(filter).toEqual(expect.any(Function));
+    expect(filter(entity('Resource', 'network-device'))).toBe(true);
+    expect(filter(entity('Resource', 'database'))).toBe(false);
+    expect(filter(entity('Component', 'network-device'))).toBe(false);
+  });
+});

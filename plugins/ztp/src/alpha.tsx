@@ -1,0 +1,59 @@
+import {
+  ApiBlueprint,
+  coreApis,
+  createFrontendPlugin,
+  PageBlueprint,
+} from '@backstage/frontend-plugin-api';
+import { EntityContentBlueprint } from '@backstage/plugin-catalog-react/alpha';
+import RouterIcon from '@material-ui/icons/Router';
+import { NETWORK_DEVICE_TYPE } from '@ztp-portal/backstage-plugin-ztp-common';
+import { ztpApiRef, ZtpClient } from './api';
+import { rootRouteRef } from './routes';
+
+/** The ZtpApi, talking to the ztp backend plugin. */
+export const ztpApi = ApiBlueprint.make({
+  params: defineParams =>
+    defineParams({
+      api: ztpApiRef,
+      deps: { discoveryApi: coreApis.discovery, fetchApi: coreApis.fetch },
+      factory: ({ discoveryApi, fetchApi }) =>
+        new ZtpClient({ discoveryApi, fetchApi }),
+    }),
+});
+
+/** The ZTP page at /ztp, listed in the sidebar as "ZTP". */
+export const ztpPage = PageBlueprint.make({
+  params: {
+    path: '/ztp',
+    title: 'ZTP',
+    icon: <RouterIcon fontSize="inherit" />,
+    routeRef: rootRouteRef,
+    loader: () =>
+      import('./components/ZtpDashboardPage').then(m => <m.ZtpDashboard />),
+  },
+});
+
+/** The ZTP tab of network devices' entity pages. */
+export const ztpEntityContent = EntityContentBlueprint.make({
+  params: {
+    path: 'ztp',
+    title: 'ZTP',
+    filter: { kind: 'resource', 'spec.type': NETWORK_DEVICE_TYPE },
+    loader: () =>
+      import('./components/EntityZtpContent').then(m => <m.EntityZtpContent />),
+  },
+});
+
+/**
+ * The ZTP plugin for the new frontend system: the API, the /ztp page with its
+ * sidebar item, and the ZTP tab of network devices.
+ * @public
+ */
+export const ztpPlugin = createFrontendPlugin({
+  pluginId: 'ztp',
+  title: 'ZTP',
+  icon: <RouterIcon fontSize="inherit" />,
+  info: { packageJson: () => import('../package.json') },
+  routes: { root: rootRouteRef },
+  extensions: [ztpApi, ztpPage, ztpEntityContent],
+});

@@ -1,0 +1,64 @@
+import { createApiRef } from '@backstage/frontend-plugin-api';
+import type {
+  ZtpBulkPushJob,
+  ZtpDeviceDetails,
+  ZtpDeviceList,
+  ZtpDeviceListQuery,
+  ZtpFinalConfigPreview,
+  ZtpLocalAccount,
+  ZtpPushResult,
+  ZtpSerialCheckResult,
+} from '@ztp-portal/backstage-plugin-ztp-common';
+
+/** Options every call accepts. @public */
+export type ZtpRequestOptions = {
+  /** Aborts the request, e.g. when the query it answers is outdated. */
+  signal?: AbortSignal;
+};
+
+/**
+ * The ZTP portal's backend API, as seen from the browser. Devices are named by
+ * entity ref (resource:namespace/name).
+ * @public
+ */
+export interface ZtpApi {
+  /** One page of the ZTP queue, with its counters and filter facets. */
+  listDevices(
+    query?: ZtpDeviceListQuery,
+    options?: ZtpRequestOptions,
+  ): Promise<ZtpDeviceList>;
+  /** A device and its timeline, newest event first. */
+  getDevice(
+    entityRef: string,
+    options?: ZtpRequestOptions,
+  ): Promise<ZtpDeviceDetails>;
+  /** The generated local account, password included (audited). */
+  revealCredentials(entityRef: string): Promise<ZtpLocalAccount>;
+  /** Connects to the device now and compares its serial. */
+  checkSerial(entityRef: string): Promise<ZtpSerialCheckResult>;
+  /** Corrects the expected serial, then checks the device at once. */
+  updateSerial(
+    entityRef: string,
+    newSerial: string,
+  ): Promise<ZtpSerialCheckResult>;
+  /** The rendered final configuration and its diff against the running one. */
+  getFinalConfig(
+    entityRef: string,
+    options?: ZtpRequestOptions,
+  ): Promise<ZtpFinalConfigPreview>;
+  /** Conf Final (Push) of one device. */
+  pushFinalConfig(entityRef: string): Promise<ZtpPushResult>;
+  /** Starts a Conf Final (Push) of several devices. */
+  startBulkPush(entityRefs: string[]): Promise<ZtpBulkPushJob>;
+  /** Progress of a bulk push started by {@link ZtpApi.startBulkPush}. */
+  getBulkPushJob(
+    jobId: string,
+    options?: ZtpRequestOptions,
+  ): Promise<ZtpBulkPushJob>;
+}
+
+/** @public */
+export const ztpApiRef = createApiRef<ZtpApi>().with({
+  id: 'plugin.ztp.api',
+  pluginId: 'ztp',
+});

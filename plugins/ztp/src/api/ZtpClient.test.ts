@@ -1,0 +1,136 @@
+import { http, HttpResponse } from 'msw';
+import { setupServer } from 'msw/node';
+import { ResponseError } from '@backstage/errors';
+import { mockApis, registerMswTestHooks } from '@backstage/frontend-test-utils';
+import { makeDevice, makeList } from '../__testUtils__/fixtures';
+import { TEST_BACKEND, ZTP_API } from '../__testUtils__/apis';
+import { ZtpClient } from './ZtpClient';
+
+const server = setupServer();
+registerMswTestHooks(server);
+
+const client = new ZtpClient({
+  discoveryApi: mockApis.discovery({ baseUrl: TEST_BACKEND }),
+  fetchApi: mockApis.fetch(),
+});
+
+describe('ZtpClient', () => {
+  it('lists devices with only the query fields that are set', async () => {
+    let url: URL | undefined;
+    server.use(
+      http.get(`${ZTP_API}/devices`, ({ request }) => {
+        url = new URL(request.url);
+        return HttpResponse.json(makeList([makeDevice('leaf-01')]));
+      }),
+    );
+    const list = await client.listDevices({
+      offset: 100,
+      limit: 50,
+      serial: 'mismatch',
+      q: '',
+      site: undefined,
+      orderBy: 'updatedAt',
+      order: 'desc',
+    });
+    expect(list.items[0].name).toBe('leaf-01');
+    expect(Object.fromEntries(url!.searchParams)).toEqual({
+      offset: '100',
+      limit: '50',
+      serial: 'mismatch',
+      orderBy: 'updatedAt',
+      order: 'desc',
+    });
+  });
+
+  it('addresses a device by namespace and name, encoded', async () => {
+    let path: string | undefined;
+    server.use(
+      http.get(`${ZTP_API}/devices/:namespace/:name`, ({ request }) => {
+        path = new URL(request.url).pathname;
+        return HttpResponse.json({ device: makeDevice('a b'), events: [] });
+      }),
+    );
+    await client.getDevice('resource:lab/a b');
+    expect(path).toBe('/api/ztp/devices/lab/a%20b');
+  });
+
+  it('posts a new serial as JSON', async () => {
+    let body: unknown;
+    let contentType: string | null = null;
+    server.use(
+      http.post(
+        `${ZTP_API}/devices/default/leaf-01/serial`,
+        async ({ request }) => {
+          contentType = request.headers.get('content-type');
+          body = await request.json();
+          return HttpResponse.json({
+            outcome: 'checked',
+            device: makeDevice('leaf-01', { serial: { state: 'checked' } }),
+          });
+        },
+      ),
+    );
+    const result = await client.updateSerial(
+      'resource:default/leaf-01',
+      'FOC2148Z0AB',
+    );
+    expect(result.outcome).toBe('checked');
+    expect(body).toEqual({ newSerial: 'FOC2148Z0AB' });
+    expect(contentType).toBe('application/json');
+  });
+
+  it('starts a bulk push and reads its job', async () => {
+    const job = {
+      id: 'j/1',
+      total: 1,
+      done: 0,
+      failed: 0,
+      running: true,
+      results: [],
+    };
+    server.use(
+      http.post(`${ZTP_API}/final-config/push`, () => HttpResponse.json(job)),
+      http.get(`${ZTP_API}/final-config/push/:jobId`, ({ params }) =>
+        HttpResponse.json({
+          ...job,
+          id: params.jobId,
+          running: false,
+          done: 1,
+        }),
+      ),
+    );
+    expect(await client.startBulkPush(['resource:default/leaf-01'])).toEqual(
+      job,
+    );
+    expect(await client.getBulkPushJob('j/1')).toMatchObject({
+      id: 'j/1',
+      done: 1,
+    });
+  });
+
+  it('throws a ResponseError carrying the backend message on failure', async () => {
+    server.use(
+      http.post(`${ZTP_API}/devices/default/leaf-01/credentials/reveal`, () =>
+        HttpResponse.json(
+          {
+            error: {
+              name: 'NotAllowedError',
+              message: 'You are not allowed to reveal credentials',
+            },
+            response: { statusCode: 403 },
+          },
+          { status: 403 },
+        ),
+      ),
+    );
+    const error = await client
+      .revealCredentials('resource:default/leaf-01')
+      .catch(e => e);
+    expect(ResponseError.is(error)).toBe(true);
+    expect(error.statusCode).toBe(403);
+    expect(error.cause.name).toBe('NotAllowedError');
+    expect(error.cause.message).toBe(
+      'You are not allowed to reveal credentials',
+    );
+  });
+});

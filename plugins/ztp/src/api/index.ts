@@ -1,0 +1,3 @@
+export { ztpApiRef } from './ZtpApi';
+export type { ZtpApi, ZtpRequestOptions } from './ZtpApi';
+export { ZtpClient } from './ZtpClient';

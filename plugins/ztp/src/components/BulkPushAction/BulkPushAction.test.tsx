@@ -1,0 +1,151 @@
+import { screen, waitFor, within } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
+import { http, HttpResponse } from 'msw';
+import { setupServer } from 'msw/node';
+import {
+  registerMswTestHooks,
+  renderInTestApp,
+} from '@backstage/frontend-test-utils';
+import type { ZtpBulkPushJob } from '@ztp-portal/backstage-plugin-ztp-common';
+import { ztpTestApis, ZTP_API } from '../../__testUtils__/apis';
+import { BulkPushAction } from './BulkPushAction';
+
+const server = setupServer();
+registerMswTestHooks(server);
+
+const refs = ['resource:default/leaf-01', 'resource:default/leaf-02'];
+
+async function renderAction(onFinished = jest.fn()) {
+  await renderInTestApp(
+    <BulkPushAction
+      entityRefs={refs}
+      onClearSelection={jest.fn()}
+      onFinished={onFinished}
+      pollMs={20}
+    />,
+    { apis: ztpTestApis() },
+  );
+  await userEvent.click(
+    screen.getByRole('button', { name: 'Conf Final (Push)' }),
+  );
+  return screen.getByRole('dialog');
+}
+
+describe('BulkPushAction', () => {
+  it('confirms, then follows the job to its end', async () => {
+    let body: unknown;
+    const states: ZtpBulkPushJob[] = [
+      {
+        id: 'job-1',
+        total: 2,
+        done: 1,
+        failed: 0,
+        running: true,
+        results: [{ entityRef: refs[0], ok: true }],
+      },
+      {
+        id: 'job-1',
+        total: 2,
+        done: 2,
+        failed: 0,
+        running: false,
+        results: refs.map(entityRef => ({ entityRef, ok: true })),
+      },
+    ];
+    server.use(
+      http.post(`${ZTP_API}/final-config/push`, async ({ request }) => {
+        body = await request.json();
+        return HttpResponse.json({
+          id: 'job-1',
+          total: 2,
+          done: 0,
+          failed: 0,
+          running: true,
+          results: [],
+        });
+      }),
+      http.get(`${ZTP_API}/final-config/push/job-1`, () =>
+        HttpResponse.json(states.length > 1 ? states.shift() : states[0]),
+      ),
+    );
+    const onFinished = jest.fn();
+    const dialog = await renderAction(onFinished);
+    expect(
+      within(dialog).getByText(/full production configuration/),
+    ).toBeInTheDocument();
+    expect(within(dialog).getByText('leaf-01, leaf-02')).toBeInTheDocument();
+    await userEvent.click(within(dialog).getByRole('button', { name: 'Push' }));
+
+    expect(
+      await within(dialog).findByText(
+        'Final configuration pushed to 2 devices.',
+      ),
+    ).toBeInTheDocument();
+    expect(within(dialog).getByRole('status')).toHaveTextContent(
+      '2 of 2 done.',
+    );
+    expect(body).toEqual({ entityRefs: refs });
+    await userEvent.click(
+      within(dialog).getByRole('button', { name: 'Close' }),
+    );
+    expect(onFinished).toHaveBeenCalled();
+  });
+
+  it('lists the devices whose push failed, with the reason', async () => {
+    server.use(
+      http.post(`${ZTP_API}/final-config/push`, () =>
+        HttpResponse.json({
+          id: 'job-2',
+          total: 2,
+          done: 2,
+          failed: 1,
+          running: false,
+          results: [
+            { entityRef: refs[0], ok: true },
+            {
+              entityRef: refs[1],
+              ok: false,
+              error: 'commit confirmed timed out',
+            },
+          ],
+        }),
+      ),
+    );
+    const dialog = await renderAction();
+    await userEvent.click(within(dialog).getByRole('button', { name: 'Push' }));
+    expect(
+      await within(dialog).findByText('commit confirmed timed out'),
+    ).toBeInTheDocument();
+    expect(within(dialog).getByText('leaf-02')).toBeInTheDocument();
+    expect(within(dialog).getByRole('status')).toHaveTextContent(
+      '2 of 2 done, 1 failed.',
+    );
+  });
+
+  it('says in words why the push could not start', async () => {
+    server.use(
+      http.post(`${ZTP_API}/final-config/push`, () =>
+        HttpResponse.json(
+          {
+            error: {
+              name: 'NotImplementedError',
+              message: 'Conf Final (Push) is not available yet',
+            },
+            response: { statusCode: 501 },
+          },
+          { status: 501 },
+        ),
+      ),
+    );
+    const dialog = await renderAction();
+    await userEvent.click(within(dialog).getByRole('button', { name: 'Push' }));
+    expect(
+      await within(dialog).findByText('Conf Final (Push) is not available yet'),
+    ).toBeInTheDocument();
+    await waitFor(() =>
+      expect(
+        within(dialog).getByRole('button', { name: 'Push' }),
+      ).toBeEnabled(),
+    );
+  });
+});

@@ -1,0 +1,1 @@
+export { BulkPushAction } from './BulkPushAction';

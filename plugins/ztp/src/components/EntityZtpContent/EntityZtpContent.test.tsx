@@ -1,0 +1,279 @@
+import { screen, waitFor, within } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
+import { http, HttpResponse } from 'msw';
+import { setupServer } from 'msw/node';
+import type { Entity } from '@backstage/catalog-model';
+import {
+  registerMswTestHooks,
+  renderInTestApp,
+} from '@backstage/frontend-test-utils';
+import { EntityProvider } from '@backstage/plugin-catalog-react';
+import {
+  ztpDeviceChannel,
+  type ZtpDevice,
+  type ZtpDeviceSignal,
+} from '@ztp-portal/backstage-plugin-ztp-common';
+import { ztpTestApis, ZTP_API } from '../../__testUtils__/apis';
+import { makeDevice, makeEvent } from '../../__testUtils__/fixtures';
+import { MockSignalApi } from '../../__testUtils__/MockSignalApi';
+import { EntityZtpContent } from './EntityZtpContent';
+
+// The user may check serials and push, but not reveal credentials. (One
+// permission setup per file: usePermission caches answers module-wide.)
+const server = setupServer();
+registerMswTestHooks(server);
+
+const REF = 'resource:default/leaf-01';
+const DEVICE_URL = `${ZTP_API}/devices/default/leaf-01`;
+
+const entity: Entity = {
+  apiVersion: 'backstage.io/v1alpha1',
+  kind: 'Resource',
+  metadata: { name: 'leaf-01', namespace: 'default' },
+  spec: { type: 'network-device', owner: 'group:default/network-operators' },
+};
+
+const events = [
+  makeEvent(3, REF, {
+    type: 'serial.mismatch',
+    message: 'The device presented FOC2148Z0AB instead of TMP0001',
+    at: '2026-01-10T10:00:00.000Z',
+  }),
+  makeEvent(2, REF, {
+    type: 'confmin.fetched',
+    actor: 'device:127.0.10.11',
+    message: 'Minimal configuration fetched over HTTP',
+    at: '2026-01-10T09:58:00.000Z',
+  }),
+  makeEvent(1, REF, {
+    message: 'Declared in the catalog',
+    at: '2026-01-10T09:00:00.000Z',
+  }),
+];
+
+function serve(device: ZtpDevice) {
+  server.use(http.get(DEVICE_URL, () => HttpResponse.json({ device, events })));
+}
+
+async function renderTab(signals?: MockSignalApi) {
+  await renderInTestApp(
+    <EntityProvider entity={entity}>
+      <EntityZtpContent />
+    </EntityProvider>,
+    { apis: ztpTestApis({ deny: ['ztp.credentials.reveal'], signals }) },
+  );
+  await screen.findByText('Timeline');
+}
+
+const pushButton = () =>
+  screen.getByRole('button', { name: 'Conf Final (Push)' });
+
+describe('EntityZtpContent', () => {
+  it('shows the stages, the timeline newest first, and no push before the serial is Checked', async () => {
+    serve(makeDevice('leaf-01'));
+    await renderTab();
+    expect(screen.getByText('Loaded')).toBeInTheDocument();
+    expect(screen.getByText('Mismatch')).toBeInTheDocument();
+    // Conf Final shows in the status card and in its own card.
+    expect(screen.getAllByText('Not Pushed')).toHaveLength(2);
+
+    const timeline = within(
+      screen.getByRole('list', { name: 'Device timeline' }),
+    );
+    const items = timeline.getAllByRole('listitem');
+    expect(items).toHaveLength(3);
+    expect(items[0]).toHaveTextContent('Serial Mismatch');
+    expect(items[0]).toHaveTextContent(
+      'The device presented FOC2148Z0AB instead of TMP0001',
+    );
+    expect(items[1]).toHaveTextContent('Conf Min loaded');
+    expect(items[1]).toHaveTextContent('device:127.0.10.11');
+    expect(items[2]).toHaveTextContent('Declared in the catalog');
+
+    expect(pushButton()).toBeDisabled();
+    expect(
+      screen.getByText(
+        'Conf Final (Push) is available once the serial is Checked.',
+      ),
+    ).toBeInTheDocument();
+  });
+
+  it('opens the fix dialog from the gear, without Reveal for this user', async () => {
+    serve(makeDevice('leaf-01'));
+    await renderTab();
+    await userEvent.click(
+      await screen.findByRole('button', { name: 'Fix serial mismatch' }),
+    );
+    const dialog = await screen.findByRole('dialog');
+    expect(within(dialog).getByTestId('wrong-serial')).toHaveTextContent(
+      'TMP0001',
+    );
+    expect(
+      within(dialog).getByLabelText('Password hidden'),
+    ).toBeInTheDocument();
+    expect(within(dialog).queryByRole('button', { name: 'Reveal' })).toBeNull();
+    expect(
+      within(dialog).getByText('ssh ztp-admin@127.0.10.11'),
+    ).toBeInTheDocument();
+  });
+
+  it('runs Check Serial Now and shows what it found', async () => {
+    serve(makeDevice('leaf-01'));
+    server.use(
+      http.post(`${DEVICE_URL}/serial-check`, () =>
+        HttpResponse.json({
+          outcome: 'checked',
+          device: makeDevice('leaf-01', {
+            serial: { state: 'checked' },
+            updatedAt: '2026-01-10T10:05:00.000Z',
+          }),
+        }),
+      ),
+    );
+    await renderTab();
+    await userEvent.click(
+      await screen.findByRole('button', { name: 'Check Serial Now' }),
+    );
+    expect(
+      await screen.findByText('Serial Checked: the device is identified.'),
+    ).toBeInTheDocument();
+    expect(screen.getByText('Checked').closest('[data-tone]')).toHaveAttribute(
+      'data-tone',
+      'ok',
+    );
+    await waitFor(() => expect(pushButton()).toBeEnabled());
+  });
+
+  it('pushes the final configuration of a Checked device after confirmation, and reports an error in words', async () => {
+    serve(makeDevice('leaf-01', { serial: { state: 'checked' } }));
+    let pushes = 0;
+    server.use(
+      http.post(`${DEVICE_URL}/final-config/push`, () => {
+        pushes += 1;
+        return HttpResponse.json(
+          {
+            error: {
+              name: 'NotImplementedError',
+              message: 'Conf Final (Push) is not available yet',
+            },
+            response: { statusCode: 501 },
+          },
+          { status: 501 },
+        );
+      }),
+    );
+    await renderTab();
+    await waitFor(() => expect(pushButton()).toBeEnabled());
+    await userEvent.click(pushButton());
+    const dialog = await screen.findByRole('dialog');
+    expect(
+      within(dialog).getByText(/to leaf-01 at 127\.0\.10\.11/),
+    ).toBeInTheDocument();
+    expect(pushes).toBe(0);
+    await userEvent.click(within(dialog).getByRole('button', { name: 'Push' }));
+    expect(
+      await within(dialog).findByText(
+        'The push failed: Conf Final (Push) is not available yet',
+      ),
+    ).toBeInTheDocument();
+    expect(pushes).toBe(1);
+  });
+
+  it('reports a successful push and shows the device as Pushed', async () => {
+    serve(makeDevice('leaf-01', { serial: { state: 'checked' } }));
+    server.use(
+      http.post(`${DEVICE_URL}/final-config/push`, () =>
+        HttpResponse.json({
+          ok: true,
+          device: makeDevice('leaf-01', {
+            serial: { state: 'checked' },
+            confFinal: {
+              state: 'pushed',
+              pushedAt: '2026-01-10T10:06:00.000Z',
+            },
+            updatedAt: '2026-01-10T10:06:00.000Z',
+          }),
+        }),
+      ),
+    );
+    await renderTab();
+    await waitFor(() => expect(pushButton()).toBeEnabled());
+    await userEvent.click(pushButton());
+    const dialog = await screen.findByRole('dialog');
+    await userEvent.click(within(dialog).getByRole('button', { name: 'Push' }));
+    expect(
+      await within(dialog).findByText('Final configuration pushed to leaf-01.'),
+    ).toBeInTheDocument();
+    expect(screen.getAllByText('Pushed')).toHaveLength(2);
+  });
+
+  it('previews the rendered configuration and its diff against the running one', async () => {
+    serve(makeDevice('leaf-01', { serial: { state: 'checked' } }));
+    server.use(
+      http.get(`${DEVICE_URL}/final-config`, () =>
+        HttpResponse.json({
+          rendered:
+            'hostname leaf-01\ninterface Ethernet1\n description uplink\n',
+          running: 'hostname leaf-01\n',
+          diff: '+interface Ethernet1\n+ description uplink\n',
+        }),
+      ),
+    );
+    await renderTab();
+    await userEvent.click(
+      await screen.findByRole('button', { name: 'Preview configuration' }),
+    );
+    await waitFor(() =>
+      expect(document.body.textContent).toContain('description uplink'),
+    );
+    await userEvent.click(
+      screen.getByRole('tab', { name: 'Diff against running' }),
+    );
+    await waitFor(() =>
+      expect(document.body.textContent).toContain('+interface Ethernet1'),
+    );
+  });
+
+  it('follows the device channel: a signal updates the stages at once', async () => {
+    const signals = new MockSignalApi();
+    serve(makeDevice('leaf-01'));
+    await renderTab(signals);
+    expect(signals.channels()).toContain(ztpDeviceChannel(REF));
+    const message: ZtpDeviceSignal = {
+      type: 'device-changed',
+      device: makeDevice('leaf-01', {
+        serial: { state: 'checked' },
+        updatedAt: '2026-01-10T10:07:00.000Z',
+      }),
+    };
+    signals.publish(ztpDeviceChannel(REF), message);
+    expect(screen.getByText('Checked')).toBeInTheDocument();
+    expect(screen.queryByText('Mismatch')).toBeNull();
+  });
+
+  it('says when the device is not in the ZTP queue yet', async () => {
+    server.use(
+      http.get(DEVICE_URL, () =>
+        HttpResponse.json(
+          {
+            error: {
+              name: 'NotFoundError',
+              message: `No device ${REF} in the ZTP queue`,
+            },
+            response: { statusCode: 404 },
+          },
+          { status: 404 },
+        ),
+      ),
+    );
+    await renderInTestApp(
+      <EntityProvider entity={entity}>
+        <EntityZtpContent />
+      </EntityProvider>,
+      { apis: ztpTestApis({ deny: ['ztp.credentials.reveal'] }) },
+    );
+    expect(
+      await screen.findByText('Not in the ZTP queue yet'),
+    ).toBeInTheDocument();
+  });
+});

@@ -1,0 +1,2 @@
+export { EntityZtpContent, ZtpDeviceContent } from './EntityZtpContent';
+export type { ZtpDeviceContentProps } from './EntityZtpContent';

@@ -1,0 +1,2 @@
+export { FixSerialDialog } from './FixSerialDialog';
+export type { FixSerialDialogProps } from './FixSerialDialog';

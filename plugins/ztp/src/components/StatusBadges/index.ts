@@ -1,0 +1,3 @@
+export { ConfMinBadge } from './ConfMinBadge';
+export { SerialBadge } from './SerialBadge';
+export { ConfFinalBadge } from './ConfFinalBadge';

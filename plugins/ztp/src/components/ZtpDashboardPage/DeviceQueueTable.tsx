@@ -1,0 +1,291 @@
+import { memo } from 'react';
+import { Link } from '@backstage/core-components';
+import Checkbox from '@material-ui/core/Checkbox';
+import LinearProgress from '@material-ui/core/LinearProgress';
+import Table from '@material-ui/core/Table';
+import TableBody from '@material-ui/core/TableBody';
+import TableCell from '@material-ui/core/TableCell';
+import TableContainer from '@material-ui/core/TableContainer';
+import TableHead from '@material-ui/core/TableHead';
+import TablePagination from '@material-ui/core/TablePagination';
+import TableRow from '@material-ui/core/TableRow';
+import TableSortLabel from '@material-ui/core/TableSortLabel';
+import Tooltip from '@material-ui/core/Tooltip';
+import Typography from '@material-ui/core/Typography';
+import { makeStyles } from '@material-ui/core/styles';
+import {
+  platformDisplayName,
+  type ZtpDevice,
+  type ZtpDeviceSortField,
+} from '@ztp-portal/backstage-plugin-ztp-common';
+import { useDeviceCatalogLink } from '../../hooks/useDeviceCatalogLink';
+import {
+  deviceLabel,
+  formatDateTime,
+  formatRelativeTime,
+} from '../../lib/format';
+import { ConfFinalBadge, ConfMinBadge, SerialBadge } from '../StatusBadges';
+
+export const PAGE_SIZES = [25, 50, 100, 250];
+
+const useStyles = makeStyles(theme => ({
+  progress: { height: 2 },
+  progressPlaceholder: { height: 2 },
+  mono: { fontFamily: 'monospace', whiteSpace: 'nowrap' },
+  lastEvent: { maxWidth: 320 },
+  removed: { opacity: 0.6 },
+  empty: { padding: theme.spacing(4), textAlign: 'center' },
+}));
+
+type Column = { id: string; label: string; sortField?: ZtpDeviceSortField };
+
+const COLUMNS: Column[] = [
+  { id: 'device', label: 'Device', sortField: 'name' },
+  { id: 'site', label: 'Site', sortField: 'site' },
+  { id: 'platform', label: 'Platform', sortField: 'platform' },
+  { id: 'address', label: 'Management address', sortField: 'managementIp' },
+  { id: 'confMin', label: 'Conf Min' },
+  { id: 'serial', label: 'Serial' },
+  { id: 'confFinal', label: 'Conf Final' },
+  { id: 'lastEvent', label: 'Last event', sortField: 'updatedAt' },
+];
+
+/** Only devices whose serial is Checked may receive their final configuration. */
+export function isPushable(device: ZtpDevice): boolean {
+  return (
+    device.serial.state === 'checked' &&
+    device.confFinal.state !== 'pushing' &&
+    device.inCatalog
+  );
+}
+
+type RowProps = {
+  device: ZtpDevice;
+  catalogLink?: string;
+  selectable: boolean;
+  selected: boolean;
+  onToggle: (device: ZtpDevice) => void;
+  onFix?: (device: ZtpDevice) => void;
+};
+
+function DeviceRowView(props: RowProps) {
+  const { device, catalogLink, selectable, selected, onToggle, onFix } = props;
+  const classes = useStyles();
+  const label = deviceLabel(device);
+  const pushable = isPushable(device);
+  return (
+    <TableRow
+      hover
+      selected={selected}
+      data-testid={`device-row-${device.name}`}
+      className={device.inCatalog ? undefined : classes.removed}
+    >
+      {selectable && (
+        <TableCell padding="checkbox">
+          <Tooltip
+            title={
+              pushable
+                ? 'Select for Conf Final (Push)'
+                : 'Only devices whose serial is Checked can be pushed'
+            }
+          >
+            <span>
+              <Checkbox
+                checked={selected}
+                disabled={!pushable && !selected}
+                onChange={() => onToggle(device)}
+                inputProps={{ 'aria-label': `Select ${label}` }}
+              />
+            </span>
+          </Tooltip>
+        </TableCell>
+      )}
+      <TableCell>
+        {catalogLink && device.inCatalog ? (
+          <Link to={catalogLink}>{label}</Link>
+        ) : (
+          label
+        )}
+        {(!device.inCatalog || device.hostname !== label) && (
+          <Typography variant="caption" color="textSecondary" display="block">
+            {device.inCatalog ? device.hostname : 'removed from the catalog'}
+          </Typography>
+        )}
+      </TableCell>
+      <TableCell>{device.site ?? '—'}</TableCell>
+      <TableCell>{platformDisplayName(device.platform)}</TableCell>
+      <TableCell className={classes.mono}>{device.managementAddress}</TableCell>
+      <TableCell>
+        <ConfMinBadge confMin={device.confMin} />
+      </TableCell>
+      <TableCell>
+        <SerialBadge
+          serial={device.serial}
+          onFix={onFix ? () => onFix(device) : undefined}
+        />
+      </TableCell>
+      <TableCell>
+        <ConfFinalBadge confFinal={device.confFinal} />
+      </TableCell>
+      <TableCell className={classes.lastEvent}>
+        {device.lastEvent ? (
+          <>
+            <Typography variant="body2" noWrap title={device.lastEvent.message}>
+              {device.lastEvent.message}
+            </Typography>
+            <Typography
+              variant="caption"
+              color="textSecondary"
+              title={formatDateTime(device.lastEvent.at)}
+            >
+              {formatRelativeTime(device.lastEvent.at)}
+            </Typography>
+          </>
+        ) : (
+          '—'
+        )}
+      </TableCell>
+    </TableRow>
+  );
+}
+
+// Memoised so that a signal that changes one device re-renders one row.
+const DeviceRow = memo(DeviceRowView);
+
+export type DeviceQueueTableProps = {
+  devices: ZtpDevice[];
+  totalCount: number;
+  loading: boolean;
+  page: number;
+  pageSize: number;
+  orderBy: ZtpDeviceSortField;
+  order: 'asc' | 'desc';
+  onPageChange: (page: number) => void;
+  onPageSizeChange: (pageSize: number) => void;
+  onSortChange: (field: ZtpDeviceSortField) => void;
+  /** Show selection checkboxes (the user may push). */
+  selectable: boolean;
+  selected: { has(entityRef: string): boolean };
+  onToggle: (device: ZtpDevice) => void;
+  onTogglePage: (devices: ZtpDevice[], select: boolean) => void;
+  /** Opens the fix dialog; leave out when the user may not fix serials. */
+  onFix?: (device: ZtpDevice) => void;
+  /** What to say when there is no row. */
+  emptyMessage: string;
+};
+
+/** The queue's table: one page of devices, sorted and paged by the backend. */
+export function DeviceQueueTable(props: DeviceQueueTableProps) {
+  const {
+    devices,
+    totalCount,
+    loading,
+    page,
+    pageSize,
+    orderBy,
+    order,
+    selectable,
+    selected,
+  } = props;
+  const classes = useStyles();
+  const catalogLink = useDeviceCatalogLink();
+  const pushable = devices.filter(isPushable);
+  const selectedOnPage = pushable.filter(d => selected.has(d.entityRef));
+
+  return (
+    <>
+      {loading ? (
+        <LinearProgress
+          className={classes.progress}
+          aria-label="Loading devices"
+        />
+      ) : (
+        <div className={classes.progressPlaceholder} />
+      )}
+      <TableContainer>
+        <Table size="small" aria-label="ZTP queue">
+          <TableHead>
+            <TableRow>
+              {selectable && (
+                <TableCell padding="checkbox">
+                  <Checkbox
+                    indeterminate={
+                      selectedOnPage.length > 0 &&
+                      selectedOnPage.length < pushable.length
+                    }
+                    checked={
+                      pushable.length > 0 &&
+                      selectedOnPage.length === pushable.length
+                    }
+                    disabled={pushable.length === 0}
+                    onChange={e =>
+                      props.onTogglePage(pushable, e.target.checked)
+                    }
+                    inputProps={{
+                      'aria-label': 'Select all Checked devices on this page',
+                    }}
+                  />
+                </TableCell>
+              )}
+              {COLUMNS.map(column => (
+                <TableCell
+                  key={column.id}
+                  sortDirection={
+                    column.sortField && column.sortField === orderBy
+                      ? order
+                      : false
+                  }
+                >
+                  {column.sortField ? (
+                    <TableSortLabel
+                      active={orderBy === column.sortField}
+                      direction={orderBy === column.sortField ? order : 'asc'}
+                      onClick={() => props.onSortChange(column.sortField!)}
+                    >
+                      {column.label}
+                    </TableSortLabel>
+                  ) : (
+                    column.label
+                  )}
+                </TableCell>
+              ))}
+            </TableRow>
+          </TableHead>
+          <TableBody>
+            {devices.map(device => (
+              <DeviceRow
+                key={device.entityRef}
+                device={device}
+                catalogLink={catalogLink(device.entityRef)}
+                selectable={selectable}
+                selected={selected.has(device.entityRef)}
+                onToggle={props.onToggle}
+                onFix={props.onFix}
+              />
+            ))}
+            {devices.length === 0 && !loading && (
+              <TableRow>
+                <TableCell colSpan={COLUMNS.length + (selectable ? 1 : 0)}>
+                  <Typography className={classes.empty} color="textSecondary">
+                    {props.emptyMessage}
+                  </Typography>
+                </TableCell>
+              </TableRow>
+            )}
+          </TableBody>
+        </Table>
+      </TableContainer>
+      <TablePagination
+        component="div"
+        count={totalCount}
+        page={page}
+        rowsPerPage={pageSize}
+        rowsPerPageOptions={PAGE_SIZES}
+        onPageChange={(_, next) => props.onPageChange(next)}
+        onRowsPerPageChange={e =>
+          props.onPageSizeChange(parseInt(e.target.value, 10))
+        }
+      />
+    </>
+  );
+}

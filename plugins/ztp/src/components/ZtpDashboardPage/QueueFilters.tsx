@@ -1,0 +1,164 @@
+import { useEffect, useState } from 'react';
+import Grid from '@material-ui/core/Grid';
+import InputAdornment from '@material-ui/core/InputAdornment';
+import MenuItem from '@material-ui/core/MenuItem';
+import TextField from '@material-ui/core/TextField';
+import SearchIcon from '@material-ui/icons/Search';
+import {
+  platformDisplayName,
+  type ConfFinalState,
+  type ConfMinState,
+  type SerialState,
+} from '@ztp-portal/backstage-plugin-ztp-common';
+
+/** The dashboard's filters, all optional. */
+export type QueueFilter = {
+  confMin?: ConfMinState;
+  serial?: SerialState;
+  confFinal?: ConfFinalState;
+  site?: string;
+  platform?: string;
+  q?: string;
+};
+
+const CONF_MIN: [ConfMinState, string][] = [
+  ['not-loaded', 'Not Loaded'],
+  ['loaded', 'Loaded'],
+];
+const SERIAL: [SerialState, string][] = [
+  ['not-checked', 'Not Checked'],
+  ['mismatch', 'Mismatch'],
+  ['checked', 'Checked'],
+];
+const CONF_FINAL: [ConfFinalState, string][] = [
+  ['not-pushed', 'Not Pushed'],
+  ['pushing', 'Pushing'],
+  ['pushed', 'Pushed'],
+  ['failed', 'Failed'],
+];
+
+/** Typing pauses this long before the search is sent. */
+const SEARCH_DEBOUNCE_MS = 300;
+
+function Select(props: {
+  label: string;
+  value?: string;
+  options: [string, string][];
+  onChange: (value: string | undefined) => void;
+}) {
+  const id = `ztp-filter-${props.label.toLowerCase().replace(/\W+/g, '-')}`;
+  return (
+    <TextField
+      select
+      id={id}
+      label={props.label}
+      value={props.value ?? ''}
+      onChange={e => props.onChange(e.target.value || undefined)}
+      variant="outlined"
+      size="small"
+      fullWidth
+      SelectProps={{ displayEmpty: true }}
+      InputLabelProps={{ shrink: true }}
+    >
+      <MenuItem value="">Any</MenuItem>
+      {props.options.map(([value, label]) => (
+        <MenuItem key={value} value={value}>
+          {label}
+        </MenuItem>
+      ))}
+    </TextField>
+  );
+}
+
+/** Filters by Conf Min, Serial and Conf Final status, site, platform and text. */
+export function QueueFilters(props: {
+  filter: QueueFilter;
+  sites: string[];
+  platforms: string[];
+  onChange: (change: Partial<QueueFilter>) => void;
+}) {
+  const { filter, sites, platforms, onChange } = props;
+  const [text, setText] = useState(filter.q ?? '');
+
+  // The search box answers every key; the query follows once typing pauses.
+  useEffect(() => {
+    const typed = text.trim() || undefined;
+    if (typed === filter.q) return undefined;
+    const timer = setTimeout(() => onChange({ q: typed }), SEARCH_DEBOUNCE_MS);
+    return () => clearTimeout(timer);
+  }, [text, filter.q, onChange]);
+
+  // Keep the selected site or platform listed even when the facets lack it.
+  const withSelected = (values: string[], selected?: string) =>
+    selected && !values.includes(selected) ? [...values, selected] : values;
+
+  return (
+    <Grid container spacing={2} alignItems="center">
+      <Grid item xs={12} md={3}>
+        <TextField
+          id="ztp-filter-search"
+          label="Search"
+          placeholder="Name, serial, MAC, address…"
+          value={text}
+          onChange={e => setText(e.target.value)}
+          variant="outlined"
+          size="small"
+          fullWidth
+          InputLabelProps={{ shrink: true }}
+          InputProps={{
+            startAdornment: (
+              <InputAdornment position="start">
+                <SearchIcon fontSize="small" />
+              </InputAdornment>
+            ),
+          }}
+        />
+      </Grid>
+      <Grid item xs={6} sm={4} md>
+        <Select
+          label="Conf Min"
+          value={filter.confMin}
+          options={CONF_MIN}
+          onChange={v => onChange({ confMin: v as ConfMinState | undefined })}
+        />
+      </Grid>
+      <Grid item xs={6} sm={4} md>
+        <Select
+          label="Serial"
+          value={filter.serial}
+          options={SERIAL}
+          onChange={v => onChange({ serial: v as SerialState | undefined })}
+        />
+      </Grid>
+      <Grid item xs={6} sm={4} md>
+        <Select
+          label="Conf Final"
+          value={filter.confFinal}
+          options={CONF_FINAL}
+          onChange={v =>
+            onChange({ confFinal: v as ConfFinalState | undefined })
+          }
+        />
+      </Grid>
+      <Grid item xs={6} sm={6} md>
+        <Select
+          label="Site"
+          value={filter.site}
+          options={withSelected(sites, filter.site).map(s => [s, s])}
+          onChange={v => onChange({ site: v })}
+        />
+      </Grid>
+      <Grid item xs={6} sm={6} md>
+        <Select
+          label="Platform"
+          value={filter.platform}
+          options={withSelected(platforms, filter.platform).map(p => [
+            p,
+            platformDisplayName(p),
+          ])}
+          onChange={v => onChange({ platform: v })}
+        />
+      </Grid>
+    </Grid>
+  );
+}

@@ -1,0 +1,311 @@
+import { screen, waitFor, within } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
+import { http, HttpResponse } from 'msw';
+import { setupServer } from 'msw/node';
+import {
+  registerMswTestHooks,
+  renderInTestApp,
+} from '@backstage/frontend-test-utils';
+import { entityRouteRef } from '@backstage/plugin-catalog-react';
+import {
+  ZTP_QUEUE_CHANNEL,
+  type ZtpDevice,
+  type ZtpQueueSignal,
+} from '@ztp-portal/backstage-plugin-ztp-common';
+import { ztpTestApis, ZTP_API } from '../../__testUtils__/apis';
+import { makeDevice, makeList } from '../../__testUtils__/fixtures';
+import { MockSignalApi } from '../../__testUtils__/MockSignalApi';
+import { ZtpDashboard, ZtpDashboardPage } from './ZtpDashboardPage';
+
+// Every permission is allowed in this file. usePermission caches answers in a
+// module-wide SWR cache, so other permission setups have files of their own.
+const server = setupServer();
+registerMswTestHooks(server);
+
+/** The backend's queue for one test; handlers read it on every request. */
+let devices: ZtpDevice[];
+let listRequests: URLSearchParams[];
+
+beforeEach(() => {
+  devices = [
+    makeDevice('leaf-01', { site: 'par1', platform: 'cisco-iosxe' }),
+    makeDevice('leaf-02', {
+      site: 'par1',
+      platform: 'arista-eos',
+      managementAddress: '127.0.10.12/24',
+      managementIp: '127.0.10.12',
+      serial: { state: 'checked', presentedSerial: 'SSJ17371234' },
+      expectedSerial: 'SSJ17371234',
+    }),
+    makeDevice('spine-01', {
+      site: 'lon2',
+      platform: 'juniper-junos',
+      managementAddress: '127.0.20.1/24',
+      managementIp: '127.0.20.1',
+      confMin: { state: 'not-loaded', loadedAt: undefined, fetchCount: 0 },
+      serial: { state: 'not-checked', presentedSerial: undefined },
+    }),
+  ];
+  listRequests = [];
+  server.use(
+    http.get(`${ZTP_API}/devices`, ({ request }) => {
+      const params = new URL(request.url).searchParams;
+      listRequests.push(params);
+      const serial = params.get('serial');
+      const q = params.get('q');
+      const items = devices.filter(
+        d =>
+          (!serial || d.serial.state === serial) && (!q || d.name.includes(q)),
+      );
+      // Counters and facets describe the whole queue, not the page.
+      const all = makeList(devices);
+      return HttpResponse.json(
+        makeList(items, { summary: all.summary, facets: all.facets }),
+      );
+    }),
+  );
+});
+
+/** Replaces a device in the fake backend, as a later state. */
+function changeDevice(name: string, change: Partial<ZtpDevice>): ZtpDevice {
+  const index = devices.findIndex(d => d.name === name);
+  const next = {
+    ...devices[index],
+    ...change,
+    updatedAt: new Date(
+      Date.parse(devices[index].updatedAt) + 60_000,
+    ).toISOString(),
+  };
+  devices[index] = next;
+  return next;
+}
+
+const row = (name: string) => screen.getByTestId(`device-row-${name}`);
+
+async function renderDashboard(
+  options: {
+    deny?: string[];
+    signals?: MockSignalApi;
+    pollIntervalMs?: number;
+  } = {},
+) {
+  await renderInTestApp(
+    <ZtpDashboard pollIntervalMs={options.pollIntervalMs} />,
+    {
+      apis: ztpTestApis(options),
+      mountedRoutes: { '/catalog/:namespace/:kind/:name': entityRouteRef },
+    },
+  );
+  await screen.findByTestId('device-row-leaf-01');
+}
+
+describe('ZtpDashboard', () => {
+  it('shows the counters, the rows with their badges, and links to the catalog', async () => {
+    await renderDashboard();
+    expect(screen.getByTestId('counter-total')).toHaveTextContent('3');
+    expect(screen.getByTestId('counter-loaded')).toHaveTextContent('2');
+    expect(screen.getByTestId('counter-mismatched')).toHaveTextContent('1');
+    expect(screen.getByTestId('counter-checked')).toHaveTextContent('1');
+    expect(screen.getByTestId('counter-pushed')).toHaveTextContent('0');
+
+    expect(within(row('leaf-01')).getByText('Mismatch')).toBeInTheDocument();
+    expect(within(row('leaf-01')).getByText('Loaded')).toBeInTheDocument();
+    expect(within(row('leaf-02')).getByText('Checked')).toBeInTheDocument();
+    expect(within(row('leaf-02')).getByText('Arista EOS')).toBeInTheDocument();
+    expect(within(row('spine-01')).getByText('Not Loaded')).toBeInTheDocument();
+    expect(
+      within(row('spine-01')).getByText('Not Checked'),
+    ).toBeInTheDocument();
+    expect(
+      within(row('spine-01')).getByText('127.0.20.1/24'),
+    ).toBeInTheDocument();
+    expect(
+      within(row('leaf-01')).getByRole('link', { name: 'leaf-01' }),
+    ).toHaveAttribute('href', '/catalog/default/resource/leaf-01');
+    // The first page is asked for sorted, paged on the server.
+    expect(listRequests[0].get('limit')).toBe('50');
+    expect(listRequests[0].get('offset')).toBe('0');
+    expect(listRequests[0].get('orderBy')).toBe('name');
+  });
+
+  it('filters by serial status and text on the server', async () => {
+    await renderDashboard();
+    await userEvent.click(screen.getByRole('button', { name: 'Serial Any' }));
+    await userEvent.click(screen.getByRole('option', { name: 'Mismatch' }));
+    await waitFor(() =>
+      expect(screen.queryByTestId('device-row-leaf-02')).toBeNull(),
+    );
+    expect(row('leaf-01')).toBeInTheDocument();
+    expect(listRequests.at(-1)?.get('serial')).toBe('mismatch');
+
+    await userEvent.click(
+      screen.getByRole('button', { name: 'Serial Mismatch' }),
+    );
+    await userEvent.click(screen.getByRole('option', { name: 'Any' }));
+    await userEvent.type(screen.getByLabelText('Search'), 'spine');
+    await waitFor(() =>
+      expect(screen.queryByTestId('device-row-leaf-01')).toBeNull(),
+    );
+    expect(row('spine-01')).toBeInTheDocument();
+    expect(listRequests.at(-1)?.get('q')).toBe('spine');
+    expect(listRequests.at(-1)?.has('serial')).toBe(false);
+  });
+
+  it('offers the site and platform facets as filters', async () => {
+    await renderDashboard();
+    await userEvent.click(screen.getByRole('button', { name: 'Platform Any' }));
+    expect(
+      screen.getByRole('option', { name: 'Juniper Junos' }),
+    ).toBeInTheDocument();
+    await userEvent.click(
+      screen.getByRole('option', { name: 'Juniper Junos' }),
+    );
+    await waitFor(() =>
+      expect(listRequests.at(-1)?.get('platform')).toBe('juniper-junos'),
+    );
+    await userEvent.click(screen.getByRole('button', { name: 'Site Any' }));
+    await userEvent.click(screen.getByRole('option', { name: 'lon2' }));
+    await waitFor(() => expect(listRequests.at(-1)?.get('site')).toBe('lon2'));
+  });
+
+  it('fixes a mismatch from the gear: Check Serial closes the dialog and the row turns green', async () => {
+    server.use(
+      http.post(
+        `${ZTP_API}/devices/default/leaf-01/serial`,
+        async ({ request }) => {
+          const { newSerial } = (await request.json()) as { newSerial: string };
+          const fixed = changeDevice('leaf-01', {
+            expectedSerial: newSerial,
+            serial: { ...devices[0].serial, state: 'checked' },
+          });
+          return HttpResponse.json({ outcome: 'checked', device: fixed });
+        },
+      ),
+    );
+    await renderDashboard();
+    await userEvent.click(
+      within(row('leaf-01')).getByRole('button', {
+        name: 'Fix serial mismatch',
+      }),
+    );
+    const dialog = await screen.findByRole('dialog');
+    await userEvent.type(
+      within(dialog).getByLabelText('New Serial'),
+      'FOC2148Z0AB',
+    );
+    await userEvent.click(
+      within(dialog).getByRole('button', { name: 'Check Serial' }),
+    );
+    await waitFor(() => expect(screen.queryByRole('dialog')).toBeNull());
+    expect(
+      within(row('leaf-01')).getByText('Checked').closest('[data-tone]'),
+    ).toHaveAttribute('data-tone', 'ok');
+    expect(
+      within(row('leaf-01')).queryByRole('button', {
+        name: 'Fix serial mismatch',
+      }),
+    ).toBeNull();
+  });
+
+  it('applies a signal to the rows at once while the dialog stays open with its typed text', async () => {
+    const signals = new MockSignalApi();
+    await renderDashboard({ signals });
+    expect(screen.getByText('Live')).toBeInTheDocument();
+    expect(signals.channels()).toContain(ZTP_QUEUE_CHANNEL);
+
+    await userEvent.click(
+      within(row('leaf-01')).getByRole('button', {
+        name: 'Fix serial mismatch',
+      }),
+    );
+    const dialog = await screen.findByRole('dialog');
+    await userEvent.type(within(dialog).getByLabelText('New Serial'), 'FOC21');
+
+    const pushed = changeDevice('leaf-02', {
+      confFinal: { state: 'pushed', pushedAt: '2026-01-10T10:01:00.000Z' },
+    });
+    const rechecked = changeDevice('leaf-01', {
+      serial: { ...devices[0].serial, presentedSerial: 'FOC9999Z9ZZ' },
+    });
+    const message: ZtpQueueSignal = {
+      type: 'devices-changed',
+      devices: [pushed, rechecked],
+      removed: ['resource:default/spine-01'],
+    };
+    signals.publish(ZTP_QUEUE_CHANNEL, message);
+
+    // Applied from the message itself, before any refresh could answer.
+    expect(within(row('leaf-02')).getByText('Pushed')).toBeInTheDocument();
+    expect(screen.queryByTestId('device-row-spine-01')).toBeNull();
+    expect(within(dialog).getByTestId('presented-serial')).toHaveTextContent(
+      'FOC9999Z9ZZ',
+    );
+    expect(screen.getByRole('dialog')).toBe(dialog);
+    expect(within(dialog).getByLabelText('New Serial')).toHaveValue('FOC21');
+  });
+
+  it('polls the queue when the app has no signals', async () => {
+    await renderDashboard({ pollIntervalMs: 200 });
+    expect(screen.getByText('Refreshing every 0.2 s')).toBeInTheDocument();
+    expect(within(row('leaf-02')).getByText('Not Pushed')).toBeInTheDocument();
+    changeDevice('leaf-02', { confFinal: { state: 'pushed' } });
+    expect(
+      await within(row('leaf-02')).findByText('Pushed'),
+    ).toBeInTheDocument();
+    expect(listRequests.length).toBeGreaterThan(1);
+  });
+
+  it('lets only Checked devices be selected for the bulk Conf Final (Push)', async () => {
+    await renderDashboard();
+    const leaf01 = await within(row('leaf-01')).findByRole('checkbox', {
+      name: 'Select leaf-01',
+    });
+    const leaf02 = within(row('leaf-02')).getByRole('checkbox', {
+      name: 'Select leaf-02',
+    });
+    expect(leaf01).toBeDisabled();
+    expect(
+      screen.queryByRole('button', { name: 'Conf Final (Push)' }),
+    ).toBeNull();
+    await userEvent.click(leaf02);
+    expect(screen.getByText('1 Checked device selected')).toBeInTheDocument();
+    expect(
+      screen.getByRole('button', { name: 'Conf Final (Push)' }),
+    ).toBeEnabled();
+  });
+
+  it('says when the queue is empty, and when filters match nothing', async () => {
+    devices = [];
+    await renderInTestApp(<ZtpDashboard />, { apis: ztpTestApis() });
+    expect(
+      await screen.findByText(/No device in the ZTP queue yet/),
+    ).toBeInTheDocument();
+    await userEvent.click(screen.getByRole('button', { name: 'Conf Min Any' }));
+    await userEvent.click(screen.getByRole('option', { name: 'Loaded' }));
+    expect(
+      await screen.findByText('No device matches these filters.'),
+    ).toBeInTheDocument();
+  });
+
+  it('shows the backend error in the page when the queue cannot be read', async () => {
+    server.use(
+      http.get(`${ZTP_API}/devices`, () =>
+        HttpResponse.json(
+          {
+            error: {
+              name: 'NotAllowedError',
+              message: 'You are not allowed to read the ZTP queue',
+            },
+            response: { statusCode: 403 },
+          },
+          { status: 403 },
+        ),
+      ),
+    );
+    await renderInTestApp(<ZtpDashboardPage />, { apis: ztpTestApis() });
+    expect(
+      await screen.findByText(/You are not allowed to read the ZTP queue/),
+    ).toBeInTheDocument();
+    expect(screen.getByText('ZTP')).toBeInTheDocument();
+  });
+});

@@ -1,0 +1,2 @@
+export { ZtpDashboard, ZtpDashboardPage } from './ZtpDashboardPage';
+export type { ZtpDashboardProps } from './ZtpDashboardPage';
