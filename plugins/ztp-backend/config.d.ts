@@ -40,6 +40,8 @@ export interface Config {
       retryMaxDelayMs?: number;
       /** How often due checks are swept (default 5 s). */
       sweepSeconds?: number;
+      /** Wait after a Conf Min fetch before the first check, while the device applies it (default 3000). */
+      firstCheckDelayMs?: number;
     };
     catalogSync?: {
       /** How often the queue follows catalog changes (default 10 s). */

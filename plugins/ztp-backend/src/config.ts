@@ -12,7 +12,10 @@ export type ZtpSettings = {
     exposeOnPluginRouter: boolean;
     tftp: { enabled: boolean; host: string; port: number };
   };
-  serialCheck: SerialCheckSettings & { sweepSeconds: number };
+  serialCheck: SerialCheckSettings & {
+    sweepSeconds: number;
+    firstCheckDelayMs: number;
+  };
   catalogSyncSeconds: number;
   indexRefreshSeconds: number;
   signalWindowMs: number;
@@ -54,6 +57,7 @@ export function readZtpConfig(root: Config): ZtpSettings {
       retryInitialDelayMs: s?.getOptionalNumber('retryInitialDelayMs') ?? 5000,
       retryMaxDelayMs: s?.getOptionalNumber('retryMaxDelayMs') ?? 300000,
       sweepSeconds: s?.getOptionalNumber('sweepSeconds') ?? 5,
+      firstCheckDelayMs: s?.getOptionalNumber('firstCheckDelayMs') ?? 3000,
     },
     catalogSyncSeconds:
       c?.getOptionalNumber('catalogSync.frequencySeconds') ?? 10,

@@ -126,10 +126,15 @@ export const ztpPlugin = createBackendPlugin({
           unknown,
           logger,
           allowedNetworks: settings.provisioning.allowedNetworks,
+          firstCheckDelayMs: settings.serialCheck.firstCheckDelayMs,
           onFetched: device => {
             publisher.changed(device.entityRef);
             if (device.serialState !== 'checked') {
-              serialChecks.trigger(device.entityRef);
+              // Give the device time to apply its configuration and start SSH.
+              setTimeout(
+                () => serialChecks.trigger(device.entityRef),
+                settings.serialCheck.firstCheckDelayMs,
+              ).unref();
             }
           },
         });

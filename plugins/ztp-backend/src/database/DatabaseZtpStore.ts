@@ -403,7 +403,7 @@ export class DatabaseZtpStore implements ZtpStore {
           .where({ entity_ref: f.entityRef })
           .whereNot({ serial_state: 'checked' })
           .whereNull('serial_next_check_at')
-          .update({ serial_next_check_at: f.at });
+          .update({ serial_next_check_at: f.checkAt ?? f.at });
       }
       const events = fetches.map(f =>
         eventRow({

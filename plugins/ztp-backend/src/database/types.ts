@@ -82,6 +82,8 @@ export type ConfMinFetch = {
   expectedSerial?: string;
   /** Why it was recognised: mac, hostname, header, source address. */
   via: string;
+  /** When the first serial check is due (the device needs time to apply its configuration). */
+  checkAt?: Date;
 };
 
 export type SerialCheckOutcome = {

@@ -26,6 +26,8 @@ export type DeviceRequestHandlerOptions = {
   allowedNetworks: string[];
   /** Called after a fetch is durably recorded. */
   onFetched: (device: DeviceRecord) => void;
+  /** Time a device needs to apply its configuration before SSH answers. */
+  firstCheckDelayMs?: number;
 };
 
 function sourceAddress(req: IncomingMessage): string {
@@ -111,10 +113,12 @@ export class DeviceRequestHandler {
       return { status: 500, body: 'configuration could not be rendered\n' };
     }
     try {
+      const at = new Date();
       await this.options.recorder.record({
         entityRef: device.entityRef,
         sourceIp: request.sourceIp,
-        at: new Date(),
+        at,
+        checkAt: new Date(at.getTime() + (this.options.firstCheckDelayMs ?? 0)),
         via: recognition.via,
         headerSerial: recognition.headerSerial,
         headerSerialMismatch:

@@ -229,7 +229,7 @@ export class SerialCheckService {
         {
           type: 'serial.check-failed',
           message: `Serial not checked: ${failure.reason}${
-            nextCheckAt ? ` (next try in ${Math.round(delay / 1000)} s)` : ''
+            nextCheckAt ? ` (next try in ${(delay / 1000).toFixed(1)} s)` : ''
           }`,
         },
       );

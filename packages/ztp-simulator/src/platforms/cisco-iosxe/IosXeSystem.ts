@@ -1,0 +1,378 @@
+import type { CommandSpec } from '../../cli/commandMatcher';
+import type { ShellIO } from '../../terminal/types';
+import {
+  bannerText,
+  topLevelValue,
+  usernameAccounts,
+} from '../ciscoStyle/accounts';
+import {
+  CiscoStyleShell,
+  type ExecCommand,
+  type PipeCommand,
+} from '../ciscoStyle/CiscoStyleShell';
+import {
+  type ConfigNode,
+  cloneConfig,
+  emptyConfig,
+} from '../ciscoStyle/ConfigTree';
+import { parseConfigText } from '../ciscoStyle/parseConfigText';
+import { ciscoPipes, setLength } from '../ciscoStyle/pipes';
+import { DEFAULT_LOGIN_BANNER } from '../defaultBanner';
+import { iosTime } from '../hardware';
+import type {
+  DeviceFacts,
+  LoadResult,
+  LocalAccount,
+  PlatformShell,
+  PlatformSystem,
+  SessionInfo,
+} from '../types';
+import { formatIosError, iosXeGrammar } from './grammar';
+import type { IosXeModel } from './models';
+import {
+  iosXeConfigFile,
+  iosXeRunningConfig,
+  iosXeShowInventory,
+  iosXeShowVersion,
+} from './outputs';
+
+function fileName(path: string): { fs: string; name: string } | undefined {
+  const m = /^(flash|bootflash|nvram):\/?(.*)$/i.exec(path);
+  if (!m) return undefined;
+  return { fs: m[1].toLowerCase(), name: m[2] };
+}
+
+class IosXeShell extends CiscoStyleShell {
+  protected readonly grammar = iosXeGrammar;
+  protected readonly formatError = formatIosError;
+  protected readonly execInConfigMode = false;
+  private readonly system: IosXeSystem;
+  private readonly session: SessionInfo;
+
+  constructor(system: IosXeSystem, session: SessionInfo) {
+    super();
+    this.system = system;
+    this.session = session;
+  }
+
+  hostname(): string {
+    return this.system.hostname();
+  }
+
+  motd(): string {
+    return bannerText(this.system.running, 'motd') ?? '';
+  }
+
+  protected pipeCommands(): Array<CommandSpec<PipeCommand>> {
+    return ciscoPipes({ section: true });
+  }
+
+  protected execCommands(): Array<CommandSpec<ExecCommand>> {
+    const system = this.system;
+    const facts = system.facts;
+    return [
+      {
+        pattern: 'show version',
+        value: {
+          run: () => iosXeShowVersion(system.model, facts, system.hostname()),
+        },
+      },
+      {
+        pattern: 'show inventory',
+        value: {
+          run: () => iosXeShowInventory(system.model, facts.realSerial()),
+        },
+      },
+      {
+        pattern: 'show running-config',
+        value: { run: () => system.runningConfigText() },
+      },
+      {
+        pattern: 'show startup-config',
+        value: {
+          run: () => {
+            if (!system.startup) return 'startup-config is not present\n';
+            const text = `${iosXeConfigFile(system.startup).join('\n')}\n`;
+            return `Using ${Buffer.byteLength(
+              text,
+            )} out of 33554432 bytes\n${text}`;
+          },
+        },
+      },
+      {
+        pattern: 'show clock',
+        value: { run: () => `*${iosTime(new Date())}\n` },
+      },
+      {
+        pattern: 'show privilege',
+        value: { run: () => 'Current privilege level is 15\n' },
+      },
+      {
+        pattern: 'show ip interface brief',
+        value: { run: () => this.interfaceBrief() },
+      },
+      { pattern: 'dir', value: { run: () => this.listFlash() } },
+      { pattern: 'dir <fs>', value: { run: () => this.listFlash() } },
+      { pattern: 'terminal length <n>', value: { run: ctx => setLength(ctx) } },
+      { pattern: 'terminal width <n>', value: { run: () => '' } },
+      { pattern: 'terminal monitor', value: { run: () => '' } },
+      { pattern: 'enable', value: { run: () => '' } },
+      {
+        pattern: 'configure terminal',
+        value: {
+          run: () => {
+            this.enterConfig(
+              system.running,
+              s => s,
+              () => this.touched(),
+            );
+            return 'Enter configuration commands, one per line.  End with CNTL/Z.\n';
+          },
+        },
+      },
+      {
+        pattern: 'configure replace <file> [force]',
+        value: {
+          run: ctx =>
+            this.configureReplace(
+              ctx.io,
+              ctx.args.file,
+              ctx.words.includes('force'),
+            ),
+        },
+      },
+      {
+        pattern: 'copy <from> <to>',
+        value: { run: ctx => this.copy(ctx.io, ctx.args.from, ctx.args.to) },
+      },
+      { pattern: 'write [memory]', value: { run: () => this.writeMemory() } },
+      {
+        pattern: 'delete <rest...>',
+        value: { run: ctx => this.deleteFile(ctx.io, ctx.args.rest) },
+      },
+    ];
+  }
+
+  private touched(): void {
+    this.system.lastChange = { at: new Date(), by: this.session.username };
+    this.system.facts.notify({
+      type: 'config-committed',
+      by: this.session.username,
+    });
+  }
+
+  private listFlash(): string {
+    const lines = ['Directory of flash:/', ''];
+    let i = 1;
+    for (const [name, text] of this.system.flash) {
+      lines.push(
+        `${String(i++).padStart(6)}  -rw-  ${String(
+          Buffer.byteLength(text),
+        ).padStart(12)}  ${iosTime(new Date())}  ${name}`,
+      );
+    }
+    lines.push('', '11353194496 bytes total (8475389952 bytes free)');
+    return `${lines.join('\n')}\n`;
+  }
+
+  private writeMemory(): string {
+    this.system.startup = cloneConfig(this.system.running);
+    return 'Building configuration...\n[OK]\n';
+  }
+
+  private async copy(io: ShellIO, from: string, to: string): Promise<string> {
+    const source = from.toLowerCase();
+    const isRunning = (p: string) => /^(system:)?running-config$/i.test(p);
+    const isStartup = (p: string) => /^(nvram:)?startup-config$/i.test(p);
+    if (isRunning(source) && isStartup(to)) {
+      const answer = await io.readLine(
+        'Destination filename [startup-config]? ',
+      );
+      if (answer === null) return '';
+      return this.writeMemory();
+    }
+    if (isRunning(source)) {
+      const target = fileName(to);
+      if (!target || !target.name) {
+        return `%Error parsing filename (Invalid argument)\n`;
+      }
+      const answer = await io.readLine(
+        `Destination filename [${target.name}]? `,
+      );
+      if (answer === null) return '';
+      const name = answer.trim() || target.name;
+      if (this.system.flash.has(name)) {
+        const confirm = await io.readLine(
+          `%Warning:There is a file already existing with this name \nDo you want to over write? [confirm]`,
+        );
+        if (confirm === null || /^n/i.test(confirm.trim())) return '';
+      }
+      const text = this.system.savedConfigText();
+      this.system.flash.set(name, text);
+      const bytes = Buffer.byteLength(text);
+      return `${bytes} bytes copied in 0.046 secs (${Math.round(
+        bytes / 0.046,
+      )} bytes/sec)\n`;
+    }
+    const file = fileName(source);
+    if (file && isRunning(to)) {
+      const text = this.system.flash.get(file.name);
+      const answer = await io.readLine(
+        'Destination filename [running-config]? ',
+      );
+      if (answer === null) return '';
+      if (text === undefined) {
+        return `%Error opening ${from} (No such file or directory)\n`;
+      }
+      parseConfigText(text, iosXeGrammar, formatIosError, this.system.running);
+      this.touched();
+      return `${Buffer.byteLength(text)} bytes copied in 0.051 secs\n`;
+    }
+    return `%Error opening ${from} (No such file or directory)\n`;
+  }
+
+  private async configureReplace(
+    io: ShellIO,
+    path: string,
+    force: boolean,
+  ): Promise<string> {
+    const file = fileName(path);
+    const text = file ? this.system.flash.get(file.name) : undefined;
+    if (text === undefined) {
+      return `%Error opening ${path} (No such file or directory)\n`;
+    }
+    if (!force) {
+      const answer = await io.readLine(
+        'This will apply all necessary additions and deletions\n' +
+          'to replace the current running configuration with the\n' +
+          'contents of the specified configuration file, which is\n' +
+          'assumed to be a complete configuration, not a partial\n' +
+          'configuration. Enter Y if you are sure you want to proceed. ? [no]: ',
+      );
+      if (!answer || !/^y(es)?$/i.test(answer.trim())) {
+        return '%Configuration replace aborted\n';
+      }
+    }
+    const { root } = parseConfigText(text, iosXeGrammar, formatIosError);
+    this.system.running = root;
+    this.touched();
+    this.system.facts.notify({
+      type: 'config-rolled-back',
+      reason: `configure replace ${path}`,
+    });
+    return 'Total number of passes: 1\nRollback Done\n\n';
+  }
+
+  private async deleteFile(io: ShellIO, rest: string): Promise<string> {
+    const words = rest.split(/\s+/);
+    const force = words.includes('/force');
+    const path = words.filter(w => !w.startsWith('/')).pop() ?? '';
+    const file = fileName(path);
+    if (!file || !this.system.flash.has(file.name)) {
+      return `%Error deleting ${path} (No such file or directory)\n`;
+    }
+    if (!force) {
+      const name = await io.readLine(`Delete filename [${file.name}]? `);
+      if (name === null) return '';
+      const confirm = await io.readLine(
+        `Delete ${file.fs}:/${file.name}? [confirm]`,
+      );
+      if (confirm === null || /^n/i.test(confirm.trim())) return '';
+    }
+    this.system.flash.delete(file.name);
+    return '';
+  }
+
+  private interfaceBrief(): string {
+    const lines = [
+      'Interface              IP-Address      OK? Method Status                Protocol',
+    ];
+    for (const node of this.system.running.children) {
+      if (!node.line.startsWith('interface ')) continue;
+      const name = node.line.slice('interface '.length);
+      const address = node.children
+        .find(c => c.line.startsWith('ip address '))
+        ?.line.split(' ')[2];
+      const down = node.children.some(c => c.line === 'shutdown');
+      lines.push(
+        `${name.padEnd(23)}${(address ?? 'unassigned').padEnd(16)}YES ${
+          address ? 'NVRAM ' : 'unset '
+        } ${(down ? 'administratively down' : 'up').padEnd(22)}${
+          down ? 'down' : 'up'
+        }`,
+      );
+    }
+    return `${lines.join('\n')}\n`;
+  }
+}
+
+/** The IOS XE operating system of one simulated device. */
+export class IosXeSystem implements PlatformSystem {
+  running: ConfigNode = emptyConfig();
+  startup: ConfigNode | undefined;
+  readonly flash = new Map<string, string>();
+  lastChange: { at: Date; by: string } | undefined;
+  readonly model: IosXeModel;
+  readonly facts: DeviceFacts;
+
+  constructor(model: IosXeModel, facts: DeviceFacts) {
+    this.model = model;
+    this.facts = facts;
+  }
+
+  loadBootConfig(text: string): LoadResult {
+    const { root, errors } = parseConfigText(
+      text,
+      iosXeGrammar,
+      formatIosError,
+    );
+    if (errors.length) return { ok: false, errors };
+    this.running = root;
+    this.startup = cloneConfig(root);
+    this.lastChange = { at: new Date(), by: 'ztp' };
+    return { ok: true };
+  }
+
+  eraseConfig(): void {
+    this.running = emptyConfig();
+    this.startup = undefined;
+    this.flash.clear();
+  }
+
+  reload(): void {
+    this.running = this.startup ? cloneConfig(this.startup) : emptyConfig();
+  }
+
+  hasConfig(): boolean {
+    return this.running.children.length > 0;
+  }
+
+  hostname(): string {
+    return (
+      topLevelValue(this.running, 'hostname') ?? this.model.defaultHostname
+    );
+  }
+
+  accounts(): LocalAccount[] {
+    return usernameAccounts(this.running, ['5', '8', '9']);
+  }
+
+  runningConfigText(): string {
+    return iosXeRunningConfig(this.running, this.lastChange);
+  }
+
+  /** The configuration as "copy running-config <file>" saves it. */
+  savedConfigText(): string {
+    return `${iosXeConfigFile(this.running).join('\n')}\n`;
+  }
+
+  loginBanner(): string {
+    return bannerText(this.running, 'login') ?? DEFAULT_LOGIN_BANNER;
+  }
+
+  openShell(session: SessionInfo): PlatformShell {
+    return new IosXeShell(this, session);
+  }
+
+  dispose(): void {}
+}

@@ -1,0 +1,378 @@
+import type { CommandSpec } from '../../cli/commandMatcher';
+import {
+  bannerText,
+  topLevelValue,
+  usernameAccounts,
+} from '../ciscoStyle/accounts';
+import {
+  CiscoStyleShell,
+  type ExecCommand,
+  type PipeCommand,
+} from '../ciscoStyle/CiscoStyleShell';
+import {
+  type ConfigNode,
+  cloneConfig,
+  emptyConfig,
+} from '../ciscoStyle/ConfigTree';
+import { parseConfigText } from '../ciscoStyle/parseConfigText';
+import { ciscoPipes, setLength } from '../ciscoStyle/pipes';
+import { DEFAULT_LOGIN_BANNER } from '../defaultBanner';
+import { unixTime } from '../hardware';
+import type {
+  DeviceFacts,
+  LoadResult,
+  LocalAccount,
+  PlatformShell,
+  PlatformSystem,
+  SessionInfo,
+} from '../types';
+import { formatNxosError, nxosGrammar } from './grammar';
+import type { NxosModel } from './models';
+import {
+  nxosRunningConfig,
+  nxosShowInventory,
+  nxosShowInventoryJson,
+  nxosShowVersion,
+  nxosShowVersionJson,
+} from './outputs';
+
+type Checkpoint = {
+  name: string;
+  config: ConfigNode;
+  createdAt: Date;
+  createdBy: string;
+  description?: string;
+};
+
+const NXOS_LOGIN_NOTICE = `Cisco Nexus Operating System (NX-OS) Software
+TAC support: http://www.cisco.com/tac
+Copyright (C) 2002-2023, Cisco and/or its affiliates.
+All rights reserved.
+The copyrights to certain works contained in this software are
+owned by other third parties and used and distributed under their own
+licenses, such as open source.  This software is provided "as is," and unless
+otherwise stated, there is no warranty, express or implied, including but not
+limited to warranties of merchantability and fitness for a particular purpose.
+Certain components of this software are licensed under
+the GNU General Public License (GPL) version 2.0 or
+GNU General Public License (GPL) version 3.0  or the GNU
+Lesser General Public License (LGPL) Version 2.1 or
+Lesser General Public License (LGPL) Version 2.0.
+A copy of each such license is available at
+http://www.opensource.org/licenses/gpl-2.0.php and
+http://opensource.org/licenses/gpl-3.0.html and
+http://www.opensource.org/licenses/lgpl-2.1.php and
+http://www.gnu.org/licenses/old-licenses/library.txt.
+`;
+
+class NxosShell extends CiscoStyleShell {
+  protected readonly grammar = nxosGrammar;
+  protected readonly formatError = formatNxosError;
+  protected readonly execInConfigMode = true;
+  private readonly system: NxosSystem;
+  private readonly session: SessionInfo;
+
+  constructor(system: NxosSystem, session: SessionInfo) {
+    super();
+    this.system = system;
+    this.session = session;
+  }
+
+  hostname(): string {
+    return this.system.hostname();
+  }
+
+  motd(): string {
+    return NXOS_LOGIN_NOTICE + (bannerText(this.system.running, 'motd') ?? '');
+  }
+
+  protected pipeCommands(): Array<CommandSpec<PipeCommand>> {
+    return ciscoPipes({ json: true, noMore: true });
+  }
+
+  protected execCommands(): Array<CommandSpec<ExecCommand>> {
+    const system = this.system;
+    const facts = system.facts;
+    return [
+      {
+        pattern: 'show version',
+        value: {
+          json: true,
+          run: ctx =>
+            ctx.format === 'json'
+              ? nxosShowVersionJson(system.model, facts, system.hostname())
+              : nxosShowVersion(system.model, facts, system.hostname()),
+        },
+      },
+      {
+        pattern: 'show inventory',
+        value: {
+          json: true,
+          run: ctx =>
+            ctx.format === 'json'
+              ? nxosShowInventoryJson(system.model, facts.realSerial())
+              : nxosShowInventory(system.model, facts.realSerial()),
+        },
+      },
+      {
+        pattern: 'show running-config',
+        value: { run: () => system.runningConfigText() },
+      },
+      {
+        pattern: 'show startup-config',
+        value: {
+          run: () =>
+            system.startup
+              ? nxosRunningConfig(
+                  system.startup,
+                  system.lastChange,
+                  'show startup-config',
+                )
+              : 'No startup configuration\n',
+        },
+      },
+      {
+        pattern: 'show checkpoint summary',
+        value: { run: () => this.checkpointSummary() },
+      },
+      {
+        pattern: 'show hostname',
+        value: { run: () => `${system.hostname()}\n` },
+      },
+      {
+        pattern: 'show clock',
+        value: {
+          run: () => `${unixTime(new Date())} UTC\nTime source is NTP\n`,
+        },
+      },
+      { pattern: 'terminal length <n>', value: { run: ctx => setLength(ctx) } },
+      { pattern: 'terminal width <n>', value: { run: () => '' } },
+      {
+        pattern: 'configure [terminal]',
+        value: {
+          run: () => {
+            this.enterConfig(
+              system.running,
+              s => s,
+              () => {
+                system.lastChange = new Date();
+                facts.notify({
+                  type: 'config-committed',
+                  by: this.session.username,
+                });
+              },
+            );
+            return 'Enter configuration commands, one per line. End with CNTL/Z.\n';
+          },
+        },
+      },
+      {
+        pattern: 'checkpoint <name>',
+        value: { run: ctx => this.checkpoint(ctx.args.name) },
+      },
+      {
+        pattern: 'checkpoint <name> description <text...>',
+        value: { run: ctx => this.checkpoint(ctx.args.name, ctx.args.text) },
+      },
+      {
+        pattern: 'no checkpoint <name>',
+        value: {
+          run: ctx =>
+            system.checkpoints.delete(ctx.args.name)
+              ? ''
+              : `ERROR: Checkpoint ${ctx.args.name} does not exist\n`,
+        },
+      },
+      {
+        pattern: 'clear checkpoint database',
+        value: {
+          run: () => {
+            system.checkpoints.clear();
+            return '';
+          },
+        },
+      },
+      {
+        pattern: 'rollback running-config checkpoint <name>',
+        value: { run: ctx => this.rollback(ctx.args.name) },
+      },
+      {
+        pattern: 'rollback running-config checkpoint <name> <mode>',
+        value: { run: ctx => this.rollback(ctx.args.name) },
+      },
+      {
+        pattern: 'copy running-config startup-config',
+        value: { run: () => this.saveStartup() },
+      },
+      {
+        pattern: 'copy running-config <to>',
+        value: { run: ctx => this.copyToBootflash(ctx.args.to) },
+      },
+      {
+        pattern: 'dir [bootflash:]',
+        value: { run: () => this.listBootflash() },
+      },
+    ];
+  }
+
+  private checkpoint(name: string, description?: string): string {
+    if (this.system.checkpoints.has(name)) {
+      return `ERROR: Checkpoint name "${name}" is already in use\n`;
+    }
+    this.system.checkpoints.set(name, {
+      name,
+      config: cloneConfig(this.system.running),
+      createdAt: new Date(),
+      createdBy: this.session.username,
+      description,
+    });
+    return '.....Done\n';
+  }
+
+  private rollback(name: string): string {
+    const checkpoint = this.system.checkpoints.get(name);
+    if (!checkpoint) return `ERROR: Checkpoint ${name} does not exist\n`;
+    this.system.running = cloneConfig(checkpoint.config);
+    this.system.lastChange = new Date();
+    this.system.facts.notify({
+      type: 'config-rolled-back',
+      reason: `rollback to checkpoint ${name}`,
+    });
+    return [
+      'Note: Applying config parallelly may fail Rollback verification',
+      'Collecting Running-Config',
+      '#Generating Rollback Patch',
+      'Executing Rollback Patch',
+      'Generating Running-config for verification',
+      'Generating Patch for verification',
+      'Verification is Successful',
+      '',
+      'Rollback completed successfully.',
+      '',
+    ].join('\n');
+  }
+
+  private checkpointSummary(): string {
+    const lines = ['User Checkpoints:', '-'.repeat(80)];
+    let i = 1;
+    for (const c of this.system.checkpoints.values()) {
+      const text = nxosRunningConfig(c.config, undefined);
+      const at = c.createdAt;
+      const date = unixTime(at).split(' ');
+      lines.push(
+        `${i++}) ${c.name}:`,
+        `Created by ${c.createdBy}`,
+        `Created at ${date[0]}, ${date[3]} ${date[2]} ${date[1]} ${date[4]}`,
+        `Size is ${Buffer.byteLength(text).toLocaleString('en-US')} bytes`,
+        `Description: ${c.description ?? 'None'}`,
+        '',
+      );
+    }
+    return `${lines.join('\n')}\n`;
+  }
+
+  private saveStartup(): string {
+    this.system.startup = cloneConfig(this.system.running);
+    return '[########################################] 100%\nCopy complete, now saving to disk (please wait)...\nCopy complete.\n';
+  }
+
+  private copyToBootflash(to: string): string {
+    const m = /^bootflash:\/*(.+)$/.exec(to);
+    if (!m) return `% Invalid destination: ${to}\n`;
+    this.system.bootflash.set(
+      m[1],
+      nxosRunningConfig(this.system.running, this.system.lastChange),
+    );
+    return 'Copy complete.\n';
+  }
+
+  private listBootflash(): string {
+    const lines: string[] = [];
+    for (const [name, text] of this.system.bootflash) {
+      lines.push(
+        `${String(Buffer.byteLength(text)).padStart(12)}    ${unixTime(
+          new Date(),
+        )}  ${name}`,
+      );
+    }
+    lines.push(
+      '',
+      'Usage for bootflash://sup-local',
+      ' 4763459584 bytes used',
+      '48534740992 bytes free',
+      '53298200576 bytes total',
+    );
+    return `${lines.join('\n')}\n`;
+  }
+}
+
+/** The NX-OS operating system of one simulated Nexus. */
+export class NxosSystem implements PlatformSystem {
+  running: ConfigNode = emptyConfig();
+  startup: ConfigNode | undefined;
+  readonly checkpoints = new Map<string, Checkpoint>();
+  readonly bootflash = new Map<string, string>();
+  lastChange: Date | undefined;
+  readonly model: NxosModel;
+  readonly facts: DeviceFacts;
+
+  constructor(model: NxosModel, facts: DeviceFacts) {
+    this.model = model;
+    this.facts = facts;
+  }
+
+  loadBootConfig(text: string): LoadResult {
+    const { root, errors } = parseConfigText(
+      text,
+      nxosGrammar,
+      formatNxosError,
+    );
+    if (errors.length) return { ok: false, errors };
+    this.running = root;
+    this.startup = cloneConfig(root);
+    this.lastChange = new Date();
+    return { ok: true };
+  }
+
+  eraseConfig(): void {
+    this.running = emptyConfig();
+    this.startup = undefined;
+    this.checkpoints.clear();
+  }
+
+  reload(): void {
+    // Checkpoints live in memory and do not survive a reload.
+    this.checkpoints.clear();
+    this.running = this.startup ? cloneConfig(this.startup) : emptyConfig();
+  }
+
+  hasConfig(): boolean {
+    return this.running.children.length > 0;
+  }
+
+  hostname(): string {
+    return (
+      topLevelValue(this.running, 'hostname') ??
+      topLevelValue(this.running, 'switchname') ??
+      'switch'
+    );
+  }
+
+  accounts(): LocalAccount[] {
+    return usernameAccounts(this.running, ['5']);
+  }
+
+  runningConfigText(): string {
+    return nxosRunningConfig(this.running, this.lastChange);
+  }
+
+  loginBanner(): string {
+    return DEFAULT_LOGIN_BANNER;
+  }
+
+  openShell(session: SessionInfo): PlatformShell {
+    return new NxosShell(this, session);
+  }
+
+  dispose(): void {}
+}

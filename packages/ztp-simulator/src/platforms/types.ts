@@ -1,0 +1,105 @@
+import type { StoredSecret } from '../crypto/verifyPasswordHash';
+import type { PagerStyle, ShellIO } from '../terminal/types';
+
+export type PlatformId =
+  | 'cisco-iosxe'
+  | 'cisco-nxos'
+  | 'arista-eos'
+  | 'juniper-junos';
+
+export const PLATFORM_IDS: readonly PlatformId[] = [
+  'cisco-iosxe',
+  'cisco-nxos',
+  'arista-eos',
+  'juniper-junos',
+];
+
+/** A local account as the running configuration defines it. */
+export type LocalAccount = { username: string; secret: StoredSecret };
+
+/** What the hardware is, and the clock; the platform OS reads these. */
+export interface DeviceFacts {
+  readonly model: string;
+  /** The chassis serial burnt into the hardware. */
+  realSerial(): string;
+  /** The base MAC address, aa:bb:cc:dd:ee:ff. */
+  baseMac(): string;
+  bootedAt(): Date;
+  /** Multiplies commit-confirm timers (tests use small values). */
+  readonly timerScale: number;
+  /** Reports something a test may want to wait for. */
+  notify(event: PlatformEvent): void;
+}
+
+export type PlatformEvent =
+  | { type: 'config-committed'; by: string }
+  | { type: 'config-rolled-back'; reason: string }
+  | { type: 'config-rejected'; errors: string[] };
+
+export type LoadResult = { ok: true } | { ok: false; errors: string[] };
+
+/** One logged-in CLI session. */
+export type SessionInfo = { username: string; remoteAddress: string };
+
+/** The CLI of one session. */
+export interface PlatformShell {
+  /** Text shown after login, before the first prompt. */
+  motd(): string;
+  prompt(): string;
+  /** Runs one line; "exit" ends the session. */
+  execute(line: string, io: ShellIO): Promise<'continue' | 'exit'>;
+  /** The session ended: uncommitted private work is discarded. */
+  close(): void;
+}
+
+/** The network OS of one device: its configuration, accounts and CLI. */
+export interface PlatformSystem {
+  /**
+   * Applies the configuration fetched by ZTP as the device's first
+   * configuration. Rejected (nothing changes) when it does not parse.
+   */
+  loadBootConfig(text: string): LoadResult;
+  /** Back to factory defaults (no configuration). */
+  eraseConfig(): void;
+  /**
+   * A power cycle: the saved configuration becomes the running one again
+   * (unsaved changes are lost on the IOS-like platforms).
+   */
+  reload(): void;
+  hasConfig(): boolean;
+  hostname(): string;
+  accounts(): LocalAccount[];
+  /** The running configuration as the platform shows it. */
+  runningConfigText(): string;
+  /** The SSH pre-authentication banner. */
+  loginBanner(): string;
+  openShell(session: SessionInfo): PlatformShell;
+  /** Stops timers (commit confirmed) when the device powers off. */
+  dispose(): void;
+}
+
+/** What a ZTP agent knows about itself when it asks for its configuration. */
+export type ZtpIdentity = {
+  /** The MAC the catalog declares, if any (decides by-mac requests). */
+  declaredMac?: string;
+  /** The hostname the catalog declares, if any. */
+  declaredHostname?: string;
+  baseMac: string;
+  serial: string;
+  model: string;
+};
+
+export type ZtpRequest = { path: string; headers: Record<string, string> };
+
+export interface PlatformDefinition {
+  readonly id: PlatformId;
+  readonly displayName: string;
+  readonly defaultModel: string;
+  readonly models: readonly string[];
+  readonly pager: PagerStyle;
+  /** Line ending of exec-channel output. */
+  readonly execNewline: string;
+  /** The request the platform's ZTP agent makes for its configuration. */
+  ztpRequest(identity: ZtpIdentity): ZtpRequest;
+  createSystem(facts: DeviceFacts): PlatformSystem;
+}
