@@ -4,7 +4,10 @@ import {
   createFrontendPlugin,
   PageBlueprint,
 } from '@backstage/frontend-plugin-api';
-import { EntityContentBlueprint } from '@backstage/plugin-catalog-react/alpha';
+import {
+  EntityCardBlueprint,
+  EntityContentBlueprint,
+} from '@backstage/plugin-catalog-react/alpha';
 import RouterIcon from '@material-ui/icons/Router';
 import { NETWORK_DEVICE_TYPE } from '@ztp-portal/backstage-plugin-ztp-common';
 import { ztpApiRef, ZtpClient } from './api';
@@ -33,20 +36,39 @@ export const ztpPage = PageBlueprint.make({
   },
 });
 
+/** The entities the ZTP tab and card belong on. */
+const networkDeviceFilter = {
+  kind: 'resource',
+  'spec.type': NETWORK_DEVICE_TYPE,
+};
+
 /** The ZTP tab of network devices' entity pages. */
 export const ztpEntityContent = EntityContentBlueprint.make({
   params: {
     path: 'ztp',
     title: 'ZTP',
-    filter: { kind: 'resource', 'spec.type': NETWORK_DEVICE_TYPE },
+    filter: networkDeviceFilter,
     loader: () =>
       import('./components/EntityZtpContent').then(m => <m.EntityZtpContent />),
   },
 });
 
+/** The ZTP identity card on the Overview tab of network devices. */
+export const ztpEntityIdentityCard = EntityCardBlueprint.make({
+  name: 'identity',
+  params: {
+    type: 'info',
+    filter: networkDeviceFilter,
+    loader: () =>
+      import('./components/EntityZtpIdentityCard').then(m => (
+        <m.EntityZtpIdentityCard />
+      )),
+  },
+});
+
 /**
  * The ZTP plugin for the new frontend system: the API, the /ztp page with its
- * sidebar item, and the ZTP tab of network devices.
+ * sidebar item, the ZTP tab of network devices and their ZTP identity card.
  * @public
  */
 export const ztpPlugin = createFrontendPlugin({
@@ -55,5 +77,5 @@ export const ztpPlugin = createFrontendPlugin({
   icon: <RouterIcon fontSize="inherit" />,
   info: { packageJson: () => import('../package.json') },
   routes: { root: rootRouteRef },
-  extensions: [ztpApi, ztpPage, ztpEntityContent],
+  extensions: [ztpApi, ztpPage, ztpEntityContent, ztpEntityIdentityCard],
 });

@@ -1,5 +1,6 @@
 import {
   createApiFactory,
+  createComponentExtension,
   createPlugin,
   createRoutableExtension,
   discoveryApiRef,
@@ -48,5 +49,22 @@ export const EntityZtpContent = ztpLegacyPlugin.provide(
     component: () =>
       import('./components/EntityZtpContent').then(m => m.EntityZtpContent),
     mountPoint: legacyEntityContentRouteRef,
+  }),
+);
+
+/**
+ * The ZTP identity card of a network device, for the Overview of its entity
+ * page (legacy frontend system).
+ * @public
+ */
+export const EntityZtpIdentityCard = ztpLegacyPlugin.provide(
+  createComponentExtension({
+    name: 'EntityZtpIdentityCard',
+    component: {
+      lazy: () =>
+        import('./components/EntityZtpIdentityCard').then(
+          m => m.EntityZtpIdentityCard,
+        ),
+    },
   }),
 );

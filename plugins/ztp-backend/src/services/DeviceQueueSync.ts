@@ -189,11 +189,21 @@ export class DeviceQueueSync {
   }
 }
 
+const FIELD_NAMES: Partial<Record<string, string>> = {
+  serial: 'declared serial',
+  expectedSerial: 'expected serial',
+  managementAddress: 'management address',
+  defaultGateway: 'default gateway',
+  macAddress: 'MAC address',
+  sshPort: 'SSH port',
+};
+
 function describeChanges(
   before: DeclaredDevice & { expectedSerial: string },
   after: DeclaredDevice & { expectedSerial: string },
 ): string {
   const fields: (keyof typeof after)[] = [
+    'serial',
     'expectedSerial',
     'platform',
     'managementAddress',
@@ -207,6 +217,11 @@ function describeChanges(
   ];
   return fields
     .filter(f => before[f] !== after[f])
-    .map(f => `${f} ${before[f] ?? '(none)'} → ${after[f] ?? '(none)'}`)
+    .map(
+      f =>
+        `${FIELD_NAMES[f] ?? f} ${before[f] ?? '(none)'} → ${
+          after[f] ?? '(none)'
+        }`,
+    )
     .join(', ');
 }

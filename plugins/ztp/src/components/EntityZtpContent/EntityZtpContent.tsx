@@ -12,6 +12,7 @@ import {
   ztpDeviceChannel,
   type ZtpDeviceSignal,
 } from '@ztp-portal/backstage-plugin-ztp-common';
+import { useDeviceDetails } from '../../hooks/useDeviceDetails';
 import {
   DEFAULT_POLL_INTERVAL_MS,
   useZtpLiveUpdates,
@@ -22,7 +23,6 @@ import { FixSerialDialog } from '../FixSerialDialog';
 import { DeviceStatusCard } from './DeviceStatusCard';
 import { DeviceTimeline } from './DeviceTimeline';
 import { FinalConfigCard } from './FinalConfigCard';
-import { useDeviceDetails } from './useDeviceDetails';
 
 /** @public */
 export type ZtpDeviceContentProps = {

@@ -26,7 +26,13 @@ export function ConfMinBadge(props: { confMin: ZtpDevice['confMin'] }) {
     .filter(Boolean)
     .join(' ');
   return (
-    <Box display="flex" alignItems="center" style={{ gap: 6 }}>
+    // In a narrow table column the time goes under the chip.
+    <Box
+      display="flex"
+      flexWrap="wrap"
+      alignItems="center"
+      style={{ gap: '2px 6px' }}
+    >
       <StatusChip label="Loaded" tone="ok" tooltip={tooltip} />
       {when && (
         <Typography variant="caption" color="textSecondary" noWrap>

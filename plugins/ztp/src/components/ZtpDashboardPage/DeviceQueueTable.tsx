@@ -1,4 +1,4 @@
-import { memo } from 'react';
+import { Fragment, memo } from 'react';
 import { Link } from '@backstage/core-components';
 import Checkbox from '@material-ui/core/Checkbox';
 import LinearProgress from '@material-ui/core/LinearProgress';
@@ -31,19 +31,53 @@ export const PAGE_SIZES = [25, 50, 100, 250];
 const useStyles = makeStyles(theme => ({
   progress: { height: 2 },
   progressPlaceholder: { height: 2 },
+  table: {
+    // Backstage's theme lets table cells break words anywhere, so a squeezed
+    // column shrinks to one letter and breaks "Site" into "Sit e". Here lines
+    // break between words only; a single overlong word wraps as a last resort
+    // without making its column narrower. Slightly tighter padding than the
+    // theme's keeps the nine columns within 1280 px.
+    '& th, & td': {
+      wordBreak: 'normal',
+      overflowWrap: 'break-word',
+      paddingLeft: theme.spacing(1.5),
+      paddingRight: theme.spacing(1),
+    },
+  },
+  head: { whiteSpace: 'nowrap' },
+  // Two-word headers over narrow content may take two lines.
+  headWrapping: { whiteSpace: 'normal' },
   mono: { fontFamily: 'monospace', whiteSpace: 'nowrap' },
-  lastEvent: { maxWidth: 320 },
+  lastEvent: { minWidth: 160, maxWidth: 320 },
+  // At most two lines of the message; the full text is in its title.
+  lastEventMessage: {
+    display: '-webkit-box',
+    WebkitLineClamp: 2,
+    WebkitBoxOrient: 'vertical',
+    overflow: 'hidden',
+  },
   removed: { opacity: 0.6 },
   empty: { padding: theme.spacing(4), textAlign: 'center' },
 }));
 
-type Column = { id: string; label: string; sortField?: ZtpDeviceSortField };
+type Column = {
+  id: string;
+  label: string;
+  sortField?: ZtpDeviceSortField;
+  /** The header may wrap between its words. */
+  wraps?: boolean;
+};
 
 const COLUMNS: Column[] = [
   { id: 'device', label: 'Device', sortField: 'name' },
   { id: 'site', label: 'Site', sortField: 'site' },
   { id: 'platform', label: 'Platform', sortField: 'platform' },
-  { id: 'address', label: 'Management address', sortField: 'managementIp' },
+  {
+    id: 'address',
+    label: 'Management address',
+    sortField: 'managementIp',
+    wraps: true,
+  },
   { id: 'confMin', label: 'Conf Min' },
   { id: 'serial', label: 'Serial' },
   { id: 'confFinal', label: 'Conf Final' },
@@ -56,6 +90,28 @@ export function isPushable(device: ZtpDevice): boolean {
     device.serial.state === 'checked' &&
     device.confFinal.state !== 'pushing' &&
     device.inCatalog
+  );
+}
+
+/**
+ * A dotted name (leaf-01.par1.example.net) that may wrap after its dots, so
+ * that a long one neither widens its column nor breaks inside a part.
+ */
+function DottedName(props: { name: string }) {
+  const parts = props.name.split('.');
+  return (
+    <>
+      {parts.map((part, i) => (
+        <Fragment key={i}>
+          {part}
+          {i < parts.length - 1 && (
+            <>
+              .<wbr />
+            </>
+          )}
+        </Fragment>
+      ))}
+    </>
   );
 }
 
@@ -102,13 +158,19 @@ function DeviceRowView(props: RowProps) {
       )}
       <TableCell>
         {catalogLink && device.inCatalog ? (
-          <Link to={catalogLink}>{label}</Link>
+          <Link to={catalogLink}>
+            <DottedName name={label} />
+          </Link>
         ) : (
-          label
+          <DottedName name={label} />
         )}
         {(!device.inCatalog || device.hostname !== label) && (
           <Typography variant="caption" color="textSecondary" display="block">
-            {device.inCatalog ? device.hostname : 'removed from the catalog'}
+            {device.inCatalog ? (
+              <DottedName name={device.hostname} />
+            ) : (
+              'removed from the catalog'
+            )}
           </Typography>
         )}
       </TableCell>
@@ -127,10 +189,14 @@ function DeviceRowView(props: RowProps) {
       <TableCell>
         <ConfFinalBadge confFinal={device.confFinal} />
       </TableCell>
-      <TableCell className={classes.lastEvent}>
+      <TableCell>
         {device.lastEvent ? (
-          <>
-            <Typography variant="body2" noWrap title={device.lastEvent.message}>
+          <div className={classes.lastEvent}>
+            <Typography
+              variant="body2"
+              className={classes.lastEventMessage}
+              title={device.lastEvent.message}
+            >
               {device.lastEvent.message}
             </Typography>
             <Typography
@@ -140,7 +206,7 @@ function DeviceRowView(props: RowProps) {
             >
               {formatRelativeTime(device.lastEvent.at)}
             </Typography>
-          </>
+          </div>
         ) : (
           '—'
         )}
@@ -203,7 +269,7 @@ export function DeviceQueueTable(props: DeviceQueueTableProps) {
         <div className={classes.progressPlaceholder} />
       )}
       <TableContainer>
-        <Table size="small" aria-label="ZTP queue">
+        <Table size="small" aria-label="ZTP queue" className={classes.table}>
           <TableHead>
             <TableRow>
               {selectable && (
@@ -230,6 +296,7 @@ export function DeviceQueueTable(props: DeviceQueueTableProps) {
               {COLUMNS.map(column => (
                 <TableCell
                   key={column.id}
+                  className={column.wraps ? classes.headWrapping : classes.head}
                   sortDirection={
                     column.sortField && column.sortField === orderBy
                       ? order

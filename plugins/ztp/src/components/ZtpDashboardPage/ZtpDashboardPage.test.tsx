@@ -128,6 +128,41 @@ describe('ZtpDashboard', () => {
     expect(listRequests[0].get('orderBy')).toBe('name');
   });
 
+  it('keeps header words whole, and lets dotted device names wrap only after a dot', async () => {
+    devices.push(
+      makeDevice('core-01.par1.example.net', { hostname: 'core-01' }),
+    );
+    await renderDashboard();
+
+    // Backstage's theme lets table cells break words anywhere ("Sit e"), so
+    // the one-word and short headers must not wrap. (jsdom's cascade ignores
+    // selector specificity, so the word-break override is checked in a
+    // browser, not here.)
+    for (const name of [
+      'Device',
+      'Site',
+      'Platform',
+      'Conf Min',
+      'Serial',
+      'Conf Final',
+      'Last event',
+    ]) {
+      const header = screen.getByRole('columnheader', { name });
+      expect(getComputedStyle(header).whiteSpace).toBe('nowrap');
+    }
+    // The longest header may take two lines, between its words.
+    const address = screen.getByRole('columnheader', {
+      name: 'Management address',
+    });
+    expect(getComputedStyle(address).whiteSpace).toBe('normal');
+
+    const link = within(row('core-01.par1.example.net')).getByRole('link', {
+      name: 'core-01.par1.example.net',
+    });
+    expect(link.querySelectorAll('wbr')).toHaveLength(3);
+    expect(link.innerHTML).toBe('core-01.<wbr>par1.<wbr>example.<wbr>net');
+  });
+
   it('filters by serial status and text on the server', async () => {
     await renderDashboard();
     await userEvent.click(screen.getByRole('button', { name: 'Serial Any' }));

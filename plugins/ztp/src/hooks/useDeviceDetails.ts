@@ -4,7 +4,7 @@ import type {
   ZtpDevice,
   ZtpDeviceDetails,
 } from '@ztp-portal/backstage-plugin-ztp-common';
-import { ztpApiRef } from '../../api';
+import { ztpApiRef } from '../api';
 
 /**
  * A device and its timeline, reloaded quietly on demand; a device state from

@@ -1,0 +1,84 @@
+import { mockServices } from '@backstage/backend-test-utils';
+import {
+  ZTP_QUEUE_CHANNEL,
+  ZtpDevice,
+  ztpDeviceChannel,
+} from '@ztp-portal/backstage-plugin-ztp-common';
+import { ZtpSignalPublisher } from './ZtpSignalPublisher';
+
+function fakeDevice(entityRef: string): ZtpDevice {
+  return { entityRef, name: entityRef.split('/')[1] } as ZtpDevice;
+}
+
+describe('ZtpSignalPublisher', () => {
+  it('publishes a change within 250 ms, on the queue and the device channel', async () => {
+    const published: { channel: string; message: any; at: number }[] = [];
+    const publisher = new ZtpSignalPublisher({
+      logger: mockServices.logger.mock(),
+      signals: {
+        publish: async s => {
+          published.push({
+            channel: s.channel,
+            message: s.message,
+            at: Date.now(),
+          });
+        },
+      },
+      loadDevices: async refs => refs.map(fakeDevice),
+    });
+    const start = Date.now();
+    publisher.changed('resource:default/leaf-01');
+    await new Promise(r => setTimeout(r, 300));
+    expect(published.map(p => p.channel)).toEqual([
+      ZTP_QUEUE_CHANNEL,
+      ztpDeviceChannel('resource:default/leaf-01'),
+    ]);
+    expect(published[0].at - start).toBeLessThan(250);
+    expect(published[0].message.devices).toEqual([
+      fakeDevice('resource:default/leaf-01'),
+    ]);
+  });
+
+  it('coalesces a boot storm into a few queue messages, each device once', async () => {
+    const queueMessages: any[] = [];
+    let loads = 0;
+    const publisher = new ZtpSignalPublisher({
+      logger: mockServices.logger.mock(),
+      signals: {
+        publish: async s => {
+          if (s.channel === ZTP_QUEUE_CHANNEL) queueMessages.push(s.message);
+        },
+      },
+      loadDevices: async refs => {
+        loads++;
+        return refs.map(fakeDevice);
+      },
+    });
+    // 1000 devices change three times each within the window.
+    for (let round = 0; round < 3; round++) {
+      for (let i = 0; i < 1000; i++)
+        publisher.changed(`resource:default/d${i}`);
+    }
+    publisher.removedFromQueue('resource:default/gone');
+    await new Promise(r => setTimeout(r, 300));
+    const refs = queueMessages.flatMap(m =>
+      m.devices.map((d: ZtpDevice) => d.entityRef),
+    );
+    expect(refs).toHaveLength(1000);
+    expect(new Set(refs).size).toBe(1000);
+    expect(queueMessages.length).toBe(5); // batches of 200
+    expect(loads).toBe(1);
+    expect(queueMessages[0].removed).toEqual(['resource:default/gone']);
+  });
+
+  it('does nothing without the signals service', async () => {
+    const loadDevices = jest.fn();
+    const publisher = new ZtpSignalPublisher({
+      logger: mockServices.logger.mock(),
+      loadDevices,
+    });
+    publisher.changed('resource:default/leaf-01');
+    await publisher.flushNow();
+    expect(loadDevices).not.toHaveBeenCalled();
+  });
+});

@@ -1,0 +1,2 @@
+export { EntityZtpIdentityCard } from './EntityZtpIdentityCard';
+export type { EntityZtpIdentityCardProps } from './EntityZtpIdentityCard';
