@@ -92,33 +92,37 @@ export class DeviceSshServer {
 
   private accept(socket: Socket): void {
     this.sockets.add(socket);
+    // Like real devices' SSH daemons: small interactive writes go out at once.
+    socket.setNoDelay(true);
     socket.on('close', () => this.sockets.delete(socket));
     socket.on('error', () => socket.destroy());
     const delay = this.options.behaviours.slowMs ?? 0;
     // A fresh ssh2 server per connection picks up the current host keys and
     // banner (they change with regenerateHostKey and configuration pushes).
-    void sleep(delay).then(() => {
-      if (socket.destroyed) return;
-      const keys = this.options.hostKeys();
-      const legacy = this.options.behaviours.legacyAlgorithms;
-      const ssh = new Ssh2Server(
-        {
-          hostKeys: legacy ? [keys.rsa] : [keys.ed25519, keys.rsa],
-          banner: toSshBanner(this.options.system.loginBanner()),
-          ident: SERVER_IDENT[this.options.platform.id],
-          algorithms: legacy
-            ? {
-                kex: [...LEGACY_ALGORITHMS.kex],
-                serverHostKey: [...LEGACY_ALGORITHMS.serverHostKey],
-                cipher: [...LEGACY_ALGORITHMS.cipher],
-                hmac: [...LEGACY_ALGORITHMS.hmac],
-              }
-            : undefined,
-        },
-        client => this.handleClient(client, socket),
-      );
-      ssh.injectSocket(socket);
-    });
+    sleep(delay)
+      .then(() => {
+        if (socket.destroyed) return;
+        const keys = this.options.hostKeys();
+        const legacy = this.options.behaviours.legacyAlgorithms;
+        const ssh = new Ssh2Server(
+          {
+            hostKeys: legacy ? [keys.rsa] : [keys.ed25519, keys.rsa],
+            banner: toSshBanner(this.options.system.loginBanner()),
+            ident: SERVER_IDENT[this.options.platform.id],
+            algorithms: legacy
+              ? {
+                  kex: [...LEGACY_ALGORITHMS.kex],
+                  serverHostKey: [...LEGACY_ALGORITHMS.serverHostKey],
+                  cipher: [...LEGACY_ALGORITHMS.cipher],
+                  hmac: [...LEGACY_ALGORITHMS.hmac],
+                }
+              : undefined,
+          },
+          client => this.handleClient(client, socket),
+        );
+        ssh.injectSocket(socket);
+      })
+      .catch(() => socket.destroy());
   }
 
   private handleClient(client: Connection, socket: Socket): void {

@@ -19,11 +19,25 @@ function generate(
   });
 }
 
+/**
+ * A key ssh2 can read back: its Ed25519 generator strips leading zero bytes
+ * of the public key about once in 200 keys, and such a key fails to parse.
+ */
+async function generateUsable(
+  type: 'rsa' | 'ed25519',
+  options: { bits?: number },
+): Promise<string> {
+  for (;;) {
+    const key = await generate(type, options);
+    if (!(utils.parseKey(key) instanceof Error)) return key;
+  }
+}
+
 /** New host keys: RSA (all platforms, and the only one on old IOS) and Ed25519. */
 export async function generateHostKeys(): Promise<HostKeys> {
   const [rsa, ed25519] = await Promise.all([
-    generate('rsa', { bits: 2048 }),
-    generate('ed25519', {}),
+    generateUsable('rsa', { bits: 2048 }),
+    generateUsable('ed25519', {}),
   ]);
   return { rsa, ed25519 };
 }

@@ -212,7 +212,8 @@ class SshCliSession implements DeviceCli {
     const { host, port, connectTimeoutMs } = this.options;
     this.step = 'connecting';
     return new Promise((resolve, reject) => {
-      const socket = connectTcp({ host, port });
+      // Small CLI exchanges: don't let Nagle hold them for a delayed ACK.
+      const socket = connectTcp({ host, port, noDelay: true });
       this.socket = socket;
       this.stepTimer = setTimeout(() => {
         socket.destroy();
