@@ -65,6 +65,19 @@ export interface Config {
         final?: string;
       };
     };
+    /** Conf Final: pushes of the production configuration. */
+    finalConfig?: {
+      /** Pushes at once in a bulk push (default 5). */
+      concurrency?: number;
+      /** TCP connect and SSH login limit (default serialCheck.connectTimeoutMs, else 5000). */
+      connectTimeoutMs?: number;
+      /** Limit of one push session, login to last command (default 600000). */
+      deadlineMs?: number;
+      /** Limit of one command's answer (default 60000). */
+      commandTimeoutMs?: number;
+      /** Minutes before an unconfirmed EOS commit timer / Junos commit confirmed reverts (default 5). */
+      confirmMinutes?: number;
+    };
     catalog?: {
       /** Platform ids accepted in the catalog and the template besides the built-in ones. */
       additionalPlatforms?: string[];

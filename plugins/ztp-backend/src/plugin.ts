@@ -12,6 +12,7 @@ import {
 import express from 'express';
 import { readZtpConfig } from './config';
 import { DatabaseZtpStore } from './database/DatabaseZtpStore';
+import { setupFinalConfig } from './finalConfig';
 import { builtinPlatformDrivers } from './platforms';
 import { DeviceIndex } from './provisioning/DeviceIndex';
 import { DeviceRequestHandler } from './provisioning/DeviceRequestHandler';
@@ -59,6 +60,7 @@ export const ztpPlugin = createBackendPlugin({
         permissions: coreServices.permissions,
         permissionsRegistry: coreServices.permissionsRegistry,
         scheduler: coreServices.scheduler,
+        urlReader: coreServices.urlReader,
         catalog: catalogServiceRef,
         signals: signalsServiceRef,
       },
@@ -148,6 +150,24 @@ export const ztpPlugin = createBackendPlugin({
             publisher,
           }),
         );
+        // Conf Final: generation, preview and push of production configurations.
+        const finalConfig = await setupFinalConfig({
+          config,
+          logger,
+          store,
+          vault,
+          platforms,
+          openCli: openDeviceCli,
+          catalog: deps.catalog,
+          auth: deps.auth,
+          urlReader: deps.urlReader,
+          httpAuth: deps.httpAuth,
+          permissions: deps.permissions,
+          auditor: deps.auditor,
+          onChanged: ref => publisher.changed(ref),
+        });
+        httpRouter.use(finalConfig.router);
+
         if (settings.provisioning.exposeOnPluginRouter) {
           // Same device door on the plugin router, for sites with one port.
           httpRouter.addAuthPolicy({

@@ -1,0 +1,380 @@
+import type {
+  AuthService,
+  LoggerService,
+  UrlReaderService,
+} from '@backstage/backend-plugin-api';
+import { ConflictError, InputError, NotFoundError } from '@backstage/errors';
+import type { CatalogService } from '@backstage/plugin-catalog-node';
+import {
+  ipInSubnet,
+  ZtpFinalConfigPreview,
+  ZtpPushResult,
+} from '@ztp-portal/backstage-plugin-ztp-common';
+import type { ZtpPlatformDriver } from '@ztp-portal/backstage-plugin-ztp-node';
+import { createTwoFilesPatch } from 'diff';
+import type { DeviceRecord, NewEvent, ZtpStore } from '../database/types';
+import type { CredentialVault } from '../services/CredentialVault';
+import { toZtpDevice } from '../services/deviceView';
+import type { PlatformRegistry } from '../services/PlatformRegistry';
+import type { OpenDeviceCli } from '../services/SerialCheckService';
+import { DeviceCatalogView } from './DeviceCatalogView';
+import type {
+  FinalConfigRenderer,
+  RenderedFinalConfig,
+} from './FinalConfigRenderer';
+import { buildFinalConfigModel } from './model';
+import {
+  builtinPushProcedures,
+  pushFinalConfig,
+  PushProcedure,
+  PushSession,
+} from './push';
+import type { FinalConfigSettings } from './settings';
+import { VariablesReader } from './VariablesReader';
+
+export type FinalConfigServiceOptions = {
+  store: ZtpStore;
+  vault: Pick<CredentialVault, 'decrypt'>;
+  platforms: PlatformRegistry;
+  openCli: OpenDeviceCli;
+  catalog: Pick<CatalogService, 'getEntityByRef' | 'getEntitiesByRefs'>;
+  auth: Pick<AuthService, 'getOwnServiceCredentials'>;
+  urlReader: Pick<UrlReaderService, 'readUrl'>;
+  renderer: FinalConfigRenderer;
+  logger: LoggerService;
+  settings: FinalConfigSettings;
+  /** Called whenever a device's Conf Final state changes (signals). */
+  onChanged: (entityRef: string) => void;
+  /** Push procedures besides (or replacing) the built-in ones. */
+  procedures?: PushProcedure[];
+};
+
+/** What comment character each configuration dialect uses. */
+function commentPrefix(platform: string): string {
+  return platform === 'juniper-junos' ? '#' : '!';
+}
+
+function message(error: unknown): string {
+  return (error as Error)?.message ?? String(error);
+}
+
+/**
+ * Conf Final: renders each device's production configuration from its
+ * catalog entity and variables, previews it against the running one, and
+ * pushes it with the platform's safe procedure, recording every step in the
+ * device's timeline and Conf Final state.
+ */
+export class FinalConfigService {
+  private readonly catalogView: DeviceCatalogView;
+  private readonly variables: VariablesReader;
+  private readonly procedures = new Map<string, PushProcedure>();
+  /** Devices with a push running in this process. */
+  private readonly pushing = new Set<string>();
+
+  constructor(private readonly options: FinalConfigServiceOptions) {
+    this.catalogView = new DeviceCatalogView(options.catalog, options.auth);
+    this.variables = new VariablesReader(options.urlReader);
+    for (const p of [...builtinPushProcedures, ...(options.procedures ?? [])]) {
+      this.procedures.set(p.platform, p);
+    }
+  }
+
+  private async device(entityRef: string): Promise<DeviceRecord> {
+    const device = await this.options.store.getDevice(entityRef);
+    if (!device) {
+      throw new NotFoundError(`No device ${entityRef} in the ZTP queue`);
+    }
+    return device;
+  }
+
+  /** Renders the final configuration of a device of the queue. */
+  async render(entityRef: string): Promise<RenderedFinalConfig> {
+    return this.renderFor(await this.device(entityRef));
+  }
+
+  private async renderFor(device: DeviceRecord): Promise<RenderedFinalConfig> {
+    const entity = await this.catalogView.entity(device.entityRef);
+    const { variables } = await this.variables.read(entity);
+    const catalog = await this.catalogView.neighbourhood(
+      entity,
+      variables.multichassis?.peer,
+    );
+    const model = buildFinalConfigModel(
+      {
+        entityRef: device.entityRef,
+        name: device.name,
+        namespace: device.namespace,
+        hostname: device.hostname,
+        platform: device.platform,
+        role: device.role,
+        site: device.site,
+        managementAddress: device.managementAddress,
+        defaultGateway: device.defaultGateway,
+        localUsername: device.localUsername,
+      },
+      catalog,
+      variables,
+    );
+    try {
+      return this.options.renderer.render(model);
+    } catch (error) {
+      throw new InputError(message(error));
+    }
+  }
+
+  /**
+   * The rendered configuration, and when the device can be reached its
+   * running configuration and the difference between them. The account
+   * removal is shown after the configuration, as the push applies it.
+   */
+  async preview(entityRef: string): Promise<ZtpFinalConfigPreview> {
+    const device = await this.device(entityRef);
+    const rendered = await this.renderFor(device);
+    const c = commentPrefix(device.platform);
+    const text = `${rendered.config}${c}\n${c} Applied last, once the configuration above is verified:\n${rendered.accountRemoval}`;
+    let running: string | undefined;
+    let runningError: string | undefined;
+    if (device.confFinalState === 'pushed') {
+      runningError =
+        'The final configuration was pushed and the bootstrap account removed: the portal can no longer log in to read the running configuration';
+    } else if (device.serialState !== 'checked') {
+      runningError =
+        'The running configuration is read once the serial is Checked (the portal only logs in to identified devices)';
+    } else {
+      try {
+        const driver = this.options.platforms.require(device.platform);
+        if (!driver.readRunningConfig) {
+          throw new Error(`the ${driver.displayName} driver cannot read it`);
+        }
+        const session = await this.openSession(device, driver);
+        try {
+          running = await driver.readRunningConfig(session.cli);
+        } finally {
+          session.close();
+        }
+      } catch (error) {
+        runningError = `The running configuration could not be read: ${message(
+          error,
+        )}`;
+      }
+    }
+    return {
+      rendered: text,
+      running,
+      runningError,
+      diff:
+        running !== undefined
+          ? createTwoFilesPatch(
+              'running-config',
+              'final-config',
+              running,
+              rendered.config,
+              undefined,
+              undefined,
+              { context: 3 },
+            )
+          : undefined,
+    };
+  }
+
+  /**
+   * Why a device cannot be pushed now, or undefined. Checked first by
+   * single and bulk pushes so that a refused push changes nothing.
+   */
+  refusal(
+    device: DeviceRecord | undefined,
+    entityRef: string,
+  ): Error | undefined {
+    if (!device)
+      return new NotFoundError(`No device ${entityRef} in the ZTP queue`);
+    if (!device.inCatalog) {
+      return new ConflictError(
+        `${entityRef} left the catalog; its configuration is not pushed`,
+      );
+    }
+    if (device.serialState !== 'checked') {
+      return new ConflictError(
+        `Conf Final (Push) needs a Checked serial: ${entityRef} is ${
+          device.serialState === 'mismatch' ? 'in Mismatch' : 'Not Checked'
+        }. The push logs in with the bootstrap account, only to identified devices`,
+      );
+    }
+    if (device.confFinalState === 'pushed') {
+      return new ConflictError(
+        `${entityRef} is already Provisioned: its push removed the bootstrap account, so the portal can no longer log in to it`,
+      );
+    }
+    if (this.isPushing(device)) {
+      return new ConflictError(`A push to ${entityRef} is already running`);
+    }
+    if (!this.procedures.has(device.platform)) {
+      return new ConflictError(
+        `No push procedure for platform ${device.platform}`,
+      );
+    }
+    return undefined;
+  }
+
+  private isPushing(device: DeviceRecord): boolean {
+    if (this.pushing.has(device.entityRef)) return true;
+    // Another replica's push; a crashed one stops counting after its deadline.
+    const stale =
+      Date.now() - device.updatedAt.getTime() >
+      this.options.settings.deadlineMs * 2;
+    return device.confFinalState === 'pushing' && !stale;
+  }
+
+  /** Pushes one device's final configuration; throws when refused. */
+  async push(entityRef: string, actor: string): Promise<ZtpPushResult> {
+    const device = await this.options.store.getDevice(entityRef);
+    const refusal = this.refusal(device, entityRef);
+    if (refusal) throw refusal;
+    this.pushing.add(entityRef);
+    try {
+      return await this.run(device!, actor);
+    } finally {
+      this.pushing.delete(entityRef);
+    }
+  }
+
+  private async run(
+    device: DeviceRecord,
+    actor: string,
+  ): Promise<ZtpPushResult> {
+    const { store, onChanged, logger, settings } = this.options;
+    const ref = device.entityRef;
+    const event = (e: Omit<NewEvent, 'entityRef' | 'actor'>): NewEvent => ({
+      ...e,
+      entityRef: ref,
+      actor,
+    });
+    const label = `ztp-final-${Date.now().toString(36)}`;
+
+    let rendered: RenderedFinalConfig | undefined;
+    let error: string | undefined;
+    try {
+      rendered = await this.renderFor(device);
+    } catch (e) {
+      error = `the final configuration could not be rendered: ${message(e)}`;
+    }
+    await store.setConfFinal(
+      ref,
+      { state: 'pushing' },
+      event({
+        type: 'conffinal.push-started',
+        message: rendered
+          ? `Conf Final push started by ${actor} (template ${rendered.template})`
+          : `Conf Final push started by ${actor}`,
+        details: { label, template: rendered?.template },
+      }),
+    );
+    onChanged(ref);
+
+    let outcome: {
+      ok: boolean;
+      error?: string;
+      rolledBack?: boolean;
+      warnings?: string[];
+    };
+    if (!rendered) {
+      outcome = { ok: false, error, rolledBack: true };
+    } else {
+      const driver = this.options.platforms.require(device.platform);
+      const procedure = this.procedures.get(device.platform)!;
+      logger.info(`Pushing the final configuration of ${ref} (${label})`);
+      outcome = await pushFinalConfig({
+        procedure,
+        driver,
+        openSession: () => this.openSession(device, driver, procedure),
+        config: rendered.config,
+        accountRemoval: rendered.accountRemoval,
+        username: device.localUsername,
+        label,
+        confirmMinutes: settings.confirmMinutes,
+        commandTimeoutMs: settings.commandTimeoutMs,
+        onStep: step => logger.debug(`Push ${label} to ${ref}: ${step}`),
+      });
+    }
+
+    if (outcome.ok) {
+      await store.setConfFinal(
+        ref,
+        { state: 'pushed' },
+        event({
+          type: 'conffinal.pushed',
+          message: `Final configuration pushed and verified; the bootstrap account ${device.localUsername} was removed. The device is Provisioned`,
+          details: {
+            label,
+            template: rendered?.template,
+            warnings: outcome.warnings,
+          },
+        }),
+      );
+      logger.info(`Final configuration of ${ref} pushed (${label})`);
+    } else {
+      const rolled = outcome.rolledBack
+        ? 'the previous configuration is in place'
+        : 'the device may hold part of the new configuration';
+      await store.setConfFinal(
+        ref,
+        { state: 'failed', error: outcome.error },
+        event({
+          type: 'conffinal.failed',
+          message: `Conf Final push failed (${rolled}): ${outcome.error}`,
+          details: {
+            label,
+            error: outcome.error,
+            rolledBack: outcome.rolledBack,
+          },
+        }),
+      );
+      logger.warn(
+        `Final configuration push to ${ref} failed: ${outcome.error}`,
+      );
+    }
+    onChanged(ref);
+
+    const after = await store.getDevice(ref);
+    const last = await store.lastEvents([ref]);
+    return {
+      ok: outcome.ok,
+      device: toZtpDevice(after!, last.get(ref)),
+      ...(outcome.ok
+        ? {}
+        : { error: outcome.error, rolledBack: outcome.rolledBack ?? false }),
+    };
+  }
+
+  private async openSession(
+    device: DeviceRecord,
+    driver: ZtpPlatformDriver,
+    procedure?: PushProcedure,
+  ): Promise<PushSession> {
+    const { settings, vault, openCli } = this.options;
+    if (
+      !settings.managementNetworks.some(n => ipInSubnet(device.managementIp, n))
+    ) {
+      throw new Error(
+        `refused to connect: ${device.managementIp} is outside the management networks in ztp.serialCheck.managementNetworks`,
+      );
+    }
+    const promptPattern = procedure?.interactivePrompts
+      ? new RegExp(
+          `(?:${driver.cli.promptPattern.source})|(?:${procedure.interactivePrompts.source})`,
+          driver.cli.promptPattern.flags.replace(/[gy]/g, ''),
+        )
+      : driver.cli.promptPattern;
+    const session = await openCli({
+      host: device.managementIp,
+      port: device.sshPort,
+      username: device.localUsername,
+      password: vault.decrypt(device.localPasswordEnc, device.entityRef),
+      algorithms: driver.sshAlgorithms,
+      connectTimeoutMs: settings.connectTimeoutMs,
+      deadlineMs: settings.deadlineMs,
+      knownHostKey: device.hostKeyFingerprint,
+      cli: { ...driver.cli, promptPattern },
+    });
+    return session;
+  }
+}

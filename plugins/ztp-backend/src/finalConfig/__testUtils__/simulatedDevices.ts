@@ -1,0 +1,172 @@
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Entity } from '@backstage/catalog-model';
+import { SimulatedDevice } from '@ztp-portal/ztp-simulator';
+import type { DeviceBehaviours, PlatformId } from '@ztp-portal/ztp-simulator';
+import knexFactory, { Knex } from 'knex';
+import { DatabaseZtpStore } from '../../database/DatabaseZtpStore';
+import { getBuiltinDriver, renderMinimalConfig } from '../../platforms';
+import { CredentialVault } from '../../services/CredentialVault';
+import { fleetDevice } from './exampleFleet';
+
+export const TEST_PASSWORD = 'Pushed-by.ZTP:2026';
+
+/**
+ * A simulated device of an example-fleet entity that booted with the
+ * minimal configuration the backend's own platform driver renders, and
+ * listens for SSH on an ephemeral port of the entity's management address.
+ */
+export async function bootSimulatedDevice(
+  entity: Entity,
+  options: {
+    username: string;
+    password?: string;
+    behaviours?: DeviceBehaviours;
+  },
+): Promise<SimulatedDevice> {
+  const d = fleetDevice(entity, options.username);
+  const driver = getBuiltinDriver(d.platform);
+  const [ip, length] = d.managementAddress.split('/');
+  const config = renderMinimalConfig(
+    driver,
+    {
+      entityRef: d.entityRef,
+      name: d.name,
+      hostname: d.hostname,
+      platform: d.platform,
+      managementIp: ip,
+      prefixLength: Number(length),
+      defaultGateway: d.defaultGateway,
+      expectedSerial: entity.metadata.annotations!['ztp.network/serial-number'],
+    },
+    {
+      username: options.username,
+      passwordHash: await driver.hashPassword(
+        options.password ?? TEST_PASSWORD,
+      ),
+    },
+  );
+  const server = http.createServer((_req, res) => {
+    res.writeHead(200, { 'content-type': 'text/plain' });
+    res.end(config);
+  });
+  await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve));
+  const device = new SimulatedDevice({
+    name: d.name,
+    platform: d.platform as PlatformId,
+    managementIp: ip,
+    sshPort: 0,
+    hostname: d.hostname,
+    realSerial: entity.metadata.annotations!['ztp.network/serial-number'],
+    provisioningUrl: `http://127.0.0.1:${
+      (server.address() as AddressInfo).port
+    }`,
+    fetchRetryMs: 20,
+    ...options.behaviours,
+  });
+  try {
+    await device.powerOn();
+    await device.whenConfigured(15_000);
+  } finally {
+    server.closeAllConnections();
+    await new Promise(resolve => server.close(resolve));
+  }
+  return device;
+}
+
+/** An in-memory ZTP store. */
+export async function memoryStore(): Promise<{
+  store: DatabaseZtpStore;
+  knex: Knex;
+}> {
+  const knex = knexFactory({
+    client: 'better-sqlite3',
+    connection: { filename: ':memory:' },
+    useNullAsDefault: true,
+  });
+  await DatabaseZtpStore.migrate(knex);
+  return { store: new DatabaseZtpStore(knex), knex };
+}
+
+export const testVault = new CredentialVault(
+  'final-config-test-key-0123456789',
+);
+
+/**
+ * Puts a device in the queue as the serial check leaves it: Conf Min
+ * Loaded, serial Checked (or the given state), with the simulated device's
+ * SSH port and host key.
+ */
+export async function seedDevice(
+  store: DatabaseZtpStore,
+  entity: Entity,
+  options: {
+    username: string;
+    password?: string;
+    sshPort: number;
+    hostKeyFingerprint?: string;
+    serialState?: 'checked' | 'mismatch' | 'not-checked';
+  },
+): Promise<string> {
+  const d = fleetDevice(entity, options.username);
+  const serial = entity.metadata.annotations!['ztp.network/serial-number'];
+  const [ip] = d.managementAddress.split('/');
+  await store.insertDevice(
+    {
+      entityRef: d.entityRef,
+      namespace: 'default',
+      name: d.name,
+      title: entity.metadata.title,
+      site: d.site,
+      role: d.role,
+      platform: d.platform,
+      managementAddress: d.managementAddress,
+      managementIp: ip,
+      defaultGateway: d.defaultGateway,
+      sshPort: options.sshPort,
+      hostname: d.hostname,
+      serial,
+      serialTemporary: false,
+      declarationHash: 'test',
+      expectedSerial: serial,
+      localUsername: options.username,
+      localPasswordEnc: testVault.encrypt(
+        options.password ?? TEST_PASSWORD,
+        d.entityRef,
+      ),
+      localPasswordHash: 'unused',
+    },
+    {
+      entityRef: d.entityRef,
+      type: 'device.added',
+      actor: 'system',
+      message: 'added by the test',
+    },
+  );
+  const state = options.serialState ?? 'checked';
+  if (state !== 'not-checked') {
+    const now = new Date();
+    await store.claimSerialCheck(
+      d.entityRef,
+      'test',
+      now,
+      new Date(now.getTime() + 60_000),
+    );
+    await store.completeSerialCheck(
+      d.entityRef,
+      'test',
+      {
+        state,
+        presentedSerial: state === 'checked' ? serial : 'OTHER0001',
+        hostKeyFingerprint: options.hostKeyFingerprint,
+      },
+      {
+        entityRef: d.entityRef,
+        type: state === 'checked' ? 'serial.checked' : 'serial.mismatch',
+        actor: 'system',
+        message: 'set by the test',
+      },
+    );
+  }
+  return d.entityRef;
+}

@@ -1,0 +1,76 @@
+import type {
+  AuditorService,
+  AuthService,
+  HttpAuthService,
+  LoggerService,
+  PermissionsService,
+  UrlReaderService,
+} from '@backstage/backend-plugin-api';
+import type { Config } from '@backstage/config';
+import type { CatalogService } from '@backstage/plugin-catalog-node';
+import type { ZtpStore } from '../database/types';
+import type { CredentialVault } from '../services/CredentialVault';
+import type { PlatformRegistry } from '../services/PlatformRegistry';
+import type { OpenDeviceCli } from '../services/SerialCheckService';
+import { BulkPushJobs } from './BulkPushJobs';
+import { FinalConfigRenderer } from './FinalConfigRenderer';
+import { FinalConfigService } from './FinalConfigService';
+import type { PushProcedure } from './push';
+import { createFinalConfigRouter } from './router';
+import { readFinalConfigSettings } from './settings';
+
+export { BulkPushJobs } from './BulkPushJobs';
+export {
+  FinalConfigRenderer,
+  builtinTemplatesDirectory,
+} from './FinalConfigRenderer';
+export type { RenderedFinalConfig } from './FinalConfigRenderer';
+export { FinalConfigService } from './FinalConfigService';
+export { createFinalConfigRouter } from './router';
+export type { FinalConfigRouterOptions } from './router';
+export { readFinalConfigSettings } from './settings';
+export type { FinalConfigSettings } from './settings';
+export { builtinPushProcedures, pushFinalConfig } from './push';
+export type { PushProcedure } from './push';
+
+/**
+ * Builds Conf Final for the plugin: settings from config, the renderer with
+ * any template overrides, the service, the in-memory bulk jobs, and the
+ * sub-router to mount on the plugin's router.
+ */
+export async function setupFinalConfig(deps: {
+  config: Config;
+  logger: LoggerService;
+  store: ZtpStore;
+  vault: Pick<CredentialVault, 'decrypt'>;
+  platforms: PlatformRegistry;
+  openCli: OpenDeviceCli;
+  catalog: Pick<CatalogService, 'getEntityByRef' | 'getEntitiesByRefs'>;
+  auth: Pick<AuthService, 'getOwnServiceCredentials'>;
+  urlReader: Pick<UrlReaderService, 'readUrl'>;
+  httpAuth: HttpAuthService;
+  permissions: PermissionsService;
+  auditor: AuditorService;
+  onChanged: (entityRef: string) => void;
+  procedures?: PushProcedure[];
+}) {
+  const settings = readFinalConfigSettings(deps.config);
+  const renderer = new FinalConfigRenderer({
+    overrideDirectories: settings.templateDirectories,
+  });
+  const service = new FinalConfigService({ ...deps, renderer, settings });
+  const jobs = new BulkPushJobs({
+    service,
+    concurrency: settings.concurrency,
+    logger: deps.logger,
+  });
+  const router = await createFinalConfigRouter({
+    httpAuth: deps.httpAuth,
+    permissions: deps.permissions,
+    auditor: deps.auditor,
+    store: deps.store,
+    service,
+    jobs,
+  });
+  return { settings, service, jobs, router };
+}

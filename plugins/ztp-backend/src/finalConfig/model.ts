@@ -1,0 +1,502 @@
+import {
+  ANNOTATION_HOSTNAME,
+  ANNOTATION_MANAGEMENT_ADDRESS,
+  ANNOTATION_PLATFORM,
+  ANNOTATION_ROLE,
+  ANNOTATION_SITE,
+} from '@ztp-portal/backstage-plugin-ztp-common';
+import { Entity, stringifyEntityRef } from '@backstage/catalog-model';
+import type {
+  FinalConfigVariables,
+  VariablesAcl,
+  VariablesInterface,
+  VariablesLag,
+} from './variables';
+
+/** What a device's final configuration is rendered from, besides variables. */
+export type FinalConfigDevice = {
+  entityRef: string;
+  name: string;
+  namespace: string;
+  hostname: string;
+  platform: string;
+  role?: string;
+  site?: string;
+  /** The catalog's management address, e.g. 127.0.10.11/24. */
+  managementAddress: string;
+  defaultGateway?: string;
+  /** The ZTP bootstrap account, removed as the push's last step. */
+  localUsername: string;
+};
+
+/** The catalog around the device: its entity, system and dependencies. */
+export type FinalConfigCatalogView = {
+  entity: Entity;
+  system?: Entity;
+  dependencies: Entity[];
+  /** The other device of a multichassis pair (MLAG, vPC, MC-LAG), if known. */
+  peer?: Entity;
+};
+
+type OspfMembership = {
+  process: number;
+  area: string | number;
+  type?: 'point-to-point' | 'broadcast';
+  passive: boolean;
+  cost?: number;
+};
+
+type Applied = { aclIn?: string; aclOut?: string; ospf?: OspfMembership };
+
+export type ModelInterface = VariablesInterface &
+  Applied & {
+    /** loopback, routed (has an address), access, trunk or member (of a LAG). */
+    kind: 'loopback' | 'routed' | 'access' | 'trunk' | 'member' | 'unused';
+    /** For LAG members: the LAG's number and LACP mode. */
+    channel?: { number: string; lacp: string; name: string };
+  };
+
+export type ModelLag = VariablesLag &
+  Applied & {
+    kind: 'routed' | 'access' | 'trunk';
+    number: string;
+    peerLink: boolean;
+  };
+
+export type ModelSvi = Applied & {
+  id: number;
+  name: string;
+  interface: string;
+  gateway: string;
+  description?: string;
+};
+
+export type ModelAcl = VariablesAcl & {
+  /** Applied to SSH (management-plane protection). */
+  ssh: boolean;
+};
+
+/** Everything a final-configuration template sees. */
+export type FinalConfigModel = {
+  device: {
+    entityRef: string;
+    name: string;
+    namespace: string;
+    title?: string;
+    description?: string;
+    labels: Record<string, string>;
+    annotations: Record<string, string>;
+    tags: string[];
+    hostname: string;
+    domain?: string;
+    platform: string;
+    role?: string;
+    site?: string;
+    model?: string;
+  };
+  system?: { ref: string; name: string; title?: string; description?: string };
+  dependencies: {
+    ref: string;
+    name: string;
+    title?: string;
+    hostname?: string;
+    platform?: string;
+    role?: string;
+    managementAddress?: string;
+  }[];
+  management: {
+    interface?: string;
+    vrf?: string;
+    address: string;
+    gateway?: string;
+  };
+  vars: FinalConfigVariables;
+  account: { username: string };
+  services: FinalConfigVariables['services'];
+  interfaces: ModelInterface[];
+  lags: ModelLag[];
+  lagsByName: Record<string, ModelLag>;
+  svis: ModelSvi[];
+  /** Whether the device switches (access or trunk ports, VLANs). */
+  switching: boolean;
+  /** Names of every interface the configuration defines. */
+  interfaceNames: string[];
+  vlans: FinalConfigVariables['vlans'];
+  /** Traffic filters (ACLs without zones), each once. */
+  filters: ModelAcl[];
+  /** Zone-to-zone security policies (ACLs with from_zone and to_zone). */
+  zonePolicies: ModelAcl[];
+  zones: { name: string; interfaces: string[]; host_inbound?: string[] }[];
+  /** The ACL that protects SSH to the device, if any. */
+  sshAcl?: string;
+  /** Static routes outside any VRF. */
+  globalRoutes: FinalConfigVariables['routing']['static'];
+  /** Static routes per VRF (including the management VRF). */
+  vrfRoutes: {
+    vrf: string;
+    routes: FinalConfigVariables['routing']['static'];
+  }[];
+  /** VRFs the configuration defines besides the management VRF. */
+  vrfs: string[];
+  ospf?: FinalConfigVariables['routing']['ospf'] & {
+    passiveInterfaces: string[];
+  };
+  bgp?: FinalConfigVariables['routing']['bgp'] & {
+    /** Routing policies neighbors refer to, defined by the configuration. */
+    importPolicies: string[];
+    exportPolicies: string[];
+  };
+  multichassis?: NonNullable<FinalConfigVariables['multichassis']> & {
+    /** The lower hostname of the pair takes the primary role. */
+    primary: boolean;
+    peerLinkNumber: string;
+    /** The peer's management IP, from its catalog entity. */
+    peerManagementIp?: string;
+  };
+  aaa: NonNullable<FinalConfigVariables['aaa']>;
+  ssh: FinalConfigVariables['ssh'];
+  banner?: string;
+};
+
+const LOOPBACK = /^(?:loopback|lo)\d/i;
+
+function numberOf(name: string): string {
+  const match = /(\d+)$/.exec(name);
+  return match ? String(Number(match[1])) : name;
+}
+
+function relationTargets(entity: Entity, type: string): string[] {
+  return (entity.relations ?? [])
+    .filter(r => r.type === type)
+    .map(r => r.targetRef);
+}
+
+/**
+ * The refs of the device's system and of the entities it depends on: from
+ * the catalog's relations, or from spec when relations are not computed.
+ */
+export function relatedRefs(entity: Entity): {
+  system?: string;
+  dependsOn: string[];
+} {
+  const partOf = relationTargets(entity, 'partOf').find(r =>
+    r.startsWith('system:'),
+  );
+  const spec = (entity.spec ?? {}) as { system?: unknown; dependsOn?: unknown };
+  const specSystem = typeof spec.system === 'string' ? spec.system : undefined;
+  const system =
+    partOf ??
+    (specSystem
+      ? qualify(specSystem, 'system', entity.metadata.namespace)
+      : undefined);
+  const fromRelations = relationTargets(entity, 'dependsOn');
+  const fromSpec = Array.isArray(spec.dependsOn)
+    ? spec.dependsOn
+        .filter((d): d is string => typeof d === 'string')
+        .map(d => qualify(d, 'resource', entity.metadata.namespace))
+    : [];
+  return {
+    system,
+    dependsOn: [...new Set(fromRelations.length ? fromRelations : fromSpec)],
+  };
+}
+
+function qualify(ref: string, defaultKind: string, namespace = 'default') {
+  const withKind = ref.includes(':') ? ref : `${defaultKind}:${ref}`;
+  const [kind, rest] = [
+    withKind.slice(0, withKind.indexOf(':')),
+    withKind.slice(withKind.indexOf(':') + 1),
+  ];
+  const full = rest.includes('/') ? rest : `${namespace}/${rest}`;
+  return `${kind}:${full}`.toLocaleLowerCase('en-US');
+}
+
+function appliedFilters(vars: FinalConfigVariables) {
+  const inbound = new Map<string, string>();
+  const outbound = new Map<string, string>();
+  for (const acl of vars.acls) {
+    if (acl.from_zone) continue;
+    for (const a of acl.apply) {
+      (a.direction === 'out' ? outbound : inbound).set(a.to, acl.name);
+    }
+  }
+  for (const i of vars.interfaces) {
+    if (i.acl_in) inbound.set(i.name, i.acl_in);
+    if (i.acl_out) outbound.set(i.name, i.acl_out);
+  }
+  return { inbound, outbound };
+}
+
+function ospfMemberships(vars: FinalConfigVariables) {
+  const byName = new Map<string, OspfMembership>();
+  const ospf = vars.routing.ospf;
+  for (const area of ospf?.areas ?? []) {
+    for (const i of area.interfaces) {
+      byName.set(i.name, {
+        process: ospf!.process,
+        area: area.area,
+        type: i.type,
+        passive: i.passive ?? false,
+        cost: i.cost,
+      });
+    }
+  }
+  return byName;
+}
+
+function interfaceKind(i: VariablesInterface): ModelInterface['kind'] {
+  if (i.lag) return 'member';
+  if (LOOPBACK.test(i.name)) return 'loopback';
+  if (i.address || i.mode === 'routed') return 'routed';
+  if (i.mode === 'trunk' || i.vlans) return 'trunk';
+  if (i.mode === 'access' || i.vlan) return 'access';
+  return 'unused';
+}
+
+function lagKind(l: VariablesLag): ModelLag['kind'] {
+  if (l.address || l.mode === 'routed') return 'routed';
+  if (l.mode === 'access' || (l.vlan && !l.vlans)) return 'access';
+  return 'trunk';
+}
+
+/** The default name of a VLAN's layer-3 interface on a platform. */
+function sviName(platform: string, id: number): string {
+  return platform === 'juniper-junos' ? `irb.${id}` : `Vlan${id}`;
+}
+
+function entityView(e: Entity) {
+  const a = e.metadata.annotations ?? {};
+  return {
+    ref: stringifyEntityRef(e),
+    name: e.metadata.name,
+    title: e.metadata.title,
+    hostname: a[ANNOTATION_HOSTNAME] ?? e.metadata.name,
+    platform: a[ANNOTATION_PLATFORM],
+    role: a[ANNOTATION_ROLE],
+    managementAddress: a[ANNOTATION_MANAGEMENT_ADDRESS],
+  };
+}
+
+/**
+ * Builds what templates render from: the device, its catalog neighbourhood
+ * and its variables, with the cross-references resolved (which filter and
+ * OSPF area each interface has, which ports belong to which LAG...) so that
+ * templates only have to write each platform's syntax.
+ */
+export function buildFinalConfigModel(
+  device: FinalConfigDevice,
+  catalog: FinalConfigCatalogView,
+  vars: FinalConfigVariables,
+): FinalConfigModel {
+  const { entity } = catalog;
+  const annotations = entity.metadata.annotations ?? {};
+  const { inbound, outbound } = appliedFilters(vars);
+  const ospfByName = ospfMemberships(vars);
+  const applied = (name: string): Applied => ({
+    aclIn: inbound.get(name),
+    aclOut: outbound.get(name),
+    ospf: ospfByName.get(name),
+  });
+  const lagsByName = new Map(vars.lags.map(l => [l.name, l]));
+  const managementInterface = vars.management.interface;
+
+  const memberNames = new Set(vars.lags.flatMap(l => l.members));
+  const listed = vars.interfaces.filter(i => i.name !== managementInterface);
+  // LAG members that are only named in lags[].members still need config.
+  const implicitMembers: VariablesInterface[] = vars.lags.flatMap(l =>
+    l.members
+      .filter(m => !listed.some(i => i.name === m))
+      .map(m => ({ name: m, lag: l.name })),
+  );
+  const interfaces: ModelInterface[] = [...listed, ...implicitMembers].map(
+    i => {
+      const lagName =
+        i.lag ??
+        (memberNames.has(i.name)
+          ? vars.lags.find(l => l.members.includes(i.name))?.name
+          : undefined);
+      const lag = lagName ? lagsByName.get(lagName) : undefined;
+      const withLag = lagName ? { ...i, lag: lagName } : i;
+      return {
+        ...withLag,
+        ...applied(i.name),
+        kind: interfaceKind(withLag),
+        channel: lag
+          ? { number: numberOf(lag.name), lacp: lag.lacp, name: lag.name }
+          : undefined,
+      };
+    },
+  );
+
+  const lags: ModelLag[] = vars.lags.map(l => ({
+    ...l,
+    // A LAG carries the MTU of its members unless it says otherwise.
+    mtu:
+      l.mtu ??
+      (Math.max(
+        0,
+        ...interfaces.filter(i => i.lag === l.name && i.mtu).map(i => i.mtu!),
+      ) ||
+        undefined),
+    ...applied(l.name),
+    kind: lagKind(l),
+    number: numberOf(l.name),
+    peerLink: vars.multichassis?.peer_link === l.name,
+  }));
+
+  const svis: ModelSvi[] = vars.vlans
+    .filter(v => v.gateway)
+    .map(v => {
+      const name = v.interface ?? sviName(device.platform, v.id);
+      return {
+        id: v.id,
+        name: v.name ?? `VLAN${v.id}`,
+        interface: name,
+        gateway: v.gateway!,
+        description: v.description ?? v.name,
+        ...applied(name),
+      };
+    });
+
+  const filters = vars.acls
+    .filter(a => !a.from_zone)
+    .map(a => ({ ...a, ssh: a.apply.some(ap => ap.to === 'ssh') }));
+  const zonePolicies = vars.acls
+    .filter(a => a.from_zone)
+    .map(a => ({ ...a, ssh: false }));
+
+  const zoneMap = new Map<string, Set<string>>();
+  for (const z of vars.zones) {
+    zoneMap.set(z.name, new Set(z.interfaces));
+  }
+  for (const i of vars.interfaces) {
+    if (i.zone) {
+      if (!zoneMap.has(i.zone)) zoneMap.set(i.zone, new Set());
+      zoneMap.get(i.zone)!.add(i.name);
+    }
+  }
+  const zones = [...zoneMap].map(([name, members]) => ({
+    name,
+    interfaces: [...members],
+    host_inbound: vars.zones.find(z => z.name === name)?.host_inbound,
+  }));
+
+  const managementVrf = vars.management.vrf;
+  const vrfNames = new Set<string>();
+  const globalRoutes = vars.routing.static.filter(r => !r.vrf);
+  const byVrf = new Map<string, FinalConfigVariables['routing']['static']>();
+  for (const r of vars.routing.static) {
+    if (!r.vrf) continue;
+    if (r.vrf !== managementVrf) vrfNames.add(r.vrf);
+    byVrf.set(r.vrf, [...(byVrf.get(r.vrf) ?? []), r]);
+  }
+
+  const ospf = vars.routing.ospf
+    ? {
+        ...vars.routing.ospf,
+        passiveInterfaces: vars.routing.ospf.areas.flatMap(a =>
+          a.interfaces.filter(i => i.passive).map(i => i.name),
+        ),
+      }
+    : undefined;
+  const bgpVars = vars.routing.bgp;
+  const bgp = bgpVars
+    ? {
+        ...bgpVars,
+        importPolicies: [
+          ...new Set(
+            bgpVars.neighbors.flatMap(n =>
+              n.import_policy ? [n.import_policy] : [],
+            ),
+          ),
+        ],
+        exportPolicies: [
+          ...new Set(
+            bgpVars.neighbors.flatMap(n =>
+              n.export_policy ? [n.export_policy] : [],
+            ),
+          ),
+        ],
+      }
+    : undefined;
+
+  const hostname = vars.device.hostname ?? device.hostname;
+  const mc = vars.multichassis;
+  const multichassis = mc
+    ? {
+        ...mc,
+        primary: hostname.localeCompare(mc.peer, 'en') < 0,
+        peerLinkNumber: numberOf(mc.peer_link),
+        peerManagementIp:
+          catalog.peer?.metadata.annotations?.[
+            ANNOTATION_MANAGEMENT_ADDRESS
+          ]?.split('/')[0],
+      }
+    : undefined;
+
+  const sshAcl = filters.find(f => f.ssh)?.name;
+
+  return {
+    device: {
+      entityRef: device.entityRef,
+      name: entity.metadata.name,
+      namespace: entity.metadata.namespace ?? 'default',
+      title: entity.metadata.title,
+      description: entity.metadata.description,
+      labels: entity.metadata.labels ?? {},
+      annotations,
+      tags: entity.metadata.tags ?? [],
+      hostname,
+      domain: vars.device.domain,
+      platform: device.platform,
+      role: device.role ?? annotations[ANNOTATION_ROLE],
+      site: device.site ?? annotations[ANNOTATION_SITE],
+      model: vars.device.model,
+    },
+    system: catalog.system
+      ? {
+          ref: stringifyEntityRef(catalog.system),
+          name: catalog.system.metadata.name,
+          title: catalog.system.metadata.title,
+          description: catalog.system.metadata.description,
+        }
+      : undefined,
+    dependencies: catalog.dependencies.map(entityView),
+    management: {
+      interface: managementInterface,
+      vrf: managementVrf,
+      address: vars.management.address ?? device.managementAddress,
+      gateway: vars.management.gateway ?? device.defaultGateway,
+    },
+    vars,
+    account: { username: device.localUsername },
+    services: vars.services,
+    interfaces,
+    lags,
+    lagsByName: Object.fromEntries(lags.map(l => [l.name, l])),
+    svis,
+    interfaceNames: [
+      ...interfaces.map(i => i.name),
+      ...lags.map(l => l.name),
+      ...svis.map(s => s.interface),
+    ],
+    switching:
+      vars.vlans.length > 0 ||
+      interfaces.some(i => i.kind === 'access' || i.kind === 'trunk') ||
+      lags.some(l => l.kind !== 'routed'),
+    vlans: vars.vlans,
+    filters,
+    zonePolicies,
+    zones,
+    sshAcl,
+    globalRoutes,
+    vrfRoutes: [...byVrf].map(([vrf, routes]) => ({ vrf, routes })),
+    vrfs: [...vrfNames],
+    ospf,
+    bgp,
+    multichassis,
+    aaa: { users: [], ...vars.aaa },
+    ssh: vars.ssh,
+    banner: vars.banner,
+  };
+}

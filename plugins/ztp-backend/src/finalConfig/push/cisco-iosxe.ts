@@ -1,0 +1,62 @@
+import { ciscoStyleKeyLines } from './keyLines';
+import type { PushProcedure } from './types';
+
+/**
+ * Cisco IOS XE: the running configuration is copied to flash first, then
+ * the configuration is entered in configuration mode; "configure replace"
+ * with the copy restores it if anything goes wrong.
+ */
+export const ciscoIosXePush: PushProcedure = {
+  platform: 'cisco-iosxe',
+  // copy asks for the destination name; "no username" asks to confirm.
+  interactivePrompts: /(?:Destination filename \[[^\]]*\]\?|\[confirm\])\s*$/,
+  rejectPattern: /^\s*%\s?(?:Error|Configuration replace aborted|Failed)/i,
+
+  keyLines: ciscoStyleKeyLines,
+
+  async apply(cli, config, ctx) {
+    const file = `flash:${ctx.label}.cfg`;
+    await cli.run(`copy running-config ${file}`);
+    // Accept the destination filename it proposes (the same name).
+    await cli.send('\n', { describe: `copy running-config ${file}` });
+    ctx.phase = 'prepared';
+    await cli.run('configure terminal');
+    ctx.phase = 'changing';
+    await cli.configure(config);
+    await cli.run('end');
+  },
+
+  async confirm(_cli, ctx) {
+    ctx.phase = 'confirmed';
+  },
+
+  async rollback(cli, ctx, fresh) {
+    if (!fresh) await cli.runQuietly('end');
+    const output = await cli.run(
+      `configure replace flash:${ctx.label}.cfg force`,
+      { timeoutMs: 300_000 },
+    );
+    if (/aborted|failed/i.test(output)) {
+      throw new Error(`the rollback did not complete: ${output.trim()}`);
+    }
+  },
+
+  async removeAccount(cli, removal) {
+    await cli.run('configure terminal');
+    for (const line of removal.split('\n')) {
+      if (!line.trim() || /^\s*!/.test(line)) continue;
+      await cli.run(line.trim(), { what: 'configuration line' });
+      if (/^no username /.test(line.trim())) {
+        // Answers "Do you want to continue? [confirm]" where it is asked;
+        // elsewhere an empty line at the prompt does nothing.
+        await cli.send('\n', { describe: line.trim() });
+      }
+    }
+    await cli.run('end');
+    await cli.run('write memory', { timeoutMs: 300_000 });
+  },
+
+  async cleanup(cli, ctx) {
+    await cli.runQuietly(`delete /force flash:${ctx.label}.cfg`);
+  },
+};
