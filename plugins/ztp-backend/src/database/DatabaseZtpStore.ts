@@ -148,6 +148,13 @@ export class DatabaseZtpStore implements ZtpStore {
     skipMigrations?: boolean;
   }): Promise<DatabaseZtpStore> {
     const client = await options.database.getClient();
+    if (client.client.config.client === 'better-sqlite3') {
+      // Write-ahead log without an fsync per commit: a commit survives the
+      // backend being killed (the OS has it), and the provisioning door's
+      // group commits stop waiting on the disk.
+      await client.raw('PRAGMA journal_mode = WAL');
+      await client.raw('PRAGMA synchronous = NORMAL');
+    }
     if (!options.database.migrations?.skip && !options.skipMigrations) {
       await client.migrate.latest({ directory: migrationsDir });
     }
