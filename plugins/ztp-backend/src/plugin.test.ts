@@ -13,6 +13,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { ztpCredentialsRevealPermission } from '@ztp-portal/backstage-plugin-ztp-common';
+import { createBackendModule } from '@backstage/backend-plugin-api';
+import { ztpPlatformsExtensionPoint } from '@ztp-portal/backstage-plugin-ztp-node';
 import { ztpPlugin } from './plugin';
 import { deviceEntity } from './__testUtils__/fleet';
 import { freePort, httpGet } from './__testUtils__/network';
@@ -48,12 +50,16 @@ const entities = [
   }),
 ];
 
-async function startZtp(extraConfig: Record<string, unknown> = {}) {
+async function startZtp(
+  extraConfig: Record<string, unknown> = {},
+  extra: { features?: any[]; entities?: typeof entities } = {},
+) {
   const port = await freePort();
   const backend = await startTestBackend({
     features: [
       ztpPlugin,
-      catalogServiceMock.factory({ entities }),
+      ...(extra.features ?? []),
+      catalogServiceMock.factory({ entities: extra.entities ?? entities }),
       mockServices.rootConfig.factory({
         data: {
           ztp: {
@@ -333,6 +339,61 @@ describe('ZTP backend plugin', () => {
       expect(`${result.stdout}${result.stderr}`).toMatch(/unknown device/);
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
+      await backend.stop();
+    }
+  });
+
+  it('lets a backend module add a platform through the extension point', async () => {
+    const sonicModule = createBackendModule({
+      pluginId: 'ztp',
+      moduleId: 'sonic-platform',
+      register(reg) {
+        reg.registerInit({
+          deps: { platforms: ztpPlatformsExtensionPoint },
+          async init({ platforms }) {
+            platforms.addPlatform({
+              id: 'sonic',
+              displayName: 'SONiC',
+              cli: { promptPattern: /\$\s*$/ },
+              minimalConfigTemplate:
+                '{"DEVICE_METADATA": {"localhost": {"hostname": "{{ device.hostname }}"}}, "USER": "{{ account.username }}"}\n',
+              hashPassword: async () => '$6$fixedsalt$notarealhash',
+              readSerial: async cli =>
+                (await cli.run('show platform summary')).trim(),
+            });
+          },
+        });
+      },
+    });
+    const { backend, base } = await startZtp(
+      {},
+      {
+        features: [sonicModule],
+        entities: [
+          deviceEntity('sonic-leaf', {
+            'ztp.network/serial-number': 'CN0ABC123456',
+            'ztp.network/platform': 'sonic',
+            'ztp.network/management-address': '127.0.10.61/24',
+            'ztp.network/mac-address': '52:54:00:0a:00:61',
+          }),
+        ],
+      },
+    );
+    try {
+      // SONiC's ZTP agent announces itself with these headers.
+      const res = await httpGet(`${base}/ztp/config`, {
+        headers: {
+          'BASE-MAC-ADDRESS': '52:54:00:0A:00:61',
+          'SERIAL-NUMBER': 'CN0ABC123456',
+        },
+      });
+      expect(res.status).toBe(200);
+      expect(res.body).toMatch(/"hostname": "sonic-leaf"/);
+      const list = await request(backend.server)
+        .get('/api/ztp/devices?platform=sonic')
+        .set({ Authorization: mockCredentials.user.header(OPERATOR) });
+      expect(list.body.items.map((d: any) => d.name)).toEqual(['sonic-leaf']);
+    } finally {
       await backend.stop();
     }
   });
