@@ -133,10 +133,10 @@ export const ztpPlugin = createBackendPlugin({
             publisher.changed(device.entityRef);
             if (device.serialState !== 'checked') {
               // Give the device time to apply its configuration and start SSH.
-              setTimeout(
-                () => serialChecks.trigger(device.entityRef),
+              serialChecks.trigger(
+                device.entityRef,
                 settings.serialCheck.firstCheckDelayMs,
-              ).unref();
+              );
             }
           },
         });
@@ -175,8 +175,8 @@ export const ztpPlugin = createBackendPlugin({
             allow: 'unauthenticated',
           });
           const deviceDoor = express.Router();
-          deviceDoor.use('/provision', (req, res) => {
-            void handler.handle(req, res, req.url);
+          deviceDoor.use('/provision', (req, res, next) => {
+            handler.handle(req, res, req.url).catch(next);
           });
           httpRouter.use(deviceDoor);
         }

@@ -172,6 +172,19 @@ export function deviceAnnotationsSchema(platforms: readonly string[]) {
   });
 }
 
+// Building a zod schema costs far more than using one: the catalog sync
+// validates every device on every run, so keep one per platform list.
+const schemas = new Map<string, ReturnType<typeof deviceAnnotationsSchema>>();
+function cachedSchema(platforms: readonly string[]) {
+  const key = platforms.join('\n');
+  let schema = schemas.get(key);
+  if (!schema) {
+    schema = deviceAnnotationsSchema(platforms);
+    schemas.set(key, schema);
+  }
+  return schema;
+}
+
 /** Problems that involve more than one annotation. */
 function crossFieldProblems(a: Record<string, string>): string[] {
   const problems: string[] = [];
@@ -212,7 +225,7 @@ export function parseDeviceAnnotations(
       ([k, v]) => k.startsWith('ztp.network/') && v !== undefined,
     ),
   );
-  const result = deviceAnnotationsSchema(platforms).safeParse(relevant);
+  const result = cachedSchema(platforms).safeParse(relevant);
   const errors = [
     ...(result.success
       ? []

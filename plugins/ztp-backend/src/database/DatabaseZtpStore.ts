@@ -303,7 +303,6 @@ export class DatabaseZtpStore implements ZtpStore {
           .update({
             ...declarationColumns(device),
             expected_serial: device.expectedSerial,
-            local_password_hash: device.localPasswordHash,
             in_catalog: true,
             removed_at: null,
             updated_at: now,
@@ -400,17 +399,16 @@ export class DatabaseZtpStore implements ZtpStore {
           conf_min_loaded_from: f.sourceIp,
           updated_at: f.at,
           conf_min_fetch_count: tx.raw('conf_min_fetch_count + 1'),
+          // The serial check is due once the device has its account.
+          serial_next_check_at: tx.raw(
+            `CASE WHEN serial_state <> 'checked' AND serial_next_check_at IS NULL THEN ? ELSE serial_next_check_at END`,
+            [f.checkAt ?? f.at],
+          ),
         };
         if (f.headerSerial) update.header_serial = f.headerSerial;
         await tx('ztp_devices')
           .where({ entity_ref: f.entityRef })
           .update(update);
-        // The serial check is due as soon as the device has its account.
-        await tx('ztp_devices')
-          .where({ entity_ref: f.entityRef })
-          .whereNot({ serial_state: 'checked' })
-          .whereNull('serial_next_check_at')
-          .update({ serial_next_check_at: f.checkAt ?? f.at });
       }
       const events = fetches.map(f =>
         eventRow({

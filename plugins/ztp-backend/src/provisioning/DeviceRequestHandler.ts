@@ -30,8 +30,13 @@ export type DeviceRequestHandlerOptions = {
   firstCheckDelayMs?: number;
 };
 
+const PLAIN_IPV4 = /^(?:::ffff:)?(\d{1,3}(?:\.\d{1,3}){3})$/i;
+
 function sourceAddress(req: IncomingMessage): string {
   const raw = req.socket.remoteAddress ?? '';
+  // The common case without a parser on the hot path.
+  const v4 = PLAIN_IPV4.exec(raw);
+  if (v4) return v4[1];
   try {
     const addr = ipaddr.process(raw);
     return addr.toString();
@@ -90,6 +95,8 @@ export class DeviceRequestHandler {
     key?: string;
     headers: IncomingHttpHeaders;
     sourceIp: string;
+    /** False for HEAD: nothing was delivered, so nothing is recorded. */
+    record?: boolean;
   }): Promise<{ status: number; body: string; device?: DeviceRecord }> {
     if (!this.isAllowed(request.sourceIp)) {
       return {
@@ -112,6 +119,7 @@ export class DeviceRequestHandler {
       );
       return { status: 500, body: 'configuration could not be rendered\n' };
     }
+    if (request.record === false) return { status: 200, body: config };
     try {
       const at = new Date();
       await this.options.recorder.record({
@@ -155,6 +163,7 @@ export class DeviceRequestHandler {
       key: match[2],
       headers: req.headers,
       sourceIp: sourceAddress(req),
+      record: req.method !== 'HEAD',
     });
     send(
       res,

@@ -23,12 +23,16 @@ export class FetchRecorder {
         fetch,
         done: error => (error ? reject(error) : resolve()),
       });
-      if (!this.running) void this.drain();
+      // better-sqlite3 runs on this thread: wait one turn of the event loop
+      // so the fetches arriving meanwhile join the same transaction.
+      if (!this.running) {
+        this.running = true;
+        setImmediate(() => void this.drain());
+      }
     });
   }
 
   private async drain() {
-    this.running = true;
     try {
       while (this.queue.length) {
         const batch = this.queue.splice(0, this.maxBatch);

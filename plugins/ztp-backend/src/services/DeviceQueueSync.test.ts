@@ -2,7 +2,7 @@ import { mockServices, TestDatabases } from '@backstage/backend-test-utils';
 import type { Entity } from '@backstage/catalog-model';
 import type { CatalogService } from '@backstage/plugin-catalog-node';
 import { DatabaseZtpStore } from '../database/DatabaseZtpStore';
-import { builtinPlatformDrivers } from '../platforms';
+import { builtinPlatformDrivers, verifyShaCrypt } from '../platforms';
 import { deviceEntity } from '../__testUtils__/fleet';
 import { CredentialVault } from './CredentialVault';
 import { DeviceQueueSync, SyncResult } from './DeviceQueueSync';
@@ -106,5 +106,39 @@ describe('DeviceQueueSync', () => {
     expect(b2?.inCatalog).toBe(true);
     expect(b2?.localUsername).toBe(b?.localUsername);
     expect(results.length).toBe(3);
+  });
+
+  it('imports each device once when two syncs overlap, so the hash matches the password', async () => {
+    const knex = await databases.init('SQLITE_3');
+    await DatabaseZtpStore.migrate(knex);
+    const store = new DatabaseZtpStore(knex);
+    const vault = new CredentialVault('sync-test-secret-key-0002');
+    const entities = Array.from({ length: 20 }, (_, i) =>
+      leaf(`leaf-${i}`, {
+        'ztp.network/serial-number': `JPE000001${String(i).padStart(2, '0')}`,
+        'ztp.network/management-address': `127.0.10.${100 + i}/24`,
+      }),
+    );
+    const sync = new DeviceQueueSync({
+      catalog: {
+        getEntities: async () => ({ items: entities }),
+      } as unknown as CatalogService,
+      auth: mockServices.auth(),
+      store,
+      vault,
+      platforms: new PlatformRegistry(builtinPlatformDrivers),
+      logger: mockServices.logger.mock(),
+      onChanged: () => {},
+    });
+    // The startup sync and the first scheduled one, at the same moment.
+    const [a, b] = await Promise.all([sync.run(), sync.run()]);
+    expect(a).toBe(b);
+    expect(a.added).toHaveLength(20);
+    for (const d of await store.listActiveDevices()) {
+      const password = vault.decrypt(d.localPasswordEnc, d.entityRef);
+      expect(verifyShaCrypt(password, d.localPasswordHash)).toBe(true);
+      const events = await store.listEvents(d.entityRef, 10);
+      expect(events.map(e => e.type)).toEqual(['device.added']);
+    }
   });
 });

@@ -73,7 +73,22 @@ export class DeviceQueueSync {
     },
   ) {}
 
-  async run(): Promise<SyncResult> {
+  private running?: Promise<SyncResult>;
+
+  /**
+   * Runs one sync; a call while one is running shares it, so the startup
+   * sync and the scheduled one never import the same device twice.
+   */
+  run(): Promise<SyncResult> {
+    if (!this.running) {
+      this.running = this.runOnce().finally(() => {
+        this.running = undefined;
+      });
+    }
+    return this.running;
+  }
+
+  private async runOnce(): Promise<SyncResult> {
     const { catalog, auth, store, vault, platforms, logger } = this.deps;
     const credentials = await auth.getOwnServiceCredentials();
     const { items } = await catalog.getEntities(
@@ -95,7 +110,10 @@ export class DeviceQueueSync {
     const seen = new Set<string>();
     const platformIds = platforms.ids();
 
+    let processed = 0;
     for (const entity of items) {
+      // Let device requests in between: a large fleet must not stall the door.
+      if (++processed % 200 === 0) await new Promise(r => setImmediate(r));
       const declared = declarationFromEntity(entity, platformIds);
       if (!declared) {
         // The catalog processor reports what is wrong on the entity page.
@@ -122,10 +140,35 @@ export class DeviceQueueSync {
         serialTemporary: correction ? false : declared.serialTemporary,
         expectedSerial,
       };
-      const existing = active.get(declared.entityRef);
+      const existing =
+        active.get(declared.entityRef) ??
+        // A device that left the catalog and came back keeps its account.
+        (await store.getDevice(declared.entityRef));
       const driver = platforms.require(declared.platform);
       try {
-        if (!existing) {
+        if (existing && !existing.inCatalog) {
+          await store.updateDeclaration(
+            {
+              ...device,
+              localPasswordHash:
+                existing.platform !== declared.platform
+                  ? await driver.hashPassword(
+                      vault.decrypt(
+                        existing.localPasswordEnc,
+                        existing.entityRef,
+                      ),
+                    )
+                  : undefined,
+            },
+            {
+              entityRef: declared.entityRef,
+              type: 'device.added',
+              actor: 'system',
+              message: `Back in the ZTP queue (${driver.displayName}, ${declared.managementAddress}); local account ${existing.localUsername} kept`,
+            },
+          );
+          result.added.push(declared.entityRef);
+        } else if (!existing) {
           const account = vault.generateAccount();
           await store.insertDevice(
             {

@@ -107,11 +107,25 @@ export class SerialCheckService {
     return this.limit.activeCount;
   }
 
-  /** Starts a check in the background (after a fetch, or from the sweep). */
-  trigger(entityRef: string) {
-    void this.check(entityRef, 'system').catch(error =>
-      this.deps.logger.error(`Serial check of ${entityRef} failed: ${error}`),
-    );
+  private readonly scheduled = new Set<string>();
+
+  /**
+   * Checks a device after delayMs, in the background. A device that asks
+   * again while its check is pending gets no second one: booting devices
+   * retry their fetches, and each check costs a login.
+   */
+  trigger(entityRef: string, delayMs = 0) {
+    if (this.scheduled.has(entityRef)) return;
+    this.scheduled.add(entityRef);
+    setTimeout(() => {
+      void this.check(entityRef, 'system')
+        .catch(error =>
+          this.deps.logger.error(
+            `Serial check of ${entityRef} failed: ${error}`,
+          ),
+        )
+        .finally(() => this.scheduled.delete(entityRef));
+    }, delayMs).unref();
   }
 
   /** Runs every check that is due (retries with backoff, missed triggers). */

@@ -1,0 +1,136 @@
+/*
+ * Summarises a provisioning benchmark run: reads what run.sh left in its
+ * temporary directory (wrk-<label>.json from random-device.lua, rss-<label>
+ * samples, verify-<label>.json from store-check.cjs), prints a Markdown
+ * table with the ratios to nginx and the targets, and writes it all to the
+ * results file.
+ *
+ * usage: report.cjs <tmp-dir> <results-file> [key=value ...]
+ */
+'use strict';
+
+const fs = require('node:fs');
+const os = require('node:os');
+const path = require('node:path');
+
+const [dir, resultsFile, ...facts] = process.argv.slice(2);
+
+const RUNS = [
+  { label: 'ztp-door', title: 'ZTP device door (dedicated listener)' },
+  { label: 'plugin-router', title: 'ZTP door on the plugin router' },
+  { label: 'nginx', title: 'nginx, static files' },
+];
+
+function readJson(file) {
+  return fs.existsSync(file)
+    ? JSON.parse(fs.readFileSync(file, 'utf8'))
+    : undefined;
+}
+
+const runs = new Map();
+for (const { label, title } of RUNS) {
+  const wrk = readJson(path.join(dir, `wrk-${label}.json`));
+  if (!wrk) continue;
+  const rssFile = path.join(dir, `rss-${label}`);
+  const samples = fs.existsSync(rssFile)
+    ? fs.readFileSync(rssFile, 'utf8').split('\n').filter(Boolean).map(Number)
+    : [];
+  runs.set(label, {
+    title,
+    rate: wrk.requests / (wrk.durationUs / 1e6),
+    wrk,
+    socketErrors:
+      wrk.connectErrors + wrk.readErrors + wrk.writeErrors + wrk.timeouts,
+    maxRssMiB: samples.length ? Math.max(...samples) / 1024 : NaN,
+    verify: readJson(path.join(dir, `verify-${label}.json`)),
+  });
+}
+
+const ms = us => (us / 1000).toFixed(us < 10000 ? 2 : 1);
+// wrk leaves responses slower than its timeout out of the latency histogram.
+const latency = (r, us) => (r.wrk.maxUs === 0 ? 'n/a (all timed out)' : ms(us));
+const lines = [];
+lines.push(
+  '| Server | Fetches/s | p50 (ms) | p99 (ms) | max (ms) | Non-2xx | Socket errors | Max RSS (MiB) | 200s unrecorded |',
+  '|---|---:|---:|---:|---:|---:|---:|---:|---:|',
+);
+for (const r of runs.values()) {
+  const unrecorded = r.verify
+    ? `${r.verify.unrecorded} of ${r.verify.ok200}`
+    : 'n/a';
+  lines.push(
+    `| ${r.title} | ${Math.round(r.rate)} | ${latency(
+      r,
+      r.wrk.p50Us,
+    )} | ${latency(r, r.wrk.p99Us)} | ${latency(r, r.wrk.maxUs)} | ${
+      r.wrk.non2xx
+    } | ${r.socketErrors} | ${r.maxRssMiB.toFixed(0)} | ${unrecorded} |`,
+  );
+}
+
+const nginx = runs.get('nginx');
+const ratioLines = [];
+const verdicts = [];
+for (const label of ['ztp-door', 'plugin-router']) {
+  const r = runs.get(label);
+  if (!r || !nginx) continue;
+  const rateRatio = r.rate / nginx.rate;
+  const p99Ratio = r.wrk.maxUs === 0 ? Infinity : r.wrk.p99Us / nginx.wrk.p99Us;
+  ratioLines.push(
+    `- ${r.title}: rate ${rateRatio.toFixed(
+      2,
+    )}× nginx's, p99 ${p99Ratio.toFixed(2)}× nginx's`,
+  );
+  if (label === 'ztp-door') {
+    const errors = r.wrk.non2xx + r.socketErrors;
+    const unrecorded = r.verify ? r.verify.unrecorded : NaN;
+    verdicts.push(
+      `- rate ≥ 0.5× nginx: ${
+        rateRatio >= 0.5 ? 'met' : 'NOT met'
+      } (${rateRatio.toFixed(2)}×)`,
+      `- p99 ≤ 2× nginx: ${
+        p99Ratio <= 2 ? 'met' : 'NOT met'
+      } (${p99Ratio.toFixed(2)}×)`,
+      `- no errors: ${errors === 0 ? 'met' : `NOT met (${errors})`}`,
+      `- every 200 recorded: ${
+        unrecorded === 0 ? 'met' : `NOT met (${unrecorded} devices)`
+      }`,
+    );
+  }
+}
+
+const cpu = os.cpus();
+const header = [
+  `Provisioning benchmark, ${new Date().toISOString()}`,
+  `Machine: ${cpu.length} × ${cpu[0]?.model ?? 'unknown CPU'}, ${(
+    os.totalmem() /
+    2 ** 30
+  ).toFixed(0)} GiB, Linux ${os.release()}`,
+  `Settings: ${facts.join(', ')}`,
+  'Load: wrk, every request a new connection (Connection: close) for a random device by MAC; latency from request sent to response complete; responses slower than the wrk timeout count as socket errors (timeouts) and are left out of the latencies.',
+];
+const text = [
+  ...header,
+  '',
+  ...lines,
+  '',
+  ...ratioLines,
+  '',
+  'Targets for the ZTP device door:',
+  ...verdicts,
+  '',
+].join('\n');
+process.stdout.write(`\n${text}`);
+fs.writeFileSync(resultsFile, text);
+
+// The raw wrk outputs, for the record.
+const raw = [...runs.keys()]
+  .map(label => {
+    const file = path.join(dir, `wrk-${label}.txt`);
+    return fs.existsSync(file)
+      ? `\n--- wrk output, ${label} ---\n${fs.readFileSync(file, 'utf8')}`
+      : '';
+  })
+  .join('');
+fs.appendFileSync(resultsFile, raw);
+console.log(`Results written to ${resultsFile}`);

@@ -1,0 +1,284 @@
+#!/usr/bin/env bash
+# Provisioning benchmark: the ZTP device door against nginx serving the same
+# configurations as static files, under the same wrk load (500 connections,
+# a new connection per request, a random device per request).
+#
+#   bench/provisioning/run.sh [--duration SECONDS] [--devices N]
+#                             [--connections N] [--threads N] [--timeout S]
+#                             [--no-router] [--sqlite-wal] [--profile]
+#                             [--trace-sql] [--keep]
+#
+#   defaults: 30 s, 10000 devices, 500 connections, 2 threads, and wrk
+#   counts a response slower than 10 s as a timeout (socket error)
+#   --no-router   skip the run against the plugin-router door
+#                 (/api/ztp/provision/... on the backend's own port)
+#   --sqlite-wal  create the SQLite file in WAL journal mode before the
+#                 backend starts (Backstage leaves SQLite in DELETE mode)
+#   --profile     write a V8 CPU profile of the backend next to the results
+#   --trace-sql   time every SQLite statement of the backend (sql-trace.cjs)
+#   --keep        keep the temporary directory (logs, SQLite file, profile)
+#
+# What runs: a standalone backend (bench/provisioning/backend.cjs:
+# createBackend + the ZTP plugin + an in-memory catalog of the generated
+# fleet, SQLite in a file), wrk and nginx from Debian. Everything listens on
+# 127.0.0.1. Results go to bench/results/provisioning-<date>.txt.
+# shellcheck source=../../scripts/env.sh
+source "$(dirname "$0")/../../scripts/env.sh"
+HERE="$ROOT/bench/provisioning"
+
+DURATION=30
+DEVICES=10000
+CONNECTIONS=500
+THREADS=2
+TIMEOUT=10
+ROUTER=1
+WAL=0
+PROFILE=0
+TRACE_SQL=0
+KEEP=0
+STARTUP_TIMEOUT=900
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --duration) DURATION="$2"; shift 2 ;;
+    --devices) DEVICES="$2"; shift 2 ;;
+    --connections) CONNECTIONS="$2"; shift 2 ;;
+    --threads) THREADS="$2"; shift 2 ;;
+    --timeout) TIMEOUT="$2"; shift 2 ;;
+    --no-router) ROUTER=0; shift ;;
+    --sqlite-wal) WAL=1; shift ;;
+    --profile) PROFILE=1; shift ;;
+    --trace-sql) TRACE_SQL=1; shift ;;
+    --keep) KEEP=1; shift ;;
+    -h|--help) sed -n '2,24p' "$0"; exit 0 ;;
+    *) sed -n '2,24p' "$0" >&2; exit 2 ;;
+  esac
+done
+
+ensure_apt wrk nginx curl
+ensure_node
+# A fresh clone needs its packages; a working tree that has them is left alone.
+[ -d "$ROOT/node_modules/@backstage/backend-defaults" ] || ensure_packages
+TS_LOADER="$ROOT/node_modules/@backstage/cli/config/nodeTransform.cjs"
+
+TMP="$(mktemp -d /tmp/ztp-bench.XXXXXX)"
+BACKEND_PID=""
+NGINX_PID=""
+SAMPLER_PID=""
+cleanup() {
+  local code=$?
+  if [ -n "$SAMPLER_PID" ]; then kill "$SAMPLER_PID" 2>/dev/null || true; fi
+  if [ -n "$NGINX_PID" ]; then kill "$NGINX_PID" 2>/dev/null || true; fi
+  if [ -n "$BACKEND_PID" ] && kill "$BACKEND_PID" 2>/dev/null; then
+    # Give it time to shut down cleanly (and write a CPU profile).
+    for _ in $(seq 1 100); do kill -0 "$BACKEND_PID" 2>/dev/null || break; sleep 0.1; done
+    kill -9 "$BACKEND_PID" 2>/dev/null || true
+  fi
+  if [ "$KEEP" = 1 ] || [ "$code" != 0 ]; then
+    echo "Kept $TMP (backend.log, the SQLite file, wrk outputs)"
+  else
+    rm -rf "$TMP"
+  fi
+  exit "$code"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+free_port() {
+  node -e 'const s=require("net").createServer().listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})'
+}
+
+# rss_sampler <pid> <file>: every 0.2 s, the RSS in KiB of the process and
+# its children (nginx's workers) summed, one line per sample.
+rss_sampler() {
+  local pid=$1 file=$2
+  while kill -0 "$pid" 2>/dev/null; do
+    local total=0 p kb
+    for p in "$pid" $(cat /proc/"$pid"/task/*/children 2>/dev/null); do
+      kb=$(awk '/^VmRSS:/ {print $2}' /proc/"$p"/status 2>/dev/null || true)
+      total=$((total + ${kb:-0}))
+    done
+    echo "$total" >>"$file"
+    sleep 0.2
+  done
+}
+
+# run_wrk <label> <base-url> <path-prefix> <pid>: one load run.
+run_wrk() {
+  local label=$1 url=$2 prefix=$3 pid=$4
+  say "wrk against $label: $CONNECTIONS connections, $THREADS threads, ${DURATION}s, Connection: close"
+  : >"$TMP/rss-$label"
+  rss_sampler "$pid" "$TMP/rss-$label" &
+  SAMPLER_PID=$!
+  ZTP_BENCH_PATHS="$TMP/paths.txt" ZTP_BENCH_PREFIX="$prefix" ZTP_BENCH_OUT="$TMP/wrk-$label" \
+    wrk -t"$THREADS" -c"$CONNECTIONS" -d"${DURATION}s" --timeout "${TIMEOUT}s" \
+    -s "$HERE/random-device.lua" "$url" | tee "$TMP/wrk-$label.txt"
+  kill "$SAMPLER_PID" 2>/dev/null || true
+  wait "$SAMPLER_PID" 2>/dev/null || true
+  SAMPLER_PID=""
+}
+
+store() { node -r "$TS_LOADER" "$HERE/store-check.cjs" "$@"; }
+
+# wait_idle: after a run, the backend still works through the connections
+# wrk gave up on; wait until the door answers a trivial request promptly, so
+# that the next step does not pay for the previous one.
+wait_idle() {
+  local deadline=$(($(date +%s) + 600))
+  until curl -s -m 1 -o /dev/null "http://127.0.0.1:$DOOR_PORT/"; do
+    if [ "$(date +%s)" -gt "$deadline" ]; then
+      echo "The backend is still busy 10 minutes after the run" >&2
+      exit 1
+    fi
+    sleep 1
+  done
+}
+
+say "Generating $DEVICES devices in $TMP"
+node "$HERE/generate-fleet.cjs" "$TMP" "$DEVICES"
+
+BACKEND_PORT=$(free_port)
+DOOR_PORT=$(free_port)
+NGINX_PORT=$(free_port)
+SQLITE="$TMP/db/ztp.sqlite"
+cat >"$TMP/backend-config.yaml" <<EOF
+backend:
+  baseUrl: http://127.0.0.1:$BACKEND_PORT
+  listen:
+    host: 127.0.0.1
+    port: $BACKEND_PORT
+  database:
+    client: better-sqlite3
+    connection:
+      directory: $TMP/db
+ztp:
+  secrets:
+    key: $(head -c 32 /dev/urandom | base64)
+  provisioning:
+    host: 127.0.0.1
+    port: $DOOR_PORT
+    exposeOnPluginRouter: true
+EOF
+
+if [ "$WAL" = 1 ]; then
+  mkdir -p "$TMP/db"
+  (cd "$ROOT" && node -e 'const D=require("better-sqlite3"); const db=new D(process.argv[1]); db.pragma("journal_mode = WAL"); db.close()' "$SQLITE")
+fi
+
+say "Starting the ZTP backend (door 127.0.0.1:$DOOR_PORT, backend 127.0.0.1:$BACKEND_PORT); log in $TMP/backend.log"
+profile_args=()
+[ "$PROFILE" = 1 ] && profile_args+=(--cpu-prof --cpu-prof-dir="$TMP/profile")
+[ "$TRACE_SQL" = 1 ] && profile_args+=(-r "$HERE/sql-trace.cjs")
+started=$(date +%s)
+(
+  cd "$ROOT" || exit 1
+  exec env NODE_ENV=production ZTP_BENCH_CATALOG="$TMP/catalog.yaml" ZTP_BENCH_SQL_TRACE="$TMP/sql-trace.txt" \
+    node "${profile_args[@]}" -r "$TS_LOADER" "$HERE/backend.cjs" --config "$TMP/backend-config.yaml"
+) >"$TMP/backend.log" 2>&1 &
+BACKEND_PID=$!
+
+# The door opens once the queue is synced with the catalog.
+until [ "$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$DOOR_PORT/")" != 000 ]; do
+  if ! kill -0 "$BACKEND_PID" 2>/dev/null; then
+    tail -50 "$TMP/backend.log" >&2
+    echo "The backend exited before its door opened" >&2
+    exit 1
+  fi
+  if [ $(($(date +%s) - started)) -gt "$STARTUP_TIMEOUT" ]; then
+    echo "The door did not open within ${STARTUP_TIMEOUT}s" >&2
+    exit 1
+  fi
+  sleep 1
+done
+queued=$(store count "$SQLITE")
+startup=$(($(date +%s) - started))
+say "Door open after ${startup}s with $queued devices in the queue"
+if [ "$queued" != "$DEVICES" ]; then
+  echo "Expected $DEVICES devices in the queue, found $queued" >&2
+  exit 1
+fi
+
+# 1. The dedicated device door, first, while no device has been fetched.
+store snapshot "$SQLITE" "$TMP/baseline-door.json"
+run_wrk ztp-door "http://127.0.0.1:$DOOR_PORT" "" "$BACKEND_PID"
+wait_idle
+say "Checking that every device served a 200 is recorded as Loaded"
+store verify "$SQLITE" "$TMP/wrk-ztp-door.served" "$TMP/baseline-door.json" |
+  tee "$TMP/verify-ztp-door.json" || true
+
+# 2. The same door on the plugin router, behind Backstage's HTTP stack.
+if [ "$ROUTER" = 1 ]; then
+  store snapshot "$SQLITE" "$TMP/baseline-router.json"
+  run_wrk plugin-router "http://127.0.0.1:$BACKEND_PORT" /api/ztp/provision "$BACKEND_PID"
+  wait_idle
+  store verify "$SQLITE" "$TMP/wrk-plugin-router.served" "$TMP/baseline-router.json" |
+    tee "$TMP/verify-plugin-router.json" || true
+fi
+
+# 3. nginx serving the very same bytes as static files.
+say "Rendering every configuration as a static file for nginx"
+timeout 600 node -r "$TS_LOADER" "$HERE/render-all.cjs" "$SQLITE" "$TMP/static" "http://127.0.0.1:$DOOR_PORT"
+say "Stopping the backend"
+kill "$BACKEND_PID"
+for _ in $(seq 1 300); do kill -0 "$BACKEND_PID" 2>/dev/null || break; sleep 0.1; done
+kill -9 "$BACKEND_PID" 2>/dev/null || true
+BACKEND_PID=""
+
+mkdir -p "$TMP/nginx/tmp"
+cat >"$TMP/nginx/nginx.conf" <<EOF
+worker_processes auto;
+daemon off;
+user root;
+pid $TMP/nginx/nginx.pid;
+error_log $TMP/nginx/error.log warn;
+events {
+  worker_connections 4096;
+}
+http {
+  access_log off;
+  sendfile on;
+  tcp_nopush on;
+  types {}
+  default_type "text/plain; charset=utf-8";
+  client_body_temp_path $TMP/nginx/tmp/body;
+  proxy_temp_path $TMP/nginx/tmp/proxy;
+  fastcgi_temp_path $TMP/nginx/tmp/fastcgi;
+  uwsgi_temp_path $TMP/nginx/tmp/uwsgi;
+  scgi_temp_path $TMP/nginx/tmp/scgi;
+  server {
+    listen 127.0.0.1:$NGINX_PORT backlog=4096;
+    root $TMP/static;
+    add_header Cache-Control no-store;
+  }
+}
+EOF
+say "Starting nginx on 127.0.0.1:$NGINX_PORT"
+nginx -e "$TMP/nginx/error.log" -p "$TMP/nginx" -c "$TMP/nginx/nginx.conf" &
+NGINX_PID=$!
+first_path=$(head -1 "$TMP/paths.txt")
+for _ in $(seq 1 50); do
+  [ "$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$NGINX_PORT$first_path")" = 200 ] && break
+  sleep 0.1
+done
+run_wrk nginx "http://127.0.0.1:$NGINX_PORT" "" "$NGINX_PID"
+kill "$NGINX_PID"
+wait "$NGINX_PID" 2>/dev/null || true
+NGINX_PID=""
+
+mkdir -p "$ROOT/bench/results"
+RESULTS="$ROOT/bench/results/provisioning-$(date +%Y%m%d-%H%M%S).txt"
+node "$HERE/report.cjs" "$TMP" "$RESULTS" \
+  "devices=$DEVICES" "duration=${DURATION}s" "connections=$CONNECTIONS" \
+  "threads=$THREADS" "wrk timeout=${TIMEOUT}s" "sqlite journal=$([ "$WAL" = 1 ] && echo wal || echo delete)" \
+  "door opened after=${startup}s" \
+  "nginx=$(nginx -v 2>&1 | sed 's#.*/##')" \
+  "wrk=$(wrk -v 2>&1 | head -1 | awk '{print $2}')" \
+  "node=$(node --version)"
+# Both are written when the backend exits (done above).
+for f in "$TMP"/profile/*.cpuprofile; do
+  [ -f "$f" ] && cp "$f" "${RESULTS%.txt}.cpuprofile" && say "CPU profile: ${RESULTS%.txt}.cpuprofile"
+done
+if [ -f "$TMP/sql-trace.txt" ]; then
+  cp "$TMP/sql-trace.txt" "${RESULTS%.txt}.sql.txt"
+  say "SQL statements, slowest first (${RESULTS%.txt}.sql.txt):"
+  head -15 "$TMP/sql-trace.txt" | cut -c1-200
+fi
