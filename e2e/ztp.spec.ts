@@ -111,6 +111,15 @@ test('devices reach Checked live and the Mismatch is fixed from the dialog', asy
   await push.click();
   const confirm = page.getByRole('dialog');
   await confirm.getByRole('button', { name: 'Push' }).click();
-  await expect(confirm.getByRole('alert')).toBeVisible({ timeout: 120_000 });
+  await expect(confirm.getByRole('alert')).toContainText(
+    'Final configuration pushed to',
+    { timeout: 120_000 },
+  );
   await shot(page, '06-conf-final');
+  await confirm.getByRole('button', { name: 'Close' }).click();
+  // Provisioned: the bootstrap account is gone and the state is Pushed.
+  await expect(
+    page.getByText(/the bootstrap account ztp-[0-9a-f]{6} was removed/).first(),
+  ).toBeVisible();
+  await shot(page, '07-provisioned');
 });

@@ -15,7 +15,10 @@ import { FinalConfigRenderer } from './FinalConfigRenderer';
 import { FinalConfigService } from './FinalConfigService';
 import { hasAccount } from './push/keyLines';
 import type { FinalConfigSettings } from './settings';
-import { exampleFleetEntities } from './__testUtils__/exampleFleet';
+import {
+  exampleFleetEntities,
+  fleetDevice,
+} from './__testUtils__/exampleFleet';
 import {
   bootSimulatedDevice,
   memoryStore,
@@ -143,27 +146,39 @@ async function canLogIn(device: SimulatedDevice, ip: string) {
   }
 }
 
-type Case = {
-  platform: string;
-  device: string;
-  ip: string;
-  /** Lines the running configuration must hold after the push. */
-  expected: string[];
-  /** The removal of the bootstrap account as the device sees it. */
-  removal: RegExp;
-  /** The command that undoes a failed push. */
-  rollback: RegExp;
-  /** A role template that adds a line the platform rejects, early. */
-  broken: Record<string, string>;
-  /** Templates the successful push needs (see the Junos case). */
-  templates?: Record<string, string>;
+/** What a push looks like from the device, per platform. */
+const PLATFORMS: Record<string, { removal: RegExp; rollback: RegExp }> = {
+  'arista-eos': {
+    removal: /^no username ztp-5e1f00$/,
+    rollback: /^configure session ztp-final-\w+ abort$/,
+  },
+  'cisco-nxos': {
+    removal: /^no username ztp-5e1f00$/,
+    rollback: /^rollback running-config checkpoint ztp-final-\w+$/,
+  },
+  'cisco-iosxe': {
+    removal: /^no username ztp-5e1f00$/,
+    rollback: /^configure replace flash:ztp-final-\w+\.cfg force$/,
+  },
+  'juniper-junos': {
+    removal: /^delete system login user ztp-5e1f00$/,
+    rollback: /^rollback 0$/,
+  },
 };
 
-const CASES: Case[] = [
+const platformOf = (name: string) =>
+  entity(name).metadata.annotations!['ztp.network/platform'];
+const ipOf = (name: string) =>
+  fleetDevice(entity(name)).managementAddress.split('/')[0];
+
+/**
+ * A device of every role of the example fleet, pushed with the built-in
+ * templates, and lines its running configuration must hold afterwards:
+ * what the role template adds to the platform's default.
+ */
+const PUSHES: Array<{ device: string; expected: string[] }> = [
   {
-    platform: 'arista-eos',
     device: 'spine-01-par1',
-    ip: '127.0.10.11',
     expected: [
       'router bgp 65100',
       'neighbor 203.0.113.17 remote-as 65110',
@@ -171,19 +186,24 @@ const CASES: Case[] = [
       'ip address 203.0.113.16/31',
       'ip access-list MGMT-SSH',
       'ip access-group MGMT-SSH vrf MGMT in',
+      'spanning-tree mode none',
     ],
-    removal: /^no username ztp-5e1f00$/,
-    rollback: /^configure session ztp-final-\w+ abort$/,
-    broken: {
-      'arista-eos/spine.njk': `{% extends "arista-eos/spine.njk" %}
-{% block system %}{{ super() }}frobnicate the widgets
-{% endblock %}`,
-    },
   },
   {
-    platform: 'cisco-nxos',
+    device: 'leaf-03-par1',
+    expected: [
+      'interface Vlan4094',
+      'no autostate',
+      'mlag configuration',
+      'domain-id 11',
+      'peer-link Port-Channel1000',
+      'mlag 10',
+      'switchport trunk group MLAGPEER',
+      'ip prefix-list OWN-PREFIXES seq 10 permit 198.51.100.13/32',
+    ],
+  },
+  {
     device: 'spine-01-lon1',
-    ip: '127.0.20.11',
     expected: [
       'router bgp 65200',
       'neighbor 203.0.113.77',
@@ -191,38 +211,62 @@ const CASES: Case[] = [
       'ip address 203.0.113.76/31',
       'ip access-list MGMT-SSH',
       'access-class MGMT-SSH in',
+      'system default switchport shutdown',
     ],
-    removal: /^no username ztp-5e1f00$/,
-    rollback: /^rollback running-config checkpoint ztp-final-\w+$/,
-    broken: {
-      'cisco-nxos/spine.njk': `{% extends "cisco-nxos/spine.njk" %}
-{% block system %}{{ super() }}frobnicate the widgets
-{% endblock %}`,
-    },
   },
   {
-    platform: 'cisco-iosxe',
+    device: 'leaf-01-par1',
+    expected: [
+      'feature vpc',
+      'vpc domain 10',
+      'role priority 100',
+      'peer-keepalive destination 127.0.10.22 source 127.0.10.21 vrf management',
+      'ip arp synchronize',
+      'vpc peer-link',
+      'vpc 10',
+      'neighbor 203.0.113.2',
+      'remote-as 65100',
+    ],
+  },
+  {
     device: 'oob-01-par1',
-    ip: '127.0.10.51',
     expected: [
       'interface GigabitEthernet1/0/8',
       'description fw-01-par1 fxp0',
       'switchport access vlan 10',
       'ip access-list extended MGMT-SSH',
       'access-class MGMT-SSH in vrf-also',
+      'vtp mode transparent',
     ],
-    removal: /^no username ztp-5e1f00$/,
-    rollback: /^configure replace flash:ztp-final-\w+\.cfg force$/,
-    broken: {
-      'cisco-iosxe/oob.njk': `{% extends "cisco-iosxe/oob.njk" %}
-{% block system %}{{ super() }}frobnicate the widgets
-{% endblock %}`,
-    },
   },
   {
-    platform: 'juniper-junos',
+    device: 'edge-01-lon1',
+    expected: [
+      'router ospf 1',
+      'router-id 198.51.100.53',
+      'router bgp 65210',
+      'bgp router-id 198.51.100.53',
+      'neighbor 203.0.113.161 route-map TRANSIT-IN in',
+      'ip verify unicast source reachable-via rx',
+      'ip options drop',
+    ],
+  },
+  {
+    device: 'leaf-01-lon1',
+    expected: [
+      'host-name leaf-01-lon1;',
+      'irb {',
+      'unit 4094 {',
+      'iccp {',
+      'bpdu-block-on-edge;',
+    ],
+  },
+  {
+    device: 'edge-01-par1',
+    expected: ['host-name edge-01-par1;', 'rpf-check;', 'prefix-limit {'],
+  },
+  {
     device: 'fw-01-par1',
-    ip: '127.0.10.41',
     expected: [
       'host-name fw-01-par1;',
       'address 203.0.113.193/28;',
@@ -230,33 +274,14 @@ const CASES: Case[] = [
       'security-zone untrust {',
       'policy UNTRUST-TO-DMZ-10 {',
     ],
-    removal: /^load replace terminal$/,
-    rollback: /^rollback 0$/,
-    broken: {
-      'juniper-junos/firewall.njk': `{% extends "juniper-junos/firewall.njk" %}
-{% block role %}{{ super() }}frobnicate-the-widgets;
-{% endblock %}`,
-    },
-    // The simulator has no configuration-mode "delete" yet, so this push
-    // removes the account the other way Junos allows: system login is
-    // replaced by the final one, which has no bootstrap account.
-    templates: {
-      'juniper-junos/_remove-account.njk': `{% import "_lib.njk" as lib with context %}
-# Removes {{ account.username }}: system login becomes the final one
-system {
-    replace: login {
-{{ lib.loginStatements() }}
-    }
-}`,
-    },
   },
 ];
 
-describe.each(CASES)('Conf Final on $platform ($device)', c => {
+describe.each(PUSHES)('Conf Final push to $device', c => {
+  const { removal } = PLATFORMS[platformOf(c.device)];
+
   it('pushes, verifies, and removes the bootstrap account last', async () => {
-    const t = await setUp(c.device, {
-      templateDirectories: c.templates ? overrides(c.templates) : undefined,
-    });
+    const t = await setUp(c.device);
     try {
       const result = await t.service.push(t.ref, OPERATOR);
       expect(result.error).toBeUndefined();
@@ -272,7 +297,7 @@ describe.each(CASES)('Conf Final on $platform ($device)', c => {
         .map(l => l.trim());
       expect(running).toEqual(expect.arrayContaining(c.expected));
       expect(hasAccount(t.device.runningConfig(), USERNAME)).toBe(false);
-      expect(await canLogIn(t.device, c.ip)).toBe(false);
+      expect(await canLogIn(t.device, ipOf(c.device))).toBe(false);
 
       // Every configuration line went in before the verification login;
       // the account removal came after it.
@@ -281,10 +306,10 @@ describe.each(CASES)('Conf Final on $platform ($device)', c => {
         .filter(i => i >= 0);
       expect(logins.length).toBeGreaterThanOrEqual(2);
       const verification = logins[1];
-      const removal = t.seen.findIndex(
-        (line, i) => i > verification && c.removal.test(line),
+      const removed = t.seen.findIndex(
+        (line, i) => i > verification && removal.test(line),
       );
-      expect(removal).toBeGreaterThan(verification);
+      expect(removed).toBeGreaterThan(verification);
       const body = t.seen.findIndex(line =>
         /^(router bgp|interface |host-name|load replace terminal)/.test(line),
       );
@@ -303,6 +328,49 @@ describe.each(CASES)('Conf Final on $platform ($device)', c => {
       await t.stop();
     }
   });
+});
+
+/**
+ * Failing pushes, one device per platform, with a role template that adds
+ * a line the platform rejects, early.
+ */
+const FAILURES: Array<{ device: string; broken: Record<string, string> }> = [
+  {
+    device: 'spine-01-par1',
+    broken: {
+      'arista-eos/spine.njk': `{% extends "arista-eos/spine.njk" %}
+{% block system %}{{ super() }}frobnicate the widgets
+{% endblock %}`,
+    },
+  },
+  {
+    device: 'spine-01-lon1',
+    broken: {
+      'cisco-nxos/spine.njk': `{% extends "cisco-nxos/spine.njk" %}
+{% block system %}{{ super() }}frobnicate the widgets
+{% endblock %}`,
+    },
+  },
+  {
+    device: 'oob-01-par1',
+    broken: {
+      'cisco-iosxe/oob.njk': `{% extends "cisco-iosxe/oob.njk" %}
+{% block system %}{{ super() }}frobnicate the widgets
+{% endblock %}`,
+    },
+  },
+  {
+    device: 'fw-01-par1',
+    broken: {
+      'juniper-junos/firewall.njk': `{% extends "juniper-junos/firewall.njk" %}
+{% block role %}{{ super() }}frobnicate-the-widgets;
+{% endblock %}`,
+    },
+  },
+];
+
+describe.each(FAILURES)('Conf Final rollback on $device', c => {
+  const { rollback } = PLATFORMS[platformOf(c.device)];
 
   it('rolls back when the device rejects a line', async () => {
     const t = await setUp(c.device, {
@@ -317,7 +385,7 @@ describe.each(CASES)('Conf Final on $platform ($device)', c => {
         device: { confFinal: { state: 'failed' } },
       });
       expect(result.error).toMatch(/frobnicate/);
-      expect(t.seen.some(line => c.rollback.test(line))).toBe(true);
+      expect(t.seen.some(line => rollback.test(line))).toBe(true);
       expect(configBody(t.device.runningConfig())).toEqual(before);
       expect(hasAccount(t.device.runningConfig(), USERNAME)).toBe(true);
       const [last] = await t.store.listEvents(t.ref, 1);
@@ -345,7 +413,7 @@ describe.each(CASES)('Conf Final on $platform ($device)', c => {
       expect(result.error).toMatch(/closed|ended|connection/i);
       // The push session died: the rollback ran on a new one.
       expect(t.device.logins.length).toBeGreaterThanOrEqual(2);
-      expect(t.seen.some(line => c.rollback.test(line))).toBe(true);
+      expect(t.seen.some(line => rollback.test(line))).toBe(true);
       expect(configBody(t.device.runningConfig())).toEqual(before);
       expect(hasAccount(t.device.runningConfig(), USERNAME)).toBe(true);
     } finally {

@@ -99,6 +99,54 @@ function checkIpRoute(args: string[]): ArgumentProblem | undefined {
   return undefined;
 }
 
+/** [seq N] permit|deny PREFIX [eq|ge|le LEN]... from `start`. */
+function checkPrefixEntry(
+  args: string[],
+  start: number,
+): ArgumentProblem | undefined {
+  let i = start;
+  if (args[i] === 'seq') {
+    if (args[i + 1] === undefined) return { index: i + 1, kind: 'incomplete' };
+    if (!/^\d+$/.test(args[i + 1])) return { index: i + 1, kind: 'invalid' };
+    i += 2;
+  }
+  if (args[i] === undefined) return { index: i, kind: 'incomplete' };
+  if (args[i] !== 'permit' && args[i] !== 'deny') {
+    return { index: i, kind: 'invalid' };
+  }
+  const problem = expectWords(args, [isIpv4Prefix], i + 1);
+  if (problem) return problem;
+  for (let j = i + 2; j < args.length; j += 2) {
+    if (!['eq', 'ge', 'le'].includes(args[j])) {
+      return { index: j, kind: 'invalid' };
+    }
+    if (args[j + 1] === undefined) return { index: j + 1, kind: 'incomplete' };
+    if (!/^\d+$/.test(args[j + 1]) || Number(args[j + 1]) > 32) {
+      return { index: j + 1, kind: 'invalid' };
+    }
+  }
+  return undefined;
+}
+
+/** A prefix-list mode line: the keyword then the rest of an entry. */
+function prefixEntryAfter(
+  keyword: string,
+): (args: string[]) => ArgumentProblem | undefined {
+  return args => {
+    const problem = checkPrefixEntry([keyword, ...args], 0);
+    return problem && { ...problem, index: problem.index - 1 };
+  };
+}
+
+/**
+ * ip prefix-list NAME: alone it enters the prefix-list mode; with an entry
+ * after the name it is the one-line form.
+ */
+function checkPrefixList(args: string[]): ArgumentProblem | undefined {
+  if (args[1] === undefined) return { index: 1, kind: 'incomplete' };
+  return args.length > 2 ? checkPrefixEntry(args, 2) : undefined;
+}
+
 const interfaceMode: ModeSpec = {
   prompt: args => `config-if-${shortInterfaceName(args[0] ?? '')}`,
   keywords: {
@@ -113,7 +161,7 @@ const interfaceMode: ModeSpec = {
       'spanning-tree',
       'lldp',
       'load-interval',
-      'mlag',
+      'autostate',
       'bfd',
       'flowcontrol',
       'error-correction',
@@ -130,6 +178,16 @@ const interfaceMode: ModeSpec = {
       'dhcp',
       'qos',
     ]),
+    // An MLAG id only: "mlag configuration" here is the global command.
+    mlag: {
+      minArgs: 1,
+      check: args => {
+        if (!/^\d+$/.test(args[0]) || Number(args[0]) < 1) {
+          return { index: 0, kind: 'invalid' };
+        }
+        return args.length > 1 ? { index: 1, kind: 'invalid' } : undefined;
+      },
+    },
     ip: {
       sub: [
         'address',
@@ -200,8 +258,14 @@ const modes: Record<string, ModeSpec> = {
     keywords: anyArgs(['shutdown', 'ip', 'ipv6']),
   },
   'config-mgmt-other': freeMode('config-mgmt'),
-  'config-router-bgp': freeMode('config-router-bgp'),
-  'config-router-ospf': freeMode('config-router-ospf'),
+  // Their own commands that are also global keywords stay here.
+  'config-router-bgp': freeMode('config-router-bgp', [
+    'vlan',
+    'vlan-aware-bundle',
+    'vrf',
+    'bfd',
+  ]),
+  'config-router-ospf': freeMode('config-router-ospf', ['bfd', 'vrf']),
   'config-router-other': freeMode('config-router'),
   'config-vlan': {
     prompt: args => `config-vlan-${args[0] ?? ''}`,
@@ -213,7 +277,30 @@ const modes: Record<string, ModeSpec> = {
   },
   'config-daemon': freeMode('config-daemon'),
   'config-route-map': freeMode('config-route-map'),
-  'config-mlag': freeMode('config-mlag'),
+  'config-mlag': {
+    prompt: () => 'config-mlag',
+    keywords: {
+      ...anyArgs(['shutdown', 'dual-primary', 'heartbeat-interval']),
+      'domain-id': { minArgs: 1 },
+      'local-interface': { minArgs: 1 },
+      'peer-address': { minArgs: 1 },
+      'peer-link': { minArgs: 1 },
+      'reload-delay': { minArgs: 1 },
+      'primary-priority': { minArgs: 1 },
+    },
+  },
+  'config-sg': {
+    prompt: args => `config-sg-${args[2] ?? ''}-${args[3] ?? ''}`,
+    keywords: { server: { minArgs: 1 } },
+  },
+  'config-ip-pfx': {
+    prompt: () => 'config-ip-pfx',
+    keywords: {
+      seq: { check: prefixEntryAfter('seq') },
+      permit: { check: prefixEntryAfter('permit') },
+      deny: { check: prefixEntryAfter('deny') },
+    },
+  },
   'config-acl': freeMode('config-acl'),
   'config-handler': freeMode('config-handler'),
   'config-pmap': freeMode('config-pmap'),
@@ -228,7 +315,6 @@ const root: ModeSpec = {
       'ntp',
       'logging',
       'snmp-server',
-      'aaa',
       'transceiver',
       'service',
       'enable',
@@ -268,6 +354,16 @@ const root: ModeSpec = {
     hostname: {
       minArgs: 1,
       check: checkHostname,
+    },
+    aaa: {
+      minArgs: 1,
+      enters: [
+        {
+          when: args =>
+            args[0] === 'group' && args[1] === 'server' && args.length === 4,
+          mode: 'config-sg',
+        },
+      ],
     },
     username: { minArgs: 1, check: checkUsername },
     banner: { sub: ['motd', 'login'] },
@@ -323,8 +419,17 @@ const root: ModeSpec = {
         'ftp',
         'tftp',
       ],
-      check: afterSub({ route: checkIpRoute }),
-      enters: [{ when: args => args[0] === 'access-list', mode: 'config-acl' }],
+      check: afterSub({
+        route: checkIpRoute,
+        'prefix-list': checkPrefixList,
+      }),
+      enters: [
+        { when: args => args[0] === 'access-list', mode: 'config-acl' },
+        {
+          when: args => args[0] === 'prefix-list' && args.length === 2,
+          mode: 'config-ip-pfx',
+        },
+      ],
     },
     vlan: {
       minArgs: 1,
@@ -394,7 +499,7 @@ export const eosGrammar: CiscoStyleGrammar = {
     rd: 1,
     'idle-timeout': 1,
   },
-  keptNegations: ['shutdown'],
+  keptNegations: ['shutdown', 'switchport', 'autostate'],
   multilineKeywords: ['banner'],
 };
 

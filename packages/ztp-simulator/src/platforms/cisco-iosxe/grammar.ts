@@ -259,6 +259,17 @@ const modes: Record<string, ModeSpec> = {
         'auto-summary',
         'distance',
         'synchronization',
+        'auto-cost',
+        'max-metric',
+        'bfd',
+        'default-metric',
+        'summary-address',
+        'nsf',
+        'shutdown',
+        'distribute-list',
+        'capability',
+        'prefix-suppression',
+        'discard-route',
       ]),
       'address-family': {
         minArgs: 1,
@@ -282,7 +293,28 @@ const modes: Record<string, ModeSpec> = {
   'config-red': freeMode('config-red'),
   'config-cp': freeMode('config-cp'),
   'config-keychain': freeMode('config-keychain'),
-  'config-sg-radius': freeMode('config-sg-radius'),
+  'config-sg': {
+    prompt: args => `config-sg-${args[2] === 'tacacs+' ? 'tacacs+' : 'radius'}`,
+    keywords: anyArgs([
+      'server',
+      'server-private',
+      'ip',
+      'ipv6',
+      'deadtime',
+      'timeout',
+      'load-balance',
+      'key',
+      'mschapv2',
+    ]),
+  },
+  'config-server-tacacs': {
+    prompt: () => 'config-server-tacacs',
+    keywords: {
+      ...anyArgs(['timeout', 'single-connection', 'port', 'send-nat-address']),
+      address: { sub: ['ipv4', 'ipv6'], minArgs: 2 },
+      key: { minArgs: 1 },
+    },
+  },
   'config-radius-server': freeMode('config-radius-server'),
   'cfg-call-home': freeMode('cfg-call-home'),
   'config-stackpower': freeMode('config-stackpower'),
@@ -358,6 +390,7 @@ const root: ModeSpec = {
       'route-map',
       'stack-power',
       'radius',
+      'tacacs',
       'line',
       'router',
       'vrf',
@@ -437,6 +470,10 @@ const root: ModeSpec = {
         'admission',
         'nbar',
         'icmp',
+        'bootp',
+        'classless',
+        'subnet-zero',
+        'gratuitous-arps',
       ],
       check: afterSub({
         route: checkIpRoute,
@@ -506,8 +543,9 @@ const root: ModeSpec = {
       minArgs: 1,
       enters: [
         {
-          when: args => args[0] === 'group' && args[1] === 'server',
-          mode: 'config-sg-radius',
+          when: args =>
+            args[0] === 'group' && args[1] === 'server' && args.length === 4,
+          mode: 'config-sg',
         },
       ],
     },
@@ -515,6 +553,11 @@ const root: ModeSpec = {
       sub: ['server'],
       minArgs: 2,
       enters: [{ when: () => true, mode: 'config-radius-server' }],
+    },
+    tacacs: {
+      sub: ['server'],
+      minArgs: 2,
+      enters: [{ when: () => true, mode: 'config-server-tacacs' }],
     },
   },
 };
@@ -536,6 +579,12 @@ export const iosXeGrammar: CiscoStyleGrammar = {
     'exec-timeout': 1,
     'transport input': 2,
     login: 1,
+    // Global login settings are each their own line.
+    'login block-for': 2,
+    'login delay': 2,
+    'login quiet-mode': 2,
+    'login on-failure': 2,
+    'login on-success': 2,
     'ip domain name': 3,
     'ip domain-name': 2,
     'enable secret': 2,
@@ -549,7 +598,7 @@ export const iosXeGrammar: CiscoStyleGrammar = {
     'ip default-gateway': 2,
     username: 2,
   },
-  keptNegations: [],
+  keptNegations: ['switchport'],
   multilineKeywords: ['banner'],
 };
 

@@ -189,7 +189,6 @@ const interfaceMode: ModeSpec = {
       'mtu',
       'spanning-tree',
       'lacp',
-      'vpc',
       'bfd',
       'hsrp',
       'cdp',
@@ -235,8 +234,70 @@ const interfaceMode: ModeSpec = {
       normalize: normalizeInterfaceIp,
     },
     vrf: { sub: ['member'], minArgs: 2 },
+    // A vPC number, the peer link or orphan-port: "vpc domain" here is the
+    // global command.
+    vpc: {
+      minArgs: 1,
+      check: args => {
+        const [first, ...rest] = args;
+        if (first === 'peer-link' || /^\d+$/.test(first)) {
+          return rest.length ? { index: 1, kind: 'invalid' } : undefined;
+        }
+        if (first === 'orphan-port') {
+          return rest[0] === 'suspend' && rest.length === 1
+            ? undefined
+            : { index: 1, kind: rest.length ? 'invalid' : 'incomplete' };
+        }
+        return { index: 0, kind: 'invalid' };
+      },
+    },
   },
 };
+
+/** router bgp: global settings, address families, neighbors and VRFs. */
+const bgpRouterKeywords: Record<string, KeywordSpec> = {
+  ...anyArgs([
+    'log-neighbor-changes',
+    'bestpath',
+    'graceful-restart',
+    'graceful-restart-helper',
+    'timers',
+    'confederation',
+    'cluster-id',
+    'enforce-first-as',
+    'fast-external-fallover',
+    'reconnect-interval',
+    'shutdown',
+    'local-as',
+    'rd',
+  ]),
+  'router-id': { minArgs: 1, check: args => expectWords(args, [isIpv4]) },
+  'address-family': {
+    sub: ['ipv4', 'ipv6', 'l2vpn'],
+    minArgs: 2,
+    enters: [{ when: () => true, mode: 'config-router-af' }],
+  },
+  neighbor: {
+    minArgs: 1,
+    enters: [{ when: () => true, mode: 'config-router-neighbor' }],
+  },
+};
+
+const bgpAddressFamilyKeywords = anyArgs([
+  'network',
+  'maximum-paths',
+  'redistribute',
+  'aggregate-address',
+  'default-information',
+  'additional-paths',
+  'dampening',
+  'nexthop',
+  'distance',
+  'client-to-client',
+  'suppress-inactive',
+  'advertise',
+  'table-map',
+]);
 
 const modes: Record<string, ModeSpec> = {
   'config-if': interfaceMode,
@@ -252,15 +313,140 @@ const modes: Record<string, ModeSpec> = {
     },
   },
   'config-vrf-af': freeMode('config-vrf-af-ipv4'),
-  'config-router': freeMode('config-router'),
-  'config-line': freeMode('config-line'),
-  'config-console': freeMode('config-console'),
+  'config-router': {
+    prompt: () => 'config-router',
+    keywords: {
+      ...bgpRouterKeywords,
+      vrf: {
+        minArgs: 1,
+        enters: [{ when: () => true, mode: 'config-router-vrf' }],
+      },
+    },
+  },
+  'config-router-vrf': {
+    prompt: () => 'config-router-vrf',
+    keywords: bgpRouterKeywords,
+  },
+  'config-router-af': {
+    prompt: () => 'config-router-af',
+    keywords: bgpAddressFamilyKeywords,
+  },
+  'config-router-neighbor': {
+    prompt: () => 'config-router-neighbor',
+    keywords: {
+      ...anyArgs([
+        'description',
+        'ebgp-multihop',
+        'password',
+        'timers',
+        'shutdown',
+        'bfd',
+        'local-as',
+        'remove-private-as',
+        'inherit',
+        'transport',
+        'capability',
+        'disable-connected-check',
+        'dynamic-capability',
+        'log-neighbor-changes',
+        'low-memory',
+      ]),
+      'remote-as': { minArgs: 1 },
+      'update-source': { minArgs: 1 },
+      'address-family': {
+        sub: ['ipv4', 'ipv6', 'l2vpn'],
+        minArgs: 2,
+        enters: [{ when: () => true, mode: 'config-router-neighbor-af' }],
+      },
+    },
+  },
+  'config-router-neighbor-af': {
+    prompt: () => 'config-router-neighbor-af',
+    keywords: anyArgs([
+      'route-map',
+      'send-community',
+      'maximum-prefix',
+      'next-hop-self',
+      'soft-reconfiguration',
+      'allowas-in',
+      'prefix-list',
+      'filter-list',
+      'default-originate',
+      'route-reflector-client',
+      'as-override',
+      'weight',
+      'unsuppress-map',
+      'disable-peer-as-check',
+      'inherit',
+    ]),
+  },
+  // OSPF and the other protocols are not modelled in detail.
+  'config-router-other': freeMode('config-router', ['bfd']),
+  'config-line': {
+    prompt: () => 'config-line',
+    keywords: {
+      ...anyArgs([
+        'exec-timeout',
+        'session-limit',
+        'absolute-timeout',
+        'logout-warning',
+        'ipv6',
+      ]),
+      'access-class': { minArgs: 2 },
+      ip: { sub: ['access-class'], minArgs: 3 },
+    },
+  },
+  'config-console': {
+    prompt: () => 'config-console',
+    keywords: anyArgs([
+      'exec-timeout',
+      'speed',
+      'stopbits',
+      'databits',
+      'parity',
+      'modem',
+      'terminal',
+      'logout-warning',
+      'absolute-timeout',
+    ]),
+  },
+  'config-tacacs+': {
+    prompt: () => 'config-tacacs+',
+    keywords: {
+      ...anyArgs(['deadtime', 'source-interface']),
+      server: { minArgs: 1 },
+      'use-vrf': { minArgs: 1 },
+    },
+  },
   'config-acl': freeMode('config-acl'),
   'config-vlan': {
     prompt: () => 'config-vlan',
     keywords: anyArgs(['name', 'state', 'shutdown', 'vn-segment', 'mode']),
   },
-  'config-vpc-domain': freeMode('config-vpc-domain'),
+  'config-vpc-domain': {
+    prompt: () => 'config-vpc-domain',
+    keywords: {
+      ...anyArgs([
+        'peer-switch',
+        'peer-gateway',
+        'auto-recovery',
+        'system-priority',
+        'system-mac',
+        'delay',
+        'graceful',
+        'layer3',
+        'shutdown',
+        'track',
+        'dual-active',
+        'fast-convergence',
+        'peer-config-check-bypass',
+        'ip',
+        'ipv6',
+      ]),
+      role: { sub: ['priority'], minArgs: 2 },
+      'peer-keepalive': { sub: ['destination'], minArgs: 2 },
+    },
+  },
   'config-pmap': freeMode('config-pmap'),
   'config-cmap': freeMode('config-cmap'),
   'config-route-map': freeMode('config-route-map'),
@@ -280,7 +466,6 @@ const root: ModeSpec = {
       'rmon',
       'system',
       'ssh',
-      'aaa',
       'cfs',
       'clock',
       'password',
@@ -344,7 +529,23 @@ const root: ModeSpec = {
     router: {
       sub: ['bgp', 'ospf', 'ospfv3', 'eigrp', 'isis'],
       minArgs: 2,
-      enters: [{ when: () => true, mode: 'config-router' }],
+      enters: [
+        { when: args => args[0] === 'bgp', mode: 'config-router' },
+        { when: () => true, mode: 'config-router-other' },
+      ],
+    },
+    aaa: {
+      minArgs: 1,
+      enters: [
+        {
+          when: args =>
+            args[0] === 'group' &&
+            args[1] === 'server' &&
+            args[2] === 'tacacs+' &&
+            args.length === 4,
+          mode: 'config-tacacs+',
+        },
+      ],
     },
     line: {
       sub: ['console', 'vty'],
@@ -430,8 +631,15 @@ export const nxosGrammar: CiscoStyleGrammar = {
     username: 2,
     name: 1,
     rd: 1,
+    'router-id': 1,
+    'remote-as': 1,
+    'update-source': 1,
+    'maximum-paths': 1,
+    'exec-timeout': 1,
+    'role priority': 2,
+    'peer-keepalive': 1,
   },
-  keptNegations: ['shutdown'],
+  keptNegations: ['shutdown', 'switchport'],
   multilineKeywords: ['banner'],
   dependsOn,
 };

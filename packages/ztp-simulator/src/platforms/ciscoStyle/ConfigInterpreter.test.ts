@@ -110,3 +110,207 @@ describe('platform grammars', () => {
     expect(it.promptSuffix).toBe('config-mgmt-ssh');
   });
 });
+
+describe('lines of final configurations, as the real CLIs take them', () => {
+  it('IOS: an exact keyword of an enclosing mode wins over an abbreviation', () => {
+    const root = emptyConfig();
+    const it = new ConfigInterpreter(iosXeGrammar, root);
+    expect(
+      feedAll(it, [
+        'router ospf 1',
+        ' router-id 198.51.100.53',
+        // "router" abbreviates "router-id" here, but is a global keyword.
+        'router bgp 65210',
+        ' bgp router-id 198.51.100.53',
+      ]),
+    ).toEqual(['ok', 'ok', 'ok', 'ok']);
+    expect(flattenConfig(root, ' ')).toEqual([
+      'router ospf 1',
+      ' router-id 198.51.100.53',
+      'router bgp 65210',
+      ' bgp router-id 198.51.100.53',
+    ]);
+    // Abbreviations still work where nothing matches exactly.
+    expect(feedAll(it, ['router ospf 1', ' router-i 198.51.100.54'])).toEqual([
+      'ok',
+      'ok',
+    ]);
+    expect(flattenConfig(root, ' ')[1]).toBe(' router-id 198.51.100.54');
+  });
+
+  it('IOS: global settings that are off by default, server groups and login rules', () => {
+    const root = emptyConfig();
+    const it = new ConfigInterpreter(iosXeGrammar, root);
+    expect(
+      feedAll(it, [
+        'no ip bootp server',
+        'login block-for 120 attempts 5 within 60',
+        'login on-failure log',
+        'tacacs server TACACS-1',
+        ' address ipv4 198.51.100.140',
+        ' key 7 0A1B2C3D4E',
+        'aaa group server tacacs+ TACACS',
+        ' server name TACACS-1',
+        // "ip" is a global keyword too, but this is the group's command.
+        ' ip vrf forwarding Mgmt-vrf',
+      ]),
+    ).toEqual(Array(9).fill('ok'));
+    expect(it.promptSuffix).toBe('config-sg-tacacs+');
+    expect(flattenConfig(root, ' ')).toEqual([
+      'login block-for 120 attempts 5 within 60',
+      'login on-failure log',
+      'tacacs server TACACS-1',
+      ' address ipv4 198.51.100.140',
+      ' key 7 0A1B2C3D4E',
+      'aaa group server tacacs+ TACACS',
+      ' server name TACACS-1',
+      ' ip vrf forwarding Mgmt-vrf',
+    ]);
+  });
+
+  it('EOS: autostate, and "mlag configuration" typed in an interface leaves it', () => {
+    const root = emptyConfig();
+    const it = new ConfigInterpreter(eosGrammar, root);
+    expect(
+      feedAll(it, [
+        'interface Vlan4094',
+        '   no autostate',
+        '   ip address 192.0.2.98/31',
+        'mlag configuration',
+        '   domain-id 11',
+        '   peer-link Port-Channel1000',
+        'interface Port-Channel10',
+        '   mlag 10',
+      ]),
+    ).toEqual(Array(8).fill('ok'));
+    expect(flattenConfig(root, '   ')).toEqual([
+      'interface Vlan4094',
+      '   no autostate',
+      '   ip address 192.0.2.98/31',
+      'mlag configuration',
+      '   domain-id 11',
+      '   peer-link Port-Channel1000',
+      'interface Port-Channel10',
+      '   mlag 10',
+    ]);
+    // An interface takes an MLAG id only.
+    expect(it.feed('   mlag ten')).toMatchObject({ kind: 'error' });
+    expect(it.feed('   domain-id 12')).toMatchObject({ kind: 'error' });
+  });
+
+  it('EOS: "ip prefix-list NAME" enters the prefix-list mode', () => {
+    const root = emptyConfig();
+    const it = new ConfigInterpreter(eosGrammar, root);
+    expect(
+      feedAll(it, [
+        'ip prefix-list OWN-PREFIXES',
+        '   seq 10 permit 192.0.2.0/24 le 32',
+        'ip prefix-list LOOPBACKS seq 10 permit 198.51.100.0/24 ge 32',
+      ]),
+    ).toEqual(['ok', 'ok', 'ok']);
+    expect(flattenConfig(root, '   ')).toEqual([
+      'ip prefix-list OWN-PREFIXES',
+      '   seq 10 permit 192.0.2.0/24 le 32',
+      'ip prefix-list LOOPBACKS seq 10 permit 198.51.100.0/24 ge 32',
+    ]);
+    expect(it.feed('ip prefix-list OWN-PREFIXES').kind).toBe('ok');
+    expect(it.promptSuffix).toBe('config-ip-pfx');
+    expect(it.feed('   seq 20 permit 192.0.2.0')).toMatchObject({
+      kind: 'error',
+      offset: 17,
+    });
+    expect(it.feed('   seq 20 allow 192.0.2.0/24')).toMatchObject({
+      kind: 'error',
+      offset: 10,
+    });
+  });
+
+  it('NX-OS: vPC domain and line commands stay in their modes', () => {
+    const root = emptyConfig();
+    const it = new ConfigInterpreter(nxosGrammar, root);
+    expect(
+      feedAll(it, [
+        'feature vpc',
+        'feature interface-vlan',
+        'interface Vlan3967',
+        '  ip address 192.0.2.96/31',
+        // "vpc" in an interface takes a number: this is the global command.
+        'vpc domain 10',
+        // "role" and "ip" are global keywords too.
+        '  role priority 100',
+        '  peer-keepalive destination 192.0.2.97 source 192.0.2.96 vrf vpc-keepalive',
+        '  ip arp synchronize',
+        'line vty',
+        '  access-class MGMT-SSH in',
+        '  ip access-class MGMT-SSH in',
+      ]),
+    ).toEqual(Array(11).fill('ok'));
+    expect(flattenConfig(root, '  ').slice(2)).toEqual([
+      'interface Vlan3967',
+      '  ip address 192.0.2.96/31',
+      'vpc domain 10',
+      '  role priority 100',
+      '  peer-keepalive destination 192.0.2.97 source 192.0.2.96 vrf vpc-keepalive',
+      '  ip arp synchronize',
+      'line vty',
+      '  access-class MGMT-SSH in',
+      '  ip access-class MGMT-SSH in',
+    ]);
+    expect(it.feed('  role primary')).toMatchObject({ kind: 'error' });
+  });
+
+  it('NX-OS: BGP neighbors and address families nest', () => {
+    const root = emptyConfig();
+    const it = new ConfigInterpreter(nxosGrammar, root);
+    const lines = [
+      'feature bgp',
+      'router bgp 65101',
+      '  router-id 198.51.100.11',
+      '  address-family ipv4 unicast',
+      '    maximum-paths 4',
+      '  neighbor 203.0.113.0',
+      '    remote-as 65100',
+      '    description spine-01',
+      '    address-family ipv4 unicast',
+      '      route-map FROM-SPINES in',
+      '      send-community',
+      '  neighbor 203.0.113.2',
+      '    remote-as 65100',
+      '    description spine-02',
+      '    address-family ipv4 unicast',
+      '      route-map FROM-SPINES in',
+      '      send-community',
+    ];
+    // Pasted without indentation, as a push sends it.
+    expect(
+      feedAll(
+        it,
+        lines.map(l => l.trim()),
+      ),
+    ).toEqual(Array(lines.length).fill('ok'));
+    expect(it.promptSuffix).toBe('config-router-neighbor-af');
+    expect(flattenConfig(root, '  ')).toEqual(lines);
+  });
+
+  it('free-form modes keep a line an enclosing mode would refuse', () => {
+    const root = emptyConfig();
+    const it = new ConfigInterpreter(nxosGrammar, root);
+    expect(
+      feedAll(it, [
+        'feature ospf',
+        'router ospf 1',
+        // Global "vrf" needs "context": this is the OSPF VRF.
+        '  vrf BLUE',
+        // Global "bfd" exists: OSPF has its own.
+        '  bfd',
+        'hostname leaf-01',
+      ]),
+    ).toEqual(Array(5).fill('ok'));
+    expect(flattenConfig(root, '  ').slice(1)).toEqual([
+      'router ospf 1',
+      '  vrf BLUE',
+      '  bfd',
+      'hostname leaf-01',
+    ]);
+  });
+});

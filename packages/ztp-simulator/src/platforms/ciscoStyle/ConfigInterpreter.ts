@@ -100,16 +100,22 @@ export class ConfigInterpreter {
     }
 
     // Like IOS, a line the current mode rejects is tried in each enclosing
-    // mode; the error reported is the one that parsed furthest.
+    // mode, and the first mode that takes it becomes the current one (a
+    // top-level command leaves the sub-mode). A mode where the first word is
+    // a keyword as typed comes before one where it only abbreviates a
+    // keyword: "router bgp 1" in "router ospf 1" is not "router-id". The
+    // error reported is the one that parsed furthest.
+    const word = words[at].toLowerCase();
     let best: Extract<FeedResult, { kind: 'error' }> | undefined;
-    for (let depth = this.stack.length - 1; depth >= 0; depth--) {
+    for (const depth of this.searchOrder(word)) {
       const frame = this.stack[depth];
       if (frame.mode.acceptsAnyLine) {
-        const keyword = words[at].toLowerCase();
-        const enclosing = this.stack
-          .slice(0, depth)
-          .some(f => Object.keys(f.mode.keywords).includes(keyword));
-        if (enclosing) continue;
+        if (
+          !frame.mode.ownKeywords?.includes(word) &&
+          this.enclosingAccepts(depth, words, tokens, at, negated, rawLine)
+        ) {
+          continue;
+        }
         this.stack = this.stack.slice(0, depth + 1);
         this.applyLeaf(frame, line, negated);
         return { kind: 'ok' };
@@ -123,6 +129,46 @@ export class ConfigInterpreter {
       return this.apply(frame, parsed, negated, rawLine);
     }
     return best!;
+  }
+
+  /**
+   * The depths of the mode stack to try a line in: innermost first, modes
+   * that have the first word as a keyword (not an abbreviation) before the
+   * others.
+   */
+  private searchOrder(word: string): number[] {
+    const exact: number[] = [];
+    const others: number[] = [];
+    for (let depth = this.stack.length - 1; depth >= 0; depth--) {
+      const mode = this.stack[depth].mode;
+      const names = [
+        ...Object.keys(mode.keywords),
+        ...(mode.ownKeywords ?? []),
+        ...(mode.closingKeyword ? [mode.closingKeyword] : []),
+      ];
+      if (names.some(n => n.toLowerCase() === word)) exact.push(depth);
+      else others.push(depth);
+    }
+    return [...exact, ...others];
+  }
+
+  /** Whether a mode enclosing a free-form one takes the line. */
+  private enclosingAccepts(
+    depth: number,
+    words: string[],
+    tokens: ReturnType<typeof tokenize>,
+    at: number,
+    negated: boolean,
+    rawLine: string,
+  ): boolean {
+    return this.stack
+      .slice(0, depth)
+      .some(
+        frame =>
+          !frame.mode.acceptsAnyLine &&
+          this.parseIn(frame, words, tokens, at, negated, rawLine).kind ===
+            'parsed',
+      );
   }
 
   private parseIn(

@@ -40,10 +40,16 @@ export type ModeSpec = {
   closingKeyword?: string;
   /**
    * Modes whose statements are not modelled in detail (ACL entries, crypto,
-   * policies): any line is accepted, unless its first word is a keyword of
-   * an enclosing mode, which leaves this one as on the real CLI.
+   * policies): any line is accepted, unless an enclosing mode accepts it,
+   * which leaves this one as on the real CLI.
    */
   acceptsAnyLine?: boolean;
+  /**
+   * First words of a free-form mode's own commands that enclosing modes
+   * know too ("ip vrf forwarding" in an AAA server group): such lines stay
+   * in this mode.
+   */
+  ownKeywords?: readonly string[];
 };
 
 export type CliErrorKind = 'invalid' | 'incomplete' | 'ambiguous';

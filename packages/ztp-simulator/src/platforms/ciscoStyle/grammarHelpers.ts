@@ -6,9 +6,20 @@ export function anyArgs(names: readonly string[]): Record<string, KeywordSpec> {
   return Object.fromEntries(names.map(n => [n, { minArgs: 0 }]));
 }
 
-/** A mode whose lines are not modelled in detail. */
-export function freeMode(prompt: string): ModeSpec {
-  return { prompt: () => prompt, keywords: {}, acceptsAnyLine: true };
+/**
+ * A mode whose lines are not modelled in detail. `ownKeywords` are first
+ * words of its commands that an enclosing mode knows too.
+ */
+export function freeMode(
+  prompt: string,
+  ownKeywords?: readonly string[],
+): ModeSpec {
+  return {
+    prompt: () => prompt,
+    keywords: {},
+    acceptsAnyLine: true,
+    ...(ownKeywords ? { ownKeywords } : {}),
+  };
 }
 
 /** The "interface" keyword: checks and expands the interface name. */

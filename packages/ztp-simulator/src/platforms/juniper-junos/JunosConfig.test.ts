@@ -118,6 +118,19 @@ interfaces { ge-0/0/0 { description uplink; } }`);
     ).toBe('eth0');
   });
 
+  it('knows the interfaces that have no number, such as irb', () => {
+    expect(
+      validateJunos(
+        parse(
+          'interfaces { irb { unit 10 { family inet { address 192.0.2.1/27; } } } vme { unit 0; } }',
+        ),
+      ),
+    ).toEqual([]);
+    expect(
+      validateJunos(parse('interfaces { irb0x { unit 0; } }'))[0].token,
+    ).toBe('irb0x');
+  });
+
   it('finds missing mandatory statements at commit', () => {
     const problems = commitProblems(
       parse('system { login { user bob { uid 2001; } } }'),

@@ -11,6 +11,7 @@ import { unixTime } from '../hardware';
 import type { PlatformShell, SessionInfo } from '../types';
 import {
   type JunosConfig,
+  type JunosSyntaxError,
   cloneJunos,
   compareJunos,
   displaySet,
@@ -20,6 +21,11 @@ import {
   parseJunosConfig,
   renderJunosConfig,
 } from './JunosConfig';
+import {
+  applyDelete,
+  applySet,
+  tokenizeJunosCommand,
+} from './JunosSetCommands';
 import type { JunosSystem } from './JunosSystem';
 import {
   JUNOS_VERSION,
@@ -34,6 +40,10 @@ type Format = 'text' | 'xml' | 'set';
 
 type OpContext = {
   args: Record<string, string>;
+  /** The command as typed, without its pipes. */
+  line: string;
+  /** Where the command starts on the terminal (for error markers). */
+  promptWidth: number;
   io: ShellIO;
   format: Format;
   /** Set when "| compare [rollback n]" was asked (configuration mode). */
@@ -225,6 +235,8 @@ export class JunosShell implements PlatformShell {
     }
     const output = await matched.value.run({
       args: matched.args,
+      line: command.text,
+      promptWidth,
       io,
       format,
       compare,
@@ -349,6 +361,20 @@ export class JunosShell implements PlatformShell {
       { pattern: 'load override terminal', value: load('override') },
       { pattern: 'load merge terminal', value: load('merge') },
       { pattern: 'load replace terminal', value: load('replace') },
+      {
+        pattern: 'load set terminal',
+        value: { run: (ctx: OpContext) => this.loadSet(ctx.io) } as OpCommand,
+      },
+      {
+        pattern: 'set <path...>',
+        value: { run: (ctx: OpContext) => this.edit('set', ctx) } as OpCommand,
+      },
+      {
+        pattern: 'delete <path...>',
+        value: {
+          run: (ctx: OpContext) => this.edit('delete', ctx),
+        } as OpCommand,
+      },
       {
         pattern: 'show',
         value: {
@@ -483,6 +509,89 @@ export class JunosShell implements PlatformShell {
         : mergeJunos(this.candidate, incoming, how === 'replace');
     this.setCandidate(next);
     return 'load complete\n';
+  }
+
+  /** "set ..." or "delete ...": one change to the candidate. */
+  private edit(verb: 'set' | 'delete', ctx: OpContext): string {
+    ctx.io.countConfigLine();
+    const marker = (start: number) =>
+      `${' '.repeat(ctx.promptWidth + start)}^\n`;
+    const words = tokenizeJunosCommand(ctx.line);
+    if ('error' in words) {
+      return `${marker(words.start)}syntax error, ${words.error}.\n`;
+    }
+    const path = words.slice(1);
+    const result =
+      verb === 'set'
+        ? applySet(this.candidate, path)
+        : applyDelete(this.candidate, path);
+    if ('error' in result) {
+      return result.error.message === 'syntax error'
+        ? `${marker(result.start)}syntax error.\n`
+        : `${marker(result.start)}error: ${result.error.message}\n`;
+    }
+    if (!result.config) return 'warning: statement not found\n';
+    this.setCandidate(result.config);
+    return '';
+  }
+
+  /**
+   * "load set terminal": set and delete commands, one a line. A line in
+   * error is reported and skipped; the others change the candidate.
+   */
+  private async loadSet(io: ShellIO): Promise<string> {
+    io.write('[Type ^D at a new line to end input]\n');
+    const body = await io.readUntilCtrlD(line => {
+      if (line.trim()) io.countConfigLine();
+    });
+    if (body === null) return '';
+    let config = this.candidate;
+    const messages: string[] = [];
+    let errors = 0;
+    body.split(/\r?\n/).forEach((text, index) => {
+      const line = index + 1;
+      if (!text.trim() || text.trim().startsWith('#')) return;
+      const words = tokenizeJunosCommand(text);
+      const fail = (error: JunosSyntaxError) => {
+        errors++;
+        messages.push(formatLoadError(error));
+      };
+      if ('error' in words) {
+        fail({
+          line,
+          column: words.start + 1,
+          token: text.slice(words.start).trim(),
+          message: `syntax error, ${words.error}`,
+          path: [],
+        });
+        return;
+      }
+      const [verb, ...path] = words;
+      if (!['set', 'delete'].includes(verb.text) || path.length === 0) {
+        fail({
+          line,
+          column: verb.start + 1,
+          token: verb.text,
+          message: 'syntax error',
+          path: [],
+          statement: text.trim(),
+        });
+        return;
+      }
+      const result =
+        verb.text === 'set'
+          ? applySet(config, path, line)
+          : applyDelete(config, path, line);
+      if ('error' in result) fail(result.error);
+      else if (!result.config) {
+        messages.push(`terminal:${line}: warning: statement not found`);
+      } else config = result.config;
+    });
+    this.setCandidate(config);
+    const summary = errors
+      ? `load complete (${errors} errors)`
+      : 'load complete';
+    return `${[...messages, summary].join('\n')}\n`;
   }
 
   private showCandidate(ctx: OpContext): string {

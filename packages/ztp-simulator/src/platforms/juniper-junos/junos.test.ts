@@ -166,6 +166,65 @@ describe('Juniper Junos CLI', () => {
     }
   });
 
+  it('changes the candidate with set, delete and load set terminal', async () => {
+    const shell = await Shell.open(booted.login, 0);
+    try {
+      await shell.expect(OP);
+      await shell.run('configure private', CONF);
+      expect(
+        printed(
+          await shell.run('set system login user ops class super-user', CONF),
+        ),
+      ).toBe('\r\n');
+      await shell.run(
+        'set system login user ops authentication encrypted-password "$6$c2FsdA$abc"',
+        CONF,
+      );
+      const prompt = `${TEST_USER}@edge-01# `;
+      expect(await shell.run('set system bogus-statement 1', CONF)).toContain(
+        `${' '.repeat(prompt.length + 'set system '.length)}^\r\nsyntax error.`,
+      );
+      expect(
+        await shell.run('delete system login user nobody', CONF),
+      ).toContain('warning: statement not found');
+      // Nothing is applied before the commit.
+      expect(booted.device.runningConfig()).not.toContain('user ops');
+      expect(await shell.run('show | compare', CONF)).toContain(
+        '[edit system login]\r\n+  user ops {\r\n+      class super-user;',
+      );
+      expect(await shell.run('commit', CONF)).toContain('commit complete');
+      expect(booted.device.runningConfig()).toMatch(
+        /user ops \{\n\s+class super-user;\n\s+authentication \{\n\s+encrypted-password "\$6\$c2FsdA\$abc";/,
+      );
+
+      shell.send('load set terminal\r');
+      await shell.expect('[Type ^D at a new line to end input]\r\n');
+      shell.send(
+        [
+          'delete system login user ops',
+          'set system frobnicate yes',
+          'set system domain-name lab.example',
+          '\x04',
+        ].join('\r'),
+      );
+      const loaded = await shell.expect(CONF);
+      // The line in error is reported and skipped, the others are loaded.
+      expect(loaded).toContain('terminal:2:(12) syntax error: frobnicate');
+      expect(loaded).toContain('load complete (1 errors)');
+      const compare = await shell.run('show | compare', CONF);
+      expect(compare).toContain('-  user ops {');
+      expect(compare).toContain('+  domain-name lab.example;');
+      await shell.run('commit', CONF);
+      expect(booted.device.runningConfig()).not.toContain('user ops');
+      expect(booted.device.runningConfig()).toContain(`user ${TEST_USER} {`);
+      await shell.run('delete system domain-name', CONF);
+      await shell.run('commit and-quit', OP);
+      expect(booted.device.runningConfig()).not.toContain('domain-name');
+    } finally {
+      shell.close();
+    }
+  });
+
   it('rolls back commit confirmed unless a commit follows in time', async () => {
     const shell = await Shell.open(booted.login, 0);
     const rollbacks: string[] = [];

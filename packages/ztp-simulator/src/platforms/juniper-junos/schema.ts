@@ -12,7 +12,8 @@ import {
  * statement.
  */
 
-const TOP_LEVEL = [
+/** Statements of the top level of the hierarchy. */
+export const TOP_LEVEL: readonly string[] = [
   'version',
   'groups',
   'apply-groups',
@@ -60,8 +61,12 @@ const HOSTNAME =
   /^[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?(\.[A-Za-z0-9-]+)*$/;
 const IPV4_PREFIX = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})\/(\d{1,2})$/;
 const IPV6_PREFIX = /^[0-9a-fA-F:]+\/\d{1,3}$/;
+/**
+ * Numbered names (ge-0/0/0, xe-0/0/1:2, ae0, lo0, em0) and the interfaces a
+ * device has once, without a number (irb, vlan, vme).
+ */
 const INTERFACE_NAME =
-  /^((ge|xe|et|mge|fe|em|fxp|me|vme|irb|lo|ae|gr|st|vlan|reth|fab|lt|ip|mt|pd|pe|sp|vtep|so|esi|jsrv|dsc)(-\d+\/\d+\/\d+(:\d+)?|\d+))$/;
+  /^(?:(?:ge|xe|et|mge|fe|em|fxp|me|vme|irb|lo|ae|gr|st|vlan|reth|fab|lt|ip|mt|pd|pe|sp|vtep|so|esi|jsrv|dsc)(?:-\d+\/\d+\/\d+(?::\d+)?|\d+)|irb|vlan|vme|vtep|esi|jsrv|dsc|lsi)$/;
 
 function prefix(value: string | undefined): boolean {
   if (!value) return false;
