@@ -29,6 +29,10 @@ describe('EOS show inventory', () => {
     ['dcs-7504n-4.22-show-inventory-modular.txt', 'JAS17100043'],
     // Old release without column headers.
     ['dcs-7150s-4.13-show-inventory-legacy.txt', 'JPE13281122'],
+    // Narrow terminal: each column printed as its own little table.
+    ['dcs-7280cr3-4.30-show-inventory-narrow-terminal.txt', 'JPE21304417'],
+    // Echo and prompt around it; not the power supply's serial.
+    ['ccs-722xpm-4.31-show-inventory-session.txt', 'HBG23318842'],
   ])('finds the system serial in %s', (name, serial) => {
     expect(eosSerialFromInventory(fixture(name))).toBe(serial);
   });
@@ -37,6 +41,14 @@ describe('EOS show inventory', () => {
     expect(
       eosSerialFromInventory(fixture('veos-4.26-show-inventory.txt')),
     ).toBeUndefined();
+  });
+
+  it('does not take a neighbouring column when the serial is blank', () => {
+    const blank = fixture('ccs-722xpm-4.31-show-inventory-session.txt').replace(
+      'HBG23318842',
+      ' '.repeat('HBG23318842'.length),
+    );
+    expect(eosSerialFromInventory(blank)).toBeUndefined();
   });
 
   it('does not look past the System information section', () => {

@@ -15,9 +15,11 @@ export function eosSerialFromVersion(output: string): string | undefined {
 /**
  * The chassis serial from the "System information" section of EOS
  * `show inventory` (the system itself, not the supervisors, linecards,
- * fabric cards, power supplies or transceivers listed after it). The row
- * is "<HW version> <serial> <manufacturing date>"; old releases print it
- * without column headers.
+ * fabric cards, power supplies or transceivers listed after it). The
+ * value is read under the "Serial Number" column header; on a narrow
+ * terminal EOS prints each column as its own small table, which reads
+ * the same way. Old releases print the row "<HW version> <serial>
+ * <manufacturing date>" without headers.
  */
 export function eosSerialFromInventory(output: string): string | undefined {
   const lines = cliLines(output);
@@ -25,8 +27,34 @@ export function eosSerialFromInventory(output: string): string | undefined {
     /^\s*System information\s*$/i.test(line),
   );
   if (start === -1) return undefined;
-  for (const line of lines.slice(start + 1)) {
-    if (/^\s*System has\b/i.test(line)) break;
+  let end = lines.findIndex(
+    (line, index) => index > start && /^\s*System has\b/i.test(line),
+  );
+  if (end === -1) end = lines.length;
+  const section = lines.slice(start + 1, end);
+  return section.some(line => /Serial Number/i.test(line))
+    ? serialUnderHeader(section)
+    : serialFromBareRow(section);
+}
+
+/** The first value under a "Serial Number" header and its dashes. */
+function serialUnderHeader(section: string[]): string | undefined {
+  for (let i = 0; i + 2 < section.length; i++) {
+    const at = section[i].search(/Serial Number/i);
+    if (at === -1 || !/^\s*-[-\s]*$/.test(section[i + 1])) continue;
+    for (const span of section[i + 1].matchAll(/-+/g)) {
+      if (at < span.index || at >= span.index + span[0].length) continue;
+      // Columns are left aligned: the value starts where its dashes do.
+      const value = /^\S+/.exec(section[i + 2].slice(span.index))?.[0];
+      return looksLikeSerial(value) ? value : undefined;
+    }
+  }
+  return undefined;
+}
+
+/** Headerless rows of old releases: "<HW version> <serial> <date>". */
+function serialFromBareRow(section: string[]): string | undefined {
+  for (const line of section) {
     const row =
       /^\s*(?:\S+\s+)?([A-Za-z0-9][A-Za-z0-9-]{3,})\s+\d{4}-\d{2}-\d{2}\b/.exec(
         line,

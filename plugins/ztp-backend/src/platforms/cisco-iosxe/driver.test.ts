@@ -112,6 +112,36 @@ end
     expect(cli.commands).toEqual(['show inventory']);
   });
 
+  it('asks show version which StackWise Virtual member is active', async () => {
+    // After a switchover chassis 2 is active; the inventory cannot tell.
+    const version = readFixture(
+      'cisco-iosxe',
+      'c9500-40x-svl-17.6-show-version.txt',
+    ).replace(
+      'Processor board ID FCW2240G0AB',
+      'Processor board ID FCW2240G1CD',
+    );
+    const cli = scriptedCli({
+      'show inventory': readFixture(
+        'cisco-iosxe',
+        'c9500-40x-svl-17.6-show-inventory.txt',
+      ),
+      'show version': version,
+    });
+    await expect(ciscoIosXeDriver.readSerial(cli)).resolves.toBe('FCW2240G1CD');
+    expect(cli.commands).toEqual(['show inventory', 'show version']);
+  });
+
+  it('keeps the lowest member when show version names none', async () => {
+    const cli = scriptedCli({
+      'show inventory': readFixture(
+        'cisco-iosxe',
+        'c9500-40x-svl-17.6-show-inventory.txt',
+      ),
+    });
+    await expect(ciscoIosXeDriver.readSerial(cli)).resolves.toBe('FCW2240G0AB');
+  });
+
   it('falls back to show version when show inventory is refused', async () => {
     const cli = scriptedCli({
       'show version': readFixture(

@@ -5,6 +5,7 @@ import {
 import { ciscoType9Hash, isRejected, readConfigText } from '../common';
 import { IOSXE_MINIMAL_CONFIG_TEMPLATE } from './minimalConfigTemplate';
 import {
+  iosXeInventoryHidesActiveMember,
   iosXeSerialFromInventory,
   iosXeSerialFromVersion,
 } from './parseSerial';
@@ -38,13 +39,18 @@ export const ciscoIosXeDriver: ZtpPlatformDriver = {
     const fromInventory = isRejected(inventory, ERROR_PATTERN)
       ? undefined
       : iosXeSerialFromInventory(inventory);
-    if (fromInventory) return fromInventory;
+    // Members listed without a whole-system entry (StackWise Virtual,
+    // classic stacks): only show version names the active one.
+    if (fromInventory && !iosXeInventoryHidesActiveMember(inventory)) {
+      return fromInventory;
+    }
 
     const version = await cli.run('show version');
     const fromVersion = isRejected(version, ERROR_PATTERN)
       ? undefined
       : iosXeSerialFromVersion(version);
     if (fromVersion) return fromVersion;
+    if (fromInventory) return fromInventory;
 
     throw new SerialParseError(
       'neither "show inventory" (no chassis entry) nor "show version" (no "Processor board ID") names the chassis serial',

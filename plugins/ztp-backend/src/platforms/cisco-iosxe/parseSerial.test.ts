@@ -1,6 +1,7 @@
 import { parseCiscoInventory } from '../common';
 import { readFixture } from '../__testUtils__';
 import {
+  iosXeInventoryHidesActiveMember,
   iosXeSerialFromInventory,
   iosXeSerialFromVersion,
 } from './parseSerial';
@@ -21,8 +22,46 @@ describe('IOS XE show inventory', () => {
     ['c8300-17.9-session-capture.txt', 'FDO2412M0KZ'],
     // Modular Catalyst 9400: the chassis, not a supervisor or line card.
     ['c9407r-17.3-show-inventory-modular.txt', 'FXS2231Q1AB'],
+    // Active switch is member 2: the stack entry carries its serial.
+    [
+      'c9300-48uxm-stack-16.12-active-switch-2-show-inventory.txt',
+      'FCW2243G1QR',
+    ],
+    // Active member 3, banner, echo, --More-- erased by backspaces, CRLF,
+    // a blank SN field and the trailing prompt.
+    [
+      'ws-c3850-24p-stack-16.9-active-switch-3-session-capture.txt',
+      'FOC2019U1EF',
+    ],
   ])('finds the chassis serial in %s', (name, serial) => {
     expect(iosXeSerialFromInventory(fixture(name))).toBe(serial);
+  });
+
+  it('takes the lowest member when no entry names the whole system', () => {
+    const svl = fixture('c9500-40x-svl-17.6-show-inventory.txt');
+    expect(iosXeSerialFromInventory(svl)).toBe('FCW2240G0AB');
+    expect(iosXeInventoryHidesActiveMember(svl)).toBe(true);
+    const classic = [
+      'NAME: "1", DESCR: "WS-C3750X-48P"',
+      'PID: WS-C3750X-48P-S  , VID: V05  , SN: FDO1733P1AB',
+      'NAME: "2", DESCR: "WS-C3750X-48P"',
+      'PID: WS-C3750X-48P-S  , VID: V05  , SN: FDO1733P2CD',
+    ].join('\n');
+    expect(iosXeSerialFromInventory(classic)).toBe('FDO1733P1AB');
+    expect(iosXeInventoryHidesActiveMember(classic)).toBe(true);
+  });
+
+  it('knows the active member from the stack entry', () => {
+    expect(
+      iosXeInventoryHidesActiveMember(
+        fixture('c9300-48uxm-stack-16.12-active-switch-2-show-inventory.txt'),
+      ),
+    ).toBe(false);
+    expect(
+      iosXeInventoryHidesActiveMember(
+        fixture('isr4451x-16.9-show-inventory.txt'),
+      ),
+    ).toBe(false);
   });
 
   it('finds no chassis when only parts are listed', () => {
@@ -90,6 +129,8 @@ describe('IOS XE show version', () => {
   it.each([
     ['c9500-40x-svl-17.6-show-version.txt', 'FCW2240G0AB'],
     ['csr1000v-16.12-show-version.txt', '9KXG7Q1M2ZD'],
+    // Stack whose active switch is member 2, not member 1.
+    ['c9200l-stack-17.3-active-switch-2-show-version.txt', 'JAE23310B2C'],
   ])('finds the processor board ID in %s', (name, serial) => {
     expect(iosXeSerialFromVersion(fixture(name))).toBe(serial);
   });
@@ -100,6 +141,13 @@ describe('IOS XE show version', () => {
       '',
     );
     expect(iosXeSerialFromVersion(text)).toBe('FCW2240G0AB');
+  });
+
+  it("falls back to the active switch's System Serial Number", () => {
+    const text = fixture(
+      'c9200l-stack-17.3-active-switch-2-show-version.txt',
+    ).replace(/Processor board ID \S+\n/, '');
+    expect(iosXeSerialFromVersion(text)).toBe('JAE23310B2C');
   });
 
   it('finds nothing in unrelated output', () => {

@@ -9,18 +9,27 @@ import {
 const PART =
   /power|supply|psu|fan|sfp|transceiver|module|slot|sensor|stackport|uplink|linecard|line card|supervisor|\d+\/\d+/i;
 
-function switchNumber(name: string): number | undefined {
-  const match = /^switch\s*0*(\d+)$/i.exec(name);
+/**
+ * The member number of a stack member ("Switch 2"), a StackWise Virtual
+ * or HA member ("Chassis 2") or a classic IOS stack member ("2").
+ */
+function memberNumber(name: string): number | undefined {
+  const match = /^(?:(?:switch|chassis)\s*)?0*(\d+)$/i.exec(name);
   return match ? Number(match[1]) : undefined;
 }
+
+const isChassis = (name: string) => /^chassis$/i.test(name);
+const isStack = (name: string) => /^c\w*\s+stack$/i.test(name);
 
 /**
  * Chooses the chassis among `show inventory` entries, most specific first:
  * "Chassis" (ISR, ASR, Catalyst 8000, 9400/9500/9600); on stacks
- * (Catalyst 9200/9300, 3650/3850) "Switch 1", the stack entry
- * ("c93xx Stack"), or the lowest numbered switch; then older names such
- * as "CISCO2911/K9 chassis". Power supplies, fans, SFPs and cards are
- * never chosen.
+ * (Catalyst 9200/9300, 3650/3850) the stack entry ("c93xx Stack"), which
+ * carries the active switch's serial even when the active switch is not
+ * member 1; else member 1 or the lowest numbered member ("Switch 1",
+ * "Chassis 1" of StackWise Virtual, "1" of a classic stack); then older
+ * names such as "CISCO2911/K9 chassis". Power supplies, fans, SFPs and
+ * cards are never chosen.
  */
 export function pickIosXeChassis(
   entries: CiscoInventoryEntry[],
@@ -29,18 +38,29 @@ export function pickIosXeChassis(
   const named = (test: (name: string) => boolean) =>
     candidates.find(e => test(e.name));
 
-  const switches = candidates
-    .filter(e => switchNumber(e.name) !== undefined)
-    .sort((a, b) => switchNumber(a.name)! - switchNumber(b.name)!);
+  const members = candidates
+    .filter(e => memberNumber(e.name) !== undefined)
+    .sort((a, b) => memberNumber(a.name)! - memberNumber(b.name)!);
 
   return (
-    named(n => /^chassis$/i.test(n)) ??
-    named(n => switchNumber(n) === 1) ??
-    named(n => /^c\w*\s+stack$/i.test(n)) ??
-    switches[0] ??
-    named(n => /\bchassis$/i.test(n) && !PART.test(n)) ??
-    named(n => /^\d+$/.test(n) && !PART.test(n))
+    named(isChassis) ??
+    named(isStack) ??
+    members[0] ??
+    named(n => /\bchassis$/i.test(n) && !PART.test(n))
   );
+}
+
+/**
+ * True when `show inventory` lists several stack or StackWise Virtual
+ * members but no entry for the whole system, so it cannot tell which
+ * member is active (`show version`'s "Processor board ID" can).
+ */
+export function iosXeInventoryHidesActiveMember(output: string): boolean {
+  const entries = parseCiscoInventory(output).filter(e =>
+    looksLikeSerial(e.serial),
+  );
+  if (entries.some(e => isChassis(e.name) || isStack(e.name))) return false;
+  return entries.filter(e => memberNumber(e.name) !== undefined).length > 1;
 }
 
 /** The chassis serial from `show inventory`, or undefined. */

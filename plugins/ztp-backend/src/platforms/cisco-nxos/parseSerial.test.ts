@@ -15,8 +15,25 @@ describe('NX-OS show inventory', () => {
     // 9000v prints records without blank lines between them.
     ['n9k-c9300v-10.2-show-inventory-compact.txt', '9MZ5QK2RT1A'],
     ['n5k-c5548up-7.3-show-inventory.txt', 'SSI16290ABC'],
+    // Nexus 7009 with two supervisors: trailing blanks inside and after
+    // the quotes, an ANSI pager prompt, echo and prompt.
+    ['n7k-c7009-8.3-session-capture.txt', 'JAF1705BQRT'],
   ])('finds the chassis serial in %s', (name, serial) => {
     expect(nxosSerialFromInventory(fixture(name))).toBe(serial);
+  });
+
+  it('reads every N7K record, supervisors and power supplies included', () => {
+    const entries = parseCiscoInventory(
+      fixture('n7k-c7009-8.3-session-capture.txt'),
+    );
+    expect(entries.map(e => [e.name, e.pid, e.serial])).toEqual([
+      ['Chassis', 'N7K-C7009', 'JAF1705BQRT'],
+      ['Slot 1', 'N7K-SUP2', 'JAF1709CHTA'],
+      ['Slot 2', 'N7K-SUP2', 'JAF1709CHQB'],
+      ['Slot 3', 'N7K-F248XP-25E', 'JAF1718BBNC'],
+      ['Slot 33', 'N7K-AC-6.0KW', 'DTM171411RC'],
+      ['Slot 35', 'N7K-C7009-FAN', 'JAF1703BFCF'],
+    ]);
   });
 
   it('parses unquoted transceiver names', () => {

@@ -11,6 +11,13 @@ describe('Junos show chassis hardware', () => {
     ['ex4300-48t-vc-18.4-show-chassis-hardware.txt', 'PE3716120431'],
     // Cluster: node0's chassis, not node1's.
     ['srx345-cluster-19.4-show-chassis-hardware.txt', 'CW0219AF0437'],
+    // Cluster whose primary is node1: node1's chassis.
+    [
+      'srx1500-cluster-21.4-primary-node1-show-chassis-hardware.txt',
+      'DK2816AR0456',
+    ],
+    // MX Virtual Chassis, master is member1 (role line "{master:member1-re0}").
+    ['mx960-vc-17.3-master-member1-show-chassis-hardware.txt', 'JN11F2C4EAFA'],
     // Raw capture: echo, ---(more 42%)--- residue, tab, {master:0}, CRLF.
     ['qfx5100-18.3-session-capture.txt', 'VF3716110052'],
     ['ex2300-c-20.2-show-chassis-hardware-crlf.txt', 'JW3618290123'],
@@ -24,6 +31,22 @@ describe('Junos show chassis hardware', () => {
         fixture('vmx-lab-show-chassis-hardware-no-serial.txt'),
       ),
     ).toBeUndefined();
+  });
+
+  it('takes the other node when logged in on the secondary', () => {
+    const cluster = fixture(
+      'srx1500-cluster-21.4-primary-node1-show-chassis-hardware.txt',
+    );
+    expect(
+      junosSerialFromChassisHardware(
+        cluster.replace('{primary:node1}', '{secondary:node0}'),
+      ),
+    ).toBe('DK2816AR0456');
+    expect(
+      junosSerialFromChassisHardware(
+        cluster.replace('{primary:node1}', '{secondary:node1}[edit]'),
+      ),
+    ).toBe('DK2816AR0123');
   });
 
   it('lines tabbed columns up like a terminal', () => {
