@@ -11,10 +11,19 @@ start_test_postgres() {
     chown postgres "$PG_DIR"
     as=(runuser -u postgres --)
   fi
-  say "Starting PostgreSQL $("$bindir/postgres" --version | awk '{print $3}') on 127.0.0.1:$port"
   "${as[@]}" "$bindir/initdb" -D "$PG_DIR/data" -U postgres --auth=trust -E UTF8 >/dev/null
-  "${as[@]}" "$bindir/pg_ctl" -D "$PG_DIR/data" -l "$PG_DIR/log" -w \
-    -o "-c listen_addresses=127.0.0.1 -p $port -k $PG_DIR -c max_connections=300 -c fsync=off" start >/dev/null
+  # Another program may hold the port: try the next few before giving up.
+  local try
+  for try in 0 1 2 3 4; do
+    say "Starting PostgreSQL $("$bindir/postgres" --version | awk '{print $3}') on 127.0.0.1:$port"
+    if "${as[@]}" "$bindir/pg_ctl" -D "$PG_DIR/data" -l "$PG_DIR/log" -w -t 120 \
+      -o "-c listen_addresses=127.0.0.1 -p $port -k $PG_DIR -c max_connections=300 -c fsync=off" start >/dev/null; then
+      break
+    fi
+    tail -n 5 "$PG_DIR/log" >&2
+    [ "$try" -lt 4 ] || return 1
+    port=$((port + 1))
+  done
   PG_STOP=("${as[@]}" "$bindir/pg_ctl" -D "$PG_DIR/data" -m fast stop)
   export BACKSTAGE_TEST_DATABASE_POSTGRES15_CONNECTION_STRING="postgresql://postgres@127.0.0.1:$port"
   export ZTP_TEST_POSTGRES_URL="postgresql://postgres@127.0.0.1:$port"
