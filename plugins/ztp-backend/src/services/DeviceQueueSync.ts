@@ -74,6 +74,11 @@ export class DeviceQueueSync {
   ) {}
 
   private running?: Promise<SyncResult>;
+  /** Declarations by entity ref: unchanged entities are not re-validated. */
+  private readonly parsed = new Map<
+    string,
+    { etag: string; declared: DeclaredDevice | undefined }
+  >();
 
   /**
    * Runs one sync; a call while one is running shares it, so the startup
@@ -86,6 +91,23 @@ export class DeviceQueueSync {
       });
     }
     return this.running;
+  }
+
+  private declare(
+    entity: Entity,
+    platformIds: string[],
+  ): DeclaredDevice | undefined {
+    // What the declaration depends on; far cheaper than validating it.
+    const etag = JSON.stringify([
+      entity.metadata.title,
+      entity.metadata.annotations,
+    ]);
+    const key = `${stringifyEntityRef(entity)}\n${platformIds.join(',')}`;
+    const hit = this.parsed.get(key);
+    if (hit && hit.etag === etag) return hit.declared;
+    const declared = declarationFromEntity(entity, platformIds);
+    this.parsed.set(key, { etag, declared });
+    return declared;
   }
 
   private async runOnce(): Promise<SyncResult> {
@@ -114,7 +136,7 @@ export class DeviceQueueSync {
     for (const entity of items) {
       // Let device requests in between: a large fleet must not stall the door.
       if (++processed % 200 === 0) await new Promise(r => setImmediate(r));
-      const declared = declarationFromEntity(entity, platformIds);
+      const declared = this.declare(entity, platformIds);
       if (!declared) {
         // The catalog processor reports what is wrong on the entity page.
         result.invalid.push(stringifyEntityRef(entity));
@@ -217,6 +239,12 @@ export class DeviceQueueSync {
           `Could not sync ZTP device ${declared.entityRef}: ${error}`,
         );
       }
+    }
+
+    // Forget declarations of entities that are gone from the catalog.
+    const current = new Set(items.map(e => stringifyEntityRef(e)));
+    for (const key of this.parsed.keys()) {
+      if (!current.has(key.split('\n')[0])) this.parsed.delete(key);
     }
 
     const removed = [...active.keys()].filter(ref => !seen.has(ref));
