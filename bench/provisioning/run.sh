@@ -6,7 +6,7 @@
 #   bench/provisioning/run.sh [--duration SECONDS] [--devices N]
 #                             [--connections N] [--threads N] [--timeout S]
 #                             [--no-router] [--sqlite-wal] [--profile]
-#                             [--trace-sql] [--keep]
+#                             [--trace-sql] [--keep] [--config FILE]
 #
 #   defaults: 30 s, 10000 devices, 500 connections, 2 threads, and wrk
 #   counts a response slower than 10 s as a timeout (socket error)
@@ -17,6 +17,8 @@
 #   --profile     write a V8 CPU profile of the backend next to the results
 #   --trace-sql   time every SQLite statement of the backend (sql-trace.cjs)
 #   --keep        keep the temporary directory (logs, SQLite file, profile)
+#   --config FILE more backend configuration on top of the benchmark's
+#                 (e.g. ztp.serialCheck settings)
 #
 # What runs: a standalone backend (bench/provisioning/backend.cjs:
 # createBackend + the ZTP plugin + an in-memory catalog of the generated
@@ -36,6 +38,7 @@ WAL=0
 PROFILE=0
 TRACE_SQL=0
 KEEP=0
+EXTRA_CONFIG=""
 STARTUP_TIMEOUT=900
 while [ $# -gt 0 ]; do
   case "$1" in
@@ -49,8 +52,9 @@ while [ $# -gt 0 ]; do
     --profile) PROFILE=1; shift ;;
     --trace-sql) TRACE_SQL=1; shift ;;
     --keep) KEEP=1; shift ;;
-    -h|--help) sed -n '2,24p' "$0"; exit 0 ;;
-    *) sed -n '2,24p' "$0" >&2; exit 2 ;;
+    --config) EXTRA_CONFIG="$(realpath "$2")"; shift 2 ;;
+    -h|--help) sed -n '2,26p' "$0"; exit 0 ;;
+    *) sed -n '2,26p' "$0" >&2; exit 2 ;;
   esac
 done
 
@@ -172,7 +176,8 @@ started=$(date +%s)
 (
   cd "$ROOT" || exit 1
   exec env NODE_ENV=production ZTP_BENCH_CATALOG="$TMP/catalog.yaml" ZTP_BENCH_SQL_TRACE="$TMP/sql-trace.txt" \
-    node "${profile_args[@]}" -r "$TS_LOADER" "$HERE/backend.cjs" --config "$TMP/backend-config.yaml"
+    node "${profile_args[@]}" -r "$TS_LOADER" "$HERE/backend.cjs" --config "$TMP/backend-config.yaml" \
+      ${EXTRA_CONFIG:+--config "$EXTRA_CONFIG"}
 ) >"$TMP/backend.log" 2>&1 &
 BACKEND_PID=$!
 

@@ -20,6 +20,12 @@ export interface Config {
       allowedNetworks?: string[];
       /** Also serve the device route on the plugin router under /api/ztp/provision (default false). */
       exposeOnPluginRouter?: boolean;
+      /**
+       * Run the dedicated listener on a worker thread with its own database
+       * connection (default true; used with a SQLite file or PostgreSQL,
+       * not with an in-memory database).
+       */
+      worker?: boolean;
       /** The same configurations over TFTP, for devices that only speak TFTP (default off). */
       tftp?: {
         enabled?: boolean;

@@ -10,6 +10,7 @@ export type ZtpSettings = {
     port: number;
     allowedNetworks: string[];
     exposeOnPluginRouter: boolean;
+    worker: boolean;
     tftp: { enabled: boolean; host: string; port: number };
   };
   serialCheck: SerialCheckSettings & {
@@ -41,6 +42,7 @@ export function readZtpConfig(root: Config): ZtpSettings {
       allowedNetworks: p?.getOptionalStringArray('allowedNetworks') ?? [],
       exposeOnPluginRouter:
         p?.getOptionalBoolean('exposeOnPluginRouter') ?? false,
+      worker: p?.getOptionalBoolean('worker') ?? true,
       tftp: {
         enabled: p?.getOptionalBoolean('tftp.enabled') ?? false,
         host: p?.getOptionalString('tftp.host') ?? '127.0.0.1',

@@ -16,6 +16,10 @@ import { setupFinalConfig } from './finalConfig';
 import { builtinPlatformDrivers } from './platforms';
 import { DeviceIndex } from './provisioning/DeviceIndex';
 import { DeviceRequestHandler } from './provisioning/DeviceRequestHandler';
+import {
+  DoorWorkerHost,
+  workerDatabaseConfig,
+} from './provisioning/door/DoorWorkerHost';
 import { FetchRecorder } from './provisioning/FetchRecorder';
 import { ProvisioningServer } from './provisioning/ProvisioningServer';
 import { TftpServer } from './provisioning/TftpServer';
@@ -29,6 +33,9 @@ import { PlatformRegistry } from './services/PlatformRegistry';
 import { SerialCheckService } from './services/SerialCheckService';
 import { ZtpSignalPublisher } from './services/ZtpSignalPublisher';
 import { openDeviceCli } from './ssh';
+
+/** Repeated fetches of one device are published at most this often. */
+const REFETCH_SIGNAL_INTERVAL_MS = 5000;
 
 /**
  * The ZTP backend plugin: serves booting devices their minimal
@@ -92,8 +99,13 @@ export const ztpPlugin = createBackendPlugin({
             return devices.map(d => toZtpDevice(d, last.get(d.entityRef)));
           },
         });
-        const refreshIndex = async () =>
-          index.replaceAll(await store.listActiveDevices());
+        // Filled in below once the door is chosen.
+        let doorWorker: DoorWorkerHost | undefined;
+        const refreshIndex = async () => {
+          const devices = await store.listActiveDevices();
+          index.replaceAll(devices);
+          doorWorker?.syncDevices(devices);
+        };
 
         const serialChecks = new SerialCheckService({
           store,
@@ -121,6 +133,31 @@ export const ztpPlugin = createBackendPlugin({
         });
 
         const unknown = new UnknownDeviceCounter(store);
+        // A device's first fetch changes its state: published at once and
+        // its serial check scheduled. Repeated fetches (a device retrying,
+        // a boot loop) only move "when": published at most every few
+        // seconds per device, so a storm does not flood every browser.
+        const refreshPublishedAt = new Map<string, number>();
+        const fetchedByDevice = (device: {
+          entityRef: string;
+          serialState: string;
+          first: boolean;
+        }) => {
+          const now = Date.now();
+          if (!device.first) {
+            const last = refreshPublishedAt.get(device.entityRef) ?? 0;
+            if (now - last < REFETCH_SIGNAL_INTERVAL_MS) return;
+          }
+          refreshPublishedAt.set(device.entityRef, now);
+          publisher.changed(device.entityRef);
+          if (device.first && device.serialState !== 'checked') {
+            // Give the device time to apply its configuration and start SSH.
+            serialChecks.trigger(
+              device.entityRef,
+              settings.serialCheck.firstCheckDelayMs,
+            );
+          }
+        };
         const handler = new DeviceRequestHandler({
           index,
           renderer,
@@ -129,16 +166,11 @@ export const ztpPlugin = createBackendPlugin({
           logger,
           allowedNetworks: settings.provisioning.allowedNetworks,
           firstCheckDelayMs: settings.serialCheck.firstCheckDelayMs,
-          onFetched: device => {
-            publisher.changed(device.entityRef);
-            if (device.serialState !== 'checked') {
-              // Give the device time to apply its configuration and start SSH.
-              serialChecks.trigger(
-                device.entityRef,
-                settings.serialCheck.firstCheckDelayMs,
-              );
-            }
-          },
+          onFetched: device =>
+            fetchedByDevice({
+              ...device,
+              first: device.confMinState !== 'loaded',
+            }),
         });
 
         httpRouter.use(
@@ -181,12 +213,33 @@ export const ztpPlugin = createBackendPlugin({
           httpRouter.use(deviceDoor);
         }
 
-        const provisioning = new ProvisioningServer({
-          host: settings.provisioning.host,
-          port: settings.provisioning.port,
-          handler,
-          logger,
-        });
+        // The dedicated door runs on a thread of its own when the database
+        // can be opened from there (a SQLite file, PostgreSQL); an
+        // in-memory database keeps it on the main thread.
+        const knexConfig = (await deps.database.getClient()).client.config;
+        const doorDatabase =
+          settings.provisioning.worker && workerDatabaseConfig(knexConfig);
+        if (doorDatabase) {
+          doorWorker = new DoorWorkerHost({
+            host: settings.provisioning.host,
+            port: settings.provisioning.port,
+            allowedNetworks: settings.provisioning.allowedNetworks,
+            firstCheckDelayMs: settings.serialCheck.firstCheckDelayMs,
+            database: doorDatabase,
+            renderer,
+            logger,
+            onFetched: devices => devices.forEach(fetchedByDevice),
+            unknownFlushMs: settings.serialCheck.sweepSeconds * 1000,
+          });
+        }
+        const provisioning =
+          doorWorker ??
+          new ProvisioningServer({
+            host: settings.provisioning.host,
+            port: settings.provisioning.port,
+            handler,
+            logger,
+          });
 
         const tftp = settings.provisioning.tftp.enabled
           ? new TftpServer({

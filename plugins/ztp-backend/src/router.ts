@@ -27,6 +27,7 @@ import {
   ZtpDeviceList,
   ZtpLocalAccount,
   ZtpSerialCheckResult,
+  ZtpUnknownDeviceList,
 } from '@ztp-portal/backstage-plugin-ztp-common';
 import express from 'express';
 import Router from 'express-promise-router';
@@ -282,13 +283,14 @@ export async function createRouter(
   router.get('/unknown-devices', async (req, res) => {
     await authorize(req, ztpDeviceReadPermission);
     const rows = await store.listUnknownDevices(200);
-    res.json({
+    const body: ZtpUnknownDeviceList = {
       items: rows.map(r => ({
         ...r,
         firstSeen: r.firstSeen.toISOString(),
         lastSeen: r.lastSeen.toISOString(),
       })),
-    });
+    };
+    res.json(body);
   });
 
   // For the catalog processor that puts corrected serials on entities.

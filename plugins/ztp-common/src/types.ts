@@ -176,3 +176,29 @@ export type ZtpBulkPushJob = {
   running: boolean;
   results: { entityRef: string; ok: boolean; error?: string }[];
 };
+
+/**
+ * Requests for a minimal configuration from a device that matches no declared
+ * device, grouped by source address and identifier. Row of
+ * GET /unknown-devices. @public
+ */
+export type ZtpUnknownDevice = {
+  /** The address the requests came from, e.g. 127.0.0.9 */
+  sourceIp: string;
+  /**
+   * What the device was looked up by: "mac 52:54:00:aa:bb:cc",
+   * "hostname leaf-99", "serial FOC2148Z0AB" or "address 127.0.0.9".
+   */
+  identifier: string;
+  /** Number of requests seen. */
+  count: number;
+  /** ISO time of the first request. */
+  firstSeen: string;
+  /** ISO time of the latest request. */
+  lastSeen: string;
+};
+
+/** Body of GET /unknown-devices: newest first, at most 200 rows. @public */
+export type ZtpUnknownDeviceList = {
+  items: ZtpUnknownDevice[];
+};

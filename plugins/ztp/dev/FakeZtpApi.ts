@@ -12,6 +12,7 @@ import {
   type ZtpLocalAccount,
   type ZtpPushResult,
   type ZtpSerialCheckResult,
+  type ZtpUnknownDeviceList,
 } from '@ztp-portal/backstage-plugin-ztp-common';
 import type { ZtpApi } from '../src';
 
@@ -248,6 +249,30 @@ export class FakeZtpApi implements ZtpApi {
 
   async getBulkPushJob(): Promise<ZtpBulkPushJob> {
     throw new Error('The dev harness finishes bulk pushes at once');
+  }
+
+  async listUnknownDevices(): Promise<ZtpUnknownDeviceList> {
+    await delay();
+    const ago = (minutes: number) =>
+      new Date(Date.now() - minutes * 60_000).toISOString();
+    return {
+      items: [
+        {
+          sourceIp: '127.0.99.21',
+          identifier: 'mac 52:54:00:aa:bb:cc',
+          count: 42,
+          firstSeen: ago(95),
+          lastSeen: ago(1),
+        },
+        {
+          sourceIp: '127.0.99.22',
+          identifier: 'hostname leaf-999',
+          count: 3,
+          firstSeen: ago(30),
+          lastSeen: ago(12),
+        },
+      ],
+    };
   }
 
   private get(entityRef: string): ZtpDevice {

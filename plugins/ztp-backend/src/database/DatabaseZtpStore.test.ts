@@ -1,4 +1,5 @@
 import { TestDatabaseId, TestDatabases } from '@backstage/backend-test-utils';
+import { FetchRecorder } from '../provisioning/FetchRecorder';
 import { DatabaseZtpStore } from './DatabaseZtpStore';
 import type { DeclaredDevice } from './types';
 
@@ -98,6 +99,76 @@ describe.each(databases.eachSupportedId())('DatabaseZtpStore on %p', id => {
     ]);
     expect(events[0].actor).toBe('device:127.0.10.7');
     expect((await store.summary()).loaded).toBe(40);
+  });
+
+  it('imports a batch of devices in one call, keeping a returning device', async () => {
+    const { store } = await storeFor(id);
+    const added = (n: number) => ({
+      entityRef: `resource:default/dev-${n}`,
+      type: 'device.added' as const,
+      actor: 'system',
+      message: `added ${n}`,
+    });
+    await store.insertDevice(declared(1), added(1));
+    await store.markRemoved(['resource:default/dev-1'], new Date());
+    await store.insertDevices(
+      Array.from({ length: 120 }, (_, i) => ({
+        device: { ...declared(i + 1), localUsername: `ztp-new-${i + 1}` },
+        event: added(i + 1),
+      })),
+    );
+    const devices = await store.listActiveDevices();
+    expect(devices).toHaveLength(120);
+    // The device that came back kept its account; the others got theirs.
+    const byRef = new Map(devices.map(d => [d.entityRef, d]));
+    expect(byRef.get('resource:default/dev-1')!.localUsername).toBe(
+      declared(1).localUsername,
+    );
+    expect(byRef.get('resource:default/dev-120')!.localUsername).toBe(
+      'ztp-new-120',
+    );
+    const events = await store.listEvents('resource:default/dev-1', 10);
+    expect(events.filter(e => e.type === 'device.added')).toHaveLength(2);
+  });
+
+  it('counts every fetch and keeps repeated fetches off the timeline', async () => {
+    const { store } = await storeFor(id);
+    const ref = 'resource:default/dev-1';
+    await store.insertDevice(declared(1), {
+      entityRef: ref,
+      type: 'device.added',
+      actor: 'system',
+      message: 'added',
+    });
+    const recorder = new FetchRecorder(store, 1000, 1);
+    const t0 = Date.now();
+    const fetch = (offsetMs: number, sourceIp = '127.0.10.1') =>
+      recorder.record({
+        entityRef: ref,
+        sourceIp,
+        at: new Date(t0 + offsetMs),
+        via: 'MAC address in the URL',
+      });
+    // A boot loop: five fetches within a minute, then one more later, then
+    // one from another address.
+    for (const offset of [0, 1000, 2000, 3000, 4000]) await fetch(offset);
+    await fetch(61_000);
+    await fetch(62_000, '127.0.10.99');
+
+    const device = (await store.getDevice(ref))!;
+    expect(device.confMinFetchCount).toBe(7);
+    expect(device.confMinLoadedFrom).toBe('127.0.10.99');
+    const fetched = (await store.listEvents(ref, 20))
+      .filter(e => e.type === 'confmin.fetched')
+      .reverse();
+    expect(fetched.map(e => e.actor)).toEqual([
+      'device:127.0.10.1',
+      'device:127.0.10.1',
+      'device:127.0.10.99',
+    ]);
+    expect(fetched[1].message).toMatch(/4 more fetches from there since /);
+    expect(fetched[1].details).toMatchObject({ repeatedFetches: 4 });
+    expect(fetched[2].message).not.toMatch(/more fetch/);
   });
 
   it('lets one worker at a time claim a serial check', async () => {

@@ -13,6 +13,7 @@ import {
   DeviceListResult,
   DeviceRecord,
   EventRecord,
+  NewDevice,
   NewEvent,
   SerialCheckOutcome,
   SerialCorrection,
@@ -109,6 +110,67 @@ function declarationColumns(d: DeclaredDevice) {
     serial_temporary: d.serialTemporary,
     declaration_hash: d.declarationHash,
   };
+}
+
+/** The better-sqlite3 connection under knex, as far as the fast path uses it. */
+type SqliteConnection = {
+  prepare(sql: string): { run(...params: unknown[]): unknown };
+  transaction(fn: () => void): { immediate(): void };
+};
+
+const preparedFetchStatements = new WeakMap<
+  SqliteConnection,
+  {
+    update: { run(...params: unknown[]): unknown };
+    event: { run(...params: unknown[]): unknown };
+  }
+>();
+
+/** The timeline events of a batch of fetches. */
+function fetchEvents(fetches: ConfMinFetch[]) {
+  const events = [];
+  for (const f of fetches) {
+    if (f.timeline !== false) {
+      const again = f.repeatedSince
+        ? `; ${f.repeatedSince.count} more fetch${
+            f.repeatedSince.count === 1 ? '' : 'es'
+          } from there since ${f.repeatedSince.at.toISOString()}`
+        : '';
+      events.push(
+        eventRow({
+          entityRef: f.entityRef,
+          at: f.at,
+          type: 'confmin.fetched',
+          actor: `device:${f.sourceIp}`,
+          message: `Minimal configuration fetched from ${f.sourceIp} (recognised by ${f.via})${again}`,
+          details: {
+            sourceIp: f.sourceIp,
+            via: f.via,
+            ...(f.repeatedSince && {
+              repeatedFetches: f.repeatedSince.count,
+              repeatedSince: f.repeatedSince.at.toISOString(),
+            }),
+          },
+        }),
+      );
+    }
+    if (f.headerSerialMismatch) {
+      events.push(
+        eventRow({
+          entityRef: f.entityRef,
+          at: f.at,
+          type: 'serial.header-mismatch',
+          actor: `device:${f.sourceIp}`,
+          message: `The device announced serial ${f.headerSerial} in its ZTP request; ${f.expectedSerial} is expected. It still gets its configuration; the SSH check decides`,
+          details: {
+            headerSerial: f.headerSerial,
+            expected: f.expectedSerial,
+          },
+        }),
+      );
+    }
+  }
+  return events;
 }
 
 function eventRow(e: NewEvent) {
@@ -281,45 +343,60 @@ export class DatabaseZtpStore implements ZtpStore {
     };
   }
 
-  async insertDevice(
-    device: DeclaredDevice & {
-      expectedSerial: string;
-      localUsername: string;
-      localPasswordEnc: string;
-      localPasswordHash: string;
-    },
-    event: NewEvent,
-  ) {
-    const now = event.at ?? new Date();
+  async insertDevice(device: NewDevice, event: NewEvent) {
+    await this.insertDevices([{ device, event }]);
+  }
+
+  async insertDevices(entries: { device: NewDevice; event: NewEvent }[]) {
+    if (!entries.length) return;
+    // One transaction for a whole batch: importing a large fleet costs a
+    // few hundred commits, not one per device.
     await this.db.transaction(async tx => {
-      const existing = await tx('ztp_devices')
-        .where({ entity_ref: device.entityRef })
-        .first();
-      if (existing) {
-        // A device that left the catalog and came back keeps its account
-        // and history.
-        await tx('ztp_devices')
-          .where({ entity_ref: device.entityRef })
-          .update({
+      const refs = entries.map(e => e.device.entityRef);
+      const existing = new Set<string>();
+      for (let i = 0; i < refs.length; i += 500) {
+        const rows = await tx('ztp_devices')
+          .whereIn('entity_ref', refs.slice(i, i + 500))
+          .select('entity_ref');
+        rows.forEach(r => existing.add(r.entity_ref));
+      }
+      const inserts = [];
+      const events = [];
+      for (const { device, event } of entries) {
+        const now = event.at ?? new Date();
+        if (existing.has(device.entityRef)) {
+          // A device that left the catalog and came back keeps its account
+          // and history.
+          await tx('ztp_devices')
+            .where({ entity_ref: device.entityRef })
+            .update({
+              ...declarationColumns(device),
+              expected_serial: device.expectedSerial,
+              in_catalog: true,
+              removed_at: null,
+              updated_at: now,
+            });
+        } else {
+          inserts.push({
+            entity_ref: device.entityRef,
             ...declarationColumns(device),
             expected_serial: device.expectedSerial,
-            in_catalog: true,
-            removed_at: null,
+            local_username: device.localUsername,
+            local_password_enc: device.localPasswordEnc,
+            local_password_hash: device.localPasswordHash,
+            created_at: now,
             updated_at: now,
           });
-      } else {
-        await tx('ztp_devices').insert({
-          entity_ref: device.entityRef,
-          ...declarationColumns(device),
-          expected_serial: device.expectedSerial,
-          local_username: device.localUsername,
-          local_password_enc: device.localPasswordEnc,
-          local_password_hash: device.localPasswordHash,
-          created_at: now,
-          updated_at: now,
-        });
+        }
+        events.push(eventRow({ ...event, at: now }));
       }
-      await tx('ztp_events').insert(eventRow({ ...event, at: now }));
+      // Chunks keep each statement under SQLite's bound-parameter limit.
+      for (let i = 0; i < inserts.length; i += 40) {
+        await tx('ztp_devices').insert(inserts.slice(i, i + 40));
+      }
+      for (let i = 0; i < events.length; i += 100) {
+        await tx('ztp_events').insert(events.slice(i, i + 100));
+      }
     });
   }
 
@@ -397,19 +474,20 @@ export class DatabaseZtpStore implements ZtpStore {
       const seen = perDevice.get(f.entityRef);
       perDevice.set(f.entityRef, { last: f, count: (seen?.count ?? 0) + 1 });
     }
-    const pg = this.db.client.config.client === 'pg';
-    const row = pg
-      ? '(?, ?::timestamptz, ?, ?::timestamptz, ?, ?::integer)'
-      : '(?, ?, ?, ?, ?, ?)';
+    const entries = [...perDevice.values()];
+    const events = fetchEvents(fetches);
+    if (this.db.client.config.client === 'better-sqlite3') {
+      await this.recordFetchesSqlite(entries, events);
+      return;
+    }
     await this.db.transaction(async tx => {
-      const entries = [...perDevice.values()];
       // One set-based UPDATE per batch instead of one statement per fetch:
       // the door's throughput is bounded by the statements it runs.
       for (let i = 0; i < entries.length; i += 500) {
         const chunk = entries.slice(i, i + 500);
         await tx.raw(
           `WITH f(f_ref, f_at, f_ip, f_check_at, f_serial, f_n) AS (VALUES ${chunk
-            .map(() => row)
+            .map(() => '(?, ?::timestamptz, ?, ?::timestamptz, ?, ?::integer)')
             .join(', ')})
           UPDATE ztp_devices SET
             conf_min_state = 'loaded',
@@ -433,33 +511,82 @@ export class DatabaseZtpStore implements ZtpStore {
           ]),
         );
       }
-      const events = fetches.map(f =>
-        eventRow({
-          entityRef: f.entityRef,
-          at: f.at,
-          type: 'confmin.fetched',
-          actor: `device:${f.sourceIp}`,
-          message: `Minimal configuration fetched from ${f.sourceIp} (recognised by ${f.via})`,
-          details: { sourceIp: f.sourceIp, via: f.via },
-        }),
-      );
-      for (const f of fetches.filter(x => x.headerSerialMismatch)) {
-        events.push(
-          eventRow({
-            entityRef: f.entityRef,
-            at: f.at,
-            type: 'serial.header-mismatch',
-            actor: `device:${f.sourceIp}`,
-            message: `The device announced serial ${f.headerSerial} in its ZTP request; ${f.expectedSerial} is expected. It still gets its configuration; the SSH check decides`,
-            details: {
-              headerSerial: f.headerSerial,
-              expected: f.expectedSerial,
-            },
-          }),
-        );
+      for (let i = 0; i < events.length; i += 500) {
+        await tx('ztp_events').insert(events.slice(i, i + 500));
       }
-      await tx('ztp_events').insert(events);
     });
+  }
+
+  /**
+   * SQLite runs on the caller's thread: a prepared statement per row inside
+   * one native transaction costs a fraction of building and planning a
+   * set-based statement per batch.
+   */
+  private async recordFetchesSqlite(
+    entries: { last: ConfMinFetch; count: number }[],
+    events: ReturnType<typeof eventRow>[],
+  ) {
+    const client = this.db.client as {
+      acquireConnection(): Promise<SqliteConnection>;
+      releaseConnection(c: SqliteConnection): Promise<void>;
+    };
+    const connection = await client.acquireConnection();
+    try {
+      let prepared = preparedFetchStatements.get(connection);
+      if (!prepared) {
+        prepared = {
+          update: connection.prepare(
+            `UPDATE ztp_devices SET
+              conf_min_state = 'loaded',
+              conf_min_loaded_at = ?,
+              conf_min_loaded_from = ?,
+              updated_at = ?,
+              conf_min_fetch_count = conf_min_fetch_count + ?,
+              header_serial = COALESCE(?, header_serial),
+              serial_next_check_at = CASE
+                WHEN serial_state <> 'checked' AND serial_next_check_at IS NULL
+                THEN ? ELSE serial_next_check_at END
+            WHERE entity_ref = ?`,
+          ),
+          event: connection.prepare(
+            `INSERT INTO ztp_events (entity_ref, at, type, actor, message, details)
+            VALUES (?, ?, ?, ?, ?, ?)`,
+          ),
+        };
+        preparedFetchStatements.set(connection, prepared);
+      }
+      const { update, event } = prepared;
+      connection
+        .transaction(() => {
+          for (const { last, count } of entries) {
+            const at = last.at.getTime();
+            update.run(
+              at,
+              last.sourceIp,
+              at,
+              count,
+              last.headerSerial ?? null,
+              (last.checkAt ?? last.at).getTime(),
+              last.entityRef,
+            );
+          }
+          for (const e of events) {
+            event.run(
+              e.entity_ref,
+              e.at.getTime(),
+              e.type,
+              e.actor,
+              e.message,
+              e.details,
+            );
+          }
+          // Take the write lock up front: another connection (the door's
+          // worker, a second process) may be writing.
+        })
+        .immediate();
+    } finally {
+      await client.releaseConnection(connection);
+    }
   }
 
   async claimSerialCheck(
@@ -502,10 +629,10 @@ export class DatabaseZtpStore implements ZtpStore {
     entityRef: string,
     owner: string,
     outcome: SerialCheckOutcome,
-    event: NewEvent,
+    event?: NewEvent,
   ) {
-    const now = event.at ?? new Date();
-    await this.db.transaction(async tx => {
+    const now = event?.at ?? new Date();
+    const write = async (tx: Knex) => {
       const concluded = outcome.state !== 'not-checked';
       const update: Record<string, unknown> = {
         serial_state: outcome.state,
@@ -531,8 +658,10 @@ export class DatabaseZtpStore implements ZtpStore {
             .orWhereNull('serial_lease_owner'),
         )
         .update(update);
-      await tx('ztp_events').insert(eventRow({ ...event, at: now }));
-    });
+      if (event) await tx('ztp_events').insert(eventRow({ ...event, at: now }));
+    };
+    // A retry that only counts an attempt is one statement.
+    await (event ? this.db.transaction(write) : write(this.db));
   }
 
   async scheduleSerialCheck(entityRef: string, at: Date) {

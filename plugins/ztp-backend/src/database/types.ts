@@ -71,6 +71,14 @@ export type EventRecord = Required<Omit<NewEvent, 'details'>> & {
   details?: Record<string, unknown>;
 };
 
+/** A device entering the queue with its generated local account. */
+export type NewDevice = DeclaredDevice & {
+  expectedSerial: string;
+  localUsername: string;
+  localPasswordEnc: string;
+  localPasswordHash: string;
+};
+
 export type ConfMinFetch = {
   entityRef: string;
   sourceIp: string;
@@ -84,6 +92,14 @@ export type ConfMinFetch = {
   via: string;
   /** When the first serial check is due (the device needs time to apply its configuration). */
   checkAt?: Date;
+  /**
+   * Whether this fetch gets its own timeline event (default true). Repeated
+   * fetches from the same address are counted on the device and summed up
+   * in the next event instead.
+   */
+  timeline?: boolean;
+  /** Fetches counted since the device's previous timeline event. */
+  repeatedSince?: { count: number; at: Date };
 };
 
 export type SerialCheckOutcome = {
@@ -129,14 +145,10 @@ export interface ZtpStore {
   summary(): Promise<ZtpQueueSummary>;
   facets(): Promise<{ sites: string[]; platforms: string[] }>;
 
-  insertDevice(
-    device: DeclaredDevice & {
-      expectedSerial: string;
-      localUsername: string;
-      localPasswordEnc: string;
-      localPasswordHash: string;
-    },
-    event: NewEvent,
+  insertDevice(device: NewDevice, event: NewEvent): Promise<void>;
+  /** Inserts many devices in one transaction (the catalog import). */
+  insertDevices(
+    entries: { device: NewDevice; event: NewEvent }[],
   ): Promise<void>;
   updateDeclaration(
     device: DeclaredDevice & {
@@ -169,7 +181,8 @@ export interface ZtpStore {
     entityRef: string,
     owner: string,
     outcome: SerialCheckOutcome,
-    event: NewEvent,
+    /** Left out for a retry that repeats the previous failure. */
+    event?: NewEvent,
   ): Promise<void>;
   /** Schedules a check for now (after Conf Min Loaded, or on request). */
   scheduleSerialCheck(entityRef: string, at: Date): Promise<void>;

@@ -26,6 +26,27 @@ export class DeviceIndex {
     this.bySerial = next.bySerial;
   }
 
+  /** Adds a device or replaces its previous identities. */
+  upsert(d: DeviceRecord) {
+    this.remove(d.entityRef);
+    this.put(d);
+  }
+
+  remove(entityRef: string) {
+    const old = this.byRef.get(entityRef);
+    if (!old) return;
+    this.byRef.delete(entityRef);
+    // Only drop keys still pointing at this device: another device may have
+    // taken one over meanwhile.
+    const drop = (map: Map<string, string>, key: string | undefined) => {
+      if (key !== undefined && map.get(key) === entityRef) map.delete(key);
+    };
+    drop(this.byMac, old.macAddress ?? undefined);
+    drop(this.byHostname, old.hostname.toLocaleLowerCase('en-US'));
+    drop(this.byIp, old.managementIp);
+    drop(this.bySerial, normalizeSerial(old.expectedSerial));
+  }
+
   private put(d: DeviceRecord) {
     this.byRef.set(d.entityRef, d);
     if (d.macAddress) this.byMac.set(d.macAddress, d.entityRef);

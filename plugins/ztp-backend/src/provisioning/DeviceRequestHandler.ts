@@ -7,7 +7,6 @@ import ipaddr from 'ipaddr.js';
 import type { LoggerService } from '@backstage/backend-plugin-api';
 import { serialsMatch } from '@ztp-portal/backstage-plugin-ztp-common';
 import type { DeviceRecord } from '../database/types';
-import type { MinimalConfigRenderer } from '../services/MinimalConfigRenderer';
 import type { DeviceIndex } from './DeviceIndex';
 import type { FetchRecorder } from './FetchRecorder';
 import { recognizeDevice } from './recognizeDevice';
@@ -16,9 +15,12 @@ import type { UnknownDeviceCounter } from './UnknownDeviceCounter';
 const ROUTE =
   /^\/ztp\/config(?:\/(by-mac|by-hostname)\/([^/?]+))?\/?(?:\?.*)?$/;
 
+/** Gives a device's minimal configuration (rendered, or from a cache). */
+export type MinimalConfigSource = { render(device: DeviceRecord): string };
+
 export type DeviceRequestHandlerOptions = {
   index: DeviceIndex;
-  renderer: MinimalConfigRenderer;
+  renderer: MinimalConfigSource;
   recorder: FetchRecorder;
   unknown: UnknownDeviceCounter;
   logger: LoggerService;

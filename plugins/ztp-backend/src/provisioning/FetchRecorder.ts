@@ -2,6 +2,9 @@ import type { ConfMinFetch, ZtpStore } from '../database/types';
 
 type Waiter = { fetch: ConfMinFetch; done: (error?: unknown) => void };
 
+/** A device fetching again from the same address gets an event this often. */
+const REPEAT_EVENT_INTERVAL_MS = 60_000;
+
 /**
  * Group commit of Conf Min fetches: every fetch that arrives while a
  * transaction is running joins the next one, so hundreds of concurrent
@@ -11,6 +14,11 @@ type Waiter = { fetch: ConfMinFetch; done: (error?: unknown) => void };
 export class FetchRecorder {
   private queue: Waiter[] = [];
   private running = false;
+  /** Per device: its last timeline event, and fetches counted since. */
+  private readonly lastEvent = new Map<
+    string,
+    { at: Date; sourceIp: string; skipped: number }
+  >();
 
   constructor(
     private readonly store: ZtpStore,
@@ -18,7 +26,39 @@ export class FetchRecorder {
     private readonly windowMs = 5,
   ) {}
 
-  record(fetch: ConfMinFetch): Promise<void> {
+  /**
+   * A device's first fetch, a fetch from another address, and a repeated
+   * fetch once a minute get a timeline event; the fetches in between are
+   * counted (the device's fetch count is exact) and summed up in the next
+   * event, as a device in a boot loop would otherwise fill the timeline.
+   */
+  private timeline(fetch: ConfMinFetch): ConfMinFetch {
+    const last = this.lastEvent.get(fetch.entityRef);
+    if (
+      last &&
+      last.sourceIp === fetch.sourceIp &&
+      fetch.at.getTime() - last.at.getTime() < REPEAT_EVENT_INTERVAL_MS
+    ) {
+      last.skipped++;
+      return { ...fetch, timeline: false };
+    }
+    this.lastEvent.set(fetch.entityRef, {
+      at: fetch.at,
+      sourceIp: fetch.sourceIp,
+      skipped: 0,
+    });
+    return last?.skipped && last.sourceIp === fetch.sourceIp
+      ? { ...fetch, repeatedSince: { count: last.skipped, at: last.at } }
+      : fetch;
+  }
+
+  /** Forgets a device (it left the queue). */
+  forget(entityRef: string) {
+    this.lastEvent.delete(entityRef);
+  }
+
+  record(input: ConfMinFetch): Promise<void> {
+    const fetch = this.timeline(input);
     return new Promise((resolve, reject) => {
       this.queue.push({
         fetch,
@@ -41,6 +81,8 @@ export class FetchRecorder {
           await this.store.recordFetches(batch.map(w => w.fetch));
           batch.forEach(w => w.done());
         } catch (error) {
+          // Nothing of the batch was written: its next fetches get events.
+          batch.forEach(w => this.lastEvent.delete(w.fetch.entityRef));
           batch.forEach(w => w.done(error));
         }
       }

@@ -18,6 +18,8 @@ export class ProvisioningServer {
       port: number;
       handler: DeviceRequestHandler;
       logger: LoggerService;
+      /** Where it runs, for the log line (e.g. "on a worker thread"). */
+      runsOn?: string;
     },
   ) {}
 
@@ -44,7 +46,9 @@ export class ProvisioningServer {
     this.server = server;
     const address = server.address() as AddressInfo;
     this.options.logger.info(
-      `ZTP provisioning server listening on http://${address.address}:${address.port}`,
+      `ZTP provisioning server listening on http://${address.address}:${
+        address.port
+      }${this.options.runsOn ? ` ${this.options.runsOn}` : ''}`,
     );
     return address;
   }

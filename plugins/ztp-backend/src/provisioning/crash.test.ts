@@ -107,98 +107,114 @@ describe('the device door under a crash', () => {
     fs.rmSync(dir, { recursive: true, force: true });
   });
 
-  it('has recorded every fetch that got a complete 200 before a SIGKILL', async () => {
-    const { entities, devices } = crashFleet(DEVICES);
-    fs.writeFileSync(path.join(dir, FLEET_FILE), JSON.stringify(entities));
-    const port = await freePort();
-    const base = `http://127.0.0.1:${port}`;
+  it.each([
+    ['a worker thread', 'worker' as const],
+    ['the main thread', 'main-thread' as const],
+  ])(
+    'on %s, has recorded every fetch that got a complete 200 before a SIGKILL',
+    async (_, door) => {
+      const { entities, devices } = crashFleet(DEVICES);
+      fs.writeFileSync(path.join(dir, FLEET_FILE), JSON.stringify(entities));
+      const port = await freePort();
+      const base = `http://127.0.0.1:${port}`;
 
-    child = startZtpChild(dir, port);
-    await waitForDoor(base, child, 35_000);
-    const outcomes = await burstAndKill(base, devices, child);
-    expect(await child.exited).toBe('SIGKILL');
+      child = startZtpChild(dir, port, door);
+      await waitForDoor(base, child, 35_000);
+      // The door runs where this case says.
+      expect(
+        child
+          .output()
+          .includes(`listening on http://127.0.0.1:${port} on a worker thread`),
+      ).toBe(door === 'worker');
+      const outcomes = await burstAndKill(base, devices, child);
+      expect(await child.exited).toBe('SIGKILL');
 
-    const servedByRef = new Map<string, number>();
-    const askedByRef = new Map<string, number>();
-    const otherAnswers: string[] = [];
-    for (const o of outcomes) {
-      const ref = o.device.entityRef;
-      askedByRef.set(ref, (askedByRef.get(ref) ?? 0) + 1);
-      if (o.kind === 'complete' && o.status === 200) {
-        servedByRef.set(ref, (servedByRef.get(ref) ?? 0) + 1);
-      } else if (o.kind === 'complete') {
-        otherAnswers.push(`${ref}: HTTP ${o.status}`);
+      const servedByRef = new Map<string, number>();
+      const askedByRef = new Map<string, number>();
+      const otherAnswers: string[] = [];
+      for (const o of outcomes) {
+        const ref = o.device.entityRef;
+        askedByRef.set(ref, (askedByRef.get(ref) ?? 0) + 1);
+        if (o.kind === 'complete' && o.status === 200) {
+          servedByRef.set(ref, (servedByRef.get(ref) ?? 0) + 1);
+        } else if (o.kind === 'complete') {
+          otherAnswers.push(`${ref}: HTTP ${o.status}`);
+        }
       }
-    }
-    // Until the kill, nothing but complete 200s.
-    expect(otherAnswers).toEqual([]);
-    const served = [...servedByRef.values()].reduce((a, b) => a + b, 0);
-    // The kill really fell in the middle of the burst.
-    expect(served).toBeGreaterThanOrEqual(KILL_AFTER);
-    expect(outcomes.length - served).toBeGreaterThan(0);
+      // Until the kill, nothing but complete 200s.
+      expect(otherAnswers).toEqual([]);
+      const served = [...servedByRef.values()].reduce((a, b) => a + b, 0);
+      // The kill really fell in the middle of the burst.
+      expect(served).toBeGreaterThanOrEqual(KILL_AFTER);
+      expect(outcomes.length - served).toBeGreaterThan(0);
 
-    // The backend comes back on the same file, and its door works.
-    child = startZtpChild(dir, port);
-    await waitForDoor(base, child, 35_000);
+      // The backend comes back on the same file, and its door works.
+      child = startZtpChild(dir, port, door);
+      await waitForDoor(base, child, 35_000);
 
-    db = knexFactory({
-      client: 'better-sqlite3',
-      connection: { filename: path.join(dir, ZTP_SQLITE_FILE) },
-      useNullAsDefault: true,
-    });
-    const store = new DatabaseZtpStore(db);
-    const records = new Map(
-      (await store.getDevices([...askedByRef.keys()])).map(d => [
-        d.entityRef,
-        d,
-      ]),
-    );
-    const unrecorded: string[] = [];
-    for (const [ref, count] of servedByRef) {
-      const device = records.get(ref);
-      // At least every served fetch; at most every fetch that was sent.
-      if (
-        device?.confMinState !== 'loaded' ||
-        !(device.confMinLoadedAt instanceof Date) ||
-        device.confMinLoadedFrom !== '127.0.0.1' ||
-        device.confMinFetchCount < count ||
-        device.confMinFetchCount > askedByRef.get(ref)!
-      ) {
-        unrecorded.push(
-          `${ref}: ${count} served of ${askedByRef.get(
-            ref,
-          )} asked, store says ${device?.confMinState} with ${
-            device?.confMinFetchCount
-          } fetches`,
-        );
-        continue;
-      }
-      // The count and the timeline were written in the same transaction.
-      const fetchedEvents = (await store.listEvents(ref, 1000)).filter(
-        e => e.type === 'confmin.fetched',
+      db = knexFactory({
+        client: 'better-sqlite3',
+        connection: { filename: path.join(dir, ZTP_SQLITE_FILE) },
+        useNullAsDefault: true,
+      });
+      const store = new DatabaseZtpStore(db);
+      const records = new Map(
+        (await store.getDevices([...askedByRef.keys()])).map(d => [
+          d.entityRef,
+          d,
+        ]),
       );
-      if (fetchedEvents.length !== device.confMinFetchCount) {
-        unrecorded.push(
-          `${ref}: ${device.confMinFetchCount} fetches counted, ${fetchedEvents.length} on the timeline`,
+      const unrecorded: string[] = [];
+      for (const [ref, count] of servedByRef) {
+        const device = records.get(ref);
+        // At least every served fetch; at most every fetch that was sent.
+        if (
+          device?.confMinState !== 'loaded' ||
+          !(device.confMinLoadedAt instanceof Date) ||
+          device.confMinLoadedFrom !== '127.0.0.1' ||
+          device.confMinFetchCount < count ||
+          device.confMinFetchCount > askedByRef.get(ref)!
+        ) {
+          unrecorded.push(
+            `${ref}: ${count} served of ${askedByRef.get(
+              ref,
+            )} asked, store says ${device?.confMinState} with ${
+              device?.confMinFetchCount
+            } fetches`,
+          );
+          continue;
+        }
+        // The timeline has the device's first fetch, written in the same
+        // transaction as the count (repeated fetches are summed up later).
+        const fetchedEvents = (await store.listEvents(ref, 1000)).filter(
+          e => e.type === 'confmin.fetched',
         );
+        if (
+          fetchedEvents.length < 1 ||
+          fetchedEvents.length > device.confMinFetchCount
+        ) {
+          unrecorded.push(
+            `${ref}: ${device.confMinFetchCount} fetches counted, ${fetchedEvents.length} on the timeline`,
+          );
+        }
       }
-    }
-    expect(unrecorded).toEqual([]);
-    // Nothing was recorded for devices nobody asked for.
-    const { devices: loaded } = await store.listDevices({
-      confMin: 'loaded',
-      limit: 1000,
-    });
-    expect(
-      loaded.map(d => d.entityRef).filter(ref => !askedByRef.has(ref)),
-    ).toEqual([]);
+      expect(unrecorded).toEqual([]);
+      // Nothing was recorded for devices nobody asked for.
+      const { devices: loaded } = await store.listDevices({
+        confMin: 'loaded',
+        limit: 1000,
+      });
+      expect(
+        loaded.map(d => d.entityRef).filter(ref => !askedByRef.has(ref)),
+      ).toEqual([]);
 
-    // After the restart a fetch is durable before its response arrives.
-    const [ref] = servedByRef.keys();
-    const before = (await store.getDevice(ref))!.confMinFetchCount;
-    const mac = devices.find(d => d.entityRef === ref)!.mac;
-    const again = await httpGet(`${base}/ztp/config/by-mac/${mac}`);
-    expect(again.status).toBe(200);
-    expect((await store.getDevice(ref))!.confMinFetchCount).toBe(before + 1);
-  });
+      // After the restart a fetch is durable before its response arrives.
+      const [ref] = servedByRef.keys();
+      const before = (await store.getDevice(ref))!.confMinFetchCount;
+      const mac = devices.find(d => d.entityRef === ref)!.mac;
+      const again = await httpGet(`${base}/ztp/config/by-mac/${mac}`);
+      expect(again.status).toBe(200);
+      expect((await store.getDevice(ref))!.confMinFetchCount).toBe(before + 1);
+    },
+  );
 });

@@ -8,7 +8,8 @@ import {
   parseDeviceAnnotations,
   serialsMatch,
 } from '@ztp-portal/backstage-plugin-ztp-common';
-import type { DeclaredDevice, ZtpStore } from '../database/types';
+import pLimit from 'p-limit';
+import type { DeclaredDevice, NewDevice, ZtpStore } from '../database/types';
 import type { CredentialVault } from './CredentialVault';
 import type { PlatformRegistry } from './PlatformRegistry';
 
@@ -60,6 +61,11 @@ export function declarationFromEntity(
  * enter the queue with a fresh local account, changed declarations are
  * picked up, removed devices leave the queue with their history kept.
  */
+/** Devices inserted per transaction during an import. */
+const IMPORT_BATCH = 200;
+/** Accounts hashed at once (scrypt runs on libuv's thread pool). */
+const HASH_CONCURRENCY = 4;
+
 export class DeviceQueueSync {
   constructor(
     private readonly deps: {
@@ -132,6 +138,58 @@ export class DeviceQueueSync {
     const seen = new Set<string>();
     const platformIds = platforms.ids();
 
+    // Devices new to the queue: their accounts are generated and hashed
+    // concurrently (the platform hashes are deliberately slow) and they are
+    // inserted a batch per transaction.
+    let fresh: {
+      device: Omit<
+        NewDevice,
+        'localUsername' | 'localPasswordEnc' | 'localPasswordHash'
+      >;
+      driverName: string;
+      hash: { hashPassword(password: string): Promise<string> };
+    }[] = [];
+    const importFresh = async () => {
+      const batch = fresh;
+      fresh = [];
+      const limit = pLimit(HASH_CONCURRENCY);
+      try {
+        const entries = await Promise.all(
+          batch.map(({ device, driverName, hash }) =>
+            limit(async () => {
+              const account = vault.generateAccount();
+              return {
+                device: {
+                  ...device,
+                  localUsername: account.username,
+                  localPasswordEnc: vault.encrypt(
+                    account.password,
+                    device.entityRef,
+                  ),
+                  localPasswordHash: await hash.hashPassword(account.password),
+                },
+                event: {
+                  entityRef: device.entityRef,
+                  type: 'device.added' as const,
+                  actor: 'system',
+                  message: `Entered the ZTP queue (${driverName}, ${device.managementAddress}); local account ${account.username} generated`,
+                },
+              };
+            }),
+          ),
+        );
+        await store.insertDevices(entries);
+        result.added.push(...entries.map(e => e.device.entityRef));
+      } catch (error) {
+        logger.error(
+          `Could not import ${batch.length} ZTP devices (${batch
+            .slice(0, 3)
+            .map(b => b.device.entityRef)
+            .join(', ')}${batch.length > 3 ? ', …' : ''}): ${error}`,
+        );
+      }
+    };
+
     let processed = 0;
     for (const entity of items) {
       // Let device requests in between: a large fleet must not stall the door.
@@ -191,25 +249,9 @@ export class DeviceQueueSync {
           );
           result.added.push(declared.entityRef);
         } else if (!existing) {
-          const account = vault.generateAccount();
-          await store.insertDevice(
-            {
-              ...device,
-              localUsername: account.username,
-              localPasswordEnc: vault.encrypt(
-                account.password,
-                declared.entityRef,
-              ),
-              localPasswordHash: await driver.hashPassword(account.password),
-            },
-            {
-              entityRef: declared.entityRef,
-              type: 'device.added',
-              actor: 'system',
-              message: `Entered the ZTP queue (${driver.displayName}, ${declared.managementAddress}); local account ${account.username} generated`,
-            },
-          );
-          result.added.push(declared.entityRef);
+          // New devices are imported in batches (below).
+          fresh.push({ device, driverName: driver.displayName, hash: driver });
+          if (fresh.length >= IMPORT_BATCH) await importFresh();
         } else if (
           existing.declarationHash !== declared.declarationHash ||
           existing.expectedSerial !== expectedSerial
@@ -240,6 +282,8 @@ export class DeviceQueueSync {
         );
       }
     }
+
+    await importFresh();
 
     // Forget declarations of entities that are gone from the catalog.
     const current = new Set(items.map(e => stringifyEntityRef(e)));

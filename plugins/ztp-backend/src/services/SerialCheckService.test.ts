@@ -26,7 +26,12 @@ function errorNamed(name: string, message: string) {
   return e;
 }
 
-async function setup(id: any, openCli: OpenDeviceCli, overrides = {}) {
+async function setup(
+  id: any,
+  openCli: OpenDeviceCli,
+  overrides = {},
+  onChanged: (ref: string) => void = () => {},
+) {
   const knex = await databases.init(id);
   await DatabaseZtpStore.migrate(knex);
   const store = new DatabaseZtpStore(knex);
@@ -37,7 +42,7 @@ async function setup(id: any, openCli: OpenDeviceCli, overrides = {}) {
       platforms: new PlatformRegistry([driver]),
       openCli,
       logger: mockServices.logger.mock(),
-      onChanged: () => {},
+      onChanged,
       settings: {
         concurrency: 4,
         connectTimeoutMs: 100,
@@ -163,6 +168,48 @@ describe.each(databases.eachSupportedId())('SerialCheckService on %p', id => {
     expect(d?.serialReason).toMatch(/^host key changed/);
     // A changed key is never retried on its own.
     expect(d?.serialNextCheckAt).toBeUndefined();
+  });
+
+  it('keeps a device retrying the same failure off the timeline and the live view, except on attempts 1, 2, 4, 8', async () => {
+    let answer: () => Promise<string> = async () => {
+      throw errorNamed('SshUnreachableError', 'connect ECONNREFUSED');
+    };
+    const changed: string[] = [];
+    const { store, make, add } = await setup(
+      id,
+      fakeSsh(() => answer()),
+      {},
+      ref => changed.push(ref),
+    );
+    const service = make();
+    const ref = await add(1);
+    const published: number[] = [];
+    for (let attempt = 1; attempt <= 9; attempt++) {
+      const before = changed.length;
+      await service.check(ref, 'system');
+      if (changed.length > before) published.push(attempt);
+    }
+    const device = (await store.getDevice(ref))!;
+    // Every attempt is counted and scheduled...
+    expect(device.serialAttempts).toBe(9);
+    expect(device.serialNextCheckAt).toBeDefined();
+    // ...but only some are news.
+    expect(published).toEqual([1, 2, 4, 8]);
+    const failures = (await store.listEvents(ref, 50)).filter(
+      e => e.type === 'serial.check-failed',
+    );
+    expect(failures.map(e => /attempt (\d+);/.exec(e.message)?.[1])).toEqual([
+      '8',
+      '4',
+      '2',
+      '1',
+    ]);
+    // A different outcome is always news.
+    answer = async () => 'SER0001';
+    const before = changed.length;
+    expect((await service.check(ref, 'system'))?.outcome).toBe('checked');
+    expect(changed.length).toBeGreaterThan(before);
+    expect((await store.listEvents(ref, 1))[0].type).toBe('serial.checked');
   });
 
   it('refuses addresses outside the management networks without connecting', async () => {

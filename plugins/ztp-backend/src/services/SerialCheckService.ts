@@ -73,6 +73,10 @@ export function classifyFailure(error: unknown): Failure {
   }
 }
 
+function isPowerOfTwo(n: number): boolean {
+  return n > 0 && (n & (n - 1)) === 0;
+}
+
 /**
  * Logs in to devices over SSH with their local account, reads the chassis
  * serial through the platform driver and compares it with the expected one.
@@ -168,7 +172,19 @@ export class SerialCheckService {
     }
     const device = await store.getDevice(entityRef);
     if (!device) return undefined;
-    this.deps.onChanged(entityRef);
+    // A retry after the same failure as before is not news: the timeline
+    // and the live view hear of it on attempts 1, 2, 4, 8... and whenever
+    // the outcome changes, so a fleet of devices whose SSH is not up yet
+    // does not flood either.
+    const quietRetry = (outcome: { state: SerialState; reason?: string }) =>
+      actor === 'system' &&
+      outcome.state === 'not-checked' &&
+      device.serialState === 'not-checked' &&
+      outcome.reason === device.serialReason &&
+      !isPowerOfTwo(device.serialAttempts + 1);
+    if (actor !== 'system' || device.serialAttempts === 0) {
+      this.deps.onChanged(entityRef);
+    }
 
     const finish = async (
       outcome: {
@@ -180,12 +196,14 @@ export class SerialCheckService {
       },
       event: Omit<NewEvent, 'entityRef' | 'actor'>,
     ) => {
-      await store.completeSerialCheck(entityRef, this.owner, outcome, {
-        ...event,
+      const quiet = quietRetry(outcome);
+      await store.completeSerialCheck(
         entityRef,
-        actor,
-      });
-      this.deps.onChanged(entityRef);
+        this.owner,
+        outcome,
+        quiet ? undefined : { ...event, entityRef, actor },
+      );
+      if (!quiet) this.deps.onChanged(entityRef);
       return { outcome: outcome.state, reason: outcome.reason };
     };
 
@@ -243,7 +261,11 @@ export class SerialCheckService {
         {
           type: 'serial.check-failed',
           message: `Serial not checked: ${failure.reason}${
-            nextCheckAt ? ` (next try in ${(delay / 1000).toFixed(1)} s)` : ''
+            nextCheckAt
+              ? ` (attempt ${device.serialAttempts + 1}; next try in ${(
+                  delay / 1000
+                ).toFixed(1)} s)`
+              : ''
           }`,
         },
       );

@@ -8,6 +8,7 @@ import type {
   ZtpLocalAccount,
   ZtpPushResult,
   ZtpSerialCheckResult,
+  ZtpUnknownDeviceList,
 } from '@ztp-portal/backstage-plugin-ztp-common';
 
 /** Options every call accepts. @public */
@@ -55,6 +56,13 @@ export interface ZtpApi {
     jobId: string,
     options?: ZtpRequestOptions,
   ): Promise<ZtpBulkPushJob>;
+  /**
+   * Devices that asked for a minimal configuration but match no declared
+   * device, newest request first (at most 200).
+   */
+  listUnknownDevices(
+    options?: ZtpRequestOptions,
+  ): Promise<ZtpUnknownDeviceList>;
 }
 
 /** @public */

@@ -108,6 +108,72 @@ describe('ZtpClient', () => {
     });
   });
 
+  it('lists the unknown devices the backend recorded', async () => {
+    let path: string | undefined;
+    const items = [
+      {
+        sourceIp: '127.0.0.9',
+        identifier: 'mac 52:54:00:aa:bb:cc',
+        count: 12,
+        firstSeen: '2026-01-10T09:00:00.000Z',
+        lastSeen: '2026-01-10T10:00:00.000Z',
+      },
+      {
+        sourceIp: '127.0.0.10',
+        identifier: 'hostname leaf-99',
+        count: 1,
+        firstSeen: '2026-01-10T08:00:00.000Z',
+        lastSeen: '2026-01-10T08:00:00.000Z',
+      },
+    ];
+    server.use(
+      http.get(`${ZTP_API}/unknown-devices`, ({ request }) => {
+        path = new URL(request.url).pathname;
+        return HttpResponse.json({ items });
+      }),
+    );
+    expect(await client.listUnknownDevices()).toEqual({ items });
+    expect(path).toBe('/api/ztp/unknown-devices');
+  });
+
+  it('passes the abort signal of an unknown-devices request', async () => {
+    server.use(
+      http.get(`${ZTP_API}/unknown-devices`, async () => {
+        await new Promise(resolve => setTimeout(resolve, 1000));
+        return HttpResponse.json({ items: [] });
+      }),
+    );
+    const controller = new AbortController();
+    const pending = client
+      .listUnknownDevices({ signal: controller.signal })
+      .catch(e => e);
+    controller.abort();
+    expect((await pending).name).toBe('AbortError');
+  });
+
+  it('throws a ResponseError when the unknown devices may not be read', async () => {
+    server.use(
+      http.get(`${ZTP_API}/unknown-devices`, () =>
+        HttpResponse.json(
+          {
+            error: {
+              name: 'NotAllowedError',
+              message: 'You are not allowed to read the ZTP queue',
+            },
+            response: { statusCode: 403 },
+          },
+          { status: 403 },
+        ),
+      ),
+    );
+    const error = await client.listUnknownDevices().catch(e => e);
+    expect(ResponseError.is(error)).toBe(true);
+    expect(error.statusCode).toBe(403);
+    expect(error.cause.message).toBe(
+      'You are not allowed to read the ZTP queue',
+    );
+  });
+
   it('throws a ResponseError carrying the backend message on failure', async () => {
     server.use(
       http.post(`${ZTP_API}/devices/default/leaf-01/credentials/reveal`, () =>

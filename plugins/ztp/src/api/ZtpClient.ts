@@ -10,6 +10,7 @@ import type {
   ZtpLocalAccount,
   ZtpPushResult,
   ZtpSerialCheckResult,
+  ZtpUnknownDeviceList,
 } from '@ztp-portal/backstage-plugin-ztp-common';
 import type { ZtpApi, ZtpRequestOptions } from './ZtpApi';
 
@@ -95,6 +96,12 @@ export class ZtpClient implements ZtpApi {
       `/final-config/push/${encodeURIComponent(jobId)}`,
       options,
     );
+  }
+
+  listUnknownDevices(
+    options?: ZtpRequestOptions,
+  ): Promise<ZtpUnknownDeviceList> {
+    return this.request('/unknown-devices', options);
   }
 
   private async request<T>(

@@ -15,14 +15,18 @@ export type ZtpChild = {
 };
 
 /** Starts ztpChild.ts with the TypeScript loader the backend uses in development. */
-export function startZtpChild(dir: string, port: number): ZtpChild {
+export function startZtpChild(
+  dir: string,
+  port: number,
+  door: 'worker' | 'main-thread' = 'worker',
+): ZtpChild {
   const child = spawn(
     process.execPath,
-    ['-r', TS_LOADER, CHILD_ENTRY, dir, String(port)],
+    ['-r', TS_LOADER, CHILD_ENTRY, dir, String(port), door],
     {
       stdio: ['ignore', 'pipe', 'pipe'],
       // The child is a plain Node process, not a Jest worker.
-      env: { ...process.env, NODE_ENV: 'test', LOG_LEVEL: 'warn' },
+      env: { ...process.env, NODE_ENV: 'test', LOG_LEVEL: 'info' },
     },
   );
   let output = '';

@@ -3,10 +3,11 @@
  * with SIGKILL mid-burst, so it must not share the test's process. Run with
  * Backstage's TypeScript loader:
  *
- *   node -r @backstage/cli/config/nodeTransform.cjs ztpChild.ts <dir> <port>
+ *   node -r @backstage/cli/config/nodeTransform.cjs ztpChild.ts <dir> <port> [worker|main-thread]
  *
  * <dir> holds fleet.json (the catalog) and receives the SQLite file; <port>
- * is the device door's port on 127.0.0.1.
+ * is the device door's port on 127.0.0.1; the door runs on a worker thread
+ * (the default) or on the main thread.
  */
 import { mockServices, startTestBackend } from '@backstage/backend-test-utils';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
@@ -16,7 +17,7 @@ import { ztpPlugin } from '../../plugin';
 import { FLEET_FILE } from './crashFleet';
 
 async function main() {
-  const [dir, port] = process.argv.slice(2);
+  const [dir, port, door = 'worker'] = process.argv.slice(2);
   if (!dir || !port) throw new Error('usage: ztpChild.ts <dir> <port>');
   const entities = JSON.parse(
     fs.readFileSync(path.join(dir, FLEET_FILE), 'utf8'),
@@ -25,6 +26,8 @@ async function main() {
     features: [
       ztpPlugin,
       catalogServiceMock.factory({ entities }),
+      // The test reads where the door says it runs.
+      mockServices.rootLogger.factory({ level: 'info' }),
       mockServices.rootConfig.factory({
         data: {
           backend: {
@@ -35,7 +38,11 @@ async function main() {
           },
           ztp: {
             secrets: { key: 'crash-test-key-0123456789abcdef' },
-            provisioning: { host: '127.0.0.1', port: Number(port) },
+            provisioning: {
+              host: '127.0.0.1',
+              port: Number(port),
+              worker: door === 'worker',
+            },
             serialCheck: {
               concurrency: 4,
               connectTimeoutMs: 300,

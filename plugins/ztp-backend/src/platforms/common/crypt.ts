@@ -1,4 +1,15 @@
-import { createHash, randomInt, scrypt } from 'node:crypto';
+import crypto, { createHash, randomInt, scrypt } from 'node:crypto';
+
+// crypto.hash (Node 21.7+) skips the Hash object; older runtimes fall back.
+const oneShotHash: (algorithm: string, data: Buffer) => Buffer =
+  typeof (crypto as { hash?: unknown }).hash === 'function'
+    ? (algorithm, data) =>
+        (
+          crypto as unknown as {
+            hash: (a: string, d: Buffer, e: 'buffer') => Buffer;
+          }
+        ).hash(algorithm, data, 'buffer')
+    : (algorithm, data) => createHash(algorithm).update(data).digest();
 
 /** The alphabet of crypt(3) hashes and salts. */
 export const CRYPT_ALPHABET =
@@ -99,7 +110,7 @@ function shaCryptDigest(
   for (let bits = password.length; bits > 0; bits >>= 1) {
     a.update(bits & 1 ? b : password);
   }
-  let c = a.digest();
+  const c = a.digest();
 
   const dp = hash();
   for (let i = 0; i < password.length; i++) dp.update(password);
@@ -109,15 +120,29 @@ function shaCryptDigest(
   for (let i = 0; i < 16 + c[0]; i++) ds.update(salt);
   const s = repeatTo(ds.digest(), salt.length);
 
+  // The rounds dominate (5,000 by default): each one hashes a few dozen
+  // bytes, so assemble them in one reused buffer and hash it one-shot
+  // instead of building a Hash object per round.
+  const size = variant.size;
+  const buffer = Buffer.alloc(2 * Math.max(p.length, size) + s.length + size);
+  let digest: Buffer = c;
   for (let i = 0; i < rounds; i++) {
-    const round = hash();
-    round.update(i % 2 ? p : c);
-    if (i % 3) round.update(s);
-    if (i % 7) round.update(p);
-    round.update(i % 2 ? c : p);
-    c = round.digest();
+    let n = 0;
+    if (i % 2) {
+      n += p.copy(buffer, n);
+    } else {
+      n += digest.copy(buffer, n);
+    }
+    if (i % 3) n += s.copy(buffer, n);
+    if (i % 7) n += p.copy(buffer, n);
+    if (i % 2) {
+      n += digest.copy(buffer, n);
+    } else {
+      n += p.copy(buffer, n);
+    }
+    digest = oneShotHash(variant.algorithm, buffer.subarray(0, n));
   }
-  return c;
+  return digest;
 }
 
 function encodeShaCrypt(variant: ShaVariant, digest: Buffer): string {

@@ -17,6 +17,9 @@ registerMswTestHooks(server);
 describe('ZtpDashboard for a user who may only read', () => {
   it('shows the Mismatch without the gear, and no selection for the push', async () => {
     server.use(
+      http.get(`${ZTP_API}/unknown-devices`, () =>
+        HttpResponse.json({ items: [] }),
+      ),
       http.get(`${ZTP_API}/devices`, () =>
         HttpResponse.json(
           makeList([

@@ -11,6 +11,7 @@ import {
   ZTP_QUEUE_CHANNEL,
   type ZtpDevice,
   type ZtpQueueSignal,
+  type ZtpUnknownDevice,
 } from '@ztp-portal/backstage-plugin-ztp-common';
 import { ztpTestApis, ZTP_API } from '../../__testUtils__/apis';
 import { makeDevice, makeList } from '../../__testUtils__/fixtures';
@@ -25,6 +26,7 @@ registerMswTestHooks(server);
 /** The backend's queue for one test; handlers read it on every request. */
 let devices: ZtpDevice[];
 let listRequests: URLSearchParams[];
+let unknownDevices: ZtpUnknownDevice[];
 
 beforeEach(() => {
   devices = [
@@ -47,7 +49,11 @@ beforeEach(() => {
     }),
   ];
   listRequests = [];
+  unknownDevices = [];
   server.use(
+    http.get(`${ZTP_API}/unknown-devices`, () =>
+      HttpResponse.json({ items: unknownDevices }),
+    ),
     http.get(`${ZTP_API}/devices`, ({ request }) => {
       const params = new URL(request.url).searchParams;
       listRequests.push(params);
@@ -320,6 +326,51 @@ describe('ZtpDashboard', () => {
     expect(
       await screen.findByText('No device matches these filters.'),
     ).toBeInTheDocument();
+  });
+
+  it('shows the unknown devices below the queue table', async () => {
+    unknownDevices = [
+      {
+        sourceIp: '127.0.0.9',
+        identifier: 'mac 52:54:00:aa:bb:cc',
+        count: 7,
+        firstSeen: new Date(Date.now() - 3_600_000).toISOString(),
+        lastSeen: new Date(Date.now() - 120_000).toISOString(),
+      },
+    ];
+    await renderDashboard();
+    const unknownRow = await screen.findByTestId('unknown-device-row');
+    expect(
+      within(unknownRow)
+        .getAllByRole('cell')
+        .map(c => c.textContent),
+    ).toEqual([
+      'mac 52:54:00:aa:bb:cc',
+      '127.0.0.9',
+      '7',
+      '1 hour ago',
+      '2 minutes ago',
+    ]);
+    const queueTable = row('leaf-01').closest('table')!;
+    const unknownTable = screen.getByRole('table', { name: 'Unknown devices' });
+    expect(unknownTable).not.toBe(queueTable);
+    expect(
+      // eslint-disable-next-line no-bitwise
+      queueTable.compareDocumentPosition(unknownTable) &
+        Node.DOCUMENT_POSITION_FOLLOWING,
+    ).toBeTruthy();
+    // The queue's devices are not listed as unknown.
+    expect(within(unknownTable).queryByText('leaf-01')).toBeNull();
+  });
+
+  it('says in the dashboard when no unknown device asked for a configuration', async () => {
+    await renderDashboard();
+    expect(
+      await screen.findByText(
+        'No unknown device has asked for a configuration.',
+      ),
+    ).toBeInTheDocument();
+    expect(screen.getByText('Unknown devices')).toBeInTheDocument();
   });
 
   it('shows the backend error in the page when the queue cannot be read', async () => {

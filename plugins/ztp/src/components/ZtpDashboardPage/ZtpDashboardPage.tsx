@@ -25,6 +25,10 @@ import { useZtpPermissions } from '../../hooks/useZtpPermissions';
 import { describeError } from '../../lib/format';
 import { BulkPushAction } from '../BulkPushAction';
 import { FixSerialDialog } from '../FixSerialDialog';
+import {
+  UNKNOWN_DEVICES_POLL_INTERVAL_MS,
+  UnknownDevicesCard,
+} from '../UnknownDevicesCard';
 import { DeviceQueueTable, isPushable } from './DeviceQueueTable';
 import { QueueCounters } from './QueueCounters';
 import { QueueFilters, type QueueFilter } from './QueueFilters';
@@ -35,7 +39,11 @@ const DESCRIPTION =
 
 /** @public */
 export type ZtpDashboardProps = {
-  /** Polling period when the app has no signals (default 10 s). */
+  /**
+   * Polling period when the app has no signals (default 10 s). The unknown
+   * devices card polls at this period too, signals or not, and at least every
+   * 15 s.
+   */
   pollIntervalMs?: number;
   /** Rows per page to start with (default 50). */
   initialPageSize?: number;
@@ -246,6 +254,14 @@ export function ZtpDashboard(props: ZtpDashboardProps) {
           }
         />
       </Paper>
+      <Box mt={3}>
+        <UnknownDevicesCard
+          pollIntervalMs={Math.min(
+            pollIntervalMs,
+            UNKNOWN_DEVICES_POLL_INTERVAL_MS,
+          )}
+        />
+      </Box>
       {fixing && (
         <FixSerialDialog
           key={fixing.entityRef}

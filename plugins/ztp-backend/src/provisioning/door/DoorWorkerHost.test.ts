@@ -1,0 +1,253 @@
+import { mockServices, TestDatabases } from '@backstage/backend-test-utils';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import knexFactory, { Knex } from 'knex';
+import { DatabaseZtpStore } from '../../database/DatabaseZtpStore';
+import type { DeviceRecord } from '../../database/types';
+import { freePort, httpGet } from '../../__testUtils__/network';
+import { DoorWorkerHost, workerDatabaseConfig } from './DoorWorkerHost';
+import type { FetchedDevice } from './protocol';
+
+jest.setTimeout(30_000);
+
+function declared(n: number) {
+  return {
+    entityRef: `resource:default/dev-${n}`,
+    namespace: 'default',
+    name: `dev-${n}`,
+    platform: 'arista-eos',
+    managementAddress: `127.0.20.${n}/24`,
+    managementIp: `127.0.20.${n}`,
+    defaultGateway: '127.0.20.254',
+    sshPort: 22,
+    macAddress: `52:54:00:00:20:${n.toString(16).padStart(2, '0')}`,
+    hostname: `dev-${n}`,
+    serial: `SER${n}`,
+    serialTemporary: false,
+    declarationHash: `h${n}`,
+    expectedSerial: `SER${n}`,
+    localUsername: `ztp-${n}`,
+    localPasswordEnc: 'v1:x:y:z',
+    localPasswordHash: `$6$salt$hash${n}`,
+  };
+}
+
+async function until<T>(probe: () => Promise<T | undefined>): Promise<T> {
+  const deadline = Date.now() + 10_000;
+  for (;;) {
+    const value = await probe();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error('timed out');
+    await new Promise(r => setTimeout(r, 50));
+  }
+}
+
+const databases = TestDatabases.create({ ids: ['POSTGRES_15'] });
+const backends: [string][] = [
+  ['a SQLite file'],
+  ...(databases.supports('POSTGRES_15') ? [['PostgreSQL'] as [string]] : []),
+];
+
+it('runs the worker door against PostgreSQL in CI, not only SQLite', () => {
+  // scripts/test.sh starts a real PostgreSQL server.
+  const required = process.env.CI
+    ? ['a SQLite file', 'PostgreSQL']
+    : ['a SQLite file'];
+  expect(backends.map(([b]) => b)).toEqual(expect.arrayContaining(required));
+});
+
+describe.each(backends)('DoorWorkerHost on %s', backend => {
+  let dir: string;
+  let db: Knex;
+  let store: DatabaseZtpStore;
+  let host: DoorWorkerHost | undefined;
+
+  beforeEach(async () => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ztp-door-'));
+    if (backend === 'PostgreSQL') {
+      db = await databases.init('POSTGRES_15');
+    } else {
+      db = knexFactory({
+        client: 'better-sqlite3',
+        connection: { filename: path.join(dir, 'ztp.sqlite') },
+        useNullAsDefault: true,
+      });
+      await db.raw('PRAGMA journal_mode = WAL');
+    }
+    await DatabaseZtpStore.migrate(db);
+    store = new DatabaseZtpStore(db);
+    for (const n of [1, 2]) {
+      await store.insertDevice(declared(n), {
+        entityRef: `resource:default/dev-${n}`,
+        type: 'device.added',
+        actor: 'system',
+        message: 'added',
+      });
+    }
+  });
+
+  afterEach(async () => {
+    await host?.stop();
+    host = undefined;
+    if (backend !== 'PostgreSQL') await db.destroy();
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  async function startHost(allowedNetworks: string[] = []) {
+    const fetched: FetchedDevice[] = [];
+    const port = await freePort();
+    host = new DoorWorkerHost({
+      host: '127.0.0.1',
+      port,
+      allowedNetworks,
+      firstCheckDelayMs: 0,
+      database: workerDatabaseConfig(db.client.config)!,
+      renderer: {
+        render: (d: DeviceRecord) => `hostname ${d.hostname}\n`,
+      },
+      logger: mockServices.logger.mock(),
+      onFetched: devices => fetched.push(...devices),
+      unknownFlushMs: 60_000,
+    });
+    host.syncDevices(await store.listActiveDevices());
+    const address = await host.start();
+    return { base: `http://127.0.0.1:${address.port}`, fetched, port };
+  }
+
+  it('serves from a worker thread and records each fetch in the database', async () => {
+    const { base, fetched } = await startHost();
+    const first = await httpGet(`${base}/ztp/config/by-mac/5254.0000.2001`);
+    expect(first).toEqual({ status: 200, body: 'hostname dev-1\n' });
+    // Durable before the response: the main thread's connection sees it.
+    const device = await store.getDevice('resource:default/dev-1');
+    expect(device).toMatchObject({
+      confMinState: 'loaded',
+      confMinFetchCount: 1,
+      confMinLoadedFrom: '127.0.0.1',
+    });
+    expect(
+      (await httpGet(`${base}/ztp/config/by-hostname/dev-1.cfg`)).status,
+    ).toBe(200);
+    expect(
+      (await store.getDevice('resource:default/dev-1'))!.confMinFetchCount,
+    ).toBe(2);
+    // The main thread hears of both: the first changes the state.
+    await until(async () => (fetched.length === 2 ? true : undefined));
+    expect(fetched.map(f => f.first)).toEqual([true, false]);
+
+    expect(
+      await httpGet(`${base}/ztp/config/by-mac/00:11:22:33:44:55`),
+    ).toEqual({ status: 404, body: 'unknown device\n' });
+    // Probes are counted in the worker and written when it stops.
+    await host!.stop();
+    const unknown = await store.listUnknownDevices(10);
+    expect(unknown).toMatchObject([
+      { identifier: 'mac 00:11:22:33:44:55', sourceIp: '127.0.0.1', count: 1 },
+    ]);
+    await expect(
+      httpGet(`${base}/ztp/config/by-mac/5254.0000.2001`),
+    ).rejects.toThrow(/ECONNREFUSED/);
+  });
+
+  it('follows the queue: a removed device is unknown, a changed one served anew', async () => {
+    const { base } = await startHost();
+    expect((await httpGet(`${base}/ztp/config/by-hostname/dev-2`)).body).toBe(
+      'hostname dev-2\n',
+    );
+    const [one, two] = await store.getDevices([
+      'resource:default/dev-1',
+      'resource:default/dev-2',
+    ]);
+    host!.syncDevices([
+      {
+        ...two,
+        hostname: 'dev-2-renamed',
+        declarationHash: 'h2-changed',
+      },
+    ]);
+    await until(async () => {
+      const r = await httpGet(`${base}/ztp/config/by-hostname/dev-2-renamed`);
+      return r.status === 200 ? r : undefined;
+    });
+    expect((await httpGet(`${base}/ztp/config/by-hostname/dev-2`)).status).toBe(
+      404,
+    );
+    expect(
+      (await httpGet(`${base}/ztp/config/by-mac/${one.macAddress}`)).status,
+    ).toBe(404);
+  });
+
+  it('refuses addresses outside the allowed networks', async () => {
+    const { base } = await startHost(['127.0.0.2/32']);
+    expect((await httpGet(`${base}/ztp/config/by-hostname/dev-1`)).status).toBe(
+      403,
+    );
+    expect(
+      (
+        await httpGet(`${base}/ztp/config/by-hostname/dev-1`, {
+          localAddress: '127.0.0.2',
+        })
+      ).status,
+    ).toBe(200);
+    expect(
+      (await store.getDevice('resource:default/dev-1'))!.confMinLoadedFrom,
+    ).toBe('127.0.0.2');
+  });
+
+  it('fails to start with a clear error when the port is taken', async () => {
+    const { port } = await startHost();
+    const second = new DoorWorkerHost({
+      host: '127.0.0.1',
+      port,
+      allowedNetworks: [],
+      firstCheckDelayMs: 0,
+      database: workerDatabaseConfig(db.client.config)!,
+      renderer: { render: () => '' },
+      logger: mockServices.logger.mock(),
+      onFetched: () => {},
+    });
+    await expect(second.start()).rejects.toThrow(
+      /provisioning server did not start: .*EADDRINUSE/,
+    );
+    await second.stop();
+  });
+});
+
+describe('workerDatabaseConfig', () => {
+  it('shares a SQLite file or PostgreSQL with a worker, not an in-memory database', () => {
+    expect(
+      workerDatabaseConfig({
+        client: 'better-sqlite3',
+        connection: { filename: '/var/lib/backstage/ztp.sqlite' },
+      }),
+    ).toEqual({
+      client: 'better-sqlite3',
+      connection: { filename: '/var/lib/backstage/ztp.sqlite' },
+    });
+    expect(
+      workerDatabaseConfig({
+        client: 'better-sqlite3',
+        connection: { filename: ':memory:' },
+      }),
+    ).toBeUndefined();
+    expect(
+      workerDatabaseConfig({
+        client: 'pg',
+        connection: { host: '127.0.0.1', database: 'backstage_plugin_ztp' },
+        searchPath: 'ztp',
+      }),
+    ).toEqual({
+      client: 'pg',
+      connection: { host: '127.0.0.1', database: 'backstage_plugin_ztp' },
+      searchPath: ['ztp'],
+    });
+    // A connection function cannot cross to a worker.
+    expect(
+      workerDatabaseConfig({
+        client: 'pg',
+        connection: { password: () => 'x' },
+      }),
+    ).toBeUndefined();
+  });
+});

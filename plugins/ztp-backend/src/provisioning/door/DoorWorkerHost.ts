@@ -1,0 +1,267 @@
+import type { AddressInfo } from 'node:net';
+import { Worker } from 'node:worker_threads';
+import type { LoggerService } from '@backstage/backend-plugin-api';
+import type { DeviceRecord } from '../../database/types';
+import type { MinimalConfigSource } from '../DeviceRequestHandler';
+import { DOOR_WORKER_FILE } from './doorWorker';
+import type {
+  DoorDevice,
+  DoorToMain,
+  DoorWorkerData,
+  FetchedDevice,
+  MainToDoor,
+  WorkerDatabaseConfig,
+} from './protocol';
+
+export type DoorWorkerHostOptions = {
+  host: string;
+  port: number;
+  allowedNetworks: string[];
+  firstCheckDelayMs: number;
+  database: WorkerDatabaseConfig;
+  renderer: MinimalConfigSource;
+  logger: LoggerService;
+  /** Fetches the worker recorded, in batches. */
+  onFetched: (devices: FetchedDevice[]) => void;
+  unknownFlushMs?: number;
+};
+
+/** What the door must know again when any of it changes. */
+function doorSignature(d: DeviceRecord): string {
+  return [
+    d.declarationHash,
+    d.localUsername,
+    d.localPasswordHash,
+    d.expectedSerial,
+    d.macAddress ?? '',
+    d.hostname,
+    d.managementIp,
+    d.serialState,
+    d.confMinState,
+  ].join('\u0000');
+}
+
+/**
+ * In development and tests the sources are TypeScript: a worker does not
+ * inherit jest's transform, so it gets Backstage's Node transform.
+ */
+function workerExecArgv(): string[] | undefined {
+  if (!DOOR_WORKER_FILE.endsWith('.ts')) return undefined;
+  if (process.execArgv.some(a => a.includes('nodeTransform'))) return undefined;
+  for (const id of [
+    '@backstage/cli-node/config/nodeTransform.cjs',
+    '@backstage/cli/config/nodeTransform.cjs',
+  ]) {
+    try {
+      return [...process.execArgv, '--require', require.resolve(id)];
+    } catch {
+      // try the next
+    }
+  }
+  return undefined;
+}
+
+/**
+ * Runs the dedicated device door in a worker thread and keeps its table of
+ * devices and rendered configurations in step with the queue. Restarts the
+ * worker if it dies; its fetches are already durable.
+ */
+export class DoorWorkerHost {
+  private worker?: Worker;
+  private sent = new Map<string, string>();
+  private latest: DeviceRecord[] = [];
+  private stopping = false;
+  private addressInfo?: AddressInfo;
+
+  constructor(private readonly options: DoorWorkerHostOptions) {}
+
+  /** Sends the worker what changed since the last call. */
+  syncDevices(devices: DeviceRecord[]) {
+    this.latest = devices;
+    if (!this.worker) return;
+    this.post({ type: 'devices', ...this.diff(devices) });
+  }
+
+  private diff(devices: DeviceRecord[]) {
+    const upsert: DoorDevice[] = [];
+    const seen = new Set<string>();
+    for (const device of devices) {
+      seen.add(device.entityRef);
+      const signature = doorSignature(device);
+      if (this.sent.get(device.entityRef) === signature) continue;
+      let config: DoorDevice['config'];
+      try {
+        config = { text: this.options.renderer.render(device) };
+      } catch (error) {
+        this.options.logger.error(
+          `Could not render the minimal configuration of ${device.entityRef}: ${error}`,
+        );
+        config = { error: String(error) };
+      }
+      upsert.push({ device, config });
+      this.sent.set(device.entityRef, signature);
+    }
+    const remove: string[] = [];
+    for (const ref of this.sent.keys()) {
+      if (!seen.has(ref)) remove.push(ref);
+    }
+    remove.forEach(ref => this.sent.delete(ref));
+    return { upsert, remove };
+  }
+
+  private post(message: MainToDoor) {
+    this.worker?.postMessage(message);
+  }
+
+  async start(): Promise<AddressInfo> {
+    this.stopping = false;
+    const workerData: DoorWorkerData = {
+      ztpDoorWorker: true,
+      host: this.options.host,
+      port: this.options.port,
+      allowedNetworks: this.options.allowedNetworks,
+      firstCheckDelayMs: this.options.firstCheckDelayMs,
+      database: this.options.database,
+      unknownFlushMs: this.options.unknownFlushMs ?? 5000,
+    };
+    const worker = new Worker(DOOR_WORKER_FILE, {
+      workerData,
+      execArgv: workerExecArgv(),
+    });
+    this.worker = worker;
+    worker.on('message', (m: DoorToMain) => this.onMessage(m));
+    this.sent.clear();
+    this.post({ type: 'devices', ...this.diff(this.latest) });
+
+    const address = await new Promise<AddressInfo>((resolve, reject) => {
+      let cleanup = () => {};
+      const onMessage = (m: DoorToMain) => {
+        if (m.type === 'listening') {
+          cleanup();
+          resolve({ address: m.address, family: m.family, port: m.port });
+        } else if (m.type === 'failed') {
+          cleanup();
+          reject(
+            new Error(
+              `The ZTP provisioning server did not start: ${m.message}`,
+            ),
+          );
+        }
+      };
+      const onExit = (code: number) => {
+        cleanup();
+        reject(
+          new Error(`The ZTP provisioning worker exited with code ${code}`),
+        );
+      };
+      cleanup = () => {
+        worker.off('message', onMessage);
+        worker.off('exit', onExit);
+      };
+      worker.on('message', onMessage);
+      worker.on('exit', onExit);
+    });
+    this.addressInfo = address;
+
+    worker.on('error', error =>
+      this.options.logger.error(`ZTP provisioning worker failed: ${error}`),
+    );
+    worker.on('exit', code => {
+      if (this.worker !== worker) return;
+      this.worker = undefined;
+      if (this.stopping) return;
+      this.options.logger.error(
+        `ZTP provisioning worker exited (code ${code}); restarting it`,
+      );
+      setTimeout(() => {
+        if (this.stopping) return;
+        this.start().catch(error => this.options.logger.error(`${error}`));
+      }, 1000).unref();
+    });
+    return address;
+  }
+
+  private onMessage(m: DoorToMain) {
+    const { logger } = this.options;
+    switch (m.type) {
+      case 'fetched':
+        this.options.onFetched(m.devices);
+        break;
+      case 'log':
+        logger[m.level](m.message);
+        break;
+      default:
+        break;
+    }
+  }
+
+  address(): AddressInfo | undefined {
+    return this.worker ? this.addressInfo : undefined;
+  }
+
+  async stop() {
+    this.stopping = true;
+    const worker = this.worker;
+    if (!worker) return;
+    await new Promise<void>(resolve => {
+      const timer = setTimeout(() => {
+        worker.terminate().finally(resolve);
+      }, 10_000);
+      worker.once('exit', () => {
+        clearTimeout(timer);
+        resolve();
+      });
+      worker.postMessage({ type: 'stop' } satisfies MainToDoor);
+    });
+    this.worker = undefined;
+  }
+}
+
+/**
+ * The database settings a worker thread can open on its own: a SQLite file
+ * or PostgreSQL. An in-memory SQLite database exists only on the main
+ * thread's connection, so it gets undefined (the door then stays there).
+ */
+export function workerDatabaseConfig(knexConfig: {
+  client?: unknown;
+  connection?: unknown;
+  searchPath?: unknown;
+}): WorkerDatabaseConfig | undefined {
+  const client = knexConfig.client;
+  const connection =
+    typeof knexConfig.connection === 'string'
+      ? { connectionString: knexConfig.connection }
+      : knexConfig.connection;
+  if (!connection || typeof connection !== 'object') return undefined;
+  try {
+    // Only plain data crosses to a worker (no functions, no sockets).
+    structuredClone(connection);
+  } catch {
+    return undefined;
+  }
+  let searchPath: string[] | undefined;
+  if (Array.isArray(knexConfig.searchPath)) {
+    searchPath = knexConfig.searchPath as string[];
+  } else if (typeof knexConfig.searchPath === 'string') {
+    searchPath = [knexConfig.searchPath];
+  }
+  if (client === 'better-sqlite3' || client === 'sqlite3') {
+    const filename = (connection as { filename?: unknown }).filename;
+    if (
+      typeof filename !== 'string' ||
+      filename === ':memory:' ||
+      filename.startsWith('file::memory:')
+    ) {
+      return undefined;
+    }
+    return { client: 'better-sqlite3', connection: { filename } };
+  }
+  if (client === 'pg') {
+    return {
+      client: 'pg',
+      connection: connection as Record<string, unknown>,
+      searchPath,
+    };
+  }
+  return undefined;
+}

@@ -1,0 +1,47 @@
+import type { DeviceRecord } from '../../database/types';
+
+/** How the door worker reaches the plugin's database on its own. */
+export type WorkerDatabaseConfig = {
+  client: 'better-sqlite3' | 'pg';
+  connection: Record<string, unknown>;
+  searchPath?: string[];
+};
+
+/** Everything the door worker needs to start. */
+export type DoorWorkerData = {
+  ztpDoorWorker: true;
+  host: string;
+  port: number;
+  allowedNetworks: string[];
+  firstCheckDelayMs: number;
+  database: WorkerDatabaseConfig;
+  /** How often the unknown-device counts are written. */
+  unknownFlushMs: number;
+};
+
+/** A device as the door needs it: its identities and its rendered bytes. */
+export type DoorDevice = {
+  device: DeviceRecord;
+  /** The minimal configuration, or an error message when it cannot render. */
+  config: { text: string } | { error: string };
+};
+
+/** A recorded fetch, as the main thread needs it for signals and checks. */
+export type FetchedDevice = {
+  entityRef: string;
+  serialState: DeviceRecord['serialState'];
+  /** The device's first fetch (Conf Min Not Loaded to Loaded). */
+  first: boolean;
+};
+
+export type MainToDoor =
+  | { type: 'devices'; upsert: DoorDevice[]; remove: string[] }
+  | { type: 'stop' };
+
+export type DoorToMain =
+  | { type: 'listening'; address: string; family: string; port: number }
+  | { type: 'failed'; message: string }
+  | { type: 'fetched'; devices: FetchedDevice[] }
+  | { type: 'unknown-recorded' }
+  | { type: 'log'; level: 'info' | 'warn' | 'error'; message: string }
+  | { type: 'stopped' };
