@@ -123,3 +123,26 @@ test('devices reach Checked live and the Mismatch is fixed from the dialog', asy
   ).toBeVisible();
   await shot(page, '07-provisioned');
 });
+
+test('a device nobody declared shows up under Unknown devices', async ({
+  page,
+  request,
+}) => {
+  // A device racked with a MAC address nobody declared asks the device door.
+  const stranger = '02:00:5e:00:53:99';
+  const answer = await request.get(
+    `http://127.0.0.1:7080/ztp/config/by-mac/${stranger}`,
+  );
+  expect(answer.status()).toBe(404);
+
+  await page.goto('/');
+  await page.getByRole('button', { name: 'Enter' }).click();
+  await page.goto('/ztp');
+  const card = page.getByRole('table', { name: 'Unknown devices' });
+  // Probes are counted, written within seconds, and the card refreshes.
+  await expect(card).toContainText(stranger, { timeout: 60_000 });
+  const row = card.getByRole('row', { name: new RegExp(stranger) });
+  await expect(row).toContainText('127.0.0.1');
+  await row.scrollIntoViewIfNeeded();
+  await shot(page, '08-unknown-devices');
+});

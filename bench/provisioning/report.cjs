@@ -19,6 +19,10 @@ const RUNS = [
   { label: 'ztp-door', title: 'ZTP device door (dedicated listener)' },
   { label: 'plugin-router', title: 'ZTP door on the plugin router' },
   { label: 'nginx', title: 'nginx, static files' },
+  {
+    label: 'bare-node',
+    title: 'bare node:http, same files from memory (reference)',
+  },
 ];
 
 function readJson(file) {
@@ -71,7 +75,7 @@ for (const r of runs.values()) {
 const nginx = runs.get('nginx');
 const ratioLines = [];
 const verdicts = [];
-for (const label of ['ztp-door', 'plugin-router']) {
+for (const label of ['ztp-door', 'plugin-router', 'bare-node']) {
   const r = runs.get(label);
   if (!r || !nginx) continue;
   const rateRatio = r.rate / nginx.rate;

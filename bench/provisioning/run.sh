@@ -22,8 +22,10 @@
 #
 # What runs: a standalone backend (bench/provisioning/backend.cjs:
 # createBackend + the ZTP plugin + an in-memory catalog of the generated
-# fleet, SQLite in a file), wrk and nginx from Debian. Everything listens on
-# 127.0.0.1. Results go to bench/results/provisioning-<date>.txt.
+# fleet, SQLite in a file), wrk and nginx from Debian, and for reference a
+# bare node:http server serving the same files from memory (bare-node.cjs).
+# Everything listens on 127.0.0.1. Results go to
+# bench/results/provisioning-<date>.txt.
 # shellcheck source=../../scripts/env.sh
 source "$(dirname "$0")/../../scripts/env.sh"
 HERE="$ROOT/bench/provisioning"
@@ -53,8 +55,8 @@ while [ $# -gt 0 ]; do
     --trace-sql) TRACE_SQL=1; shift ;;
     --keep) KEEP=1; shift ;;
     --config) EXTRA_CONFIG="$(realpath "$2")"; shift 2 ;;
-    -h|--help) sed -n '2,26p' "$0"; exit 0 ;;
-    *) sed -n '2,26p' "$0" >&2; exit 2 ;;
+    -h|--help) sed -n '2,28p' "$0"; exit 0 ;;
+    *) sed -n '2,28p' "$0" >&2; exit 2 ;;
   esac
 done
 
@@ -265,6 +267,21 @@ for _ in $(seq 1 50); do
   sleep 0.1
 done
 run_wrk nginx "http://127.0.0.1:$NGINX_PORT" "" "$NGINX_PID"
+kill "$NGINX_PID"
+wait "$NGINX_PID" 2>/dev/null || true
+NGINX_PID=""
+
+# 4. The ceiling of any Node implementation: a bare node:http server with the
+#    same files in memory (no lookup, no recording).
+BARE_PORT=$(free_port)
+say "Starting a bare Node HTTP server on 127.0.0.1:$BARE_PORT (reference)"
+node "$HERE/bare-node.cjs" "$TMP/static" "$BARE_PORT" >"$TMP/bare-node.log" 2>&1 &
+NGINX_PID=$!
+for _ in $(seq 1 100); do
+  [ "$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$BARE_PORT$first_path")" = 200 ] && break
+  sleep 0.1
+done
+run_wrk bare-node "http://127.0.0.1:$BARE_PORT" "" "$NGINX_PID"
 kill "$NGINX_PID"
 wait "$NGINX_PID" 2>/dev/null || true
 NGINX_PID=""

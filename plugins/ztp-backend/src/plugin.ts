@@ -35,7 +35,7 @@ import { ZtpSignalPublisher } from './services/ZtpSignalPublisher';
 import { openDeviceCli } from './ssh';
 
 /** Repeated fetches of one device are published at most this often. */
-const REFETCH_SIGNAL_INTERVAL_MS = 5000;
+const REFETCH_SIGNAL_INTERVAL_MS = 30_000;
 
 /**
  * The ZTP backend plugin: serves booting devices their minimal
@@ -270,8 +270,15 @@ export const ztpPlugin = createBackendPlugin({
           timeout: { minutes: 5 },
           initialDelay: { seconds: settings.catalogSyncSeconds },
           fn: async () => {
-            await sync.run();
-            await refreshIndex();
+            const result = await sync.run();
+            // Unchanged queue: the periodic index refresh is enough.
+            if (
+              result.added.length ||
+              result.updated.length ||
+              result.removed.length
+            ) {
+              await refreshIndex();
+            }
           },
         });
         await scheduler.scheduleTask({

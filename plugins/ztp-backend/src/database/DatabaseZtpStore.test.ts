@@ -196,7 +196,10 @@ describe.each(databases.eachSupportedId())('DatabaseZtpStore on %p', id => {
         later,
         new Date(later.getTime() + 1000),
       ),
-    ).toBe(true);
+    ).toMatchObject({
+      entityRef: 'resource:default/dev-1',
+      serialLeaseUntil: new Date(later.getTime() + 1000),
+    });
     await store.completeSerialCheck(
       'resource:default/dev-1',
       'e',

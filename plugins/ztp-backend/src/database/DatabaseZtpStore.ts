@@ -3,6 +3,7 @@ import {
   resolvePackagePath,
 } from '@backstage/backend-plugin-api';
 import type { Knex } from 'knex';
+import { isSqlite, SqliteStatement, withSqlite } from './sqliteFastPath';
 import type {
   ZtpDeviceListQuery,
   ZtpQueueSummary,
@@ -112,19 +113,54 @@ function declarationColumns(d: DeclaredDevice) {
   };
 }
 
-/** The better-sqlite3 connection under knex, as far as the fast path uses it. */
-type SqliteConnection = {
-  prepare(sql: string): { run(...params: unknown[]): unknown };
-  transaction(fn: () => void): { immediate(): void };
-};
+// Statements of the SQLite fast path (see sqliteFastPath.ts).
+const SQLITE_RECORD_FETCH = `UPDATE ztp_devices SET
+  conf_min_state = 'loaded',
+  conf_min_loaded_at = ?,
+  conf_min_loaded_from = ?,
+  updated_at = ?,
+  conf_min_fetch_count = conf_min_fetch_count + ?,
+  header_serial = COALESCE(?, header_serial),
+  serial_next_check_at = CASE
+    WHEN serial_state <> 'checked' AND serial_next_check_at IS NULL
+    THEN ? ELSE serial_next_check_at END
+WHERE entity_ref = ?`;
 
-const preparedFetchStatements = new WeakMap<
-  SqliteConnection,
-  {
-    update: { run(...params: unknown[]): unknown };
-    event: { run(...params: unknown[]): unknown };
-  }
->();
+const SQLITE_INSERT_EVENT = `INSERT INTO ztp_events
+  (entity_ref, at, type, actor, message, details) VALUES (?, ?, ?, ?, ?, ?)`;
+
+const SQLITE_CLAIM_SERIAL_CHECK = `UPDATE ztp_devices
+SET serial_lease_until = ?, serial_lease_owner = ?
+WHERE entity_ref = ? AND in_catalog = 1
+  AND (serial_lease_until IS NULL OR serial_lease_until < ?)
+RETURNING *`;
+
+const SQLITE_COMPLETE_SERIAL_CHECK = `UPDATE ztp_devices SET
+  serial_state = ?,
+  serial_reason = ?,
+  serial_checked_at = ?,
+  serial_attempts = CASE WHEN ? = 1 THEN 0 ELSE serial_attempts + 1 END,
+  serial_next_check_at = ?,
+  serial_lease_until = NULL,
+  serial_lease_owner = NULL,
+  updated_at = ?,
+  presented_serial = CASE WHEN ? = 1 THEN ? ELSE presented_serial END,
+  host_key_fingerprint = COALESCE(?, host_key_fingerprint)
+WHERE entity_ref = ? AND (serial_lease_owner = ? OR serial_lease_owner IS NULL)`;
+
+function runInsertEvent(
+  statement: SqliteStatement,
+  e: ReturnType<typeof eventRow>,
+) {
+  statement.run(
+    e.entity_ref,
+    e.at.getTime(),
+    e.type,
+    e.actor,
+    e.message,
+    e.details,
+  );
+}
 
 /** The timeline events of a batch of fetches. */
 function fetchEvents(fetches: ConfMinFetch[]) {
@@ -249,6 +285,21 @@ export class DatabaseZtpStore implements ZtpStore {
       );
     }
     return rows.map(rowToDevice);
+  }
+
+  async listActiveDeclarations() {
+    const rows = await this.db('ztp_devices')
+      .where({ in_catalog: true })
+      .select('entity_ref', 'declaration_hash', 'expected_serial');
+    return new Map(
+      rows.map(r => [
+        r.entity_ref as string,
+        {
+          declarationHash: r.declaration_hash as string,
+          expectedSerial: r.expected_serial as string,
+        },
+      ]),
+    );
   }
 
   async listActiveDevices() {
@@ -476,7 +527,7 @@ export class DatabaseZtpStore implements ZtpStore {
     }
     const entries = [...perDevice.values()];
     const events = fetchEvents(fetches);
-    if (this.db.client.config.client === 'better-sqlite3') {
+    if (isSqlite(this.db)) {
       await this.recordFetchesSqlite(entries, events);
       return;
     }
@@ -522,71 +573,34 @@ export class DatabaseZtpStore implements ZtpStore {
    * one native transaction costs a fraction of building and planning a
    * set-based statement per batch.
    */
+  /**
+   * SQLite runs on the caller's thread: a prepared statement per row inside
+   * one native transaction costs a fraction of building and planning a
+   * set-based statement per batch.
+   */
   private async recordFetchesSqlite(
     entries: { last: ConfMinFetch; count: number }[],
     events: ReturnType<typeof eventRow>[],
   ) {
-    const client = this.db.client as {
-      acquireConnection(): Promise<SqliteConnection>;
-      releaseConnection(c: SqliteConnection): Promise<void>;
-    };
-    const connection = await client.acquireConnection();
-    try {
-      let prepared = preparedFetchStatements.get(connection);
-      if (!prepared) {
-        prepared = {
-          update: connection.prepare(
-            `UPDATE ztp_devices SET
-              conf_min_state = 'loaded',
-              conf_min_loaded_at = ?,
-              conf_min_loaded_from = ?,
-              updated_at = ?,
-              conf_min_fetch_count = conf_min_fetch_count + ?,
-              header_serial = COALESCE(?, header_serial),
-              serial_next_check_at = CASE
-                WHEN serial_state <> 'checked' AND serial_next_check_at IS NULL
-                THEN ? ELSE serial_next_check_at END
-            WHERE entity_ref = ?`,
-          ),
-          event: connection.prepare(
-            `INSERT INTO ztp_events (entity_ref, at, type, actor, message, details)
-            VALUES (?, ?, ?, ?, ?, ?)`,
-          ),
-        };
-        preparedFetchStatements.set(connection, prepared);
-      }
-      const { update, event } = prepared;
-      connection
-        .transaction(() => {
-          for (const { last, count } of entries) {
-            const at = last.at.getTime();
-            update.run(
-              at,
-              last.sourceIp,
-              at,
-              count,
-              last.headerSerial ?? null,
-              (last.checkAt ?? last.at).getTime(),
-              last.entityRef,
-            );
-          }
-          for (const e of events) {
-            event.run(
-              e.entity_ref,
-              e.at.getTime(),
-              e.type,
-              e.actor,
-              e.message,
-              e.details,
-            );
-          }
-          // Take the write lock up front: another connection (the door's
-          // worker, a second process) may be writing.
-        })
-        .immediate();
-    } finally {
-      await client.releaseConnection(connection);
-    }
+    await withSqlite(this.db, sqlite => {
+      const update = sqlite.statement(SQLITE_RECORD_FETCH);
+      const insertEvent = sqlite.statement(SQLITE_INSERT_EVENT);
+      sqlite.immediate(() => {
+        for (const { last, count } of entries) {
+          const at = last.at.getTime();
+          update.run(
+            at,
+            last.sourceIp,
+            at,
+            count,
+            last.headerSerial ?? null,
+            (last.checkAt ?? last.at).getTime(),
+            last.entityRef,
+          );
+        }
+        for (const e of events) runInsertEvent(insertEvent, e);
+      });
+    });
   }
 
   async claimSerialCheck(
@@ -597,15 +611,24 @@ export class DatabaseZtpStore implements ZtpStore {
   ) {
     // One conditional UPDATE: atomic on SQLite and PostgreSQL alike, so two
     // replicas never check the same device for the same trigger.
-    const updated = await this.db('ztp_devices')
+    if (isSqlite(this.db)) {
+      const row = await withSqlite(this.db, sqlite =>
+        sqlite
+          .statement(SQLITE_CLAIM_SERIAL_CHECK)
+          .get(leaseUntil.getTime(), owner, entityRef, now.getTime()),
+      );
+      return row ? rowToDevice(row) : undefined;
+    }
+    const [row] = await this.db('ztp_devices')
       .where({ entity_ref: entityRef, in_catalog: true })
       .where(q =>
         q
           .whereNull('serial_lease_until')
           .orWhere('serial_lease_until', '<', now),
       )
-      .update({ serial_lease_until: leaseUntil, serial_lease_owner: owner });
-    return Number(updated) === 1;
+      .update({ serial_lease_until: leaseUntil, serial_lease_owner: owner })
+      .returning('*');
+    return row ? rowToDevice(row) : undefined;
   }
 
   async listDueSerialChecks(now: Date, limit: number) {
@@ -632,8 +655,33 @@ export class DatabaseZtpStore implements ZtpStore {
     event?: NewEvent,
   ) {
     const now = event?.at ?? new Date();
+    const concluded = outcome.state !== 'not-checked';
+    if (isSqlite(this.db)) {
+      await withSqlite(this.db, sqlite => {
+        const update = sqlite.statement(SQLITE_COMPLETE_SERIAL_CHECK);
+        const insertEvent = sqlite.statement(SQLITE_INSERT_EVENT);
+        sqlite.immediate(() => {
+          update.run(
+            outcome.state,
+            outcome.reason ?? null,
+            now.getTime(),
+            concluded ? 1 : 0,
+            concluded ? null : outcome.nextCheckAt?.getTime() ?? null,
+            now.getTime(),
+            outcome.presentedSerial === undefined ? 0 : 1,
+            outcome.presentedSerial ?? null,
+            outcome.hostKeyFingerprint || null,
+            entityRef,
+            owner,
+          );
+          if (event) {
+            runInsertEvent(insertEvent, eventRow({ ...event, at: now }));
+          }
+        });
+      });
+      return;
+    }
     const write = async (tx: Knex) => {
-      const concluded = outcome.state !== 'not-checked';
       const update: Record<string, unknown> = {
         serial_state: outcome.state,
         serial_reason: outcome.reason ?? null,

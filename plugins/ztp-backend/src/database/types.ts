@@ -145,6 +145,10 @@ export interface ZtpStore {
   summary(): Promise<ZtpQueueSummary>;
   facets(): Promise<{ sites: string[]; platforms: string[] }>;
 
+  /** Declaration hash and expected serial of every device in the queue. */
+  listActiveDeclarations(): Promise<
+    Map<string, { declarationHash: string; expectedSerial: string }>
+  >;
   insertDevice(device: NewDevice, event: NewEvent): Promise<void>;
   /** Inserts many devices in one transaction (the catalog import). */
   insertDevices(
@@ -166,15 +170,16 @@ export interface ZtpStore {
   recordFetches(fetches: ConfMinFetch[]): Promise<void>;
 
   /**
-   * Takes the right to check a device's serial until leaseUntil; false when
-   * another worker (or replica) holds it.
+   * Takes the right to check a device's serial until leaseUntil and
+   * returns the device as claimed (one statement); undefined when another
+   * worker (or replica) holds it.
    */
   claimSerialCheck(
     entityRef: string,
     owner: string,
     now: Date,
     leaseUntil: Date,
-  ): Promise<boolean>;
+  ): Promise<DeviceRecord | undefined>;
   /** Devices that are Loaded, not Checked, and due for a (re)check. */
   listDueSerialChecks(now: Date, limit: number): Promise<string[]>;
   completeSerialCheck(

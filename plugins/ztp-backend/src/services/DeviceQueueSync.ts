@@ -126,9 +126,9 @@ export class DeviceQueueSync {
     const corrections = new Map(
       (await store.listSerialCorrections()).map(c => [c.entityRef, c]),
     );
-    const active = new Map(
-      (await store.listActiveDevices()).map(d => [d.entityRef, d]),
-    );
+    // What an unchanged device is compared on; full rows are read only for
+    // the few that changed.
+    const active = await store.listActiveDeclarations();
     const result: SyncResult = {
       added: [],
       updated: [],
@@ -220,10 +220,17 @@ export class DeviceQueueSync {
         serialTemporary: correction ? false : declared.serialTemporary,
         expectedSerial,
       };
-      const existing =
-        active.get(declared.entityRef) ??
-        // A device that left the catalog and came back keeps its account.
-        (await store.getDevice(declared.entityRef));
+      const known = active.get(declared.entityRef);
+      if (
+        known &&
+        known.declarationHash === declared.declarationHash &&
+        known.expectedSerial === expectedSerial
+      ) {
+        continue;
+      }
+      // A changed device, or one that left the catalog and came back (it
+      // keeps its account).
+      const existing = await store.getDevice(declared.entityRef);
       const driver = platforms.require(declared.platform);
       try {
         if (existing && !existing.inCatalog) {

@@ -165,12 +165,13 @@ export class SerialCheckService {
     const leaseUntil = new Date(
       now.getTime() + settings.deadlineMs + settings.connectTimeoutMs + 5000,
     );
-    if (
-      !(await store.claimSerialCheck(entityRef, this.owner, now, leaseUntil))
-    ) {
-      return undefined;
-    }
-    const device = await store.getDevice(entityRef);
+    // The lease and the device's current record in one statement.
+    const device = await store.claimSerialCheck(
+      entityRef,
+      this.owner,
+      now,
+      leaseUntil,
+    );
     if (!device) return undefined;
     // A retry after the same failure as before is not news: the timeline
     // and the live view hear of it on attempts 1, 2, 4, 8... and whenever
@@ -182,9 +183,9 @@ export class SerialCheckService {
       device.serialState === 'not-checked' &&
       outcome.reason === device.serialReason &&
       !isPowerOfTwo(device.serialAttempts + 1);
-    if (actor !== 'system' || device.serialAttempts === 0) {
-      this.deps.onChanged(entityRef);
-    }
+    // "Checking…" is shown for checks a person asked for; automatic checks
+    // publish their outcome only, which halves the signals of a boot storm.
+    if (actor !== 'system') this.deps.onChanged(entityRef);
 
     const finish = async (
       outcome: {
