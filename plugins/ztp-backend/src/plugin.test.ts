@@ -69,6 +69,7 @@ async function startZtp(
               connectTimeoutMs: 300,
               deadlineMs: 1000,
               retryInitialDelayMs: 60_000,
+              ...(extraConfig.serialCheck as object),
             },
           },
         },
@@ -151,6 +152,43 @@ describe('ZTP backend plugin', () => {
         (e: any) => e.type === 'serial.header-mismatch',
       );
       expect(early.message).toMatch(/SSJ99999999.*SSJ17371234/);
+    } finally {
+      await backend.stop();
+    }
+  });
+
+  it('lists devices nobody declared for the dashboard, counted per source', async () => {
+    const { backend, base } = await startZtp({
+      serialCheck: { sweepSeconds: 1 },
+    });
+    try {
+      const auth = { Authorization: mockCredentials.user.header(VIEWER) };
+      for (let i = 0; i < 2; i++) {
+        expect(
+          (await httpGet(`${base}/ztp/config/by-mac/02:00:5e:00:53:99`)).status,
+        ).toBe(404);
+      }
+      // A declared device is never listed.
+      expect(
+        (await httpGet(`${base}/ztp/config/by-mac/52:54:00:0a:00:13`)).status,
+      ).toBe(200);
+      let items: any[] = [];
+      const deadline = Date.now() + 15_000;
+      while (!items.length && Date.now() < deadline) {
+        await new Promise(r => setTimeout(r, 250));
+        const res = await request(backend.server)
+          .get('/api/ztp/unknown-devices')
+          .set(auth);
+        expect(res.status).toBe(200);
+        items = res.body.items;
+      }
+      expect(items).toEqual([
+        expect.objectContaining({
+          identifier: 'mac 02:00:5e:00:53:99',
+          sourceIp: '127.0.0.1',
+          count: 2,
+        }),
+      ]);
     } finally {
       await backend.stop();
     }

@@ -22,6 +22,7 @@ import {
 } from './provisioning/door/DoorWorkerHost';
 import { FetchRecorder } from './provisioning/FetchRecorder';
 import { ProvisioningServer } from './provisioning/ProvisioningServer';
+import { identifiesDeclaredDevice } from './provisioning/recognizeDevice';
 import { TftpServer } from './provisioning/TftpServer';
 import { UnknownDeviceCounter } from './provisioning/UnknownDeviceCounter';
 import { createRouter } from './router';
@@ -180,6 +181,8 @@ export const ztpPlugin = createBackendPlugin({
             vault,
             serialChecks,
             publisher,
+            isDeclared: identifier =>
+              identifiesDeclaredDevice(index, identifier),
           }),
         );
         // Conf Final: generation, preview and push of production configurations.
@@ -229,6 +232,7 @@ export const ztpPlugin = createBackendPlugin({
             renderer,
             logger,
             onFetched: devices => devices.forEach(fetchedByDevice),
+            onUnknownRecorded: () => void publisher.unknownDevicesChanged(),
             unknownFlushMs: settings.serialCheck.sweepSeconds * 1000,
           });
         }
@@ -250,13 +254,26 @@ export const ztpPlugin = createBackendPlugin({
             })
           : undefined;
 
+        let unknownFlushTimer: NodeJS.Timeout | undefined;
         lifecycle.addStartupHook(async () => {
           await sync.run().catch(e => logger.warn(`Initial ZTP sync: ${e}`));
           await refreshIndex();
           if (settings.provisioning.enabled) await provisioning.start();
+          // Probes of unknown devices (on this thread: the plugin-router and
+          // TFTP doors) are written every few seconds, not one by one.
+          unknownFlushTimer = setInterval(async () => {
+            try {
+              if (await unknown.flush()) {
+                await publisher.unknownDevicesChanged();
+              }
+            } catch (error) {
+              logger.warn(`Could not record unknown devices: ${error}`);
+            }
+          }, settings.serialCheck.sweepSeconds * 1000);
           await tftp?.start();
         });
         lifecycle.addShutdownHook(async () => {
+          clearInterval(unknownFlushTimer);
           serialChecks.stop();
           await provisioning.stop();
           await tftp?.stop();
@@ -294,7 +311,6 @@ export const ztpPlugin = createBackendPlugin({
           frequency: { seconds: settings.serialCheck.sweepSeconds },
           timeout: { minutes: 10 },
           fn: async () => {
-            await unknown.flush();
             await serialChecks.sweep();
           },
         });

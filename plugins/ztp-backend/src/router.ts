@@ -79,6 +79,8 @@ export type RouterOptions = {
   serialChecks: SerialCheckService;
   publisher: ZtpSignalPublisher;
   auth: { getOwnServiceCredentials(): Promise<BackstageCredentials> };
+  /** Whether an unknown-device identifier now matches a declared device. */
+  isDeclared?: (identifier: string) => boolean;
 };
 
 /** The portal's JSON API: every route for a signed-in user, permission-checked. */
@@ -283,12 +285,16 @@ export async function createRouter(
   router.get('/unknown-devices', async (req, res) => {
     await authorize(req, ztpDeviceReadPermission);
     const rows = await store.listUnknownDevices(200);
+    // Devices that asked before they were declared are not unknown anymore.
+    const isDeclared = options.isDeclared ?? (() => false);
     const body: ZtpUnknownDeviceList = {
-      items: rows.map(r => ({
-        ...r,
-        firstSeen: r.firstSeen.toISOString(),
-        lastSeen: r.lastSeen.toISOString(),
-      })),
+      items: rows
+        .filter(r => !isDeclared(r.identifier))
+        .map(r => ({
+          ...r,
+          firstSeen: r.firstSeen.toISOString(),
+          lastSeen: r.lastSeen.toISOString(),
+        })),
     };
     res.json(body);
   });

@@ -13,13 +13,18 @@ export function ztpDeviceChannel(entityRef: string): string {
 }
 
 /** Message on {@link ZTP_QUEUE_CHANNEL}. @public */
-export type ZtpQueueSignal = {
-  type: 'devices-changed';
-  /** The devices as they are now. */
-  devices: ZtpDevice[];
-  /** Devices that left the queue. */
-  removed: string[];
-};
+export type ZtpQueueSignal =
+  | {
+      type: 'devices-changed';
+      /** The devices as they are now. */
+      devices: ZtpDevice[];
+      /** Devices that left the queue. */
+      removed: string[];
+    }
+  | {
+      /** Devices nobody declared asked for a configuration. */
+      type: 'unknown-devices-changed';
+    };
 
 /** Message on a device channel. @public */
 export type ZtpDeviceSignal = {

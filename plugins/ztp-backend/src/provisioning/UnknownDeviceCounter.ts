@@ -24,10 +24,12 @@ export class UnknownDeviceCounter {
     }
   }
 
-  async flush() {
-    if (!this.pending.size) return;
+  /** Writes what was counted; resolves with the number of rows written. */
+  async flush(): Promise<number> {
+    if (!this.pending.size) return 0;
     const probes = [...this.pending.values()];
     this.pending = new Map();
     await this.store.recordUnknownDevices(probes);
+    return probes.length;
   }
 }

@@ -80,3 +80,31 @@ export function recognizeDevice(
   else if (headerSerial) identifier = `serial ${headerSerial}`;
   return { device: undefined, identifier, headerSerial };
 }
+
+/**
+ * Whether an unknown-device identifier ("mac …", "hostname …", "address …",
+ * "serial …", as recorded by the door) now belongs to a device in the queue:
+ * a device that asked before it was declared, or before the catalog had
+ * processed it, is no longer unknown.
+ */
+export function identifiesDeclaredDevice(
+  index: DeviceIndex,
+  identifier: string,
+): boolean {
+  const space = identifier.indexOf(' ');
+  if (space < 0) return false;
+  const kind = identifier.slice(0, space);
+  const value = identifier.slice(space + 1);
+  switch (kind) {
+    case 'mac':
+      return !!index.findByMac(value);
+    case 'hostname':
+      return !!index.findByHostname(value);
+    case 'address':
+      return !!index.findByIp(value);
+    case 'serial':
+      return !!index.findBySerial(value);
+    default:
+      return false;
+  }
+}

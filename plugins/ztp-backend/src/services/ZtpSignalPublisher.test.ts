@@ -71,6 +71,26 @@ describe('ZtpSignalPublisher', () => {
     expect(queueMessages[0].removed).toEqual(['resource:default/gone']);
   });
 
+  it('tells the queue channel when unknown devices were recorded', async () => {
+    const published: { channel: string; message: any }[] = [];
+    const publisher = new ZtpSignalPublisher({
+      logger: mockServices.logger.mock(),
+      signals: {
+        publish: async s => {
+          published.push({ channel: s.channel, message: s.message });
+        },
+      },
+      loadDevices: async refs => refs.map(fakeDevice),
+    });
+    await publisher.unknownDevicesChanged();
+    expect(published).toEqual([
+      {
+        channel: ZTP_QUEUE_CHANNEL,
+        message: { type: 'unknown-devices-changed' },
+      },
+    ]);
+  });
+
   it('does nothing without the signals service', async () => {
     const loadDevices = jest.fn();
     const publisher = new ZtpSignalPublisher({

@@ -53,6 +53,22 @@ export class ZtpSignalPublisher {
     }, this.options.windowMs ?? 100);
   }
 
+  /** Tells open dashboards that unknown devices were recorded. */
+  async unknownDevicesChanged() {
+    const signals = this.options.signals;
+    if (!signals) return;
+    const message: ZtpQueueSignal = { type: 'unknown-devices-changed' };
+    try {
+      await signals.publish({
+        recipients: { type: 'broadcast' },
+        channel: ZTP_QUEUE_CHANNEL,
+        message: message as unknown as Record<string, never>,
+      });
+    } catch (error) {
+      this.options.logger.warn(`Could not publish ZTP signals: ${error}`);
+    }
+  }
+
   /** Publishes everything pending now (tests and shutdown). */
   async flushNow() {
     if (this.timer) {

@@ -86,3 +86,21 @@ export function makeList(
     ...o,
   };
 }
+
+/** The JSON body and status of an error as Backstage's backend answers it. */
+export function backendError(
+  status: number,
+  message: string,
+  name = status === 403 ? 'NotAllowedError' : 'Error',
+): [
+  {
+    error: { name: string; message: string };
+    response: { statusCode: number };
+  },
+  { status: number },
+] {
+  return [
+    { error: { name, message }, response: { statusCode: status } },
+    { status },
+  ];
+}

@@ -2,7 +2,7 @@ import { http, HttpResponse } from 'msw';
 import { setupServer } from 'msw/node';
 import { ResponseError } from '@backstage/errors';
 import { mockApis, registerMswTestHooks } from '@backstage/frontend-test-utils';
-import { makeDevice, makeList } from '../__testUtils__/fixtures';
+import { makeDevice, makeList, backendError } from '../__testUtils__/fixtures';
 import { TEST_BACKEND, ZTP_API } from '../__testUtils__/apis';
 import { ZtpClient } from './ZtpClient';
 
@@ -155,14 +155,7 @@ describe('ZtpClient', () => {
     server.use(
       http.get(`${ZTP_API}/unknown-devices`, () =>
         HttpResponse.json(
-          {
-            error: {
-              name: 'NotAllowedError',
-              message: 'You are not allowed to read the ZTP queue',
-            },
-            response: { statusCode: 403 },
-          },
-          { status: 403 },
+          ...backendError(403, 'You are not allowed to read the ZTP queue'),
         ),
       ),
     );
@@ -178,14 +171,7 @@ describe('ZtpClient', () => {
     server.use(
       http.post(`${ZTP_API}/devices/default/leaf-01/credentials/reveal`, () =>
         HttpResponse.json(
-          {
-            error: {
-              name: 'NotAllowedError',
-              message: 'You are not allowed to reveal credentials',
-            },
-            response: { statusCode: 403 },
-          },
-          { status: 403 },
+          ...backendError(403, 'You are not allowed to reveal credentials'),
         ),
       ),
     );

@@ -94,8 +94,12 @@ describe.each(backends)('DoorWorkerHost on %s', backend => {
     fs.rmSync(dir, { recursive: true, force: true });
   });
 
-  async function startHost(allowedNetworks: string[] = []) {
+  async function startHost(
+    allowedNetworks: string[] = [],
+    unknownFlushMs = 60_000,
+  ) {
     const fetched: FetchedDevice[] = [];
+    const unknownRecorded: number[] = [];
     const port = await freePort();
     host = new DoorWorkerHost({
       host: '127.0.0.1',
@@ -108,11 +112,17 @@ describe.each(backends)('DoorWorkerHost on %s', backend => {
       },
       logger: mockServices.logger.mock(),
       onFetched: devices => fetched.push(...devices),
-      unknownFlushMs: 60_000,
+      onUnknownRecorded: () => unknownRecorded.push(Date.now()),
+      unknownFlushMs,
     });
     host.syncDevices(await store.listActiveDevices());
     const address = await host.start();
-    return { base: `http://127.0.0.1:${address.port}`, fetched, port };
+    return {
+      base: `http://127.0.0.1:${address.port}`,
+      fetched,
+      port,
+      unknownRecorded,
+    };
   }
 
   it('serves from a worker thread and records each fetch in the database', async () => {
@@ -176,6 +186,23 @@ describe.each(backends)('DoorWorkerHost on %s', backend => {
     expect(
       (await httpGet(`${base}/ztp/config/by-mac/${one.macAddress}`)).status,
     ).toBe(404);
+  });
+
+  it('writes unknown-device probes while running and says so', async () => {
+    const { base, unknownRecorded } = await startHost([], 200);
+    for (let i = 0; i < 3; i++) {
+      expect(
+        (await httpGet(`${base}/ztp/config/by-hostname/stranger-01`)).status,
+      ).toBe(404);
+    }
+    await until(async () => (unknownRecorded.length ? true : undefined));
+    expect(await store.listUnknownDevices(10)).toMatchObject([
+      { identifier: 'hostname stranger-01', sourceIp: '127.0.0.1', count: 3 },
+    ]);
+    // Nothing new, nothing said.
+    const said = unknownRecorded.length;
+    await new Promise(r => setTimeout(r, 500));
+    expect(unknownRecorded).toHaveLength(said);
   });
 
   it('refuses addresses outside the allowed networks', async () => {

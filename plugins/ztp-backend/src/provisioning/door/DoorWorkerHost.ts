@@ -23,6 +23,8 @@ export type DoorWorkerHostOptions = {
   logger: LoggerService;
   /** Fetches the worker recorded, in batches. */
   onFetched: (devices: FetchedDevice[]) => void;
+  /** The worker wrote new unknown-device probes. */
+  onUnknownRecorded?: () => void;
   unknownFlushMs?: number;
 };
 
@@ -189,6 +191,9 @@ export class DoorWorkerHost {
         break;
       case 'log':
         logger[m.level](m.message);
+        break;
+      case 'unknown-recorded':
+        this.options.onUnknownRecorded?.();
         break;
       default:
         break;

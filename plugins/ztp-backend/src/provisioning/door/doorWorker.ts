@@ -111,8 +111,7 @@ export async function runDoorWorker(data: DoorWorkerData, port: MessagePort) {
 
   const flushUnknown = async () => {
     try {
-      await unknown.flush();
-      post({ type: 'unknown-recorded' });
+      if (await unknown.flush()) post({ type: 'unknown-recorded' });
     } catch (error) {
       logger.warn(`Could not record unknown devices: ${error}`);
     }

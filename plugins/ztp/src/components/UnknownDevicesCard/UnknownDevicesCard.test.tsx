@@ -10,6 +10,7 @@ import {
   type ZtpUnknownDevice,
 } from '@ztp-portal/backstage-plugin-ztp-common';
 import { ztpTestApis, ZTP_API } from '../../__testUtils__/apis';
+import { backendError } from '../../__testUtils__/fixtures';
 import { MockSignalApi } from '../../__testUtils__/MockSignalApi';
 import { formatDateTime } from '../../lib/format';
 import { UnknownDevicesCard } from './UnknownDevicesCard';
@@ -46,17 +47,12 @@ beforeEach(() => {
       requests++;
       if (failWith) {
         return HttpResponse.json(
-          {
-            error: {
-              name: failWith === 403 ? 'NotAllowedError' : 'Error',
-              message:
-                failWith === 403
-                  ? 'You are not allowed to read the ZTP queue'
-                  : 'The database is gone',
-            },
-            response: { statusCode: failWith },
-          },
-          { status: failWith },
+          ...backendError(
+            failWith,
+            failWith === 403
+              ? 'You are not allowed to read the ZTP queue'
+              : 'The database is gone',
+          ),
         );
       }
       return HttpResponse.json({ items });

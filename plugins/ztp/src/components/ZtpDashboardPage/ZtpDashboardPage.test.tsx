@@ -14,7 +14,11 @@ import {
   type ZtpUnknownDevice,
 } from '@ztp-portal/backstage-plugin-ztp-common';
 import { ztpTestApis, ZTP_API } from '../../__testUtils__/apis';
-import { makeDevice, makeList } from '../../__testUtils__/fixtures';
+import {
+  makeDevice,
+  makeList,
+  backendError,
+} from '../../__testUtils__/fixtures';
 import { MockSignalApi } from '../../__testUtils__/MockSignalApi';
 import { ZtpDashboard, ZtpDashboardPage } from './ZtpDashboardPage';
 
@@ -377,14 +381,7 @@ describe('ZtpDashboard', () => {
     server.use(
       http.get(`${ZTP_API}/devices`, () =>
         HttpResponse.json(
-          {
-            error: {
-              name: 'NotAllowedError',
-              message: 'You are not allowed to read the ZTP queue',
-            },
-            response: { statusCode: 403 },
-          },
-          { status: 403 },
+          ...backendError(403, 'You are not allowed to read the ZTP queue'),
         ),
       ),
     );
