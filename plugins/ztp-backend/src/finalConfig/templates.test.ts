@@ -234,6 +234,40 @@ describe('final configuration with administrators from the variables', () => {
     expect(config).not.toMatch(CLEAR_TEXT_SECRET);
   });
 
+  it("sets Junos root's own password when given, hashed only", async () => {
+    const entity = fleet.find(
+      e => e.metadata.annotations!['ztp.network/platform'] === 'juniper-junos',
+    )!;
+    const { variables } = await reader.read(entity);
+    const rootHash = '$6$cm9vdHNhbHQ$rootrootrootrootrootro';
+    const withRoot = render(
+      entity,
+      parseFinalConfigVariables(
+        { ...variables, aaa: { root_secret_hash: rootHash } },
+        'test',
+      ),
+    ).config;
+    expect(withRoot).toMatch(
+      new RegExp(
+        `root-authentication \\{\\s*encrypted-password "${rootHash.replace(
+          /\$/g,
+          '\\$',
+        )}";`,
+      ),
+    );
+    const without = render(
+      entity,
+      parseFinalConfigVariables({ ...variables, aaa: {} }, 'test'),
+    ).config;
+    expect(without).not.toContain('root-authentication');
+    expect(() =>
+      parseFinalConfigVariables(
+        { aaa: { root_secret_hash: 'Sup3rSecret' } },
+        'vars.yaml',
+      ),
+    ).toThrow(/aaa\.root_secret_hash: .*clear-text secrets are not accepted/);
+  });
+
   it('refuses clear-text secrets in variables', () => {
     expect(() =>
       parseFinalConfigVariables(

@@ -171,6 +171,8 @@ const aaaSchema = z.looseObject({
       source_interface: name.optional(),
     })
     .optional(),
+  /** Junos: root's own password, replacing the bootstrap one. */
+  root_secret_hash: secretHash.optional(),
 });
 
 export const finalConfigVariablesSchema = z.looseObject({

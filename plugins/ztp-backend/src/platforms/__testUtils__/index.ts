@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { randomInt } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
@@ -45,4 +46,20 @@ export function generatedPassword(): string {
     password += alphabet[randomInt(alphabet.length)];
   }
   return password;
+}
+
+/**
+ * What openssl passwd makes of a password with the given salt. The password
+ * goes through stdin: one starting with "-" would be read as an option.
+ */
+export function opensslPasswd(
+  variant: '-5' | '-6',
+  salt: string,
+  password: string,
+): string {
+  return execFileSync('openssl', ['passwd', variant, '-salt', salt, '-stdin'], {
+    input: `${password}\n`,
+  })
+    .toString()
+    .trim();
 }

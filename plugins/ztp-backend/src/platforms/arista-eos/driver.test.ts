@@ -1,7 +1,11 @@
-import { execFileSync } from 'node:child_process';
 import { SerialParseError } from '@ztp-portal/backstage-plugin-ztp-node';
 import { renderMinimalConfig } from '../common';
-import { generatedPassword, readFixture, scriptedCli } from '../__testUtils__';
+import {
+  generatedPassword,
+  readFixture,
+  scriptedCli,
+  opensslPasswd,
+} from '../__testUtils__';
 import { aristaEosDriver } from './driver';
 
 const device = {
@@ -41,15 +45,7 @@ end
       hash,
     )?.[1];
     expect(salt).toBeDefined();
-    const openssl = execFileSync('openssl', [
-      'passwd',
-      '-6',
-      '-salt',
-      salt!,
-      password,
-    ])
-      .toString()
-      .trim();
+    const openssl = opensslPasswd('-6', salt!, password);
     expect(openssl).toBe(hash);
   });
 

@@ -1,7 +1,11 @@
-import { execFileSync } from 'node:child_process';
 import { SerialParseError } from '@ztp-portal/backstage-plugin-ztp-node';
 import { renderMinimalConfig } from '../common';
-import { generatedPassword, readFixture, scriptedCli } from '../__testUtils__';
+import {
+  generatedPassword,
+  readFixture,
+  scriptedCli,
+  opensslPasswd,
+} from '../__testUtils__';
 import { ciscoNxosDriver } from './driver';
 
 const device = {
@@ -41,15 +45,7 @@ interface mgmt0
       hash,
     )?.[1];
     expect(salt).toBeDefined();
-    const openssl = execFileSync('openssl', [
-      'passwd',
-      '-5',
-      '-salt',
-      salt!,
-      password,
-    ])
-      .toString()
-      .trim();
+    const openssl = opensslPasswd('-5', salt!, password);
     expect(openssl).toBe(hash);
   });
 

@@ -1,4 +1,4 @@
-import { execFileSync } from 'node:child_process';
+import { opensslPasswd } from '../__testUtils__';
 import {
   ciscoType9Hash,
   randomCryptSalt,
@@ -6,11 +6,7 @@ import {
   verifyShaCrypt,
 } from './crypt';
 
-function openssl(variant: '-5' | '-6', salt: string, password: string) {
-  return execFileSync('openssl', ['passwd', variant, '-salt', salt, password])
-    .toString()
-    .trim();
-}
+const openssl = opensslPasswd;
 
 describe('shaCrypt', () => {
   it.each([

@@ -1,7 +1,11 @@
-import { execFileSync } from 'node:child_process';
 import { SerialParseError } from '@ztp-portal/backstage-plugin-ztp-node';
 import { renderMinimalConfig } from '../common';
-import { generatedPassword, readFixture, scriptedCli } from '../__testUtils__';
+import {
+  generatedPassword,
+  readFixture,
+  scriptedCli,
+  opensslPasswd,
+} from '../__testUtils__';
 import { juniperJunosDriver } from './driver';
 
 const device = {
@@ -26,6 +30,9 @@ describe('juniperJunosDriver', () => {
 
     expect(config).toBe(`system {
     host-name edge-01;
+    root-authentication {
+        encrypted-password "${passwordHash}";
+    }
     login {
         user ztp-3f9a1c {
             class super-user;
@@ -60,15 +67,7 @@ routing-options {
       hash,
     )?.[1];
     expect(salt).toBeDefined();
-    const openssl = execFileSync('openssl', [
-      'passwd',
-      '-6',
-      '-salt',
-      salt!,
-      password,
-    ])
-      .toString()
-      .trim();
+    const openssl = opensslPasswd('-6', salt!, password);
     expect(openssl).toBe(hash);
   });
 
