@@ -33,6 +33,9 @@ describe('EOS show inventory', () => {
     ['dcs-7280cr3-4.30-show-inventory-narrow-terminal.txt', 'JPE21304417'],
     // Echo and prompt around it; not the power supply's serial.
     ['ccs-722xpm-4.31-show-inventory-session.txt', 'HBG23318842'],
+    // Blanks squeezed out of the rows (as copied through some tools): the
+    // whole serial, not the characters that happen to sit under the header.
+    ['dcs-7280dr3a-4.31-show-inventory-squeezed.txt', 'FGN2401557K'],
   ])('finds the system serial in %s', (name, serial) => {
     expect(eosSerialFromInventory(fixture(name))).toBe(serial);
   });

@@ -37,17 +37,34 @@ export function eosSerialFromInventory(output: string): string | undefined {
     : serialFromBareRow(section);
 }
 
-/** The first value under a "Serial Number" header and its dashes. */
+/**
+ * The first value under a "Serial Number" header and its dashes. EOS pads
+ * its columns, but a row whose spacing was lost (a copy, a log, a tool
+ * that squeezes blanks) must not yield a piece of the serial: the value is
+ * the whole token in the serial's column, found by column index when the
+ * row has one token per column, else the token over the column's start.
+ */
 function serialUnderHeader(section: string[]): string | undefined {
   for (let i = 0; i + 2 < section.length; i++) {
     const at = section[i].search(/Serial Number/i);
     if (at === -1 || !/^\s*-[-\s]*$/.test(section[i + 1])) continue;
-    for (const span of section[i + 1].matchAll(/-+/g)) {
-      if (at < span.index || at >= span.index + span[0].length) continue;
-      // Columns are left aligned: the value starts where its dashes do.
-      const value = /^\S+/.exec(section[i + 2].slice(span.index))?.[0];
-      return looksLikeSerial(value) ? value : undefined;
+    const spans = [...section[i + 1].matchAll(/-+/g)];
+    const column = spans.findIndex(
+      span => at >= span.index && at < span.index + span[0].length,
+    );
+    if (column === -1) continue;
+    const tokens = [...section[i + 2].matchAll(/\S+/g)];
+    let value: string | undefined;
+    if (tokens.length === spans.length) {
+      value = tokens[column][0];
+    } else {
+      const start = spans[column].index;
+      // A blank column has no token there: never take a neighbour's.
+      value = tokens.find(
+        t => t.index <= start && start < t.index + t[0].length,
+      )?.[0];
     }
+    return looksLikeSerial(value) ? value : undefined;
   }
   return undefined;
 }

@@ -33,8 +33,27 @@ describe('IOS XE show inventory', () => {
       'ws-c3850-24p-stack-16.9-active-switch-3-session-capture.txt',
       'FOC2019U1EF',
     ],
+    // Catalyst 4500-X / 4900: "Switch System", not the slot entries.
+    ['ws-c4500x-32-3.11-show-inventory.txt', 'JAE20241A7K'],
+    // Named after its product ID; slot 1 is named "1" and is no member.
+    ['ws-c6506e-15.2-show-inventory-self-named.txt', 'SAL1529V2JQ'],
   ])('finds the chassis serial in %s', (name, serial) => {
     expect(iosXeSerialFromInventory(fixture(name))).toBe(serial);
+  });
+
+  it('treats the chassis of a 4500-E VSS as members, and a model name as the device', () => {
+    const vss = fixture('ws-c4507re-vss-3.8-show-inventory.txt');
+    expect(iosXeSerialFromInventory(vss)).toBe('FXS2014Q0RB');
+    // Which chassis is active is only in show version.
+    expect(iosXeInventoryHidesActiveMember(vss)).toBe(true);
+    const small = [
+      'NAME: "ME1200", DESCR: "Network Interface Device"',
+      'PID: ME1200-4S-A , VID: V01 , SN: RTC2219A0B1',
+      'NAME: "Power Supply 1", DESCR: "ME1200 AC power supply"',
+      'PID: PWR-ME1200-AC , VID: V01 , SN: LIT2219A0B2',
+    ].join('\n');
+    expect(iosXeSerialFromInventory(small)).toBe('RTC2219A0B1');
+    expect(iosXeInventoryHidesActiveMember(small)).toBe(false);
   });
 
   it('takes the lowest member when no entry names the whole system', () => {
