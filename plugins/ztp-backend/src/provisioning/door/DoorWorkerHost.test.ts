@@ -222,6 +222,27 @@ describe.each(backends)('DoorWorkerHost on %s', backend => {
     ).toBe('127.0.0.2');
   });
 
+  it('starts the worker again when it dies, with the same table', async () => {
+    const { base } = await startHost();
+    expect((await httpGet(`${base}/ztp/config/by-hostname/dev-1`)).status).toBe(
+      200,
+    );
+    // A crash of the thread (not a stop): the host notices and restarts it.
+    await (
+      host as unknown as { worker: { terminate(): Promise<number> } }
+    ).worker.terminate();
+    const again = await until(async () => {
+      const r = await httpGet(`${base}/ztp/config/by-hostname/dev-2`).catch(
+        () => undefined,
+      );
+      return r?.status === 200 ? r : undefined;
+    });
+    expect(again.body).toBe('hostname dev-2\n');
+    expect(
+      (await store.getDevice('resource:default/dev-2'))!.confMinFetchCount,
+    ).toBe(1);
+  });
+
   it('fails to start with a clear error when the port is taken', async () => {
     const { port } = await startHost();
     const second = new DoorWorkerHost({
