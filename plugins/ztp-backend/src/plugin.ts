@@ -136,8 +136,8 @@ export const ztpPlugin = createBackendPlugin({
         const unknown = new UnknownDeviceCounter(store);
         // A device's first fetch changes its state: published at once and
         // its serial check scheduled. Repeated fetches (a device retrying,
-        // a boot loop) only move "when": published at most every few
-        // seconds per device, so a storm does not flood every browser.
+        // a boot loop) only move "when": published at most every 30 s per
+        // device, so a storm does not flood every browser.
         const refreshPublishedAt = new Map<string, number>();
         const fetchedByDevice = (device: {
           entityRef: string;
