@@ -137,6 +137,8 @@ test('a device nobody declared shows up under Unknown devices', async ({
 
   await page.goto('/');
   await page.getByRole('button', { name: 'Enter' }).click();
+  // Signed in once the sidebar shows; a reload before that signs out.
+  await expect(page.getByRole('link', { name: 'ZTP' })).toBeVisible();
   await page.goto('/ztp');
   const card = page.getByRole('table', { name: 'Unknown devices' });
   // Probes are counted, written within seconds, and the card refreshes.
