@@ -35,6 +35,8 @@ import { SerialCheckService } from './services/SerialCheckService';
 import { ZtpSignalPublisher } from './services/ZtpSignalPublisher';
 import { openDeviceCli } from './ssh';
 
+/** How often the log of a SQLite file shared with the door is checkpointed. */
+const WAL_CHECKPOINT_INTERVAL_MS = 1000;
 /** Repeated fetches of one device are published at most this often. */
 const REFETCH_SIGNAL_INTERVAL_MS = 30_000;
 
@@ -255,10 +257,26 @@ export const ztpPlugin = createBackendPlugin({
           : undefined;
 
         let unknownFlushTimer: NodeJS.Timeout | undefined;
+        let checkpointTimer: NodeJS.Timeout | undefined;
         lifecycle.addStartupHook(async () => {
           await sync.run().catch(e => logger.warn(`Initial ZTP sync: ${e}`));
           await refreshIndex();
           if (settings.provisioning.enabled) await provisioning.start();
+          if (
+            doorWorker &&
+            doorDatabase &&
+            doorDatabase.client === 'better-sqlite3'
+          ) {
+            // The door's thread never checkpoints SQLite's log (it would
+            // hold up the devices waiting on its commits): this one does.
+            checkpointTimer = setInterval(
+              () =>
+                store
+                  .checkpoint()
+                  .catch(e => logger.warn(`SQLite checkpoint: ${e}`)),
+              WAL_CHECKPOINT_INTERVAL_MS,
+            );
+          }
           // Probes of unknown devices (on this thread: the plugin-router and
           // TFTP doors) are written every few seconds, not one by one.
           unknownFlushTimer = setInterval(async () => {
@@ -274,6 +292,7 @@ export const ztpPlugin = createBackendPlugin({
         });
         lifecycle.addShutdownHook(async () => {
           clearInterval(unknownFlushTimer);
+          clearInterval(checkpointTimer);
           serialChecks.stop();
           await provisioning.stop();
           await tftp?.stop();

@@ -217,6 +217,89 @@ describe.each(databases.eachSupportedId())('DatabaseZtpStore on %p', id => {
     expect(d?.serialLeaseUntil).toBeUndefined();
   });
 
+  it('claims and completes serial checks in batches, device by device', async () => {
+    const { store } = await storeFor(id);
+    const refs = [1, 2, 3].map(n => `resource:default/dev-${n}`);
+    for (const n of [1, 2, 3]) {
+      await store.insertDevice(declared(n), {
+        entityRef: refs[n - 1],
+        type: 'device.added',
+        actor: 'system',
+        message: 'added',
+      });
+    }
+    const now = new Date();
+    const until = new Date(now.getTime() + 60_000);
+    // dev-2 is already leased by another worker: only it is left out.
+    await store.claimSerialCheck(refs[1], 'other', now, until);
+    const claimed = await store.claimSerialChecks(
+      [refs[2], refs[1], refs[0], 'resource:default/nope'],
+      'me',
+      now,
+      until,
+    );
+    expect(claimed.map(d => d?.entityRef)).toEqual([
+      refs[2],
+      undefined,
+      refs[0],
+      undefined,
+    ]);
+    await store.completeSerialChecks([
+      {
+        entityRef: refs[0],
+        owner: 'me',
+        outcome: { state: 'checked', presentedSerial: 'SER1001' },
+        event: {
+          entityRef: refs[0],
+          type: 'serial.checked',
+          actor: 'system',
+          message: 'checked',
+        },
+      },
+      // A worker whose lease was lost changes nothing.
+      {
+        entityRef: refs[1],
+        owner: 'me',
+        outcome: { state: 'checked', presentedSerial: 'X' },
+      },
+      {
+        entityRef: refs[2],
+        owner: 'me',
+        outcome: {
+          state: 'not-checked',
+          reason: 'connection refused',
+          nextCheckAt: new Date(now.getTime() + 5000),
+        },
+      },
+    ]);
+    const byRef = new Map(
+      (await store.getDevices(refs)).map(d => [d.entityRef, d]),
+    );
+    const [one, two, three] = refs.map(ref => byRef.get(ref)!);
+    expect(one).toMatchObject({
+      serialState: 'checked',
+      presentedSerial: 'SER1001',
+      serialAttempts: 0,
+    });
+    expect(one.serialLeaseUntil).toBeUndefined();
+    expect(two).toMatchObject({
+      serialState: 'not-checked',
+      serialLeaseUntil: until,
+    });
+    expect(three).toMatchObject({
+      serialState: 'not-checked',
+      serialReason: 'connection refused',
+      serialAttempts: 1,
+      serialNextCheckAt: new Date(now.getTime() + 5000),
+    });
+    expect((await store.listEvents(refs[0], 5)).map(e => e.type)).toContain(
+      'serial.checked',
+    );
+    expect((await store.listEvents(refs[2], 5)).map(e => e.type)).not.toContain(
+      'serial.check-failed',
+    );
+  });
+
   it('filters, searches, sorts and pages the queue', async () => {
     const { store } = await storeFor(id);
     for (let n = 1; n <= 12; n++) {

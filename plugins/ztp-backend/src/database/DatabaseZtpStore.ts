@@ -16,6 +16,7 @@ import {
   EventRecord,
   NewDevice,
   NewEvent,
+  SerialCheckCompletion,
   SerialCheckOutcome,
   SerialCorrection,
   UnknownDeviceRecord,
@@ -264,6 +265,14 @@ export class DatabaseZtpStore implements ZtpStore {
   }
 
   constructor(private readonly db: Knex) {}
+
+  /**
+   * Copies SQLite's write-ahead log into the database file without waiting
+   * for, or holding up, other writers (PASSIVE). No-op on PostgreSQL.
+   */
+  async checkpoint(): Promise<void> {
+    if (isSqlite(this.db)) await this.db.raw('PRAGMA wal_checkpoint(PASSIVE)');
+  }
 
   async getDevice(entityRef: string) {
     const row = await this.db('ztp_devices')
@@ -573,11 +582,6 @@ export class DatabaseZtpStore implements ZtpStore {
    * one native transaction costs a fraction of building and planning a
    * set-based statement per batch.
    */
-  /**
-   * SQLite runs on the caller's thread: a prepared statement per row inside
-   * one native transaction costs a fraction of building and planning a
-   * set-based statement per batch.
-   */
   private async recordFetchesSqlite(
     entries: { last: ConfMinFetch; count: number }[],
     events: ReturnType<typeof eventRow>[],
@@ -609,18 +613,42 @@ export class DatabaseZtpStore implements ZtpStore {
     now: Date,
     leaseUntil: Date,
   ) {
-    // One conditional UPDATE: atomic on SQLite and PostgreSQL alike, so two
-    // replicas never check the same device for the same trigger.
+    const [device] = await this.claimSerialChecks(
+      [entityRef],
+      owner,
+      now,
+      leaseUntil,
+    );
+    return device;
+  }
+
+  async claimSerialChecks(
+    entityRefs: readonly string[],
+    owner: string,
+    now: Date,
+    leaseUntil: Date,
+  ) {
+    if (!entityRefs.length) return [];
+    // One conditional UPDATE per device: atomic on SQLite and PostgreSQL
+    // alike, so two replicas never check the same device for the same
+    // trigger. All of a batch in one transaction.
     if (isSqlite(this.db)) {
-      const row = await withSqlite(this.db, sqlite =>
-        sqlite
-          .statement(SQLITE_CLAIM_SERIAL_CHECK)
-          .get(leaseUntil.getTime(), owner, entityRef, now.getTime()),
-      );
-      return row ? rowToDevice(row) : undefined;
+      return withSqlite(this.db, sqlite => {
+        const claim = sqlite.statement(SQLITE_CLAIM_SERIAL_CHECK);
+        const rows: unknown[] = [];
+        sqlite.immediate(() => {
+          for (const ref of entityRefs) {
+            rows.push(
+              claim.get(leaseUntil.getTime(), owner, ref, now.getTime()),
+            );
+          }
+        });
+        return rows.map(row => (row ? rowToDevice(row) : undefined));
+      });
     }
-    const [row] = await this.db('ztp_devices')
-      .where({ entity_ref: entityRef, in_catalog: true })
+    const rows = await this.db('ztp_devices')
+      .whereIn('entity_ref', [...entityRefs])
+      .where({ in_catalog: true })
       .where(q =>
         q
           .whereNull('serial_lease_until')
@@ -628,7 +656,10 @@ export class DatabaseZtpStore implements ZtpStore {
       )
       .update({ serial_lease_until: leaseUntil, serial_lease_owner: owner })
       .returning('*');
-    return row ? rowToDevice(row) : undefined;
+    const claimed = new Map(
+      rows.map(row => [row.entity_ref as string, rowToDevice(row)]),
+    );
+    return entityRefs.map(ref => claimed.get(ref));
   }
 
   async listDueSerialChecks(now: Date, limit: number) {
@@ -654,62 +685,84 @@ export class DatabaseZtpStore implements ZtpStore {
     outcome: SerialCheckOutcome,
     event?: NewEvent,
   ) {
-    const now = event?.at ?? new Date();
-    const concluded = outcome.state !== 'not-checked';
+    await this.completeSerialChecks([{ entityRef, owner, outcome, event }]);
+  }
+
+  async completeSerialChecks(completions: readonly SerialCheckCompletion[]) {
+    if (!completions.length) return;
+    const at = (c: SerialCheckCompletion) => c.event?.at ?? new Date();
+    const concluded = (c: SerialCheckCompletion) =>
+      c.outcome.state !== 'not-checked';
     if (isSqlite(this.db)) {
       await withSqlite(this.db, sqlite => {
         const update = sqlite.statement(SQLITE_COMPLETE_SERIAL_CHECK);
         const insertEvent = sqlite.statement(SQLITE_INSERT_EVENT);
         sqlite.immediate(() => {
-          update.run(
-            outcome.state,
-            outcome.reason ?? null,
-            now.getTime(),
-            concluded ? 1 : 0,
-            concluded ? null : outcome.nextCheckAt?.getTime() ?? null,
-            now.getTime(),
-            outcome.presentedSerial === undefined ? 0 : 1,
-            outcome.presentedSerial ?? null,
-            outcome.hostKeyFingerprint || null,
-            entityRef,
-            owner,
-          );
-          if (event) {
-            runInsertEvent(insertEvent, eventRow({ ...event, at: now }));
+          for (const c of completions) {
+            const now = at(c);
+            const { outcome } = c;
+            update.run(
+              outcome.state,
+              outcome.reason ?? null,
+              now.getTime(),
+              concluded(c) ? 1 : 0,
+              concluded(c) ? null : outcome.nextCheckAt?.getTime() ?? null,
+              now.getTime(),
+              outcome.presentedSerial === undefined ? 0 : 1,
+              outcome.presentedSerial ?? null,
+              outcome.hostKeyFingerprint || null,
+              c.entityRef,
+              c.owner,
+            );
+            if (c.event) {
+              runInsertEvent(insertEvent, eventRow({ ...c.event, at: now }));
+            }
           }
         });
       });
       return;
     }
     const write = async (tx: Knex) => {
-      const update: Record<string, unknown> = {
-        serial_state: outcome.state,
-        serial_reason: outcome.reason ?? null,
-        serial_checked_at: now,
-        serial_attempts: concluded ? 0 : tx.raw('serial_attempts + 1'),
-        serial_next_check_at: concluded ? null : outcome.nextCheckAt ?? null,
-        serial_lease_until: null,
-        serial_lease_owner: null,
-        updated_at: now,
-      };
-      if (outcome.presentedSerial !== undefined) {
-        update.presented_serial = outcome.presentedSerial;
+      for (const c of completions) {
+        const now = at(c);
+        const { outcome } = c;
+        const update: Record<string, unknown> = {
+          serial_state: outcome.state,
+          serial_reason: outcome.reason ?? null,
+          serial_checked_at: now,
+          serial_attempts: concluded(c) ? 0 : tx.raw('serial_attempts + 1'),
+          serial_next_check_at: concluded(c)
+            ? null
+            : outcome.nextCheckAt ?? null,
+          serial_lease_until: null,
+          serial_lease_owner: null,
+          updated_at: now,
+        };
+        if (outcome.presentedSerial !== undefined) {
+          update.presented_serial = outcome.presentedSerial;
+        }
+        if (outcome.hostKeyFingerprint) {
+          update.host_key_fingerprint = outcome.hostKeyFingerprint;
+        }
+        await tx('ztp_devices')
+          .where({ entity_ref: c.entityRef })
+          .where(q =>
+            q
+              .where({ serial_lease_owner: c.owner })
+              .orWhereNull('serial_lease_owner'),
+          )
+          .update(update);
       }
-      if (outcome.hostKeyFingerprint) {
-        update.host_key_fingerprint = outcome.hostKeyFingerprint;
+      const events = completions
+        .filter(c => c.event)
+        .map(c => eventRow({ ...c.event!, at: at(c) }));
+      for (let i = 0; i < events.length; i += 500) {
+        await tx('ztp_events').insert(events.slice(i, i + 500));
       }
-      await tx('ztp_devices')
-        .where({ entity_ref: entityRef })
-        .where(q =>
-          q
-            .where({ serial_lease_owner: owner })
-            .orWhereNull('serial_lease_owner'),
-        )
-        .update(update);
-      if (event) await tx('ztp_events').insert(eventRow({ ...event, at: now }));
     };
-    // A retry that only counts an attempt is one statement.
-    await (event ? this.db.transaction(write) : write(this.db));
+    // A lone retry that only counts an attempt is one statement.
+    const single = completions.length === 1 && !completions[0].event;
+    await (single ? write(this.db) : this.db.transaction(write));
   }
 
   async scheduleSerialCheck(entityRef: string, at: Date) {

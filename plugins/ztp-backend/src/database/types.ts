@@ -111,6 +111,16 @@ export type SerialCheckOutcome = {
   nextCheckAt?: Date;
 };
 
+/** The end of one serial check, as the store writes it. */
+export type SerialCheckCompletion = {
+  entityRef: string;
+  /** The lease owner: a check that lost its lease changes nothing. */
+  owner: string;
+  outcome: SerialCheckOutcome;
+  /** Left out for a retry that repeats the previous failure. */
+  event?: NewEvent;
+};
+
 export type SerialCorrection = {
   entityRef: string;
   serial: string;
@@ -180,6 +190,13 @@ export interface ZtpStore {
     now: Date,
     leaseUntil: Date,
   ): Promise<DeviceRecord | undefined>;
+  /** claimSerialCheck for several devices in one transaction, in order. */
+  claimSerialChecks(
+    entityRefs: readonly string[],
+    owner: string,
+    now: Date,
+    leaseUntil: Date,
+  ): Promise<(DeviceRecord | undefined)[]>;
   /** Devices that are Loaded, not Checked, and due for a (re)check. */
   listDueSerialChecks(now: Date, limit: number): Promise<string[]>;
   completeSerialCheck(
@@ -188,6 +205,10 @@ export interface ZtpStore {
     outcome: SerialCheckOutcome,
     /** Left out for a retry that repeats the previous failure. */
     event?: NewEvent,
+  ): Promise<void>;
+  /** completeSerialCheck for several devices in one transaction. */
+  completeSerialChecks(
+    completions: readonly SerialCheckCompletion[],
   ): Promise<void>;
   /** Schedules a check for now (after Conf Min Loaded, or on request). */
   scheduleSerialCheck(entityRef: string, at: Date): Promise<void>;

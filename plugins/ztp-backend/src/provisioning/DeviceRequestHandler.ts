@@ -18,6 +18,15 @@ const ROUTE =
 /** Gives a device's minimal configuration (rendered, or from a cache). */
 export type MinimalConfigSource = { render(device: DeviceRecord): string };
 
+/** What the door answers to one request. */
+export type DoorResponse = {
+  status: number;
+  body: string;
+  headers?: Record<string, string>;
+  /** The device served, when a configuration went out. */
+  device?: DeviceRecord;
+};
+
 export type DeviceRequestHandlerOptions = {
   index: DeviceIndex;
   renderer: MinimalConfigSource;
@@ -34,8 +43,9 @@ export type DeviceRequestHandlerOptions = {
 
 const PLAIN_IPV4 = /^(?:::ffff:)?(\d{1,3}(?:\.\d{1,3}){3})$/i;
 
-function sourceAddress(req: IncomingMessage): string {
-  const raw = req.socket.remoteAddress ?? '';
+/** A peer's address as the queue stores it (IPv4-mapped IPv6 unwrapped). */
+export function sourceAddress(remoteAddress: string | undefined): string {
+  const raw = remoteAddress ?? '';
   // The common case without a parser on the hot path.
   const v4 = PLAIN_IPV4.exec(raw);
   if (v4) return v4[1];
@@ -146,34 +156,61 @@ export class DeviceRequestHandler {
     return { status: 200, body: config, device };
   }
 
-  /** Handles one HTTP request; path is relative to the door's mount point. */
-  handle = async (req: IncomingMessage, res: ServerResponse, path?: string) => {
-    const url = path ?? req.url ?? '/';
-    if (req.method !== 'GET' && req.method !== 'HEAD') {
-      send(res, 405, 'method not allowed\n', { allow: 'GET, HEAD' });
-      return;
+  /**
+   * Answers one HTTP request, whatever server parsed it: the dedicated
+   * door's listener or Express on the plugin router. The caller writes the
+   * response, then calls delivered().
+   */
+  async respond(request: {
+    method: string;
+    /** Relative to the door's mount point. */
+    url: string;
+    headers: IncomingHttpHeaders;
+    sourceIp: string;
+  }): Promise<DoorResponse> {
+    if (request.method !== 'GET' && request.method !== 'HEAD') {
+      return {
+        status: 405,
+        body: 'method not allowed\n',
+        headers: { allow: 'GET, HEAD' },
+      };
     }
-    const match = ROUTE.exec(url);
-    if (!match) {
-      send(res, 404, 'not found\n');
-      return;
-    }
+    const match = ROUTE.exec(request.url);
+    if (!match) return { status: 404, body: 'not found\n' };
     const kinds = { 'by-mac': 'mac', 'by-hostname': 'hostname' } as const;
     const kind = kinds[match[1] as keyof typeof kinds] ?? 'auto';
     const result = await this.provide({
       kind,
       key: match[2],
+      headers: request.headers,
+      sourceIp: request.sourceIp,
+      record: request.method !== 'HEAD',
+    });
+    return result.status === 503
+      ? { ...result, headers: { 'retry-after': '5' } }
+      : result;
+  }
+
+  /** After a response went out: the device's fetch is announced. */
+  delivered(response: DoorResponse) {
+    if (response.device) this.options.onFetched(response.device);
+  }
+
+  /** Handles one request on the plugin router (Express). */
+  handle = async (req: IncomingMessage, res: ServerResponse, path?: string) => {
+    const response = await this.respond({
+      method: req.method ?? 'GET',
+      url: path ?? req.url ?? '/',
       headers: req.headers,
-      sourceIp: sourceAddress(req),
-      record: req.method !== 'HEAD',
+      sourceIp: sourceAddress(req.socket.remoteAddress),
     });
     send(
       res,
-      result.status,
-      req.method === 'HEAD' ? '' : result.body,
-      result.status === 503 ? { 'retry-after': '5' } : {},
+      response.status,
+      req.method === 'HEAD' ? '' : response.body,
+      response.headers,
     );
-    if (result.device) this.options.onFetched(result.device);
+    this.delivered(response);
   };
 
   /** Resolves a TFTP file name: a MAC or a hostname, as boot files are named. */

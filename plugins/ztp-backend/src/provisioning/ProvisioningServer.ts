@@ -1,16 +1,88 @@
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { STATUS_CODES, type IncomingHttpHeaders } from 'node:http';
+import net, { type AddressInfo } from 'node:net';
+import { HTTPParser } from 'http-parser-js';
 import type { LoggerService } from '@backstage/backend-plugin-api';
-import type { DeviceRequestHandler } from './DeviceRequestHandler';
+import {
+  sourceAddress,
+  type DeviceRequestHandler,
+  type DoorResponse,
+} from './DeviceRequestHandler';
+
+/** Devices send a request line and a few headers; more is not a device. */
+const MAX_HEADER_BYTES = 16 * 1024;
+/** A device that opened a connection has this long to send its request. */
+const REQUEST_TIMEOUT_MS = 15_000;
+
+type ParsedRequest = {
+  method: string;
+  url: string;
+  headers: IncomingHttpHeaders;
+  /** Request line and headers were over MAX_HEADER_BYTES. */
+  tooLarge: boolean;
+};
+
+const HEADERS_TOO_LARGE: DoorResponse = {
+  status: 431,
+  body: 'request headers too large\n',
+};
+
+/** The parser's raw [name, value, name, value…] list as Node shapes headers. */
+function headerObject(raw: string[]): IncomingHttpHeaders {
+  const headers: Record<string, string> = {};
+  for (let i = 0; i + 1 < raw.length; i += 2) {
+    const name = raw[i].toLowerCase();
+    const value = raw[i + 1];
+    headers[name] = name in headers ? `${headers[name]}, ${value}` : value;
+  }
+  return headers;
+}
+
+/** The Date header, formatted once a second rather than per response. */
+let dateSecond = 0;
+let dateHeader = '';
+function httpDate(): string {
+  const now = Date.now();
+  const second = Math.floor(now / 1000);
+  if (second !== dateSecond) {
+    dateSecond = second;
+    dateHeader = new Date(now).toUTCString();
+  }
+  return dateHeader;
+}
+
+function serialize(response: DoorResponse, head: boolean): Buffer {
+  const body = Buffer.from(response.body);
+  let text =
+    `HTTP/1.1 ${response.status} ${STATUS_CODES[response.status] ?? ''}\r\n` +
+    `date: ${httpDate()}\r\n` +
+    'content-type: text/plain; charset=utf-8\r\n' +
+    `content-length: ${body.length}\r\n` +
+    'cache-control: no-store\r\n' +
+    'connection: close\r\n';
+  for (const [name, value] of Object.entries(response.headers ?? {})) {
+    text += `${name}: ${value}\r\n`;
+  }
+  const headBytes = Buffer.from(`${text}\r\n`, 'latin1');
+  return head ? headBytes : Buffer.concat([headBytes, body]);
+}
 
 /**
  * The dedicated HTTP listener devices talk to, separate from the portal's
  * API: none of Backstage's per-request user authentication or access logging
  * (what a device did goes to its timeline instead), and reachable from the
  * provisioning network without exposing the portal.
+ *
+ * Why not node:http: a booting device asks once and closes, so a storm is
+ * thousands of one-request connections a second, and node:http's
+ * per-connection machinery (request/response streams, keep-alive and timeout
+ * bookkeeping) costs several times what the device's answer does. Here a
+ * maintained HTTP/1.x parser reads the request straight off the socket and
+ * the answer is written in one piece with `connection: close`; a client that
+ * would keep the connection open reconnects, as HTTP allows.
  */
 export class ProvisioningServer {
-  private server?: http.Server;
+  private server?: net.Server;
+  private readonly sockets = new Set<net.Socket>();
 
   constructor(
     private readonly options: {
@@ -20,21 +92,18 @@ export class ProvisioningServer {
       logger: LoggerService;
       /** Where it runs, for the log line (e.g. "on a worker thread"). */
       runsOn?: string;
+      /** How long a connection may take to send its request (15 s). */
+      requestTimeoutMs?: number;
     },
   ) {}
 
   async start(): Promise<AddressInfo> {
-    const server = http.createServer((req, res) => {
-      this.options.handler.handle(req, res).catch(error => {
-        this.options.logger.error(`Provisioning request failed: ${error}`);
-        if (!res.headersSent) res.writeHead(500);
-        res.end();
-      });
-    });
-    // Booting devices open a connection per request; keep the backlog deep.
-    server.keepAliveTimeout = 5000;
+    const server = net.createServer({ noDelay: true }, socket =>
+      this.accept(socket),
+    );
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
+      // Booting devices open a connection per request; keep the backlog deep.
       server.listen(
         { host: this.options.host, port: this.options.port, backlog: 4096 },
         () => {
@@ -43,6 +112,9 @@ export class ProvisioningServer {
         },
       );
     });
+    server.on('error', error =>
+      this.options.logger.error(`ZTP provisioning server: ${error}`),
+    );
     this.server = server;
     const address = server.address() as AddressInfo;
     this.options.logger.info(
@@ -61,9 +133,89 @@ export class ProvisioningServer {
     const server = this.server;
     if (!server) return;
     this.server = undefined;
-    await new Promise<void>(resolve => {
-      server.close(() => resolve());
-      server.closeAllConnections();
+    const closed = new Promise<void>(resolve => server.close(() => resolve()));
+    for (const socket of this.sockets) socket.destroy();
+    await closed;
+  }
+
+  private accept(socket: net.Socket) {
+    this.sockets.add(socket);
+    socket.once('close', () => this.sockets.delete(socket));
+    // A peer resetting the connection is routine for a booting device.
+    socket.on('error', () => {});
+    socket.setTimeout(this.options.requestTimeoutMs ?? REQUEST_TIMEOUT_MS, () =>
+      this.reply(socket, { status: 408, body: 'request timeout\n' }, false),
+    );
+
+    const parser = new HTTPParser(HTTPParser.REQUEST);
+    parser.maxHeaderSize = MAX_HEADER_BYTES;
+    let request: ParsedRequest | undefined;
+    // The parser calls back with an info object, or with its fields as
+    // arguments when another module switched it to its older calling style.
+    parser[HTTPParser.kOnHeadersComplete] = (...args: unknown[]) => {
+      const info =
+        typeof args[0] === 'object'
+          ? (args[0] as { headers: string[]; method: number; url: string })
+          : { headers: args[2], method: args[3], url: args[4] };
+      const raw = info.headers as string[];
+      const url = info.url as string;
+      // The parser checks its limit only between reads, so a request that
+      // came in one piece is measured here.
+      let size = url.length;
+      for (const part of raw) size += part.length + 2;
+      request = {
+        method: HTTPParser.methods[info.method as number] ?? 'UNKNOWN',
+        url,
+        headers: headerObject(raw),
+        tooLarge: size > MAX_HEADER_BYTES,
+      };
+    };
+    // One request per connection: the first complete one is answered, and
+    // whatever the client sends after it is not read.
+    parser[HTTPParser.kOnMessageComplete] = () => {
+      if (!request || socket.listenerCount('data') === 0) return;
+      socket.removeAllListeners('data');
+      socket.setTimeout(0);
+      if (request.tooLarge) this.reply(socket, HEADERS_TOO_LARGE, false);
+      else this.answer(socket, request);
+    };
+    socket.on('data', (chunk: Buffer) => {
+      const result = parser.execute(chunk);
+      if (result instanceof Error) {
+        socket.removeAllListeners('data');
+        const tooLarge = /header size/i.test(result.message);
+        this.reply(
+          socket,
+          tooLarge ? HEADERS_TOO_LARGE : { status: 400, body: 'bad request\n' },
+          false,
+        );
+      }
     });
+  }
+
+  private answer(socket: net.Socket, request: ParsedRequest) {
+    const handler = this.options.handler;
+    handler
+      .respond({
+        method: request.method,
+        url: request.url,
+        headers: request.headers,
+        sourceIp: sourceAddress(socket.remoteAddress),
+      })
+      .then(
+        response => {
+          this.reply(socket, response, request.method === 'HEAD');
+          handler.delivered(response);
+        },
+        error => {
+          this.options.logger.error(`Provisioning request failed: ${error}`);
+          this.reply(socket, { status: 500, body: 'internal error\n' }, false);
+        },
+      );
+  }
+
+  private reply(socket: net.Socket, response: DoorResponse, head: boolean) {
+    if (socket.destroyed || socket.writableEnded) return;
+    socket.end(serialize(response, head));
   }
 }

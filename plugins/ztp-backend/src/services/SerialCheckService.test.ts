@@ -286,4 +286,51 @@ describe.each(databases.eachSupportedId())('SerialCheckService on %p', id => {
     expect(finished).toHaveLength(9);
     expect(finished[finished.length - 1]).toBe('127.0.10.1');
   });
+
+  it('claims and concludes the checks of one event-loop turn in one transaction each', async () => {
+    const { store, make, add } = await setup(
+      id,
+      fakeSsh(async host => {
+        if (host.endsWith('.3')) throw new Error('connection refused');
+        return `SER000${host.split('.').pop()}`;
+      }),
+      { concurrency: 10 },
+    );
+    const claimBatches = jest.spyOn(store, 'claimSerialChecks');
+    const completionBatches = jest.spyOn(store, 'completeSerialChecks');
+    const service = make();
+    const refs = [];
+    for (let n = 1; n <= 6; n++) refs.push(await add(n));
+    const results = await Promise.all(
+      refs.map(r => service.check(r, 'system')),
+    );
+    expect(results.map(r => r?.outcome)).toEqual([
+      'checked',
+      'checked',
+      'not-checked',
+      'checked',
+      'checked',
+      'checked',
+    ]);
+    expect(claimBatches).toHaveBeenCalledTimes(1);
+    expect(claimBatches.mock.calls[0][0]).toEqual(refs);
+    expect(completionBatches).toHaveBeenCalledTimes(1);
+    expect(completionBatches.mock.calls[0][0]).toHaveLength(6);
+    // Each device got its own outcome and timeline event from the batch.
+    const byRef = new Map(
+      (await store.getDevices(refs)).map(d => [d.entityRef, d]),
+    );
+    const devices = refs.map(ref => byRef.get(ref)!);
+    expect(devices.map(d => d.serialState)).toEqual([
+      'checked',
+      'checked',
+      'not-checked',
+      'checked',
+      'checked',
+      'checked',
+    ]);
+    expect(devices.every(d => d.serialLeaseUntil === undefined)).toBe(true);
+    const events = await store.listEvents(refs[2], 10);
+    expect(events.map(e => e.type)).toContain('serial.check-failed');
+  });
 });

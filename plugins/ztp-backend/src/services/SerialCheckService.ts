@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { LoggerService } from '@backstage/backend-plugin-api';
+import DataLoader from 'dataloader';
 import pLimit from 'p-limit';
 import {
   ipInSubnet,
@@ -11,7 +12,12 @@ import type {
   PlatformCliOptions,
   SshAlgorithmPreferences,
 } from '@ztp-portal/backstage-plugin-ztp-node';
-import type { DeviceRecord, NewEvent, ZtpStore } from '../database/types';
+import type {
+  DeviceRecord,
+  NewEvent,
+  SerialCheckCompletion,
+  ZtpStore,
+} from '../database/types';
 import type { CredentialVault } from './CredentialVault';
 import type { PlatformRegistry } from './PlatformRegistry';
 
@@ -100,7 +106,31 @@ export class SerialCheckService {
     },
   ) {
     this.limit = pLimit(deps.settings.concurrency);
+    // Leases and outcomes of the checks that start or end in the same turn
+    // of the event loop share one transaction: in a boot storm hundreds of
+    // checks a second fail fast (SSH not up yet), and one write transaction
+    // each would keep the database's write lock busy for the device door.
+    const batching = {
+      cache: false,
+      maxBatchSize: 500,
+      batchScheduleFn: (run: () => void) => setImmediate(run),
+    };
+    this.claims = new DataLoader(refs => {
+      const now = new Date();
+      const s = deps.settings;
+      const leaseUntil = new Date(
+        now.getTime() + s.deadlineMs + s.connectTimeoutMs + 5000,
+      );
+      return deps.store.claimSerialChecks(refs, this.owner, now, leaseUntil);
+    }, batching);
+    this.completions = new DataLoader(async items => {
+      await deps.store.completeSerialChecks(items);
+      return items.map(() => true);
+    }, batching);
   }
+
+  private readonly claims: DataLoader<string, DeviceRecord | undefined>;
+  private readonly completions: DataLoader<SerialCheckCompletion, true>;
 
   /** Checks running or waiting for a slot in this process. */
   get pending(): number {
@@ -160,18 +190,9 @@ export class SerialCheckService {
     actor: string,
   ): Promise<SerialCheckResult | undefined> {
     if (this.stopped) return undefined;
-    const { store, settings } = this.deps;
-    const now = new Date();
-    const leaseUntil = new Date(
-      now.getTime() + settings.deadlineMs + settings.connectTimeoutMs + 5000,
-    );
+    const { settings } = this.deps;
     // The lease and the device's current record in one statement.
-    const device = await store.claimSerialCheck(
-      entityRef,
-      this.owner,
-      now,
-      leaseUntil,
-    );
+    const device = await this.claims.load(entityRef);
     if (!device) return undefined;
     // A retry after the same failure as before is not news: the timeline
     // and the live view hear of it on attempts 1, 2, 4, 8... and whenever
@@ -198,12 +219,14 @@ export class SerialCheckService {
       event: Omit<NewEvent, 'entityRef' | 'actor'>,
     ) => {
       const quiet = quietRetry(outcome);
-      await store.completeSerialCheck(
+      await this.completions.load({
         entityRef,
-        this.owner,
+        owner: this.owner,
         outcome,
-        quiet ? undefined : { ...event, entityRef, actor },
-      );
+        event: quiet
+          ? undefined
+          : { ...event, entityRef, actor, at: new Date() },
+      });
       if (!quiet) this.deps.onChanged(entityRef);
       return { outcome: outcome.state, reason: outcome.reason };
     };

@@ -160,6 +160,43 @@ describe.each(backends)('DoorWorkerHost on %s', backend => {
     ).rejects.toThrow(/ECONNREFUSED/);
   });
 
+  it('resends a device for what it serves, not for the states fetches and checks move', async () => {
+    const { base, fetched } = await startHost();
+    const url = `${base}/ztp/config/by-mac/5254.0000.2001`;
+    expect((await httpGet(url)).status).toBe(200);
+    await until(async () => (fetched.length === 1 ? true : undefined));
+    const posted = jest.spyOn(host as any, 'post');
+    // The periodic refresh sees dev-1 loaded and checked: nothing to send.
+    const loaded = await store.getDevices(['resource:default/dev-1']);
+    const others = await store.listActiveDevices();
+    host!.syncDevices(
+      others.map(d =>
+        d.entityRef === loaded[0].entityRef
+          ? { ...loaded[0], serialState: 'checked' as const }
+          : d,
+      ),
+    );
+    expect(posted).toHaveBeenLastCalledWith({
+      type: 'devices',
+      upsert: [],
+      remove: [],
+    });
+    // Set back to Not Loaded: sent, and its next fetch is a first one again.
+    host!.syncDevices(
+      others.map(d =>
+        d.entityRef === loaded[0].entityRef
+          ? { ...loaded[0], confMinState: 'not-loaded' as const }
+          : d,
+      ),
+    );
+    expect(
+      (posted.mock.lastCall![0] as { upsert: unknown[] }).upsert,
+    ).toHaveLength(1);
+    expect((await httpGet(url)).status).toBe(200);
+    await until(async () => (fetched.length === 2 ? true : undefined));
+    expect(fetched.map(f => f.first)).toEqual([true, true]);
+  });
+
   it('follows the queue: a removed device is unknown, a changed one served anew', async () => {
     const { base } = await startHost();
     expect((await httpGet(`${base}/ztp/config/by-hostname/dev-2`)).body).toBe(

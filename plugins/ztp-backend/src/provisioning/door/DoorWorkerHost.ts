@@ -28,7 +28,12 @@ export type DoorWorkerHostOptions = {
   unknownFlushMs?: number;
 };
 
-/** What the door must know again when any of it changes. */
+/**
+ * What the door must know again when any of it changes: what it serves and
+ * recognises. Not the states its own fetches and the serial checks move: in
+ * a boot storm those change for thousands of devices every few seconds, and
+ * resending them would stall the door for nothing.
+ */
 function doorSignature(d: DeviceRecord): string {
   return [
     d.declarationHash,
@@ -38,8 +43,6 @@ function doorSignature(d: DeviceRecord): string {
     d.macAddress ?? '',
     d.hostname,
     d.managementIp,
-    d.serialState,
-    d.confMinState,
   ].join('\u0000');
 }
 
@@ -71,6 +74,8 @@ function workerExecArgv(): string[] | undefined {
 export class DoorWorkerHost {
   private worker?: Worker;
   private sent = new Map<string, string>();
+  /** Per device, whether the door's table has it loaded (see diff). */
+  private sentLoaded = new Map<string, boolean>();
   private latest: DeviceRecord[] = [];
   private stopping = false;
   private addressInfo?: AddressInfo;
@@ -90,7 +95,12 @@ export class DoorWorkerHost {
     for (const device of devices) {
       seen.add(device.entityRef);
       const signature = doorSignature(device);
-      if (this.sent.get(device.entityRef) === signature) continue;
+      const loaded = device.confMinState === 'loaded';
+      // Loading is what the door itself recorded, so it knows; a device
+      // set back to Not Loaded (its next fetch is a first one again) is sent.
+      const reset = this.sentLoaded.get(device.entityRef) === true && !loaded;
+      this.sentLoaded.set(device.entityRef, loaded);
+      if (this.sent.get(device.entityRef) === signature && !reset) continue;
       let config: DoorDevice['config'];
       try {
         config = { text: this.options.renderer.render(device) };
@@ -107,7 +117,10 @@ export class DoorWorkerHost {
     for (const ref of this.sent.keys()) {
       if (!seen.has(ref)) remove.push(ref);
     }
-    remove.forEach(ref => this.sent.delete(ref));
+    for (const ref of remove) {
+      this.sent.delete(ref);
+      this.sentLoaded.delete(ref);
+    }
     return { upsert, remove };
   }
 
@@ -129,6 +142,10 @@ export class DoorWorkerHost {
     const worker = new Worker(DOOR_WORKER_FILE, {
       workerData,
       execArgv: workerExecArgv(),
+      // A storm allocates a little per connection, thousands of times a
+      // second: a roomier young generation means fewer, cheaper scavenges
+      // in front of waiting devices (the rest of the heap is tiny).
+      resourceLimits: { maxYoungGenerationSizeMb: 96 },
     });
     this.worker = worker;
     worker.on('message', (m: DoorToMain) => this.onMessage(m));

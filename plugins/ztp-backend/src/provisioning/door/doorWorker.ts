@@ -159,10 +159,10 @@ export async function runDoorWorker(data: DoorWorkerData, port: MessagePort) {
       // Per connection: the main thread's connection set the file to WAL.
       await db.raw('PRAGMA synchronous = NORMAL');
       await db.raw('PRAGMA busy_timeout = 10000');
-      // Checkpoints are left to the main thread's connection (SQLite's
-      // default of every 1,000 pages) unless the log grows far beyond it:
-      // a checkpoint here would hold up every device waiting on a commit.
-      await db.raw('PRAGMA wal_autocheckpoint = 20000');
+      // Never checkpoint here: copying the log into the database and
+      // syncing it takes tens of milliseconds that every device waiting on
+      // a commit would wait too. The main thread checkpoints (see plugin.ts).
+      await db.raw('PRAGMA wal_autocheckpoint = 0');
       await db.raw('PRAGMA cache_size = -32768');
     }
     await firstDevices;

@@ -1,0 +1,229 @@
+import http from 'node:http';
+import net from 'node:net';
+import { mockServices } from '@backstage/backend-test-utils';
+import type { ConfMinFetch, DeviceRecord, ZtpStore } from '../database/types';
+import { DeviceIndex } from './DeviceIndex';
+import { DeviceRequestHandler } from './DeviceRequestHandler';
+import { FetchRecorder } from './FetchRecorder';
+import { ProvisioningServer } from './ProvisioningServer';
+import { UnknownDeviceCounter } from './UnknownDeviceCounter';
+
+const device = {
+  entityRef: 'resource:default/leaf-01',
+  hostname: 'leaf-01',
+  macAddress: '70:db:98:a1:10:21',
+  managementIp: '127.0.10.21',
+  expectedSerial: 'FDO23210001',
+  confMinState: 'not-loaded',
+  serialState: 'not-checked',
+} as DeviceRecord;
+const CONFIG = 'hostname leaf-01\nip ssh version 2\n';
+const PATH = '/ztp/config/by-mac/70db.98a1.1021';
+
+/** Sends raw bytes (in pieces, a pause between them) and reads until close. */
+function exchange(
+  port: number,
+  pieces: string[],
+  pauseMs = 20,
+): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const socket = net.connect(port, '127.0.0.1');
+    const chunks: Buffer[] = [];
+    socket.on('data', (c: Buffer) => chunks.push(c));
+    socket.on('error', reject);
+    socket.on('close', () => resolve(Buffer.concat(chunks).toString('latin1')));
+    socket.on('connect', async () => {
+      for (const piece of pieces) {
+        if (socket.destroyed) return;
+        socket.write(piece);
+        await new Promise(r => setTimeout(r, pauseMs));
+      }
+    });
+  });
+}
+
+function parse(raw: string) {
+  const [head, ...rest] = raw.split('\r\n\r\n');
+  const [statusLine, ...lines] = head.split('\r\n');
+  const headers = Object.fromEntries(
+    lines.map(l => {
+      const i = l.indexOf(':');
+      return [l.slice(0, i).toLowerCase(), l.slice(i + 1).trim()];
+    }),
+  );
+  return {
+    status: Number(statusLine.split(' ')[1]),
+    headers,
+    body: rest.join('\r\n\r\n'),
+  };
+}
+
+describe('ProvisioningServer', () => {
+  let server: ProvisioningServer;
+  let port: number;
+  let recorded: ConfMinFetch[];
+  let fetched: DeviceRecord[];
+
+  beforeEach(async () => {
+    recorded = [];
+    fetched = [];
+    const store = {
+      recordFetches: async (fetches: ConfMinFetch[]) => {
+        recorded.push(...fetches);
+      },
+      recordUnknownDevices: async () => {},
+    } as unknown as ZtpStore;
+    const index = new DeviceIndex();
+    index.replaceAll([device]);
+    const handler = new DeviceRequestHandler({
+      index,
+      renderer: { render: () => CONFIG },
+      recorder: new FetchRecorder(store),
+      unknown: new UnknownDeviceCounter(store),
+      logger: mockServices.logger.mock(),
+      allowedNetworks: [],
+      onFetched: d => fetched.push(d),
+    });
+    server = new ProvisioningServer({
+      host: '127.0.0.1',
+      port: 0,
+      handler,
+      logger: mockServices.logger.mock(),
+      requestTimeoutMs: 300,
+    });
+    port = (await server.start()).port;
+  });
+
+  afterEach(() => server.stop());
+
+  it('answers a request that arrives in pieces, then closes', async () => {
+    const raw = await exchange(port, [
+      `GET ${PATH.slice(0, 10)}`,
+      `${PATH.slice(10)} HTTP/1.1\r\nHost: ztp\r\nUser-Agent: `,
+      'Cisco-IOS-XE\r\n\r\n',
+    ]);
+    const response = parse(raw);
+    expect(response.status).toBe(200);
+    expect(response.body).toBe(CONFIG);
+    expect(response.headers).toMatchObject({
+      'content-length': String(Buffer.byteLength(CONFIG)),
+      'content-type': 'text/plain; charset=utf-8',
+      'cache-control': 'no-store',
+      connection: 'close',
+    });
+    expect(new Date(response.headers.date).getTime()).toBeGreaterThan(0);
+    expect(recorded.map(f => f.entityRef)).toEqual([device.entityRef]);
+    expect(fetched.map(d => d.entityRef)).toEqual([device.entityRef]);
+  });
+
+  it('serves node:http clients, including those that would keep the connection', async () => {
+    const agent = new http.Agent({ keepAlive: true });
+    const get = () =>
+      new Promise<{ status?: number; body: string }>((resolve, reject) => {
+        http
+          .get({ host: '127.0.0.1', port, path: PATH, agent }, res => {
+            let body = '';
+            res.on('data', c => (body += c));
+            res.on('end', () => resolve({ status: res.statusCode, body }));
+          })
+          .on('error', reject);
+      });
+    expect(await get()).toEqual({ status: 200, body: CONFIG });
+    expect(await get()).toEqual({ status: 200, body: CONFIG });
+    agent.destroy();
+    expect(recorded).toHaveLength(2);
+  });
+
+  it('answers HEAD with the length and no body, recording nothing', async () => {
+    const raw = await exchange(port, [
+      `HEAD ${PATH} HTTP/1.1\r\nHost: ztp\r\n\r\n`,
+    ]);
+    const response = parse(raw);
+    expect(response.status).toBe(200);
+    expect(response.headers['content-length']).toBe(
+      String(Buffer.byteLength(CONFIG)),
+    );
+    expect(response.body).toBe('');
+    expect(recorded).toHaveLength(0);
+    expect(fetched).toHaveLength(0);
+  });
+
+  it('answers only the first of pipelined requests', async () => {
+    const request = `GET ${PATH} HTTP/1.1\r\nHost: ztp\r\n\r\n`;
+    const raw = await exchange(port, [request + request]);
+    expect(raw.match(/HTTP\/1\.1 200/g)).toHaveLength(1);
+    expect(recorded).toHaveLength(1);
+  });
+
+  it('refuses other methods with the ones it allows', async () => {
+    const response = parse(
+      await exchange(port, [
+        `POST ${PATH} HTTP/1.1\r\nHost: ztp\r\nContent-Length: 2\r\n\r\nhi`,
+      ]),
+    );
+    expect(response.status).toBe(405);
+    expect(response.headers.allow).toBe('GET, HEAD');
+    expect(recorded).toHaveLength(0);
+  });
+
+  it('says 404 for an unknown device and for a path that is not the door', async () => {
+    const unknown = parse(
+      await exchange(port, [
+        'GET /ztp/config/by-mac/02:00:5e:00:53:99 HTTP/1.1\r\n\r\n',
+      ]),
+    );
+    expect(unknown.status).toBe(404);
+    expect(unknown.body).toBe('unknown device\n');
+    const elsewhere = parse(
+      await exchange(port, ['GET /admin HTTP/1.1\r\n\r\n']),
+    );
+    expect(elsewhere.status).toBe(404);
+    expect(elsewhere.body).toBe('not found\n');
+  });
+
+  it('answers 400 to what is not HTTP', async () => {
+    const response = parse(await exchange(port, ['HELLO THERE\r\n\r\n']));
+    expect(response.status).toBe(400);
+    expect(response.body).toBe('bad request\n');
+  });
+
+  it('answers 431 to oversized headers, in one piece or in many', async () => {
+    const padding = `X-Padding: ${'a'.repeat(20_000)}\r\n`;
+    const whole = parse(
+      await exchange(port, [`GET ${PATH} HTTP/1.1\r\n${padding}\r\n`]),
+    );
+    expect(whole.status).toBe(431);
+    const endless = parse(
+      await exchange(
+        port,
+        [`GET ${PATH} HTTP/1.1\r\n`, ...Array(40).fill(padding)],
+        1,
+      ),
+    );
+    expect(endless.status).toBe(431);
+    expect(recorded).toHaveLength(0);
+  });
+
+  it('answers 408 to a client that connects and says nothing', async () => {
+    const started = Date.now();
+    const response = parse(await exchange(port, []));
+    expect(response.status).toBe(408);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(250);
+  });
+
+  it('closes open connections and the port when stopped', async () => {
+    const idle = net.connect(port, '127.0.0.1');
+    await new Promise(r => idle.once('connect', r));
+    const closed = new Promise(r => idle.once('close', r));
+    await server.stop();
+    await closed;
+    await expect(
+      new Promise((resolve, reject) =>
+        net
+          .connect(port, '127.0.0.1')
+          .once('connect', resolve)
+          .once('error', reject),
+      ),
+    ).rejects.toThrow(/ECONNREFUSED/);
+  });
+});
