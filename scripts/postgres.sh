@@ -1,6 +1,8 @@
 # Starts a throw-away PostgreSQL server on loopback for the tests: sourced by
 # scripts/test.sh. Exports the connection string Backstage's TestDatabases
 # reads, so store and migration tests run against a real server, not Docker.
+# Tests run with fsync off; ZTP_TEST_PG_FSYNC=on keeps PostgreSQL's default
+# (the provisioning benchmark measures it as in production).
 start_test_postgres() {
   local bindir port="${ZTP_TEST_PG_PORT:-55432}"
   bindir="$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1)"
@@ -17,7 +19,7 @@ start_test_postgres() {
   for try in 0 1 2 3 4; do
     say "Starting PostgreSQL $("$bindir/postgres" --version | awk '{print $3}') on 127.0.0.1:$port"
     if "${as[@]}" "$bindir/pg_ctl" -D "$PG_DIR/data" -l "$PG_DIR/log" -w -t 120 \
-      -o "-c listen_addresses=127.0.0.1 -p $port -k $PG_DIR -c max_connections=300 -c fsync=off" start >/dev/null; then
+      -o "-c listen_addresses=127.0.0.1 -p $port -k $PG_DIR -c max_connections=300 -c fsync=${ZTP_TEST_PG_FSYNC:-off}" start >/dev/null; then
       break
     fi
     tail -n 5 "$PG_DIR/log" >&2

@@ -6,14 +6,14 @@
  * fetched from the door to prove the bytes are the same.
  *
  * Run with Backstage's TypeScript loader:
- *   render-all.cjs <ztp.sqlite> <root> <door-base-url> [sample-size]
+ *   render-all.cjs <ztp.sqlite or postgresql:// URL> <root> <door-base-url> [sample-size]
  */
 'use strict';
 
 const fs = require('node:fs');
 const http = require('node:http');
 const path = require('node:path');
-const knexFactory = require('knex');
+const { openStoreDb } = require('./storeDb.cjs');
 const src = '../../plugins/ztp-backend/src';
 const { DatabaseZtpStore } = require(`${src}/database/DatabaseZtpStore`);
 const { builtinPlatformDrivers } = require(`${src}/platforms`);
@@ -49,11 +49,7 @@ async function main() {
     );
     process.exit(2);
   }
-  const db = knexFactory({
-    client: 'better-sqlite3',
-    connection: { filename: path.resolve(file), options: { readonly: true } },
-    useNullAsDefault: true,
-  });
+  const db = openStoreDb(file, { readonly: true });
   const store = new DatabaseZtpStore(db);
   const renderer = new MinimalConfigRenderer(
     new PlatformRegistry(builtinPlatformDrivers),

@@ -7,6 +7,7 @@
 #                             [--connections N] [--threads N] [--timeout S]
 #                             [--no-router] [--sqlite-wal] [--profile]
 #                             [--trace-sql] [--keep] [--config FILE]
+#                             [--database sqlite|postgres]
 #
 #   defaults: 30 s, 10000 devices, 500 connections, 2 threads, and wrk
 #   counts a response slower than 10 s as a timeout (socket error)
@@ -19,6 +20,9 @@
 #   --keep        keep the temporary directory (logs, SQLite file, profile)
 #   --config FILE more backend configuration on top of the benchmark's
 #                 (e.g. ztp.serialCheck settings)
+#   --database    sqlite (default: the embedded default, a file) or postgres
+#                 (a PostgreSQL server from Debian started for the run on
+#                 127.0.0.1, fsync on as in production)
 #
 # What runs: a standalone backend (bench/provisioning/backend.cjs:
 # createBackend + the ZTP plugin + an in-memory catalog of the generated
@@ -41,6 +45,7 @@ PROFILE=0
 TRACE_SQL=0
 KEEP=0
 EXTRA_CONFIG=""
+DATABASE=sqlite
 STARTUP_TIMEOUT=900
 while [ $# -gt 0 ]; do
   case "$1" in
@@ -55,12 +60,17 @@ while [ $# -gt 0 ]; do
     --trace-sql) TRACE_SQL=1; shift ;;
     --keep) KEEP=1; shift ;;
     --config) EXTRA_CONFIG="$(realpath "$2")"; shift 2 ;;
-    -h|--help) sed -n '2,28p' "$0"; exit 0 ;;
-    *) sed -n '2,28p' "$0" >&2; exit 2 ;;
+    --database) DATABASE="$2"; shift 2 ;;
+    -h|--help) sed -n '2,32p' "$0"; exit 0 ;;
+    *) sed -n '2,32p' "$0" >&2; exit 2 ;;
   esac
 done
 
-ensure_apt wrk nginx curl
+case "$DATABASE" in
+  sqlite) ensure_apt wrk nginx curl ;;
+  postgres) ensure_apt wrk nginx curl postgresql ;;
+  *) echo "--database is sqlite or postgres" >&2; exit 2 ;;
+esac
 ensure_node
 # A fresh clone needs its packages; a working tree that has them is left alone.
 [ -d "$ROOT/node_modules/@backstage/backend-defaults" ] || ensure_packages
@@ -74,6 +84,7 @@ cleanup() {
   local code=$?
   if [ -n "$SAMPLER_PID" ]; then kill "$SAMPLER_PID" 2>/dev/null || true; fi
   if [ -n "$NGINX_PID" ]; then kill "$NGINX_PID" 2>/dev/null || true; fi
+  if declare -F stop_test_postgres >/dev/null; then stop_test_postgres; fi
   if [ -n "$BACKEND_PID" ] && kill "$BACKEND_PID" 2>/dev/null; then
     # Give it time to shut down cleanly (and write a CPU profile).
     for _ in $(seq 1 100); do kill -0 "$BACKEND_PID" 2>/dev/null || break; sleep 0.1; done
@@ -146,6 +157,18 @@ BACKEND_PORT=$(free_port)
 DOOR_PORT=$(free_port)
 NGINX_PORT=$(free_port)
 SQLITE="$TMP/db/ztp.sqlite"
+DB_CONFIG="    client: better-sqlite3
+    connection:
+      directory: $TMP/db"
+if [ "$DATABASE" = postgres ]; then
+  # shellcheck source=../../scripts/postgres.sh
+  source "$ROOT/scripts/postgres.sh"
+  ZTP_TEST_PG_PORT=$(free_port) ZTP_TEST_PG_FSYNC=on start_test_postgres
+  DB_CONFIG="    client: pg
+    connection: $ZTP_TEST_POSTGRES_URL"
+  # The plugin's own database (Backstage gives each plugin one).
+  SQLITE="$ZTP_TEST_POSTGRES_URL/backstage_plugin_ztp"
+fi
 cat >"$TMP/backend-config.yaml" <<EOF
 backend:
   baseUrl: http://127.0.0.1:$BACKEND_PORT
@@ -153,9 +176,7 @@ backend:
     host: 127.0.0.1
     port: $BACKEND_PORT
   database:
-    client: better-sqlite3
-    connection:
-      directory: $TMP/db
+$DB_CONFIG
 ztp:
   secrets:
     key: $(head -c 32 /dev/urandom | base64)
@@ -165,7 +186,7 @@ ztp:
     exposeOnPluginRouter: true
 EOF
 
-if [ "$WAL" = 1 ]; then
+if [ "$WAL" = 1 ] && [ "$DATABASE" = sqlite ]; then
   mkdir -p "$TMP/db"
   (cd "$ROOT" && node -e 'const D=require("better-sqlite3"); const db=new D(process.argv[1]); db.pragma("journal_mode = WAL"); db.close()' "$SQLITE")
 fi
@@ -290,7 +311,8 @@ mkdir -p "$ROOT/bench/results"
 RESULTS="$ROOT/bench/results/provisioning-$(date +%Y%m%d-%H%M%S).txt"
 node "$HERE/report.cjs" "$TMP" "$RESULTS" \
   "devices=$DEVICES" "duration=${DURATION}s" "connections=$CONNECTIONS" \
-  "threads=$THREADS" "wrk timeout=${TIMEOUT}s" "sqlite journal=$([ "$WAL" = 1 ] && echo wal || echo delete)" \
+  "threads=$THREADS" "wrk timeout=${TIMEOUT}s" \
+  "database=$([ "$DATABASE" = postgres ] && echo "PostgreSQL $(psql --version | awk '{print $3}') (fsync on)" || echo "SQLite file, journal $([ "$WAL" = 1 ] && echo wal || echo delete) at start")" \
   "door opened after=${startup}s" \
   "nginx=$(nginx -v 2>&1 | sed 's#.*/##')" \
   "wrk=$(wrk -v 2>&1 | head -1 | awk '{print $2}')" \

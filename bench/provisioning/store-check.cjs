@@ -1,6 +1,7 @@
 /*
- * Reads the ZTP store of the benchmark's backend (its SQLite file) through
- * the plugin's own DatabaseZtpStore. Run with Backstage's TypeScript loader.
+ * Reads the ZTP store of the benchmark's backend (its SQLite file, or a
+ * postgresql:// URL in place of <ztp.sqlite>) through the plugin's own
+ * DatabaseZtpStore. Run with Backstage's TypeScript loader.
  *
  *   store-check.cjs count <ztp.sqlite>
  *       prints how many devices are in the ZTP queue
@@ -14,8 +15,7 @@
 'use strict';
 
 const fs = require('node:fs');
-const path = require('node:path');
-const knexFactory = require('knex');
+const { openStoreDb, storeDbExists } = require('./storeDb.cjs');
 const {
   DatabaseZtpStore,
 } = require('../../plugins/ztp-backend/src/database/DatabaseZtpStore');
@@ -24,17 +24,13 @@ const refOf = name => `resource:default/${name}`;
 
 async function main() {
   const [mode, file, ...rest] = process.argv.slice(2);
-  if (!mode || !file || !fs.existsSync(file)) {
+  if (!mode || !file || !storeDbExists(file)) {
     console.error(
       'usage: store-check.cjs count|snapshot|verify <ztp.sqlite> ...',
     );
     process.exit(2);
   }
-  const db = knexFactory({
-    client: 'better-sqlite3',
-    connection: { filename: path.resolve(file), options: { readonly: true } },
-    useNullAsDefault: true,
-  });
+  const db = openStoreDb(file, { readonly: true });
   const store = new DatabaseZtpStore(db);
   try {
     if (mode === 'count') {

@@ -300,6 +300,65 @@ describe.each(databases.eachSupportedId())('DatabaseZtpStore on %p', id => {
     );
   });
 
+  it('records fetch batches while serial checks of the same devices conclude, without deadlocks', async () => {
+    const { store } = await storeFor(id);
+    const refs: string[] = [];
+    for (let n = 1; n <= 40; n++) {
+      refs.push(`resource:default/dev-${n}`);
+      await store.insertDevice(declared(n), {
+        entityRef: refs[n - 1],
+        type: 'device.added',
+        actor: 'system',
+        message: 'added',
+      });
+    }
+    const shuffled = (list: string[], seed: number) =>
+      [...list].sort(
+        (a, b) =>
+          ((a.length * 31 + a.charCodeAt(a.length - 1) * seed) % 17) -
+          ((b.length * 31 + b.charCodeAt(b.length - 1) * seed) % 17),
+      );
+    // The door locks rows in one order, the checks in others, many times
+    // over: on PostgreSQL, transactions holding several rows each would
+    // deadlock here.
+    for (let round = 1; round <= 15; round++) {
+      const now = new Date();
+      const until = new Date(now.getTime() + 60_000);
+      const claimed = await store.claimSerialChecks(
+        shuffled(refs, round),
+        `owner-${round}`,
+        now,
+        until,
+      );
+      await Promise.all([
+        store.recordFetches(
+          shuffled(refs, round + 7).map(ref => ({
+            entityRef: ref,
+            sourceIp: '127.0.10.1',
+            at: now,
+            via: 'test',
+          })),
+        ),
+        store.completeSerialChecks(
+          claimed.filter(Boolean).map(d => ({
+            entityRef: d!.entityRef,
+            owner: `owner-${round}`,
+            outcome: { state: 'not-checked' as const, reason: 'refused' },
+            event: {
+              entityRef: d!.entityRef,
+              type: 'serial.check-failed',
+              actor: 'system',
+              message: 'refused',
+            },
+          })),
+        ),
+      ]);
+    }
+    const devices = await store.getDevices(refs);
+    expect(devices.every(d => d.confMinFetchCount === 15)).toBe(true);
+    expect(devices.every(d => d.serialAttempts === 15)).toBe(true);
+  });
+
   it('filters, searches, sorts and pages the queue', async () => {
     const { store } = await storeFor(id);
     for (let n = 1; n <= 12; n++) {

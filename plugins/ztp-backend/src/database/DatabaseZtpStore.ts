@@ -631,7 +631,7 @@ export class DatabaseZtpStore implements ZtpStore {
     if (!entityRefs.length) return [];
     // One conditional UPDATE per device: atomic on SQLite and PostgreSQL
     // alike, so two replicas never check the same device for the same
-    // trigger. All of a batch in one transaction.
+    // trigger. On SQLite all of a batch in one transaction.
     if (isSqlite(this.db)) {
       return withSqlite(this.db, sqlite => {
         const claim = sqlite.statement(SQLITE_CLAIM_SERIAL_CHECK);
@@ -646,20 +646,26 @@ export class DatabaseZtpStore implements ZtpStore {
         return rows.map(row => (row ? rowToDevice(row) : undefined));
       });
     }
-    const rows = await this.db('ztp_devices')
-      .whereIn('entity_ref', [...entityRefs])
-      .where({ in_catalog: true })
-      .where(q =>
-        q
-          .whereNull('serial_lease_until')
-          .orWhere('serial_lease_until', '<', now),
-      )
-      .update({ serial_lease_until: leaseUntil, serial_lease_owner: owner })
-      .returning('*');
-    const claimed = new Map(
-      rows.map(row => [row.entity_ref as string, rowToDevice(row)]),
+    // On PostgreSQL each claim is a statement of its own: a statement that
+    // locks several rows could deadlock with the device door's batch
+    // update, which locks rows in an order of the planner's choosing.
+    return Promise.all(
+      entityRefs.map(async ref => {
+        const [row] = await this.db('ztp_devices')
+          .where({ entity_ref: ref, in_catalog: true })
+          .where(q =>
+            q
+              .whereNull('serial_lease_until')
+              .orWhere('serial_lease_until', '<', now),
+          )
+          .update({
+            serial_lease_until: leaseUntil,
+            serial_lease_owner: owner,
+          })
+          .returning('*');
+        return row ? rowToDevice(row) : undefined;
+      }),
     );
-    return entityRefs.map(ref => claimed.get(ref));
   }
 
   async listDueSerialChecks(now: Date, limit: number) {
@@ -722,47 +728,44 @@ export class DatabaseZtpStore implements ZtpStore {
       });
       return;
     }
-    const write = async (tx: Knex) => {
-      for (const c of completions) {
-        const now = at(c);
-        const { outcome } = c;
-        const update: Record<string, unknown> = {
-          serial_state: outcome.state,
-          serial_reason: outcome.reason ?? null,
-          serial_checked_at: now,
-          serial_attempts: concluded(c) ? 0 : tx.raw('serial_attempts + 1'),
-          serial_next_check_at: concluded(c)
-            ? null
-            : outcome.nextCheckAt ?? null,
-          serial_lease_until: null,
-          serial_lease_owner: null,
-          updated_at: now,
-        };
-        if (outcome.presentedSerial !== undefined) {
-          update.presented_serial = outcome.presentedSerial;
-        }
-        if (outcome.hostKeyFingerprint) {
-          update.host_key_fingerprint = outcome.hostKeyFingerprint;
-        }
-        await tx('ztp_devices')
-          .where({ entity_ref: c.entityRef })
-          .where(q =>
-            q
-              .where({ serial_lease_owner: c.owner })
-              .orWhereNull('serial_lease_owner'),
-          )
-          .update(update);
+    // On PostgreSQL each completion is a transaction of its own, for the
+    // same reason as claims: no transaction holding several devices' rows.
+    const write = async (tx: Knex, c: SerialCheckCompletion) => {
+      const now = at(c);
+      const { outcome } = c;
+      const update: Record<string, unknown> = {
+        serial_state: outcome.state,
+        serial_reason: outcome.reason ?? null,
+        serial_checked_at: now,
+        serial_attempts: concluded(c) ? 0 : tx.raw('serial_attempts + 1'),
+        serial_next_check_at: concluded(c) ? null : outcome.nextCheckAt ?? null,
+        serial_lease_until: null,
+        serial_lease_owner: null,
+        updated_at: now,
+      };
+      if (outcome.presentedSerial !== undefined) {
+        update.presented_serial = outcome.presentedSerial;
       }
-      const events = completions
-        .filter(c => c.event)
-        .map(c => eventRow({ ...c.event!, at: at(c) }));
-      for (let i = 0; i < events.length; i += 500) {
-        await tx('ztp_events').insert(events.slice(i, i + 500));
+      if (outcome.hostKeyFingerprint) {
+        update.host_key_fingerprint = outcome.hostKeyFingerprint;
       }
+      await tx('ztp_devices')
+        .where({ entity_ref: c.entityRef })
+        .where(q =>
+          q
+            .where({ serial_lease_owner: c.owner })
+            .orWhereNull('serial_lease_owner'),
+        )
+        .update(update);
+      if (c.event)
+        await tx('ztp_events').insert(eventRow({ ...c.event, at: now }));
     };
-    // A lone retry that only counts an attempt is one statement.
-    const single = completions.length === 1 && !completions[0].event;
-    await (single ? write(this.db) : this.db.transaction(write));
+    await Promise.all(
+      completions.map(c =>
+        // A retry that only counts an attempt is one statement.
+        c.event ? this.db.transaction(tx => write(tx, c)) : write(this.db, c),
+      ),
+    );
   }
 
   async scheduleSerialCheck(entityRef: string, at: Date) {

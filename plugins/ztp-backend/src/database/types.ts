@@ -190,7 +190,7 @@ export interface ZtpStore {
     now: Date,
     leaseUntil: Date,
   ): Promise<DeviceRecord | undefined>;
-  /** claimSerialCheck for several devices in one transaction, in order. */
+  /** claimSerialCheck for several devices, in order (one SQLite transaction). */
   claimSerialChecks(
     entityRefs: readonly string[],
     owner: string,
@@ -206,7 +206,7 @@ export interface ZtpStore {
     /** Left out for a retry that repeats the previous failure. */
     event?: NewEvent,
   ): Promise<void>;
-  /** completeSerialCheck for several devices in one transaction. */
+  /** completeSerialCheck for several devices (one SQLite transaction). */
   completeSerialChecks(
     completions: readonly SerialCheckCompletion[],
   ): Promise<void>;

@@ -82,7 +82,7 @@ export async function runDoorWorker(data: DoorWorkerData, port: MessagePort) {
         return config.text;
       },
     },
-    recorder: new FetchRecorder(store),
+    recorder: new FetchRecorder(store, 1000, 2),
     unknown,
     logger,
     allowedNetworks: data.allowedNetworks,
