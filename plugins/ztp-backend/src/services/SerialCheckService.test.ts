@@ -304,14 +304,9 @@ describe.each(databases.eachSupportedId())('SerialCheckService on %p', id => {
     const results = await Promise.all(
       refs.map(r => service.check(r, 'system')),
     );
-    expect(results.map(r => r?.outcome)).toEqual([
-      'checked',
-      'checked',
-      'not-checked',
-      'checked',
-      'checked',
-      'checked',
-    ]);
+    // d3 refuses the connection; the others present their serial.
+    const expected = refs.map((_, i) => (i === 2 ? 'not-checked' : 'checked'));
+    expect(results.map(r => r?.outcome)).toEqual(expected);
     expect(claimBatches).toHaveBeenCalledTimes(1);
     expect(claimBatches.mock.calls[0][0]).toEqual(refs);
     expect(completionBatches).toHaveBeenCalledTimes(1);
@@ -321,14 +316,7 @@ describe.each(databases.eachSupportedId())('SerialCheckService on %p', id => {
       (await store.getDevices(refs)).map(d => [d.entityRef, d]),
     );
     const devices = refs.map(ref => byRef.get(ref)!);
-    expect(devices.map(d => d.serialState)).toEqual([
-      'checked',
-      'checked',
-      'not-checked',
-      'checked',
-      'checked',
-      'checked',
-    ]);
+    expect(devices.map(d => d.serialState)).toEqual(expected);
     expect(devices.every(d => d.serialLeaseUntil === undefined)).toBe(true);
     const events = await store.listEvents(refs[2], 10);
     expect(events.map(e => e.type)).toContain('serial.check-failed');
