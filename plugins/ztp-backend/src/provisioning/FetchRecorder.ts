@@ -40,7 +40,9 @@ export class FetchRecorder {
       fetch.at.getTime() - last.at.getTime() < REPEAT_EVENT_INTERVAL_MS
     ) {
       last.skipped++;
-      return { ...fetch, timeline: false };
+      // The fetch is this recorder's own from here on: no copy.
+      fetch.timeline = false;
+      return fetch;
     }
     this.lastEvent.set(fetch.entityRef, {
       at: fetch.at,

@@ -83,6 +83,13 @@ function serialize(response: DoorResponse, head: boolean): Buffer {
 export class ProvisioningServer {
   private server?: net.Server;
   private readonly sockets = new Set<net.Socket>();
+  /**
+   * Connections still waiting for their request, with their deadline. One
+   * sweep for all of them: a timer per socket (socket.setTimeout) would be
+   * re-armed on every read and write of thousands of short connections.
+   */
+  private readonly waiting = new Map<net.Socket, number>();
+  private sweep?: NodeJS.Timeout;
 
   constructor(
     private readonly options: {
@@ -116,6 +123,17 @@ export class ProvisioningServer {
       this.options.logger.error(`ZTP provisioning server: ${error}`),
     );
     this.server = server;
+    const timeoutMs = this.options.requestTimeoutMs ?? REQUEST_TIMEOUT_MS;
+    this.sweep = setInterval(() => {
+      const now = Date.now();
+      for (const [socket, deadline] of this.waiting) {
+        if (deadline > now) continue;
+        this.waiting.delete(socket);
+        socket.removeAllListeners('data');
+        this.reply(socket, { status: 408, body: 'request timeout\n' }, false);
+      }
+    }, Math.min(1000, Math.max(25, timeoutMs / 4)));
+    this.sweep.unref();
     const address = server.address() as AddressInfo;
     this.options.logger.info(
       `ZTP provisioning server listening on http://${address.address}:${
@@ -133,6 +151,7 @@ export class ProvisioningServer {
     const server = this.server;
     if (!server) return;
     this.server = undefined;
+    clearInterval(this.sweep);
     const closed = new Promise<void>(resolve => server.close(() => resolve()));
     for (const socket of this.sockets) socket.destroy();
     await closed;
@@ -140,12 +159,16 @@ export class ProvisioningServer {
 
   private accept(socket: net.Socket) {
     this.sockets.add(socket);
-    socket.once('close', () => this.sockets.delete(socket));
+    this.waiting.set(
+      socket,
+      Date.now() + (this.options.requestTimeoutMs ?? REQUEST_TIMEOUT_MS),
+    );
+    socket.once('close', () => {
+      this.sockets.delete(socket);
+      this.waiting.delete(socket);
+    });
     // A peer resetting the connection is routine for a booting device.
     socket.on('error', () => {});
-    socket.setTimeout(this.options.requestTimeoutMs ?? REQUEST_TIMEOUT_MS, () =>
-      this.reply(socket, { status: 408, body: 'request timeout\n' }, false),
-    );
 
     const parser = new HTTPParser(HTTPParser.REQUEST);
     parser.maxHeaderSize = MAX_HEADER_BYTES;
@@ -175,7 +198,7 @@ export class ProvisioningServer {
     parser[HTTPParser.kOnMessageComplete] = () => {
       if (!request || socket.listenerCount('data') === 0) return;
       socket.removeAllListeners('data');
-      socket.setTimeout(0);
+      this.waiting.delete(socket);
       if (request.tooLarge) this.reply(socket, HEADERS_TOO_LARGE, false);
       else this.answer(socket, request);
     };
@@ -183,6 +206,7 @@ export class ProvisioningServer {
       const result = parser.execute(chunk);
       if (result instanceof Error) {
         socket.removeAllListeners('data');
+        this.waiting.delete(socket);
         const tooLarge = /header size/i.test(result.message);
         this.reply(
           socket,
