@@ -148,6 +148,35 @@ describe('ProvisioningServer', () => {
     expect(fetched).toHaveLength(0);
   });
 
+  it('answers a client that closed its side after sending the request', async () => {
+    const raw = await new Promise<string>((resolve, reject) => {
+      const socket = net.connect(port, '127.0.0.1', () =>
+        socket.end(`GET ${PATH} HTTP/1.1\r\nHost: ztp\r\n\r\n`),
+      );
+      const chunks: Buffer[] = [];
+      socket.on('data', (c: Buffer) => chunks.push(c));
+      socket.on('error', reject);
+      socket.on('close', () =>
+        resolve(Buffer.concat(chunks).toString('latin1')),
+      );
+    });
+    expect(parse(raw)).toMatchObject({ status: 200, body: CONFIG });
+  });
+
+  it('drops a connection closed before its request was complete', async () => {
+    const closedEarly = await new Promise<string>((resolve, reject) => {
+      const socket = net.connect(port, '127.0.0.1', () =>
+        socket.end(`GET ${PATH} HTTP/1.1\r\nHost: ztp\r\n`),
+      );
+      let text = '';
+      socket.on('data', (c: Buffer) => (text += c.toString('latin1')));
+      socket.on('error', reject);
+      socket.on('close', () => resolve(text));
+    });
+    expect(closedEarly).toBe('');
+    expect(recorded).toHaveLength(0);
+  });
+
   it('answers only the first of pipelined requests', async () => {
     const request = `GET ${PATH} HTTP/1.1\r\nHost: ztp\r\n\r\n`;
     const raw = await exchange(port, [request + request]);

@@ -105,8 +105,11 @@ export class ProvisioningServer {
   ) {}
 
   async start(): Promise<AddressInfo> {
-    const server = net.createServer({ noDelay: true }, socket =>
-      this.accept(socket),
+    // Half-open: a client may close its side once its request is sent
+    // (scripts piping into nc do) and still expects the answer.
+    const server = net.createServer(
+      { noDelay: true, allowHalfOpen: true },
+      socket => this.accept(socket),
     );
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
@@ -169,6 +172,11 @@ export class ProvisioningServer {
     });
     // A peer resetting the connection is routine for a booting device.
     socket.on('error', () => {});
+    // The client closed its side without a complete request: nothing to
+    // answer. After a request, its answer is on the way and ends the socket.
+    socket.once('end', () => {
+      if (this.waiting.has(socket)) socket.destroy();
+    });
 
     const parser = new HTTPParser(HTTPParser.REQUEST);
     parser.maxHeaderSize = MAX_HEADER_BYTES;
