@@ -41,34 +41,52 @@ describe('IOS XE show inventory', () => {
     expect(iosXeSerialFromInventory(fixture(name))).toBe(serial);
   });
 
-  it('treats the chassis of a 4500-E VSS as members, and a model name as the device', () => {
-    const vss = fixture('ws-c4507re-vss-3.8-show-inventory.txt');
-    expect(iosXeSerialFromInventory(vss)).toBe('FXS2014Q0RB');
-    // Which chassis is active is only in show version.
-    expect(iosXeInventoryHidesActiveMember(vss)).toBe(true);
-    const small = [
-      'NAME: "ME1200", DESCR: "Network Interface Device"',
-      'PID: ME1200-4S-A , VID: V01 , SN: RTC2219A0B1',
-      'NAME: "Power Supply 1", DESCR: "ME1200 AC power supply"',
-      'PID: PWR-ME1200-AC , VID: V01 , SN: LIT2219A0B2',
-    ].join('\n');
-    expect(iosXeSerialFromInventory(small)).toBe('RTC2219A0B1');
-    expect(iosXeInventoryHidesActiveMember(small)).toBe(false);
-  });
-
-  it('takes the lowest member when no entry names the whole system', () => {
-    const svl = fixture('c9500-40x-svl-17.6-show-inventory.txt');
-    expect(iosXeSerialFromInventory(svl)).toBe('FCW2240G0AB');
-    expect(iosXeInventoryHidesActiveMember(svl)).toBe(true);
-    const classic = [
-      'NAME: "1", DESCR: "WS-C3750X-48P"',
-      'PID: WS-C3750X-48P-S  , VID: V05  , SN: FDO1733P1AB',
-      'NAME: "2", DESCR: "WS-C3750X-48P"',
-      'PID: WS-C3750X-48P-S  , VID: V05  , SN: FDO1733P2CD',
-    ].join('\n');
-    expect(iosXeSerialFromInventory(classic)).toBe('FDO1733P1AB');
-    expect(iosXeInventoryHidesActiveMember(classic)).toBe(true);
-  });
+  it.each([
+    // 4500-E VSS: the chassis are members; which is active is only in show
+    // version.
+    [
+      'a 4500-E VSS',
+      fixture('ws-c4507re-vss-3.8-show-inventory.txt'),
+      'FXS2014Q0RB',
+      true,
+    ],
+    // An entry named after its model is the device itself.
+    [
+      'an ME1200 named after its model',
+      [
+        'NAME: "ME1200", DESCR: "Network Interface Device"',
+        'PID: ME1200-4S-A , VID: V01 , SN: RTC2219A0B1',
+        'NAME: "Power Supply 1", DESCR: "ME1200 AC power supply"',
+        'PID: PWR-ME1200-AC , VID: V01 , SN: LIT2219A0B2',
+      ].join('\n'),
+      'RTC2219A0B1',
+      false,
+    ],
+    // No entry names the whole system: the lowest member.
+    [
+      'a StackWise Virtual pair',
+      fixture('c9500-40x-svl-17.6-show-inventory.txt'),
+      'FCW2240G0AB',
+      true,
+    ],
+    [
+      'a classic 3750-X stack',
+      [
+        'NAME: "1", DESCR: "WS-C3750X-48P"',
+        'PID: WS-C3750X-48P-S  , VID: V05  , SN: FDO1733P1AB',
+        'NAME: "2", DESCR: "WS-C3750X-48P"',
+        'PID: WS-C3750X-48P-S  , VID: V05  , SN: FDO1733P2CD',
+      ].join('\n'),
+      'FDO1733P1AB',
+      true,
+    ],
+  ])(
+    'reads %s: its serial, and whether the active member is hidden',
+    (_what, output, serial, hides) => {
+      expect(iosXeSerialFromInventory(output)).toBe(serial);
+      expect(iosXeInventoryHidesActiveMember(output)).toBe(hides);
+    },
+  );
 
   it('knows the active member from the stack entry', () => {
     expect(
