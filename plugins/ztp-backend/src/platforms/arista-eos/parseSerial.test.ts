@@ -23,6 +23,18 @@ describe('EOS show version', () => {
   );
 });
 
+describe('EOS show version, as terminals deliver it', () => {
+  it('skips a terminal status request sent before the output', () => {
+    const output = [
+      '\u001b[5nArista DCS-7050SX-64-R',
+      'Hardware version:    01.11',
+      'Serial number:       JPE15250345',
+      'System MAC address:  444c.a8a1.9f58',
+    ].join('\n');
+    expect(eosSerialFromVersion(output)).toBe('JPE15250345');
+  });
+});
+
 describe('EOS show inventory', () => {
   it.each([
     // Modular: the chassis, not a supervisor, linecard or fabric card.

@@ -68,6 +68,27 @@ describe('Junos show chassis hardware', () => {
     ).toBe('JN123AB45CDE');
   });
 
+  it('reads a capture indented as a whole, and a short chassis serial', () => {
+    const indented = [
+      ' show chassis hardware',
+      '        Hardware inventory:',
+      '        Item             Version  Part number  Serial number     Description',
+      '        Chassis                                VM5D4C6B3599      VMX',
+      '        Midplane        ',
+      '        Routing Engine 0                                         RE-VMX',
+    ].join('\n');
+    expect(junosSerialFromChassisHardware(indented)).toBe('VM5D4C6B3599');
+    // MX10008 chassis serials are five characters.
+    const mx10008 = [
+      'Hardware inventory:',
+      'Item             Version  Part number  Serial number     Description',
+      'Chassis                                ET578             JNP10008 [MX10008]',
+      'Midplane         REV 16   750-086802   BCBV4211          Midplane 8',
+      'Routing Engine 0          BUILTIN      BUILTIN           RE X10',
+    ].join('\n');
+    expect(junosSerialFromChassisHardware(mx10008)).toBe('ET578');
+  });
+
   it('finds nothing in an error', () => {
     expect(
       junosSerialFromChassisHardware(
