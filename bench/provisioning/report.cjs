@@ -23,6 +23,10 @@ const RUNS = [
     label: 'bare-node',
     title: 'bare node:http, same files from memory (reference)',
   },
+  {
+    label: 'node-net-floor',
+    title: 'node:net floor, no parser, prepared responses (reference)',
+  },
 ];
 
 function readJson(file) {
@@ -75,7 +79,12 @@ for (const r of runs.values()) {
 const nginx = runs.get('nginx');
 const ratioLines = [];
 const verdicts = [];
-for (const label of ['ztp-door', 'plugin-router', 'bare-node']) {
+for (const label of [
+  'ztp-door',
+  'plugin-router',
+  'bare-node',
+  'node-net-floor',
+]) {
   const r = runs.get(label);
   if (!r || !nginx) continue;
   const rateRatio = r.rate / nginx.rate;

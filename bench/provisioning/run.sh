@@ -27,7 +27,8 @@
 # What runs: a standalone backend (bench/provisioning/backend.cjs:
 # createBackend + the ZTP plugin + an in-memory catalog of the generated
 # fleet, SQLite in a file), wrk and nginx from Debian, and for reference a
-# bare node:http server serving the same files from memory (bare-node.cjs).
+# bare node:http server serving the same files from memory (bare-node.cjs),
+# and the floor of any Node server (node-net-floor.cjs).
 # Everything listens on 127.0.0.1. Results go to
 # bench/results/provisioning-<date>.txt.
 # shellcheck source=../../scripts/env.sh
@@ -303,6 +304,21 @@ for _ in $(seq 1 100); do
   sleep 0.1
 done
 run_wrk bare-node "http://127.0.0.1:$BARE_PORT" "" "$NGINX_PID"
+kill "$NGINX_PID"
+wait "$NGINX_PID" 2>/dev/null || true
+NGINX_PID=""
+
+# 5. The floor of Node's connection handling: node:net, the path cut from the
+#    first line, a response prepared beforehand (no parser, no recording).
+FLOOR_PORT=$(free_port)
+say "Starting the node:net floor on 127.0.0.1:$FLOOR_PORT (reference)"
+node "$HERE/node-net-floor.cjs" "$TMP/static" "$FLOOR_PORT" >"$TMP/node-net-floor.log" 2>&1 &
+NGINX_PID=$!
+for _ in $(seq 1 100); do
+  [ "$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$FLOOR_PORT$first_path")" = 200 ] && break
+  sleep 0.1
+done
+run_wrk node-net-floor "http://127.0.0.1:$FLOOR_PORT" "" "$NGINX_PID"
 kill "$NGINX_PID"
 wait "$NGINX_PID" 2>/dev/null || true
 NGINX_PID=""

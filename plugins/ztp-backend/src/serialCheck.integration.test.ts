@@ -20,6 +20,8 @@ type Spec = {
   declaredSerial: string;
   realSerial: string;
   behaviours?: Record<string, unknown>;
+  /** More ZTP annotations of the declaration. */
+  annotations?: Record<string, string>;
 };
 
 // One device per platform that should simply be Checked, and devices that
@@ -55,6 +57,38 @@ const specs: Spec[] = [
     declaredSerial: 'JN11D3F4AAFA',
     realSerial: 'JN11D3F4AAFA',
     behaviours: { shellOnly: true },
+  },
+  // Management ports other than the platform's usual one: the minimal
+  // configuration must load on the device and leave SSH reachable.
+  {
+    name: 'ios-asr',
+    platform: 'cisco-iosxe',
+    ip: '127.0.30.15',
+    declaredSerial: 'FXS2202Q1AB',
+    realSerial: 'FXS2202Q1AB',
+    annotations: {
+      'ztp.network/management-interface': 'GigabitEthernet0',
+      'ztp.network/management-vrf': 'Mgmt-intf',
+    },
+  },
+  {
+    name: 'eos-vrf',
+    platform: 'arista-eos',
+    ip: '127.0.30.16',
+    declaredSerial: 'JPE19251199',
+    realSerial: 'JPE19251199',
+    annotations: { 'ztp.network/management-vrf': 'MGMT' },
+  },
+  {
+    name: 'junos-mx',
+    platform: 'juniper-junos',
+    ip: '127.0.30.17',
+    declaredSerial: 'JN11D3F4CCFC',
+    realSerial: 'JN11D3F4CCFC',
+    annotations: {
+      'ztp.network/management-interface': 'fxp0',
+      'ztp.network/management-vrf': 'mgmt_junos',
+    },
   },
   {
     name: 'eos-temp',
@@ -141,6 +175,7 @@ describe('serial checks against simulated devices', () => {
               'ztp.network/default-gateway': '127.0.30.1',
               'ztp.network/hostname': s.name,
               'ztp.network/ssh-port': String(ports.get(s.name)),
+              ...s.annotations,
             }),
           ),
         }),
@@ -189,7 +224,15 @@ describe('serial checks against simulated devices', () => {
 
   it('checks every platform by itself once Conf Min is loaded', async () => {
     const client = api;
-    for (const name of ['ios-ok', 'nxos-ok', 'eos-ok', 'junos-ok']) {
+    for (const name of [
+      'ios-ok',
+      'nxos-ok',
+      'eos-ok',
+      'junos-ok',
+      'ios-asr',
+      'eos-vrf',
+      'junos-mx',
+    ]) {
       const state = await waitFor(
         async () => {
           const { device } = await deviceState(client, name);

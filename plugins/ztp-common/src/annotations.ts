@@ -14,6 +14,20 @@ export const ANNOTATION_SERIAL_TEMPORARY = 'ztp.network/serial-temporary';
 export const ANNOTATION_PLATFORM = 'ztp.network/platform';
 /** Management address with prefix length, e.g. 127.0.10.11/24. @public */
 export const ANNOTATION_MANAGEMENT_ADDRESS = 'ztp.network/management-address';
+/**
+ * Management port the minimal configuration puts the address on, where the
+ * platform's usual one is not the device's (e.g. fxp0 on an MX, Gi0 on an
+ * ASR 1000). Default per platform: GigabitEthernet0/0, mgmt0, Management1,
+ * em0. @public
+ */
+export const ANNOTATION_MANAGEMENT_INTERFACE =
+  'ztp.network/management-interface';
+/**
+ * VRF of the management port (default per platform: Mgmt-vrf on IOS XE,
+ * management on NX-OS, none on EOS; on Junos only mgmt_junos, the
+ * management instance). @public
+ */
+export const ANNOTATION_MANAGEMENT_VRF = 'ztp.network/management-vrf';
 /** Default gateway of the management network. @public */
 export const ANNOTATION_DEFAULT_GATEWAY = 'ztp.network/default-gateway';
 /** MAC address the device presents when it boots (DHCP, ZTP headers). @public */
@@ -43,6 +57,8 @@ export const ZTP_ANNOTATIONS = [
   ANNOTATION_SERIAL_TEMPORARY,
   ANNOTATION_PLATFORM,
   ANNOTATION_MANAGEMENT_ADDRESS,
+  ANNOTATION_MANAGEMENT_INTERFACE,
+  ANNOTATION_MANAGEMENT_VRF,
   ANNOTATION_DEFAULT_GATEWAY,
   ANNOTATION_MAC_ADDRESS,
   ANNOTATION_HOSTNAME,

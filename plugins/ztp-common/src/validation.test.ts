@@ -3,6 +3,8 @@ import {
   ANNOTATION_HOSTNAME,
   ANNOTATION_MAC_ADDRESS,
   ANNOTATION_MANAGEMENT_ADDRESS,
+  ANNOTATION_MANAGEMENT_INTERFACE,
+  ANNOTATION_MANAGEMENT_VRF,
   ANNOTATION_PLATFORM,
   ANNOTATION_SERIAL,
   ANNOTATION_SERIAL_TEMPORARY,
@@ -81,6 +83,16 @@ describe('parseDeviceAnnotations', () => {
     [ANNOTATION_MAC_ADDRESS, 'zz:54:00:12:34:56', /not a MAC address/],
     [ANNOTATION_SERIAL_TEMPORARY, 'yes', /must be "true" or "false"/],
     [ANNOTATION_SSH_PORT, '70000', /not a TCP port/],
+    // Names end up in configurations: a second word or a new line would be
+    // a command of its own.
+    [
+      ANNOTATION_MANAGEMENT_INTERFACE,
+      'Gi0/0\n username x privilege 15',
+      /management-interface: "Gi0\/0\\n username x privilege 15" is not an interface name/,
+    ],
+    [ANNOTATION_MANAGEMENT_INTERFACE, 'mgmt 0', /not an interface name/],
+    [ANNOTATION_MANAGEMENT_VRF, 'Mgmt vrf', /management-vrf: .*not a VRF name/],
+    [ANNOTATION_MANAGEMENT_VRF, 'x'.repeat(33), /not a VRF name/],
   ])('rejects %s = %s', (name, value, message) => {
     expect(errorsOf({ ...valid, [name]: value })).toEqual(
       expect.arrayContaining([expect.stringMatching(message)]),
@@ -100,6 +112,55 @@ describe('parseDeviceAnnotations', () => {
         expect.stringMatching(/needs .*mac-address or .*hostname/),
       ]),
     );
+  });
+
+  it('takes a declared management port and VRF', () => {
+    const r = parseDeviceAnnotations(
+      {
+        ...valid,
+        [ANNOTATION_MANAGEMENT_INTERFACE]: 'GigabitEthernet0',
+        [ANNOTATION_MANAGEMENT_VRF]: 'Mgmt-intf',
+      },
+      platforms,
+    );
+    expect(r).toEqual({
+      ok: true,
+      declaration: expect.objectContaining({
+        managementInterface: 'GigabitEthernet0',
+        managementVrf: 'Mgmt-intf',
+      }),
+    });
+    const plain = parseDeviceAnnotations(valid, platforms);
+    expect(plain.ok && plain.declaration.managementInterface).toBeUndefined();
+  });
+
+  it('refuses management VRFs the platform cannot have', () => {
+    expect(
+      errorsOf({
+        ...valid,
+        [ANNOTATION_PLATFORM]: 'juniper-junos',
+        [ANNOTATION_MANAGEMENT_VRF]: 'MGMT',
+      }),
+    ).toEqual([expect.stringMatching(/only in mgmt_junos.*not "MGMT"/)]);
+    expect(
+      errorsOf({
+        ...valid,
+        [ANNOTATION_PLATFORM]: 'cisco-nxos',
+        [ANNOTATION_MANAGEMENT_VRF]: 'OOB',
+      }),
+    ).toEqual([expect.stringMatching(/keeps mgmt0 in VRF management/)]);
+    // A front-panel port may be in any VRF.
+    expect(
+      parseDeviceAnnotations(
+        {
+          ...valid,
+          [ANNOTATION_PLATFORM]: 'cisco-nxos',
+          [ANNOTATION_MANAGEMENT_INTERFACE]: 'Ethernet1/48',
+          [ANNOTATION_MANAGEMENT_VRF]: 'OOB',
+        },
+        platforms,
+      ).ok,
+    ).toBe(true);
   });
 
   it('accepts a hostname instead of a MAC', () => {

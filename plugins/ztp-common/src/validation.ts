@@ -20,6 +20,8 @@ import {
   ANNOTATION_HOSTNAME,
   ANNOTATION_MAC_ADDRESS,
   ANNOTATION_MANAGEMENT_ADDRESS,
+  ANNOTATION_MANAGEMENT_INTERFACE,
+  ANNOTATION_MANAGEMENT_VRF,
   ANNOTATION_PLATFORM,
   ANNOTATION_ROLE,
   ANNOTATION_SERIAL,
@@ -84,6 +86,21 @@ export function isValidHostname(value: string): boolean {
   return HOSTNAME_PATTERN.test(value);
 }
 
+// Both end up in device configurations: one token, nothing a CLI would read
+// as a second word or a new line.
+const INTERFACE_NAME_PATTERN = /^[A-Za-z][A-Za-z0-9/._:-]{0,63}$/;
+const VRF_NAME_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,31}$/;
+
+/** An interface name as CLIs write it, e.g. GigabitEthernet0/0, fxp0. @public */
+export function isValidInterfaceName(value: string): boolean {
+  return INTERFACE_NAME_PATTERN.test(value);
+}
+
+/** A VRF (routing instance) name, e.g. Mgmt-vrf, management. @public */
+export function isValidVrfName(value: string): boolean {
+  return VRF_NAME_PATTERN.test(value);
+}
+
 /** Parses "a.b.c.d/len" (IPv4 or IPv6); undefined when malformed. @public */
 export function parseInterfaceAddress(
   value: string,
@@ -124,6 +141,9 @@ export type DeviceDeclaration = {
   managementAddress: string;
   managementIp: string;
   prefixLength: number;
+  /** Set only when the declaration names one; the platform's otherwise. */
+  managementInterface?: string;
+  managementVrf?: string;
   defaultGateway?: string;
   macAddress?: string;
   hostname?: string;
@@ -165,6 +185,22 @@ export function deviceAnnotationsSchema(platforms: readonly string[]) {
         ? undefined
         : `"${v}" is not an IP address with a prefix length (like 127.0.10.11/24)`,
     ),
+    [ANNOTATION_MANAGEMENT_INTERFACE]: checked(
+      ANNOTATION_MANAGEMENT_INTERFACE,
+      v =>
+        isValidInterfaceName(v)
+          ? undefined
+          : `${JSON.stringify(
+              v,
+            )} is not an interface name (like GigabitEthernet0/0, mgmt0, fxp0)`,
+    ).optional(),
+    [ANNOTATION_MANAGEMENT_VRF]: checked(ANNOTATION_MANAGEMENT_VRF, v =>
+      isValidVrfName(v)
+        ? undefined
+        : `${JSON.stringify(
+            v,
+          )} is not a VRF name (letters, digits, _ . -, up to 32)`,
+    ).optional(),
     [ANNOTATION_DEFAULT_GATEWAY]: checked(ANNOTATION_DEFAULT_GATEWAY, v =>
       isValidIp(v) ? undefined : `"${v}" is not an IP address`,
     ).optional(),
@@ -221,6 +257,27 @@ function crossFieldProblems(a: Record<string, string>): string[] {
       `${ANNOTATION_DEFAULT_GATEWAY}: ${gw} is outside the management network ${mgmt}`,
     );
   }
+  const vrf = a[ANNOTATION_MANAGEMENT_VRF];
+  const port = a[ANNOTATION_MANAGEMENT_INTERFACE];
+  if (
+    vrf &&
+    a[ANNOTATION_PLATFORM] === 'juniper-junos' &&
+    vrf !== 'mgmt_junos'
+  ) {
+    problems.push(
+      `${ANNOTATION_MANAGEMENT_VRF}: Junos puts its management port only in mgmt_junos (system management-instance), not "${vrf}"`,
+    );
+  }
+  if (
+    vrf &&
+    a[ANNOTATION_PLATFORM] === 'cisco-nxos' &&
+    (!port || port === 'mgmt0') &&
+    vrf !== 'management'
+  ) {
+    problems.push(
+      `${ANNOTATION_MANAGEMENT_VRF}: NX-OS keeps mgmt0 in VRF management, not "${vrf}"`,
+    );
+  }
   return problems;
 }
 
@@ -265,6 +322,8 @@ export function parseDeviceAnnotations(
       managementAddress: `${mgmt.ip}/${mgmt.prefixLength}`,
       managementIp: mgmt.ip,
       prefixLength: mgmt.prefixLength,
+      managementInterface: a[ANNOTATION_MANAGEMENT_INTERFACE],
+      managementVrf: a[ANNOTATION_MANAGEMENT_VRF],
       defaultGateway: a[ANNOTATION_DEFAULT_GATEWAY]?.trim(),
       macAddress: a[ANNOTATION_MAC_ADDRESS]
         ? normalizeMac(a[ANNOTATION_MAC_ADDRESS])

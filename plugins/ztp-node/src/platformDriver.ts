@@ -46,6 +46,10 @@ export type PlatformDevice = {
   managementIp: string;
   prefixLength: number;
   defaultGateway?: string;
+  /** Set when the declaration names the management port; the template's default otherwise. */
+  managementInterface?: string;
+  /** Set when the declaration names the management port's VRF. */
+  managementVrf?: string;
   macAddress?: string;
   expectedSerial: string;
 };

@@ -18,6 +18,9 @@ export type DeclaredDevice = {
   platform: string;
   managementAddress: string;
   managementIp: string;
+  /** Only when the declaration names one: the platform's default otherwise. */
+  managementInterface?: string;
+  managementVrf?: string;
   defaultGateway?: string;
   sshPort: number;
   macAddress?: string;

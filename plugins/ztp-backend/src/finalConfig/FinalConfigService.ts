@@ -109,6 +109,8 @@ export class FinalConfigService {
         role: device.role,
         site: device.site,
         managementAddress: device.managementAddress,
+        managementInterface: device.managementInterface,
+        managementVrf: device.managementVrf,
         defaultGateway: device.defaultGateway,
         localUsername: device.localUsername,
       },

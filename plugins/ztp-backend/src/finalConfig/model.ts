@@ -1,11 +1,14 @@
 import {
   ANNOTATION_HOSTNAME,
   ANNOTATION_MANAGEMENT_ADDRESS,
+  ANNOTATION_MANAGEMENT_INTERFACE,
+  ANNOTATION_MANAGEMENT_VRF,
   ANNOTATION_PLATFORM,
   ANNOTATION_ROLE,
   ANNOTATION_SITE,
 } from '@ztp-portal/backstage-plugin-ztp-common';
 import { Entity, stringifyEntityRef } from '@backstage/catalog-model';
+import { InputError } from '@backstage/errors';
 import type {
   FinalConfigVariables,
   VariablesAcl,
@@ -24,6 +27,9 @@ export type FinalConfigDevice = {
   site?: string;
   /** The catalog's management address, e.g. 127.0.10.11/24. */
   managementAddress: string;
+  /** The declared management port and VRF, when the declaration names them. */
+  managementInterface?: string;
+  managementVrf?: string;
   defaultGateway?: string;
   /** The ZTP bootstrap account, removed as the push's last step. */
   localUsername: string;
@@ -278,6 +284,28 @@ function entityView(e: Entity) {
 }
 
 /**
+ * The management port (or its VRF) from the variables file or the
+ * declaration. The minimal configuration addressed the declared one; a final
+ * configuration that moved the address elsewhere would cut the device off.
+ */
+function declaredOnce(
+  what: 'interface' | 'vrf',
+  fromVariables: string | undefined,
+  declared: string | undefined,
+): string | undefined {
+  if (fromVariables && declared && fromVariables !== declared) {
+    const annotation =
+      what === 'interface'
+        ? ANNOTATION_MANAGEMENT_INTERFACE
+        : ANNOTATION_MANAGEMENT_VRF;
+    throw new InputError(
+      `management.${what} is ${fromVariables} in the variables file but the device declares ${declared} (${annotation}), which its minimal configuration used; make them agree`,
+    );
+  }
+  return fromVariables ?? declared;
+}
+
+/**
  * Builds what templates render from: the device, its catalog neighbourhood
  * and its variables, with the cross-references resolved (which filter and
  * OSPF area each interface has, which ports belong to which LAG...) so that
@@ -298,7 +326,11 @@ export function buildFinalConfigModel(
     ospf: ospfByName.get(name),
   });
   const lagsByName = new Map(vars.lags.map(l => [l.name, l]));
-  const managementInterface = vars.management.interface;
+  const managementInterface = declaredOnce(
+    'interface',
+    vars.management.interface,
+    device.managementInterface,
+  );
 
   const memberNames = new Set(vars.lags.flatMap(l => l.members));
   const listed = vars.interfaces.filter(i => i.name !== managementInterface);
@@ -381,7 +413,11 @@ export function buildFinalConfigModel(
     host_inbound: vars.zones.find(z => z.name === name)?.host_inbound,
   }));
 
-  const managementVrf = vars.management.vrf;
+  const managementVrf = declaredOnce(
+    'vrf',
+    vars.management.vrf,
+    device.managementVrf,
+  );
   const vrfNames = new Set<string>();
   const globalRoutes = vars.routing.static.filter(r => !r.vrf);
   const byVrf = new Map<string, FinalConfigVariables['routing']['static']>();

@@ -280,6 +280,41 @@ describe('final configuration with administrators from the variables', () => {
   });
 });
 
+describe('the management port', () => {
+  const leaf = () => fleet.find(e => e.metadata.name === 'leaf-03-par1')!;
+
+  it('comes from the declaration when the variables do not name it', async () => {
+    const { variables } = await reader.read(leaf());
+    const vars = {
+      ...variables,
+      management: { ...variables.management, interface: undefined },
+    };
+    const model = buildFinalConfigModel(
+      { ...fleetDevice(leaf(), USERNAME), managementInterface: 'Management0' },
+      catalogView(leaf()),
+      vars,
+    );
+    expect(model.management.interface).toBe('Management0');
+    const { config } = new FinalConfigRenderer().render(model);
+    expect(config).toMatch(/^interface Management0$/m);
+    expect(config).not.toMatch(/^interface Management1$/m);
+  });
+
+  it('refuses variables that would move it away from the declared one', async () => {
+    const { variables } = await reader.read(leaf());
+    expect(variables.management.vrf).toBe('MGMT');
+    expect(() =>
+      buildFinalConfigModel(
+        { ...fleetDevice(leaf(), USERNAME), managementVrf: 'OOB' },
+        catalogView(leaf()),
+        variables,
+      ),
+    ).toThrow(
+      'management.vrf is MGMT in the variables file but the device declares OOB (ztp.network/management-vrf), which its minimal configuration used; make them agree',
+    );
+  });
+});
+
 describe('FinalConfigRenderer', () => {
   it('falls back to default.njk for a role without a template', () => {
     const renderer = new FinalConfigRenderer();

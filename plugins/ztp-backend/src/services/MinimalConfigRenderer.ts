@@ -58,6 +58,8 @@ export class MinimalConfigRenderer {
       prefixLength: Number(len),
       netmask: netmask(Number(len)),
       defaultGateway: d.defaultGateway,
+      managementInterface: d.managementInterface,
+      managementVrf: d.managementVrf,
       macAddress: d.macAddress,
       expectedSerial: d.expectedSerial,
       site: d.site,

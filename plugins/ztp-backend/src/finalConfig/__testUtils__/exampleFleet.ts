@@ -66,6 +66,8 @@ export function fleetDevice(
     role: d.role,
     site: d.site,
     managementAddress: d.managementAddress,
+    managementInterface: d.managementInterface,
+    managementVrf: d.managementVrf,
     defaultGateway: d.defaultGateway,
     localUsername,
   };

@@ -49,6 +49,28 @@ end
     expect(openssl).toBe(hash);
   });
 
+  it('puts the declared management port in its VRF, with SSH and the route there too', () => {
+    const config = renderMinimalConfig(
+      aristaEosDriver,
+      { ...device, managementInterface: 'Management0', managementVrf: 'MGMT' },
+      { username: 'u', passwordHash: '$6$x$y' },
+    );
+    expect(config).toBe(`hostname leaf-03
+username u privilege 15 role network-admin secret sha512 $6$x$y
+vrf instance MGMT
+management ssh
+   no shutdown
+   vrf MGMT
+      no shutdown
+interface Management0
+   vrf MGMT
+   ip address 127.0.10.13/24
+   no shutdown
+ip route vrf MGMT 0.0.0.0/0 127.0.10.1
+end
+`);
+  });
+
   it('reads the serial from show version', async () => {
     const cli = scriptedCli({
       'show version': readFixture(

@@ -91,6 +91,24 @@ end
     expect(config).toContain(' ip address 127.0.10.11 255.255.255.224\n');
   });
 
+  it("addresses the declared management port in its VRF (an ASR 1000's)", () => {
+    const config = renderMinimalConfig(
+      ciscoIosXeDriver,
+      {
+        ...device,
+        managementInterface: 'GigabitEthernet0',
+        managementVrf: 'Mgmt-intf',
+      },
+      { username: 'u', passwordHash: '$9$x$y' },
+    );
+    expect(config).toContain(
+      '!\nvrf definition Mgmt-intf\n address-family ipv4\n exit-address-family\n!\n' +
+        'interface GigabitEthernet0\n vrf forwarding Mgmt-intf\n ip address 127.0.10.11 255.255.255.0\n',
+    );
+    expect(config).toContain('ip route vrf Mgmt-intf 0.0.0.0 0.0.0.0 ');
+    expect(config).not.toMatch(/Mgmt-vrf|GigabitEthernet0\/0/);
+  });
+
   it('leaves the default route out when there is no gateway', () => {
     const config = renderMinimalConfig(
       ciscoIosXeDriver,

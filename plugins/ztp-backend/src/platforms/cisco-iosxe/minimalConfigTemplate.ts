@@ -1,22 +1,26 @@
 /**
  * Minimal IOS XE configuration: hostname, a privilege 15 local account with
- * a type 9 secret, the management port in Mgmt-vrf, and SSH-only vty lines.
+ * a type 9 secret, the management port in its VRF, and SSH-only vty lines.
+ * The port is Catalyst's GigabitEthernet0/0 in Mgmt-vrf unless the device
+ * declares its own (an ASR 1000's GigabitEthernet0 in Mgmt-intf).
  */
-export const IOSXE_MINIMAL_CONFIG_TEMPLATE = `hostname {{ device.hostname }}
+export const IOSXE_MINIMAL_CONFIG_TEMPLATE = `{% set port = device.managementInterface or 'GigabitEthernet0/0' %}
+{% set vrf = device.managementVrf or 'Mgmt-vrf' %}
+hostname {{ device.hostname }}
 !
 username {{ account.username }} privilege 15 secret 9 {{ account.passwordHash }}
 !
-vrf definition Mgmt-vrf
+vrf definition {{ vrf }}
  address-family ipv4
  exit-address-family
 !
-interface GigabitEthernet0/0
- vrf forwarding Mgmt-vrf
+interface {{ port }}
+ vrf forwarding {{ vrf }}
  ip address {{ device.managementIp }} {{ device.prefixLength | netmask }}
  no shutdown
 !
 {% if device.defaultGateway %}
-ip route vrf Mgmt-vrf 0.0.0.0 0.0.0.0 {{ device.defaultGateway }}
+ip route vrf {{ vrf }} 0.0.0.0 0.0.0.0 {{ device.defaultGateway }}
 {% endif %}
 ip ssh version 2
 !

@@ -49,6 +49,18 @@ interface mgmt0
     expect(openssl).toBe(hash);
   });
 
+  it('addresses a declared management port instead of mgmt0', () => {
+    const config = renderMinimalConfig(
+      ciscoNxosDriver,
+      { ...device, managementInterface: 'Ethernet1/48', managementVrf: 'OOB' },
+      { username: 'u', passwordHash: '$5$x$y' },
+    );
+    expect(config).toContain(
+      'vrf context OOB\n  ip route 0.0.0.0/0 127.0.10.1\ninterface Ethernet1/48\n  vrf member OOB\n  ip address 127.0.10.12/24\n',
+    );
+    expect(config).not.toContain('mgmt0');
+  });
+
   it('reads the chassis serial from show inventory on a modular switch', async () => {
     const cli = scriptedCli({
       'show inventory': readFixture(

@@ -1,16 +1,18 @@
 /**
  * Minimal NX-OS configuration: hostname, SSH, a network-admin account with
- * a SHA-256 crypt password, and mgmt0 in the management VRF.
+ * a SHA-256 crypt password, and mgmt0 (or the declared port) in the
+ * management VRF.
  */
-export const NXOS_MINIMAL_CONFIG_TEMPLATE = `hostname {{ device.hostname }}
+export const NXOS_MINIMAL_CONFIG_TEMPLATE = `{% set vrf = device.managementVrf or 'management' %}
+hostname {{ device.hostname }}
 feature ssh
 username {{ account.username }} password 5 {{ account.passwordHash }}  role network-admin
-vrf context management
+vrf context {{ vrf }}
 {% if device.defaultGateway %}
   ip route 0.0.0.0/0 {{ device.defaultGateway }}
 {% endif %}
-interface mgmt0
-  vrf member management
+interface {{ device.managementInterface or 'mgmt0' }}
+  vrf member {{ vrf }}
   ip address {{ device.managementIp }}/{{ device.prefixLength }}
   no shutdown
 `;

@@ -71,6 +71,28 @@ routing-options {
     expect(openssl).toBe(hash);
   });
 
+  it('addresses fxp0 in the management instance when the device declares them (MX, SRX)', () => {
+    const config = renderMinimalConfig(
+      juniperJunosDriver,
+      { ...device, managementInterface: 'fxp0', managementVrf: 'mgmt_junos' },
+      { username: 'u', passwordHash: '$6$x$y' },
+    );
+    expect(config).toContain(
+      '    services {\n        ssh;\n    }\n    management-instance;\n}\ninterfaces {\n    fxp0 {\n',
+    );
+    expect(config).toContain(`routing-instances {
+    mgmt_junos {
+        routing-options {
+            static {
+                route 0.0.0.0/0 next-hop 127.0.10.1;
+            }
+        }
+    }
+}
+`);
+    expect(config).not.toMatch(/em0|^routing-options/m);
+  });
+
   it('leaves routing-options out when there is no gateway', () => {
     const config = renderMinimalConfig(
       juniperJunosDriver,

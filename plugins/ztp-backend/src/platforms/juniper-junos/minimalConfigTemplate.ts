@@ -3,9 +3,12 @@
  * holds): host name, root authentication (Junos refuses to commit without
  * it; the same generated password, until the final configuration sets
  * root's own), a super-user account with a SHA-512 crypt password, SSH, the
- * em0 address and a default route.
+ * management port's address (em0, or the declared port: fxp0 on MX and
+ * SRX) and a default route, in the management instance (mgmt_junos) when
+ * the device declares it.
  */
-export const JUNOS_MINIMAL_CONFIG_TEMPLATE = `system {
+export const JUNOS_MINIMAL_CONFIG_TEMPLATE = `{% set instance = device.managementVrf %}
+system {
     host-name {{ device.hostname }};
     root-authentication {
         encrypted-password "{{ account.passwordHash }}";
@@ -21,9 +24,12 @@ export const JUNOS_MINIMAL_CONFIG_TEMPLATE = `system {
     services {
         ssh;
     }
+{% if instance %}
+    management-instance;
+{% endif %}
 }
 interfaces {
-    em0 {
+    {{ device.managementInterface or 'em0' }} {
         unit 0 {
             family inet {
                 address {{ device.managementIp }}/{{ device.prefixLength }};
@@ -31,7 +37,17 @@ interfaces {
         }
     }
 }
-{% if device.defaultGateway %}
+{% if device.defaultGateway and instance %}
+routing-instances {
+    {{ instance }} {
+        routing-options {
+            static {
+                route 0.0.0.0/0 next-hop {{ device.defaultGateway }};
+            }
+        }
+    }
+}
+{% elif device.defaultGateway %}
 routing-options {
     static {
         route 0.0.0.0/0 next-hop {{ device.defaultGateway }};

@@ -39,6 +39,8 @@ const declared = device({
   'ztp.network/serial-temporary': 'true',
   'ztp.network/platform': 'cisco-iosxe',
   'ztp.network/management-address': '127.0.10.11/24',
+  'ztp.network/management-interface': 'GigabitEthernet0',
+  'ztp.network/management-vrf': 'Mgmt-intf',
   'ztp.network/default-gateway': '127.0.10.1',
   'ztp.network/mac-address': '00:11:22:33:44:55',
   'ztp.network/hostname': 'leaf-01.par1',
@@ -95,6 +97,8 @@ describe('EntityZtpIdentityCard', () => {
     expect(valueOf('Serial number')).not.toHaveTextContent('corrected from');
     expect(valueOf('Platform')).toHaveTextContent('Cisco IOS XE');
     expect(valueOf('Management address')).toHaveTextContent('127.0.10.11/24');
+    expect(valueOf('Management port')).toHaveTextContent('GigabitEthernet0');
+    expect(valueOf('Management VRF')).toHaveTextContent('Mgmt-intf');
     expect(valueOf('Default gateway')).toHaveTextContent('127.0.10.1');
     expect(valueOf('MAC address')).toHaveTextContent('00:11:22:33:44:55');
     expect(valueOf('Hostname')).toHaveTextContent('leaf-01.par1');
@@ -143,6 +147,8 @@ describe('EntityZtpIdentityCard', () => {
     expect(valueOf('Platform')).toHaveTextContent('Arista EOS');
     expect(valueOf('SSH port')).toHaveTextContent('22default');
     for (const absent of [
+      'Management port',
+      'Management VRF',
       'Default gateway',
       'MAC address',
       'Hostname',

@@ -145,6 +145,8 @@ function DeclaredIdentity(props: { identity: DeviceIdentity }) {
   const classes = useStyles();
   // Optional annotations show only when declared.
   const optional: [string, string | undefined, boolean][] = [
+    ['Management port', id.managementInterface, true],
+    ['Management VRF', id.managementVrf, true],
     ['Default gateway', id.defaultGateway, true],
     ['MAC address', id.macAddress, true],
     ['Hostname', id.hostname, false],

@@ -4,6 +4,8 @@ import {
   ANNOTATION_HOSTNAME,
   ANNOTATION_MAC_ADDRESS,
   ANNOTATION_MANAGEMENT_ADDRESS,
+  ANNOTATION_MANAGEMENT_INTERFACE,
+  ANNOTATION_MANAGEMENT_VRF,
   ANNOTATION_PLATFORM,
   ANNOTATION_ROLE,
   ANNOTATION_SERIAL,
@@ -27,6 +29,9 @@ export type DeviceIdentity = {
   /** Platform id, e.g. cisco-iosxe. */
   platform?: string;
   managementAddress?: string;
+  /** Declared only when not the platform's usual port / VRF. */
+  managementInterface?: string;
+  managementVrf?: string;
   defaultGateway?: string;
   macAddress?: string;
   hostname?: string;
@@ -48,6 +53,8 @@ export function readDeviceIdentity(entity: Entity): DeviceIdentity {
     serialCorrectedFrom: read(ANNOTATION_SERIAL_CORRECTED_FROM),
     platform: read(ANNOTATION_PLATFORM),
     managementAddress: read(ANNOTATION_MANAGEMENT_ADDRESS),
+    managementInterface: read(ANNOTATION_MANAGEMENT_INTERFACE),
+    managementVrf: read(ANNOTATION_MANAGEMENT_VRF),
     defaultGateway: read(ANNOTATION_DEFAULT_GATEWAY),
     macAddress: read(ANNOTATION_MAC_ADDRESS),
     hostname: read(ANNOTATION_HOSTNAME),
