@@ -94,7 +94,12 @@ describe('ztp:device:declare', () => {
       catalog,
       auth: mockServices.auth(),
     });
-    const { ctx, outputs } = context(goodInput);
+    // An empty form field is not declared at all.
+    const { ctx, outputs } = context({
+      ...goodInput,
+      managementInterface: '',
+      managementVrf: 'MGMT',
+    });
     await action.handler(ctx);
 
     expect(file.path).toBe(
@@ -114,6 +119,7 @@ describe('ztp:device:declare', () => {
           'ztp.network/serial-temporary': 'false',
           'ztp.network/platform': 'arista-eos',
           'ztp.network/management-address': '127.0.10.25/24',
+          'ztp.network/management-vrf': 'MGMT',
           'ztp.network/default-gateway': '127.0.10.1',
           'ztp.network/mac-address': '44:4c:a8:1a:2b:05',
           'ztp.network/hostname': 'leaf-05-par1',

@@ -113,6 +113,16 @@ export function createDeclareDeviceAction(options: {
         defaultGateway: z => z.string().optional(),
         macAddress: z => z.string().optional(),
         hostname: z => z.string().optional(),
+        managementInterface: z =>
+          z
+            .string()
+            .optional()
+            .describe("Management port, when not the platform's usual one"),
+        managementVrf: z =>
+          z
+            .string()
+            .optional()
+            .describe("Management VRF, when not the platform's usual one"),
         role: z => z.string().optional().describe('e.g. leaf, spine, edge'),
         variables: z =>
           z

@@ -10,6 +10,8 @@ import {
   ANNOTATION_HOSTNAME,
   ANNOTATION_MAC_ADDRESS,
   ANNOTATION_MANAGEMENT_ADDRESS,
+  ANNOTATION_MANAGEMENT_INTERFACE,
+  ANNOTATION_MANAGEMENT_VRF,
   ANNOTATION_PLATFORM,
   ANNOTATION_ROLE,
   ANNOTATION_SERIAL,
@@ -34,6 +36,8 @@ export type DeviceDeclarationInput = {
   serial: string;
   serialTemporary?: boolean;
   managementAddress: string;
+  managementInterface?: string;
+  managementVrf?: string;
   defaultGateway?: string;
   macAddress?: string;
   hostname?: string;
@@ -113,6 +117,8 @@ export function buildDeviceEntity(
   set(ANNOTATION_SERIAL_TEMPORARY, input.serialTemporary ? 'true' : 'false');
   set(ANNOTATION_PLATFORM, given(input.platform));
   set(ANNOTATION_MANAGEMENT_ADDRESS, given(input.managementAddress));
+  set(ANNOTATION_MANAGEMENT_INTERFACE, given(input.managementInterface));
+  set(ANNOTATION_MANAGEMENT_VRF, given(input.managementVrf));
   set(ANNOTATION_DEFAULT_GATEWAY, given(input.defaultGateway));
   set(ANNOTATION_MAC_ADDRESS, given(input.macAddress));
   set(ANNOTATION_HOSTNAME, given(input.hostname));

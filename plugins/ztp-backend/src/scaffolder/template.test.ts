@@ -1,7 +1,9 @@
 import {
   BUILTIN_PLATFORMS,
   isValidHostname,
+  isValidInterfaceName,
   isValidIp,
+  isValidVrfName,
   normalizeMac,
   parseInterfaceAddress,
   validateSerial,
@@ -126,6 +128,32 @@ describe('the "Declare a network device" template', () => {
     expect(formAccepts('managementAddress', value)).toBe(
       !!parseInterfaceAddress(value),
     );
+  });
+
+  it.each([
+    'GigabitEthernet0',
+    'fxp0',
+    'Ethernet1/48',
+    'et-0/0/1:2',
+    'mgmt 0',
+    '0/0',
+    'Gi0/0\nusername x',
+    'x'.repeat(65),
+  ])('agrees with ztp-common on management port %j', value => {
+    expect(formAccepts('managementInterface', value)).toBe(
+      isValidInterfaceName(value),
+    );
+  });
+
+  it.each([
+    'Mgmt-intf',
+    'mgmt_junos',
+    'MGMT',
+    'Mgmt vrf',
+    '_x',
+    'v'.repeat(33),
+  ])('agrees with ztp-common on management VRF %j', value => {
+    expect(formAccepts('managementVrf', value)).toBe(isValidVrfName(value));
   });
 
   it.each([
