@@ -293,35 +293,31 @@ kill "$NGINX_PID"
 wait "$NGINX_PID" 2>/dev/null || true
 NGINX_PID=""
 
+# run_reference <label> <script> <what>: one of the Node reference servers,
+# started on the static files, loaded like the others, stopped.
+run_reference() {
+  local label=$1 script=$2 what=$3 port
+  port=$(free_port)
+  say "Starting $what on 127.0.0.1:$port (reference)"
+  node "$HERE/$script" "$TMP/static" "$port" >"$TMP/$label.log" 2>&1 &
+  NGINX_PID=$!
+  for _ in $(seq 1 100); do
+    [ "$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$port$first_path")" = 200 ] && break
+    sleep 0.1
+  done
+  run_wrk "$label" "http://127.0.0.1:$port" "" "$NGINX_PID"
+  kill "$NGINX_PID"
+  wait "$NGINX_PID" 2>/dev/null || true
+  NGINX_PID=""
+}
+
 # 4. The ceiling of any Node implementation: a bare node:http server with the
 #    same files in memory (no lookup, no recording).
-BARE_PORT=$(free_port)
-say "Starting a bare Node HTTP server on 127.0.0.1:$BARE_PORT (reference)"
-node "$HERE/bare-node.cjs" "$TMP/static" "$BARE_PORT" >"$TMP/bare-node.log" 2>&1 &
-NGINX_PID=$!
-for _ in $(seq 1 100); do
-  [ "$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$BARE_PORT$first_path")" = 200 ] && break
-  sleep 0.1
-done
-run_wrk bare-node "http://127.0.0.1:$BARE_PORT" "" "$NGINX_PID"
-kill "$NGINX_PID"
-wait "$NGINX_PID" 2>/dev/null || true
-NGINX_PID=""
+run_reference bare-node bare-node.cjs "a bare Node HTTP server"
 
 # 5. The floor of Node's connection handling: node:net, the path cut from the
 #    first line, a response prepared beforehand (no parser, no recording).
-FLOOR_PORT=$(free_port)
-say "Starting the node:net floor on 127.0.0.1:$FLOOR_PORT (reference)"
-node "$HERE/node-net-floor.cjs" "$TMP/static" "$FLOOR_PORT" >"$TMP/node-net-floor.log" 2>&1 &
-NGINX_PID=$!
-for _ in $(seq 1 100); do
-  [ "$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$FLOOR_PORT$first_path")" = 200 ] && break
-  sleep 0.1
-done
-run_wrk node-net-floor "http://127.0.0.1:$FLOOR_PORT" "" "$NGINX_PID"
-kill "$NGINX_PID"
-wait "$NGINX_PID" 2>/dev/null || true
-NGINX_PID=""
+run_reference node-net-floor node-net-floor.cjs "the node:net floor"
 
 mkdir -p "$ROOT/bench/results"
 RESULTS="$ROOT/bench/results/provisioning-$(date +%Y%m%d-%H%M%S).txt"
