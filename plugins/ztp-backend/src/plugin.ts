@@ -12,7 +12,7 @@ import {
 import express from 'express';
 import { readZtpConfig } from './config';
 import { DatabaseZtpStore } from './database/DatabaseZtpStore';
-import { setupFinalConfig } from './finalConfig';
+import { JOB_RETENTION_DAYS, setupFinalConfig } from './finalConfig';
 import { builtinPlatformDrivers } from './platforms';
 import { DeviceIndex } from './provisioning/DeviceIndex';
 import { DeviceRequestHandler } from './provisioning/DeviceRequestHandler';
@@ -201,6 +201,7 @@ export const ztpPlugin = createBackendPlugin({
           httpAuth: deps.httpAuth,
           permissions: deps.permissions,
           auditor: deps.auditor,
+          jobStore: store.bulkPushJobStore(),
           onChanged: ref => publisher.changed(ref),
         });
         httpRouter.use(finalConfig.router);
@@ -294,6 +295,7 @@ export const ztpPlugin = createBackendPlugin({
           clearInterval(unknownFlushTimer);
           clearInterval(checkpointTimer);
           serialChecks.stop();
+          await finalConfig.jobs.stop();
           await provisioning.stop();
           await tftp?.stop();
           await unknown.flush().catch(() => {});
@@ -334,6 +336,15 @@ export const ztpPlugin = createBackendPlugin({
           },
         });
         await scheduler.scheduleTask({
+          id: 'ztp-bulk-push-sweep',
+          frequency: { minutes: 1 },
+          timeout: { minutes: 1 },
+          initialDelay: { minutes: 1 },
+          fn: async () => {
+            await finalConfig.jobs.sweep();
+          },
+        });
+        await scheduler.scheduleTask({
           id: 'ztp-cleanup',
           frequency: { hours: 24 },
           timeout: { minutes: 30 },
@@ -344,8 +355,11 @@ export const ztpPlugin = createBackendPlugin({
             );
             const events = await store.pruneEvents(before);
             const probes = await store.pruneUnknownDevices(before);
+            const jobs = await finalConfig.jobs.prune(
+              new Date(Date.now() - JOB_RETENTION_DAYS * 86400_000),
+            );
             logger.info(
-              `ZTP cleanup: ${events} old timeline events and ${probes} unknown-device records removed`,
+              `ZTP cleanup: ${events} old timeline events, ${probes} unknown-device records and ${jobs} bulk pushes removed`,
             );
           },
         });

@@ -167,13 +167,25 @@ export type ZtpPushResult = {
   rolledBack?: boolean;
 };
 
-/** @public */
+/**
+ * A bulk push of final configurations, as any backend replica reports it.
+ * @public
+ */
 export type ZtpBulkPushJob = {
   id: string;
+  /** Who started it (user entity ref). */
+  actor?: string;
   total: number;
   done: number;
   failed: number;
   running: boolean;
+  startedAt?: string;
+  finishedAt?: string;
+  /**
+   * The backend running the job stopped before it ended: these devices
+   * were not pushed by it (their own Conf Final state says where they are).
+   */
+  interrupted?: { notPushed: string[] };
   results: { entityRef: string; ok: boolean; error?: string }[];
 };
 

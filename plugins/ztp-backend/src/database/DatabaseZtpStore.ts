@@ -3,6 +3,10 @@ import {
   resolvePackagePath,
 } from '@backstage/backend-plugin-api';
 import type { Knex } from 'knex';
+import {
+  DatabaseBulkPushJobStore,
+  type BulkPushJobStore,
+} from './BulkPushJobStore';
 import { isSqlite, SqliteStatement, withSqlite } from './sqliteFastPath';
 import type {
   ZtpDeviceListQuery,
@@ -269,6 +273,11 @@ export class DatabaseZtpStore implements ZtpStore {
   }
 
   constructor(private readonly db: Knex) {}
+
+  /** Bulk pushes, in the same database. */
+  bulkPushJobStore(): BulkPushJobStore {
+    return new DatabaseBulkPushJobStore(this.db);
+  }
 
   /**
    * Copies SQLite's write-ahead log into the database file without waiting

@@ -1,6 +1,9 @@
 import { mockServices } from '@backstage/backend-test-utils';
 import type { ZtpPushResult } from '@ztp-portal/backstage-plugin-ztp-common';
-import { BulkPushJobs } from './BulkPushJobs';
+import knexFactory, { type Knex } from 'knex';
+import { DatabaseBulkPushJobStore } from '../database/BulkPushJobStore';
+import { DatabaseZtpStore } from '../database/DatabaseZtpStore';
+import { BULK_PUSH_STALE_MS, BulkPushJobs } from './BulkPushJobs';
 
 /** A push that finishes when the test says so. */
 function controllablePushes() {
@@ -32,38 +35,68 @@ function controllablePushes() {
   };
 }
 
-const tick = () => new Promise(resolve => setImmediate(resolve));
+/** Until the condition holds (pushes and their recording are asynchronous). */
+async function until(condition: () => Promise<boolean> | boolean) {
+  for (let i = 0; i < 500; i++) {
+    if (await condition()) return;
+    await new Promise(resolve => setTimeout(resolve, 5));
+  }
+  throw new Error('condition not met');
+}
 
 describe('BulkPushJobs', () => {
+  let knex: Knex;
+  let store: DatabaseBulkPushJobStore;
+  const logger = mockServices.logger.mock();
+
+  beforeEach(async () => {
+    knex = knexFactory({
+      client: 'better-sqlite3',
+      connection: { filename: ':memory:' },
+      useNullAsDefault: true,
+    });
+    await DatabaseZtpStore.migrate(knex);
+    store = new DatabaseBulkPushJobStore(knex);
+  });
+  afterEach(() => knex.destroy());
+
   it('pushes under the concurrency limit and reports progress', async () => {
     const pushes = controllablePushes();
     const jobs = new BulkPushJobs({
       service: pushes.service,
+      store,
       concurrency: 2,
-      logger: mockServices.logger.mock(),
+      logger,
     });
     const refs = ['a', 'b', 'c', 'd', 'e'].map(n => `resource:default/${n}`);
-    const job = jobs.start(refs, 'user:default/operator');
-    expect(job).toMatchObject({ total: 5, done: 0, failed: 0, running: true });
+    const job = await jobs.start(refs, 'user:default/operator');
+    expect(job).toMatchObject({
+      total: 5,
+      done: 0,
+      failed: 0,
+      running: true,
+      actor: 'user:default/operator',
+      startedAt: expect.stringMatching(/^\d{4}-\d\d-\d\dT/),
+    });
 
-    await tick();
+    await until(() => pushes.started().length === 2);
     expect(pushes.started()).toEqual(refs.slice(0, 2));
 
     pushes.finish(refs[0]);
     pushes.finish(refs[1], { ok: false, error: 'rolled back' });
-    await tick();
-    expect(jobs.get(job.id)).toMatchObject({
+    await until(async () => (await jobs.get(job.id))!.done === 2);
+    expect(await jobs.get(job.id)).toMatchObject({
       done: 2,
       failed: 1,
       running: true,
     });
-    expect(jobs.get(job.id)!.results).toEqual([
-      { entityRef: refs[0], ok: true, error: undefined },
+    expect((await jobs.get(job.id))!.results).toEqual([
+      { entityRef: refs[0], ok: true },
       { entityRef: refs[1], ok: false, error: 'rolled back' },
     ]);
 
     for (const ref of refs.slice(2)) {
-      await tick();
+      await until(() => pushes.started().includes(ref));
       pushes.finish(ref);
     }
     const done = await jobs.settled(job.id);
@@ -72,7 +105,9 @@ describe('BulkPushJobs', () => {
       done: 5,
       failed: 1,
       running: false,
+      finishedAt: expect.stringMatching(/^\d{4}-/),
     });
+    expect(done!.interrupted).toBeUndefined();
     expect(pushes.maxActive()).toBe(2);
   });
 
@@ -80,14 +115,15 @@ describe('BulkPushJobs', () => {
     const pushes = controllablePushes();
     const jobs = new BulkPushJobs({
       service: pushes.service,
+      store,
       concurrency: 5,
-      logger: mockServices.logger.mock(),
+      logger,
     });
-    const job = jobs.start(
+    const job = await jobs.start(
       ['resource:default/boom', 'resource:default/fine'],
       'user:default/operator',
     );
-    await tick();
+    await until(() => pushes.started().includes('resource:default/fine'));
     pushes.finish('resource:default/fine');
     const done = await jobs.settled(job.id);
     expect(done).toMatchObject({ done: 2, failed: 1, running: false });
@@ -98,16 +134,125 @@ describe('BulkPushJobs', () => {
     });
   });
 
-  it('returns copies, and nothing for unknown jobs', () => {
-    const jobs = new BulkPushJobs({
-      service: controllablePushes().service,
+  it('answers for a job on any replica sharing the database', async () => {
+    const pushes = controllablePushes();
+    const runner = new BulkPushJobs({
+      service: pushes.service,
+      store,
       concurrency: 1,
-      logger: mockServices.logger.mock(),
+      logger,
     });
-    const job = jobs.start(['resource:default/a'], 'user:default/operator');
-    const copy = jobs.get(job.id)!;
-    copy.results.push({ entityRef: 'x', ok: true });
-    expect(jobs.get(job.id)!.results).toEqual([]);
-    expect(jobs.get('nope')).toBeUndefined();
+    const other = new BulkPushJobs({
+      service: controllablePushes().service,
+      store: new DatabaseBulkPushJobStore(knex),
+      concurrency: 1,
+      logger,
+    });
+    const job = await runner.start(
+      ['resource:default/a', 'resource:default/b'],
+      'user:default/operator',
+    );
+    await until(() => pushes.started().length === 1);
+    pushes.finish('resource:default/a');
+    await until(async () => (await other.get(job.id))!.done === 1);
+    expect(await other.get(job.id)).toMatchObject({ running: true, done: 1 });
+    expect(await other.get('no-such-job')).toBeUndefined();
+    await until(() => pushes.started().length === 2);
+    pushes.finish('resource:default/b');
+    expect(await other.settled(job.id)).toMatchObject({
+      running: false,
+      done: 2,
+    });
+  });
+
+  it('says which devices a job did not reach when its backend shuts down', async () => {
+    const pushes = controllablePushes();
+    const jobs = new BulkPushJobs({
+      service: pushes.service,
+      store,
+      concurrency: 1,
+      logger,
+    });
+    const refs = ['a', 'b', 'c'].map(n => `resource:default/${n}`);
+    const job = await jobs.start(refs, 'user:default/operator');
+    await until(() => pushes.started().length === 1);
+    pushes.finish(refs[0]);
+    await until(() => pushes.started().length === 2);
+
+    await jobs.stop();
+    const stopped = await jobs.get(job.id);
+    expect(stopped).toMatchObject({
+      running: false,
+      done: 1,
+      interrupted: { notPushed: [refs[1], refs[2]] },
+    });
+    // A push that ends after the interruption is still counted, and the
+    // job stays interrupted.
+    pushes.finish(refs[1]);
+    await until(async () => (await jobs.get(job.id))!.done === 2);
+    expect(await jobs.get(job.id)).toMatchObject({
+      running: false,
+      interrupted: { notPushed: [refs[2]] },
+    });
+  });
+
+  it('marks interrupted the jobs of a replica that stopped answering, and only those', async () => {
+    const stuck = controllablePushes();
+    const gone = new BulkPushJobs({
+      service: stuck.service,
+      store,
+      concurrency: 1,
+      logger,
+      heartbeatMs: 60 * 60 * 1000,
+    });
+    const lost = await gone.start(
+      ['resource:default/a'],
+      'user:default/operator',
+    );
+    const alive = new BulkPushJobs({
+      service: controllablePushes().service,
+      store,
+      concurrency: 1,
+      logger,
+    });
+    const fresh = await alive.start(
+      ['resource:default/b'],
+      'user:default/operator',
+    );
+    // Another replica sweeps a while later; the alive one has just said so.
+    const later = new Date(Date.now() + BULK_PUSH_STALE_MS + 1000);
+    await store.heartbeat(alive.runner, later);
+    expect(await alive.sweep(later)).toEqual([lost.id]);
+    expect(await alive.get(lost.id)).toMatchObject({
+      running: false,
+      interrupted: { notPushed: ['resource:default/a'] },
+    });
+    expect(await alive.get(fresh.id)).toMatchObject({ running: true });
+    await alive.stop();
+    await gone.stop();
+  });
+
+  it('forgets jobs that ended before the retention date, never running ones', async () => {
+    const pushes = controllablePushes();
+    const jobs = new BulkPushJobs({
+      service: pushes.service,
+      store,
+      concurrency: 1,
+      logger,
+    });
+    const ended = await jobs.start(['resource:default/a'], 'user:x');
+    await until(() => pushes.started().length === 1);
+    pushes.finish('resource:default/a');
+    await jobs.settled(ended.id);
+    const running = await jobs.start(['resource:default/b'], 'user:x');
+
+    expect(await jobs.prune(new Date(Date.now() - 60_000))).toBe(0);
+    expect(await jobs.prune(new Date(Date.now() + 60_000))).toBe(1);
+    expect(await jobs.get(ended.id)).toBeUndefined();
+    expect(await knex('ztp_bulk_push_results').count({ n: '*' })).toEqual([
+      { n: 0 },
+    ]);
+    expect(await jobs.get(running.id)).toMatchObject({ running: true });
+    await jobs.stop();
   });
 });

@@ -2,53 +2,57 @@ import { randomUUID } from 'node:crypto';
 import type { LoggerService } from '@backstage/backend-plugin-api';
 import type { ZtpBulkPushJob } from '@ztp-portal/backstage-plugin-ztp-common';
 import pLimit from 'p-limit';
+import type {
+  BulkPushJobStore,
+  BulkPushResult,
+} from '../database/BulkPushJobStore';
 import type { FinalConfigService } from './FinalConfigService';
 
-/** Finished jobs are forgotten after this long (they only serve polling). */
-const KEEP_FINISHED_MS = 60 * 60 * 1000;
-/** At most this many jobs are remembered. */
-const MAX_JOBS = 200;
-
-type JobRecord = { job: ZtpBulkPushJob; finishedAt?: number };
+/** How often a replica running jobs says it is still running them. */
+export const BULK_PUSH_HEARTBEAT_MS = 15_000;
+/** A running job not heard of for this long lost its replica. */
+export const BULK_PUSH_STALE_MS = 4 * BULK_PUSH_HEARTBEAT_MS;
 
 /**
  * Bulk pushes: one job pushes a selection of devices, a few at a time
- * (ztp.finalConfig.concurrency), and reports its progress for polling while
- * each device's state is published live as it changes.
- *
- * Jobs are kept in this process's memory only: a job's progress is lost if
- * the backend restarts (the devices' Conf Final states and timelines, kept
- * in the database, still say what happened to each), and with several
- * replicas the job is known to the replica that started it.
+ * (ztp.finalConfig.concurrency), while each device's state is published live
+ * as it changes. Jobs and their results are in the database: any replica
+ * answers for a job's progress, and a job whose replica stopped (shut down,
+ * or no heartbeat for a minute) is marked interrupted with the devices it
+ * did not reach, rather than left "running" for ever.
  */
 export class BulkPushJobs {
-  private readonly jobs = new Map<string, JobRecord>();
+  /** This backend instance, as the runner of the jobs it starts. */
+  readonly runner = `ztp-${randomUUID()}`;
+  private readonly running = new Map<string, Promise<void>>();
+  private heartbeatTimer?: NodeJS.Timeout;
 
   constructor(
     private readonly options: {
       service: Pick<FinalConfigService, 'push'>;
+      store: BulkPushJobStore;
       concurrency: number;
       logger: LoggerService;
+      heartbeatMs?: number;
     },
   ) {}
 
-  /** Starts pushing the devices; resolves at once with the job. */
-  start(entityRefs: string[], actor: string): ZtpBulkPushJob {
-    this.prune();
-    const job: ZtpBulkPushJob = {
-      id: randomUUID(),
-      total: entityRefs.length,
-      done: 0,
-      failed: 0,
-      running: true,
-      results: [],
-    };
-    const record: JobRecord = { job };
-    this.jobs.set(job.id, record);
+  /** Starts pushing the devices; resolves once the job is recorded. */
+  async start(entityRefs: string[], actor: string): Promise<ZtpBulkPushJob> {
+    const { store, logger } = this.options;
+    const id = randomUUID();
+    await store.create({
+      id,
+      actor,
+      entityRefs,
+      runner: this.runner,
+      at: new Date(),
+    });
     const limit = pLimit(Math.max(1, this.options.concurrency));
+    let failed = 0;
     const pushes = entityRefs.map(ref =>
       limit(async () => {
-        let result: { entityRef: string; ok: boolean; error?: string };
+        let result: BulkPushResult;
         try {
           const pushed = await this.options.service.push(ref, actor);
           result = { entityRef: ref, ok: pushed.ok, error: pushed.error };
@@ -59,51 +63,104 @@ export class BulkPushJobs {
             error: (error as Error)?.message ?? String(error),
           };
         }
-        job.results.push(result);
-        job.done += 1;
-        if (!result.ok) job.failed += 1;
+        if (!result.ok) failed += 1;
+        await store
+          .addResult(id, result, new Date())
+          .catch(error =>
+            logger.error(
+              `Bulk push ${id}: could not record the result of ${ref}: ${error}`,
+            ),
+          );
       }),
     );
-    void Promise.all(pushes).then(() => {
-      job.running = false;
-      record.finishedAt = Date.now();
-      this.options.logger.info(
-        `Bulk push ${job.id}: ${job.done - job.failed} of ${
-          job.total
-        } devices pushed, ${job.failed} failed`,
+    const run = Promise.all(pushes).then(async () => {
+      await store
+        .finish(id, new Date())
+        .catch(error =>
+          logger.error(`Bulk push ${id}: could not record its end: ${error}`),
+        );
+      logger.info(
+        `Bulk push ${id}: ${entityRefs.length - failed} of ${
+          entityRefs.length
+        } devices pushed, ${failed} failed`,
       );
     });
-    return this.snapshot(job);
+    this.running.set(id, run);
+    this.keepAlive();
+    void run.finally(() => {
+      this.running.delete(id);
+      if (!this.running.size) this.stopHeartbeat();
+    });
+    return (await store.get(id))!;
   }
 
-  get(id: string): ZtpBulkPushJob | undefined {
-    const record = this.jobs.get(id);
-    return record ? this.snapshot(record.job) : undefined;
+  get(id: string): Promise<ZtpBulkPushJob | undefined> {
+    return this.options.store.get(id);
   }
 
-  /** Resolves when a job has finished (tests, shutdown). */
+  /** Resolves when a job has ended (tests, shutdown). */
   async settled(id: string, pollMs = 20): Promise<ZtpBulkPushJob | undefined> {
     for (;;) {
-      const job = this.get(id);
+      const job = await this.get(id);
       if (!job || !job.running) return job;
       await new Promise(resolve => setTimeout(resolve, pollMs));
     }
   }
 
-  private snapshot(job: ZtpBulkPushJob): ZtpBulkPushJob {
-    return { ...job, results: job.results.map(r => ({ ...r })) };
+  /**
+   * Marks interrupted the jobs whose replica is gone: run every minute on
+   * one replica (the scheduler's lock).
+   */
+  async sweep(now = new Date()): Promise<string[]> {
+    const ids = await this.options.store.interrupt({
+      staleBefore: new Date(now.getTime() - BULK_PUSH_STALE_MS),
+      at: now,
+    });
+    for (const id of ids) {
+      this.options.logger.warn(
+        `Bulk push ${id} interrupted: the backend running it stopped answering`,
+      );
+    }
+    return ids;
   }
 
-  private prune() {
-    const now = Date.now();
-    for (const [id, record] of this.jobs) {
-      if (record.finishedAt && now - record.finishedAt > KEEP_FINISHED_MS) {
-        this.jobs.delete(id);
-      }
+  /**
+   * On shutdown: this replica's running jobs say at once that they were
+   * interrupted, and which devices they did not reach.
+   */
+  async stop(): Promise<void> {
+    this.stopHeartbeat();
+    if (!this.running.size) return;
+    const ids = await this.options.store.interrupt({
+      runner: this.runner,
+      at: new Date(),
+    });
+    for (const id of ids) {
+      this.options.logger.warn(
+        `Bulk push ${id} interrupted: the backend is shutting down`,
+      );
     }
-    const finished = [...this.jobs].filter(([, r]) => r.finishedAt);
-    while (this.jobs.size >= MAX_JOBS && finished.length) {
-      this.jobs.delete(finished.shift()![0]);
-    }
+  }
+
+  /** Deletes the jobs that ended before the date. */
+  prune(endedBefore: Date): Promise<number> {
+    return this.options.store.prune(endedBefore);
+  }
+
+  private keepAlive() {
+    if (this.heartbeatTimer) return;
+    this.heartbeatTimer = setInterval(() => {
+      this.options.store
+        .heartbeat(this.runner, new Date())
+        .catch(error =>
+          this.options.logger.warn(`Bulk push heartbeat failed: ${error}`),
+        );
+    }, this.options.heartbeatMs ?? BULK_PUSH_HEARTBEAT_MS);
+    this.heartbeatTimer.unref();
+  }
+
+  private stopHeartbeat() {
+    clearInterval(this.heartbeatTimer);
+    this.heartbeatTimer = undefined;
   }
 }

@@ -8,6 +8,7 @@ import type {
 } from '@backstage/backend-plugin-api';
 import type { Config } from '@backstage/config';
 import type { CatalogService } from '@backstage/plugin-catalog-node';
+import type { BulkPushJobStore } from '../database/BulkPushJobStore';
 import type { ZtpStore } from '../database/types';
 import type { CredentialVault } from '../services/CredentialVault';
 import type { PlatformRegistry } from '../services/PlatformRegistry';
@@ -28,6 +29,7 @@ export type { RenderedFinalConfig } from './FinalConfigRenderer';
 export { FinalConfigService } from './FinalConfigService';
 export { createFinalConfigRouter } from './router';
 export type { FinalConfigRouterOptions } from './router';
+export { JOB_RETENTION_DAYS } from './router';
 export { readFinalConfigSettings } from './settings';
 export type { FinalConfigSettings } from './settings';
 export { builtinPushProcedures, pushFinalConfig } from './push';
@@ -35,7 +37,7 @@ export type { PushProcedure } from './push';
 
 /**
  * Builds Conf Final for the plugin: settings from config, the renderer with
- * any template overrides, the service, the in-memory bulk jobs, and the
+ * any template overrides, the service, the bulk jobs, and the
  * sub-router to mount on the plugin's router.
  */
 export async function setupFinalConfig(deps: {
@@ -51,6 +53,7 @@ export async function setupFinalConfig(deps: {
   httpAuth: HttpAuthService;
   permissions: PermissionsService;
   auditor: AuditorService;
+  jobStore: BulkPushJobStore;
   onChanged: (entityRef: string) => void;
   procedures?: PushProcedure[];
 }) {
@@ -61,6 +64,7 @@ export async function setupFinalConfig(deps: {
   const service = new FinalConfigService({ ...deps, renderer, settings });
   const jobs = new BulkPushJobs({
     service,
+    store: deps.jobStore,
     concurrency: settings.concurrency,
     logger: deps.logger,
   });

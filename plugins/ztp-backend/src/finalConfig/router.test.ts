@@ -107,7 +107,12 @@ describe('Conf Final API', () => {
       auditor,
       store,
       service,
-      jobs: new BulkPushJobs({ service, concurrency: 2, logger }),
+      jobs: new BulkPushJobs({
+        service,
+        store: store.bulkPushJobStore(),
+        concurrency: 2,
+        logger,
+      }),
     });
     const middleware = MiddlewareFactory.create({
       config: mockServices.rootConfig(),

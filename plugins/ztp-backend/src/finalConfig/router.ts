@@ -20,6 +20,9 @@ import type { ZtpStore } from '../database/types';
 import type { BulkPushJobs } from './BulkPushJobs';
 import type { FinalConfigService } from './FinalConfigService';
 
+/** Bulk pushes are kept this long after they end (the daily cleanup). */
+export const JOB_RETENTION_DAYS = 7;
+
 /** Most devices one bulk push may name. */
 const MAX_BULK_DEVICES = 1000;
 
@@ -160,7 +163,7 @@ export async function createFinalConfigRouter(
       if (problems.length) {
         throw new InputError(`Nothing was pushed: ${problems.join('; ')}`);
       }
-      const job: ZtpBulkPushJob = jobs.start(
+      const job: ZtpBulkPushJob = await jobs.start(
         refs,
         credentials.principal.userEntityRef,
       );
@@ -174,10 +177,10 @@ export async function createFinalConfigRouter(
 
   router.get('/final-config/push/:jobId', async (req, res) => {
     await authorize(req);
-    const job = jobs.get(req.params.jobId);
+    const job = await jobs.get(req.params.jobId);
     if (!job) {
       throw new NotFoundError(
-        `No bulk push ${req.params.jobId}: jobs are kept in memory by the backend that ran them, for an hour after they end`,
+        `No bulk push ${req.params.jobId}: unknown, or ended more than ${JOB_RETENTION_DAYS} days ago`,
       );
     }
     res.setHeader('cache-control', 'no-store');

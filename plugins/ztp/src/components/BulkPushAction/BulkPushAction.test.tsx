@@ -122,6 +122,31 @@ describe('BulkPushAction', () => {
     );
   });
 
+  it('says which devices an interrupted push did not reach, and no success', async () => {
+    server.use(
+      http.post(`${ZTP_API}/final-config/push`, () =>
+        HttpResponse.json({
+          id: 'job-3',
+          total: 2,
+          done: 1,
+          failed: 0,
+          running: false,
+          interrupted: { notPushed: [refs[1]] },
+          results: [{ entityRef: refs[0], ok: true }],
+        }),
+      ),
+    );
+    const dialog = await renderAction();
+    await userEvent.click(within(dialog).getByRole('button', { name: 'Push' }));
+    expect(
+      await within(dialog).findByText(/The push was interrupted/),
+    ).toHaveTextContent(/Not reached: leaf-02\./);
+    expect(within(dialog).queryByText(/Final configuration pushed/)).toBeNull();
+    expect(within(dialog).getByRole('status')).toHaveTextContent(
+      '1 of 2 done.',
+    );
+  });
+
   it('says in words why the push could not start', async () => {
     server.use(
       http.post(`${ZTP_API}/final-config/push`, () =>

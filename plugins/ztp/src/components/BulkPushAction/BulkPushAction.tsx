@@ -110,7 +110,19 @@ function JobProgress(props: { job: ZtpBulkPushJob }) {
         {job.failed > 0 ? `, ${job.failed} failed` : ''}
         {job.running ? '…' : '.'}
       </Typography>
-      {!job.running && failures.length === 0 && (
+      {job.interrupted && (
+        <Alert severity="warning" style={{ marginTop: 8 }}>
+          The push was interrupted: the backend running it stopped.{' '}
+          {job.interrupted.notPushed.length
+            ? `Not reached: ${job.interrupted.notPushed
+                .map(nameOf)
+                .join(
+                  ', ',
+                )}. Their Conf Final state shows where each is; push them again when ready.`
+            : 'Every device had been reached.'}
+        </Alert>
+      )}
+      {!job.running && !job.interrupted && failures.length === 0 && (
         <Alert severity="success" style={{ marginTop: 8 }}>
           Final configuration pushed to {succeeded} device
           {succeeded === 1 ? '' : 's'}.
