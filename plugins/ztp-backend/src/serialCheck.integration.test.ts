@@ -80,6 +80,17 @@ const specs: Spec[] = [
     annotations: { 'ztp.network/management-vrf': 'MGMT' },
   },
   {
+    name: 'nxos-inband',
+    platform: 'cisco-nxos',
+    ip: '127.0.30.18',
+    declaredSerial: 'FDO21120U9P',
+    realSerial: 'FDO21120U9P',
+    annotations: {
+      'ztp.network/management-interface': 'Ethernet1/48',
+      'ztp.network/management-vrf': 'OOB',
+    },
+  },
+  {
     name: 'junos-mx',
     platform: 'juniper-junos',
     ip: '127.0.30.17',
@@ -231,6 +242,7 @@ describe('serial checks against simulated devices', () => {
       'junos-ok',
       'ios-asr',
       'eos-vrf',
+      'nxos-inband',
       'junos-mx',
     ]) {
       const state = await waitFor(

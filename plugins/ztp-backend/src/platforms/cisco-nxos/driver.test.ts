@@ -56,7 +56,7 @@ interface mgmt0
       { username: 'u', passwordHash: '$5$x$y' },
     );
     expect(config).toContain(
-      'vrf context OOB\n  ip route 0.0.0.0/0 127.0.10.1\ninterface Ethernet1/48\n  vrf member OOB\n  ip address 127.0.10.12/24\n',
+      'vrf context OOB\n  ip route 0.0.0.0/0 127.0.10.1\ninterface Ethernet1/48\n  no switchport\n  vrf member OOB\n  ip address 127.0.10.12/24\n',
     );
     expect(config).not.toContain('mgmt0');
   });
