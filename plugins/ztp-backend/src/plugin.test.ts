@@ -194,6 +194,62 @@ describe('ZTP backend plugin', () => {
     }
   });
 
+  it('keeps the declarations the catalog refused, reported by a service, for users to read', async () => {
+    const { backend } = await startZtp();
+    try {
+      const api = request(backend.server);
+      const service = { Authorization: mockCredentials.service.header() };
+      const viewer = { Authorization: mockCredentials.user.header(VIEWER) };
+      const list = async () => {
+        const res = await api.get('/api/ztp/declaration-problems').set(viewer);
+        expect(res.status).toBe(200);
+        return res.body.items;
+      };
+      const report = (body: object, auth = service) =>
+        api.post('/api/ztp/declaration-problems').set(auth).send(body);
+
+      expect((await report({ reports: [] }, viewer)).status).toBe(403);
+      const bad = await report({
+        reports: [{ entityRef: '', problems: 'not a list' }],
+      });
+      expect(bad.status).toBe(400);
+      expect(bad.body.error.message).toMatch(/reports\.0\.entityRef/);
+      expect(bad.body.error.message).toMatch(/reports\.0\.problems/);
+      expect(await list()).toEqual([]);
+
+      const problems = [
+        'ztp.network/mac-address: "52:54:00:12:34" is not a MAC address (like 52:54:00:12:34:56)',
+      ];
+      const sent = await report({
+        reports: [
+          {
+            entityRef: 'Resource:default/Leaf-09',
+            location: 'file:/srv/catalog/devices.yaml',
+            problems,
+          },
+        ],
+      });
+      expect(sent.status).toBe(204);
+      expect(await list()).toEqual([
+        {
+          entityRef: 'resource:default/leaf-09',
+          location: 'file:/srv/catalog/devices.yaml',
+          problems,
+          firstSeen: expect.stringMatching(/^\d{4}-/),
+          lastSeen: expect.stringMatching(/^\d{4}-/),
+        },
+      ]);
+
+      // Fixed: the next report has no problems, and it is gone.
+      await report({
+        reports: [{ entityRef: 'resource:default/leaf-09', problems: [] }],
+      });
+      expect(await list()).toEqual([]);
+    } finally {
+      await backend.stop();
+    }
+  });
+
   it('refuses requests from outside the allowed networks', async () => {
     const { backend, base } = await startZtp({
       provisioning: { allowedNetworks: ['127.0.0.2/32'] },
@@ -262,6 +318,8 @@ describe('ZTP backend plugin', () => {
         ['post', '/api/ztp/devices/default/leaf-eos/serial'],
         ['get', '/api/ztp/unknown-devices'],
         ['get', '/api/ztp/serial-corrections'],
+        ['get', '/api/ztp/declaration-problems'],
+        ['post', '/api/ztp/declaration-problems'],
       ] as const) {
         const res = await (api as any)[method](route).set(none);
         expect([route, res.status]).toEqual([route, 401]);

@@ -12,6 +12,7 @@ import {
 import express from 'express';
 import { readZtpConfig } from './config';
 import { DatabaseZtpStore } from './database/DatabaseZtpStore';
+import { REPORT_REFRESH_MS } from './catalog/DeclarationProblemReporter';
 import { JOB_RETENTION_DAYS, setupFinalConfig } from './finalConfig';
 import { builtinPlatformDrivers } from './platforms';
 import { DeviceIndex } from './provisioning/DeviceIndex';
@@ -87,6 +88,7 @@ export const ztpPlugin = createBackendPlugin({
         const store = await DatabaseZtpStore.create({
           database: deps.database,
         });
+        const declarationProblems = store.declarationProblemStore();
         const index = new DeviceIndex();
         const renderer = new MinimalConfigRenderer(
           platforms,
@@ -185,6 +187,7 @@ export const ztpPlugin = createBackendPlugin({
             publisher,
             isDeclared: identifier =>
               identifiesDeclaredDevice(index, identifier),
+            declarationProblems,
           }),
         );
         // Conf Final: generation, preview and push of production configurations.
@@ -342,6 +345,19 @@ export const ztpPlugin = createBackendPlugin({
           initialDelay: { minutes: 1 },
           fn: async () => {
             await finalConfig.jobs.sweep();
+          },
+        });
+        await scheduler.scheduleTask({
+          id: 'ztp-declaration-problems-expiry',
+          frequency: { minutes: 10 },
+          timeout: { minutes: 1 },
+          initialDelay: { minutes: 10 },
+          fn: async () => {
+            // Problems are reported again every 10 minutes while they last:
+            // older ones belong to declarations the catalog no longer reads.
+            await declarationProblems.prune(
+              new Date(Date.now() - 3 * REPORT_REFRESH_MS),
+            );
           },
         });
         await scheduler.scheduleTask({

@@ -27,11 +27,13 @@ import {
   ZtpDeviceList,
   ZtpLocalAccount,
   ZtpSerialCheckResult,
+  ZtpDeclarationProblemList,
   ZtpUnknownDeviceList,
 } from '@ztp-portal/backstage-plugin-ztp-common';
 import express from 'express';
 import Router from 'express-promise-router';
 import { z } from 'zod';
+import type { DeclarationProblemStore } from './database/DeclarationProblemStore';
 import type { ZtpStore } from './database/types';
 import type { CredentialVault } from './services/CredentialVault';
 import { toZtpDevice, toZtpEvent } from './services/deviceView';
@@ -81,7 +83,21 @@ export type RouterOptions = {
   auth: { getOwnServiceCredentials(): Promise<BackstageCredentials> };
   /** Whether an unknown-device identifier now matches a declared device. */
   isDeclared?: (identifier: string) => boolean;
+  /** What the catalog processor found wrong in declarations. */
+  declarationProblems?: DeclarationProblemStore;
 };
+
+const declarationReportsSchema = z.object({
+  reports: z
+    .array(
+      z.object({
+        entityRef: z.string().min(1).max(255),
+        location: z.string().max(2048).optional(),
+        problems: z.array(z.string().max(2000)).max(50),
+      }),
+    )
+    .max(200),
+});
 
 /** The portal's JSON API: every route for a signed-in user, permission-checked. */
 export async function createRouter(
@@ -297,6 +313,39 @@ export async function createRouter(
         })),
     };
     res.json(body);
+  });
+
+  router.get('/declaration-problems', async (req, res) => {
+    await authorize(req, ztpDeviceReadPermission);
+    const rows = (await options.declarationProblems?.list()) ?? [];
+    const body: ZtpDeclarationProblemList = {
+      items: rows.map(r => ({
+        entityRef: r.entityRef,
+        location: r.location,
+        problems: r.problems,
+        firstSeen: r.firstSeenAt.toISOString(),
+        lastSeen: r.updatedAt.toISOString(),
+      })),
+    };
+    res.json(body);
+  });
+
+  // From the catalog processor: what it found wrong in declarations, and
+  // which are fine again. Only backend services may report.
+  router.post('/declaration-problems', async (req, res) => {
+    await httpAuth.credentials(req, { allow: ['service'] });
+    const parsed = declarationReportsSchema.safeParse(req.body);
+    if (!parsed.success) {
+      throw new InputError(inputProblem(parsed.error));
+    }
+    await options.declarationProblems?.report(
+      parsed.data.reports.map(r => ({
+        ...r,
+        entityRef: r.entityRef.toLocaleLowerCase('en-US'),
+      })),
+      new Date(),
+    );
+    res.status(204).end();
   });
 
   // For the catalog processor that puts corrected serials on entities.

@@ -210,6 +210,22 @@ export type ZtpUnknownDevice = {
   lastSeen: string;
 };
 
+/**
+ * A device declaration the catalog refused, with what is wrong in it. A
+ * declaration the catalog never accepted is nowhere else to be seen. @public
+ */
+export type ZtpDeclarationProblem = {
+  entityRef: string;
+  /** Where it is declared, e.g. url:https://… or file:/…/devices.yaml. */
+  location?: string;
+  problems: string[];
+  firstSeen: string;
+  lastSeen: string;
+};
+
+/** Body of GET /declaration-problems. @public */
+export type ZtpDeclarationProblemList = { items: ZtpDeclarationProblem[] };
+
 /** Body of GET /unknown-devices: newest first, at most 200 rows. @public */
 export type ZtpUnknownDeviceList = {
   items: ZtpUnknownDevice[];

@@ -13,6 +13,7 @@ import {
   type ZtpPushResult,
   type ZtpSerialCheckResult,
   type ZtpUnknownDeviceList,
+  type ZtpDeclarationProblemList,
 } from '@ztp-portal/backstage-plugin-ztp-common';
 import type { ZtpApi } from '../src';
 
@@ -270,6 +271,24 @@ export class FakeZtpApi implements ZtpApi {
           count: 3,
           firstSeen: ago(30),
           lastSeen: ago(12),
+        },
+      ],
+    };
+  }
+
+  async listDeclarationProblems(): Promise<ZtpDeclarationProblemList> {
+    await delay();
+    const at = new Date(Date.now() - 20 * 60_000).toISOString();
+    return {
+      items: [
+        {
+          entityRef: 'resource:default/leaf-05-par1',
+          location: 'file:../../examples/fleet/declared-devices.yaml',
+          problems: [
+            'ztp.network/mac-address: "44:4c:a8:1a:2b" is not a MAC address (like 52:54:00:12:34:56)',
+          ],
+          firstSeen: at,
+          lastSeen: new Date().toISOString(),
         },
       ],
     };

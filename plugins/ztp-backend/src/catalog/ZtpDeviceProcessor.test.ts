@@ -13,6 +13,7 @@ import {
   ANNOTATION_SERIAL_TEMPORARY,
   ANNOTATION_SITE,
 } from '@ztp-portal/backstage-plugin-ztp-common';
+import type { DeclarationReport } from './DeclarationProblemReporter';
 import {
   SerialCorrectionInfo,
   SerialCorrectionSource,
@@ -193,6 +194,34 @@ describe('ZtpDeviceProcessor validation', () => {
         expect.stringMatching(/"not-a-mac" is not a MAC address/),
       ]),
     );
+  });
+
+  it('tells the ZTP plugin what each declaration has wrong, and when it is fine', async () => {
+    const reports: DeclarationReport[] = [];
+    const processor = new ZtpDeviceProcessor({
+      logger: mockServices.logger.mock(),
+      corrections: noCorrections,
+      reporter: { report: r => reports.push(r) },
+    });
+    const bad = device('Leaf-01-PAR1', {
+      ...goodAnnotations,
+      [ANNOTATION_MAC_ADDRESS]: 'not-a-mac',
+    });
+    const { errors } = await processEntity(processor, bad);
+    await processEntity(processor, device('leaf-02-par1', goodAnnotations));
+    expect(reports).toEqual([
+      {
+        entityRef: 'resource:default/leaf-01-par1',
+        location: `${location.type}:${location.target}`,
+        problems: errors,
+      },
+      {
+        entityRef: 'resource:default/leaf-02-par1',
+        location: `${location.type}:${location.target}`,
+        problems: [],
+      },
+    ]);
+    expect(errors).toEqual([expect.stringMatching(/not a MAC address/)]);
   });
 
   it('accepts platforms added through its options', async () => {

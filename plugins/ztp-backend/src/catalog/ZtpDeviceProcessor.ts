@@ -20,6 +20,7 @@ import {
   deviceIdentity,
   findDeviceClashes,
 } from './deviceClashes';
+import type { DeclarationProblemReporter } from './DeclarationProblemReporter';
 import {
   SerialCorrectionInfo,
   SerialCorrectionSource,
@@ -39,6 +40,8 @@ export type ZtpDeviceProcessorOptions = {
   auth?: AuthService;
   /** Platform ids accepted besides the built-in ones. */
   additionalPlatforms?: string[];
+  /** Told what each declaration has wrong, for the ZTP dashboard. */
+  reporter?: DeclarationProblemReporter;
 };
 
 /** True for the catalog entities that declare network devices. */
@@ -136,16 +139,20 @@ export class ZtpDeviceProcessor implements CatalogProcessor {
     if (!isNetworkDevice(entity)) return entity;
     const annotations = entity.metadata.annotations ?? {};
     const parsed = parseDeviceAnnotations(annotations, this.platforms);
-    if (!parsed.ok) {
-      for (const message of parsed.errors) {
-        emit(processingResult.inputError(location, message));
-      }
-    }
     // Well-formed values are checked for uniqueness even when others are
     // malformed, so that every problem shows at once.
-    for (const message of await this.clashes(entity, annotations)) {
+    const problems = [
+      ...(parsed.ok ? [] : parsed.errors),
+      ...(await this.clashes(entity, annotations)),
+    ];
+    for (const message of problems) {
       emit(processingResult.inputError(location, message));
     }
+    this.options.reporter?.report({
+      entityRef: stringifyEntityRef(entity).toLocaleLowerCase('en-US'),
+      location: `${location.type}:${location.target}`,
+      problems,
+    });
     return entity;
   }
 

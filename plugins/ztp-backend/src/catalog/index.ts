@@ -9,3 +9,11 @@ export type {
   SerialCorrectionInfo,
   SerialCorrectionSource,
 } from './SerialCorrectionSource';
+export {
+  declarationProblemReporterServiceRef,
+  ZtpBackendDeclarationProblemReporter,
+} from './DeclarationProblemReporter';
+export type {
+  DeclarationProblemReporter,
+  DeclarationReport,
+} from './DeclarationProblemReporter';

@@ -6,13 +6,15 @@ import {
   catalogProcessingExtensionPoint,
   catalogServiceRef,
 } from '@backstage/plugin-catalog-node';
+import { declarationProblemReporterServiceRef } from './DeclarationProblemReporter';
 import { serialCorrectionSourceServiceRef } from './SerialCorrectionSource';
 import { ZtpDeviceProcessor } from './ZtpDeviceProcessor';
 
 /**
  * Catalog module that validates the ZTP declarations of network devices
- * (processing errors on the entity) and applies the serial corrections
- * operators make in the ZTP plugin.
+ * (processing errors on the entity, also sent to the ZTP plugin so that its
+ * dashboard shows declarations the catalog refused) and applies the serial
+ * corrections operators make in the ZTP plugin.
  *
  * Config: `ztp.catalog.additionalPlatforms` (platform ids accepted besides
  * the built-in ones) and `ztp.catalog.serialCorrections.cacheSeconds`.
@@ -31,12 +33,22 @@ export const catalogModuleZtpDevices = createBackendModule({
         config: coreServices.rootConfig,
         logger: coreServices.logger,
         corrections: serialCorrectionSourceServiceRef,
+        reporter: declarationProblemReporterServiceRef,
       },
-      async init({ processing, catalog, auth, config, logger, corrections }) {
+      async init({
+        processing,
+        catalog,
+        auth,
+        config,
+        logger,
+        corrections,
+        reporter,
+      }) {
         processing.addProcessor(
           new ZtpDeviceProcessor({
             logger,
             corrections,
+            reporter,
             catalog,
             auth,
             additionalPlatforms:

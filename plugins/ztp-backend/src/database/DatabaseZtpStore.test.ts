@@ -125,6 +125,63 @@ describe.each(databases.eachSupportedId())('DatabaseZtpStore on %p', id => {
     expect(await jobs.get('job-2')).toMatchObject({ running: true });
   });
 
+  it('keeps the declarations the catalog refused until they are fixed or gone', async () => {
+    const { store } = await storeFor(id);
+    const problems = store.declarationProblemStore();
+    const t0 = new Date('2026-11-20T10:00:00Z');
+    const at = (m: number) => new Date(t0.getTime() + m * 60_000);
+    await problems.report(
+      [
+        {
+          entityRef: 'resource:default/b',
+          location: 'file:/x',
+          problems: ['one'],
+        },
+        { entityRef: 'resource:default/a', problems: ['two', 'three'] },
+        { entityRef: 'resource:default/c', problems: [] },
+      ],
+      t0,
+    );
+    // Reported again with another problem: first seen stays.
+    await problems.report(
+      [
+        {
+          entityRef: 'resource:default/b',
+          location: 'file:/x',
+          problems: ['four'],
+        },
+      ],
+      at(10),
+    );
+    expect(await problems.list()).toEqual([
+      {
+        entityRef: 'resource:default/a',
+        location: undefined,
+        problems: ['two', 'three'],
+        firstSeenAt: t0,
+        updatedAt: t0,
+      },
+      {
+        entityRef: 'resource:default/b',
+        location: 'file:/x',
+        problems: ['four'],
+        firstSeenAt: t0,
+        updatedAt: at(10),
+      },
+    ]);
+    // Fixed: gone. Not reported for long: gone too.
+    await problems.report(
+      [{ entityRef: 'resource:default/a', problems: [] }],
+      at(11),
+    );
+    expect(await problems.prune(at(5))).toBe(0);
+    expect((await problems.list()).map(p => p.entityRef)).toEqual([
+      'resource:default/b',
+    ]);
+    expect(await problems.prune(at(20))).toBe(1);
+    expect(await problems.list()).toEqual([]);
+  });
+
   it('records concurrent fetches once each, in few transactions', async () => {
     const { store } = await storeFor(id);
     for (let n = 1; n <= 40; n++) {

@@ -7,6 +7,7 @@ import {
   DatabaseBulkPushJobStore,
   type BulkPushJobStore,
 } from './BulkPushJobStore';
+import { DeclarationProblemStore } from './DeclarationProblemStore';
 import { isSqlite, SqliteStatement, withSqlite } from './sqliteFastPath';
 import type {
   ZtpDeviceListQuery,
@@ -273,6 +274,11 @@ export class DatabaseZtpStore implements ZtpStore {
   }
 
   constructor(private readonly db: Knex) {}
+
+  /** What the catalog found wrong in declarations, in the same database. */
+  declarationProblemStore(): DeclarationProblemStore {
+    return new DeclarationProblemStore(this.db);
+  }
 
   /** Bulk pushes, in the same database. */
   bulkPushJobStore(): BulkPushJobStore {

@@ -1,6 +1,7 @@
 import { createApiRef } from '@backstage/frontend-plugin-api';
 import type {
   ZtpBulkPushJob,
+  ZtpDeclarationProblemList,
   ZtpDeviceDetails,
   ZtpDeviceList,
   ZtpDeviceListQuery,
@@ -63,6 +64,13 @@ export interface ZtpApi {
   listUnknownDevices(
     options?: ZtpRequestOptions,
   ): Promise<ZtpUnknownDeviceList>;
+  /**
+   * Device declarations the catalog refused, with what is wrong in each:
+   * they have no entity page to show their processing errors on.
+   */
+  listDeclarationProblems(
+    options?: ZtpRequestOptions,
+  ): Promise<ZtpDeclarationProblemList>;
 }
 
 /** @public */

@@ -11,6 +11,7 @@ import type {
   ZtpPushResult,
   ZtpSerialCheckResult,
   ZtpUnknownDeviceList,
+  ZtpDeclarationProblemList,
 } from '@ztp-portal/backstage-plugin-ztp-common';
 import type { ZtpApi, ZtpRequestOptions } from './ZtpApi';
 
@@ -102,6 +103,12 @@ export class ZtpClient implements ZtpApi {
     options?: ZtpRequestOptions,
   ): Promise<ZtpUnknownDeviceList> {
     return this.request('/unknown-devices', options);
+  }
+
+  listDeclarationProblems(
+    options?: ZtpRequestOptions,
+  ): Promise<ZtpDeclarationProblemList> {
+    return this.request('/declaration-problems', options);
   }
 
   private async request<T>(

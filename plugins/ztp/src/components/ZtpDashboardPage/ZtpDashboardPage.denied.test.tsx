@@ -20,6 +20,9 @@ describe('ZtpDashboard for a user who may only read', () => {
       http.get(`${ZTP_API}/unknown-devices`, () =>
         HttpResponse.json({ items: [] }),
       ),
+      http.get(`${ZTP_API}/declaration-problems`, () =>
+        HttpResponse.json({ items: [] }),
+      ),
       http.get(`${ZTP_API}/devices`, () =>
         HttpResponse.json(
           makeList([

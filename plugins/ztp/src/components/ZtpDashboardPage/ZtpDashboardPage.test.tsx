@@ -58,6 +58,9 @@ beforeEach(() => {
     http.get(`${ZTP_API}/unknown-devices`, () =>
       HttpResponse.json({ items: unknownDevices }),
     ),
+    http.get(`${ZTP_API}/declaration-problems`, () =>
+      HttpResponse.json({ items: [] }),
+    ),
     http.get(`${ZTP_API}/devices`, ({ request }) => {
       const params = new URL(request.url).searchParams;
       listRequests.push(params);

@@ -29,6 +29,7 @@ import {
   UNKNOWN_DEVICES_POLL_INTERVAL_MS,
   UnknownDevicesCard,
 } from '../UnknownDevicesCard';
+import { DeclarationProblemsCard } from '../DeclarationProblemsCard';
 import { DeviceQueueTable, isPushable } from './DeviceQueueTable';
 import { QueueCounters } from './QueueCounters';
 import { QueueFilters, type QueueFilter } from './QueueFilters';
@@ -261,6 +262,9 @@ export function ZtpDashboard(props: ZtpDashboardProps) {
             UNKNOWN_DEVICES_POLL_INTERVAL_MS,
           )}
         />
+      </Box>
+      <Box mt={3}>
+        <DeclarationProblemsCard />
       </Box>
       {fixing && (
         <FixSerialDialog

@@ -1,0 +1,2 @@
+export { DeclarationProblemsCard } from './DeclarationProblemsCard';
+export type { DeclarationProblemsCardProps } from './DeclarationProblemsCard';
