@@ -60,14 +60,24 @@ describe('BulkPushJobs', () => {
   });
   afterEach(() => knex.destroy());
 
+  /** A replica's job runner on the test database. */
+  function runner(
+    service: ReturnType<typeof controllablePushes>['service'],
+    concurrency = 1,
+    heartbeatMs?: number,
+  ) {
+    return new BulkPushJobs({
+      service,
+      store,
+      concurrency,
+      logger,
+      heartbeatMs,
+    });
+  }
+
   it('pushes under the concurrency limit and reports progress', async () => {
     const pushes = controllablePushes();
-    const jobs = new BulkPushJobs({
-      service: pushes.service,
-      store,
-      concurrency: 2,
-      logger,
-    });
+    const jobs = runner(pushes.service, 2);
     const refs = ['a', 'b', 'c', 'd', 'e'].map(n => `resource:default/${n}`);
     const job = await jobs.start(refs, 'user:default/operator');
     expect(job).toMatchObject({
@@ -113,12 +123,7 @@ describe('BulkPushJobs', () => {
 
   it('counts a refused push as failed and goes on', async () => {
     const pushes = controllablePushes();
-    const jobs = new BulkPushJobs({
-      service: pushes.service,
-      store,
-      concurrency: 5,
-      logger,
-    });
+    const jobs = runner(pushes.service, 5);
     const job = await jobs.start(
       ['resource:default/boom', 'resource:default/fine'],
       'user:default/operator',
@@ -136,19 +141,14 @@ describe('BulkPushJobs', () => {
 
   it('answers for a job on any replica sharing the database', async () => {
     const pushes = controllablePushes();
-    const runner = new BulkPushJobs({
-      service: pushes.service,
-      store,
-      concurrency: 1,
-      logger,
-    });
+    const first = runner(pushes.service, 1);
     const other = new BulkPushJobs({
       service: controllablePushes().service,
       store: new DatabaseBulkPushJobStore(knex),
       concurrency: 1,
       logger,
     });
-    const job = await runner.start(
+    const job = await first.start(
       ['resource:default/a', 'resource:default/b'],
       'user:default/operator',
     );
@@ -167,12 +167,7 @@ describe('BulkPushJobs', () => {
 
   it('says which devices a job did not reach when its backend shuts down', async () => {
     const pushes = controllablePushes();
-    const jobs = new BulkPushJobs({
-      service: pushes.service,
-      store,
-      concurrency: 1,
-      logger,
-    });
+    const jobs = runner(pushes.service, 1);
     const refs = ['a', 'b', 'c'].map(n => `resource:default/${n}`);
     const job = await jobs.start(refs, 'user:default/operator');
     await until(() => pushes.started().length === 1);
@@ -198,23 +193,12 @@ describe('BulkPushJobs', () => {
 
   it('marks interrupted the jobs of a replica that stopped answering, and only those', async () => {
     const stuck = controllablePushes();
-    const gone = new BulkPushJobs({
-      service: stuck.service,
-      store,
-      concurrency: 1,
-      logger,
-      heartbeatMs: 60 * 60 * 1000,
-    });
+    const gone = runner(stuck.service, 1, 60 * 60 * 1000);
     const lost = await gone.start(
       ['resource:default/a'],
       'user:default/operator',
     );
-    const alive = new BulkPushJobs({
-      service: controllablePushes().service,
-      store,
-      concurrency: 1,
-      logger,
-    });
+    const alive = runner(controllablePushes().service, 1);
     const fresh = await alive.start(
       ['resource:default/b'],
       'user:default/operator',
@@ -234,12 +218,7 @@ describe('BulkPushJobs', () => {
 
   it('forgets jobs that ended before the retention date, never running ones', async () => {
     const pushes = controllablePushes();
-    const jobs = new BulkPushJobs({
-      service: pushes.service,
-      store,
-      concurrency: 1,
-      logger,
-    });
+    const jobs = runner(pushes.service, 1);
     const ended = await jobs.start(['resource:default/a'], 'user:x');
     await until(() => pushes.started().length === 1);
     pushes.finish('resource:default/a');

@@ -1,8 +1,4 @@
-import {
-  InfoCard,
-  Progress,
-  ResponseErrorPanel,
-} from '@backstage/core-components';
+import { InfoCard } from '@backstage/core-components';
 import Box from '@material-ui/core/Box';
 import Chip from '@material-ui/core/Chip';
 import List from '@material-ui/core/List';
@@ -10,13 +6,9 @@ import ListItem from '@material-ui/core/ListItem';
 import ListItemText from '@material-ui/core/ListItemText';
 import Typography from '@material-ui/core/Typography';
 import { makeStyles } from '@material-ui/core/styles';
-import Alert from '@material-ui/lab/Alert';
 import type { ZtpDeclarationProblem } from '@ztp-portal/backstage-plugin-ztp-common';
-import {
-  describeError,
-  formatDateTime,
-  formatRelativeTime,
-} from '../../lib/format';
+import { formatDateTime, formatRelativeTime } from '../../lib/format';
+import { PolledListContent } from '../PolledListContent';
 import {
   DECLARATION_PROBLEMS_POLL_INTERVAL_MS,
   useDeclarationProblems,
@@ -85,36 +77,20 @@ export function DeclarationProblemsCard(props: DeclarationProblemsCardProps) {
   const classes = useStyles();
   const { items, error, loading } = useDeclarationProblems(pollIntervalMs);
 
-  let content;
-  if (loading) {
-    content = <Progress />;
-  } else if (!items) {
-    content = (
-      <ResponseErrorPanel
-        title="Could not load the refused declarations"
-        error={error instanceof Error ? error : new Error(String(error))}
-      />
-    );
-  } else {
-    content = (
-      <>
-        {error !== undefined && (
-          <Box pb={2}>
-            <Alert severity="warning">
-              Could not refresh the refused declarations: {describeError(error)}
-            </Alert>
-          </Box>
-        )}
-        {items.length === 0 ? (
-          <Typography color="textSecondary" className={classes.empty}>
-            The catalog accepted every device declaration.
-          </Typography>
-        ) : (
-          items.map(item => <Declaration key={item.entityRef} item={item} />)
-        )}
-      </>
-    );
-  }
+  const content = (
+    <PolledListContent
+      items={items}
+      error={error}
+      loading={loading}
+      what="refused declarations"
+      empty="The catalog accepted every device declaration."
+      emptyClassName={classes.empty}
+    >
+      {rows =>
+        rows.map(item => <Declaration key={item.entityRef} item={item} />)
+      }
+    </PolledListContent>
+  );
 
   return (
     <InfoCard

@@ -1,9 +1,4 @@
-import {
-  InfoCard,
-  Progress,
-  ResponseErrorPanel,
-} from '@backstage/core-components';
-import Box from '@material-ui/core/Box';
+import { InfoCard } from '@backstage/core-components';
 import Chip from '@material-ui/core/Chip';
 import Table from '@material-ui/core/Table';
 import TableBody from '@material-ui/core/TableBody';
@@ -13,13 +8,9 @@ import TableHead from '@material-ui/core/TableHead';
 import TableRow from '@material-ui/core/TableRow';
 import Typography from '@material-ui/core/Typography';
 import { makeStyles } from '@material-ui/core/styles';
-import Alert from '@material-ui/lab/Alert';
 import type { ZtpUnknownDevice } from '@ztp-portal/backstage-plugin-ztp-common';
-import {
-  describeError,
-  formatDateTime,
-  formatRelativeTime,
-} from '../../lib/format';
+import { formatDateTime, formatRelativeTime } from '../../lib/format';
+import { PolledListContent } from '../PolledListContent';
 import {
   UNKNOWN_DEVICES_POLL_INTERVAL_MS,
   useUnknownDevices,
@@ -136,43 +127,27 @@ export function UnknownDevicesCard(props: UnknownDevicesCardProps) {
   const classes = useStyles();
   const { items, error, loading } = useUnknownDevices({ pollIntervalMs });
 
-  let content;
-  if (loading) {
-    content = <Progress />;
-  } else if (!items) {
-    content = (
-      <ResponseErrorPanel
-        title="Could not load the unknown devices"
-        error={error instanceof Error ? error : new Error(String(error))}
-      />
-    );
-  } else {
-    content = (
-      <>
-        {error !== undefined && (
-          <Box pb={2}>
-            <Alert severity="warning">
-              Could not refresh the unknown devices: {describeError(error)}
-            </Alert>
-          </Box>
-        )}
-        {items.length === 0 ? (
-          <Typography color="textSecondary" className={classes.empty}>
-            No unknown device has asked for a configuration.
-          </Typography>
-        ) : (
-          <>
-            <UnknownDevicesTable items={items} />
-            {items.length >= BACKEND_LIMIT && (
-              <Typography variant="caption" color="textSecondary">
-                The {BACKEND_LIMIT} most recent are shown.
-              </Typography>
-            )}
-          </>
-        )}
-      </>
-    );
-  }
+  const content = (
+    <PolledListContent
+      items={items}
+      error={error}
+      loading={loading}
+      what="unknown devices"
+      empty="No unknown device has asked for a configuration."
+      emptyClassName={classes.empty}
+    >
+      {rows => (
+        <>
+          <UnknownDevicesTable items={rows} />
+          {rows.length >= BACKEND_LIMIT && (
+            <Typography variant="caption" color="textSecondary">
+              The {BACKEND_LIMIT} most recent are shown.
+            </Typography>
+          )}
+        </>
+      )}
+    </PolledListContent>
+  );
 
   return (
     <InfoCard
