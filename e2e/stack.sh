@@ -12,6 +12,17 @@ export APP_CONFIG_ztp_serialCheck_retryInitialDelayMs=1000
 export APP_CONFIG_ztp_serialCheck_retryMaxDelayMs=3000
 export APP_CONFIG_ztp_serialCheck_sweepSeconds=1
 export APP_CONFIG_ztp_catalogSync_frequencySeconds=3
+# The committed catalog locations (read from app-config.yaml, so the list
+# cannot drift) and one declaration the catalog must refuse.
+APP_CONFIG_catalog_locations="$(node -e '
+const fs = require("fs");
+const yaml = require("yaml");
+const config = yaml.parse(fs.readFileSync("app-config.yaml", "utf8"));
+const locations = config.catalog.locations;
+locations.push({ type: "file", target: "../../e2e/fixtures/refused-device.yaml" });
+process.stdout.write(JSON.stringify(locations));
+')"
+export APP_CONFIG_catalog_locations
 trap 'kill $(jobs -p) 2>/dev/null; rm -rf "$data"' EXIT
 
 node packages/ztp-simulator/bin/ztp-simulator \

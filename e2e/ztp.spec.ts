@@ -148,3 +148,28 @@ test('a device nobody declared shows up under Unknown devices', async ({
   await row.scrollIntoViewIfNeeded();
   await shot(page, '08-unknown-devices');
 });
+
+test('a declaration the catalog refused shows on the dashboard with its problem', async ({
+  page,
+}) => {
+  await page.goto('/');
+  await page.getByRole('button', { name: 'Enter' }).click();
+  await expect(page.getByRole('link', { name: 'ZTP' })).toBeVisible();
+  await page.goto('/ztp');
+  // The catalog module reports it to the ZTP backend as it processes the
+  // file; the card reads it again every 30 s.
+  const refused = page.getByTestId('declaration-problem');
+  await expect(refused).toContainText('resource:default/leaf-99-par1', {
+    timeout: 90_000,
+  });
+  await expect(refused).toContainText(
+    'ztp.network/mac-address: "44:4c:a8:1a:2b" is not a MAC address',
+  );
+  await expect(refused).toContainText('e2e/fixtures/refused-device.yaml');
+  // Refused, so never in the ZTP queue.
+  await expect(page.getByRole('link', { name: /Leaf 99 - PAR1/ })).toHaveCount(
+    0,
+  );
+  await refused.scrollIntoViewIfNeeded();
+  await shot(page, '09-refused-declaration');
+});
