@@ -17,6 +17,15 @@ async function shot(page: Page, name: string) {
   await page.screenshot({ path: test.info().outputPath(`${name}.png`) });
 }
 
+/** Signs in as the guest, then opens the ZTP dashboard. */
+async function openDashboard(page: Page) {
+  await page.goto('/');
+  await page.getByRole('button', { name: 'Enter' }).click();
+  // Signed in once the sidebar shows; a reload before that signs out.
+  await expect(page.getByRole('link', { name: 'ZTP' })).toBeVisible();
+  await page.goto('/ztp');
+}
+
 /** Logs in to the device like an operator would and reads its serial. */
 function readSerialOverSsh(
   username: string,
@@ -55,11 +64,7 @@ function readSerialOverSsh(
 test('devices reach Checked live and the Mismatch is fixed from the dialog', async ({
   page,
 }) => {
-  await page.goto('/');
-  await page.getByRole('button', { name: 'Enter' }).click();
-  await expect(page.getByRole('link', { name: 'ZTP' })).toBeVisible();
-
-  await page.goto('/ztp');
+  await openDashboard(page);
   await expect(
     page.getByRole('heading', { name: 'ZTP Status Dashboard' }),
   ).toBeVisible();
@@ -135,11 +140,7 @@ test('a device nobody declared shows up under Unknown devices', async ({
   );
   expect(answer.status()).toBe(404);
 
-  await page.goto('/');
-  await page.getByRole('button', { name: 'Enter' }).click();
-  // Signed in once the sidebar shows; a reload before that signs out.
-  await expect(page.getByRole('link', { name: 'ZTP' })).toBeVisible();
-  await page.goto('/ztp');
+  await openDashboard(page);
   const card = page.getByRole('table', { name: 'Unknown devices' });
   // Probes are counted, written within seconds, and the card refreshes.
   await expect(card).toContainText(stranger, { timeout: 60_000 });
@@ -152,10 +153,7 @@ test('a device nobody declared shows up under Unknown devices', async ({
 test('a declaration the catalog refused shows on the dashboard with its problem', async ({
   page,
 }) => {
-  await page.goto('/');
-  await page.getByRole('button', { name: 'Enter' }).click();
-  await expect(page.getByRole('link', { name: 'ZTP' })).toBeVisible();
-  await page.goto('/ztp');
+  await openDashboard(page);
   // The catalog module reports it to the ZTP backend as it processes the
   // file; the card reads it again every 30 s.
   const refused = page.getByTestId('declaration-problem');

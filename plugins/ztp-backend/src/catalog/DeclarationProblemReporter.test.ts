@@ -1,46 +1,10 @@
 import { mockServices } from '@backstage/backend-test-utils';
-import http from 'node:http';
-import { AddressInfo } from 'node:net';
 import {
   REPORT_REFRESH_MS,
   ZtpBackendDeclarationProblemReporter,
   type DeclarationReport,
 } from './DeclarationProblemReporter';
-
-/** A stand-in for the ZTP backend's route, on loopback. */
-class FakeZtpBackend {
-  posts: {
-    request: string;
-    authorization?: string;
-    reports: DeclarationReport[];
-  }[] = [];
-  status = 204;
-  private server = http.createServer((req, res) => {
-    let body = '';
-    req.on('data', chunk => (body += chunk));
-    req.on('end', () => {
-      this.posts.push({
-        request: `${req.method} ${req.url}`,
-        authorization: req.headers.authorization,
-        reports: JSON.parse(body).reports,
-      });
-      res.writeHead(this.status);
-      res.end();
-    });
-  });
-
-  async start(): Promise<string> {
-    await new Promise<void>(resolve =>
-      this.server.listen(0, '127.0.0.1', resolve),
-    );
-    const { port } = this.server.address() as AddressInfo;
-    return `http://127.0.0.1:${port}/api/ztp`;
-  }
-
-  async stop() {
-    await new Promise(resolve => this.server.close(resolve));
-  }
-}
+import { FakeZtpBackend } from './__testUtils__/FakeZtpBackend';
 
 const bad = (n: number): DeclarationReport => ({
   entityRef: `resource:default/leaf-${n}`,
@@ -62,7 +26,7 @@ describe('ZtpBackendDeclarationProblemReporter', () => {
   });
   afterAll(() => backend.stop());
   beforeEach(() => {
-    backend.posts = [];
+    backend.requests = [];
     backend.status = 204;
     now = 1_000_000;
   });
@@ -87,16 +51,19 @@ describe('ZtpBackendDeclarationProblemReporter', () => {
     reporter.report(fine(2));
     reporter.report(bad(1));
     await reporter.flush();
-    expect(backend.posts).toHaveLength(1);
-    expect(backend.posts[0].request).toBe('POST /api/ztp/declaration-problems');
-    expect(backend.posts[0].authorization).toMatch(/^Bearer /);
-    expect(backend.posts[0].reports).toEqual([bad(1), fine(2)]);
+    expect(backend.requests).toHaveLength(1);
+    expect(backend.requests[0]).toMatchObject({
+      method: 'POST',
+      url: '/api/ztp/declaration-problems',
+    });
+    expect(backend.requests[0].authorization).toMatch(/^Bearer /);
+    expect(backend.requests[0].body.reports).toEqual([bad(1), fine(2)]);
 
     // Processed again unchanged: nothing to send.
     reporter.report(bad(1));
     reporter.report(fine(2));
     await reporter.flush();
-    expect(backend.posts).toHaveLength(1);
+    expect(backend.requests).toHaveLength(1);
 
     // Fixed: sent once; still fine later: never again.
     reporter.report(fine(1));
@@ -105,7 +72,7 @@ describe('ZtpBackendDeclarationProblemReporter', () => {
     reporter.report(fine(1));
     reporter.report(fine(2));
     await reporter.flush();
-    expect(backend.posts.map(p => p.reports)).toEqual([
+    expect(backend.requests.map(r => r.body.reports)).toEqual([
       [bad(1), fine(2)],
       [fine(1)],
     ]);
@@ -121,7 +88,10 @@ describe('ZtpBackendDeclarationProblemReporter', () => {
     now += 2;
     reporter.report(bad(3));
     await reporter.flush();
-    expect(backend.posts.map(p => p.reports)).toEqual([[bad(3)], [bad(3)]]);
+    expect(backend.requests.map(r => r.body.reports)).toEqual([
+      [bad(3)],
+      [bad(3)],
+    ]);
   });
 
   it('splits large batches, and sends again what the backend refused', async () => {
@@ -129,15 +99,15 @@ describe('ZtpBackendDeclarationProblemReporter', () => {
     backend.status = 503;
     for (let n = 0; n < 150; n++) reporter.report(bad(n));
     await reporter.flush();
-    expect(backend.posts.map(p => p.reports.length)).toEqual([100, 50]);
+    expect(backend.requests.map(r => r.body.reports.length)).toEqual([100, 50]);
     expect(logger.warn).toHaveBeenCalledTimes(1);
     expect(logger.warn.mock.calls[0][0]).toMatch(/HTTP 503/);
 
     backend.status = 204;
-    backend.posts = [];
+    backend.requests = [];
     reporter.report(bad(7));
     await reporter.flush();
-    expect(backend.posts.map(p => p.reports)).toEqual([[bad(7)]]);
+    expect(backend.requests.map(r => r.body.reports)).toEqual([[bad(7)]]);
     expect(logger.info).toHaveBeenCalledWith(
       'Declaration problems reach the ZTP backend again',
     );

@@ -1,35 +1,7 @@
 import { mockServices } from '@backstage/backend-test-utils';
 import { ConfigReader } from '@backstage/config';
-import http from 'node:http';
-import { AddressInfo } from 'node:net';
 import { ZtpBackendSerialCorrectionSource } from './SerialCorrectionSource';
-
-/** A stand-in for the ZTP backend's corrections route, on loopback. */
-class FakeZtpBackend {
-  requests: { url?: string; authorization?: string }[] = [];
-  status = 200;
-  body: unknown = { items: [] };
-  private server = http.createServer((req, res) => {
-    this.requests.push({
-      url: req.url,
-      authorization: req.headers.authorization,
-    });
-    res.writeHead(this.status, { 'content-type': 'application/json' });
-    res.end(JSON.stringify(this.body));
-  });
-
-  async start(): Promise<string> {
-    await new Promise<void>(resolve =>
-      this.server.listen(0, '127.0.0.1', resolve),
-    );
-    const { port } = this.server.address() as AddressInfo;
-    return `http://127.0.0.1:${port}/api/ztp`;
-  }
-
-  async stop() {
-    await new Promise(resolve => this.server.close(resolve));
-  }
-}
+import { FakeZtpBackend } from './__testUtils__/FakeZtpBackend';
 
 const correction = {
   entityRef: 'resource:default/leaf-04-par1',
