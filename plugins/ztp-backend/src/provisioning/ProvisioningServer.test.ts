@@ -1,4 +1,5 @@
 import http from 'node:http';
+import fs from 'node:fs';
 import net from 'node:net';
 import { mockServices } from '@backstage/backend-test-utils';
 import type { ConfMinFetch, DeviceRecord, ZtpStore } from '../database/types';
@@ -96,6 +97,7 @@ describe('ProvisioningServer', () => {
       handler,
       logger: mockServices.logger.mock(),
       requestTimeoutMs: 300,
+      lingerMs: 300,
     });
     port = (await server.start()).port;
   });
@@ -359,6 +361,30 @@ describe('ProvisioningServer', () => {
     const response = parse(await exchange(port, []));
     expect(response.status).toBe(408);
     expect(Date.now() - started).toBeGreaterThanOrEqual(250);
+  });
+
+  it('closes an answered connection the client keeps open', async () => {
+    const openFds = () => fs.readdirSync('/proc/self/fd').length;
+    const before = openFds();
+    const client = net.connect({
+      port,
+      host: '127.0.0.1',
+      allowHalfOpen: true,
+    });
+    let answer = '';
+    client.on('data', (c: Buffer) => (answer += c.toString('latin1')));
+    const ended = new Promise(r => client.once('end', r));
+    client.write(`GET ${PATH} HTTP/1.1\r\nHost: ztp\r\n\r\n`);
+    await ended;
+    expect(parse(answer).status).toBe(200);
+    // The client neither closes nor writes: its socket and the server's.
+    expect(openFds()).toBe(before + 2);
+    const deadline = Date.now() + 2000;
+    while (openFds() > before + 1 && Date.now() < deadline) {
+      await new Promise(r => setTimeout(r, 20));
+    }
+    expect(openFds()).toBe(before + 1);
+    client.destroy();
   });
 
   it('closes open connections and the port when stopped', async () => {

@@ -77,6 +77,12 @@ export class ProvisioningServer {
    * re-armed on every read and write of thousands of short connections.
    */
   private readonly waiting = new Map<net.Socket, number>();
+  /**
+   * Answered connections the client has not closed yet, with the time they
+   * are closed anyway: a client that never reads or closes would otherwise
+   * hold its socket, and a file descriptor, for good.
+   */
+  private readonly closing = new Map<net.Socket, number>();
   private sweep?: NodeJS.Timeout;
 
   constructor(
@@ -89,6 +95,8 @@ export class ProvisioningServer {
       runsOn?: string;
       /** How long a connection may take to send its request (15 s). */
       requestTimeoutMs?: number;
+      /** How long an answered client has to read it and close (15 s). */
+      lingerMs?: number;
     },
   ) {}
 
@@ -123,7 +131,12 @@ export class ProvisioningServer {
         socket.removeAllListeners('data');
         this.reply(socket, { status: 408, body: 'request timeout\n' }, false);
       }
-    }, Math.min(1000, Math.max(25, timeoutMs / 4)));
+      for (const [socket, deadline] of this.closing) {
+        if (deadline > now) continue;
+        this.closing.delete(socket);
+        socket.destroy();
+      }
+    }, Math.min(1000, Math.max(25, Math.min(timeoutMs, this.lingerMs()) / 4)));
     this.sweep.unref();
     const address = server.address() as AddressInfo;
     this.options.logger.info(
@@ -132,6 +145,10 @@ export class ProvisioningServer {
       }${this.options.runsOn ? ` ${this.options.runsOn}` : ''}`,
     );
     return address;
+  }
+
+  private lingerMs() {
+    return this.options.lingerMs ?? REQUEST_TIMEOUT_MS;
   }
 
   address(): AddressInfo | undefined {
@@ -157,6 +174,7 @@ export class ProvisioningServer {
     socket.once('close', () => {
       this.sockets.delete(socket);
       this.waiting.delete(socket);
+      this.closing.delete(socket);
     });
     // A peer resetting the connection is routine for a booting device.
     socket.on('error', () => {});
@@ -214,5 +232,6 @@ export class ProvisioningServer {
   private reply(socket: net.Socket, response: DoorResponse, head: boolean) {
     if (socket.destroyed || socket.writableEnded) return;
     socket.end(serialize(response, head));
+    this.closing.set(socket, Date.now() + this.lingerMs());
   }
 }
