@@ -79,24 +79,22 @@ export const FUZZ_FLEET = [
 
 /** Every ZTP table, as rows: what a rejected request must leave as it was. */
 export async function snapshot(knex: Knex): Promise<string> {
-  const tables = (
-    await Promise.all(
-      [
-        'ztp_devices',
-        'ztp_events',
-        'ztp_serial_corrections',
-        'ztp_unknown_devices',
-        'ztp_bulk_push_jobs',
-        'ztp_bulk_push_results',
-        'ztp_declaration_problems',
-      ].map(async table =>
-        (await knex.schema.hasTable(table)) ? table : undefined,
-      ),
-    )
-  ).filter((t): t is string => !!t);
-  const rows = await Promise.all(
-    tables.map(table => knex(table).select().orderByRaw('1')),
-  );
+  // One query at a time: concurrent ones would open pool connections, and
+  // their sockets would count as descriptor growth.
+  const rows: unknown[] = [];
+  for (const table of [
+    'ztp_devices',
+    'ztp_events',
+    'ztp_serial_corrections',
+    'ztp_unknown_devices',
+    'ztp_bulk_push_jobs',
+    'ztp_bulk_push_results',
+    'ztp_declaration_problems',
+  ]) {
+    if (await knex.schema.hasTable(table)) {
+      rows.push(await knex(table).select().orderByRaw('1'));
+    }
+  }
   return JSON.stringify(rows);
 }
 

@@ -165,8 +165,8 @@ describe.each(databases.eachSupportedId())(
           doorPort,
           Buffer.from('GET /ztp/config/by-mac/x HTTP/1.1\r\n\r\n'),
         );
-        const baselineFds = openFds();
         let before = await snapshot(knex);
+        const baselineFds = openFds();
 
         await checkProperty(
           fc.asyncProperty(request, async bytes => {
@@ -189,7 +189,7 @@ describe.each(databases.eachSupportedId())(
             });
             before = after;
           }),
-          { numRuns: 250, timeLimitMs: 12_000 },
+          { numRuns: 250, timeLimitMs: 8_000 },
         );
 
         const replies: Buffer[] = [];
@@ -220,7 +220,7 @@ describe.each(databases.eachSupportedId())(
             expect(changedWhenRefused).toBe(false);
             before = after;
           }),
-          { numRuns: 150, timeLimitMs: 8_000 },
+          { numRuns: 150, timeLimitMs: 5_000 },
         );
 
         // A leak grows with the requests (hundreds); a pool connection or two
