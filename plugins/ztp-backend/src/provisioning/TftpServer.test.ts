@@ -29,7 +29,7 @@ const rrq = (name: string | Buffer, mode = 'octet') =>
     Buffer.from([0]),
   ]);
 
-async function startTftp(allowedNetworks: string[]) {
+async function startTftp(allowedNetworks: string[], maxTransfers?: number) {
   const recorded: ConfMinFetch[] = [];
   const probes: { identifier: string }[] = [];
   const store = {
@@ -64,6 +64,7 @@ async function startTftp(allowedNetworks: string[]) {
     logger: mockServices.logger.mock(),
     timeoutMs: 200,
     retries: 1,
+    maxTransfers,
   });
   const { port } = await server.start();
   return { server, port, recorded, probes, resolved, unknown };
@@ -204,6 +205,28 @@ describe('TftpServer', () => {
       await new Promise(r => setTimeout(r, 700));
       expect(openFds()).toBeLessThanOrEqual(beforeSilent);
       silent.close();
+    } finally {
+      socket.close();
+      await tftp.server.stop();
+    }
+  });
+
+  it('tells a request beyond the transfers it runs at once to retry', async () => {
+    const tftp = await startTftp([], 1);
+    const { socket, received } = await client();
+    try {
+      socket.send(rrq('leaf-01'), tftp.port, '127.0.0.1');
+      await until(() => received.length === 1);
+      socket.send(rrq('leaf-01'), tftp.port, '127.0.0.1');
+      await until(() => received.length === 2);
+      const [first, second] = received;
+      expect(first.msg.readUInt16BE(0)).toBe(3);
+      expect(first.port).not.toBe(tftp.port);
+      expect(second.port).toBe(tftp.port);
+      expect(second.msg.readUInt16BE(0)).toBe(5);
+      expect(second.msg.subarray(4, -1).toString()).toBe(
+        'Server busy: try again',
+      );
     } finally {
       socket.close();
       await tftp.server.stop();

@@ -87,6 +87,8 @@ export class TftpServer {
       isAllowed?: (sourceIp: string) => boolean;
       timeoutMs?: number;
       retries?: number;
+      /** Transfers at once (256); each holds a socket while it runs. */
+      maxTransfers?: number;
     },
   ) {}
 
@@ -150,7 +152,8 @@ export class TftpServer {
       refuse(answer.code, answer.error);
       return;
     }
-    if (this.transfers.size >= MAX_TRANSFERS || !this.socket) {
+    const maxTransfers = this.options.maxTransfers ?? MAX_TRANSFERS;
+    if (this.transfers.size >= maxTransfers || !this.socket) {
       refuse(0, 'Server busy: try again');
       return;
     }
