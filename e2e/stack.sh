@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Starts what the end-to-end test drives: the simulated fleet, the backend
 # and the frontend, on a throw-away SQLite directory so the test never
-# touches .data/. Playwright starts it and stops it (the trap stops all).
+# touches .data/. Playwright starts it as the leader of a process group of its
+# own and stops that group by its id (SIGTERM, then SIGKILL); the trap removes
+# the data directory. Nothing here or in scripts/test.sh kills by name.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export ZTP_SECRETS_KEY="${ZTP_SECRETS_KEY:-e2e-only-secret-key-0123456789}"

@@ -103,6 +103,7 @@ export const ztpPlugin = createBackendPlugin({
             const last = await store.lastEvents(refs);
             return devices.map(d => toZtpDevice(d, last.get(d.entityRef)));
           },
+          loadSummary: () => store.summary(),
         });
         // Filled in below once the door is chosen.
         let doorWorker: DoorWorkerHost | undefined;

@@ -70,6 +70,7 @@ export type ZtpEventType =
   | 'serial.checked'
   | 'serial.mismatch'
   | 'serial.check-failed'
+  | 'serial.check-refused'
   | 'serial.corrected'
   | 'credentials.revealed'
   | 'conffinal.push-started'

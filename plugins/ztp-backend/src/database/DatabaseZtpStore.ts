@@ -249,6 +249,18 @@ function likePattern(text: string): string {
     .replace(/[\\%_]/g, c => `\\${c}`)}%`;
 }
 
+/**
+ * The hex digits of a search that looks like a MAC address or part of one
+ * (hex digits with :, - or . between them, at least four digits), lower
+ * case; undefined for any other text.
+ */
+export function macSearchDigits(text: string): string | undefined {
+  const t = text.trim();
+  if (!/^[0-9a-f]+(?:[:.-][0-9a-f]+)*$/i.test(t)) return undefined;
+  const digits = t.replace(/[:.-]/g, '').toLocaleLowerCase('en-US');
+  return digits.length >= 4 && digits.length <= 12 ? digits : undefined;
+}
+
 /** The ZTP store on knex: SQLite for the embedded default, PostgreSQL in production. */
 export class DatabaseZtpStore implements ZtpStore {
   static async create(options: {
@@ -359,6 +371,15 @@ export class DatabaseZtpStore implements ZtpStore {
           inner.orWhereRaw(`LOWER(COALESCE(${col}, '')) LIKE ? ESCAPE '\\'`, [
             pattern,
           ]);
+        }
+        // A MAC (or part of one) in any notation: 444c.a8a1.1024,
+        // 44-4C-A8-A1-10-24, 44:4c:a8... all match the stored colon form.
+        const macDigits = macSearchDigits(query.q!);
+        if (macDigits) {
+          inner.orWhereRaw(
+            `REPLACE(COALESCE(mac_address, ''), ':', '') LIKE ?`,
+            [`%${macDigits}%`],
+          );
         }
       });
     }
@@ -692,6 +713,8 @@ export class DatabaseZtpStore implements ZtpStore {
       .select('entity_ref')
       .where({ in_catalog: true, conf_min_state: 'loaded' })
       .whereNot({ serial_state: 'checked' })
+      // Provisioned devices are never logged in to again (no bootstrap account).
+      .whereNot({ conf_final_state: 'pushed' })
       .whereNotNull('serial_next_check_at')
       .where('serial_next_check_at', '<=', now)
       .where(q =>
@@ -785,6 +808,24 @@ export class DatabaseZtpStore implements ZtpStore {
         c.event ? this.db.transaction(tx => write(tx, c)) : write(this.db, c),
       ),
     );
+  }
+
+  async releaseSerialCheck(entityRef: string, owner: string, event?: NewEvent) {
+    await this.db.transaction(async tx => {
+      await tx('ztp_devices')
+        .where({ entity_ref: entityRef })
+        .where(q =>
+          q
+            .where({ serial_lease_owner: owner })
+            .orWhereNull('serial_lease_owner'),
+        )
+        .update({
+          serial_lease_until: null,
+          serial_lease_owner: null,
+          serial_next_check_at: null,
+        });
+      if (event) await tx('ztp_events').insert(eventRow(event));
+    });
   }
 
   async scheduleSerialCheck(entityRef: string, at: Date) {

@@ -213,6 +213,15 @@ export interface ZtpStore {
   completeSerialChecks(
     completions: readonly SerialCheckCompletion[],
   ): Promise<void>;
+  /**
+   * Ends a claimed check that did not log in: the lease and any retry are
+   * cleared, the serial state is kept, and the event (if any) is written.
+   */
+  releaseSerialCheck(
+    entityRef: string,
+    owner: string,
+    event?: NewEvent,
+  ): Promise<void>;
   /** Schedules a check for now (after Conf Min Loaded, or on request). */
   scheduleSerialCheck(entityRef: string, at: Date): Promise<void>;
 

@@ -128,15 +128,22 @@ export class FinalConfigService {
    * The rendered configuration, and when the device can be reached its
    * running configuration and the difference between them. The account
    * removal is shown after the configuration, as the push applies it.
+   * With readRunning false nothing logs in to the device: the device page
+   * asks that way whether the configuration can be rendered at all.
    */
-  async preview(entityRef: string): Promise<ZtpFinalConfigPreview> {
+  async preview(
+    entityRef: string,
+    options: { readRunning?: boolean } = {},
+  ): Promise<ZtpFinalConfigPreview> {
     const device = await this.device(entityRef);
     const rendered = await this.renderFor(device);
     const c = commentPrefix(device.platform);
     const text = `${rendered.config}${c}\n${c} Applied last, once the configuration above is verified:\n${rendered.accountRemoval}`;
     let running: string | undefined;
     let runningError: string | undefined;
-    if (device.confFinalState === 'pushed') {
+    if (options.readRunning === false) {
+      // Rendered only.
+    } else if (device.confFinalState === 'pushed') {
       runningError =
         'The final configuration was pushed and the bootstrap account removed: the portal can no longer log in to read the running configuration';
     } else if (device.serialState !== 'checked') {

@@ -53,6 +53,8 @@ export type SerialCheckSettings = {
 export type SerialCheckResult = {
   outcome: SerialState;
   reason?: string;
+  /** False when the check ended without logging in to the device. */
+  loggedIn?: boolean;
 };
 
 type Failure = { reason: string; retry: boolean };
@@ -231,6 +233,10 @@ export class SerialCheckService {
       return { outcome: outcome.state, reason: outcome.reason };
     };
 
+    if (device.confFinalState === 'pushed') {
+      return this.refuseProvisioned(device, actor);
+    }
+
     if (
       !settings.managementNetworks.some(n => ipInSubnet(device.managementIp, n))
     ) {
@@ -255,7 +261,7 @@ export class SerialCheckService {
           { state: 'checked', presentedSerial: serial, hostKeyFingerprint },
           {
             type: 'serial.checked',
-            message: `Serial ${serial} verified over SSH: the device is identified`,
+            message: `Serial ${serial} verified over SSH (logged in as the bootstrap account ${device.localUsername}): the device is identified`,
             details: { presentedSerial: serial },
           },
         );
@@ -294,6 +300,35 @@ export class SerialCheckService {
         },
       );
     }
+  }
+
+  /**
+   * A Provisioned device is never logged in to: Conf Final removed the
+   * bootstrap account, and the final configuration's accounts are defined
+   * by their hashes only, so the portal holds no credentials the device
+   * accepts. Trying anyway would be a stream of failed logins against a
+   * production device (AAA alarms, lockouts). The check ends at once, with
+   * no retry, the serial state kept, and says so.
+   */
+  private async refuseProvisioned(
+    device: DeviceRecord,
+    actor: string,
+  ): Promise<SerialCheckResult> {
+    const reason = `no login attempted: ${device.entityRef} is Provisioned. Conf Final removed the bootstrap account ${device.localUsername}, and the portal holds no password of the accounts the final configuration defines`;
+    await this.deps.store.releaseSerialCheck(
+      device.entityRef,
+      this.owner,
+      actor === 'system'
+        ? undefined
+        : {
+            entityRef: device.entityRef,
+            type: 'serial.check-refused',
+            actor,
+            message: `Serial not checked again: ${reason}`,
+          },
+    );
+    this.deps.onChanged(device.entityRef);
+    return { outcome: device.serialState, reason, loggedIn: false };
   }
 
   private async readSerial(device: DeviceRecord) {

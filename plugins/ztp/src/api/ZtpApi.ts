@@ -46,7 +46,10 @@ export interface ZtpApi {
   /** The rendered final configuration and its diff against the running one. */
   getFinalConfig(
     entityRef: string,
-    options?: ZtpRequestOptions,
+    options?: ZtpRequestOptions & {
+      /** false: render only, without logging in to read the running one. */
+      running?: boolean;
+    },
   ): Promise<ZtpFinalConfigPreview>;
   /** Conf Final (Push) of one device. */
   pushFinalConfig(entityRef: string): Promise<ZtpPushResult>;

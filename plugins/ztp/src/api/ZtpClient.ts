@@ -71,9 +71,12 @@ export class ZtpClient implements ZtpApi {
 
   getFinalConfig(
     entityRef: string,
-    options?: ZtpRequestOptions,
+    options?: ZtpRequestOptions & { running?: boolean },
   ): Promise<ZtpFinalConfigPreview> {
-    return this.request(`${devicePath(entityRef)}/final-config`, options);
+    const query = options?.running === false ? '?running=false' : '';
+    return this.request(`${devicePath(entityRef)}/final-config${query}`, {
+      signal: options?.signal,
+    });
   }
 
   pushFinalConfig(entityRef: string): Promise<ZtpPushResult> {

@@ -1,0 +1,29 @@
+import {
+  createFrontendModule,
+  createTranslationMessages,
+} from '@backstage/frontend-plugin-api';
+import { coreComponentsTranslationRef } from '@backstage/core-components';
+import { TranslationBlueprint } from '@backstage/plugin-app-react';
+
+/**
+ * What the guest sign-in means here: the permission policy makes guest a
+ * ZTP operator only while the backend listens on loopback.
+ */
+export const GUEST_SIGN_IN_NOTE =
+  'For local use, without a password. Guest may reveal device passwords, correct serials and push configurations only while the portal listens on loopback (backend.listen.host 127.0.0.1, the default); bound to any other address, guest can only read. Production uses a real sign-in provider.';
+
+const guestNote = TranslationBlueprint.make({
+  name: 'guest-note',
+  params: {
+    resource: createTranslationMessages({
+      ref: coreComponentsTranslationRef,
+      messages: { 'signIn.guestProvider.subtitle': GUEST_SIGN_IN_NOTE },
+    }),
+  },
+});
+
+/** The sign-in page's guest card says what guest may do. */
+export const signInModule = createFrontendModule({
+  pluginId: 'app',
+  extensions: [guestNote],
+});
