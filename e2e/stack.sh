@@ -14,13 +14,19 @@ export APP_CONFIG_ztp_serialCheck_retryInitialDelayMs=1000
 export APP_CONFIG_ztp_serialCheck_retryMaxDelayMs=3000
 export APP_CONFIG_ztp_serialCheck_sweepSeconds=1
 export APP_CONFIG_ztp_catalogSync_frequencySeconds=3
+# Devices declared with the Scaffolder form go to the throw-away directory.
+export APP_CONFIG_ztp_scaffolder_localCatalogFile="$data/declared-devices.yaml"
 # The committed catalog locations (read from app-config.yaml, so the list
 # cannot drift) and one declaration the catalog must refuse.
 APP_CONFIG_catalog_locations="$(node -e '
 const fs = require("fs");
 const yaml = require("yaml");
 const config = yaml.parse(fs.readFileSync("app-config.yaml", "utf8"));
-const locations = config.catalog.locations;
+const locations = config.catalog.locations.map(l =>
+  l.target === "../../.data/declared-devices.yaml"
+    ? { ...l, target: process.env.APP_CONFIG_ztp_scaffolder_localCatalogFile }
+    : l,
+);
 locations.push({ type: "file", target: "../../e2e/fixtures/refused-device.yaml" });
 process.stdout.write(JSON.stringify(locations));
 ')"

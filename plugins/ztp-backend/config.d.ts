@@ -93,7 +93,7 @@ export interface Config {
       };
     };
     scaffolder?: {
-      /** File the ztp:device:declare action appends to; relative paths are taken from the repo root (default examples/fleet/declared-devices.yaml). */
+      /** File the ztp:device:declare action appends to; relative paths are taken from the repo root (default .data/declared-devices.yaml, outside the tracked source). */
       localCatalogFile?: string;
     };
     permissions?: {

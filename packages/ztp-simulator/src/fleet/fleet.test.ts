@@ -111,6 +111,64 @@ describe('fleet', () => {
     );
   });
 
+  it('waits for the device door quietly: says so once, not per refused retry', async () => {
+    const catalog = join(dir, 'door-wait.yaml');
+    await writeFile(
+      catalog,
+      [
+        device('w-ios', {
+          'serial-number': 'FOC2148Z0AC',
+          platform: 'cisco-iosxe',
+          'management-address': '127.0.46.31/24',
+          'mac-address': '52:54:00:46:00:31',
+          hostname: 'w-ios',
+        }),
+        device('w-eos', {
+          'serial-number': 'JPE2',
+          platform: 'arista-eos',
+          'management-address': '127.0.46.32/24',
+          hostname: 'w-eos',
+        }),
+      ].join('---\n'),
+    );
+    // A port nobody listens on: the door of a backend still starting.
+    const closed = await startProvisioningServer(() => ({
+      status: 404,
+      body: '',
+    }));
+    const url = closed.url;
+    await closed.close();
+    const overrides = join(dir, 'door-wait-overrides.yaml');
+    await writeFile(
+      overrides,
+      'devices:\n  w-ios:\n    bootDelayMs: 0\n  w-eos:\n    bootDelayMs: 0\n',
+    );
+    const lines: string[] = [];
+    const fleet = await startFleet({
+      catalogFiles: [catalog],
+      overridesFile: overrides,
+      provisioningUrl: url,
+      fetchRetryMs: 20,
+      log: line => lines.push(line),
+    });
+    try {
+      const refused = () =>
+        fleet.devices.flatMap(d =>
+          d.fetches.filter(f => /ECONNREFUSED/.test(f.error ?? '')),
+        ).length;
+      for (let i = 0; i < 100 && refused() < 6; i++) {
+        await new Promise(r => setTimeout(r, 50));
+      }
+      expect(refused()).toBeGreaterThanOrEqual(6);
+      expect(lines.filter(l => /ECONNREFUSED/.test(l))).toEqual([]);
+      expect(
+        lines.filter(l => l.includes(`waiting for the device door at ${url}`)),
+      ).toHaveLength(1);
+    } finally {
+      await fleet.stop();
+    }
+  });
+
   it('starts the devices, applies overrides and reports on the status endpoint', async () => {
     const catalog = join(dir, 'fleet.yaml');
     await writeFile(

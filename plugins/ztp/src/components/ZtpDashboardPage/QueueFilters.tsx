@@ -21,6 +21,22 @@ export type QueueFilter = {
   q?: string;
 };
 
+const CONF_MIN: [ConfMinState, string][] = [
+  ['not-loaded', 'Not Loaded'],
+  ['loaded', 'Loaded'],
+];
+const SERIAL: [SerialState, string][] = [
+  ['not-checked', 'Not Checked'],
+  ['mismatch', 'Mismatch'],
+  ['checked', 'Checked'],
+];
+const CONF_FINAL: [ConfFinalState, string][] = [
+  ['not-pushed', 'Not Pushed'],
+  ['pushing', 'Pushing'],
+  ['pushed', 'Pushed'],
+  ['failed', 'Failed'],
+];
+
 const FILTER_KEYS = [
   'confMin',
   'serial',
@@ -65,22 +81,6 @@ export function filterToSearchParams(
   }
   return params;
 }
-
-const CONF_MIN: [ConfMinState, string][] = [
-  ['not-loaded', 'Not Loaded'],
-  ['loaded', 'Loaded'],
-];
-const SERIAL: [SerialState, string][] = [
-  ['not-checked', 'Not Checked'],
-  ['mismatch', 'Mismatch'],
-  ['checked', 'Checked'],
-];
-const CONF_FINAL: [ConfFinalState, string][] = [
-  ['not-pushed', 'Not Pushed'],
-  ['pushing', 'Pushing'],
-  ['pushed', 'Pushed'],
-  ['failed', 'Failed'],
-];
 
 /** Typing pauses this long before the search is sent. */
 const SEARCH_DEBOUNCE_MS = 300;
