@@ -14,8 +14,11 @@ export APP_CONFIG_ztp_serialCheck_retryInitialDelayMs=1000
 export APP_CONFIG_ztp_serialCheck_retryMaxDelayMs=3000
 export APP_CONFIG_ztp_serialCheck_sweepSeconds=1
 export APP_CONFIG_ztp_catalogSync_frequencySeconds=3
-# Devices declared with the Scaffolder form go to the throw-away directory.
-export APP_CONFIG_ztp_scaffolder_localCatalogFile="$data/declared-devices.yaml"
+# Devices declared with the Scaffolder form go to e2e/.declared/ (gitignored,
+# emptied here): the test writes the declared device's variables beside them.
+declared="$PWD/e2e/.declared"
+rm -rf "$declared" && mkdir -p "$declared"
+export APP_CONFIG_ztp_scaffolder_localCatalogFile="$declared/declared-devices.yaml"
 # The committed catalog locations (read from app-config.yaml, so the list
 # cannot drift) and one declaration the catalog must refuse.
 APP_CONFIG_catalog_locations="$(node -e '
@@ -31,7 +34,7 @@ locations.push({ type: "file", target: "../../e2e/fixtures/refused-device.yaml" 
 process.stdout.write(JSON.stringify(locations));
 ')"
 export APP_CONFIG_catalog_locations
-trap 'kill $(jobs -p) 2>/dev/null; rm -rf "$data"' EXIT
+trap 'kill $(jobs -p) 2>/dev/null; rm -rf "$data" "$declared"' EXIT
 
 node packages/ztp-simulator/bin/ztp-simulator \
   --catalog examples/fleet/devices.yaml \

@@ -10,6 +10,7 @@ import {
   ZtpPlatformDriver,
 } from '@ztp-portal/backstage-plugin-ztp-node';
 import express from 'express';
+import { waitForFirstQueueLoad } from './provisioning/waitForFirstQueueLoad';
 import { readZtpConfig } from './config';
 import { DatabaseZtpStore } from './database/DatabaseZtpStore';
 import { REPORT_REFRESH_MS } from './catalog/DeclarationProblemReporter';
@@ -263,10 +264,33 @@ export const ztpPlugin = createBackendPlugin({
 
         let unknownFlushTimer: NodeJS.Timeout | undefined;
         let checkpointTimer: NodeJS.Timeout | undefined;
+        let stopping = false;
+        let doorOpened: Promise<void> = Promise.resolve();
         lifecycle.addStartupHook(async () => {
-          await sync.run().catch(e => logger.warn(`Initial ZTP sync: ${e}`));
-          await refreshIndex();
-          if (settings.provisioning.enabled) await provisioning.start();
+          const loadQueue = async () => {
+            await sync.run();
+            return (await store.summary()).total;
+          };
+          const openDoor = async () => {
+            await refreshIndex();
+            if (settings.provisioning.enabled && !stopping) {
+              await provisioning.start();
+            }
+          };
+          // The door opens once the queue is loaded: at once when the first
+          // sync finds the devices, else in the background (the backend
+          // starts meanwhile; booting devices retry).
+          const first = await loadQueue().catch(() => 0);
+          if (first > 0) await openDoor();
+          else {
+            doorOpened = waitForFirstQueueLoad({
+              load: loadQueue,
+              logger,
+              isStopped: () => stopping,
+            })
+              .then(open => (open ? openDoor() : undefined))
+              .catch(e => logger.error(`Could not open the device door: ${e}`));
+          }
           if (
             doorWorker &&
             doorDatabase &&
@@ -296,6 +320,8 @@ export const ztpPlugin = createBackendPlugin({
           await tftp?.start();
         });
         lifecycle.addShutdownHook(async () => {
+          stopping = true;
+          await doorOpened;
           clearInterval(unknownFlushTimer);
           clearInterval(checkpointTimer);
           serialChecks.stop();
