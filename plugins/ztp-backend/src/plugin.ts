@@ -258,6 +258,7 @@ export const ztpPlugin = createBackendPlugin({
               host: settings.provisioning.tftp.host,
               port: settings.provisioning.tftp.port,
               resolve: handler.tftpResolver,
+              isAllowed: ip => handler.isAllowed(ip),
               logger,
             })
           : undefined;

@@ -29,11 +29,13 @@ import {
   ZtpSerialCheckResult,
   ZtpDeclarationProblemList,
   ZtpUnknownDeviceList,
+  ZTP_INPUT_LIMITS,
 } from '@ztp-portal/backstage-plugin-ztp-common';
 import express from 'express';
 import Router from 'express-promise-router';
 import { z } from 'zod';
 import type { DeclarationProblemStore } from './database/DeclarationProblemStore';
+import { rejectUnusableInput } from './inputGuard';
 import type { ZtpStore } from './database/types';
 import type { CredentialVault } from './services/CredentialVault';
 import { toZtpDevice, toZtpEvent } from './services/deviceView';
@@ -91,7 +93,7 @@ const declarationReportsSchema = z.object({
   reports: z
     .array(
       z.object({
-        entityRef: z.string().min(1).max(255),
+        entityRef: z.string().min(1).max(ZTP_INPUT_LIMITS.entityRef),
         location: z.string().max(2048).optional(),
         problems: z.array(z.string().max(2000)).max(50),
       }),
@@ -107,6 +109,7 @@ export async function createRouter(
     options;
   const router = Router();
   router.use(express.json({ limit: '64kb' }));
+  router.use(rejectUnusableInput);
 
   async function authorize(
     req: express.Request,

@@ -8,6 +8,7 @@ import {
   type BulkPushJobStore,
 } from './BulkPushJobStore';
 import { DeclarationProblemStore } from './DeclarationProblemStore';
+import { restrictSqliteFiles } from './sqliteFileMode';
 import { isSqlite, SqliteStatement, withSqlite } from './sqliteFastPath';
 import type {
   ZtpDeviceListQuery,
@@ -269,6 +270,8 @@ export class DatabaseZtpStore implements ZtpStore {
   }): Promise<DatabaseZtpStore> {
     const client = await options.database.getClient();
     if (client.client.config.client === 'better-sqlite3') {
+      await client.raw('SELECT 1'); // opens (creates) the file
+      restrictSqliteFiles(client);
       // Write-ahead log without an fsync per commit: a commit survives the
       // backend being killed (the OS has it), and the provisioning door's
       // group commits stop waiting on the disk.

@@ -17,6 +17,7 @@ import express from 'express';
 import Router from 'express-promise-router';
 import { z } from 'zod';
 import type { ZtpStore } from '../database/types';
+import { rejectUnusableInput } from '../inputGuard';
 import type { BulkPushJobs } from './BulkPushJobs';
 import type { FinalConfigService } from './FinalConfigService';
 
@@ -55,6 +56,7 @@ export async function createFinalConfigRouter(
   const { httpAuth, permissions, auditor, store, service, jobs } = options;
   const router = Router();
   router.use(express.json({ limit: '256kb' }));
+  router.use(rejectUnusableInput);
 
   async function authorize(
     req: express.Request,

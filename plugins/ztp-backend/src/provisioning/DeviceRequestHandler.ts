@@ -5,11 +5,15 @@ import type {
 } from 'node:http';
 import ipaddr from 'ipaddr.js';
 import type { LoggerService } from '@backstage/backend-plugin-api';
-import { serialsMatch } from '@ztp-portal/backstage-plugin-ztp-common';
+import {
+  serialsMatch,
+  textInputProblem,
+  ZTP_INPUT_LIMITS,
+} from '@ztp-portal/backstage-plugin-ztp-common';
 import type { DeviceRecord } from '../database/types';
 import type { DeviceIndex } from './DeviceIndex';
 import type { FetchRecorder } from './FetchRecorder';
-import { recognizeDevice } from './recognizeDevice';
+import { header, recognizeDevice } from './recognizeDevice';
 import type { UnknownDeviceCounter } from './UnknownDeviceCounter';
 
 const ROUTE =
@@ -40,6 +44,49 @@ export type DeviceRequestHandlerOptions = {
   /** Time a device needs to apply its configuration before SSH answers. */
   firstCheckDelayMs?: number;
 };
+
+/** The headers a device may identify itself with, and their longest values. */
+const IDENTITY_HEADERS: [name: string, maxLength: number][] = [
+  ['X-Arista-Serial', ZTP_INPUT_LIMITS.serial],
+  ['SERIAL-NUMBER', ZTP_INPUT_LIMITS.serial],
+  ['X-Arista-SystemMAC', ZTP_INPUT_LIMITS.mac],
+  ['BASE-MAC-ADDRESS', ZTP_INPUT_LIMITS.mac],
+];
+
+/**
+ * What is wrong with what a device sent to identify itself, or undefined:
+ * checked before anything is counted or recorded, so that one device's
+ * malformed request cannot fail the write it would have shared with others.
+ */
+function identityProblem(request: {
+  kind: 'mac' | 'hostname' | 'auto';
+  key?: string;
+  headers: IncomingHttpHeaders;
+}): string | undefined {
+  if (request.key !== undefined && request.kind !== 'auto') {
+    const problem = textInputProblem(
+      `the ${request.kind === 'mac' ? 'MAC address' : 'hostname'} asked for`,
+      request.key,
+      request.kind === 'mac' ? ZTP_INPUT_LIMITS.mac : ZTP_INPUT_LIMITS.hostname,
+    );
+    if (problem) return problem;
+  }
+  for (const [name, maxLength] of IDENTITY_HEADERS) {
+    const value = header(request.headers, name);
+    const problem = value && textInputProblem(name, value, maxLength);
+    if (problem) return problem;
+  }
+  return undefined;
+}
+
+/** Decodes a path segment; undefined when its percent-encoding is malformed. */
+function decodePathSegment(segment: string): string | undefined {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return undefined;
+  }
+}
 
 const PLAIN_IPV4 = /^(?:::ffff:)?(\d{1,3}(?:\.\d{1,3}){3})$/i;
 
@@ -85,7 +132,8 @@ export class DeviceRequestHandler {
     this.allowed = options.allowedNetworks.map(cidr => ipaddr.parseCIDR(cidr));
   }
 
-  private isAllowed(ip: string): boolean {
+  /** Whether this source address may fetch (ztp.provisioning.allowedNetworks). */
+  isAllowed(ip: string): boolean {
     if (!this.allowed.length) return true;
     let addr: ipaddr.IPv4 | ipaddr.IPv6;
     try {
@@ -104,7 +152,10 @@ export class DeviceRequestHandler {
    */
   async provide(request: {
     kind: 'mac' | 'hostname' | 'auto';
+    /** The MAC or hostname asked for, decoded. */
     key?: string;
+    /** The key as it came in a URL, when its percent-encoding is malformed. */
+    undecodableKey?: string;
     headers: IncomingHttpHeaders;
     sourceIp: string;
     /** False for HEAD: nothing was delivered, so nothing is recorded. */
@@ -116,6 +167,23 @@ export class DeviceRequestHandler {
         body: 'forbidden: this address may not fetch configurations\n',
       };
     }
+    if (request.undecodableKey !== undefined) {
+      // A device asked, with a name nobody could have declared: it is
+      // counted as unknown under the name it sent.
+      const raw = request.undecodableKey;
+      if (!identityProblem({ ...request, key: raw })) {
+        this.options.unknown.count(request.sourceIp, `${request.kind} ${raw}`);
+      }
+      return {
+        status: 400,
+        body: `bad request: malformed percent-encoding in "${raw.slice(
+          0,
+          80,
+        )}"\n`,
+      };
+    }
+    const problem = identityProblem(request);
+    if (problem) return { status: 400, body: `bad request: ${problem}\n` };
     const recognition = recognizeDevice(this.options.index, request);
     if (!recognition.device) {
       this.options.unknown.count(request.sourceIp, recognition.identifier);
@@ -179,9 +247,12 @@ export class DeviceRequestHandler {
     if (!match) return { status: 404, body: 'not found\n' };
     const kinds = { 'by-mac': 'mac', 'by-hostname': 'hostname' } as const;
     const kind = kinds[match[1] as keyof typeof kinds] ?? 'auto';
+    const key =
+      match[2] === undefined ? undefined : decodePathSegment(match[2]);
     const result = await this.provide({
       kind,
-      key: match[2],
+      key,
+      undecodableKey: key === undefined ? match[2] : undefined,
       headers: request.headers,
       sourceIp: request.sourceIp,
       record: request.method !== 'HEAD',

@@ -1,3 +1,4 @@
+import { isDataError } from '../database/dataErrors';
 import type { ConfMinFetch, ZtpStore } from '../database/types';
 
 type Waiter = { fetch: ConfMinFetch; done: (error?: unknown) => void };
@@ -83,13 +84,32 @@ export class FetchRecorder {
           await this.store.recordFetches(batch.map(w => w.fetch));
           batch.forEach(w => w.done());
         } catch (error) {
-          // Nothing of the batch was written: its next fetches get events.
-          batch.forEach(w => this.lastEvent.delete(w.fetch.entityRef));
-          batch.forEach(w => w.done(error));
+          if (batch.length > 1 && isDataError(error)) {
+            // One device's fetch the database refused: the others of its
+            // batch are written on their own, not failed with it.
+            for (const waiter of batch) await this.writeAlone(waiter);
+          } else {
+            this.failed(batch, error);
+          }
         }
       }
     } finally {
       this.running = false;
     }
+  }
+
+  private async writeAlone(waiter: Waiter) {
+    try {
+      await this.store.recordFetches([waiter.fetch]);
+      waiter.done();
+    } catch (error) {
+      this.failed([waiter], error);
+    }
+  }
+
+  private failed(waiters: Waiter[], error: unknown) {
+    // Nothing of these was written: their next fetches get events.
+    waiters.forEach(w => this.lastEvent.delete(w.fetch.entityRef));
+    waiters.forEach(w => w.done(error));
   }
 }

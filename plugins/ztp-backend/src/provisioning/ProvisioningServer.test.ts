@@ -1,4 +1,5 @@
 import http from 'node:http';
+import fs from 'node:fs';
 import net from 'node:net';
 import { mockServices } from '@backstage/backend-test-utils';
 import type { ConfMinFetch, DeviceRecord, ZtpStore } from '../database/types';
@@ -63,23 +64,29 @@ describe('ProvisioningServer', () => {
   let port: number;
   let recorded: ConfMinFetch[];
   let fetched: DeviceRecord[];
+  let unknown: UnknownDeviceCounter;
+  let probes: { identifier: string }[];
 
   beforeEach(async () => {
     recorded = [];
     fetched = [];
+    probes = [];
     const store = {
       recordFetches: async (fetches: ConfMinFetch[]) => {
         recorded.push(...fetches);
       },
-      recordUnknownDevices: async () => {},
+      recordUnknownDevices: async (p: { identifier: string }[]) => {
+        probes.push(...p);
+      },
     } as unknown as ZtpStore;
+    unknown = new UnknownDeviceCounter(store);
     const index = new DeviceIndex();
     index.replaceAll([device]);
     const handler = new DeviceRequestHandler({
       index,
       renderer: { render: () => CONFIG },
       recorder: new FetchRecorder(store),
-      unknown: new UnknownDeviceCounter(store),
+      unknown,
       logger: mockServices.logger.mock(),
       allowedNetworks: [],
       onFetched: d => fetched.push(d),
@@ -90,6 +97,7 @@ describe('ProvisioningServer', () => {
       handler,
       logger: mockServices.logger.mock(),
       requestTimeoutMs: 300,
+      lingerMs: 300,
     });
     port = (await server.start()).port;
   });
@@ -196,13 +204,13 @@ describe('ProvisioningServer', () => {
   });
 
   it('says 404 for an unknown device and for a path that is not the door', async () => {
-    const unknown = parse(
+    const stranger = parse(
       await exchange(port, [
         'GET /ztp/config/by-mac/02:00:5e:00:53:99 HTTP/1.1\r\n\r\n',
       ]),
     );
-    expect(unknown.status).toBe(404);
-    expect(unknown.body).toBe('unknown device\n');
+    expect(stranger.status).toBe(404);
+    expect(stranger.body).toBe('unknown device\n');
     const elsewhere = parse(
       await exchange(port, ['GET /admin HTTP/1.1\r\n\r\n']),
     );
@@ -213,7 +221,122 @@ describe('ProvisioningServer', () => {
   it('answers 400 to what is not HTTP', async () => {
     const response = parse(await exchange(port, ['HELLO THERE\r\n\r\n']));
     expect(response.status).toBe(400);
-    expect(response.body).toBe('bad request\n');
+    expect(response.body).toBe(
+      'bad request: the request line must be "<METHOD> <path> HTTP/1.1"\n',
+    );
+  });
+
+  it.each([
+    [
+      'a raw NUL in the path',
+      `GET /ztp/config/by-hostname/leaf\u0000x HTTP/1.1\r\n\r\n`,
+      400,
+      /byte 0x00 at offset 32; the request line and headers must be printable ASCII/,
+    ],
+    [
+      'raw UTF-8 in the path',
+      `GET /ztp/config/by-hostname/l\u00c3\u00a9af HTTP/1.1\r\n\r\n`,
+      400,
+      /byte 0xc3/,
+    ],
+    [
+      'raw UTF-8 in a header',
+      `GET ${PATH} HTTP/1.1\r\nX-Arista-Serial: S\u00c3\u00a9R\r\n\r\n`,
+      400,
+      /byte 0xc3/,
+    ],
+    [
+      'HTTP/9.9',
+      `GET ${PATH} HTTP/9.9\r\n\r\n`,
+      505,
+      /HTTP version 9\.9 not supported: use HTTP\/1\.1/,
+    ],
+    [
+      'a version that is not one',
+      `GET ${PATH} HTTP/1.x\r\n\r\n`,
+      400,
+      /"HTTP\/1\.x" is not an HTTP version/,
+    ],
+    [
+      'a header line without a colon',
+      `GET ${PATH} HTTP/1.1\r\nHost ztp\r\n\r\n`,
+      400,
+      /header line "Host ztp" has no colon/,
+    ],
+    [
+      'a folded header line',
+      `GET ${PATH} HTTP/1.1\r\nHost: ztp\r\n  more\r\n\r\n`,
+      400,
+      /obsolete line folding/,
+    ],
+    [
+      'a negative Content-Length',
+      `GET ${PATH} HTTP/1.1\r\nContent-Length: -5\r\n\r\n`,
+      400,
+      /Content-Length "-5" is not a number of bytes/,
+    ],
+    [
+      'a chunked body',
+      `GET ${PATH} HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n`,
+      400,
+      /takes no request body/,
+    ],
+    ['a bare CR', `GET ${PATH} HTTP/1.1\rHost: ztp\r\n\r\n`, 400, /byte 0x0d/],
+    [
+      'a serial header over the limit',
+      `GET /ztp/config HTTP/1.1\r\nX-Arista-Serial: ${'S'.repeat(65)}\r\n\r\n`,
+      400,
+      /X-Arista-Serial is 65 characters long; the longest accepted is 64/,
+    ],
+    [
+      'a SONiC serial header over the limit',
+      `GET ${PATH} HTTP/1.1\r\nSERIAL-NUMBER: ${'S'.repeat(65)}\r\n\r\n`,
+      400,
+      /SERIAL-NUMBER is 65 characters long/,
+    ],
+    [
+      'a hostname of 15,000 characters',
+      `GET /ztp/config/by-hostname/${'h'.repeat(15_000)} HTTP/1.1\r\n\r\n`,
+      400,
+      /the hostname asked for is 15000 characters long; the longest accepted is 253/,
+    ],
+    [
+      'an encoded NUL in the hostname',
+      'GET /ztp/config/by-hostname/leaf%00x HTTP/1.1\r\n\r\n',
+      400,
+      /the hostname asked for contains the control character U\+0000/,
+    ],
+  ])(
+    'answers %s at once with what is wrong, recording and counting nothing',
+    async (_what, raw, status, message) => {
+      const started = Date.now();
+      const response = parse(await exchange(port, [raw]));
+      expect(response.status).toBe(status);
+      expect(response.body).toMatch(message);
+      expect(Date.now() - started).toBeLessThan(250);
+      await unknown.flush();
+      expect(probes).toEqual([]);
+      expect(recorded).toEqual([]);
+    },
+  );
+
+  it('answers 400 to a malformed percent escape and counts the device as unknown', async () => {
+    for (const path of [
+      '/ztp/config/by-mac/%ZZ',
+      '/ztp/config/by-hostname/leaf%',
+    ]) {
+      const response = parse(
+        await exchange(port, [`GET ${path} HTTP/1.1\r\n\r\n`]),
+      );
+      expect(response.status).toBe(400);
+      expect(response.body).toMatch(/malformed percent-encoding/);
+    }
+    await unknown.flush();
+    expect(probes.map(p => p.identifier).sort()).toEqual([
+      'hostname leaf%',
+      'mac %ZZ',
+    ]);
+    expect(recorded).toEqual([]);
   });
 
   it('answers 431 to oversized headers, in one piece or in many', async () => {
@@ -238,6 +361,30 @@ describe('ProvisioningServer', () => {
     const response = parse(await exchange(port, []));
     expect(response.status).toBe(408);
     expect(Date.now() - started).toBeGreaterThanOrEqual(250);
+  });
+
+  it('closes an answered connection the client keeps open', async () => {
+    const openFds = () => fs.readdirSync('/proc/self/fd').length;
+    const before = openFds();
+    const client = net.connect({
+      port,
+      host: '127.0.0.1',
+      allowHalfOpen: true,
+    });
+    let answer = '';
+    client.on('data', (c: Buffer) => (answer += c.toString('latin1')));
+    const ended = new Promise(r => client.once('end', r));
+    client.write(`GET ${PATH} HTTP/1.1\r\nHost: ztp\r\n\r\n`);
+    await ended;
+    expect(parse(answer).status).toBe(200);
+    // The client neither closes nor writes: its socket and the server's.
+    expect(openFds()).toBe(before + 2);
+    const deadline = Date.now() + 2000;
+    while (openFds() > before + 1 && Date.now() < deadline) {
+      await new Promise(r => setTimeout(r, 20));
+    }
+    expect(openFds()).toBe(before + 1);
+    client.destroy();
   });
 
   it('closes open connections and the port when stopped', async () => {

@@ -1,41 +1,28 @@
-import { STATUS_CODES, type IncomingHttpHeaders } from 'node:http';
+import { STATUS_CODES } from 'node:http';
 import net, { type AddressInfo } from 'node:net';
-import { HTTPParser } from 'http-parser-js';
 import type { LoggerService } from '@backstage/backend-plugin-api';
+import { ZTP_INPUT_LIMITS } from '@ztp-portal/backstage-plugin-ztp-common';
 import {
   sourceAddress,
   type DeviceRequestHandler,
   type DoorResponse,
 } from './DeviceRequestHandler';
+import {
+  headEnd,
+  isHeadProblem,
+  parseRequestHead,
+  type RequestHead,
+} from './requestHead';
 
 /** Devices send a request line and a few headers; more is not a device. */
-const MAX_HEADER_BYTES = 16 * 1024;
+const MAX_HEADER_BYTES = ZTP_INPUT_LIMITS.requestHeadBytes;
 /** A device that opened a connection has this long to send its request. */
 const REQUEST_TIMEOUT_MS = 15_000;
-
-type ParsedRequest = {
-  method: string;
-  url: string;
-  headers: IncomingHttpHeaders;
-  /** Request line and headers were over MAX_HEADER_BYTES. */
-  tooLarge: boolean;
-};
 
 const HEADERS_TOO_LARGE: DoorResponse = {
   status: 431,
   body: 'request headers too large\n',
 };
-
-/** The parser's raw [name, value, name, value…] list as Node shapes headers. */
-function headerObject(raw: string[]): IncomingHttpHeaders {
-  const headers: Record<string, string> = {};
-  for (let i = 0; i + 1 < raw.length; i += 2) {
-    const name = raw[i].toLowerCase();
-    const value = raw[i + 1];
-    headers[name] = name in headers ? `${headers[name]}, ${value}` : value;
-  }
-  return headers;
-}
 
 /** The Date header, formatted once a second rather than per response. */
 let dateSecond = 0;
@@ -75,10 +62,11 @@ function serialize(response: DoorResponse, head: boolean): Buffer {
  * Why not node:http: a booting device asks once and closes, so a storm is
  * thousands of one-request connections a second, and node:http's
  * per-connection machinery (request/response streams, keep-alive and timeout
- * bookkeeping) costs several times what the device's answer does. Here a
- * maintained HTTP/1.x parser reads the request straight off the socket and
- * the answer is written in one piece with `connection: close`; a client that
- * would keep the connection open reconnects, as HTTP allows.
+ * bookkeeping) costs several times what the device's answer does. Here the
+ * request head is read straight off the socket by a strict reader (a device
+ * GETs, without a body) and the answer is written in one piece with
+ * `connection: close`; a client that would keep the connection open
+ * reconnects, as HTTP allows.
  */
 export class ProvisioningServer {
   private server?: net.Server;
@@ -89,6 +77,12 @@ export class ProvisioningServer {
    * re-armed on every read and write of thousands of short connections.
    */
   private readonly waiting = new Map<net.Socket, number>();
+  /**
+   * Answered connections the client has not closed yet, with the time they
+   * are closed anyway: a client that never reads or closes would otherwise
+   * hold its socket, and a file descriptor, for good.
+   */
+  private readonly closing = new Map<net.Socket, number>();
   private sweep?: NodeJS.Timeout;
 
   constructor(
@@ -101,6 +95,8 @@ export class ProvisioningServer {
       runsOn?: string;
       /** How long a connection may take to send its request (15 s). */
       requestTimeoutMs?: number;
+      /** How long an answered client has to read it and close (15 s). */
+      lingerMs?: number;
     },
   ) {}
 
@@ -135,7 +131,12 @@ export class ProvisioningServer {
         socket.removeAllListeners('data');
         this.reply(socket, { status: 408, body: 'request timeout\n' }, false);
       }
-    }, Math.min(1000, Math.max(25, timeoutMs / 4)));
+      for (const [socket, deadline] of this.closing) {
+        if (deadline > now) continue;
+        this.closing.delete(socket);
+        socket.destroy();
+      }
+    }, Math.min(1000, Math.max(25, Math.min(timeoutMs, this.lingerMs()) / 4)));
     this.sweep.unref();
     const address = server.address() as AddressInfo;
     this.options.logger.info(
@@ -144,6 +145,10 @@ export class ProvisioningServer {
       }${this.options.runsOn ? ` ${this.options.runsOn}` : ''}`,
     );
     return address;
+  }
+
+  private lingerMs() {
+    return this.options.lingerMs ?? REQUEST_TIMEOUT_MS;
   }
 
   address(): AddressInfo | undefined {
@@ -169,6 +174,7 @@ export class ProvisioningServer {
     socket.once('close', () => {
       this.sockets.delete(socket);
       this.waiting.delete(socket);
+      this.closing.delete(socket);
     });
     // A peer resetting the connection is routine for a booting device.
     socket.on('error', () => {});
@@ -178,54 +184,31 @@ export class ProvisioningServer {
       if (this.waiting.has(socket)) socket.destroy();
     });
 
-    const parser = new HTTPParser(HTTPParser.REQUEST);
-    parser.maxHeaderSize = MAX_HEADER_BYTES;
-    let request: ParsedRequest | undefined;
-    // The parser calls back with an info object, or with its fields as
-    // arguments when another module switched it to its older calling style.
-    parser[HTTPParser.kOnHeadersComplete] = (...args: unknown[]) => {
-      const info =
-        typeof args[0] === 'object'
-          ? (args[0] as { headers: string[]; method: number; url: string })
-          : { headers: args[2], method: args[3], url: args[4] };
-      const raw = info.headers as string[];
-      const url = info.url as string;
-      // The parser checks its limit only between reads, so a request that
-      // came in one piece is measured here.
-      let size = url.length;
-      for (const part of raw) size += part.length + 2;
-      request = {
-        method: HTTPParser.methods[info.method as number] ?? 'UNKNOWN',
-        url,
-        headers: headerObject(raw),
-        tooLarge: size > MAX_HEADER_BYTES,
-      };
-    };
-    // One request per connection: the first complete one is answered, and
-    // whatever the client sends after it is not read.
-    parser[HTTPParser.kOnMessageComplete] = () => {
-      if (!request || socket.listenerCount('data') === 0) return;
+    // The head is collected until its blank line, then read in one go: one
+    // request per connection, answered once its head is in; whatever the
+    // client sends after it is not read.
+    let received: Buffer | undefined;
+    socket.on('data', (chunk: Buffer) => {
+      received = received ? Buffer.concat([received, chunk]) : chunk;
+      const end = headEnd(received);
+      if (end < 0 && received.length <= MAX_HEADER_BYTES) return;
       socket.removeAllListeners('data');
       this.waiting.delete(socket);
-      if (request.tooLarge) this.reply(socket, HEADERS_TOO_LARGE, false);
-      else this.answer(socket, request);
-    };
-    socket.on('data', (chunk: Buffer) => {
-      const result = parser.execute(chunk);
-      if (result instanceof Error) {
-        socket.removeAllListeners('data');
-        this.waiting.delete(socket);
-        const tooLarge = /header size/i.test(result.message);
-        this.reply(
-          socket,
-          tooLarge ? HEADERS_TOO_LARGE : { status: 400, body: 'bad request\n' },
-          false,
-        );
+      if (end < 0 || end > MAX_HEADER_BYTES) {
+        this.reply(socket, HEADERS_TOO_LARGE, false);
+        return;
+      }
+      const head = parseRequestHead(received.subarray(0, end));
+      received = undefined;
+      if (isHeadProblem(head)) {
+        this.reply(socket, { status: head.status, body: head.message }, false);
+      } else {
+        this.answer(socket, head);
       }
     });
   }
 
-  private answer(socket: net.Socket, request: ParsedRequest) {
+  private answer(socket: net.Socket, request: RequestHead) {
     const handler = this.options.handler;
     handler
       .respond({
@@ -249,5 +232,6 @@ export class ProvisioningServer {
   private reply(socket: net.Socket, response: DoorResponse, head: boolean) {
     if (socket.destroyed || socket.writableEnded) return;
     socket.end(serialize(response, head));
+    this.closing.set(socket, Date.now() + this.lingerMs());
   }
 }

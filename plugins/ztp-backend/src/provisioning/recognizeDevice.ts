@@ -11,14 +11,16 @@ export type Recognition =
   | { device: undefined; identifier: string; headerSerial?: string };
 
 // File names a DHCP server hands out carry an extension; Cisco autoinstall
-// and NX-OS POAP also prefix them ("conf_", "conf.").
+// and NX-OS POAP also prefix them ("conf_", "conf."). The value is already
+// decoded: the HTTP door decodes its path, a TFTP file name is sent as is.
 function stripFileName(value: string): string {
-  return decodeURIComponent(value)
+  return value
     .replace(/\.(cfg|conf|config|txt|py|json)$/i, '')
     .replace(/^conf[_.]/i, '');
 }
 
-function header(
+/** A header's value as the door reads it (the first one, trimmed). */
+export function header(
   headers: IncomingHttpHeaders,
   name: string,
 ): string | undefined {
