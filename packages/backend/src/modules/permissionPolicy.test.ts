@@ -6,6 +6,7 @@ import {
   ztpCredentialsRevealPermission,
   ztpDeviceReadPermission,
   ztpSerialUpdatePermission,
+  ztpHostKeyAcceptPermission,
 } from '@ztp-portal/backstage-plugin-ztp-common';
 import { createPermission } from '@backstage/plugin-permission-common';
 import { ZtpPortalPermissionPolicy } from './permissionPolicy';
@@ -20,6 +21,7 @@ const operatorOnly = [
   ztpCredentialsRevealPermission,
   ztpSerialUpdatePermission,
   ztpConfigPushPermission,
+  ztpHostKeyAcceptPermission,
 ];
 
 describe('ZtpPortalPermissionPolicy', () => {

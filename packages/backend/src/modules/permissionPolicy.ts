@@ -18,6 +18,7 @@ import {
   ztpConfigPushPermission,
   ztpDeviceReadPermission,
   ztpSerialUpdatePermission,
+  ztpHostKeyAcceptPermission,
 } from '@ztp-portal/backstage-plugin-ztp-common';
 
 /** Operators, unless ztp.permissions.operators in config says otherwise. */
@@ -27,6 +28,7 @@ const OPERATOR_PERMISSIONS = new Set([
   ztpCredentialsRevealPermission.name,
   ztpSerialUpdatePermission.name,
   ztpConfigPushPermission.name,
+  ztpHostKeyAcceptPermission.name,
 ]);
 
 /**

@@ -25,6 +25,7 @@ const EVENT_KINDS: Record<ZtpEventType, [label: string, tone: Tone]> = {
   'serial.mismatch': ['Serial Mismatch', 'error'],
   'serial.check-failed': ['Serial check failed', 'error'],
   'serial.corrected': ['Serial corrected', 'running'],
+  'serial.host-key-accepted': ['New host key accepted', 'running'],
   'credentials.revealed': ['Local account revealed', 'neutral'],
   'conffinal.push-started': ['Conf Final push started', 'running'],
   'conffinal.pushed': ['Conf Final pushed', 'ok'],
