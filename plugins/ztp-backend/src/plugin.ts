@@ -27,6 +27,7 @@ import { identifiesDeclaredDevice } from './provisioning/recognizeDevice';
 import { TftpServer } from './provisioning/TftpServer';
 import { UnknownDeviceCounter } from './provisioning/UnknownDeviceCounter';
 import { createRouter } from './router';
+import { verifySecretsKey } from './secrets/keyCheck';
 import { CredentialVault } from './services/CredentialVault';
 import { DeviceQueueSync } from './services/DeviceQueueSync';
 import { toZtpDevice } from './services/deviceView';
@@ -88,6 +89,12 @@ export const ztpPlugin = createBackendPlugin({
         const store = await DatabaseZtpStore.create({
           database: deps.database,
         });
+        // A wrong key stops the backend here, before anything decrypts.
+        if (
+          (await verifySecretsKey(store.secretsKeyStore(), vault)) === 'created'
+        ) {
+          logger.info('Stored the key check value of ztp.secrets.key');
+        }
         const declarationProblems = store.declarationProblemStore();
         const index = new DeviceIndex();
         const renderer = new MinimalConfigRenderer(

@@ -8,6 +8,7 @@ import {
   type BulkPushJobStore,
 } from './BulkPushJobStore';
 import { DeclarationProblemStore } from './DeclarationProblemStore';
+import { SecretsKeyStore } from './SecretsKeyStore';
 import { isSqlite, SqliteStatement, withSqlite } from './sqliteFastPath';
 import type {
   ZtpDeviceListQuery,
@@ -288,6 +289,11 @@ export class DatabaseZtpStore implements ZtpStore {
   /** What the catalog found wrong in declarations, in the same database. */
   declarationProblemStore(): DeclarationProblemStore {
     return new DeclarationProblemStore(this.db);
+  }
+
+  /** The encrypted passwords and the key check value, for the secrets key. */
+  secretsKeyStore(): SecretsKeyStore {
+    return new SecretsKeyStore(this.db);
   }
 
   /** Bulk pushes, in the same database. */
