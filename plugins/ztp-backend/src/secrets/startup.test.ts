@@ -20,6 +20,7 @@ async function startZtp(dir: string, key?: string) {
             'ztp.network/serial-number': 'SSJ17371234',
             'ztp.network/platform': 'arista-eos',
             'ztp.network/management-address': '127.0.10.13/24',
+            'ztp.network/mac-address': '52:54:00:0a:00:13',
           }),
         ],
       }),
