@@ -13,7 +13,11 @@ import express from 'express';
 import { readZtpConfig } from './config';
 import { DatabaseZtpStore } from './database/DatabaseZtpStore';
 import { REPORT_REFRESH_MS } from './catalog/DeclarationProblemReporter';
-import { JOB_RETENTION_DAYS, setupFinalConfig } from './finalConfig';
+import {
+  BULK_PUSH_HEARTBEAT_MS,
+  JOB_RETENTION_DAYS,
+  setupFinalConfig,
+} from './finalConfig';
 import { builtinPlatformDrivers } from './platforms';
 import { DeviceIndex } from './provisioning/DeviceIndex';
 import { DeviceRequestHandler } from './provisioning/DeviceRequestHandler';
@@ -215,6 +219,8 @@ export const ztpPlugin = createBackendPlugin({
           onChanged: ref => publisher.changed(ref),
         });
         httpRouter.use(finalConfig.router);
+        const bulkPushHeartbeatMs =
+          finalConfig.settings.jobHeartbeatMs ?? BULK_PUSH_HEARTBEAT_MS;
 
         if (settings.provisioning.exposeOnPluginRouter) {
           // Same device door on the plugin router, for sites with one port.
@@ -347,9 +353,9 @@ export const ztpPlugin = createBackendPlugin({
         });
         await scheduler.scheduleTask({
           id: 'ztp-bulk-push-sweep',
-          frequency: { minutes: 1 },
+          frequency: { milliseconds: bulkPushHeartbeatMs },
           timeout: { minutes: 1 },
-          initialDelay: { minutes: 1 },
+          initialDelay: { milliseconds: bulkPushHeartbeatMs },
           fn: async () => {
             await finalConfig.jobs.sweep();
           },
