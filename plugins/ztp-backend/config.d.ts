@@ -4,6 +4,8 @@ export interface Config {
       /**
        * Encrypts device local-account passwords at rest (AES-256-GCM).
        * At least 16 characters; e.g. the output of `openssl rand -base64 32`.
+       * Checked at startup against the key check value stored with the
+       * data; change it with the rotate-secrets-key command (README).
        * @visibility secret
        */
       key: string;
@@ -83,6 +85,12 @@ export interface Config {
       commandTimeoutMs?: number;
       /** Minutes before an unconfirmed EOS commit timer / Junos commit confirmed reverts (default 5). */
       confirmMinutes?: number;
+      /**
+       * How often a replica running bulk pushes says it is alive (default 15).
+       * After four missed heartbeats another replica takes its jobs over and
+       * pushes the devices they had not reached.
+       */
+      jobHeartbeatSeconds?: number;
     };
     catalog?: {
       /** Platform ids accepted in the catalog and the template besides the built-in ones. */

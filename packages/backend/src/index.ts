@@ -8,6 +8,7 @@ import {
   catalogModuleZtpDevices,
   scaffolderModuleZtp,
 } from '@ztp-portal/backstage-plugin-ztp-backend';
+import { exitOnStartFailure } from './exitOnStartFailure';
 
 const backend = createBackend();
 
@@ -48,4 +49,5 @@ backend.add(import('@backstage/plugin-signals-backend'));
 
 backend.add(import('@ztp-portal/backstage-plugin-ztp-backend'));
 
-backend.start();
+// A backend that cannot start (a plugin failed) ends with exit code 1.
+void exitOnStartFailure(() => backend.start());

@@ -14,7 +14,11 @@ import { waitForFirstQueueLoad } from './provisioning/waitForFirstQueueLoad';
 import { readZtpConfig } from './config';
 import { DatabaseZtpStore } from './database/DatabaseZtpStore';
 import { REPORT_REFRESH_MS } from './catalog/DeclarationProblemReporter';
-import { JOB_RETENTION_DAYS, setupFinalConfig } from './finalConfig';
+import {
+  BULK_PUSH_HEARTBEAT_MS,
+  JOB_RETENTION_DAYS,
+  setupFinalConfig,
+} from './finalConfig';
 import { builtinPlatformDrivers } from './platforms';
 import { DeviceIndex } from './provisioning/DeviceIndex';
 import { DeviceRequestHandler } from './provisioning/DeviceRequestHandler';
@@ -28,6 +32,7 @@ import { identifiesDeclaredDevice } from './provisioning/recognizeDevice';
 import { TftpServer } from './provisioning/TftpServer';
 import { UnknownDeviceCounter } from './provisioning/UnknownDeviceCounter';
 import { createRouter } from './router';
+import { verifySecretsKey } from './secrets/keyCheck';
 import { CredentialVault } from './services/CredentialVault';
 import { DeviceQueueSync } from './services/DeviceQueueSync';
 import { toZtpDevice } from './services/deviceView';
@@ -89,6 +94,12 @@ export const ztpPlugin = createBackendPlugin({
         const store = await DatabaseZtpStore.create({
           database: deps.database,
         });
+        // A wrong key stops the backend here, before anything decrypts.
+        if (
+          (await verifySecretsKey(store.secretsKeyStore(), vault)) === 'created'
+        ) {
+          logger.info('Stored the key check value of ztp.secrets.key');
+        }
         const declarationProblems = store.declarationProblemStore();
         const index = new DeviceIndex();
         const renderer = new MinimalConfigRenderer(
@@ -210,6 +221,8 @@ export const ztpPlugin = createBackendPlugin({
           onChanged: ref => publisher.changed(ref),
         });
         httpRouter.use(finalConfig.router);
+        const bulkPushHeartbeatMs =
+          finalConfig.settings.jobHeartbeatMs ?? BULK_PUSH_HEARTBEAT_MS;
 
         if (settings.provisioning.exposeOnPluginRouter) {
           // Same device door on the plugin router, for sites with one port.
@@ -368,9 +381,9 @@ export const ztpPlugin = createBackendPlugin({
         });
         await scheduler.scheduleTask({
           id: 'ztp-bulk-push-sweep',
-          frequency: { minutes: 1 },
+          frequency: { milliseconds: bulkPushHeartbeatMs },
           timeout: { minutes: 1 },
-          initialDelay: { minutes: 1 },
+          initialDelay: { milliseconds: bulkPushHeartbeatMs },
           fn: async () => {
             await finalConfig.jobs.sweep();
           },

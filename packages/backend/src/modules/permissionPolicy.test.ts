@@ -12,6 +12,7 @@ import {
   ztpCredentialsRevealPermission,
   ztpDeviceReadPermission,
   ztpSerialUpdatePermission,
+  ztpHostKeyAcceptPermission,
 } from '@ztp-portal/backstage-plugin-ztp-common';
 import { createPermission } from '@backstage/plugin-permission-common';
 import permissionPolicyModule, {
@@ -29,6 +30,7 @@ const operatorOnly = [
   ztpCredentialsRevealPermission,
   ztpSerialUpdatePermission,
   ztpConfigPushPermission,
+  ztpHostKeyAcceptPermission,
 ];
 
 describe('ZtpPortalPermissionPolicy', () => {

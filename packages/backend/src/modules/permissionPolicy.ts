@@ -19,6 +19,7 @@ import {
   ztpConfigPushPermission,
   ztpDeviceReadPermission,
   ztpSerialUpdatePermission,
+  ztpHostKeyAcceptPermission,
 } from '@ztp-portal/backstage-plugin-ztp-common';
 
 /** Operators, unless ztp.permissions.operators in config says otherwise. */
@@ -28,6 +29,7 @@ const OPERATOR_PERMISSIONS = new Set([
   ztpCredentialsRevealPermission.name,
   ztpSerialUpdatePermission.name,
   ztpConfigPushPermission.name,
+  ztpHostKeyAcceptPermission.name,
 ]);
 
 /** The guest provider's user, unless auth.providers.guest says otherwise. */

@@ -9,6 +9,7 @@ import {
 } from './BulkPushJobStore';
 import { DeclarationProblemStore } from './DeclarationProblemStore';
 import { restrictSqliteFiles } from './sqliteFileMode';
+import { SecretsKeyStore } from './SecretsKeyStore';
 import { isSqlite, SqliteStatement, withSqlite } from './sqliteFastPath';
 import type {
   ZtpDeviceListQuery,
@@ -93,6 +94,7 @@ function rowToDevice(r: any): DeviceRecord {
     serialNextCheckAt: toDate(r.serial_next_check_at),
     serialLeaseUntil: toDate(r.serial_lease_until),
     hostKeyFingerprint: opt(r.host_key_fingerprint),
+    presentedHostKey: opt(r.host_key_presented),
     confFinalState: r.conf_final_state,
     confFinalPushedAt: toDate(r.conf_final_pushed_at),
     confFinalError: opt(r.conf_final_error),
@@ -156,8 +158,17 @@ const SQLITE_COMPLETE_SERIAL_CHECK = `UPDATE ztp_devices SET
   serial_lease_owner = NULL,
   updated_at = ?,
   presented_serial = CASE WHEN ? = 1 THEN ? ELSE presented_serial END,
-  host_key_fingerprint = COALESCE(?, host_key_fingerprint)
-WHERE entity_ref = ? AND (serial_lease_owner = ? OR serial_lease_owner IS NULL)`;
+  host_key_fingerprint = COALESCE(?, host_key_fingerprint),
+  host_key_presented = CASE WHEN ? IS NOT NULL THEN ?
+    WHEN ? IS NOT NULL THEN NULL ELSE host_key_presented END
+WHERE entity_ref = ? AND (serial_lease_owner = ? OR serial_lease_owner IS NULL)
+  AND (? IS NULL OR expected_serial = ?)`;
+
+// A check whose verdict is stale (the expected serial was corrected while it
+// ran) only gives its lease back.
+const SQLITE_RELEASE_SERIAL_CHECK = `UPDATE ztp_devices
+SET serial_lease_until = NULL, serial_lease_owner = NULL
+WHERE entity_ref = ? AND serial_lease_owner = ?`;
 
 function runInsertEvent(
   statement: SqliteStatement,
@@ -293,6 +304,11 @@ export class DatabaseZtpStore implements ZtpStore {
   /** What the catalog found wrong in declarations, in the same database. */
   declarationProblemStore(): DeclarationProblemStore {
     return new DeclarationProblemStore(this.db);
+  }
+
+  /** The encrypted passwords and the key check value, for the secrets key. */
+  secretsKeyStore(): SecretsKeyStore {
+    return new SecretsKeyStore(this.db);
   }
 
   /** Bulk pushes, in the same database. */
@@ -747,12 +763,14 @@ export class DatabaseZtpStore implements ZtpStore {
     if (isSqlite(this.db)) {
       await withSqlite(this.db, sqlite => {
         const update = sqlite.statement(SQLITE_COMPLETE_SERIAL_CHECK);
+        const release = sqlite.statement(SQLITE_RELEASE_SERIAL_CHECK);
         const insertEvent = sqlite.statement(SQLITE_INSERT_EVENT);
         sqlite.immediate(() => {
           for (const c of completions) {
             const now = at(c);
             const { outcome } = c;
-            update.run(
+            const comparedWith = outcome.comparedWith ?? null;
+            const { changes } = update.run(
               outcome.state,
               outcome.reason ?? null,
               now.getTime(),
@@ -762,9 +780,18 @@ export class DatabaseZtpStore implements ZtpStore {
               outcome.presentedSerial === undefined ? 0 : 1,
               outcome.presentedSerial ?? null,
               outcome.hostKeyFingerprint || null,
+              outcome.presentedHostKey || null,
+              outcome.presentedHostKey || null,
+              outcome.hostKeyFingerprint || null,
               c.entityRef,
               c.owner,
+              comparedWith,
+              comparedWith,
             );
+            if (!changes) {
+              release.run(c.entityRef, c.owner);
+              continue;
+            }
             if (c.event) {
               runInsertEvent(insertEvent, eventRow({ ...c.event, at: now }));
             }
@@ -793,15 +820,30 @@ export class DatabaseZtpStore implements ZtpStore {
       }
       if (outcome.hostKeyFingerprint) {
         update.host_key_fingerprint = outcome.hostKeyFingerprint;
+        update.host_key_presented = null;
       }
-      await tx('ztp_devices')
+      if (outcome.presentedHostKey) {
+        update.host_key_presented = outcome.presentedHostKey;
+      }
+      const changed = await tx('ztp_devices')
         .where({ entity_ref: c.entityRef })
         .where(q =>
           q
             .where({ serial_lease_owner: c.owner })
             .orWhereNull('serial_lease_owner'),
         )
+        .modify(q => {
+          if (outcome.comparedWith !== undefined) {
+            q.where({ expected_serial: outcome.comparedWith });
+          }
+        })
         .update(update);
+      if (!changed) {
+        await tx('ztp_devices')
+          .where({ entity_ref: c.entityRef, serial_lease_owner: c.owner })
+          .update({ serial_lease_until: null, serial_lease_owner: null });
+        return;
+      }
       if (c.event)
         await tx('ztp_events').insert(eventRow({ ...c.event, at: now }));
     };
@@ -837,9 +879,38 @@ export class DatabaseZtpStore implements ZtpStore {
       .update({ serial_next_check_at: at });
   }
 
-  async saveSerialCorrection(correction: SerialCorrection, event: NewEvent) {
+  async saveSerialCorrection(
+    correction: SerialCorrection,
+    replacing: string,
+    event: NewEvent,
+  ) {
     const now = event.at ?? new Date();
-    await this.db.transaction(async tx => {
+    return this.db.transaction(async tx => {
+      // The compare-and-set: of two corrections of one value, one wins.
+      const changed = await tx('ztp_devices')
+        .where({
+          entity_ref: correction.entityRef,
+          expected_serial: replacing,
+        })
+        .update({
+          expected_serial: correction.serial,
+          serial_temporary: false,
+          updated_at: now,
+          // The last verdict was about the old value: checked again now.
+          serial_state: 'not-checked',
+          serial_reason: null,
+          serial_attempts: 0,
+          serial_next_check_at: isSqlite(tx)
+            ? tx.raw(
+                `CASE WHEN conf_min_state = 'loaded' THEN ? ELSE NULL END`,
+                [now.getTime()],
+              )
+            : tx.raw(
+                `CASE WHEN conf_min_state = 'loaded' THEN ?::timestamptz ELSE NULL END`,
+                [now],
+              ),
+        });
+      if (!changed) return false;
       await tx('ztp_serial_corrections')
         .insert({
           entity_ref: correction.entityRef,
@@ -850,14 +921,28 @@ export class DatabaseZtpStore implements ZtpStore {
         })
         .onConflict('entity_ref')
         .merge();
-      await tx('ztp_devices')
-        .where({ entity_ref: correction.entityRef })
+      await tx('ztp_events').insert(eventRow({ ...event, at: now }));
+      return true;
+    });
+  }
+
+  async acceptHostKey(entityRef: string, presented: string, event: NewEvent) {
+    const now = event.at ?? new Date();
+    return this.db.transaction(async tx => {
+      const changed = await tx('ztp_devices')
+        .where({ entity_ref: entityRef, host_key_presented: presented })
         .update({
-          expected_serial: correction.serial,
-          serial_temporary: false,
+          host_key_fingerprint: presented,
+          host_key_presented: null,
+          serial_state: 'not-checked',
+          serial_reason: null,
+          serial_attempts: 0,
+          serial_next_check_at: now,
           updated_at: now,
         });
+      if (!changed) return false;
       await tx('ztp_events').insert(eventRow({ ...event, at: now }));
+      return true;
     });
   }
 

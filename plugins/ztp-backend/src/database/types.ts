@@ -52,6 +52,8 @@ export type DeviceRecord = DeclaredDevice & {
   serialNextCheckAt?: Date;
   serialLeaseUntil?: Date;
   hostKeyFingerprint?: string;
+  /** Another host key the device presented than the pinned one, until accepted. */
+  presentedHostKey?: string;
   confFinalState: ConfFinalState;
   confFinalPushedAt?: Date;
   confFinalError?: string;
@@ -110,8 +112,16 @@ export type SerialCheckOutcome = {
   presentedSerial?: string;
   reason?: string;
   hostKeyFingerprint?: string;
+  /** The key the device presented instead of the pinned one (a host key mismatch). */
+  presentedHostKey?: string;
   /** When to try again (for a check that did not conclude). */
   nextCheckAt?: Date;
+  /**
+   * The expected serial the check compared with: a verdict about a serial
+   * that was corrected meanwhile is not written (the correction scheduled
+   * a check of its own).
+   */
+  comparedWith?: string;
 };
 
 /** The end of one serial check, as the store writes it. */
@@ -225,11 +235,28 @@ export interface ZtpStore {
   /** Schedules a check for now (after Conf Min Loaded, or on request). */
   scheduleSerialCheck(entityRef: string, at: Date): Promise<void>;
 
+  /**
+   * Sets the expected serial to correction.serial if it still is
+   * `replacing` (compare-and-set), makes the last verdict stale and
+   * schedules a check. False when another correction came first.
+   */
   saveSerialCorrection(
     correction: SerialCorrection,
+    replacing: string,
     event: NewEvent,
-  ): Promise<void>;
+  ): Promise<boolean>;
   listSerialCorrections(): Promise<SerialCorrection[]>;
+
+  /**
+   * Pins the host key the device presented at its last check, if it still
+   * is `presented` (compare-and-set), and schedules a check. False when the
+   * device presented another key meanwhile, or none is waiting.
+   */
+  acceptHostKey(
+    entityRef: string,
+    presented: string,
+    event: NewEvent,
+  ): Promise<boolean>;
 
   setConfFinal(
     entityRef: string,

@@ -81,6 +81,14 @@ export function classifyFailure(error: unknown): Failure {
   }
 }
 
+/** The fingerprint a device presented instead of the pinned one, if that was the failure. */
+function hostKeyPresentedBy(error: unknown): string | undefined {
+  const e = error as { name?: string; presented?: unknown };
+  return e?.name === 'HostKeyMismatchError' && typeof e.presented === 'string'
+    ? e.presented || undefined
+    : undefined;
+}
+
 function isPowerOfTwo(n: number): boolean {
   return n > 0 && (n & (n - 1)) === 0;
 }
@@ -216,6 +224,7 @@ export class SerialCheckService {
         presentedSerial?: string;
         reason?: string;
         hostKeyFingerprint?: string;
+        presentedHostKey?: string;
         nextCheckAt?: Date;
       },
       event: Omit<NewEvent, 'entityRef' | 'actor'>,
@@ -224,7 +233,7 @@ export class SerialCheckService {
       await this.completions.load({
         entityRef,
         owner: this.owner,
-        outcome,
+        outcome: { ...outcome, comparedWith: device.expectedSerial },
         event: quiet
           ? undefined
           : { ...event, entityRef, actor, at: new Date() },
@@ -286,8 +295,15 @@ export class SerialCheckService {
       const nextCheckAt = failure.retry
         ? new Date(Date.now() + delay)
         : undefined;
+      // Kept so an operator can compare it with the pinned one and accept it.
+      const presentedHostKey = hostKeyPresentedBy(error);
       return finish(
-        { state: 'not-checked', reason: failure.reason, nextCheckAt },
+        {
+          state: 'not-checked',
+          reason: failure.reason,
+          nextCheckAt,
+          presentedHostKey,
+        },
         {
           type: 'serial.check-failed',
           message: `Serial not checked: ${failure.reason}${
@@ -297,6 +313,12 @@ export class SerialCheckService {
                 ).toFixed(1)} s)`
               : ''
           }`,
+          ...(presentedHostKey && {
+            details: {
+              pinnedHostKey: device.hostKeyFingerprint,
+              presentedHostKey,
+            },
+          }),
         },
       );
     }

@@ -69,6 +69,16 @@ export class ZtpClient implements ZtpApi {
     });
   }
 
+  acceptHostKey(
+    entityRef: string,
+    fingerprint: string,
+  ): Promise<ZtpSerialCheckResult> {
+    return this.request(`${devicePath(entityRef)}/host-key/accept`, {
+      method: 'POST',
+      body: { fingerprint },
+    });
+  }
+
   getFinalConfig(
     entityRef: string,
     options?: ZtpRequestOptions & { running?: boolean },

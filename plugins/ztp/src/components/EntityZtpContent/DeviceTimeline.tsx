@@ -32,6 +32,7 @@ const EVENT_KINDS: Record<ZtpEventType, [label: string, tone: Tone]> = {
   'serial.check-failed': ['Serial check failed', 'error'],
   'serial.check-refused': ['Serial not checked again', 'neutral'],
   'serial.corrected': ['Serial corrected', 'running'],
+  'serial.host-key-accepted': ['New host key accepted', 'running'],
   'credentials.revealed': ['Local account revealed', 'neutral'],
   'conffinal.push-started': ['Conf Final push started', 'running'],
   'conffinal.pushed': ['Conf Final pushed', 'ok'],
