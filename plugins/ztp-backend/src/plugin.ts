@@ -35,6 +35,7 @@ import { createRouter } from './router';
 import { verifySecretsKey } from './secrets/keyCheck';
 import { CredentialVault } from './services/CredentialVault';
 import { DeviceQueueSync } from './services/DeviceQueueSync';
+import { PasswordHashPool } from './services/passwordHashing/PasswordHashPool';
 import { toZtpDevice } from './services/deviceView';
 import { MinimalConfigRenderer } from './services/MinimalConfigRenderer';
 import { PlatformRegistry } from './services/PlatformRegistry';
@@ -46,6 +47,8 @@ import { openDeviceCli } from './ssh';
 const WAL_CHECKPOINT_INTERVAL_MS = 1000;
 /** Repeated fetches of one device are published at most this often. */
 const REFETCH_SIGNAL_INTERVAL_MS = 30_000;
+/** How long the startup may spend on the catalog sync before the door opens. */
+const INITIAL_SYNC_BUDGET_MS = 5_000;
 
 /**
  * The ZTP backend plugin: serves booting devices their minimal
@@ -134,6 +137,26 @@ export const ztpPlugin = createBackendPlugin({
           settings: settings.serialCheck,
           onChanged: ref => publisher.changed(ref),
         });
+        // The queue's changes reach the door page by page of a catalog
+        // pass; refreshes that pile up meanwhile collapse into one.
+        let indexRefresh: Promise<void> | undefined;
+        let indexStale = false;
+        const refreshIndexSoon = () => {
+          if (indexRefresh) {
+            indexStale = true;
+            return;
+          }
+          indexRefresh = refreshIndex()
+            .catch(e => logger.warn(`Could not refresh the ZTP index: ${e}`))
+            .finally(() => {
+              indexRefresh = undefined;
+              if (indexStale) {
+                indexStale = false;
+                refreshIndexSoon();
+              }
+            });
+        };
+        const hashPool = new PasswordHashPool();
         const sync = new DeviceQueueSync({
           catalog: deps.catalog,
           auth: deps.auth,
@@ -141,12 +164,14 @@ export const ztpPlugin = createBackendPlugin({
           vault,
           platforms,
           logger,
+          hasher: hashPool,
           onChanged: result => {
             publisher.changed(...result.added, ...result.updated);
             publisher.removedFromQueue(...result.removed);
             for (const ref of [...result.updated, ...result.removed]) {
               renderer.forget(ref);
             }
+            refreshIndexSoon();
           },
         });
 
@@ -282,7 +307,10 @@ export const ztpPlugin = createBackendPlugin({
         let doorOpened: Promise<void> = Promise.resolve();
         lifecycle.addStartupHook(async () => {
           const loadQueue = async () => {
-            await sync.run();
+            // A first stretch of the catalog sync; a large fleet's import goes
+            // on in the scheduled runs, the door serving each device once its
+            // page is committed.
+            await sync.run({ budgetMs: INITIAL_SYNC_BUDGET_MS });
             return (await store.summary()).total;
           };
           const openDoor = async () => {
@@ -344,6 +372,7 @@ export const ztpPlugin = createBackendPlugin({
           await tftp?.stop();
           await unknown.flush().catch(() => {});
           await publisher.flushNow();
+          await hashPool.close();
         });
 
         await scheduler.scheduleTask({
@@ -352,15 +381,8 @@ export const ztpPlugin = createBackendPlugin({
           timeout: { minutes: 5 },
           initialDelay: { seconds: settings.catalogSyncSeconds },
           fn: async () => {
-            const result = await sync.run();
-            // Unchanged queue: the periodic index refresh is enough.
-            if (
-              result.added.length ||
-              result.updated.length ||
-              result.removed.length
-            ) {
-              await refreshIndex();
-            }
+            // Bounded by the sync's own time budget; the next run continues.
+            await sync.run();
           },
         });
         await scheduler.scheduleTask({

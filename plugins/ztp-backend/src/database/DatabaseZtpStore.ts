@@ -23,6 +23,7 @@ import {
   EventRecord,
   NewDevice,
   NewEvent,
+  SerialCheckClaimOptions,
   SerialCheckCompletion,
   SerialCheckOutcome,
   SerialCorrection,
@@ -146,6 +147,15 @@ const SQLITE_CLAIM_SERIAL_CHECK = `UPDATE ztp_devices
 SET serial_lease_until = ?, serial_lease_owner = ?
 WHERE entity_ref = ? AND in_catalog = 1
   AND (serial_lease_until IS NULL OR serial_lease_until < ?)
+RETURNING *`;
+
+// The claim of an automatic check: the lease, and the device still due.
+const SQLITE_CLAIM_DUE_SERIAL_CHECK = `UPDATE ztp_devices
+SET serial_lease_until = ?, serial_lease_owner = ?
+WHERE entity_ref = ? AND in_catalog = 1
+  AND (serial_lease_until IS NULL OR serial_lease_until < ?)
+  AND conf_min_state = 'loaded' AND serial_state <> 'checked'
+  AND serial_next_check_at IS NOT NULL AND serial_next_check_at <= ?
 RETURNING *`;
 
 const SQLITE_COMPLETE_SERIAL_CHECK = `UPDATE ztp_devices SET
@@ -671,12 +681,14 @@ export class DatabaseZtpStore implements ZtpStore {
     owner: string,
     now: Date,
     leaseUntil: Date,
+    options?: SerialCheckClaimOptions,
   ) {
     const [device] = await this.claimSerialChecks(
       [entityRef],
       owner,
       now,
       leaseUntil,
+      options,
     );
     return device;
   }
@@ -686,20 +698,26 @@ export class DatabaseZtpStore implements ZtpStore {
     owner: string,
     now: Date,
     leaseUntil: Date,
+    options?: SerialCheckClaimOptions,
   ) {
     if (!entityRefs.length) return [];
+    const onlyIfDue = options?.onlyIfDue ?? false;
     // One conditional UPDATE per device: atomic on SQLite and PostgreSQL
     // alike, so two replicas never check the same device for the same
-    // trigger. On SQLite all of a batch in one transaction.
+    // trigger, and a trigger that was queued while another check concluded
+    // finds the device no longer due. On SQLite all of a batch in one
+    // transaction.
     if (isSqlite(this.db)) {
       return withSqlite(this.db, sqlite => {
-        const claim = sqlite.statement(SQLITE_CLAIM_SERIAL_CHECK);
+        const claim = sqlite.statement(
+          onlyIfDue ? SQLITE_CLAIM_DUE_SERIAL_CHECK : SQLITE_CLAIM_SERIAL_CHECK,
+        );
         const rows: unknown[] = [];
         sqlite.immediate(() => {
           for (const ref of entityRefs) {
-            rows.push(
-              claim.get(leaseUntil.getTime(), owner, ref, now.getTime()),
-            );
+            const args = [leaseUntil.getTime(), owner, ref, now.getTime()];
+            if (onlyIfDue) args.push(now.getTime());
+            rows.push(claim.get(...args));
           }
         });
         return rows.map(row => (row ? rowToDevice(row) : undefined));
@@ -710,13 +728,21 @@ export class DatabaseZtpStore implements ZtpStore {
     // update, which locks rows in an order of the planner's choosing.
     return Promise.all(
       entityRefs.map(async ref => {
-        const [row] = await this.db('ztp_devices')
+        const claim = this.db('ztp_devices')
           .where({ entity_ref: ref, in_catalog: true })
           .where(q =>
             q
               .whereNull('serial_lease_until')
               .orWhere('serial_lease_until', '<', now),
-          )
+          );
+        if (onlyIfDue) {
+          claim
+            .where({ conf_min_state: 'loaded' })
+            .whereNot({ serial_state: 'checked' })
+            .whereNotNull('serial_next_check_at')
+            .where('serial_next_check_at', '<=', now);
+        }
+        const [row] = await claim
           .update({
             serial_lease_until: leaseUntil,
             serial_lease_owner: owner,

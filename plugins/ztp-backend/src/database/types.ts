@@ -125,6 +125,15 @@ export type SerialCheckOutcome = {
 };
 
 /** The end of one serial check, as the store writes it. */
+export type SerialCheckClaimOptions = {
+  /**
+   * Claim only a device that still needs an automatic check: Loaded, not
+   * Checked, and due (serial_next_check_at reached). A trigger queued while
+   * another check of the device concluded then finds nothing to do.
+   */
+  onlyIfDue?: boolean;
+};
+
 export type SerialCheckCompletion = {
   entityRef: string;
   /** The lease owner: a check that lost its lease changes nothing. */
@@ -202,6 +211,7 @@ export interface ZtpStore {
     owner: string,
     now: Date,
     leaseUntil: Date,
+    options?: SerialCheckClaimOptions,
   ): Promise<DeviceRecord | undefined>;
   /** claimSerialCheck for several devices, in order (one SQLite transaction). */
   claimSerialChecks(
@@ -209,6 +219,7 @@ export interface ZtpStore {
     owner: string,
     now: Date,
     leaseUntil: Date,
+    options?: SerialCheckClaimOptions,
   ): Promise<(DeviceRecord | undefined)[]>;
   /** Devices that are Loaded, not Checked, and due for a (re)check. */
   listDueSerialChecks(now: Date, limit: number): Promise<string[]>;

@@ -125,14 +125,22 @@ export class SerialCheckService {
       maxBatchSize: 500,
       batchScheduleFn: (run: () => void) => setImmediate(run),
     };
-    this.claims = new DataLoader(refs => {
-      const now = new Date();
-      const s = deps.settings;
-      const leaseUntil = new Date(
-        now.getTime() + s.deadlineMs + s.connectTimeoutMs + 5000,
-      );
-      return deps.store.claimSerialChecks(refs, this.owner, now, leaseUntil);
-    }, batching);
+    const claimer = (onlyIfDue: boolean) =>
+      new DataLoader<string, DeviceRecord | undefined>(refs => {
+        const now = new Date();
+        const s = deps.settings;
+        const leaseUntil = new Date(
+          now.getTime() + s.deadlineMs + s.connectTimeoutMs + 5000,
+        );
+        return deps.store.claimSerialChecks(refs, this.owner, now, leaseUntil, {
+          onlyIfDue,
+        });
+      }, batching);
+    // A person's check runs whenever the lease is free; an automatic one
+    // only while the device still needs it (the first-fetch trigger and the
+    // sweep may both have queued it).
+    this.claims = claimer(false);
+    this.dueClaims = claimer(true);
     this.completions = new DataLoader(async items => {
       await deps.store.completeSerialChecks(items);
       return items.map(() => true);
@@ -140,6 +148,7 @@ export class SerialCheckService {
   }
 
   private readonly claims: DataLoader<string, DeviceRecord | undefined>;
+  private readonly dueClaims: DataLoader<string, DeviceRecord | undefined>;
   private readonly completions: DataLoader<SerialCheckCompletion, true>;
 
   /** Checks running or waiting for a slot in this process. */
@@ -202,7 +211,10 @@ export class SerialCheckService {
     if (this.stopped) return undefined;
     const { settings } = this.deps;
     // The lease and the device's current record in one statement.
-    const device = await this.claims.load(entityRef);
+    const device = await (actor === 'system'
+      ? this.dueClaims
+      : this.claims
+    ).load(entityRef);
     if (!device) return undefined;
     // A retry after the same failure as before is not news: the timeline
     // and the live view hear of it on attempts 1, 2, 4, 8... and whenever
