@@ -5,6 +5,7 @@
  * @packageDocumentation
  */
 export * from './annotations';
+export * from './dhcp';
 export * from './platforms';
 export * from './permissions';
 export * from './signals';
