@@ -1,3 +1,5 @@
+import type { ConfMinState } from './types';
+
 /**
  * Something the DHCP configuration generator left out or warns about; the
  * generated file stays valid without the device concerned. @public
@@ -45,6 +47,8 @@ export type ZtpDhcpApplyStatus = {
 /** What DHCP has handed a device, as Kea's lease data says. @public */
 export type ZtpDhcpLease = {
   entityRef: string;
+  /** The device's Conf Min state, to tell "no lease yet" from "lease, no fetch". */
+  confMin: ConfMinState;
   /** leased: an active lease; expired: a lease that ran out; none: no lease seen. */
   state: 'leased' | 'expired' | 'none';
   address?: string;

@@ -61,9 +61,16 @@ export class DhcpService {
       const lease =
         (d.macAddress && byMac.get(d.macAddress)) ||
         byAddress.get(d.managementIp);
-      if (!lease) return { entityRef: d.entityRef, state: 'none' };
+      if (!lease) {
+        return {
+          entityRef: d.entityRef,
+          confMin: d.confMinState,
+          state: 'none',
+        };
+      }
       return {
         entityRef: d.entityRef,
+        confMin: d.confMinState,
         state:
           lease.state === 0 && lease.expiresAt > now ? 'leased' : 'expired',
         address: lease.address,

@@ -282,11 +282,15 @@ describe('DHCP from the catalog, with a real Kea and real DHCP clients', () => {
     );
     expect(byRef.get('resource:default/ios-dhcp')).toMatchObject({
       state: 'leased',
+      confMin: 'loaded',
       address: `${lan.prefix}.11`,
       macAddress: '52:54:00:18:00:11',
     });
-    expect(byRef.get('resource:default/nxos-moved').state).toBe('none');
-    expect((await deviceOf('nxos-moved')).confMin.state).toBe('not-loaded');
+    expect(byRef.get('resource:default/nxos-moved')).toEqual({
+      entityRef: 'resource:default/nxos-moved',
+      confMin: 'not-loaded',
+      state: 'none',
+    });
   });
 
   it('applies a catalog change to the running Kea within the debounce interval: a new device and a changed MAC get their leases', async () => {

@@ -30,6 +30,7 @@ import {
   UnknownDevicesCard,
 } from '../UnknownDevicesCard';
 import { DeclarationProblemsCard } from '../DeclarationProblemsCard';
+import { DhcpCard } from '../DhcpCard';
 import { DeviceQueueTable, isPushable } from './DeviceQueueTable';
 import { QueueCounters } from './QueueCounters';
 import { QueueFilters, type QueueFilter } from './QueueFilters';
@@ -265,6 +266,9 @@ export function ZtpDashboard(props: ZtpDashboardProps) {
       </Box>
       <Box mt={3}>
         <DeclarationProblemsCard />
+      </Box>
+      <Box mt={3}>
+        <DhcpCard />
       </Box>
       {fixing && (
         <FixSerialDialog
