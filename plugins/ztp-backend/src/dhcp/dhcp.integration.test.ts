@@ -13,6 +13,7 @@ import { ztpPlugin } from '../plugin';
 import { deviceEntity } from '../__testUtils__/fleet';
 import { freePort } from '../__testUtils__/network';
 import { KeaUnixSocketControl } from './KeaControlClient';
+import { leaseCommandsLibrary } from './__testUtils__/kea';
 import { ProvisioningLan } from './__testUtils__/provisioningLan';
 
 jest.setTimeout(180_000);
@@ -79,6 +80,36 @@ const newcomer: Spec = {
   mac: '52:54:00:18:00:16',
 };
 
+type Audit = {
+  eventId: string;
+  meta?: Record<string, unknown>;
+  outcome: 'success' | 'fail';
+  error?: string;
+};
+
+/** An auditor that keeps the events a backend records. */
+function recordingAuditor(audits: Audit[]) {
+  return mockServices.auditor.mock({
+    createEvent: (async (options: any) => ({
+      success: async () => {
+        audits.push({
+          eventId: options.eventId,
+          meta: options.meta,
+          outcome: 'success',
+        });
+      },
+      fail: async (o: { error: Error }) => {
+        audits.push({
+          eventId: options.eventId,
+          meta: options.meta,
+          outcome: 'fail',
+          error: o.error.message,
+        });
+      },
+    })) as any,
+  }).factory;
+}
+
 async function waitFor<T>(
   what: string,
   fn: () => Promise<T | undefined>,
@@ -106,6 +137,9 @@ describe('DHCP from the catalog, with a real Kea and real DHCP clients', () => {
   let lan: ProvisioningLan;
   let backend: Awaited<ReturnType<typeof startTestBackend>> | undefined;
   let refusing: Awaited<ReturnType<typeof startTestBackend>> | undefined;
+  let viaAgent: Awaited<ReturnType<typeof startTestBackend>> | undefined;
+  const audits: Audit[] = [];
+  const refusedAudits: Audit[] = [];
   let api: request.SuperTest<request.Test>;
   let entities: Entity[];
   let keaConfigFile: string;
@@ -198,6 +232,7 @@ describe('DHCP from the catalog, with a real Kea and real DHCP clients', () => {
       features: [
         ztpPlugin,
         schedulerServiceFactory,
+        recordingAuditor(audits),
         catalog(),
         mockServices.rootConfig.factory({
           data: {
@@ -213,6 +248,7 @@ describe('DHCP from the catalog, with a real Kea and real DHCP clients', () => {
   });
 
   afterAll(async () => {
+    await viaAgent?.stop();
     await refusing?.stop();
     await backend?.stop();
     await lan?.destroy();
@@ -316,6 +352,14 @@ describe('DHCP from the catalog, with a real Kea and real DHCP clients', () => {
       return s.ok && /added eos-new/.test(s.change ?? '') ? s : undefined;
     });
     expect(applied.change).toBe('added eos-new; changed nxos-moved');
+    expect(audits).toContainEqual({
+      eventId: 'dhcp-config-apply',
+      meta: {
+        endpoint: `unix:${controlSocket}`,
+        change: 'added eos-new; changed nxos-moved',
+      },
+      outcome: 'success',
+    });
     const delay = Date.parse(applied.lastAppliedAt) - changedAt;
     // Catalog sync, then at most one debounce interval (and scheduler slack).
     expect(delay).toBeLessThan(
@@ -341,6 +385,7 @@ describe('DHCP from the catalog, with a real Kea and real DHCP clients', () => {
       features: [
         ztpPlugin,
         schedulerServiceFactory,
+        recordingAuditor(refusedAudits),
         catalogServiceMock.mock({
           getEntities: (async () => ({ items: [...entities] })) as any,
         }).factory,
@@ -376,6 +421,13 @@ describe('DHCP from the catalog, with a real Kea and real DHCP clients', () => {
       /^Kea refused config-test \(result 1\): .*\/nonexistent\/kea\/hooks\/libdhcp_lease_cmds\.so/,
     );
     expect(refused.lastAppliedAt).toBeUndefined();
+    expect(refusedAudits).toEqual([
+      expect.objectContaining({
+        eventId: 'dhcp-config-apply',
+        outcome: 'fail',
+        error: refused.error,
+      }),
+    ]);
 
     // Kea still runs the last configuration it took.
     const running = await new KeaUnixSocketControl(controlSocket).command(
@@ -388,5 +440,74 @@ describe('DHCP from the catalog, with a real Kea and real DHCP clients', () => {
         (r: any) => r['hw-address'],
       ),
     ).toContain('52:54:00:18:00:16');
+  });
+
+  it("applies through Kea's control agent and reads leases with lease4-get-all", async () => {
+    const agentPort = await freePort();
+    await lan.startControlAgent(agentPort, controlSocket);
+    viaAgent = await startTestBackend({
+      features: [
+        ztpPlugin,
+        schedulerServiceFactory,
+        recordingAuditor([]),
+        catalogServiceMock.mock({
+          getEntities: (async () => ({ items: [...entities] })) as any,
+        }).factory,
+        mockServices.rootConfig.factory({
+          data: {
+            ztp: {
+              secrets: { key: 'integration-key-0123456789' },
+              catalogSync: { frequencySeconds: CATALOG_SYNC_SECONDS },
+              provisioning: { enabled: false },
+              dhcp: {
+                bootServerUrl: `http://${lan.hostAddress}:7080`,
+                interfaces: [lan.keaInterface],
+                subnets: [{ subnet: lan.subnet, gateway: lan.hostAddress }],
+                leases: {
+                  memfile: leaseFile,
+                  commandsLibrary: leaseCommandsLibrary(),
+                },
+                control: {
+                  socket: controlSocket,
+                  agentUrl: `http://127.0.0.1:${agentPort}/`,
+                },
+                apply: { debounceSeconds: DEBOUNCE_SECONDS },
+              },
+            },
+          },
+        }),
+      ],
+    });
+    const agentApi = request(viaAgent.server) as any;
+    const applied = await waitFor('the apply through the agent', async () => {
+      const s = await status(agentApi);
+      return s.lastAttemptAt ? s : undefined;
+    });
+    expect(applied).toMatchObject({
+      ok: true,
+      endpoint: `http://127.0.0.1:${agentPort}/`,
+    });
+    // Kea now runs with the lease commands loaded...
+    const running = await new KeaUnixSocketControl(controlSocket).command(
+      'config-get',
+    );
+    expect(running.arguments.Dhcp4['hooks-libraries']).toEqual([
+      { library: leaseCommandsLibrary() },
+    ]);
+    // ...and the leases of the devices booted above come through them.
+    const leases = (
+      await agentApi.get('/api/ztp/dhcp/leases').set({ Authorization: USER })
+    ).body;
+    expect(leases).toMatchObject({
+      available: true,
+      source: `lease4-get-all through http://127.0.0.1:${agentPort}/`,
+    });
+    expect(
+      leases.items.find((l: any) => l.entityRef === 'resource:default/eos-new'),
+    ).toMatchObject({
+      state: 'leased',
+      address: `${lan.prefix}.16`,
+      macAddress: '52:54:00:18:00:16',
+    });
   });
 });

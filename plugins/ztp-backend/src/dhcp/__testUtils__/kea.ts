@@ -6,6 +6,24 @@ import path from 'node:path';
 /** Where Debian's kea-dhcp4-server puts the server (scripts/test.sh installs it). */
 export const KEA_DHCP4 = '/usr/sbin/kea-dhcp4';
 
+/** The control agent (Debian's kea-ctrl-agent). */
+export const KEA_CTRL_AGENT = '/usr/sbin/kea-ctrl-agent';
+
+/** Debian's lease commands hook library, wherever the architecture puts it. */
+export function leaseCommandsLibrary(): string {
+  const lib = fs
+    .readdirSync('/usr/lib', { withFileTypes: true })
+    .filter(d => d.isDirectory())
+    .map(d => path.join('/usr/lib', d.name, 'kea/hooks/libdhcp_lease_cmds.so'))
+    .find(f => fs.existsSync(f));
+  if (!lib) {
+    throw new Error(
+      "libdhcp_lease_cmds.so is missing: install Debian's kea-dhcp4-server",
+    );
+  }
+  return lib;
+}
+
 export function requireKea(): void {
   if (!fs.existsSync(KEA_DHCP4)) {
     throw new Error(

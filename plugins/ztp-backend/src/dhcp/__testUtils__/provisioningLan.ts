@@ -3,7 +3,7 @@ import { EventEmitter } from 'node:events';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { KEA_DHCP4, requireKea } from './kea';
+import { KEA_CTRL_AGENT, KEA_DHCP4, requireKea } from './kea';
 
 const TS_LOADER = require.resolve('@backstage/cli/config/nodeTransform.cjs');
 const SIMULATOR_DHCP_MAIN = path.join(
@@ -222,6 +222,50 @@ export class ProvisioningLan {
       await new Promise(r => setTimeout(r, 100));
     }
     return kea;
+  }
+
+  /**
+   * Starts Kea's control agent on a loopback port, forwarding to the
+   * server's control socket (a file, so reachable from outside Kea's
+   * namespace).
+   */
+  async startControlAgent(port: number, controlSocket: string) {
+    const file = path.join(this.dir, 'kea-ctrl-agent.conf');
+    await fs.promises.writeFile(
+      file,
+      JSON.stringify({
+        'Control-agent': {
+          'http-host': '127.0.0.1',
+          'http-port': port,
+          'control-sockets': {
+            dhcp4: { 'socket-type': 'unix', 'socket-name': controlSocket },
+          },
+        },
+      }),
+    );
+    const child = spawn(KEA_CTRL_AGENT, ['-c', file], {
+      detached: true,
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: {
+        ...process.env,
+        KEA_PIDFILE_DIR: this.dir,
+        KEA_LOCKFILE_DIR: this.dir,
+      },
+    });
+    const agent = new GroupProcess(child);
+    this.processes.push(agent);
+    const deadline = Date.now() + 15_000;
+    while (
+      !/CTRL_AGENT_HTTP_SERVICE_STARTED|HTTP service bound/.test(agent.output)
+    ) {
+      if (!agent.running || Date.now() > deadline) {
+        throw new Error(
+          `The Kea control agent did not start:\n${agent.output}`,
+        );
+      }
+      await new Promise(r => setTimeout(r, 100));
+    }
+    return agent;
   }
 
   /** Plugs in a device with this MAC and boots it: DHCP, its file, SSH. */
