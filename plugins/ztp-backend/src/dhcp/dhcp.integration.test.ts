@@ -30,6 +30,8 @@ type Spec = {
   /** The MAC of the hardware (and, unless declaredMac says otherwise, of the declaration). */
   mac: string;
   declaredMac?: string;
+  /** ztp.network/switch-port of the declaration. */
+  switchPort?: string;
 };
 
 // One device per platform; nxos-moved is declared with the MAC of a
@@ -41,6 +43,7 @@ const specs: Spec[] = [
     host: 11,
     serial: 'FOC2148Z0AB',
     mac: '52:54:00:18:00:11',
+    switchPort: 'leaf-09:Ethernet1/11',
   },
   {
     name: 'nxos-dhcp',
@@ -154,6 +157,7 @@ describe('DHCP from the catalog, with a real Kea and real DHCP clients', () => {
       'ztp.network/default-gateway': lan.hostAddress,
       'ztp.network/mac-address': mac,
       'ztp.network/hostname': s.name,
+      ...(s.switchPort ? { 'ztp.network/switch-port': s.switchPort } : {}),
     });
 
   const deviceOf = async (name: string) =>
@@ -264,8 +268,14 @@ describe('DHCP from the catalog, with a real Kea and real DHCP clients', () => {
     const reservationsOnly = await api
       .get('/api/ztp/dhcp/kea-config?part=reservations')
       .set({ Authorization: USER });
-    expect(reservationsOnly.body.content.subnet4[0].reservations).toHaveLength(
-      specs.length,
+    // One per device, and ios-dhcp's switch port: a second one by circuit ID.
+    const reservations = reservationsOnly.body.content.subnet4[0].reservations;
+    expect(reservations).toHaveLength(specs.length + 1);
+    expect(reservations).toContainEqual(
+      expect.objectContaining({
+        'circuit-id': "'leaf-09:Ethernet1/11'",
+        'ip-address': `${lan.prefix}.11`,
+      }),
     );
     expect(
       (
