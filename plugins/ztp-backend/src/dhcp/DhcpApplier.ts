@@ -61,6 +61,12 @@ export class DhcpApplier {
     });
     const at = new Date();
     let error: string | undefined;
+    const subnets = (generated.config.Dhcp4.subnet4 as unknown[]).length;
+    if (!subnets) {
+      // A portal missing its subnets would otherwise empty a working Kea.
+      error =
+        'No provisioning subnet is configured (ztp.dhcp.subnets): a configuration without subnets is not applied';
+    }
     try {
       const steps: [string, unknown][] = [
         ['config-test', generated.config],
@@ -68,7 +74,7 @@ export class DhcpApplier {
         // Written to the file Kea was started with: a restart keeps it.
         ['config-write', undefined],
       ];
-      for (const [step, args] of steps) {
+      for (const [step, args] of error ? [] : steps) {
         const answer = await control.command(step, args);
         if (answer.result !== 0) {
           error = refusal(step, answer);
