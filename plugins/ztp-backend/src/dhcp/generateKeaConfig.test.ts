@@ -233,6 +233,28 @@ describe('generateKeaConfig', () => {
     expect(generated.reservationCount).toBe(0);
   });
 
+  it('gives addresses without boot options, and says so, while the door has no usable address', async () => {
+    const generated = generateKeaConfig(
+      fleet,
+      { ...settings, bootServer: undefined },
+      platforms,
+    );
+    expect(generated.problems).toEqual([
+      {
+        message: expect.stringMatching(
+          /^The door has no address a device can be sent to .*set ztp.dhcp.bootServerUrl/,
+        ),
+      },
+    ]);
+    expect(generated.reservationCount).toBe(4);
+    expect(
+      reservationsOf(generated).every(r =>
+        r['option-data'].every(o => o.name === 'routers'),
+      ),
+    ).toBe(true);
+    expect((await keaCheck(generated.config)).ok).toBe(true);
+  });
+
   it("takes a platform module's options and changes its hash only with the configuration", () => {
     const registry = new PlatformRegistry(builtinPlatformDrivers);
     registry.add({

@@ -201,6 +201,13 @@ export function generateKeaConfig(
     });
   }
 
+  if (!settings.bootServer) {
+    problems.push({
+      message:
+        'The door has no address a device can be sent to (ztp.provisioning.host is a wildcard or a name): set ztp.dhcp.bootServerUrl; until then reservations carry no boot options',
+    });
+  }
+
   const bySubnet = new Map<number, KeaReservation[]>();
   const lifetimes = new Map<number, number>();
   const summaries: Record<string, string> = {};
@@ -302,7 +309,7 @@ export function generateKeaConfig(
       );
       continue;
     }
-    if (!driver?.dhcpOptions) {
+    if (!driver?.dhcpOptions && settings.bootServer) {
       problems.push({
         entityRef: d.entityRef,
         message: `${d.name}: platform ${d.platform} supplies no DHCP options; its reservation gives an address and gateway only`,

@@ -46,12 +46,27 @@ export type DhcpSettings = {
   debounceSeconds: number;
 };
 
-/** The door's URL as devices reach it: ztp.dhcp.bootServerUrl, else the door's own address. */
+/**
+ * The door's URL as devices reach it: ztp.dhcp.bootServerUrl, else the
+ * door's own address when it is one a device can be sent to.
+ */
 function readBootServer(root: Config): DhcpBootServer | undefined {
   const configured = root.getOptionalString('ztp.dhcp.bootServerUrl');
-  const host = root.getOptionalString('ztp.provisioning.host') ?? '127.0.0.1';
-  const port = root.getOptionalNumber('ztp.provisioning.port') ?? 7080;
-  const url = new URL(configured ?? `http://${host}:${port}`);
+  if (!configured) {
+    const host = root.getOptionalString('ztp.provisioning.host') ?? '127.0.0.1';
+    const port = root.getOptionalNumber('ztp.provisioning.port') ?? 7080;
+    // A wildcard or a host name cannot go into options 66/150 or 43.
+    if (!isValidIp(host) || host.includes(':') || host === '0.0.0.0') {
+      return undefined;
+    }
+    return { url: `http://${host}:${port}`, address: host, port };
+  }
+  let url: URL;
+  try {
+    url = new URL(configured);
+  } catch {
+    throw new Error(`ztp.dhcp.bootServerUrl "${configured}" is not a URL`);
+  }
   if (url.protocol !== 'http:') {
     throw new Error(
       `ztp.dhcp.bootServerUrl must be an http URL, not "${configured}"`,
@@ -63,11 +78,11 @@ function readBootServer(root: Config): DhcpBootServer | undefined {
       `ztp.dhcp.bootServerUrl must name the door by its IPv4 address (devices have no DNS yet), not "${url.hostname}"`,
     );
   }
-  const actualPort = url.port ? Number(url.port) : 80;
+  const port = url.port ? Number(url.port) : 80;
   return {
-    url: `http://${url.hostname}${actualPort === 80 ? '' : `:${actualPort}`}`,
+    url: `http://${url.hostname}${port === 80 ? '' : `:${port}`}`,
     address: url.hostname,
-    port: actualPort,
+    port,
   };
 }
 
