@@ -36,6 +36,50 @@ export interface Config {
         port?: number;
       };
     };
+    /** DHCP from the catalog: the Kea DHCPv4 configuration of the queue. */
+    dhcp?: {
+      /**
+       * The device door as devices reach it, by IPv4 address, e.g.
+       * http://198.18.0.1:7080 (default: ztp.provisioning.host and port).
+       */
+      bootServerUrl?: string;
+      /** The provisioning networks Kea serves. */
+      subnets?: Array<{
+        /** Kea's subnet id (default: position in the list, from 1); keep it stable. */
+        id?: number;
+        /** e.g. 198.18.0.0/24 */
+        subnet: string;
+        /** Dynamic pools, e.g. "198.18.0.100 - 198.18.0.199" (default none: reservations only). */
+        pools?: string[];
+        /** Routers option of the subnet (a device's declared gateway wins). */
+        gateway?: string;
+        /** Addresses of the DHCP relays that forward this network (giaddr). */
+        relayAddresses?: string[];
+        /** The Kea server interface the network is directly on. */
+        interface?: string;
+      }>;
+      /** Interfaces Kea listens on (default ["*"]). */
+      interfaces?: string[];
+      /** Lease time (default 3600; raised per subnet to what a platform needs, e.g. NX-OS POAP's hour). */
+      validLifetimeSeconds?: number;
+      leases?: {
+        /** Kea's memfile lease file: written into the configuration, read for the dashboard. */
+        memfile?: string;
+        /** Path of libdhcp_lease_cmds.so: loaded by the configuration; leases then read with lease4-get-all. */
+        commandsLibrary?: string;
+      };
+      /** A running Kea to apply the configuration to (download only without it). */
+      control?: {
+        /** kea-dhcp4's unix control socket (also written into the configuration). */
+        socket?: string;
+        /** The Kea control agent's URL, e.g. http://127.0.0.1:8000/ (commands go there instead). */
+        agentUrl?: string;
+      };
+      apply?: {
+        /** Changes are applied at most this often (default 5). */
+        debounceSeconds?: number;
+      };
+    };
     serialCheck?: {
       /** Checks at once (default 50). */
       concurrency?: number;

@@ -12,6 +12,7 @@ import {
 import express from 'express';
 import { waitForFirstQueueLoad } from './provisioning/waitForFirstQueueLoad';
 import { readZtpConfig } from './config';
+import { DHCP_APPLY_TASK_ID, setupDhcp } from './dhcp';
 import { DatabaseZtpStore } from './database/DatabaseZtpStore';
 import { REPORT_REFRESH_MS } from './catalog/DeclarationProblemReporter';
 import {
@@ -248,6 +249,15 @@ export const ztpPlugin = createBackendPlugin({
         httpRouter.use(finalConfig.router);
         const bulkPushHeartbeatMs =
           finalConfig.settings.jobHeartbeatMs ?? BULK_PUSH_HEARTBEAT_MS;
+        // DHCP from the catalog: the Kea configuration, applied when a
+        // control endpoint is configured.
+        const dhcp = await setupDhcp({
+          ...deps,
+          db: await deps.database.getClient(),
+          store,
+          platforms,
+        });
+        httpRouter.use(dhcp.router);
 
         if (settings.provisioning.exposeOnPluginRouter) {
           // Same device door on the plugin router, for sites with one port.
@@ -385,6 +395,19 @@ export const ztpPlugin = createBackendPlugin({
             await sync.run();
           },
         });
+        if (dhcp.applier) {
+          const applier = dhcp.applier;
+          // A global task: one replica applies at a time, and changes
+          // within one interval reach Kea as one configuration.
+          await scheduler.scheduleTask({
+            id: DHCP_APPLY_TASK_ID,
+            frequency: { seconds: dhcp.settings.debounceSeconds },
+            timeout: { minutes: 2 },
+            fn: async () => {
+              await applier.applyIfChanged();
+            },
+          });
+        }
         await scheduler.scheduleTask({
           id: 'ztp-device-index-refresh',
           scope: 'local',

@@ -54,6 +54,36 @@ export type PlatformDevice = {
   expectedSerial: string;
 };
 
+/**
+ * The device door as booting devices reach it on the provisioning network,
+ * for the DHCP options that point at it. @public
+ */
+export type DhcpBootServer = {
+  /** Base URL, e.g. http://198.18.0.1:7080 */
+  url: string;
+  /** The door's IPv4 address, e.g. 198.18.0.1 (options 66/150). */
+  address: string;
+  port: number;
+};
+
+/**
+ * The DHCP options one device of a platform needs to find its bootstrap
+ * file. The generator writes them into the device's Kea reservation.
+ * @public
+ */
+export type PlatformDhcpOptions = {
+  /** Option 67, e.g. the URL of the device's file on the door. */
+  bootFileName?: string;
+  /** Option 66, the TFTP server name (an address or host name). */
+  tftpServerName?: string;
+  /** Option 150, Cisco's TFTP server address list. */
+  tftpServerAddresses?: string[];
+  /** Option 43 vendor-encapsulated sub-options, as text, in this order. */
+  vendorSubOptions?: { code: number; value: string }[];
+  /** A lease shorter than this is refused by the platform's agent. */
+  minLeaseSeconds?: number;
+};
+
 /** Result of a push, as a driver reports it. @public */
 export type PlatformPushResult =
   | { ok: true; output: string }
@@ -86,6 +116,15 @@ export interface ZtpPlatformDriver {
   readSerial(cli: DeviceCli): Promise<string>;
   /** Reads the running configuration (for previews and verification). */
   readRunningConfig?(cli: DeviceCli): Promise<string>;
+  /**
+   * The DHCP options that send a booting device of this platform to its
+   * file on the device door. Without it, the device's reservation gives an
+   * address and gateway only.
+   */
+  dhcpOptions?(
+    device: PlatformDevice,
+    server: DhcpBootServer,
+  ): PlatformDhcpOptions;
   /**
    * Applies a full configuration with the platform's safe method, verifies
    * it, and rolls back on failure.

@@ -8,7 +8,12 @@ import type {
 } from '../platforms/types';
 import { DeviceSshServer } from './DeviceSshServer';
 import { fingerprint, generateHostKeys, type HostKeys } from './hostKeys';
-import { assertLoopback, assertLoopbackUrl, sleep } from './loopback';
+import {
+  assertLoopback,
+  assertLoopbackUrl,
+  isTestNamespaceIpv4,
+  sleep,
+} from './loopback';
 import type {
   DeviceState,
   FetchRecord,
@@ -40,6 +45,7 @@ export class SimulatedDevice extends EventEmitter {
 
   private readonly options: SimulatedDeviceOptions;
   private readonly provisioningUrl: URL;
+  private readonly bootFileUrl: URL | undefined;
   private readonly system: PlatformSystem;
   private readonly baseMac: string;
   private serial: string;
@@ -54,11 +60,21 @@ export class SimulatedDevice extends EventEmitter {
 
   constructor(options: SimulatedDeviceOptions) {
     super();
-    assertLoopback(
-      options.managementIp,
-      `Device ${options.name}: managementIp`,
+    // A device that learnt its file from DHCP runs in a test's namespace.
+    const inNamespace = options.bootFileUrl !== undefined;
+    if (!(inNamespace && isTestNamespaceIpv4(options.managementIp))) {
+      assertLoopback(
+        options.managementIp,
+        `Device ${options.name}: managementIp`,
+      );
+    }
+    this.provisioningUrl = assertLoopbackUrl(
+      options.provisioningUrl,
+      inNamespace,
     );
-    this.provisioningUrl = assertLoopbackUrl(options.provisioningUrl);
+    this.bootFileUrl = inNamespace
+      ? assertLoopbackUrl(options.bootFileUrl!, true)
+      : undefined;
     this.options = options;
     this.name = options.name;
     this.platform = getPlatform(options.platform);
@@ -240,6 +256,7 @@ export class SimulatedDevice extends EventEmitter {
       const applied = await runZtpAgent({
         platform: this.platform,
         provisioningUrl: this.provisioningUrl,
+        bootFileUrl: this.bootFileUrl,
         sourceAddress: this.managementIp,
         identity: () => ({
           declaredMac: this.options.macAddress

@@ -6,6 +6,8 @@ import type { FetchRecord } from './types';
 export type AgentOptions = {
   platform: PlatformDefinition;
   provisioningUrl: URL;
+  /** The file DHCP named: fetched as is, with the platform's headers. */
+  bootFileUrl?: URL;
   /** The device's address: requests leave from it, as from the device. */
   sourceAddress: string;
   identity: () => ZtpIdentity;
@@ -28,7 +30,7 @@ export async function runZtpAgent(options: AgentOptions): Promise<boolean> {
   let delay = options.retryMs;
   while (!options.signal.aborted) {
     const { path, headers } = options.platform.ztpRequest(options.identity());
-    const url = new URL(path, options.provisioningUrl);
+    const url = options.bootFileUrl ?? new URL(path, options.provisioningUrl);
     const record: FetchRecord = {
       at: new Date(),
       url: url.toString(),

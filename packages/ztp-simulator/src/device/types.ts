@@ -38,6 +38,13 @@ export type SimulatedDeviceOptions = DeviceBehaviours & {
   model?: string;
   /** Base URL of the provisioning server, e.g. http://127.0.0.1:7080. */
   provisioningUrl: string;
+  /**
+   * The file DHCP named (option 67, or Junos' option 43 with 150): the
+   * agent fetches exactly this URL instead of its platform's path on
+   * provisioningUrl. Such a device lives in a test's network namespace, so
+   * its addresses may be in 198.18.0.0/15 as well as loopback.
+   */
+  bootFileUrl?: string;
   /** Time from power on to the first request. */
   bootDelayMs?: number;
   /** First retry delay of the ZTP agent (doubles up to fetchRetryMaxMs). */

@@ -24,6 +24,8 @@ export type DeclaredDevice = {
   defaultGateway?: string;
   sshPort: number;
   macAddress?: string;
+  /** The relay's circuit ID of the switch port the device is cabled to. */
+  switchPort?: string;
   hostname: string;
   serial: string;
   serialTemporary: boolean;

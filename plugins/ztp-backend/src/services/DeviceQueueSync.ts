@@ -56,6 +56,7 @@ export function declarationFromEntity(
     defaultGateway: d.defaultGateway,
     sshPort: d.sshPort,
     macAddress: d.macAddress,
+    switchPort: d.switchPort,
     hostname: d.hostname ?? entity.metadata.name,
     serial: d.serial,
     serialTemporary: d.serialTemporary,
@@ -432,6 +433,7 @@ const FIELD_NAMES: Partial<Record<string, string>> = {
   managementVrf: 'management VRF',
   defaultGateway: 'default gateway',
   macAddress: 'MAC address',
+  switchPort: 'switch port',
   sshPort: 'SSH port',
 };
 
@@ -448,6 +450,7 @@ function describeChanges(
     'managementVrf',
     'defaultGateway',
     'macAddress',
+    'switchPort',
     'hostname',
     'sshPort',
     'site',

@@ -3,6 +3,7 @@ import {
   ZtpPlatformDriver,
 } from '@ztp-portal/backstage-plugin-ztp-node';
 import { isRejected, readConfigText, shaCrypt } from '../common';
+import { eosDhcpOptions } from './dhcpOptions';
 import { EOS_MINIMAL_CONFIG_TEMPLATE } from './minimalConfigTemplate';
 import { eosSerialFromInventory, eosSerialFromVersion } from './parseSerial';
 
@@ -24,6 +25,7 @@ export const aristaEosDriver: ZtpPlatformDriver = {
     errorPattern: ERROR_PATTERN,
   },
   minimalConfigTemplate: EOS_MINIMAL_CONFIG_TEMPLATE,
+  dhcpOptions: eosDhcpOptions,
 
   async hashPassword(password: string) {
     return shaCrypt(password, { variant: 'sha512' });

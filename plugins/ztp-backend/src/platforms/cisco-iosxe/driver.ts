@@ -3,6 +3,7 @@ import {
   ZtpPlatformDriver,
 } from '@ztp-portal/backstage-plugin-ztp-node';
 import { ciscoType9Hash, isRejected, readConfigText } from '../common';
+import { iosXeDhcpOptions } from './dhcpOptions';
 import { IOSXE_MINIMAL_CONFIG_TEMPLATE } from './minimalConfigTemplate';
 import {
   iosXeInventoryHidesActiveMember,
@@ -29,6 +30,7 @@ export const ciscoIosXeDriver: ZtpPlatformDriver = {
     errorPattern: ERROR_PATTERN,
   },
   minimalConfigTemplate: IOSXE_MINIMAL_CONFIG_TEMPLATE,
+  dhcpOptions: iosXeDhcpOptions,
 
   hashPassword(password: string) {
     return ciscoType9Hash(password);

@@ -3,6 +3,7 @@ import {
   ZtpPlatformDriver,
 } from '@ztp-portal/backstage-plugin-ztp-node';
 import { isRejected, readConfigText, shaCrypt } from '../common';
+import { nxosDhcpOptions } from './dhcpOptions';
 import { NXOS_MINIMAL_CONFIG_TEMPLATE } from './minimalConfigTemplate';
 import { nxosSerialFromInventory, nxosSerialFromVersion } from './parseSerial';
 
@@ -25,6 +26,7 @@ export const ciscoNxosDriver: ZtpPlatformDriver = {
     errorPattern: ERROR_PATTERN,
   },
   minimalConfigTemplate: NXOS_MINIMAL_CONFIG_TEMPLATE,
+  dhcpOptions: nxosDhcpOptions,
 
   async hashPassword(password: string) {
     return shaCrypt(password, { variant: 'sha256' });

@@ -3,6 +3,7 @@ import {
   ZtpPlatformDriver,
 } from '@ztp-portal/backstage-plugin-ztp-node';
 import { isRejected, readConfigText, shaCrypt } from '../common';
+import { junosDhcpOptions } from './dhcpOptions';
 import { JUNOS_MINIMAL_CONFIG_TEMPLATE } from './minimalConfigTemplate';
 import { junosSerialFromChassisHardware } from './parseSerial';
 
@@ -24,6 +25,7 @@ export const juniperJunosDriver: ZtpPlatformDriver = {
     errorPattern: ERROR_PATTERN,
   },
   minimalConfigTemplate: JUNOS_MINIMAL_CONFIG_TEMPLATE,
+  dhcpOptions: junosDhcpOptions,
 
   async hashPassword(password: string) {
     return shaCrypt(password, { variant: 'sha512' });

@@ -15,6 +15,7 @@ import {
   type ZtpUnknownDevice,
 } from '@ztp-portal/backstage-plugin-ztp-common';
 import { ztpTestApis, ZTP_API } from '../../__testUtils__/apis';
+import { dhcpDownloadOnlyHandlers } from '../../__testUtils__/dhcpHandlers';
 import {
   makeDevice,
   makeList,
@@ -62,6 +63,7 @@ beforeEach(() => {
     http.get(`${ZTP_API}/declaration-problems`, () =>
       HttpResponse.json({ items: [] }),
     ),
+    ...dhcpDownloadOnlyHandlers(),
     http.get(`${ZTP_API}/devices`, ({ request }) => {
       const params = new URL(request.url).searchParams;
       listRequests.push(params);

@@ -32,6 +32,7 @@ import {
   UnknownDevicesCard,
 } from '../UnknownDevicesCard';
 import { DeclarationProblemsCard } from '../DeclarationProblemsCard';
+import { DhcpCard } from '../DhcpCard';
 import { DeviceQueueTable, isPushable } from './DeviceQueueTable';
 import { QueueCounters } from './QueueCounters';
 import {
@@ -296,6 +297,9 @@ export function ZtpDashboard(props: ZtpDashboardProps) {
       </Box>
       <Box mt={3}>
         <DeclarationProblemsCard />
+      </Box>
+      <Box mt={3}>
+        <DhcpCard />
       </Box>
       {fixing && (
         <FixSerialDialog
