@@ -9,6 +9,7 @@ import {
   iosXeSerialFromInventory,
   iosXeSerialFromVersion,
 } from './parseSerial';
+import { iosXeBootstrap } from './bootstrap';
 
 const ERROR_PATTERN =
   /^\s*% ?(?:Invalid input|Incomplete command|Ambiguous command|Unknown command|Invalid command|Bad|Error)/i;
@@ -28,6 +29,7 @@ export const ciscoIosXeDriver: ZtpPlatformDriver = {
     setupCommands: ['terminal length 0'],
     errorPattern: ERROR_PATTERN,
   },
+  bootstrap: iosXeBootstrap,
   minimalConfigTemplate: IOSXE_MINIMAL_CONFIG_TEMPLATE,
 
   hashPassword(password: string) {

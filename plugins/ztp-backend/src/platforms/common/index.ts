@@ -16,3 +16,15 @@ export { cliLines, isRejected, looksLikeSerial } from './output';
 export { parseCiscoInventory } from './ciscoInventory';
 export type { CiscoInventoryEntry } from './ciscoInventory';
 export { readConfigText } from './readConfig';
+export {
+  bareMac,
+  deviceFileKey,
+  deviceFileKeys,
+  doorHost,
+  doorPort,
+  md5Hex,
+  pythonString,
+  reportToken,
+  PYTHON,
+  TEXT,
+} from './bootstrap';

@@ -5,6 +5,7 @@ import {
 import { isRejected, readConfigText, shaCrypt } from '../common';
 import { JUNOS_MINIMAL_CONFIG_TEMPLATE } from './minimalConfigTemplate';
 import { junosSerialFromChassisHardware } from './parseSerial';
+import { junosBootstrap } from './bootstrap';
 
 const ERROR_PATTERN = /^\s*(?:error:|syntax error|unknown command)/i;
 
@@ -23,6 +24,7 @@ export const juniperJunosDriver: ZtpPlatformDriver = {
     setupCommands: ['set cli screen-length 0'],
     errorPattern: ERROR_PATTERN,
   },
+  bootstrap: junosBootstrap,
   minimalConfigTemplate: JUNOS_MINIMAL_CONFIG_TEMPLATE,
 
   async hashPassword(password: string) {
