@@ -28,11 +28,20 @@ export interface Config {
        * not with an in-memory database).
        */
       worker?: boolean;
-      /** The same configurations over TFTP, for devices that only speak TFTP (default off). */
+      /**
+       * The door as booting devices reach it, written into their bootstrap
+       * scripts and DHCP options (default http://<host>:<port>).
+       */
+      deviceUrl?: string;
+      /** The same files over TFTP (POAP, AutoInstall; default off). */
       tftp?: {
         enabled?: boolean;
+        /** Default: the provisioning host. */
         host?: string;
-        /** Default 6969; real deployments use 69 (needs privileges). */
+        /**
+         * Default 69, the port devices ask on (DHCP cannot carry another):
+         * binding it needs CAP_NET_BIND_SERVICE or a port redirect.
+         */
         port?: number;
       };
     };

@@ -21,6 +21,7 @@ import {
   setupFinalConfig,
 } from './finalConfig';
 import { builtinPlatformDrivers } from './platforms';
+import { BootstrapFileIndex } from './provisioning/BootstrapFileIndex';
 import { DeviceIndex } from './provisioning/DeviceIndex';
 import { DeviceRequestHandler } from './provisioning/DeviceRequestHandler';
 import {
@@ -38,6 +39,7 @@ import { CredentialVault } from './services/CredentialVault';
 import { DeviceQueueSync } from './services/DeviceQueueSync';
 import { PasswordHashPool } from './services/passwordHashing/PasswordHashPool';
 import { toZtpDevice } from './services/deviceView';
+import { BootstrapRenderer } from './services/BootstrapRenderer';
 import { MinimalConfigRenderer } from './services/MinimalConfigRenderer';
 import { PlatformRegistry } from './services/PlatformRegistry';
 import { SerialCheckService } from './services/SerialCheckService';
@@ -106,10 +108,14 @@ export const ztpPlugin = createBackendPlugin({
         }
         const declarationProblems = store.declarationProblemStore();
         const index = new DeviceIndex();
-        const renderer = new MinimalConfigRenderer(
+        const renderer = new BootstrapRenderer(
+          new MinimalConfigRenderer(platforms, settings.templateOverrides),
           platforms,
-          settings.templateOverrides,
+          settings.provisioning.deviceUrl,
         );
+        // The bootstrap files the main thread's doors (plugin router, TFTP)
+        // serve; the door's worker keeps its own from the same renderer.
+        const bootstrapFiles = new BootstrapFileIndex();
         const publisher = new ZtpSignalPublisher({
           signals: deps.signals,
           logger,
@@ -126,6 +132,15 @@ export const ztpPlugin = createBackendPlugin({
         const refreshIndex = async () => {
           const devices = await store.listActiveDevices();
           index.replaceAll(devices);
+          for (const device of devices) {
+            try {
+              bootstrapFiles.set(device.entityRef, renderer.bootstrap(device));
+            } catch {
+              // Logged by the door when it renders the configuration.
+              bootstrapFiles.set(device.entityRef, undefined);
+            }
+          }
+          bootstrapFiles.retain(new Set(devices.map(d => d.entityRef)));
           doorWorker?.syncDevices(devices);
         };
 
@@ -210,6 +225,11 @@ export const ztpPlugin = createBackendPlugin({
           logger,
           allowedNetworks: settings.provisioning.allowedNetworks,
           firstCheckDelayMs: settings.serialCheck.firstCheckDelayMs,
+          bootstrap: {
+            files: bootstrapFiles,
+            store,
+            onReported: ref => publisher.changed(ref),
+          },
           onFetched: device =>
             fetchedByDevice({
               ...device,
@@ -289,6 +309,7 @@ export const ztpPlugin = createBackendPlugin({
             logger,
             onFetched: devices => devices.forEach(fetchedByDevice),
             onUnknownRecorded: () => void publisher.unknownDevicesChanged(),
+            onReported: ref => publisher.changed(ref),
             unknownFlushMs: settings.serialCheck.sweepSeconds * 1000,
           });
         }
@@ -369,7 +390,13 @@ export const ztpPlugin = createBackendPlugin({
               logger.warn(`Could not record unknown devices: ${error}`);
             }
           }, settings.serialCheck.sweepSeconds * 1000);
-          await tftp?.start();
+          await tftp?.start().catch(error => {
+            // Port 69 needs a privilege the backend may not have: the rest
+            // of the portal runs on, and the log says what to do.
+            logger.error(
+              `The ZTP TFTP door could not start on ${settings.provisioning.tftp.host}:${settings.provisioning.tftp.port}: ${error}. Devices ask on port 69: grant the backend CAP_NET_BIND_SERVICE, or redirect port 69 to ztp.provisioning.tftp.port (see the README).`,
+            );
+          });
         });
         lifecycle.addShutdownHook(async () => {
           stopping = true;

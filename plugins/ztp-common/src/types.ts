@@ -71,6 +71,8 @@ export type ZtpEventType =
   | 'device.updated'
   | 'device.removed'
   | 'confmin.fetched'
+  | 'bootstrap.progress'
+  | 'bootstrap.failed'
   | 'serial.header-mismatch'
   | 'serial.check-started'
   | 'serial.checked'

@@ -35,6 +35,11 @@ export type PlatformCliOptions = {
   setupCommands?: string[];
   /** Matches output lines that mean the device rejected a command. */
   errorPattern?: RegExp;
+  /**
+   * Where a login may land unprivileged (EOS "switch>"): the session sends
+   * the command and, if the device asks for a password, the account's.
+   */
+  enable?: { unprivilegedPrompt: RegExp; command: string };
 };
 
 /** The part of a device declaration drivers and templates see. @public */
@@ -83,6 +88,55 @@ export type PlatformDhcpOptions = {
   /** A lease shorter than this is refused by the platform's agent. */
   minLeaseSeconds?: number;
 };
+/** What a device's bootstrap files are rendered from. @public */
+export type BootstrapContext = {
+  device: PlatformDevice;
+  /** The device's rendered minimal configuration, exactly. */
+  minimalConfig: string;
+  /** The device door as devices reach it, e.g. http://198.18.0.5:7080. */
+  doorUrl: string;
+  /**
+   * Where the device reports its progress on the door: GET
+   * `<doorUrl><reportPath>/<started|applied|failed>[/<base64url detail>]`.
+   */
+  reportPath: string;
+
+/** One file the device door serves to booting devices. @public */
+export type BootstrapFile = {
+  /**
+   * The name the device asks for, over HTTP under /ztp/boot/ and over TFTP
+   * (compared without case).
+   */
+  name: string;
+  contentType: string;
+  body: string;
+  /** Serving it hands the device its minimal configuration (Conf Min Loaded). */
+  deliversConfig: boolean;
+  /**
+   * A file every device of the platform shares (poap.py: same body for
+   * all; network-confg: the devices' lines joined).
+   */
+  shared?: 'identical' | 'concatenate';
+
+/** What the operator's DHCP server hands one booting device. @public */
+export type DhcpBootFile = {
+  /** Option 67: a URL, or a file name on the server of option 150/66. */
+  bootFileName: string;
+  /** Option 150 (and 66): the file server, when the boot file is not a URL. */
+  tftpServer?: string;
+  /** Vendor-specific sub-options of option 43, by code (Junos 00–05). */
+  vendorOptions?: Record<string, string>;
+  /** What the device downloads, in the operator's words. */
+  downloads: string[];
+
+ * How a platform's own ZTP agent is bootstrapped: the files the door serves
+ * it, and what a DHCP server must say to make the device ask for them.
+export interface PlatformBootstrap {
+  /** The files one device may ask for, rendered for it. */
+  files(ctx: BootstrapContext): BootstrapFile[];
+  /** DHCP options that point a booting device at its files. */
+  dhcpBootFile(ctx: BootstrapContext): DhcpBootFile;
+}
 
 /** Result of a push, as a driver reports it. @public */
 export type PlatformPushResult =
@@ -107,6 +161,8 @@ export interface ZtpPlatformDriver {
    * (PlatformDevice), account ({ username, passwordHash }).
    */
   readonly minimalConfigTemplate: string;
+  /** Bootstrap files and DHCP options of the platform's ZTP agent. */
+  readonly bootstrap?: PlatformBootstrap;
   /** Hashes the local account's password in the platform's native format. */
   hashPassword(password: string): Promise<string>;
   /**

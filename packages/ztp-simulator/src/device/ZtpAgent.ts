@@ -14,8 +14,11 @@ export type AgentOptions = {
   retryMs: number;
   retryMaxMs: number;
   onFetch: (record: FetchRecord) => void;
-  /** Applies a fetched configuration; false means rejected (retry later). */
-  apply: (text: string) => boolean;
+  /**
+   * Does what the platform does with the fetched file: done, try again
+   * later (the agent keeps asking), or stop for good (a failed script).
+   */
+  handle: (text: string) => Promise<'done' | 'retry' | 'stop'>;
   signal: AbortSignal;
 };
 
@@ -42,7 +45,11 @@ export async function runZtpAgent(options: AgentOptions): Promise<boolean> {
       record.status = response.status;
       record.bodyBytes = Buffer.byteLength(response.body);
       options.onFetch(record);
-      if (response.status === 200 && options.apply(response.body)) return true;
+      if (response.status === 200) {
+        const outcome = await options.handle(response.body);
+        if (outcome === 'done') return true;
+        if (outcome === 'stop') return false;
+      }
     } catch (error) {
       if (options.signal.aborted) return false;
       record.error = (error as Error).message;

@@ -1,6 +1,17 @@
 import type { PlatformId } from '../platforms/types';
 
-export type DeviceState = 'off' | 'booting' | 'fetching' | 'configured';
+/**
+ * off, booting, fetching (the ZTP agent runs), rebooting (into what it
+ * fetched: SSH is down), configured, failed (its ZTP script failed: the
+ * device waits at its console, as a real one does).
+ */
+export type DeviceState =
+  | 'off'
+  | 'booting'
+  | 'fetching'
+  | 'rebooting'
+  | 'configured'
+  | 'failed';
 
 /** Ways a device can misbehave, for testing the backend's error handling. */
 export type DeviceBehaviours = {
@@ -52,6 +63,8 @@ export type SimulatedDeviceOptions = DeviceBehaviours & {
   fetchRetryMaxMs?: number;
   /** Multiplies commit-confirm timers; tests make them short. Default 1. */
   timerScale?: number;
+  /** How long a reboot takes (EOS after ZTP, POAP). Default 3000. */
+  rebootMs?: number;
 };
 
 /** One request the ZTP agent made. */

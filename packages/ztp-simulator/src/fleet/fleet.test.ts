@@ -2,6 +2,7 @@ import { execFile } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { bootFileFor } from '../__testUtils__/bootFiles';
 import { minimalConfig } from '../__testUtils__/minimalConfigs';
 import { startProvisioningServer } from '../__testUtils__/provisioningServer';
 import { execCommand } from '../__testUtils__/sshClient';
@@ -202,16 +203,20 @@ describe('fleet', () => {
     );
     const configs = new Map([
       [
-        '/ztp/config/by-mac/5254.0046.0021.cfg',
-        await minimalConfig('cisco-iosxe', {
-          hostname: 'f-ios',
-          username: 'u1',
-          password: 'p1',
-          ip: '127.0.46.21',
-        }),
+        '/ztp/boot/ztp-525400460021.py',
+        bootFileFor(
+          'cisco-iosxe',
+          await minimalConfig('cisco-iosxe', {
+            hostname: 'f-ios',
+            username: 'u1',
+            password: 'p1',
+            ip: '127.0.46.21',
+          }),
+          '',
+        ).script,
       ],
       [
-        '/ztp/config/by-hostname/f-junos.conf',
+        '/ztp/boot/junos-f-junos.conf',
         await minimalConfig('juniper-junos', {
           hostname: 'f-junos',
           username: 'u2',
@@ -280,7 +285,7 @@ describe('fleet', () => {
         ),
       );
       expect(lines).toContainEqual(
-        expect.stringMatching(/f-ios .*GET .*5254\.0046\.0021\.cfg -> 200/),
+        expect.stringMatching(/f-ios .*GET .*ztp-525400460021\.py -> 200/),
       );
     } finally {
       await fleet.stop();

@@ -10,6 +10,7 @@ import {
   iosXeSerialFromInventory,
   iosXeSerialFromVersion,
 } from './parseSerial';
+import { iosXeBootstrap } from './bootstrap';
 
 const ERROR_PATTERN =
   /^\s*% ?(?:Invalid input|Incomplete command|Ambiguous command|Unknown command|Invalid command|Bad|Error)/i;
@@ -29,6 +30,7 @@ export const ciscoIosXeDriver: ZtpPlatformDriver = {
     setupCommands: ['terminal length 0'],
     errorPattern: ERROR_PATTERN,
   },
+  bootstrap: iosXeBootstrap,
   minimalConfigTemplate: IOSXE_MINIMAL_CONFIG_TEMPLATE,
   dhcpOptions: iosXeDhcpOptions,
 

@@ -17,3 +17,15 @@ export { parseCiscoInventory } from './ciscoInventory';
 export type { CiscoInventoryEntry } from './ciscoInventory';
 export { readConfigText } from './readConfig';
 export { doorConfigPath } from './doorPaths';
+export {
+  bareMac,
+  deviceFileKey,
+  deviceFileKeys,
+  doorHost,
+  doorPort,
+  md5Hex,
+  pythonString,
+  reportToken,
+  PYTHON,
+  TEXT,
+} from './bootstrap';

@@ -6,6 +6,7 @@ import { isRejected, readConfigText, shaCrypt } from '../common';
 import { junosDhcpOptions } from './dhcpOptions';
 import { JUNOS_MINIMAL_CONFIG_TEMPLATE } from './minimalConfigTemplate';
 import { junosSerialFromChassisHardware } from './parseSerial';
+import { junosBootstrap } from './bootstrap';
 
 const ERROR_PATTERN = /^\s*(?:error:|syntax error|unknown command)/i;
 
@@ -24,6 +25,7 @@ export const juniperJunosDriver: ZtpPlatformDriver = {
     setupCommands: ['set cli screen-length 0'],
     errorPattern: ERROR_PATTERN,
   },
+  bootstrap: junosBootstrap,
   minimalConfigTemplate: JUNOS_MINIMAL_CONFIG_TEMPLATE,
   dhcpOptions: junosDhcpOptions,
 

@@ -25,6 +25,8 @@ const EVENT_KINDS: Record<ZtpEventType, [label: string, tone: Tone]> = {
   'device.updated': ['Declaration updated', 'neutral'],
   'device.removed': ['Removed from the catalog', 'neutral'],
   'confmin.fetched': ['Conf Min loaded', 'ok'],
+  'bootstrap.progress': ['Reported by the device', 'running'],
+  'bootstrap.failed': ['Bootstrap failed on the device', 'error'],
   'serial.header-mismatch': ['Serial mismatch announced at boot', 'error'],
   'serial.check-started': ['Serial check started', 'running'],
   'serial.checked': ['Serial Checked', 'ok'],
