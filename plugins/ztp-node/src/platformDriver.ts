@@ -100,6 +100,7 @@ export type BootstrapContext = {
    * `<doorUrl><reportPath>/<started|applied|failed>[/<base64url detail>]`.
    */
   reportPath: string;
+};
 
 /** One file the device door serves to booting devices. @public */
 export type BootstrapFile = {
@@ -117,6 +118,7 @@ export type BootstrapFile = {
    * all; network-confg: the devices' lines joined).
    */
   shared?: 'identical' | 'concatenate';
+};
 
 /** What the operator's DHCP server hands one booting device. @public */
 export type DhcpBootFile = {
@@ -128,9 +130,13 @@ export type DhcpBootFile = {
   vendorOptions?: Record<string, string>;
   /** What the device downloads, in the operator's words. */
   downloads: string[];
+};
 
+/**
  * How a platform's own ZTP agent is bootstrapped: the files the door serves
  * it, and what a DHCP server must say to make the device ask for them.
+ * @public
+ */
 export interface PlatformBootstrap {
   /** The files one device may ask for, rendered for it. */
   files(ctx: BootstrapContext): BootstrapFile[];
