@@ -20,6 +20,10 @@ export default defineConfig({
     timeout: 300_000,
     stdout: 'ignore',
     stderr: 'pipe',
+    // Playwright starts the stack in a process group of its own and stops
+    // that group by its id: SIGTERM first, so e2e/stack.sh removes its data
+    // directory, then SIGKILL for whatever is left of the group.
+    gracefulShutdown: { signal: 'SIGTERM', timeout: 20_000 },
   },
   use: {
     baseURL: 'http://localhost:3000',

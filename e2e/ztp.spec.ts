@@ -1,3 +1,6 @@
+import { ChildProcess, spawn } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
 import { expect, Page, test } from '@playwright/test';
 import { Client } from 'ssh2';
 
@@ -17,13 +20,40 @@ async function shot(page: Page, name: string) {
   await page.screenshot({ path: test.info().outputPath(`${name}.png`) });
 }
 
-/** Signs in as the guest, then opens the ZTP dashboard. */
+/** Components of ours, as React names them in a warning's component stack. */
+const OUR_COMPONENTS =
+  /\b(Ztp\w*|DeviceQueueTable|QueueFilters|QueueCounters|FixSerialDialog|LocalAccount|EntityZtp\w*|DeviceStatusCard|DeviceTimeline|FinalConfigCard|BulkPush\w*|UnknownDevicesCard|DeclarationProblemsCard|PolledListContent|StatusChip|\w+Badge|SidebarLogo|LogoFull)\b/;
+
+/** React warnings about our components in the browser console fail the test. */
+let reactWarnings: string[] = [];
+test.beforeEach(async ({ page }) => {
+  reactWarnings = [];
+  page.on('console', message => {
+    const text = message.text();
+    if (
+      message.type() === 'error' &&
+      /^Warning: /.test(text) &&
+      OUR_COMPONENTS.test(text)
+    ) {
+      reactWarnings.push(text.slice(0, 1500));
+    }
+  });
+});
+
+test.afterEach(() => {
+  expect(reactWarnings).toEqual([]);
+});
+
+/** Signs in as the guest and lands on the ZTP dashboard. */
 async function openDashboard(page: Page) {
   await page.goto('/');
   await page.getByRole('button', { name: 'Enter' }).click();
-  // Signed in once the sidebar shows; a reload before that signs out.
-  await expect(page.getByRole('link', { name: 'ZTP' })).toBeVisible();
-  await page.goto('/ztp');
+  // After sign-in the portal's root address is the ZTP dashboard, not a 404.
+  await expect(page).toHaveURL(/\/ztp$/);
+  await expect(
+    page.getByRole('heading', { name: 'ZTP Status Dashboard' }),
+  ).toBeVisible();
+  await expect(page.getByText('ZTP Portal').first()).toBeVisible();
 }
 
 /** Logs in to the device like an operator would and reads its serial. */
@@ -170,4 +200,123 @@ test('a declaration the catalog refused shows on the dashboard with its problem'
   );
   await refused.scrollIntoViewIfNeeded();
   await shot(page, '09-refused-declaration');
+});
+
+/** Where e2e/stack.sh points ztp.scaffolder.localCatalogFile. */
+const DECLARED_DIR = path.resolve(__dirname, '.declared');
+
+/** The variables of a declared OOB switch, after oob-01-par1's. */
+function writeVariables(name: string, ip: string) {
+  const text = fs
+    .readFileSync(
+      path.resolve(__dirname, '../examples/fleet/vars/oob-01-par1.yaml'),
+      'utf8',
+    )
+    .replaceAll('oob-01-par1', name)
+    .replaceAll('127.0.10.51', ip);
+  fs.mkdirSync(path.join(DECLARED_DIR, 'vars'), { recursive: true });
+  fs.writeFileSync(path.join(DECLARED_DIR, 'vars', `${name}.yaml`), text);
+}
+
+/** A simulated device for what the Scaffolder declared, in its own process group. */
+function startSimulator(): ChildProcess {
+  return spawn(
+    process.execPath,
+    [
+      path.resolve(__dirname, '../packages/ztp-simulator/bin/ztp-simulator'),
+      '--catalog',
+      path.join(DECLARED_DIR, 'declared-devices.yaml'),
+      '--provisioning-url',
+      'http://127.0.0.1:7080',
+      '--status-port',
+      '0',
+    ],
+    { detached: true, stdio: 'ignore' },
+  );
+}
+
+test('a device declared with the Scaffolder form reaches Provisioned', async ({
+  page,
+}) => {
+  const name = 'oob-09-par1';
+  const ip = '127.0.10.59';
+  writeVariables(name, ip);
+  await openDashboard(page);
+
+  await page.goto('/create');
+  await page
+    .getByRole('article')
+    .filter({ hasText: 'Declare a network device' })
+    .getByRole('button', { name: 'Choose' })
+    .click();
+  await page.getByRole('textbox', { name: /^Name/ }).fill(name);
+  await page
+    .getByRole('textbox', { name: /^Title/ })
+    .fill('OOB switch 09 - PAR1');
+  await page.getByLabel(/^Site/).click();
+  await page.getByRole('option', { name: 'PAR1 - Paris data centre' }).click();
+  await page.getByLabel(/^Platform/).click();
+  await page.getByRole('option', { name: 'Cisco IOS XE' }).click();
+  await page.getByRole('textbox', { name: /^Role/ }).fill('oob');
+  await page
+    .getByRole('textbox', { name: /^Final configuration variables/ })
+    .fill(`./vars/${name}.yaml`);
+  await shot(page, '10-declare-device');
+  await page.getByRole('button', { name: 'Next' }).click();
+
+  await page
+    .getByRole('textbox', { name: /^Serial number/ })
+    .fill('FOC2342U0A9');
+  await page
+    .getByRole('textbox', { name: /^Management address/ })
+    .fill(`${ip}/24`);
+  await page
+    .getByRole('textbox', { name: /^Default gateway/ })
+    .fill('127.0.10.1');
+  await page
+    .getByRole('textbox', { name: /^MAC address/ })
+    .fill('00:2a:10:a1:10:59');
+  await page.getByRole('textbox', { name: /^Hostname/ }).fill(name);
+  await page.getByRole('button', { name: 'Review' }).click();
+  await page.getByRole('button', { name: 'Create' }).click();
+  await expect(
+    page.getByRole('link', { name: 'Open the device in the catalog' }),
+  ).toBeVisible({ timeout: 60_000 });
+  await shot(page, '11-declared');
+
+  // The declaration is in the data location, outside the source tree.
+  expect(
+    fs.readFileSync(path.join(DECLARED_DIR, 'declared-devices.yaml'), 'utf8'),
+  ).toContain(`ztp.network/variables: ./vars/${name}.yaml`);
+
+  const simulator = startSimulator();
+  try {
+    await page.goto(`/ztp?q=${name}`);
+    const row = page.getByRole('row', { name: new RegExp(name) });
+    await expect(row).toContainText('Checked', { timeout: 120_000 });
+
+    await page.goto(`/catalog/default/resource/${name}/ztp`);
+    const push = page.getByRole('button', { name: 'Conf Final (Push)' });
+    await expect(push).toBeEnabled({ timeout: 30_000 });
+    await push.click();
+    const confirm = page.getByRole('dialog');
+    await confirm.getByRole('button', { name: 'Push' }).click();
+    await expect(confirm.getByRole('alert')).toContainText(
+      'Final configuration pushed to',
+      { timeout: 120_000 },
+    );
+    await confirm.getByRole('button', { name: 'Close' }).click();
+    // Provisioned: no push, no serial check offered, and why.
+    await expect(push).toBeDisabled();
+    await expect(page.getByTestId('push-disabled-reason')).toContainText(
+      'Already Provisioned',
+    );
+    await expect(
+      page.getByRole('button', { name: 'Check Serial Now' }),
+    ).toBeDisabled();
+    await shot(page, '12-declared-provisioned');
+  } finally {
+    // Stopped by its process group's id, never by name.
+    if (simulator.pid) process.kill(-simulator.pid, 'SIGTERM');
+  }
 });

@@ -8,8 +8,9 @@ cd "$ROOT"
 
 ensure_node
 # postgresql: store tests; openssh-*: the real sshd the SSH client is proven
-# against; chromium: the end-to-end test (Playwright drives Debian's build).
-ensure_apt postgresql openssh-server openssh-client tftp-hpa chromium
+# against; chromium: the end-to-end test (Playwright drives Debian's build);
+# kea-*, isc-dhcp-client: real DHCP between Kea and simulated devices.
+ensure_apt postgresql openssh-server openssh-client tftp-hpa chromium kea-dhcp4-server kea-ctrl-agent isc-dhcp-client
 ensure_packages
 
 trap stop_test_postgres EXIT
@@ -47,10 +48,14 @@ set +e
 CI=true yarn test:e2e
 e2e_status=$?
 set -e
-# Playwright stops the stack's process group; make sure nothing lingers.
-pkill -f 'packages/ztp-simulator/bin/ztp-simulator' 2>/dev/null || true
-pkill -f 'backstage-cli repo start' 2>/dev/null || true
-pkill -f 'backstage-cli package start' 2>/dev/null || true
+# Playwright started e2e/stack.sh in a process group of its own and stopped
+# that group by its id (SIGTERM, then SIGKILL): nothing is killed by name,
+# so another checkout's portal or simulator on this machine is left alone.
+for port in 3000 7007 7080 7090; do
+  if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
+    echo "Warning: port $port is still in use after the end-to-end test" >&2
+  fi
+done
 if [ "$e2e_status" -ne 0 ]; then
   echo "unit: $passed passed, $failed failed; end-to-end: failed (screenshots in e2e/results/)"
   exit "$e2e_status"

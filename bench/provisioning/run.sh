@@ -176,6 +176,13 @@ backend:
   listen:
     host: 127.0.0.1
     port: $BACKEND_PORT
+  # As app-config.yaml: no access-log line per device fetch.
+  logger:
+    overrides:
+      - matchers:
+          type: incomingRequest
+          url: '/^\\/api\\/ztp\\/provision([/?]|\$)/'
+        level: warn
   database:
 $DB_CONFIG
 ztp:

@@ -4,6 +4,8 @@ export interface Config {
       /**
        * Encrypts device local-account passwords at rest (AES-256-GCM).
        * At least 16 characters; e.g. the output of `openssl rand -base64 32`.
+       * Checked at startup against the key check value stored with the
+       * data; change it with the rotate-secrets-key command (README).
        * @visibility secret
        */
       key: string;
@@ -26,12 +28,65 @@ export interface Config {
        * not with an in-memory database).
        */
       worker?: boolean;
-      /** The same configurations over TFTP, for devices that only speak TFTP (default off). */
+      /**
+       * The door as booting devices reach it, written into their bootstrap
+       * scripts and DHCP options (default http://<host>:<port>).
+       */
+      deviceUrl?: string;
+      /** The same files over TFTP (POAP, AutoInstall; default off). */
       tftp?: {
         enabled?: boolean;
+        /** Default: the provisioning host. */
         host?: string;
-        /** Default 6969; real deployments use 69 (needs privileges). */
+        /**
+         * Default 69, the port devices ask on (DHCP cannot carry another):
+         * binding it needs CAP_NET_BIND_SERVICE or a port redirect.
+         */
         port?: number;
+      };
+    };
+    /** DHCP from the catalog: the Kea DHCPv4 configuration of the queue. */
+    dhcp?: {
+      /**
+       * The device door as devices reach it, by IPv4 address, e.g.
+       * http://198.18.0.1:7080 (default: ztp.provisioning.host and port).
+       */
+      bootServerUrl?: string;
+      /** The provisioning networks Kea serves. */
+      subnets?: Array<{
+        /** Kea's subnet id (default: position in the list, from 1); keep it stable. */
+        id?: number;
+        /** e.g. 198.18.0.0/24 */
+        subnet: string;
+        /** Dynamic pools, e.g. "198.18.0.100 - 198.18.0.199" (default none: reservations only). */
+        pools?: string[];
+        /** Routers option of the subnet (a device's declared gateway wins). */
+        gateway?: string;
+        /** Addresses of the DHCP relays that forward this network (giaddr). */
+        relayAddresses?: string[];
+        /** The Kea server interface the network is directly on. */
+        interface?: string;
+      }>;
+      /** Interfaces Kea listens on (default ["*"]). */
+      interfaces?: string[];
+      /** Lease time (default 3600; raised per subnet to what a platform needs, e.g. NX-OS POAP's hour). */
+      validLifetimeSeconds?: number;
+      leases?: {
+        /** Kea's memfile lease file: written into the configuration, read for the dashboard. */
+        memfile?: string;
+        /** Path of libdhcp_lease_cmds.so: loaded by the configuration; leases then read with lease4-get-all. */
+        commandsLibrary?: string;
+      };
+      /** A running Kea to apply the configuration to (download only without it). */
+      control?: {
+        /** kea-dhcp4's unix control socket (also written into the configuration). */
+        socket?: string;
+        /** The Kea control agent's URL, e.g. http://127.0.0.1:8000/ (commands go there instead). */
+        agentUrl?: string;
+      };
+      apply?: {
+        /** Changes are applied at most this often (default 5). */
+        debounceSeconds?: number;
       };
     };
     serialCheck?: {
@@ -83,6 +138,12 @@ export interface Config {
       commandTimeoutMs?: number;
       /** Minutes before an unconfirmed EOS commit timer / Junos commit confirmed reverts (default 5). */
       confirmMinutes?: number;
+      /**
+       * How often a replica running bulk pushes says it is alive (default 15).
+       * After four missed heartbeats another replica takes its jobs over and
+       * pushes the devices they had not reached.
+       */
+      jobHeartbeatSeconds?: number;
     };
     catalog?: {
       /** Platform ids accepted in the catalog and the template besides the built-in ones. */
@@ -93,7 +154,7 @@ export interface Config {
       };
     };
     scaffolder?: {
-      /** File the ztp:device:declare action appends to; relative paths are taken from the repo root (default examples/fleet/declared-devices.yaml). */
+      /** File the ztp:device:declare action appends to; relative paths are taken from the repo root (default .data/declared-devices.yaml, outside the tracked source). */
       localCatalogFile?: string;
     };
     permissions?: {

@@ -8,6 +8,7 @@ import {
   catalogModuleZtpDevices,
   scaffolderModuleZtp,
 } from '@ztp-portal/backstage-plugin-ztp-backend';
+import { exitOnStartFailure } from './exitOnStartFailure';
 
 const backend = createBackend();
 
@@ -16,6 +17,8 @@ backend.add(import('@backstage/plugin-proxy-backend'));
 
 backend.add(import('@backstage/plugin-auth-backend'));
 backend.add(import('@backstage/plugin-auth-backend-module-guest-provider'));
+// The sign-in of app-config.production.yaml.
+backend.add(import('@backstage/plugin-auth-backend-module-github-provider'));
 
 backend.add(import('@backstage/plugin-catalog-backend'));
 backend.add(
@@ -46,4 +49,5 @@ backend.add(import('@backstage/plugin-signals-backend'));
 
 backend.add(import('@ztp-portal/backstage-plugin-ztp-backend'));
 
-backend.start();
+// A backend that cannot start (a plugin failed) ends with exit code 1.
+void exitOnStartFailure(() => backend.start());

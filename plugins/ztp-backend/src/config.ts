@@ -11,6 +11,8 @@ export type ZtpSettings = {
     allowedNetworks: string[];
     exposeOnPluginRouter: boolean;
     worker: boolean;
+    /** The door as devices reach it (scripts call back there). */
+    deviceUrl: string;
     tftp: { enabled: boolean; host: string; port: number };
   };
   serialCheck: SerialCheckSettings & {
@@ -34,19 +36,27 @@ export function readZtpConfig(root: Config): ZtpSettings {
     const file = templates!.getOptionalString(`${platform}.minimal`);
     if (file) templateOverrides[platform] = fs.readFileSync(file, 'utf8');
   }
+  const host = p?.getOptionalString('host') ?? '127.0.0.1';
+  const port = p?.getOptionalNumber('port') ?? 7080;
   return {
     provisioning: {
       enabled: p?.getOptionalBoolean('enabled') ?? true,
-      host: p?.getOptionalString('host') ?? '127.0.0.1',
-      port: p?.getOptionalNumber('port') ?? 7080,
+      host,
+      port,
+      deviceUrl: (
+        p?.getOptionalString('deviceUrl') ??
+        `http://${host.includes(':') ? `[${host}]` : host}:${port}`
+      ).replace(/\/+$/, ''),
       allowedNetworks: p?.getOptionalStringArray('allowedNetworks') ?? [],
       exposeOnPluginRouter:
         p?.getOptionalBoolean('exposeOnPluginRouter') ?? false,
       worker: p?.getOptionalBoolean('worker') ?? true,
       tftp: {
         enabled: p?.getOptionalBoolean('tftp.enabled') ?? false,
-        host: p?.getOptionalString('tftp.host') ?? '127.0.0.1',
-        port: p?.getOptionalNumber('tftp.port') ?? 6969,
+        // Devices ask the server DHCP names, on the TFTP port: the door's own
+        // address, port 69.
+        host: p?.getOptionalString('tftp.host') ?? host,
+        port: p?.getOptionalNumber('tftp.port') ?? 69,
       },
     },
     serialCheck: {

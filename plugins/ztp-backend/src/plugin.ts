@@ -10,11 +10,18 @@ import {
   ZtpPlatformDriver,
 } from '@ztp-portal/backstage-plugin-ztp-node';
 import express from 'express';
+import { waitForFirstQueueLoad } from './provisioning/waitForFirstQueueLoad';
 import { readZtpConfig } from './config';
+import { DHCP_APPLY_TASK_ID, setupDhcp } from './dhcp';
 import { DatabaseZtpStore } from './database/DatabaseZtpStore';
 import { REPORT_REFRESH_MS } from './catalog/DeclarationProblemReporter';
-import { JOB_RETENTION_DAYS, setupFinalConfig } from './finalConfig';
+import {
+  BULK_PUSH_HEARTBEAT_MS,
+  JOB_RETENTION_DAYS,
+  setupFinalConfig,
+} from './finalConfig';
 import { builtinPlatformDrivers } from './platforms';
+import { BootstrapFileIndex } from './provisioning/BootstrapFileIndex';
 import { DeviceIndex } from './provisioning/DeviceIndex';
 import { DeviceRequestHandler } from './provisioning/DeviceRequestHandler';
 import {
@@ -27,9 +34,12 @@ import { identifiesDeclaredDevice } from './provisioning/recognizeDevice';
 import { TftpServer } from './provisioning/TftpServer';
 import { UnknownDeviceCounter } from './provisioning/UnknownDeviceCounter';
 import { createRouter } from './router';
+import { verifySecretsKey } from './secrets/keyCheck';
 import { CredentialVault } from './services/CredentialVault';
 import { DeviceQueueSync } from './services/DeviceQueueSync';
+import { PasswordHashPool } from './services/passwordHashing/PasswordHashPool';
 import { toZtpDevice } from './services/deviceView';
+import { BootstrapRenderer } from './services/BootstrapRenderer';
 import { MinimalConfigRenderer } from './services/MinimalConfigRenderer';
 import { PlatformRegistry } from './services/PlatformRegistry';
 import { SerialCheckService } from './services/SerialCheckService';
@@ -40,6 +50,8 @@ import { openDeviceCli } from './ssh';
 const WAL_CHECKPOINT_INTERVAL_MS = 1000;
 /** Repeated fetches of one device are published at most this often. */
 const REFETCH_SIGNAL_INTERVAL_MS = 30_000;
+/** How long the startup may spend on the catalog sync before the door opens. */
+const INITIAL_SYNC_BUDGET_MS = 5_000;
 
 /**
  * The ZTP backend plugin: serves booting devices their minimal
@@ -88,12 +100,22 @@ export const ztpPlugin = createBackendPlugin({
         const store = await DatabaseZtpStore.create({
           database: deps.database,
         });
+        // A wrong key stops the backend here, before anything decrypts.
+        if (
+          (await verifySecretsKey(store.secretsKeyStore(), vault)) === 'created'
+        ) {
+          logger.info('Stored the key check value of ztp.secrets.key');
+        }
         const declarationProblems = store.declarationProblemStore();
         const index = new DeviceIndex();
-        const renderer = new MinimalConfigRenderer(
+        const renderer = new BootstrapRenderer(
+          new MinimalConfigRenderer(platforms, settings.templateOverrides),
           platforms,
-          settings.templateOverrides,
+          settings.provisioning.deviceUrl,
         );
+        // The bootstrap files the main thread's doors (plugin router, TFTP)
+        // serve; the door's worker keeps its own from the same renderer.
+        const bootstrapFiles = new BootstrapFileIndex();
         const publisher = new ZtpSignalPublisher({
           signals: deps.signals,
           logger,
@@ -103,12 +125,22 @@ export const ztpPlugin = createBackendPlugin({
             const last = await store.lastEvents(refs);
             return devices.map(d => toZtpDevice(d, last.get(d.entityRef)));
           },
+          loadSummary: () => store.summary(),
         });
         // Filled in below once the door is chosen.
         let doorWorker: DoorWorkerHost | undefined;
         const refreshIndex = async () => {
           const devices = await store.listActiveDevices();
           index.replaceAll(devices);
+          for (const device of devices) {
+            try {
+              bootstrapFiles.set(device.entityRef, renderer.bootstrap(device));
+            } catch {
+              // Logged by the door when it renders the configuration.
+              bootstrapFiles.set(device.entityRef, undefined);
+            }
+          }
+          bootstrapFiles.retain(new Set(devices.map(d => d.entityRef)));
           doorWorker?.syncDevices(devices);
         };
 
@@ -121,6 +153,26 @@ export const ztpPlugin = createBackendPlugin({
           settings: settings.serialCheck,
           onChanged: ref => publisher.changed(ref),
         });
+        // The queue's changes reach the door page by page of a catalog
+        // pass; refreshes that pile up meanwhile collapse into one.
+        let indexRefresh: Promise<void> | undefined;
+        let indexStale = false;
+        const refreshIndexSoon = () => {
+          if (indexRefresh) {
+            indexStale = true;
+            return;
+          }
+          indexRefresh = refreshIndex()
+            .catch(e => logger.warn(`Could not refresh the ZTP index: ${e}`))
+            .finally(() => {
+              indexRefresh = undefined;
+              if (indexStale) {
+                indexStale = false;
+                refreshIndexSoon();
+              }
+            });
+        };
+        const hashPool = new PasswordHashPool();
         const sync = new DeviceQueueSync({
           catalog: deps.catalog,
           auth: deps.auth,
@@ -128,12 +180,14 @@ export const ztpPlugin = createBackendPlugin({
           vault,
           platforms,
           logger,
+          hasher: hashPool,
           onChanged: result => {
             publisher.changed(...result.added, ...result.updated);
             publisher.removedFromQueue(...result.removed);
             for (const ref of [...result.updated, ...result.removed]) {
               renderer.forget(ref);
             }
+            refreshIndexSoon();
           },
         });
 
@@ -171,6 +225,11 @@ export const ztpPlugin = createBackendPlugin({
           logger,
           allowedNetworks: settings.provisioning.allowedNetworks,
           firstCheckDelayMs: settings.serialCheck.firstCheckDelayMs,
+          bootstrap: {
+            files: bootstrapFiles,
+            store,
+            onReported: ref => publisher.changed(ref),
+          },
           onFetched: device =>
             fetchedByDevice({
               ...device,
@@ -208,6 +267,17 @@ export const ztpPlugin = createBackendPlugin({
           onChanged: ref => publisher.changed(ref),
         });
         httpRouter.use(finalConfig.router);
+        const bulkPushHeartbeatMs =
+          finalConfig.settings.jobHeartbeatMs ?? BULK_PUSH_HEARTBEAT_MS;
+        // DHCP from the catalog: the Kea configuration, applied when a
+        // control endpoint is configured.
+        const dhcp = await setupDhcp({
+          ...deps,
+          db: await deps.database.getClient(),
+          store,
+          platforms,
+        });
+        httpRouter.use(dhcp.router);
 
         if (settings.provisioning.exposeOnPluginRouter) {
           // Same device door on the plugin router, for sites with one port.
@@ -239,6 +309,7 @@ export const ztpPlugin = createBackendPlugin({
             logger,
             onFetched: devices => devices.forEach(fetchedByDevice),
             onUnknownRecorded: () => void publisher.unknownDevicesChanged(),
+            onReported: ref => publisher.changed(ref),
             unknownFlushMs: settings.serialCheck.sweepSeconds * 1000,
           });
         }
@@ -263,10 +334,36 @@ export const ztpPlugin = createBackendPlugin({
 
         let unknownFlushTimer: NodeJS.Timeout | undefined;
         let checkpointTimer: NodeJS.Timeout | undefined;
+        let stopping = false;
+        let doorOpened: Promise<void> = Promise.resolve();
         lifecycle.addStartupHook(async () => {
-          await sync.run().catch(e => logger.warn(`Initial ZTP sync: ${e}`));
-          await refreshIndex();
-          if (settings.provisioning.enabled) await provisioning.start();
+          const loadQueue = async () => {
+            // A first stretch of the catalog sync; a large fleet's import goes
+            // on in the scheduled runs, the door serving each device once its
+            // page is committed.
+            await sync.run({ budgetMs: INITIAL_SYNC_BUDGET_MS });
+            return (await store.summary()).total;
+          };
+          const openDoor = async () => {
+            await refreshIndex();
+            if (settings.provisioning.enabled && !stopping) {
+              await provisioning.start();
+            }
+          };
+          // The door opens once the queue is loaded: at once when the first
+          // sync finds the devices, else in the background (the backend
+          // starts meanwhile; booting devices retry).
+          const first = await loadQueue().catch(() => 0);
+          if (first > 0) await openDoor();
+          else {
+            doorOpened = waitForFirstQueueLoad({
+              load: loadQueue,
+              logger,
+              isStopped: () => stopping,
+            })
+              .then(open => (open ? openDoor() : undefined))
+              .catch(e => logger.error(`Could not open the device door: ${e}`));
+          }
           if (
             doorWorker &&
             doorDatabase &&
@@ -293,9 +390,17 @@ export const ztpPlugin = createBackendPlugin({
               logger.warn(`Could not record unknown devices: ${error}`);
             }
           }, settings.serialCheck.sweepSeconds * 1000);
-          await tftp?.start();
+          await tftp?.start().catch(error => {
+            // Port 69 needs a privilege the backend may not have: the rest
+            // of the portal runs on, and the log says what to do.
+            logger.error(
+              `The ZTP TFTP door could not start on ${settings.provisioning.tftp.host}:${settings.provisioning.tftp.port}: ${error}. Devices ask on port 69: grant the backend CAP_NET_BIND_SERVICE, or redirect port 69 to ztp.provisioning.tftp.port (see the README).`,
+            );
+          });
         });
         lifecycle.addShutdownHook(async () => {
+          stopping = true;
+          await doorOpened;
           clearInterval(unknownFlushTimer);
           clearInterval(checkpointTimer);
           serialChecks.stop();
@@ -304,6 +409,7 @@ export const ztpPlugin = createBackendPlugin({
           await tftp?.stop();
           await unknown.flush().catch(() => {});
           await publisher.flushNow();
+          await hashPool.close();
         });
 
         await scheduler.scheduleTask({
@@ -312,17 +418,23 @@ export const ztpPlugin = createBackendPlugin({
           timeout: { minutes: 5 },
           initialDelay: { seconds: settings.catalogSyncSeconds },
           fn: async () => {
-            const result = await sync.run();
-            // Unchanged queue: the periodic index refresh is enough.
-            if (
-              result.added.length ||
-              result.updated.length ||
-              result.removed.length
-            ) {
-              await refreshIndex();
-            }
+            // Bounded by the sync's own time budget; the next run continues.
+            await sync.run();
           },
         });
+        if (dhcp.applier) {
+          const applier = dhcp.applier;
+          // A global task: one replica applies at a time, and changes
+          // within one interval reach Kea as one configuration.
+          await scheduler.scheduleTask({
+            id: DHCP_APPLY_TASK_ID,
+            frequency: { seconds: dhcp.settings.debounceSeconds },
+            timeout: { minutes: 2 },
+            fn: async () => {
+              await applier.applyIfChanged();
+            },
+          });
+        }
         await scheduler.scheduleTask({
           id: 'ztp-device-index-refresh',
           scope: 'local',
@@ -341,9 +453,9 @@ export const ztpPlugin = createBackendPlugin({
         });
         await scheduler.scheduleTask({
           id: 'ztp-bulk-push-sweep',
-          frequency: { minutes: 1 },
+          frequency: { milliseconds: bulkPushHeartbeatMs },
           timeout: { minutes: 1 },
-          initialDelay: { minutes: 1 },
+          initialDelay: { milliseconds: bulkPushHeartbeatMs },
           fn: async () => {
             await finalConfig.jobs.sweep();
           },

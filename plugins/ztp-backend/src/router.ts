@@ -17,12 +17,10 @@ import {
 } from '@backstage/plugin-permission-common';
 import type { CatalogService } from '@backstage/plugin-catalog-node';
 import {
-  validateSerial,
-  serialsMatch,
-  normalizeSerial,
   ztpCredentialsRevealPermission,
   ztpDeviceReadPermission,
   ztpSerialUpdatePermission,
+  ztpHostKeyAcceptPermission,
   ZtpDeviceDetails,
   ZtpDeviceList,
   ZtpLocalAccount,
@@ -40,6 +38,8 @@ import type { ZtpStore } from './database/types';
 import type { CredentialVault } from './services/CredentialVault';
 import { toZtpDevice, toZtpEvent } from './services/deviceView';
 import type { SerialCheckService } from './services/SerialCheckService';
+import { HostKeyAcceptance } from './hostKeyAcceptance';
+import { SerialCorrection } from './serialCorrection';
 import type { ZtpSignalPublisher } from './services/ZtpSignalPublisher';
 
 const listQuerySchema = z
@@ -63,7 +63,20 @@ const listQuerySchema = z
   })
   .strict();
 
-const newSerialSchema = z.object({ newSerial: z.string() }).strict();
+const newSerialSchema = z
+  .object({ newSerial: z.string(), wrongSerial: z.string().max(64).optional() })
+  .strict();
+
+const acceptHostKeySchema = z
+  .object({
+    fingerprint: z
+      .string()
+      .regex(
+        /^SHA256:[A-Za-z0-9+/]{43}$/,
+        'must be an OpenSSH fingerprint like SHA256: followed by 43 base64 characters',
+      ),
+  })
+  .strict();
 
 /** One message naming each problem of a request's input. */
 function inputProblem(error: z.ZodError): string {
@@ -107,6 +120,15 @@ export async function createRouter(
 ): Promise<express.Router> {
   const { httpAuth, permissions, auditor, store, vault, serialChecks } =
     options;
+  const serialCorrection = new SerialCorrection({
+    ...options,
+    onChanged: ref => options.publisher.changed(ref),
+  });
+  const hostKeys = new HostKeyAcceptance({
+    store,
+    serialChecks,
+    onChanged: ref => options.publisher.changed(ref),
+  });
   const router = Router();
   router.use(express.json({ limit: '64kb' }));
   router.use(rejectUnusableInput);
@@ -238,67 +260,61 @@ export async function createRouter(
     const entityRef = refFromParams(req);
     const parsed = newSerialSchema.safeParse(req.body);
     if (!parsed.success) throw new InputError(inputProblem(parsed.error));
-    const newSerial = parsed.data.newSerial.trim();
-    const problem = validateSerial(newSerial);
-    if (problem) throw new InputError(problem);
-    const device = await deviceOr404(entityRef);
-    const holder = (await store.listActiveDevices()).find(
-      d =>
-        d.entityRef !== entityRef && serialsMatch(d.expectedSerial, newSerial),
-    );
-    if (holder) {
-      throw new InputError(
-        `Serial ${normalizeSerial(newSerial)} is already the serial of ${
-          holder.entityRef
-        }`,
-      );
-    }
-    const actor = credentials.principal.userEntityRef;
+    const request = {
+      entityRef,
+      newSerial: parsed.data.newSerial,
+      wrongSerial: parsed.data.wrongSerial,
+      actor: credentials.principal.userEntityRef,
+    };
+    const prepared = await serialCorrection.prepare(request);
     const auditorEvent = await auditor.createEvent({
       eventId: 'serial-correct',
       severityLevel: 'medium',
       request: req,
-      meta: { entityRef, previousSerial: device.expectedSerial, newSerial },
+      meta: {
+        entityRef,
+        previousSerial: prepared.device.expectedSerial,
+        newSerial: prepared.newSerial,
+      },
     });
-    if (!serialsMatch(device.expectedSerial, newSerial)) {
-      await store.saveSerialCorrection(
-        {
-          entityRef,
-          serial: newSerial,
-          previousSerial: device.declaredSerial,
-          correctedBy: actor,
-          correctedAt: new Date(),
-        },
-        {
-          entityRef,
-          type: 'serial.corrected',
-          actor,
-          message: `Expected serial changed from ${device.expectedSerial} to ${newSerial} by ${actor}. The catalog shows the new serial; the declaration's source file still holds ${device.declaredSerial} until someone changes it there`,
-          details: { previousSerial: device.expectedSerial, newSerial },
-        },
-      );
-      options.publisher.changed(entityRef);
-      // Let the catalog processor put the corrected serial on the entity now.
-      options.catalog
-        .refreshEntity(entityRef, {
-          credentials: await options.auth.getOwnServiceCredentials(),
-        })
-        .catch(error =>
-          options.logger.warn(
-            `Could not refresh ${entityRef} in the catalog: ${error}`,
-          ),
-        );
+    try {
+      const body = await serialCorrection.correct(request, prepared);
+      await auditorEvent.success();
+      res.json(body);
+    } catch (error) {
+      await auditorEvent.fail({ error: error as Error });
+      throw error;
     }
-    await auditorEvent.success();
-    const result = await serialChecks.check(entityRef, actor);
-    const body: ZtpSerialCheckResult = {
-      outcome: result?.outcome ?? 'not-checked',
-      reason:
-        result?.reason ??
-        (result ? undefined : 'A check of this device was already running'),
-      device: await view(entityRef),
-    };
-    res.json(body);
+  });
+
+  router.post('/devices/:namespace/:name/host-key/accept', async (req, res) => {
+    const entityRef = refFromParams(req);
+    const auditorEvent = await auditor.createEvent({
+      eventId: 'host-key-accept',
+      severityLevel: 'high',
+      request: req,
+      meta: { entityRef },
+    });
+    try {
+      const credentials = await authorize(req, ztpHostKeyAcceptPermission);
+      const parsed = acceptHostKeySchema.safeParse(req.body);
+      if (!parsed.success) throw new InputError(inputProblem(parsed.error));
+      const body = await hostKeys.accept({
+        entityRef,
+        fingerprint: parsed.data.fingerprint,
+        actor: credentials.principal.userEntityRef,
+      });
+      await auditorEvent.success({
+        meta: {
+          acceptedHostKey: parsed.data.fingerprint,
+          pinnedHostKey: body.device.serial.hostKeyFingerprint,
+        },
+      });
+      res.json(body);
+    } catch (error) {
+      await auditorEvent.fail({ error: error as Error });
+      throw error;
+    }
   });
 
   router.get('/unknown-devices', async (req, res) => {
@@ -372,6 +388,8 @@ function describe(permission: BasicPermission): string {
       return 'reveal device local accounts';
     case ztpSerialUpdatePermission.name:
       return 'check or correct device serials';
+    case ztpHostKeyAcceptPermission.name:
+      return "accept devices' new SSH host keys";
     case ztpDeviceReadPermission.name:
       return 'see the ZTP queue';
     default:

@@ -321,7 +321,10 @@ describe('serial checks against simulated devices', () => {
     await reasonOf('junos-dead', /^unreachable/);
   });
 
-  it('stops with "host key changed" when the device presents another key', async () => {
+  it('stops with "host key changed" when the device presents another key, until an operator accepts the new key', async () => {
+    const pinned = (await deviceState(api, 'nxos-ok')).device.serial
+      .hostKeyFingerprint;
+    expect(pinned).toMatch(/^SHA256:/);
     await devices.get('nxos-ok')!.regenerateHostKey();
     const res = await api
       .post('/api/ztp/devices/default/nxos-ok/serial-check')
@@ -329,5 +332,32 @@ describe('serial checks against simulated devices', () => {
     expect(res.status).toBe(200);
     expect(res.body.outcome).toBe('not-checked');
     expect(res.body.reason).toMatch(/^host key changed/);
+    // The key the device presented is kept for the operator to compare.
+    const presented = res.body.device.serial.presentedHostKeyFingerprint;
+    expect(presented).toMatch(/^SHA256:[A-Za-z0-9+/]{43}$/);
+    expect(presented).not.toBe(pinned);
+    expect(res.body.device.serial.hostKeyFingerprint).toBe(pinned);
+
+    const accepted = await api
+      .post('/api/ztp/devices/default/nxos-ok/host-key/accept')
+      .set({ Authorization: OPERATOR })
+      .send({ fingerprint: presented });
+    expect(accepted.status).toBe(200);
+    // Checked at once, over SSH with the new key.
+    expect(accepted.body.outcome).toBe('checked');
+    expect(accepted.body.device.serial).toMatchObject({
+      state: 'checked',
+      hostKeyFingerprint: presented,
+    });
+    expect(
+      accepted.body.device.serial.presentedHostKeyFingerprint,
+    ).toBeUndefined();
+    const { events } = await deviceState(api, 'nxos-ok');
+    const event = events.find(e => e.type === 'serial.host-key-accepted');
+    expect(event.actor).toBe('user:default/operator');
+    expect(event.details).toEqual({
+      previousHostKey: pinned,
+      acceptedHostKey: presented,
+    });
   });
 });

@@ -40,6 +40,13 @@ export const ANNOTATION_SSH_PORT = 'ztp.network/ssh-port';
 export const ANNOTATION_SITE = 'ztp.network/site';
 /** Role that selects the final configuration template, e.g. leaf, spine, edge. @public */
 export const ANNOTATION_ROLE = 'ztp.network/role';
+/**
+ * The switch port the device is cabled to, as the DHCP relay names it in
+ * option 82's circuit ID (e.g. leaf-01:Ethernet1/1, or 0x-prefixed hex when
+ * the relay sends bytes): the device's DHCP reservation then also follows
+ * the port, so a replaced chassis gets the same address. @public
+ */
+export const ANNOTATION_SWITCH_PORT = 'ztp.network/switch-port';
 /** Location (relative path or URL) of a YAML file of final-configuration variables. @public */
 export const ANNOTATION_VARIABLES = 'ztp.network/variables';
 /**
@@ -66,4 +73,5 @@ export const ZTP_ANNOTATIONS = [
   ANNOTATION_SITE,
   ANNOTATION_ROLE,
   ANNOTATION_VARIABLES,
+  ANNOTATION_SWITCH_PORT,
 ] as const;

@@ -18,6 +18,16 @@ export const ztpSerialUpdatePermission = createPermission({
   attributes: { action: 'update' },
 });
 
+/**
+ * Accept the new SSH host key a device presented instead of the pinned one
+ * (after a re-install or a zeroize), so checks and pushes trust it (audited).
+ * @public
+ */
+export const ztpHostKeyAcceptPermission = createPermission({
+  name: 'ztp.hostkey.accept',
+  attributes: { action: 'update' },
+});
+
 /** Preview and push the final (production) configuration. @public */
 export const ztpConfigPushPermission = createPermission({
   name: 'ztp.config.push',
@@ -30,4 +40,5 @@ export const ztpPermissions = [
   ztpCredentialsRevealPermission,
   ztpSerialUpdatePermission,
   ztpConfigPushPermission,
+  ztpHostKeyAcceptPermission,
 ];

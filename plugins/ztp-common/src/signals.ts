@@ -1,4 +1,4 @@
-import type { ZtpDevice } from './types';
+import type { ZtpDevice, ZtpQueueSummary } from './types';
 
 /**
  * Signal channel of the whole queue: batches of changed devices, coalesced by
@@ -20,6 +20,11 @@ export type ZtpQueueSignal =
       devices: ZtpDevice[];
       /** Devices that left the queue. */
       removed: string[];
+      /**
+       * The queue's counters, read after these devices: the dashboard shows
+       * counters and rows from the same update.
+       */
+      summary?: ZtpQueueSummary;
     }
   | {
       /** Devices nobody declared asked for a configuration. */

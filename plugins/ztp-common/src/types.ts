@@ -46,7 +46,13 @@ export type ZtpDevice = {
     /** Whether a check is running or scheduled now. */
     checking: boolean;
     attempts: number;
+    /** The host key pinned at first contact (OpenSSH SHA256: fingerprint). */
     hostKeyFingerprint?: string;
+    /**
+     * Another host key the device presented at its last check: checks and
+     * pushes stop until an operator accepts it.
+     */
+    presentedHostKeyFingerprint?: string;
   };
   confFinal: {
     state: ConfFinalState;
@@ -65,12 +71,16 @@ export type ZtpEventType =
   | 'device.updated'
   | 'device.removed'
   | 'confmin.fetched'
+  | 'bootstrap.progress'
+  | 'bootstrap.failed'
   | 'serial.header-mismatch'
   | 'serial.check-started'
   | 'serial.checked'
   | 'serial.mismatch'
   | 'serial.check-failed'
+  | 'serial.check-refused'
   | 'serial.corrected'
+  | 'serial.host-key-accepted'
   | 'credentials.revealed'
   | 'conffinal.push-started'
   | 'conffinal.pushed'

@@ -9,6 +9,7 @@ import {
   ANNOTATION_SERIAL,
   ANNOTATION_SERIAL_TEMPORARY,
   ANNOTATION_SSH_PORT,
+  ANNOTATION_SWITCH_PORT,
 } from './annotations';
 import { BUILTIN_PLATFORMS } from './platforms';
 import {
@@ -161,6 +162,27 @@ describe('parseDeviceAnnotations', () => {
         platforms,
       ).ok,
     ).toBe(true);
+  });
+
+  it('takes the switch port a device is cabled to as a circuit ID', () => {
+    for (const port of [
+      'leaf-01:Ethernet1/1',
+      'Gi1/0/7 vlan 10',
+      '0x0004000a',
+    ]) {
+      const r = parseDeviceAnnotations(
+        { ...valid, [ANNOTATION_SWITCH_PORT]: port },
+        platforms,
+      );
+      expect(r.ok && r.declaration.switchPort).toBe(port);
+    }
+    // Kea quotes a text circuit ID: a quote, a control character or an
+    // odd hex string would break the reservation.
+    for (const port of ["leaf-01'x", 'leaf\n01', '0x123', '', 'x'.repeat(64)]) {
+      expect(errorsOf({ ...valid, [ANNOTATION_SWITCH_PORT]: port })).toEqual([
+        expect.stringMatching(/switch-port: .* is not a circuit ID/),
+      ]);
+    }
   });
 
   it('accepts a hostname instead of a MAC', () => {

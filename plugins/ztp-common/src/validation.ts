@@ -28,6 +28,7 @@ import {
   ANNOTATION_SERIAL_TEMPORARY,
   ANNOTATION_SITE,
   ANNOTATION_SSH_PORT,
+  ANNOTATION_SWITCH_PORT,
   ANNOTATION_VARIABLES,
 } from './annotations';
 
@@ -101,6 +102,25 @@ export function isValidVrfName(value: string): boolean {
   return VRF_NAME_PATTERN.test(value);
 }
 
+// A relay's circuit ID as text (what Kea's reservation quotes, so no quote
+// characters), or its bytes in hex with a 0x prefix.
+const CIRCUIT_ID_TEXT_PATTERN =
+  /^[\x21-\x26\x28-\x7e][\x20-\x26\x28-\x7e]{0,62}$/;
+const CIRCUIT_ID_HEX_PATTERN = /^0x(?:[0-9a-fA-F]{2}){1,63}$/;
+
+/**
+ * A switch port as a DHCP relay's option 82 circuit ID: printable text
+ * (e.g. leaf-01:Ethernet1/1) or 0x-prefixed hex bytes. @public
+ */
+export function isValidSwitchPort(value: string): boolean {
+  return (
+    CIRCUIT_ID_HEX_PATTERN.test(value) ||
+    (!value.startsWith('0x') &&
+      !value.endsWith(' ') &&
+      CIRCUIT_ID_TEXT_PATTERN.test(value))
+  );
+}
+
 /** Parses "a.b.c.d/len" (IPv4 or IPv6); undefined when malformed. @public */
 export function parseInterfaceAddress(
   value: string,
@@ -151,6 +171,8 @@ export type DeviceDeclaration = {
   site?: string;
   role?: string;
   variables?: string;
+  /** The relay's circuit ID of the port the device is cabled to. */
+  switchPort?: string;
 };
 
 /**
@@ -216,6 +238,13 @@ export function deviceAnnotationsSchema(platforms: readonly string[]) {
       /^\d{1,5}$/.test(v) && Number(v) >= 1 && Number(v) <= 65535
         ? undefined
         : `"${v}" is not a TCP port (1-65535)`,
+    ).optional(),
+    [ANNOTATION_SWITCH_PORT]: checked(ANNOTATION_SWITCH_PORT, v =>
+      isValidSwitchPort(v)
+        ? undefined
+        : `${JSON.stringify(
+            v,
+          )} is not a circuit ID: printable text without quotes, up to 63 characters (like leaf-01:Ethernet1/1), or 0x and hex bytes`,
     ).optional(),
     [ANNOTATION_SITE]: z.string().optional(),
     [ANNOTATION_ROLE]: z.string().optional(),
@@ -333,6 +362,7 @@ export function parseDeviceAnnotations(
       site: a[ANNOTATION_SITE],
       role: a[ANNOTATION_ROLE],
       variables: a[ANNOTATION_VARIABLES],
+      switchPort: a[ANNOTATION_SWITCH_PORT],
     },
   };
 }

@@ -35,6 +35,11 @@ export type PlatformCliOptions = {
   setupCommands?: string[];
   /** Matches output lines that mean the device rejected a command. */
   errorPattern?: RegExp;
+  /**
+   * Where a login may land unprivileged (EOS "switch>"): the session sends
+   * the command and, if the device asks for a password, the account's.
+   */
+  enable?: { unprivilegedPrompt: RegExp; command: string };
 };
 
 /** The part of a device declaration drivers and templates see. @public */
@@ -53,6 +58,91 @@ export type PlatformDevice = {
   macAddress?: string;
   expectedSerial: string;
 };
+
+/**
+ * The device door as booting devices reach it on the provisioning network,
+ * for the DHCP options that point at it. @public
+ */
+export type DhcpBootServer = {
+  /** Base URL, e.g. http://198.18.0.1:7080 */
+  url: string;
+  /** The door's IPv4 address, e.g. 198.18.0.1 (options 66/150). */
+  address: string;
+  port: number;
+};
+
+/**
+ * The DHCP options one device of a platform needs to find its bootstrap
+ * file. The generator writes them into the device's Kea reservation.
+ * @public
+ */
+export type PlatformDhcpOptions = {
+  /** Option 67, e.g. the URL of the device's file on the door. */
+  bootFileName?: string;
+  /** Option 66, the TFTP server name (an address or host name). */
+  tftpServerName?: string;
+  /** Option 150, Cisco's TFTP server address list. */
+  tftpServerAddresses?: string[];
+  /** Option 43 vendor-encapsulated sub-options, as text, in this order. */
+  vendorSubOptions?: { code: number; value: string }[];
+  /** A lease shorter than this is refused by the platform's agent. */
+  minLeaseSeconds?: number;
+};
+/** What a device's bootstrap files are rendered from. @public */
+export type BootstrapContext = {
+  device: PlatformDevice;
+  /** The device's rendered minimal configuration, exactly. */
+  minimalConfig: string;
+  /** The device door as devices reach it, e.g. http://198.18.0.5:7080. */
+  doorUrl: string;
+  /**
+   * Where the device reports its progress on the door: GET
+   * `<doorUrl><reportPath>/<started|applied|failed>[/<base64url detail>]`.
+   */
+  reportPath: string;
+};
+
+/** One file the device door serves to booting devices. @public */
+export type BootstrapFile = {
+  /**
+   * The name the device asks for, over HTTP under /ztp/boot/ and over TFTP
+   * (compared without case).
+   */
+  name: string;
+  contentType: string;
+  body: string;
+  /** Serving it hands the device its minimal configuration (Conf Min Loaded). */
+  deliversConfig: boolean;
+  /**
+   * A file every device of the platform shares (poap.py: same body for
+   * all; network-confg: the devices' lines joined).
+   */
+  shared?: 'identical' | 'concatenate';
+};
+
+/** What the operator's DHCP server hands one booting device. @public */
+export type DhcpBootFile = {
+  /** Option 67: a URL, or a file name on the server of option 150/66. */
+  bootFileName: string;
+  /** Option 150 (and 66): the file server, when the boot file is not a URL. */
+  tftpServer?: string;
+  /** Vendor-specific sub-options of option 43, by code (Junos 00–05). */
+  vendorOptions?: Record<string, string>;
+  /** What the device downloads, in the operator's words. */
+  downloads: string[];
+};
+
+/**
+ * How a platform's own ZTP agent is bootstrapped: the files the door serves
+ * it, and what a DHCP server must say to make the device ask for them.
+ * @public
+ */
+export interface PlatformBootstrap {
+  /** The files one device may ask for, rendered for it. */
+  files(ctx: BootstrapContext): BootstrapFile[];
+  /** DHCP options that point a booting device at its files. */
+  dhcpBootFile(ctx: BootstrapContext): DhcpBootFile;
+}
 
 /** Result of a push, as a driver reports it. @public */
 export type PlatformPushResult =
@@ -77,6 +167,8 @@ export interface ZtpPlatformDriver {
    * (PlatformDevice), account ({ username, passwordHash }).
    */
   readonly minimalConfigTemplate: string;
+  /** Bootstrap files and DHCP options of the platform's ZTP agent. */
+  readonly bootstrap?: PlatformBootstrap;
   /** Hashes the local account's password in the platform's native format. */
   hashPassword(password: string): Promise<string>;
   /**
@@ -86,6 +178,15 @@ export interface ZtpPlatformDriver {
   readSerial(cli: DeviceCli): Promise<string>;
   /** Reads the running configuration (for previews and verification). */
   readRunningConfig?(cli: DeviceCli): Promise<string>;
+  /**
+   * The DHCP options that send a booting device of this platform to its
+   * file on the device door. Without it, the device's reservation gives an
+   * address and gateway only.
+   */
+  dhcpOptions?(
+    device: PlatformDevice,
+    server: DhcpBootServer,
+  ): PlatformDhcpOptions;
   /**
    * Applies a full configuration with the platform's safe method, verifies
    * it, and rolls back on failure.

@@ -195,6 +195,31 @@ export class FakeZtpApi implements ZtpApi {
     return this.checkSerial(entityRef);
   }
 
+  async acceptHostKey(
+    entityRef: string,
+    fingerprint: string,
+  ): Promise<ZtpSerialCheckResult> {
+    await delay();
+    const device = this.get(entityRef);
+    if (device.serial.presentedHostKeyFingerprint !== fingerprint) {
+      throw new Error('The device presents no such host key');
+    }
+    const next = this.update(device, {
+      serial: {
+        ...device.serial,
+        hostKeyFingerprint: fingerprint,
+        presentedHostKeyFingerprint: undefined,
+      },
+    });
+    this.record(
+      next,
+      'serial.host-key-accepted',
+      'user:default/guest',
+      `New SSH host key ${fingerprint} accepted`,
+    );
+    return this.checkSerial(entityRef);
+  }
+
   async getFinalConfig(entityRef: string): Promise<ZtpFinalConfigPreview> {
     await delay();
     const d = this.get(entityRef);

@@ -1,14 +1,24 @@
 import { ConfigReader } from '@backstage/config';
+import type { JsonValue } from '@backstage/config';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
-import type { PolicyQueryUser } from '@backstage/plugin-permission-node';
+import { mockServices, startTestBackend } from '@backstage/backend-test-utils';
+import type {
+  PermissionPolicy,
+  PolicyQueryUser,
+} from '@backstage/plugin-permission-node';
+import { policyExtensionPoint } from '@backstage/plugin-permission-node/alpha';
 import {
   ztpConfigPushPermission,
   ztpCredentialsRevealPermission,
   ztpDeviceReadPermission,
   ztpSerialUpdatePermission,
+  ztpHostKeyAcceptPermission,
 } from '@ztp-portal/backstage-plugin-ztp-common';
 import { createPermission } from '@backstage/plugin-permission-common';
-import { ZtpPortalPermissionPolicy } from './permissionPolicy';
+import permissionPolicyModule, {
+  listensOnLoopbackOnly,
+  ZtpPortalPermissionPolicy,
+} from './permissionPolicy';
 
 function user(...ownershipEntityRefs: string[]): PolicyQueryUser {
   return {
@@ -20,6 +30,7 @@ const operatorOnly = [
   ztpCredentialsRevealPermission,
   ztpSerialUpdatePermission,
   ztpConfigPushPermission,
+  ztpHostKeyAcceptPermission,
 ];
 
 describe('ZtpPortalPermissionPolicy', () => {
@@ -71,5 +82,90 @@ describe('ZtpPortalPermissionPolicy', () => {
     expect((await policy.handle({ permission: other }, viewer)).result).toBe(
       AuthorizeResult.ALLOW,
     );
+  });
+});
+
+describe('guest operator rights and the listen address', () => {
+  const guest = user('user:default/guest', 'group:default/network-operators');
+  const push = { permission: ztpConfigPushPermission };
+
+  /** The policy as the backend installs it, from the given config. */
+  async function installedPolicy(config: object): Promise<PermissionPolicy> {
+    let installed: PermissionPolicy | undefined;
+    await startTestBackend({
+      extensionPoints: [
+        [policyExtensionPoint, { setPolicy: p => (installed = p) }],
+      ],
+      features: [
+        permissionPolicyModule,
+        mockServices.rootConfig.factory({ data: config }),
+      ],
+    });
+    return installed!;
+  }
+
+  it('takes guest for an operator while the backend listens on loopback', async () => {
+    const policy = await installedPolicy({
+      backend: { listen: { host: '127.0.0.1', port: 7007 } },
+    });
+    expect((await policy.handle(push, guest)).result).toBe(
+      AuthorizeResult.ALLOW,
+    );
+  });
+
+  it('gives guest no operator rights on a non-loopback listen host', async () => {
+    // Only read from config: the test backend binds its own port.
+    for (const listen of [
+      { host: '198.18.0.7', port: 7007 },
+      '198.18.0.7:7007',
+      ':7007',
+      { port: 7007 },
+    ]) {
+      const policy = await installedPolicy({ backend: { listen } });
+      for (const permission of operatorOnly) {
+        expect((await policy.handle({ permission }, guest)).result).toBe(
+          AuthorizeResult.DENY,
+        );
+      }
+      // A real operator keeps the rights, and guest may still read.
+      expect(
+        (
+          await policy.handle(
+            push,
+            user('user:default/jane', 'group:default/network-operators'),
+          )
+        ).result,
+      ).toBe(AuthorizeResult.ALLOW);
+      expect(
+        (await policy.handle({ permission: ztpDeviceReadPermission }, guest))
+          .result,
+      ).toBe(AuthorizeResult.ALLOW);
+    }
+  });
+
+  it('reads which user is the guest from the guest provider config', async () => {
+    const policy = await installedPolicy({
+      backend: { listen: ':7007' },
+      auth: { providers: { guest: { userEntityRef: 'user:default/visitor' } } },
+    });
+    const visitor = user(
+      'user:default/visitor',
+      'group:default/network-operators',
+    );
+    expect((await policy.handle(push, visitor)).result).toBe(
+      AuthorizeResult.DENY,
+    );
+  });
+
+  it('checks the listen address the way Backstage reads it', () => {
+    const on = (listen: JsonValue) =>
+      listensOnLoopbackOnly(new ConfigReader({ backend: { listen } }));
+    expect(on({ host: '127.0.0.1', port: 7007 })).toBe(true);
+    expect(on('127.0.0.1:7007')).toBe(true);
+    expect(on({ host: 'localhost' })).toBe(true);
+    expect(on({ host: '0.0.0.0' })).toBe(false);
+    expect(on({ host: '' })).toBe(false);
+    expect(on({ host: '198.18.0.7' })).toBe(false);
+    expect(listensOnLoopbackOnly(new ConfigReader({}))).toBe(false);
   });
 });

@@ -1,6 +1,7 @@
 import { SimulatedDevice } from '../device/SimulatedDevice';
 import type { SimulatedDeviceOptions } from '../device/types';
 import type { PlatformId } from '../platforms/types';
+import { bootFileFor } from './bootFiles';
 import { minimalConfig } from './minimalConfigs';
 import { startProvisioningServer } from './provisioningServer';
 import type { Login } from './sshClient';
@@ -38,10 +39,12 @@ export async function bootDevice(
     password: TEST_PASSWORD,
     ip,
   });
-  const server = await startProvisioningServer(() => ({
-    status: 200,
-    body: config,
-  }));
+  let files: Record<string, string> = {};
+  const server = await startProvisioningServer(request => {
+    const name = request.url.replace(/^.*\//, '');
+    return { status: 200, body: files[name] ?? files.script };
+  });
+  files = bootFileFor(platform, config, server.url);
   const device = new SimulatedDevice({
     name: hostname,
     platform,
@@ -52,6 +55,7 @@ export async function bootDevice(
     realSerial: 'UNSET',
     provisioningUrl: server.url,
     fetchRetryMs: 20,
+    rebootMs: 10,
     ...options,
   });
   await device.powerOn();

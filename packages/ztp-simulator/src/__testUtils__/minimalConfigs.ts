@@ -32,6 +32,8 @@ interface GigabitEthernet0/0
  no shutdown
 !
 ip route vrf Mgmt-vrf 0.0.0.0 0.0.0.0 ${gw}
+ip domain name ztp.invalid
+crypto key generate rsa modulus 2048
 ip ssh version 2
 !
 line vty 0 15
@@ -60,6 +62,7 @@ username ${v.username} privilege 15 role network-admin secret sha512 ${shaCrypt(
         v.password,
         '$6$c2FsdHNhbHQ',
       )}
+aaa authorization exec default local
 management ssh
    no shutdown
 interface Management1

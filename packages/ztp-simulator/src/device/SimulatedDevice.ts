@@ -1,4 +1,6 @@
+import { createHash } from 'node:crypto';
 import { EventEmitter } from 'node:events';
+import { request as httpRequest } from 'node:http';
 import { derivedMac, normalizeMacAddress } from '../platforms/hardware';
 import { getPlatform } from '../platforms';
 import type {
@@ -8,14 +10,42 @@ import type {
 } from '../platforms/types';
 import { DeviceSshServer } from './DeviceSshServer';
 import { fingerprint, generateHostKeys, type HostKeys } from './hostKeys';
-import { assertLoopback, assertLoopbackUrl, sleep } from './loopback';
+import {
+  assertLoopback,
+  assertLoopbackUrl,
+  isTestNamespaceIpv4,
+  sleep,
+} from './loopback';
 import type {
   DeviceState,
   FetchRecord,
   LoginRecord,
   SimulatedDeviceOptions,
 } from './types';
+import { runDeviceScript } from './runDeviceScript';
+import { answerScriptRequest } from './scriptCli';
 import { runZtpAgent } from './ZtpAgent';
+
+/** The line POAP checks: the MD5 of the script without that line. */
+const POAP_MD5_LINE = /^#md5sum="([0-9a-f]{32})"\s*$/m;
+
+/** Whether a POAP script's md5sum line matches the script, as POAP checks it. */
+export function poapMd5Matches(script: string): boolean {
+  const declared = POAP_MD5_LINE.exec(script)?.[1];
+  if (!declared) return false;
+  const rest = script
+    .split('\n')
+    .filter(line => !line.startsWith('#md5sum'))
+    .join('\n');
+  return createHash('md5').update(rest).digest('hex') === declared;
+}
+
+/** What a device's scripts and reports look like in its event log. */
+export type ScriptRecord = {
+  at: Date;
+  exitCode: number | null;
+  output: string;
+};
 
 /**
  * Events of a simulated device:
@@ -27,6 +57,8 @@ import { runZtpAgent } from './ZtpAgent';
  * - login (LoginRecord), command ({ username, line })
  * - config-committed, config-rolled-back (PlatformEvent)
  * - connection-dropped (reason)
+ * - script-rejected (reason): POAP refused a script (md5sum line)
+ * - script-finished (ScriptRecord): a ZTP/POAP script ran
  */
 export class SimulatedDevice extends EventEmitter {
   readonly name: string;
@@ -37,9 +69,12 @@ export class SimulatedDevice extends EventEmitter {
   readonly fetches: FetchRecord[] = [];
   /** Login attempts over SSH, oldest first. */
   readonly logins: LoginRecord[] = [];
+  /** ZTP and POAP scripts the device ran, oldest first. */
+  readonly scripts: ScriptRecord[] = [];
 
   private readonly options: SimulatedDeviceOptions;
   private readonly provisioningUrl: URL;
+  private readonly bootFileUrl: URL | undefined;
   private readonly system: PlatformSystem;
   private readonly baseMac: string;
   private serial: string;
@@ -54,11 +89,21 @@ export class SimulatedDevice extends EventEmitter {
 
   constructor(options: SimulatedDeviceOptions) {
     super();
-    assertLoopback(
-      options.managementIp,
-      `Device ${options.name}: managementIp`,
+    // A device that learnt its file from DHCP runs in a test's namespace.
+    const inNamespace = options.bootFileUrl !== undefined;
+    if (!(inNamespace && isTestNamespaceIpv4(options.managementIp))) {
+      assertLoopback(
+        options.managementIp,
+        `Device ${options.name}: managementIp`,
+      );
+    }
+    this.provisioningUrl = assertLoopbackUrl(
+      options.provisioningUrl,
+      inNamespace,
     );
-    this.provisioningUrl = assertLoopbackUrl(options.provisioningUrl);
+    this.bootFileUrl = inNamespace
+      ? assertLoopbackUrl(options.bootFileUrl!, true)
+      : undefined;
     this.options = options;
     this.name = options.name;
     this.platform = getPlatform(options.platform);
@@ -90,6 +135,7 @@ export class SimulatedDevice extends EventEmitter {
       bootedAt: () => this.bootedAt,
       timerScale: options.timerScale ?? 1,
       notify: event => this.onPlatformEvent(event),
+      httpGet: url => this.httpGet(url),
     });
   }
 
@@ -240,6 +286,7 @@ export class SimulatedDevice extends EventEmitter {
       const applied = await runZtpAgent({
         platform: this.platform,
         provisioningUrl: this.provisioningUrl,
+        bootFileUrl: this.bootFileUrl,
         sourceAddress: this.managementIp,
         identity: () => ({
           declaredMac: this.options.macAddress
@@ -257,16 +304,18 @@ export class SimulatedDevice extends EventEmitter {
           this.fetches.push(record);
           this.emit('fetch', record);
         },
-        apply: text => {
-          const result = this.system.loadBootConfig(text);
-          if (!result.ok) this.emit('config-rejected', result.errors);
-          return result.ok;
-        },
+        handle: text => this.handleBootFile(text, signal),
       });
-      if (!applied || signal.aborted) return;
+      if (signal.aborted) return;
+      if (!applied) {
+        this.setState('failed');
+        return;
+      }
     }
     this.setState('configured');
     if (this.options.unreachable) return;
+    // IOS XE without an RSA key pair: nothing answers on port 22.
+    if (this.system.sshServiceUp?.() === false) return;
     const ssh = new DeviceSshServer({
       platform: this.platform,
       system: this.system,
@@ -292,6 +341,103 @@ export class SimulatedDevice extends EventEmitter {
     }
     this.ssh = ssh;
     this.emit('listening', this.boundPort);
+  }
+
+  /** What the platform's ZTP agent does with the file it downloaded. */
+  private async handleBootFile(
+    text: string,
+    signal: AbortSignal,
+  ): Promise<'done' | 'retry' | 'stop'> {
+    switch (this.platform.ztpAgent) {
+      case 'guestshell': {
+        // IOS XE runs whatever it downloaded as Python; one attempt.
+        const result = await this.runScript(text, 'guestshell', signal);
+        if (signal.aborted) return 'stop';
+        return result.exitCode === 0 && this.system.hasConfig()
+          ? 'done'
+          : 'stop';
+      }
+      case 'poap': {
+        if (!poapMd5Matches(text)) {
+          // POAP refuses the script and starts over (DHCP, download).
+          this.emit(
+            'script-rejected',
+            'the #md5sum line is missing or does not match the script',
+          );
+          return 'retry';
+        }
+        const result = await this.runScript(text, 'nxos', signal);
+        if (signal.aborted || result.exitCode !== 0) return 'retry';
+        await this.reboot(signal);
+        return this.system.hasConfig() ? 'done' : 'retry';
+      }
+      default: {
+        const result = this.system.loadBootConfig(text);
+        if (!result.ok) {
+          this.emit('config-rejected', result.errors);
+          return 'retry';
+        }
+        if (this.platform.rebootsAfterZtp) await this.reboot(signal);
+        return 'done';
+      }
+    }
+  }
+
+  private async runScript(
+    script: string,
+    environment: 'guestshell' | 'nxos',
+    signal: AbortSignal,
+  ): Promise<ScriptRecord> {
+    const result = await runDeviceScript({
+      script,
+      environment,
+      signal,
+      answer: request =>
+        answerScriptRequest(
+          this.system,
+          this.platform.cliErrorPattern,
+          request,
+          line => this.emit('command', { username: 'script', line }),
+        ),
+    });
+    const record = { at: new Date(), ...result };
+    this.scripts.push(record);
+    this.emit('script-finished', record);
+    return record;
+  }
+
+  /** A reboot: SSH is down meanwhile, the saved/staged configuration loads. */
+  private async reboot(signal: AbortSignal): Promise<void> {
+    this.setState('rebooting');
+    await sleep(this.options.rebootMs ?? 3000, signal);
+    if (signal.aborted) return;
+    this.bootedAt = new Date();
+    this.system.reload();
+  }
+
+  /** An HTTP GET from the device's own address (its "copy http://..."). */
+  private httpGet(url: string): Promise<{ status: number; body: string }> {
+    assertLoopbackUrl(url);
+    return new Promise((resolve, reject) => {
+      const req = httpRequest(
+        url,
+        { localAddress: this.managementIp, timeout: 10_000, agent: false },
+        res => {
+          const chunks: Buffer[] = [];
+          res.on('data', (c: Buffer) => chunks.push(c));
+          res.on('end', () =>
+            resolve({
+              status: res.statusCode ?? 0,
+              body: Buffer.concat(chunks).toString('utf8'),
+            }),
+          );
+          res.on('error', reject);
+        },
+      );
+      req.on('timeout', () => req.destroy(new Error('timed out')));
+      req.on('error', reject);
+      req.end();
+    });
   }
 
   private setState(state: DeviceState): void {

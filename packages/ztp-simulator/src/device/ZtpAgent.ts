@@ -6,14 +6,19 @@ import type { FetchRecord } from './types';
 export type AgentOptions = {
   platform: PlatformDefinition;
   provisioningUrl: URL;
+  /** The file DHCP named: fetched as is, with the platform's headers. */
+  bootFileUrl?: URL;
   /** The device's address: requests leave from it, as from the device. */
   sourceAddress: string;
   identity: () => ZtpIdentity;
   retryMs: number;
   retryMaxMs: number;
   onFetch: (record: FetchRecord) => void;
-  /** Applies a fetched configuration; false means rejected (retry later). */
-  apply: (text: string) => boolean;
+  /**
+   * Does what the platform does with the fetched file: done, try again
+   * later (the agent keeps asking), or stop for good (a failed script).
+   */
+  handle: (text: string) => Promise<'done' | 'retry' | 'stop'>;
   signal: AbortSignal;
 };
 
@@ -28,7 +33,7 @@ export async function runZtpAgent(options: AgentOptions): Promise<boolean> {
   let delay = options.retryMs;
   while (!options.signal.aborted) {
     const { path, headers } = options.platform.ztpRequest(options.identity());
-    const url = new URL(path, options.provisioningUrl);
+    const url = options.bootFileUrl ?? new URL(path, options.provisioningUrl);
     const record: FetchRecord = {
       at: new Date(),
       url: url.toString(),
@@ -40,7 +45,11 @@ export async function runZtpAgent(options: AgentOptions): Promise<boolean> {
       record.status = response.status;
       record.bodyBytes = Buffer.byteLength(response.body);
       options.onFetch(record);
-      if (response.status === 200 && options.apply(response.body)) return true;
+      if (response.status === 200) {
+        const outcome = await options.handle(response.body);
+        if (outcome === 'done') return true;
+        if (outcome === 'stop') return false;
+      }
     } catch (error) {
       if (options.signal.aborted) return false;
       record.error = (error as Error).message;

@@ -1,6 +1,17 @@
 import type { PlatformId } from '../platforms/types';
 
-export type DeviceState = 'off' | 'booting' | 'fetching' | 'configured';
+/**
+ * off, booting, fetching (the ZTP agent runs), rebooting (into what it
+ * fetched: SSH is down), configured, failed (its ZTP script failed: the
+ * device waits at its console, as a real one does).
+ */
+export type DeviceState =
+  | 'off'
+  | 'booting'
+  | 'fetching'
+  | 'rebooting'
+  | 'configured'
+  | 'failed';
 
 /** Ways a device can misbehave, for testing the backend's error handling. */
 export type DeviceBehaviours = {
@@ -38,6 +49,13 @@ export type SimulatedDeviceOptions = DeviceBehaviours & {
   model?: string;
   /** Base URL of the provisioning server, e.g. http://127.0.0.1:7080. */
   provisioningUrl: string;
+  /**
+   * The file DHCP named (option 67, or Junos' option 43 with 150): the
+   * agent fetches exactly this URL instead of its platform's path on
+   * provisioningUrl. Such a device lives in a test's network namespace, so
+   * its addresses may be in 198.18.0.0/15 as well as loopback.
+   */
+  bootFileUrl?: string;
   /** Time from power on to the first request. */
   bootDelayMs?: number;
   /** First retry delay of the ZTP agent (doubles up to fetchRetryMaxMs). */
@@ -45,6 +63,8 @@ export type SimulatedDeviceOptions = DeviceBehaviours & {
   fetchRetryMaxMs?: number;
   /** Multiplies commit-confirm timers; tests make them short. Default 1. */
   timerScale?: number;
+  /** How long a reboot takes (EOS after ZTP, POAP). Default 3000. */
+  rebootMs?: number;
 };
 
 /** One request the ZTP agent made. */

@@ -1,5 +1,6 @@
 import { createConnection } from 'node:net';
 import { SimulatedDevice } from './SimulatedDevice';
+import { bootFileFor, withPoapMd5 } from '../__testUtils__/bootFiles';
 import { minimalConfig } from '../__testUtils__/minimalConfigs';
 import { startProvisioningServer } from '../__testUtils__/provisioningServer';
 import type { PlatformId } from '../platforms/types';
@@ -17,13 +18,13 @@ const cases: Array<{
   {
     platform: 'cisco-iosxe',
     ip: '127.0.40.11',
-    url: '/ztp/config/by-mac/5254.00ab.cdef.cfg',
+    url: '/ztp/boot/ztp-525400abcdef.py',
     userAgent: /^Python-urllib\//,
   },
   {
     platform: 'cisco-nxos',
     ip: '127.0.40.12',
-    url: '/ztp/config/by-mac/525400ABCDEF.cfg',
+    url: '/ztp/boot/poap.py',
     userAgent: /^curl\//,
   },
   {
@@ -43,7 +44,7 @@ const cases: Array<{
   {
     platform: 'juniper-junos',
     ip: '127.0.40.14',
-    url: '/ztp/config/by-hostname/edge-07.conf',
+    url: '/ztp/boot/junos-525400abcdef.conf',
     userAgent: /^fetch libfetch\//,
   },
 ];
@@ -69,11 +70,16 @@ describe('ZTP agent', () => {
         password: 'pw',
         ip,
       });
-      const server = await startProvisioningServer((_req, i) =>
+      let files: Record<string, string> = {};
+      const server = await startProvisioningServer((req, i) =>
         i < 2
           ? { status: 404, body: 'unknown device' }
-          : { status: 200, body: config },
+          : {
+              status: 200,
+              body: files[req.url.replace(/^.*\//, '')] ?? files.script,
+            },
       );
+      files = bootFileFor(platform, config, server.url);
       const device = new SimulatedDevice({
         name: 'edge-07',
         platform,
@@ -84,15 +90,25 @@ describe('ZTP agent', () => {
         realSerial: 'REAL-SERIAL-1',
         provisioningUrl: server.url,
         fetchRetryMs: 20,
+        rebootMs: 50,
       });
       const states: string[] = [];
       device.on('state', s => states.push(s));
       try {
         await device.powerOn();
-        await device.whenConfigured(5000);
-        expect(states).toEqual(['booting', 'fetching', 'configured']);
-        expect(server.requests).toHaveLength(3);
-        for (const request of server.requests) {
+        await device.whenConfigured(10_000);
+        // EOS reboots into its new startup-config, POAP into the staged one.
+        expect(states).toEqual(
+          platform === 'arista-eos' || platform === 'cisco-nxos'
+            ? ['booting', 'fetching', 'rebooting', 'configured']
+            : ['booting', 'fetching', 'configured'],
+        );
+        // The POAP script fetches its configuration itself, afterwards.
+        const agentRequests = server.requests.slice(0, 3);
+        expect(server.requests.slice(3).map(r => r.url)).toEqual(
+          platform === 'cisco-nxos' ? ['/conf.cfg'] : [],
+        );
+        for (const request of agentRequests) {
           expect(request.url).toBe(url);
           expect(request.headers['user-agent']).toMatch(userAgent);
           // The request leaves from the device's own address.
@@ -144,8 +160,8 @@ describe('ZTP agent', () => {
       }
       const urls = server.requests.map(r => r.url).sort();
       expect(urls).toEqual([
-        '/ztp/config/by-hostname/access-9.cfg',
-        '/ztp/config/by-mac/aabbccddee01.conf',
+        '/ztp/boot/junos-aabbccddee01.conf',
+        '/ztp/boot/ztp-access-9.py',
       ]);
     } finally {
       await ios.powerOff();
@@ -156,7 +172,7 @@ describe('ZTP agent', () => {
 
   it('keeps nothing listening until a configuration it accepts arrives', async () => {
     const ip = '127.0.40.31';
-    const good = await minimalConfig('cisco-nxos', {
+    const good = await minimalConfig('arista-eos', {
       hostname: 'leaf-9',
       username: 'u',
       password: 'p',
@@ -166,8 +182,9 @@ describe('ZTP agent', () => {
     const server = await startProvisioningServer(() => answer);
     const device = new SimulatedDevice({
       name: 'leaf-9',
-      platform: 'cisco-nxos',
+      platform: 'arista-eos',
       managementIp: ip,
+      rebootMs: 10,
       sshPort: 0,
       macAddress: '52:54:00:00:00:31',
       realSerial: 'FDO1',
@@ -189,11 +206,9 @@ describe('ZTP agent', () => {
       // A configuration with a typo is rejected as the real CLI would.
       answer = {
         status: 200,
-        body: good.replace('feature ssh', 'feature shh'),
+        body: good.replace('management ssh', 'managment ssh'),
       };
-      expect((await rejected)[0]).toMatch(
-        /line 2: "feature shh": % Invalid command/,
-      );
+      expect((await rejected)[0]).toMatch(/"managment ssh": % Invalid input/);
       expect(device.state).toBe('fetching');
       expect(device.sshPort).toBeUndefined();
       answer = { status: 200, body: good };
@@ -265,7 +280,7 @@ describe('power cycles', () => {
     });
     const server = await startProvisioningServer(() => ({
       status: 200,
-      body: config,
+      body: bootFileFor('cisco-iosxe', config, '').script,
     }));
     const device = new SimulatedDevice({
       name: 'edge-07',
@@ -309,5 +324,142 @@ describe('power cycles', () => {
       await device.powerOff();
       await server.close();
     }
+  });
+});
+
+describe('faithful agents', () => {
+  const ip = '127.0.40.61';
+
+  async function boot(
+    platform: PlatformId,
+    serve: (url: string) => { status: number; body: string },
+    address = ip,
+  ) {
+    const server = await startProvisioningServer(req => serve(req.url));
+    const device = new SimulatedDevice({
+      name: 'f',
+      platform,
+      managementIp: address,
+      sshPort: 0,
+      macAddress: MAC,
+      hostname: 'edge-07',
+      realSerial: 'FDO1',
+      provisioningUrl: server.url,
+      fetchRetryMs: 20,
+      fetchRetryMaxMs: 40,
+      rebootMs: 300,
+    });
+    await device.powerOn();
+    return { server, device };
+  }
+
+  it('POAP refuses a script whose md5sum line does not match, and runs it once it does', async () => {
+    const config = await minimalConfig('cisco-nxos', {
+      hostname: 'edge-07',
+      username: 'u',
+      password: 'p',
+      ip,
+    });
+    let tampered = true;
+    let files: Record<string, string> = {};
+    const { server, device } = await boot('cisco-nxos', url => {
+      const name = url.replace(/^.*\//, '');
+      if (name === 'poap.py' && tampered) {
+        return { status: 200, body: `${files.script}# edited afterwards\n` };
+      }
+      return { status: 200, body: files[name] ?? files.script };
+    });
+    files = bootFileFor('cisco-nxos', config, server.url);
+    try {
+      const reason = await new Promise<string>(resolve =>
+        device.once('script-rejected', resolve),
+      );
+      expect(reason).toMatch(/md5sum/);
+      expect(device.scripts).toHaveLength(0);
+      tampered = false;
+      await device.whenState('rebooting', 5000);
+      // Rebooting into the staged configuration: SSH is down meanwhile.
+      expect(device.sshPort).toBeUndefined();
+      expect(device.hostname).toBe('switch');
+      await device.whenConfigured(5000);
+      expect(device.hostname).toBe('edge-07');
+      expect(device.scripts[0].exitCode).toBe(0);
+      expect(await portOpen(ip, device.sshPort!)).toBe(true);
+    } finally {
+      await device.powerOff();
+      await server.close();
+    }
+  });
+
+  it('IOS XE runs what it downloads as Python: CLI text fails, and a refused line fails the script', async () => {
+    const text = await boot('cisco-iosxe', () => ({
+      status: 200,
+      body: 'hostname edge-07\n',
+    }));
+    try {
+      await text.device.whenState('failed', 5000);
+      expect(text.device.scripts[0].output).toMatch(/SyntaxError|invalid syntax/);
+    } finally {
+      await text.device.powerOff();
+      await text.server.close();
+    }
+    const refused = await boot(
+      'cisco-iosxe',
+      () => ({
+        status: 200,
+        body: `import cli\nfor r in cli.configure(["hostname edge-07", "interface Bogus0/0"]):\n    print(r)\n`,
+      }),
+      '127.0.40.62',
+    );
+    try {
+      await refused.device.whenState('failed', 5000);
+      const { output, exitCode } = refused.device.scripts[0];
+      expect(exitCode).not.toBe(0);
+      expect(output).toMatch(/CLIConfigurationError/);
+      expect(output).toMatch(/interface Bogus0\/0: .*% Invalid input/s);
+    } finally {
+      await refused.device.powerOff();
+      await refused.server.close();
+    }
+  });
+
+  it('IOS XE serves no SSH until an RSA key exists, and refuses a key without a domain name', async () => {
+    const config = (
+      await minimalConfig('cisco-iosxe', {
+        hostname: 'edge-07',
+        username: 'u',
+        password: 'p',
+        ip: '127.0.40.63',
+      })
+    ).replace(/^ip domain name .*\n/m, '');
+    const { server, device } = await boot(
+      'cisco-iosxe',
+      () => ({
+        status: 200,
+        body: `import cli\ntry:\n    cli.configure(${JSON.stringify(
+          config,
+        )})\nexcept cli.CLIConfigurationError as e:\n    print("refused:", e)\nprint(cli.execute("write memory"))\n`,
+      }),
+      '127.0.40.63',
+    );
+    try {
+      // Configured, but never "ready": nothing listens.
+      while (device.state !== 'configured') {
+        await new Promise(r => setTimeout(r, 20));
+      }
+      expect(device.scripts[0].output).toMatch(
+        /crypto key generate rsa modulus 2048: % Please define a domain-name first/,
+      );
+      await new Promise(r => setTimeout(r, 200));
+      expect(device.sshPort).toBeUndefined();
+    } finally {
+      await device.powerOff();
+      await server.close();
+    }
+  });
+
+  it('POAP scripts need the md5 helper to match exactly', () => {
+    const script = withPoapMd5('#!/bin/env python3\nprint(1)\n');
+    expect(script.split('\n')[1]).toMatch(/^#md5sum="[0-9a-f]{32}"$/);
   });
 });

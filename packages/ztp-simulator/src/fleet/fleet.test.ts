@@ -2,6 +2,7 @@ import { execFile } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { bootFileFor } from '../__testUtils__/bootFiles';
 import { minimalConfig } from '../__testUtils__/minimalConfigs';
 import { startProvisioningServer } from '../__testUtils__/provisioningServer';
 import { execCommand } from '../__testUtils__/sshClient';
@@ -111,6 +112,64 @@ describe('fleet', () => {
     );
   });
 
+  it('waits for the device door quietly: says so once, not per refused retry', async () => {
+    const catalog = join(dir, 'door-wait.yaml');
+    await writeFile(
+      catalog,
+      [
+        device('w-ios', {
+          'serial-number': 'FOC2148Z0AC',
+          platform: 'cisco-iosxe',
+          'management-address': '127.0.46.31/24',
+          'mac-address': '52:54:00:46:00:31',
+          hostname: 'w-ios',
+        }),
+        device('w-eos', {
+          'serial-number': 'JPE2',
+          platform: 'arista-eos',
+          'management-address': '127.0.46.32/24',
+          hostname: 'w-eos',
+        }),
+      ].join('---\n'),
+    );
+    // A port nobody listens on: the door of a backend still starting.
+    const closed = await startProvisioningServer(() => ({
+      status: 404,
+      body: '',
+    }));
+    const url = closed.url;
+    await closed.close();
+    const overrides = join(dir, 'door-wait-overrides.yaml');
+    await writeFile(
+      overrides,
+      'devices:\n  w-ios:\n    bootDelayMs: 0\n  w-eos:\n    bootDelayMs: 0\n',
+    );
+    const lines: string[] = [];
+    const fleet = await startFleet({
+      catalogFiles: [catalog],
+      overridesFile: overrides,
+      provisioningUrl: url,
+      fetchRetryMs: 20,
+      log: line => lines.push(line),
+    });
+    try {
+      const refused = () =>
+        fleet.devices.flatMap(d =>
+          d.fetches.filter(f => /ECONNREFUSED/.test(f.error ?? '')),
+        ).length;
+      for (let i = 0; i < 100 && refused() < 6; i++) {
+        await new Promise(r => setTimeout(r, 50));
+      }
+      expect(refused()).toBeGreaterThanOrEqual(6);
+      expect(lines.filter(l => /ECONNREFUSED/.test(l))).toEqual([]);
+      expect(
+        lines.filter(l => l.includes(`waiting for the device door at ${url}`)),
+      ).toHaveLength(1);
+    } finally {
+      await fleet.stop();
+    }
+  });
+
   it('starts the devices, applies overrides and reports on the status endpoint', async () => {
     const catalog = join(dir, 'fleet.yaml');
     await writeFile(
@@ -144,16 +203,20 @@ describe('fleet', () => {
     );
     const configs = new Map([
       [
-        '/ztp/config/by-mac/5254.0046.0021.cfg',
-        await minimalConfig('cisco-iosxe', {
-          hostname: 'f-ios',
-          username: 'u1',
-          password: 'p1',
-          ip: '127.0.46.21',
-        }),
+        '/ztp/boot/ztp-525400460021.py',
+        bootFileFor(
+          'cisco-iosxe',
+          await minimalConfig('cisco-iosxe', {
+            hostname: 'f-ios',
+            username: 'u1',
+            password: 'p1',
+            ip: '127.0.46.21',
+          }),
+          '',
+        ).script,
       ],
       [
-        '/ztp/config/by-hostname/f-junos.conf',
+        '/ztp/boot/junos-f-junos.conf',
         await minimalConfig('juniper-junos', {
           hostname: 'f-junos',
           username: 'u2',
@@ -222,7 +285,7 @@ describe('fleet', () => {
         ),
       );
       expect(lines).toContainEqual(
-        expect.stringMatching(/f-ios .*GET .*5254\.0046\.0021\.cfg -> 200/),
+        expect.stringMatching(/f-ios .*GET .*ztp-525400460021\.py -> 200/),
       );
     } finally {
       await fleet.stop();

@@ -2,6 +2,7 @@ import { SimulatedDevice } from '../device/SimulatedDevice';
 import type { DeviceState, FetchRecord, LoginRecord } from '../device/types';
 import { readCatalogDevices } from './readCatalog';
 import { type DeviceOverride, readOverrides } from './readOverrides';
+import { DoorWait } from './DoorWait';
 import { startStatusServer } from './statusServer';
 
 export type FleetOptions = {
@@ -89,7 +90,8 @@ export async function startFleet(options: FleetOptions): Promise<Fleet> {
   }
 
   for (const problem of problems) log(`warning: ${problem}`);
-  for (const device of devices) attachLogging(device, log);
+  const door = new DoorWait(options.provisioningUrl, log);
+  for (const device of devices) attachLogging(device, log, door);
 
   const status =
     options.statusPort === undefined
@@ -112,14 +114,17 @@ export async function startFleet(options: FleetOptions): Promise<Fleet> {
 function attachLogging(
   device: SimulatedDevice,
   log: (line: string) => void,
+  door: DoorWait,
 ): void {
   const who = `${device.name} (${device.platform.id} ${device.managementIp})`;
   const line = (text: string) =>
     log(`${new Date().toISOString()} ${who}: ${text}`);
   device.on('state', (state: DeviceState) => line(state));
-  device.on('fetch', (f: FetchRecord) =>
-    line(`GET ${f.url} -> ${f.status ?? `failed (${f.error})`}`),
-  );
+  device.on('fetch', (f: FetchRecord) => {
+    if (door.refused(f)) return;
+    if (f.status !== undefined) door.answered();
+    line(`GET ${f.url} -> ${f.status ?? `failed (${f.error})`}`);
+  });
   device.on('config-rejected', (errors: string[]) =>
     line(`rejected the configuration: ${errors.join('; ')}`),
   );

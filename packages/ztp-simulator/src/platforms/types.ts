@@ -29,6 +29,11 @@ export interface DeviceFacts {
   readonly timerScale: number;
   /** Reports something a test may want to wait for. */
   notify(event: PlatformEvent): void;
+  /**
+   * An HTTP GET from the device's management address ("copy http://..."),
+   * resolving with the status and body; rejects when nothing answers.
+   */
+  httpGet(url: string): Promise<{ status: number; body: string }>;
 }
 
 export type PlatformEvent =
@@ -76,6 +81,8 @@ export interface PlatformSystem {
   openShell(session: SessionInfo): PlatformShell;
   /** Stops timers (commit confirmed) when the device powers off. */
   dispose(): void;
+  /** False while SSH serves nothing (IOS XE without an RSA key). */
+  sshServiceUp?(): boolean;
 }
 
 /** What a ZTP agent knows about itself when it asks for its configuration. */
@@ -91,6 +98,16 @@ export type ZtpIdentity = {
 
 export type ZtpRequest = { path: string; headers: Record<string, string> };
 
+/**
+ * What the platform's ZTP agent does with the file DHCP pointed it at:
+ * - config: applies it as its configuration (Junos commits it; EOS makes
+ *   it the startup-config and reboots into it, `rebootsInto`),
+ * - guestshell: runs it as a Python script in Guest Shell (IOS XE),
+ * - poap: checks its #md5sum line, runs it with NX-OS's cli module, and
+ *   reboots when it ends well (the scheduled configuration is replayed).
+ */
+export type ZtpAgentKind = 'config' | 'guestshell' | 'poap';
+
 export interface PlatformDefinition {
   readonly id: PlatformId;
   readonly displayName: string;
@@ -99,7 +116,12 @@ export interface PlatformDefinition {
   readonly pager: PagerStyle;
   /** Line ending of exec-channel output. */
   readonly execNewline: string;
-  /** The request the platform's ZTP agent makes for its configuration. */
+  /** The request the platform's ZTP agent makes for its boot file. */
   ztpRequest(identity: ZtpIdentity): ZtpRequest;
+  readonly ztpAgent: ZtpAgentKind;
+  /** The agent reboots into what it fetched (EOS, POAP). */
+  readonly rebootsAfterZtp: boolean;
+  /** Output lines of its CLI that mean a command was refused. */
+  readonly cliErrorPattern: RegExp;
   createSystem(facts: DeviceFacts): PlatformSystem;
 }

@@ -374,10 +374,114 @@ describe('ZtpDeviceProcessor uniqueness', () => {
     ]);
   });
 
+  it('checks a whole fleet from one read of the catalog, still reporting duplicates', async () => {
+    const fleet = Array.from({ length: 60 }, (_, i) =>
+      device(`leaf-${String(i).padStart(2, '0')}-par2`, {
+        ...goodAnnotations,
+        [ANNOTATION_SERIAL]: `FDO2321${String(i).padStart(4, '0')}`,
+        [ANNOTATION_MANAGEMENT_ADDRESS]: `127.0.12.${10 + i}/24`,
+        [ANNOTATION_DEFAULT_GATEWAY]: '127.0.12.1',
+        [ANNOTATION_MAC_ADDRESS]: `70:db:98:12:${String(10 + i).padStart(
+          2,
+          '0',
+        )}:01`,
+        [ANNOTATION_HOSTNAME]: `leaf-${String(i).padStart(2, '0')}-par2`,
+      }),
+    );
+    const inMemory = catalogServiceMock({ entities: fleet });
+    const queries: string[] = [];
+    const catalog = catalogServiceMock.mock({
+      queryEntities: async (request, options) => {
+        queries.push('queryEntities');
+        return inMemory.queryEntities(request, options);
+      },
+      getEntities: async (request, options) => {
+        queries.push('getEntities');
+        return inMemory.getEntities(request, options);
+      },
+      getEntitiesByRefs: async (request, options) => {
+        queries.push('getEntitiesByRefs');
+        return inMemory.getEntitiesByRefs(request, options);
+      },
+    });
+    const processor = new ZtpDeviceProcessor({
+      logger: mockServices.logger.mock(),
+      corrections: noCorrections,
+      catalog,
+      auth: mockServices.auth(),
+    });
+    for (const entity of fleet) {
+      expect((await processEntity(processor, entity)).errors).toEqual([]);
+    }
+    // A newcomer with a MAC (in another notation) and an address that two
+    // devices of the fleet have, and a new device that takes nothing.
+    const newcomer = device('leaf-99-par2', {
+      ...goodAnnotations,
+      [ANNOTATION_SERIAL]: 'FDO23219999',
+      [ANNOTATION_MANAGEMENT_ADDRESS]: '127.0.12.11/25',
+      [ANNOTATION_DEFAULT_GATEWAY]: '127.0.12.1',
+      [ANNOTATION_MAC_ADDRESS]: '70DB.9812.1201',
+      [ANNOTATION_HOSTNAME]: 'leaf-99-par2',
+    });
+    expect((await processEntity(processor, newcomer)).errors).toEqual([
+      `${ANNOTATION_MAC_ADDRESS}: 70:db:98:12:12:01 is already declared by resource:default/leaf-02-par2; each device needs its own value (the device that declared it first keeps it)`,
+      `${ANNOTATION_MANAGEMENT_ADDRESS}: 127.0.12.11 is already declared by resource:default/leaf-01-par2; each device needs its own value (the device that declared it first keeps it)`,
+    ]);
+    // 61 devices checked with one page read of the catalog.
+    expect(queries).toEqual(['queryEntities']);
+
+    // A device accepted since that read holds its values at once: another
+    // declaring its serial is told, still without a query.
+    const fresh = device('leaf-98-par2', {
+      ...goodAnnotations,
+      [ANNOTATION_SERIAL]: 'FDO23219898',
+      [ANNOTATION_MANAGEMENT_ADDRESS]: '127.0.12.98/24',
+      [ANNOTATION_DEFAULT_GATEWAY]: '127.0.12.1',
+      [ANNOTATION_MAC_ADDRESS]: '70:db:98:12:98:01',
+      [ANNOTATION_HOSTNAME]: 'leaf-98-par2',
+    });
+    expect((await processEntity(processor, fresh)).errors).toEqual([]);
+    const copy = device('leaf-97-par2', {
+      ...goodAnnotations,
+      [ANNOTATION_SERIAL]: 'fdo23219898',
+      [ANNOTATION_MANAGEMENT_ADDRESS]: '127.0.12.97/24',
+      [ANNOTATION_DEFAULT_GATEWAY]: '127.0.12.1',
+      [ANNOTATION_MAC_ADDRESS]: '70:db:98:12:97:01',
+      [ANNOTATION_HOSTNAME]: 'leaf-97-par2',
+    });
+    expect((await processEntity(processor, copy)).errors).toEqual([
+      expect.stringContaining(
+        'FDO23219898 is already declared by resource:default/leaf-98-par2',
+      ),
+    ]);
+    expect(queries).toEqual(['queryEntities']);
+  });
+
+  it('reads the catalog again once its index is older than its maximum age', async () => {
+    const inMemory = catalogServiceMock({ entities: [leaf1] });
+    let reads = 0;
+    const catalog = catalogServiceMock.mock({
+      queryEntities: async (request, options) => {
+        reads++;
+        return inMemory.queryEntities(request, options);
+      },
+    });
+    const processor = new ZtpDeviceProcessor({
+      logger: mockServices.logger.mock(),
+      corrections: noCorrections,
+      catalog,
+      auth: mockServices.auth(),
+      uniquenessIndexMaxAgeMs: 0,
+    });
+    await processEntity(processor, leaf1);
+    await processEntity(processor, leaf2);
+    expect(reads).toBe(2);
+  });
+
   it('skips the check, warning once, when the catalog does not answer', async () => {
     const logger = mockServices.logger.mock();
     const catalog = catalogServiceMock.mock({
-      getEntities: async () => {
+      queryEntities: async () => {
         throw new Error('connect ECONNREFUSED 127.0.0.1:7007');
       },
     });
@@ -394,7 +498,11 @@ describe('ZtpDeviceProcessor uniqueness', () => {
       expect.stringContaining('ECONNREFUSED'),
     );
 
-    catalog.getEntities.mockResolvedValue({ items: [leaf1] });
+    catalog.queryEntities.mockResolvedValue({
+      items: [leaf1],
+      pageInfo: {},
+      totalItems: 1,
+    });
     expect((await processEntity(processor, leaf1)).errors).toEqual([]);
     expect(logger.info).toHaveBeenCalledWith(
       expect.stringContaining('running again'),

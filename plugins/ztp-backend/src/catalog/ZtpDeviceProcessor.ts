@@ -15,11 +15,8 @@ import {
   parseDeviceAnnotations,
   serialsMatch,
 } from '@ztp-portal/backstage-plugin-ztp-common';
-import {
-  describeClash,
-  deviceIdentity,
-  findDeviceClashes,
-} from './deviceClashes';
+import { describeClash, deviceIdentity, DeviceIdentity } from './deviceClashes';
+import { DeviceIdentityIndex } from './DeviceIdentityIndex';
 import type { DeclarationProblemReporter } from './DeclarationProblemReporter';
 import {
   SerialCorrectionInfo,
@@ -38,6 +35,11 @@ export type ZtpDeviceProcessorOptions = {
   /** Checks that serials, MACs, hostnames and addresses are unique. */
   catalog?: CatalogService;
   auth?: AuthService;
+  /**
+   * How long the index of every device's unique values, read from the
+   * catalog, is trusted before it is read again (2 minutes by default).
+   */
+  uniquenessIndexMaxAgeMs?: number;
   /** Platform ids accepted besides the built-in ones. */
   additionalPlatforms?: string[];
   /** Told what each declaration has wrong, for the ZTP dashboard. */
@@ -67,6 +69,7 @@ export function isNetworkDevice(entity: Entity): boolean {
  */
 export class ZtpDeviceProcessor implements CatalogProcessor {
   private readonly platforms: string[];
+  private readonly identities?: DeviceIdentityIndex;
   private uniquenessUnavailable = false;
 
   constructor(private readonly options: ZtpDeviceProcessorOptions) {
@@ -74,6 +77,13 @@ export class ZtpDeviceProcessor implements CatalogProcessor {
       ...BUILTIN_PLATFORMS.map(p => p.id),
       ...(options.additionalPlatforms ?? []),
     ];
+    if (options.catalog && options.auth) {
+      this.identities = new DeviceIdentityIndex({
+        catalog: options.catalog,
+        auth: options.auth,
+        maxAgeMs: options.uniquenessIndexMaxAgeMs,
+      });
+    }
   }
 
   getProcessorName(): string {
@@ -141,10 +151,15 @@ export class ZtpDeviceProcessor implements CatalogProcessor {
     const parsed = parseDeviceAnnotations(annotations, this.platforms);
     // Well-formed values are checked for uniqueness even when others are
     // malformed, so that every problem shows at once.
+    const identity = deviceIdentity(annotations);
     const problems = [
       ...(parsed.ok ? [] : parsed.errors),
-      ...(await this.clashes(entity, annotations)),
+      ...(await this.clashes(entity, identity)),
     ];
+    // Accepted: the catalog is about to hold its values.
+    if (!problems.length) {
+      this.identities?.record(stringifyEntityRef(entity), identity);
+    }
     for (const message of problems) {
       emit(processingResult.inputError(location, message));
     }
@@ -158,17 +173,15 @@ export class ZtpDeviceProcessor implements CatalogProcessor {
 
   private async clashes(
     entity: Entity,
-    annotations: Record<string, string>,
+    identity: DeviceIdentity,
   ): Promise<string[]> {
-    const { catalog, auth, logger } = this.options;
-    if (!catalog || !auth) return [];
+    const { logger } = this.options;
+    if (!this.identities) return [];
     try {
-      const clashes = await findDeviceClashes({
-        catalog,
-        credentials: await auth.getOwnServiceCredentials(),
-        entityRef: stringifyEntityRef(entity),
-        identity: deviceIdentity(annotations),
-      });
+      const clashes = await this.identities.clashes(
+        stringifyEntityRef(entity),
+        identity,
+      );
       if (this.uniquenessUnavailable) {
         this.uniquenessUnavailable = false;
         logger.info('Network device uniqueness checks are running again');

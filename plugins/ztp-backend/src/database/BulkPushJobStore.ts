@@ -16,7 +16,10 @@ export interface BulkPushJobStore {
     runner: string;
     at: Date;
   }): Promise<void>;
-  /** Adds a device's outcome and counts it; also a heartbeat of the runner. */
+  /**
+   * Adds a device's outcome and counts it; also a heartbeat of the runner.
+   * A device already recorded in the job is not recorded again.
+   */
   addResult(jobId: string, result: BulkPushResult, at: Date): Promise<void>;
   finish(jobId: string, at: Date): Promise<void>;
   /** The runner is alive: its running jobs are not interrupted. */
@@ -31,6 +34,16 @@ export interface BulkPushJobStore {
     staleBefore?: Date;
     at: Date;
   }): Promise<string[]>;
+  /**
+   * Makes `runner` the runner of the running jobs last heard of before
+   * `staleBefore` (their runner died), each taken by one replica only.
+   * Returns them with the devices they have no result for yet.
+   */
+  takeOver(options: {
+    runner: string;
+    staleBefore: Date;
+    at: Date;
+  }): Promise<{ id: string; actor: string; remaining: string[] }[]>;
   /** Deletes the jobs that ended before the date; returns how many. */
   prune(endedBefore: Date): Promise<number>;
 }
@@ -66,13 +79,18 @@ export class DatabaseBulkPushJobStore implements BulkPushJobStore {
 
   async addResult(jobId: string, result: BulkPushResult, at: Date) {
     await this.db.transaction(async tx => {
-      await tx('ztp_bulk_push_results').insert({
-        job_id: jobId,
-        entity_ref: result.entityRef,
-        ok: result.ok,
-        error: result.error ?? null,
-        at,
-      });
+      const inserted = await tx('ztp_bulk_push_results')
+        .insert({
+          job_id: jobId,
+          entity_ref: result.entityRef,
+          ok: result.ok,
+          error: result.error ?? null,
+          at,
+        })
+        .onConflict(['job_id', 'entity_ref'])
+        .ignore()
+        .returning('id');
+      if (!inserted.length) return;
       await tx('ztp_bulk_push_jobs')
         .where({ id: jobId })
         .update({
@@ -143,6 +161,38 @@ export class DatabaseBulkPushJobStore implements BulkPushJobStore {
           .update({ state: 'interrupted', finished_at: options.at });
       }
       return ids;
+    });
+  }
+
+  async takeOver(options: { runner: string; staleBefore: Date; at: Date }) {
+    return this.db.transaction(async tx => {
+      const stale = await tx('ztp_bulk_push_jobs')
+        .where({ state: 'running' })
+        .where('heartbeat_at', '<', options.staleBefore)
+        .select('id', 'actor', 'entity_refs');
+      const taken = [];
+      for (const job of stale) {
+        // Conditional: of two replicas sweeping at once, one takes the job.
+        const changed = await tx('ztp_bulk_push_jobs')
+          .where({ id: job.id, state: 'running' })
+          .where('heartbeat_at', '<', options.staleBefore)
+          .update({ runner: options.runner, heartbeat_at: options.at });
+        if (!changed) continue;
+        const reached = new Set(
+          (
+            await tx('ztp_bulk_push_results')
+              .where({ job_id: job.id })
+              .select('entity_ref')
+          ).map(r => r.entity_ref as string),
+        );
+        const refs: string[] = JSON.parse(job.entity_refs);
+        taken.push({
+          id: job.id as string,
+          actor: job.actor as string,
+          remaining: refs.filter(ref => !reached.has(ref)),
+        });
+      }
+      return taken;
     });
   }
 

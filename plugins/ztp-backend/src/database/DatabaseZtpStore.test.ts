@@ -540,6 +540,7 @@ describe.each(databases.eachSupportedId())('DatabaseZtpStore on %p', id => {
         correctedBy: 'user:default/jane',
         correctedAt: new Date(),
       },
+      'TEMP-0001',
       {
         entityRef: 'resource:default/dev-3',
         type: 'serial.corrected',

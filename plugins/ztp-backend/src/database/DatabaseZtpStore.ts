@@ -9,6 +9,7 @@ import {
 } from './BulkPushJobStore';
 import { DeclarationProblemStore } from './DeclarationProblemStore';
 import { restrictSqliteFiles } from './sqliteFileMode';
+import { SecretsKeyStore } from './SecretsKeyStore';
 import { isSqlite, SqliteStatement, withSqlite } from './sqliteFastPath';
 import type {
   ZtpDeviceListQuery,
@@ -22,6 +23,7 @@ import {
   EventRecord,
   NewDevice,
   NewEvent,
+  SerialCheckClaimOptions,
   SerialCheckCompletion,
   SerialCheckOutcome,
   SerialCorrection,
@@ -70,6 +72,7 @@ function rowToDevice(r: any): DeviceRecord {
     defaultGateway: opt(r.default_gateway),
     sshPort: Number(r.ssh_port),
     macAddress: opt(r.mac_address),
+    switchPort: opt(r.switch_port),
     hostname: r.hostname,
     serial: r.declared_serial,
     serialTemporary: Boolean(r.serial_temporary),
@@ -93,6 +96,7 @@ function rowToDevice(r: any): DeviceRecord {
     serialNextCheckAt: toDate(r.serial_next_check_at),
     serialLeaseUntil: toDate(r.serial_lease_until),
     hostKeyFingerprint: opt(r.host_key_fingerprint),
+    presentedHostKey: opt(r.host_key_presented),
     confFinalState: r.conf_final_state,
     confFinalPushedAt: toDate(r.conf_final_pushed_at),
     confFinalError: opt(r.conf_final_error),
@@ -117,6 +121,7 @@ function declarationColumns(d: DeclaredDevice) {
     default_gateway: d.defaultGateway ?? null,
     ssh_port: d.sshPort,
     mac_address: d.macAddress ?? null,
+    switch_port: d.switchPort ?? null,
     hostname: d.hostname,
     declared_serial: d.serial,
     serial_temporary: d.serialTemporary,
@@ -146,6 +151,15 @@ WHERE entity_ref = ? AND in_catalog = 1
   AND (serial_lease_until IS NULL OR serial_lease_until < ?)
 RETURNING *`;
 
+// The claim of an automatic check: the lease, and the device still due.
+const SQLITE_CLAIM_DUE_SERIAL_CHECK = `UPDATE ztp_devices
+SET serial_lease_until = ?, serial_lease_owner = ?
+WHERE entity_ref = ? AND in_catalog = 1
+  AND (serial_lease_until IS NULL OR serial_lease_until < ?)
+  AND conf_min_state = 'loaded' AND serial_state <> 'checked'
+  AND serial_next_check_at IS NOT NULL AND serial_next_check_at <= ?
+RETURNING *`;
+
 const SQLITE_COMPLETE_SERIAL_CHECK = `UPDATE ztp_devices SET
   serial_state = ?,
   serial_reason = ?,
@@ -156,8 +170,17 @@ const SQLITE_COMPLETE_SERIAL_CHECK = `UPDATE ztp_devices SET
   serial_lease_owner = NULL,
   updated_at = ?,
   presented_serial = CASE WHEN ? = 1 THEN ? ELSE presented_serial END,
-  host_key_fingerprint = COALESCE(?, host_key_fingerprint)
-WHERE entity_ref = ? AND (serial_lease_owner = ? OR serial_lease_owner IS NULL)`;
+  host_key_fingerprint = COALESCE(?, host_key_fingerprint),
+  host_key_presented = CASE WHEN ? IS NOT NULL THEN ?
+    WHEN ? IS NOT NULL THEN NULL ELSE host_key_presented END
+WHERE entity_ref = ? AND (serial_lease_owner = ? OR serial_lease_owner IS NULL)
+  AND (? IS NULL OR expected_serial = ?)`;
+
+// A check whose verdict is stale (the expected serial was corrected while it
+// ran) only gives its lease back.
+const SQLITE_RELEASE_SERIAL_CHECK = `UPDATE ztp_devices
+SET serial_lease_until = NULL, serial_lease_owner = NULL
+WHERE entity_ref = ? AND serial_lease_owner = ?`;
 
 function runInsertEvent(
   statement: SqliteStatement,
@@ -250,6 +273,18 @@ function likePattern(text: string): string {
     .replace(/[\\%_]/g, c => `\\${c}`)}%`;
 }
 
+/**
+ * The hex digits of a search that looks like a MAC address or part of one
+ * (hex digits with :, - or . between them, at least four digits), lower
+ * case; undefined for any other text.
+ */
+export function macSearchDigits(text: string): string | undefined {
+  const t = text.trim();
+  if (!/^[0-9a-f]+(?:[:.-][0-9a-f]+)*$/i.test(t)) return undefined;
+  const digits = t.replace(/[:.-]/g, '').toLocaleLowerCase('en-US');
+  return digits.length >= 4 && digits.length <= 12 ? digits : undefined;
+}
+
 /** The ZTP store on knex: SQLite for the embedded default, PostgreSQL in production. */
 export class DatabaseZtpStore implements ZtpStore {
   static async create(options: {
@@ -281,6 +316,11 @@ export class DatabaseZtpStore implements ZtpStore {
   /** What the catalog found wrong in declarations, in the same database. */
   declarationProblemStore(): DeclarationProblemStore {
     return new DeclarationProblemStore(this.db);
+  }
+
+  /** The encrypted passwords and the key check value, for the secrets key. */
+  secretsKeyStore(): SecretsKeyStore {
+    return new SecretsKeyStore(this.db);
   }
 
   /** Bulk pushes, in the same database. */
@@ -362,6 +402,15 @@ export class DatabaseZtpStore implements ZtpStore {
           inner.orWhereRaw(`LOWER(COALESCE(${col}, '')) LIKE ? ESCAPE '\\'`, [
             pattern,
           ]);
+        }
+        // A MAC (or part of one) in any notation: 444c.a8a1.1024,
+        // 44-4C-A8-A1-10-24, 44:4c:a8... all match the stored colon form.
+        const macDigits = macSearchDigits(query.q!);
+        if (macDigits) {
+          inner.orWhereRaw(
+            `REPLACE(COALESCE(mac_address, ''), ':', '') LIKE ?`,
+            [`%${macDigits}%`],
+          );
         }
       });
     }
@@ -634,12 +683,14 @@ export class DatabaseZtpStore implements ZtpStore {
     owner: string,
     now: Date,
     leaseUntil: Date,
+    options?: SerialCheckClaimOptions,
   ) {
     const [device] = await this.claimSerialChecks(
       [entityRef],
       owner,
       now,
       leaseUntil,
+      options,
     );
     return device;
   }
@@ -649,20 +700,26 @@ export class DatabaseZtpStore implements ZtpStore {
     owner: string,
     now: Date,
     leaseUntil: Date,
+    options?: SerialCheckClaimOptions,
   ) {
     if (!entityRefs.length) return [];
+    const onlyIfDue = options?.onlyIfDue ?? false;
     // One conditional UPDATE per device: atomic on SQLite and PostgreSQL
     // alike, so two replicas never check the same device for the same
-    // trigger. On SQLite all of a batch in one transaction.
+    // trigger, and a trigger that was queued while another check concluded
+    // finds the device no longer due. On SQLite all of a batch in one
+    // transaction.
     if (isSqlite(this.db)) {
       return withSqlite(this.db, sqlite => {
-        const claim = sqlite.statement(SQLITE_CLAIM_SERIAL_CHECK);
+        const claim = sqlite.statement(
+          onlyIfDue ? SQLITE_CLAIM_DUE_SERIAL_CHECK : SQLITE_CLAIM_SERIAL_CHECK,
+        );
         const rows: unknown[] = [];
         sqlite.immediate(() => {
           for (const ref of entityRefs) {
-            rows.push(
-              claim.get(leaseUntil.getTime(), owner, ref, now.getTime()),
-            );
+            const args = [leaseUntil.getTime(), owner, ref, now.getTime()];
+            if (onlyIfDue) args.push(now.getTime());
+            rows.push(claim.get(...args));
           }
         });
         return rows.map(row => (row ? rowToDevice(row) : undefined));
@@ -673,13 +730,21 @@ export class DatabaseZtpStore implements ZtpStore {
     // update, which locks rows in an order of the planner's choosing.
     return Promise.all(
       entityRefs.map(async ref => {
-        const [row] = await this.db('ztp_devices')
+        const claim = this.db('ztp_devices')
           .where({ entity_ref: ref, in_catalog: true })
           .where(q =>
             q
               .whereNull('serial_lease_until')
               .orWhere('serial_lease_until', '<', now),
-          )
+          );
+        if (onlyIfDue) {
+          claim
+            .where({ conf_min_state: 'loaded' })
+            .whereNot({ serial_state: 'checked' })
+            .whereNotNull('serial_next_check_at')
+            .where('serial_next_check_at', '<=', now);
+        }
+        const [row] = await claim
           .update({
             serial_lease_until: leaseUntil,
             serial_lease_owner: owner,
@@ -695,6 +760,8 @@ export class DatabaseZtpStore implements ZtpStore {
       .select('entity_ref')
       .where({ in_catalog: true, conf_min_state: 'loaded' })
       .whereNot({ serial_state: 'checked' })
+      // Provisioned devices are never logged in to again (no bootstrap account).
+      .whereNot({ conf_final_state: 'pushed' })
       .whereNotNull('serial_next_check_at')
       .where('serial_next_check_at', '<=', now)
       .where(q =>
@@ -724,12 +791,14 @@ export class DatabaseZtpStore implements ZtpStore {
     if (isSqlite(this.db)) {
       await withSqlite(this.db, sqlite => {
         const update = sqlite.statement(SQLITE_COMPLETE_SERIAL_CHECK);
+        const release = sqlite.statement(SQLITE_RELEASE_SERIAL_CHECK);
         const insertEvent = sqlite.statement(SQLITE_INSERT_EVENT);
         sqlite.immediate(() => {
           for (const c of completions) {
             const now = at(c);
             const { outcome } = c;
-            update.run(
+            const comparedWith = outcome.comparedWith ?? null;
+            const { changes } = update.run(
               outcome.state,
               outcome.reason ?? null,
               now.getTime(),
@@ -739,9 +808,18 @@ export class DatabaseZtpStore implements ZtpStore {
               outcome.presentedSerial === undefined ? 0 : 1,
               outcome.presentedSerial ?? null,
               outcome.hostKeyFingerprint || null,
+              outcome.presentedHostKey || null,
+              outcome.presentedHostKey || null,
+              outcome.hostKeyFingerprint || null,
               c.entityRef,
               c.owner,
+              comparedWith,
+              comparedWith,
             );
+            if (!changes) {
+              release.run(c.entityRef, c.owner);
+              continue;
+            }
             if (c.event) {
               runInsertEvent(insertEvent, eventRow({ ...c.event, at: now }));
             }
@@ -770,15 +848,30 @@ export class DatabaseZtpStore implements ZtpStore {
       }
       if (outcome.hostKeyFingerprint) {
         update.host_key_fingerprint = outcome.hostKeyFingerprint;
+        update.host_key_presented = null;
       }
-      await tx('ztp_devices')
+      if (outcome.presentedHostKey) {
+        update.host_key_presented = outcome.presentedHostKey;
+      }
+      const changed = await tx('ztp_devices')
         .where({ entity_ref: c.entityRef })
         .where(q =>
           q
             .where({ serial_lease_owner: c.owner })
             .orWhereNull('serial_lease_owner'),
         )
+        .modify(q => {
+          if (outcome.comparedWith !== undefined) {
+            q.where({ expected_serial: outcome.comparedWith });
+          }
+        })
         .update(update);
+      if (!changed) {
+        await tx('ztp_devices')
+          .where({ entity_ref: c.entityRef, serial_lease_owner: c.owner })
+          .update({ serial_lease_until: null, serial_lease_owner: null });
+        return;
+      }
       if (c.event)
         await tx('ztp_events').insert(eventRow({ ...c.event, at: now }));
     };
@@ -790,15 +883,62 @@ export class DatabaseZtpStore implements ZtpStore {
     );
   }
 
+  async releaseSerialCheck(entityRef: string, owner: string, event?: NewEvent) {
+    await this.db.transaction(async tx => {
+      await tx('ztp_devices')
+        .where({ entity_ref: entityRef })
+        .where(q =>
+          q
+            .where({ serial_lease_owner: owner })
+            .orWhereNull('serial_lease_owner'),
+        )
+        .update({
+          serial_lease_until: null,
+          serial_lease_owner: null,
+          serial_next_check_at: null,
+        });
+      if (event) await tx('ztp_events').insert(eventRow(event));
+    });
+  }
+
   async scheduleSerialCheck(entityRef: string, at: Date) {
     await this.db('ztp_devices')
       .where({ entity_ref: entityRef })
       .update({ serial_next_check_at: at });
   }
 
-  async saveSerialCorrection(correction: SerialCorrection, event: NewEvent) {
+  async saveSerialCorrection(
+    correction: SerialCorrection,
+    replacing: string,
+    event: NewEvent,
+  ) {
     const now = event.at ?? new Date();
-    await this.db.transaction(async tx => {
+    return this.db.transaction(async tx => {
+      // The compare-and-set: of two corrections of one value, one wins.
+      const changed = await tx('ztp_devices')
+        .where({
+          entity_ref: correction.entityRef,
+          expected_serial: replacing,
+        })
+        .update({
+          expected_serial: correction.serial,
+          serial_temporary: false,
+          updated_at: now,
+          // The last verdict was about the old value: checked again now.
+          serial_state: 'not-checked',
+          serial_reason: null,
+          serial_attempts: 0,
+          serial_next_check_at: isSqlite(tx)
+            ? tx.raw(
+                `CASE WHEN conf_min_state = 'loaded' THEN ? ELSE NULL END`,
+                [now.getTime()],
+              )
+            : tx.raw(
+                `CASE WHEN conf_min_state = 'loaded' THEN ?::timestamptz ELSE NULL END`,
+                [now],
+              ),
+        });
+      if (!changed) return false;
       await tx('ztp_serial_corrections')
         .insert({
           entity_ref: correction.entityRef,
@@ -809,14 +949,28 @@ export class DatabaseZtpStore implements ZtpStore {
         })
         .onConflict('entity_ref')
         .merge();
-      await tx('ztp_devices')
-        .where({ entity_ref: correction.entityRef })
+      await tx('ztp_events').insert(eventRow({ ...event, at: now }));
+      return true;
+    });
+  }
+
+  async acceptHostKey(entityRef: string, presented: string, event: NewEvent) {
+    const now = event.at ?? new Date();
+    return this.db.transaction(async tx => {
+      const changed = await tx('ztp_devices')
+        .where({ entity_ref: entityRef, host_key_presented: presented })
         .update({
-          expected_serial: correction.serial,
-          serial_temporary: false,
+          host_key_fingerprint: presented,
+          host_key_presented: null,
+          serial_state: 'not-checked',
+          serial_reason: null,
+          serial_attempts: 0,
+          serial_next_check_at: now,
           updated_at: now,
         });
+      if (!changed) return false;
       await tx('ztp_events').insert(eventRow({ ...event, at: now }));
+      return true;
     });
   }
 

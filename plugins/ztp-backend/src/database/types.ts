@@ -24,6 +24,8 @@ export type DeclaredDevice = {
   defaultGateway?: string;
   sshPort: number;
   macAddress?: string;
+  /** The relay's circuit ID of the switch port the device is cabled to. */
+  switchPort?: string;
   hostname: string;
   serial: string;
   serialTemporary: boolean;
@@ -52,6 +54,8 @@ export type DeviceRecord = DeclaredDevice & {
   serialNextCheckAt?: Date;
   serialLeaseUntil?: Date;
   hostKeyFingerprint?: string;
+  /** Another host key the device presented than the pinned one, until accepted. */
+  presentedHostKey?: string;
   confFinalState: ConfFinalState;
   confFinalPushedAt?: Date;
   confFinalError?: string;
@@ -110,11 +114,28 @@ export type SerialCheckOutcome = {
   presentedSerial?: string;
   reason?: string;
   hostKeyFingerprint?: string;
+  /** The key the device presented instead of the pinned one (a host key mismatch). */
+  presentedHostKey?: string;
   /** When to try again (for a check that did not conclude). */
   nextCheckAt?: Date;
+  /**
+   * The expected serial the check compared with: a verdict about a serial
+   * that was corrected meanwhile is not written (the correction scheduled
+   * a check of its own).
+   */
+  comparedWith?: string;
 };
 
 /** The end of one serial check, as the store writes it. */
+export type SerialCheckClaimOptions = {
+  /**
+   * Claim only a device that still needs an automatic check: Loaded, not
+   * Checked, and due (serial_next_check_at reached). A trigger queued while
+   * another check of the device concluded then finds nothing to do.
+   */
+  onlyIfDue?: boolean;
+};
+
 export type SerialCheckCompletion = {
   entityRef: string;
   /** The lease owner: a check that lost its lease changes nothing. */
@@ -192,6 +213,7 @@ export interface ZtpStore {
     owner: string,
     now: Date,
     leaseUntil: Date,
+    options?: SerialCheckClaimOptions,
   ): Promise<DeviceRecord | undefined>;
   /** claimSerialCheck for several devices, in order (one SQLite transaction). */
   claimSerialChecks(
@@ -199,6 +221,7 @@ export interface ZtpStore {
     owner: string,
     now: Date,
     leaseUntil: Date,
+    options?: SerialCheckClaimOptions,
   ): Promise<(DeviceRecord | undefined)[]>;
   /** Devices that are Loaded, not Checked, and due for a (re)check. */
   listDueSerialChecks(now: Date, limit: number): Promise<string[]>;
@@ -213,14 +236,40 @@ export interface ZtpStore {
   completeSerialChecks(
     completions: readonly SerialCheckCompletion[],
   ): Promise<void>;
+  /**
+   * Ends a claimed check that did not log in: the lease and any retry are
+   * cleared, the serial state is kept, and the event (if any) is written.
+   */
+  releaseSerialCheck(
+    entityRef: string,
+    owner: string,
+    event?: NewEvent,
+  ): Promise<void>;
   /** Schedules a check for now (after Conf Min Loaded, or on request). */
   scheduleSerialCheck(entityRef: string, at: Date): Promise<void>;
 
+  /**
+   * Sets the expected serial to correction.serial if it still is
+   * `replacing` (compare-and-set), makes the last verdict stale and
+   * schedules a check. False when another correction came first.
+   */
   saveSerialCorrection(
     correction: SerialCorrection,
+    replacing: string,
     event: NewEvent,
-  ): Promise<void>;
+  ): Promise<boolean>;
   listSerialCorrections(): Promise<SerialCorrection[]>;
+
+  /**
+   * Pins the host key the device presented at its last check, if it still
+   * is `presented` (compare-and-set), and schedules a check. False when the
+   * device presented another key meanwhile, or none is waiting.
+   */
+  acceptHostKey(
+    entityRef: string,
+    presented: string,
+    event: NewEvent,
+  ): Promise<boolean>;
 
   setConfFinal(
     entityRef: string,

@@ -191,27 +191,41 @@ describe('BulkPushJobs', () => {
     });
   });
 
-  it('marks interrupted the jobs of a replica that stopped answering, and only those', async () => {
+  it('takes over the jobs of a replica that stopped answering, and only those, pushing what they had not reached', async () => {
     const stuck = controllablePushes();
     const gone = runner(stuck.service, 1, 60 * 60 * 1000);
-    const lost = await gone.start(
-      ['resource:default/a'],
-      'user:default/operator',
-    );
-    const alive = runner(controllablePushes().service, 1);
-    const fresh = await alive.start(
-      ['resource:default/b'],
-      'user:default/operator',
-    );
+    const refs = ['a', 'b', 'c'].map(n => `resource:default/${n}`);
+    const lost = await gone.start(refs, 'user:default/operator');
+    await until(() => stuck.started().length === 1);
+    stuck.finish(refs[0]);
+    await until(async () => (await gone.get(lost.id))!.done === 1);
+    // The replica dies with b half pushed.
+    await until(() => stuck.started().length === 2);
+
+    const pushes = controllablePushes();
+    const alive = runner(pushes.service, 2);
+    const fresh = await alive.start(['resource:default/d'], 'user:default/op2');
     // Another replica sweeps a while later; the alive one has just said so.
     const later = new Date(Date.now() + BULK_PUSH_STALE_MS + 1000);
     await store.heartbeat(alive.runner, later);
     expect(await alive.sweep(later)).toEqual([lost.id]);
-    expect(await alive.get(lost.id)).toMatchObject({
-      running: false,
-      interrupted: { notPushed: ['resource:default/a'] },
-    });
+    // Taken once: a second sweep finds nothing to take.
+    expect(await alive.sweep(later)).toEqual([]);
+    await until(() => pushes.started().length === 3);
+    expect(pushes.started()).toEqual(['resource:default/d', refs[1], refs[2]]);
+    pushes.finish(refs[1]);
+    pushes.finish(refs[2]);
+    const done = await alive.settled(lost.id);
+    expect(done).toMatchObject({ running: false, done: 3, failed: 0 });
+    expect(done!.interrupted).toBeUndefined();
+    expect(done!.results.map(r => r.entityRef).sort()).toEqual(refs);
+    // The dead replica's half-done push is not recorded a second time.
+    stuck.finish(refs[1]);
+    await new Promise(resolve => setTimeout(resolve, 50));
+    expect((await alive.get(lost.id))!.results).toHaveLength(3);
     expect(await alive.get(fresh.id)).toMatchObject({ running: true });
+    pushes.finish('resource:default/d');
+    await alive.settled(fresh.id);
     await alive.stop();
     await gone.stop();
   });

@@ -17,9 +17,10 @@ export const BULK_PUSH_STALE_MS = 4 * BULK_PUSH_HEARTBEAT_MS;
  * Bulk pushes: one job pushes a selection of devices, a few at a time
  * (ztp.finalConfig.concurrency), while each device's state is published live
  * as it changes. Jobs and their results are in the database: any replica
- * answers for a job's progress, and a job whose replica stopped (shut down,
- * or no heartbeat for a minute) is marked interrupted with the devices it
- * did not reach, rather than left "running" for ever.
+ * answers for a job's progress; a job whose replica died (no heartbeat for
+ * four heartbeats) is taken over by another replica, which pushes the
+ * devices that have no result yet; a job whose replica shuts down is marked
+ * interrupted with the devices it did not reach.
  */
 export class BulkPushJobs {
   /** This backend instance, as the runner of the jobs it starts. */
@@ -39,7 +40,7 @@ export class BulkPushJobs {
 
   /** Starts pushing the devices; resolves once the job is recorded. */
   async start(entityRefs: string[], actor: string): Promise<ZtpBulkPushJob> {
-    const { store, logger } = this.options;
+    const { store } = this.options;
     const id = randomUUID();
     await store.create({
       id,
@@ -48,13 +49,29 @@ export class BulkPushJobs {
       runner: this.runner,
       at: new Date(),
     });
+    this.run(id, actor, entityRefs, false);
+    return (await store.get(id))!;
+  }
+
+  /** Pushes the devices of a job this replica runs, in the background. */
+  private run(
+    id: string,
+    actor: string,
+    entityRefs: string[],
+    takenOver: boolean,
+  ) {
+    const { store, logger } = this.options;
     const limit = pLimit(Math.max(1, this.options.concurrency));
     let failed = 0;
     const pushes = entityRefs.map(ref =>
       limit(async () => {
         let result: BulkPushResult;
         try {
-          const pushed = await this.options.service.push(ref, actor);
+          const pushed = await this.options.service.push(
+            ref,
+            actor,
+            takenOver ? { takingOver: true } : undefined,
+          );
           result = { entityRef: ref, ok: pushed.ok, error: pushed.error };
         } catch (error) {
           result = {
@@ -82,7 +99,9 @@ export class BulkPushJobs {
       logger.info(
         `Bulk push ${id}: ${entityRefs.length - failed} of ${
           entityRefs.length
-        } devices pushed, ${failed} failed`,
+        } devices pushed${
+          takenOver ? ' by this replica' : ''
+        }, ${failed} failed`,
       );
     });
     this.running.set(id, run);
@@ -91,7 +110,6 @@ export class BulkPushJobs {
       this.running.delete(id);
       if (!this.running.size) this.stopHeartbeat();
     });
-    return (await store.get(id))!;
   }
 
   get(id: string): Promise<ZtpBulkPushJob | undefined> {
@@ -108,20 +126,24 @@ export class BulkPushJobs {
   }
 
   /**
-   * Marks interrupted the jobs whose replica is gone: run every minute on
-   * one replica (the scheduler's lock).
+   * Takes over the jobs whose replica died and pushes the devices they have
+   * no result for: run every heartbeat on one replica (the scheduler's
+   * lock). Returns the ids of the jobs taken over.
    */
   async sweep(now = new Date()): Promise<string[]> {
-    const ids = await this.options.store.interrupt({
-      staleBefore: new Date(now.getTime() - BULK_PUSH_STALE_MS),
+    const staleMs = (this.options.heartbeatMs ?? BULK_PUSH_HEARTBEAT_MS) * 4;
+    const taken = await this.options.store.takeOver({
+      runner: this.runner,
+      staleBefore: new Date(now.getTime() - staleMs),
       at: now,
     });
-    for (const id of ids) {
+    for (const job of taken) {
       this.options.logger.warn(
-        `Bulk push ${id} interrupted: the backend running it stopped answering`,
+        `Bulk push ${job.id} taken over: the backend running it stopped answering; ${job.remaining.length} devices left to push`,
       );
+      this.run(job.id, job.actor, job.remaining, true);
     }
-    return ids;
+    return taken.map(job => job.id);
   }
 
   /**

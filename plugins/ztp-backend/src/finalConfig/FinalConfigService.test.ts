@@ -489,6 +489,21 @@ describe('Conf Final refusals', () => {
     }
   });
 
+  it('renders without logging in when the running configuration is not asked for', async () => {
+    const t = await setUp('spine-02-par1');
+    try {
+      const before = t.device.logins.length;
+      const preview = await t.service.preview(t.ref, { readRunning: false });
+      expect(preview.rendered).toMatch(/^router bgp 65100$/m);
+      expect(preview.running).toBeUndefined();
+      expect(preview.diff).toBeUndefined();
+      expect(preview.runningError).toBeUndefined();
+      expect(t.device.logins.length).toBe(before);
+    } finally {
+      await t.stop();
+    }
+  });
+
   it('previews without the running configuration when the device is unreachable', async () => {
     const t = await setUp('spine-02-par1');
     try {

@@ -128,15 +128,22 @@ export class FinalConfigService {
    * The rendered configuration, and when the device can be reached its
    * running configuration and the difference between them. The account
    * removal is shown after the configuration, as the push applies it.
+   * With readRunning false nothing logs in to the device: the device page
+   * asks that way whether the configuration can be rendered at all.
    */
-  async preview(entityRef: string): Promise<ZtpFinalConfigPreview> {
+  async preview(
+    entityRef: string,
+    options: { readRunning?: boolean } = {},
+  ): Promise<ZtpFinalConfigPreview> {
     const device = await this.device(entityRef);
     const rendered = await this.renderFor(device);
     const c = commentPrefix(device.platform);
     const text = `${rendered.config}${c}\n${c} Applied last, once the configuration above is verified:\n${rendered.accountRemoval}`;
     let running: string | undefined;
     let runningError: string | undefined;
-    if (device.confFinalState === 'pushed') {
+    if (options.readRunning === false) {
+      // Rendered only.
+    } else if (device.confFinalState === 'pushed') {
       runningError =
         'The final configuration was pushed and the bootstrap account removed: the portal can no longer log in to read the running configuration';
     } else if (device.serialState !== 'checked') {
@@ -186,6 +193,7 @@ export class FinalConfigService {
   refusal(
     device: DeviceRecord | undefined,
     entityRef: string,
+    options?: { takingOver?: boolean },
   ): Error | undefined {
     if (!device)
       return new NotFoundError(`No device ${entityRef} in the ZTP queue`);
@@ -206,7 +214,7 @@ export class FinalConfigService {
         `${entityRef} is already Provisioned: its push removed the bootstrap account, so the portal can no longer log in to it`,
       );
     }
-    if (this.isPushing(device)) {
+    if (this.isPushing(device, options?.takingOver)) {
       return new ConflictError(`A push to ${entityRef} is already running`);
     }
     if (!this.procedures.has(device.platform)) {
@@ -217,8 +225,11 @@ export class FinalConfigService {
     return undefined;
   }
 
-  private isPushing(device: DeviceRecord): boolean {
+  private isPushing(device: DeviceRecord, takingOver = false): boolean {
     if (this.pushing.has(device.entityRef)) return true;
+    // A bulk push taken over from a dead replica may find the device left
+    // "pushing" by it: nobody is pushing it anymore.
+    if (takingOver) return false;
     // Another replica's push; a crashed one stops counting after its deadline.
     const stale =
       Date.now() - device.updatedAt.getTime() >
@@ -227,9 +238,13 @@ export class FinalConfigService {
   }
 
   /** Pushes one device's final configuration; throws when refused. */
-  async push(entityRef: string, actor: string): Promise<ZtpPushResult> {
+  async push(
+    entityRef: string,
+    actor: string,
+    options?: { takingOver?: boolean },
+  ): Promise<ZtpPushResult> {
     const device = await this.options.store.getDevice(entityRef);
-    const refusal = this.refusal(device, entityRef);
+    const refusal = this.refusal(device, entityRef, options);
     if (refusal) throw refusal;
     this.pushing.add(entityRef);
     try {

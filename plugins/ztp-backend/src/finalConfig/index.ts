@@ -20,7 +20,7 @@ import type { PushProcedure } from './push';
 import { createFinalConfigRouter } from './router';
 import { readFinalConfigSettings } from './settings';
 
-export { BulkPushJobs } from './BulkPushJobs';
+export { BULK_PUSH_HEARTBEAT_MS, BulkPushJobs } from './BulkPushJobs';
 export {
   FinalConfigRenderer,
   builtinTemplatesDirectory,
@@ -67,6 +67,7 @@ export async function setupFinalConfig(deps: {
     store: deps.jobStore,
     concurrency: settings.concurrency,
     logger: deps.logger,
+    heartbeatMs: settings.jobHeartbeatMs,
   });
   const router = await createFinalConfigRouter({
     httpAuth: deps.httpAuth,

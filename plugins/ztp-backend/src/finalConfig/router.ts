@@ -83,6 +83,7 @@ export async function createFinalConfigRouter(
     await authorize(req);
     const body: ZtpFinalConfigPreview = await service.preview(
       refFromParams(req),
+      { readRunning: req.query.running !== 'false' },
     );
     res.setHeader('cache-control', 'no-store');
     res.json(body);

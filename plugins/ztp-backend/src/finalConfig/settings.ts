@@ -11,6 +11,8 @@ export type FinalConfigSettings = {
   commandTimeoutMs: number;
   /** Minutes a commit timer / commit confirmed waits for the confirmation. */
   confirmMinutes: number;
+  /** How often a replica running bulk pushes says so; four missed and another takes them over. */
+  jobHeartbeatMs?: number;
   /** CIDRs the backend may connect to (shared with serial checks). */
   managementNetworks: string[];
   /** Platform id to a directory of template overrides. */
@@ -35,6 +37,7 @@ export function readFinalConfigSettings(root: Config): FinalConfigSettings {
     deadlineMs: c?.getOptionalNumber('deadlineMs') ?? 600_000,
     commandTimeoutMs: c?.getOptionalNumber('commandTimeoutMs') ?? 60_000,
     confirmMinutes: c?.getOptionalNumber('confirmMinutes') ?? 5,
+    jobHeartbeatMs: (c?.getOptionalNumber('jobHeartbeatSeconds') ?? 15) * 1000,
     managementNetworks: ztp?.getOptionalStringArray(
       'serialCheck.managementNetworks',
     ) ?? ['127.0.0.0/8'],

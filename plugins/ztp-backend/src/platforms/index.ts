@@ -19,6 +19,12 @@ export {
   ciscoType9Hash,
 } from './common';
 export type { MinimalConfigAccount } from './common';
+export {
+  bootstrapArtifacts,
+  bootstrapContext,
+  dhcpBootFile,
+  reportPath,
+} from './bootstrapArtifacts';
 
 /** The drivers that ship with the ZTP backend, in BUILTIN_PLATFORMS order. */
 export const builtinPlatformDrivers: ZtpPlatformDriver[] = [

@@ -10,7 +10,12 @@ import {
   textInputProblem,
   ZTP_INPUT_LIMITS,
 } from '@ztp-portal/backstage-plugin-ztp-common';
-import type { DeviceRecord } from '../database/types';
+import type { DeviceRecord, NewEvent } from '../database/types';
+import type {
+  BootstrapFileIndex,
+  DeviceBootstrap,
+} from './BootstrapFileIndex';
+import { BootstrapRoutes } from './bootstrapRoutes';
 import type { DeviceIndex } from './DeviceIndex';
 import type { FetchRecorder } from './FetchRecorder';
 import { header, recognizeDevice } from './recognizeDevice';
@@ -20,13 +25,19 @@ const ROUTE =
   /^\/ztp\/config(?:\/(by-mac|by-hostname)\/([^/?]+))?\/?(?:\?.*)?$/;
 
 /** Gives a device's minimal configuration (rendered, or from a cache). */
-export type MinimalConfigSource = { render(device: DeviceRecord): string };
+export type MinimalConfigSource = {
+  render(device: DeviceRecord): string;
+  /** The files its platform's own agent asks for (BootstrapRenderer). */
+  bootstrap?(device: DeviceRecord): DeviceBootstrap;
+};
 
 /** What the door answers to one request. */
 export type DoorResponse = {
   status: number;
   body: string;
   headers?: Record<string, string>;
+  /** text/plain unless said otherwise (a Python script, for instance). */
+  contentType?: string;
   /** The device served, when a configuration went out. */
   device?: DeviceRecord;
 };
@@ -43,6 +54,12 @@ export type DeviceRequestHandlerOptions = {
   onFetched: (device: DeviceRecord) => void;
   /** Time a device needs to apply its configuration before SSH answers. */
   firstCheckDelayMs?: number;
+  /** Platforms' own bootstrap files and the device callback (bootstrapRoutes). */
+  bootstrap?: {
+    files: BootstrapFileIndex;
+    store: { addEvent(event: NewEvent): Promise<void> };
+    onReported(entityRef: string): void;
+  };
 };
 
 /** The headers a device may identify itself with, and their longest values. */
@@ -111,7 +128,7 @@ function send(
   headers: Record<string, string> = {},
 ) {
   res.writeHead(status, {
-    'content-type': 'text/plain; charset=utf-8',
+    'content-type': headers['content-type'] ?? 'text/plain; charset=utf-8',
     'content-length': Buffer.byteLength(body),
     'cache-control': 'no-store',
     ...headers,
@@ -127,9 +144,45 @@ function send(
  */
 export class DeviceRequestHandler {
   private readonly allowed: [ipaddr.IPv4 | ipaddr.IPv6, number][];
+  private readonly bootstrap?: BootstrapRoutes;
 
   constructor(private readonly options: DeviceRequestHandlerOptions) {
     this.allowed = options.allowedNetworks.map(cidr => ipaddr.parseCIDR(cidr));
+    if (options.bootstrap) {
+      this.bootstrap = new BootstrapRoutes({
+        ...options.bootstrap,
+        index: options.index,
+        logger: options.logger,
+        recordDelivery: (device, sourceIp, via) =>
+          this.recordDelivery(device, sourceIp, via),
+      });
+    }
+  }
+
+  /** Records a bootstrap file that carried the configuration; false if not. */
+  private async recordDelivery(
+    device: DeviceRecord,
+    sourceIp: string,
+    via: string,
+  ): Promise<boolean> {
+    try {
+      const at = new Date();
+      await this.options.recorder.record({
+        entityRef: device.entityRef,
+        sourceIp,
+        at,
+        checkAt: new Date(at.getTime() + (this.options.firstCheckDelayMs ?? 0)),
+        via,
+        headerSerialMismatch: false,
+        expectedSerial: device.expectedSerial,
+      });
+      return true;
+    } catch (error) {
+      this.options.logger.error(
+        `Could not record the fetch of ${device.entityRef}: ${error}`,
+      );
+      return false;
+    }
   }
 
   /** Whether this source address may fetch (ztp.provisioning.allowedNetworks). */
@@ -243,6 +296,19 @@ export class DeviceRequestHandler {
         headers: { allow: 'GET, HEAD' },
       };
     }
+    if (this.bootstrap?.matches(request.url)) {
+      if (!this.isAllowed(request.sourceIp)) {
+        return {
+          status: 403,
+          body: 'forbidden: this address may not fetch configurations\n',
+        };
+      }
+      return this.bootstrap.respond({
+        url: request.url,
+        sourceIp: request.sourceIp,
+        head: request.method === 'HEAD',
+      });
+    }
     const match = ROUTE.exec(request.url);
     if (!match) return { status: 404, body: 'not found\n' };
     const kinds = { 'by-mac': 'mac', 'by-hostname': 'hostname' } as const;
@@ -279,13 +345,24 @@ export class DeviceRequestHandler {
       res,
       response.status,
       req.method === 'HEAD' ? '' : response.body,
-      response.headers,
+      response.contentType
+        ? { ...response.headers, 'content-type': response.contentType }
+        : response.headers,
     );
     this.delivered(response);
   };
 
   /** Resolves a TFTP file name: a MAC or a hostname, as boot files are named. */
   tftpResolver = async (filename: string, sourceIp: string) => {
+    const file =
+      this.isAllowed(sourceIp) &&
+      (await this.bootstrap?.tftp(filename, sourceIp));
+    if (file) {
+      this.delivered(file);
+      return file.status === 200
+        ? { body: file.body }
+        : { error: file.body.trim(), code: 0 };
+    }
     const name = filename.replace(/^.*\//, '').replace(/-confg$/i, '');
     const kind =
       /^(conf[_.])?([0-9a-f]{2}[:-]?){5}[0-9a-f]{2}(\.\w+)?$|^(conf[_.])?[0-9a-f]{4}\.[0-9a-f]{4}\.[0-9a-f]{4}(\.\w+)?$/i.test(

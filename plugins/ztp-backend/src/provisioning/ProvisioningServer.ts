@@ -42,7 +42,7 @@ function serialize(response: DoorResponse, head: boolean): Buffer {
   let text =
     `HTTP/1.1 ${response.status} ${STATUS_CODES[response.status] ?? ''}\r\n` +
     `date: ${httpDate()}\r\n` +
-    'content-type: text/plain; charset=utf-8\r\n' +
+    `content-type: ${response.contentType ?? 'text/plain; charset=utf-8'}\r\n` +
     `content-length: ${body.length}\r\n` +
     'cache-control: no-store\r\n' +
     'connection: close\r\n';

@@ -6,9 +6,12 @@ import fs from 'node:fs';
 import path from 'node:path';
 import yaml from 'yaml';
 
-/** Where declared devices go when `ztp.scaffolder.localCatalogFile` is unset. */
-export const DEFAULT_LOCAL_CATALOG_FILE =
-  'examples/fleet/declared-devices.yaml';
+/**
+ * Where declared devices go when `ztp.scaffolder.localCatalogFile` is unset:
+ * the portal's data directory (gitignored), never a tracked file of the
+ * source tree.
+ */
+export const DEFAULT_LOCAL_CATALOG_FILE = '.data/declared-devices.yaml';
 
 const HEADER = `# Network devices declared with the Scaffolder template "Declare a network
 # device" (action ztp:device:declare). The portal reads this file as a
@@ -141,6 +144,23 @@ export class LocalCatalogFile {
         mode: 0o644,
       });
       return document;
+    });
+  }
+
+  /**
+   * Creates the file with its header when it does not exist yet, so the
+   * catalog location that names it reads an empty list, not a missing file.
+   */
+  async ensureExists(): Promise<void> {
+    await withFileLock(this.options.path, async () => {
+      await this.assertSafeTarget();
+      if ((await this.readText()) === undefined) {
+        await fs.promises.writeFile(this.options.path, HEADER, {
+          encoding: 'utf8',
+          mode: 0o644,
+          flag: 'wx',
+        });
+      }
     });
   }
 

@@ -102,11 +102,9 @@ describe('ztp:device:declare', () => {
     });
     await action.handler(ctx);
 
-    expect(file.path).toBe(
-      path.join(root, 'examples/fleet/declared-devices.yaml'),
-    );
+    expect(file.path).toBe(path.join(root, '.data/declared-devices.yaml'));
     expect(outputs.entityRef).toBe('resource:default/leaf-05-par1');
-    expect(outputs.catalogFile).toBe('examples/fleet/declared-devices.yaml');
+    expect(outputs.catalogFile).toBe('.data/declared-devices.yaml');
     const expected = {
       apiVersion: 'backstage.io/v1alpha1',
       kind: 'Resource',
@@ -279,10 +277,10 @@ describe('ztp:device:declare', () => {
           .ctx,
       ),
     ).rejects.toThrow(
-      /serial-number: JPE20157777 is already declared by resource:default\/leaf-05-par1 in examples\/fleet\/declared-devices.yaml/,
+      /serial-number: JPE20157777 is already declared by resource:default\/leaf-05-par1 in \.data\/declared-devices\.yaml/,
     );
     await expect(action.handler(context(goodInput).ctx)).rejects.toThrow(
-      'resource:default/leaf-05-par1 is already declared in examples/fleet/declared-devices.yaml',
+      'resource:default/leaf-05-par1 is already declared in .data/declared-devices.yaml',
     );
     expect(await fileText()).toBe(before);
   });
@@ -382,17 +380,37 @@ describe('local catalog file location', () => {
     expect(fs.existsSync(path.join(root, 'plugins/ztp-backend'))).toBe(true);
   });
 
+  it('creates the declared-devices file in the data directory, once', async () => {
+    const root = await fs.promises.mkdtemp(path.join(os.tmpdir(), 'ztp-data-'));
+    try {
+      const file = new LocalCatalogFile(
+        resolveLocalCatalogFile(new ConfigReader({}), root),
+      );
+      expect(file.displayPath).toBe('.data/declared-devices.yaml');
+      await file.ensureExists();
+      expect(await file.read()).toEqual([]);
+      await file.append(
+        { apiVersion: 'v1', kind: 'Resource', metadata: { name: 'x' } },
+        () => {},
+      );
+      await file.ensureExists();
+      expect((await file.read()).map(e => e.metadata.name)).toEqual(['x']);
+    } finally {
+      await fs.promises.rm(root, { recursive: true, force: true });
+    }
+  });
+
   it('refuses to write through a link', async () => {
     const root = await fs.promises.mkdtemp(path.join(os.tmpdir(), 'ztp-link-'));
     try {
       const target = path.join(root, 'elsewhere.yaml');
       await fs.promises.writeFile(target, '');
-      await fs.promises.mkdir(path.join(root, 'examples/fleet'), {
+      await fs.promises.mkdir(path.join(root, '.data'), {
         recursive: true,
       });
       await fs.promises.symlink(
         target,
-        path.join(root, 'examples/fleet/declared-devices.yaml'),
+        path.join(root, '.data/declared-devices.yaml'),
       );
       const file = new LocalCatalogFile(
         resolveLocalCatalogFile(new ConfigReader({}), root),

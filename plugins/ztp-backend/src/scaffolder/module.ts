@@ -16,7 +16,7 @@ import {
  * "Declare a network device" template uses.
  *
  * Config: `ztp.scaffolder.localCatalogFile` (default
- * examples/fleet/declared-devices.yaml, relative to the repository root) and
+ * .data/declared-devices.yaml, relative to the repository root) and
  * `ztp.catalog.additionalPlatforms`.
  *
  * @public
@@ -37,6 +37,7 @@ export const scaffolderModuleZtp = createBackendModule({
         const file = new LocalCatalogFile(
           resolveLocalCatalogFile(config, findRepoRoot()),
         );
+        await file.ensureExists();
         logger.info(`Declared network devices go to ${file.path}`);
         scaffolder.addActions(
           createDeclareDeviceAction({

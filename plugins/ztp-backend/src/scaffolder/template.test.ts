@@ -12,7 +12,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import yaml from 'yaml';
 import { DECLARE_DEVICE_ACTION_ID } from './declareDeviceAction';
-import { findRepoRoot } from './LocalCatalogFile';
+import { DEFAULT_LOCAL_CATALOG_FILE, findRepoRoot } from './LocalCatalogFile';
 
 const templatePath = path.join(
   findRepoRoot(__dirname),
@@ -81,6 +81,46 @@ describe('the "Declare a network device" template', () => {
     const identity = steps[1] as any;
     expect(identity.if).toEqual({ not: { required: ['macAddress'] } });
     expect(identity.then).toEqual({ required: ['hostname'] });
+  });
+
+  it('asks for the variables file Conf Final needs, a URL or a path beside the declarations', () => {
+    expect(steps.flatMap(s => s.required ?? [])).toContain('variables');
+    expect(template.spec.steps[0].input.variables).toBe(
+      '${{ parameters.variables }}',
+    );
+    for (const ok of [
+      './vars/leaf-05-par1.yaml',
+      'vars/leaf-05-par1.yml',
+      'https://git.example.test/net/vars/leaf-05-par1.yaml',
+    ]) {
+      expect(formAccepts('variables', ok)).toBe(true);
+    }
+    for (const bad of [
+      '',
+      'leaf-05-par1',
+      './vars/a b.yaml',
+      'ftp://x/y.yaml',
+    ]) {
+      expect(formAccepts('variables', bad)).toBe(false);
+    }
+  });
+
+  it('writes declared devices to the gitignored data directory, read as a catalog location', () => {
+    const root = findRepoRoot(__dirname);
+    expect(DEFAULT_LOCAL_CATALOG_FILE).toBe('.data/declared-devices.yaml');
+    const ignored = fs
+      .readFileSync(path.join(root, '.gitignore'), 'utf8')
+      .split('\n');
+    expect(ignored).toContain('.data/');
+    const appConfig = yaml.parse(
+      fs.readFileSync(path.join(root, 'app-config.yaml'), 'utf8'),
+    );
+    expect(
+      appConfig.catalog.locations.map((l: { target: string }) => l.target),
+    ).toContain('../../.data/declared-devices.yaml');
+    expect(
+      fs.existsSync(path.join(root, 'examples/fleet/declared-devices.yaml')),
+    ).toBe(false);
   });
 
   it('offers exactly the built-in platforms', () => {

@@ -23,10 +23,17 @@ export class CredentialVault {
   private readonly key: Buffer;
 
   static fromConfig(config: Config): CredentialVault {
-    const secret = config.getOptionalString('ztp.secrets.key');
+    return CredentialVault.fromSecret(
+      config.getOptionalString('ztp.secrets.key'),
+      'ztp.secrets.key',
+    );
+  }
+
+  /** A vault on a key read from `source` (a config key or variable named in errors). */
+  static fromSecret(secret: string | undefined, source: string) {
     if (!secret || secret.length < 16) {
       throw new Error(
-        'ztp.secrets.key must be set to a secret of at least 16 characters (for example the output of `openssl rand -base64 32`); it encrypts device passwords at rest',
+        `${source} must be set to a secret of at least 16 characters (for example the output of \`openssl rand -base64 32\`); it encrypts device passwords at rest`,
       );
     }
     return new CredentialVault(secret);

@@ -1,14 +1,63 @@
 import { mockServices, TestDatabases } from '@backstage/backend-test-utils';
 import type { Entity } from '@backstage/catalog-model';
 import type { CatalogService } from '@backstage/plugin-catalog-node';
+import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { DatabaseZtpStore } from '../database/DatabaseZtpStore';
 import { builtinPlatformDrivers, verifyShaCrypt } from '../platforms';
 import { deviceEntity } from '../__testUtils__/fleet';
 import { CredentialVault } from './CredentialVault';
+import { DeviceIndex } from '../provisioning/DeviceIndex';
 import { DeviceQueueSync, SyncResult } from './DeviceQueueSync';
 import { PlatformRegistry } from './PlatformRegistry';
 
-const databases = TestDatabases.create({ ids: ['SQLITE_3'] });
+jest.setTimeout(60_000);
+
+const databases = TestDatabases.create({ ids: ['POSTGRES_15', 'SQLITE_3'] });
+
+/**
+ * The catalog's client over an entity list the test changes, recording
+ * what the sync asks for: pages of refs and etags, and declarations.
+ */
+function catalogOf(entities: () => Entity[]) {
+  const reads = {
+    pages: [] as { cursor?: string; fields?: string[] }[],
+    declarations: [] as string[][],
+    failOnPage: 0,
+  };
+  const catalog = {
+    queryEntities: async (request: any, options: any) => {
+      reads.pages.push(request);
+      if (reads.pages.length === reads.failOnPage) {
+        throw new Error('catalog unavailable');
+      }
+      return catalogServiceMock({ entities: entities() }).queryEntities(
+        request,
+        options,
+      );
+    },
+    getEntitiesByRefs: async (request: any, options: any) => {
+      if (request.fields?.includes('metadata.annotations')) {
+        reads.declarations.push(request.entityRefs);
+      }
+      return catalogServiceMock({ entities: entities() }).getEntitiesByRefs(
+        request,
+        options,
+      );
+    },
+  } as unknown as CatalogService;
+  return { catalog, reads };
+}
+
+/** An entity as the catalog serves it, with its etag. */
+function withEtag(entity: Entity, etag: string): Entity {
+  return { ...entity, metadata: { ...entity.metadata, etag } };
+}
+
+async function storeFor(id: any) {
+  const knex = await databases.init(id);
+  await DatabaseZtpStore.migrate(knex);
+  return new DatabaseZtpStore(knex);
+}
 
 function leaf(name: string, extra: Record<string, string> = {}) {
   return deviceEntity(name, {
@@ -20,11 +69,9 @@ function leaf(name: string, extra: Record<string, string> = {}) {
   });
 }
 
-describe('DeviceQueueSync', () => {
+describe.each(databases.eachSupportedId())('DeviceQueueSync on %p', id => {
   it('follows the catalog: added, changed, removed (history kept), back again', async () => {
-    const knex = await databases.init('SQLITE_3');
-    await DatabaseZtpStore.migrate(knex);
-    const store = new DatabaseZtpStore(knex);
+    const store = await storeFor(id);
     let entities: Entity[] = [
       leaf('leaf-a', {
         'ztp.network/serial-number': 'JPE00000001',
@@ -36,9 +83,7 @@ describe('DeviceQueueSync', () => {
       }),
       leaf('bad', { 'ztp.network/platform': 'cisco-ios-classic' }),
     ];
-    const catalog = {
-      getEntities: async () => ({ items: entities }),
-    } as unknown as CatalogService;
+    const { catalog } = catalogOf(() => entities);
     const results: SyncResult[] = [];
     const sync = new DeviceQueueSync({
       catalog,
@@ -105,13 +150,12 @@ describe('DeviceQueueSync', () => {
     const b2 = await store.getDevice('resource:default/leaf-b');
     expect(b2?.inCatalog).toBe(true);
     expect(b2?.localUsername).toBe(b?.localUsername);
-    expect(results.length).toBe(3);
+    // Added; updated; removed; back.
+    expect(results.length).toBe(4);
   });
 
   it('imports each device once when two syncs overlap, so the hash matches the password', async () => {
-    const knex = await databases.init('SQLITE_3');
-    await DatabaseZtpStore.migrate(knex);
-    const store = new DatabaseZtpStore(knex);
+    const store = await storeFor(id);
     const vault = new CredentialVault('sync-test-secret-key-0002');
     const entities = Array.from({ length: 20 }, (_, i) =>
       leaf(`leaf-${i}`, {
@@ -120,9 +164,7 @@ describe('DeviceQueueSync', () => {
       }),
     );
     const sync = new DeviceQueueSync({
-      catalog: {
-        getEntities: async () => ({ items: entities }),
-      } as unknown as CatalogService,
+      catalog: catalogOf(() => entities).catalog,
       auth: mockServices.auth(),
       store,
       vault,
@@ -140,5 +182,236 @@ describe('DeviceQueueSync', () => {
       const events = await store.listEvents(d.entityRef, 10);
       expect(events.map(e => e.type)).toEqual(['device.added']);
     }
+  });
+
+  /** n devices, d00..d<n-1>, each with its own address and serial. */
+  const fleet = (n: number) =>
+    Array.from({ length: n }, (_, i) => {
+      const name = `d${String(i).padStart(2, '0')}`;
+      return withEtag(
+        leaf(name, {
+          'ztp.network/serial-number': `JPE0000${String(i).padStart(4, '0')}`,
+          'ztp.network/management-address': `127.0.11.${10 + i}/24`,
+          'ztp.network/default-gateway': '127.0.11.1',
+        }),
+        `etag-${name}-1`,
+      );
+    });
+
+  const makeSync = (
+    store: DatabaseZtpStore,
+    catalog: CatalogService,
+    more: Partial<ConstructorParameters<typeof DeviceQueueSync>[0]> = {},
+  ) =>
+    new DeviceQueueSync({
+      catalog,
+      auth: mockServices.auth(),
+      store,
+      vault: new CredentialVault('sync-test-secret-key-0003'),
+      platforms: new PlatformRegistry(builtinPlatformDrivers),
+      logger: mockServices.logger.mock(),
+      onChanged: () => {},
+      ...more,
+    });
+
+  it('reads the catalog in pages of refs and etags, and a pass interrupted midway loses nothing: the next run continues', async () => {
+    const store = await storeFor(id);
+    const entities = fleet(12);
+    const { catalog, reads } = catalogOf(() => entities);
+    const sync = makeSync(store, catalog, { pageSize: 4 });
+    reads.failOnPage = 3;
+
+    await expect(sync.run()).rejects.toThrow('catalog unavailable');
+    // Only what the queue needs of each entity.
+    expect(reads.pages[0].fields).toEqual([
+      'kind',
+      'metadata.namespace',
+      'metadata.name',
+      'metadata.etag',
+    ]);
+    // The two pages read are committed.
+    expect((await store.listActiveDevices()).map(d => d.name).sort()).toEqual([
+      'd00',
+      'd01',
+      'd02',
+      'd03',
+      'd04',
+      'd05',
+      'd06',
+      'd07',
+    ]);
+
+    const pagesBefore = reads.pages.length;
+    const result = await sync.run();
+    // It picked up at the page where the pass stopped.
+    expect(reads.pages[pagesBefore].cursor).toBeDefined();
+    expect(result).toMatchObject({ finished: true, removed: [] });
+    expect(result.added.sort()).toEqual([
+      'resource:default/d08',
+      'resource:default/d09',
+      'resource:default/d10',
+      'resource:default/d11',
+    ]);
+    const devices = await store.listActiveDevices();
+    expect(devices).toHaveLength(12);
+    for (const d of devices) {
+      const events = await store.listEvents(d.entityRef, 10);
+      expect(events.map(e => e.type)).toEqual(['device.added']);
+    }
+  });
+
+  it('picks up one change among many without reading or processing the others again', async () => {
+    const store = await storeFor(id);
+    let entities = fleet(30);
+    const { catalog, reads } = catalogOf(() => entities);
+    let hashed = 0;
+    const sync = makeSync(store, catalog, {
+      pageSize: 10,
+      hasher: {
+        hash: (driver, password) => {
+          hashed++;
+          return driver.hashPassword(password);
+        },
+      },
+    });
+    expect((await sync.run()).added).toHaveLength(30);
+    expect(hashed).toBe(30);
+    const before = new Map(
+      (await store.listActiveDevices()).map(d => [d.entityRef, d.updatedAt]),
+    );
+
+    entities = entities.map(e =>
+      e.metadata.name === 'd17'
+        ? withEtag(
+            {
+              ...e,
+              metadata: {
+                ...e.metadata,
+                annotations: {
+                  ...e.metadata.annotations,
+                  'ztp.network/mac-address': '44:4c:a8:00:00:17',
+                },
+              },
+            },
+            'etag-d17-2',
+          )
+        : e,
+    );
+    reads.declarations.length = 0;
+    const result = await sync.run();
+    expect(result).toMatchObject({
+      added: [],
+      updated: ['resource:default/d17'],
+      removed: [],
+      finished: true,
+    });
+    // Only the changed entity's declaration was read; nothing was hashed.
+    expect(reads.declarations).toEqual([['resource:default/d17']]);
+    expect(hashed).toBe(30);
+    const after = await store.listActiveDevices();
+    expect(after.find(d => d.name === 'd17')?.macAddress).toBe(
+      '44:4c:a8:00:00:17',
+    );
+    // The others were not written.
+    const untouched = after.filter(d => d.name !== 'd17');
+    expect(untouched).toHaveLength(29);
+    expect(
+      untouched.filter(
+        d => d.updatedAt.getTime() !== before.get(d.entityRef)?.getTime(),
+      ),
+    ).toEqual([]);
+
+    // Nothing changed: no declaration is read at all.
+    reads.declarations.length = 0;
+    expect(await sync.run()).toMatchObject({ added: [], updated: [] });
+    expect(reads.declarations).toEqual([]);
+  });
+
+  it('runs for its time budget and leaves the rest of the pass to the next run', async () => {
+    const store = await storeFor(id);
+    const entities = fleet(9);
+    const { catalog } = catalogOf(() => entities);
+    const sync = makeSync(store, catalog, { pageSize: 3, runBudgetMs: 0 });
+    const runs: SyncResult[] = [];
+    do runs.push(await sync.run());
+    while (!runs[runs.length - 1].finished);
+    // One page per run with no time to spare.
+    expect(runs.map(r => r.added.length)).toEqual([3, 3, 3]);
+    expect(await store.listActiveDevices()).toHaveLength(9);
+  });
+
+  it('does not list a device before its account is ready, and lists it as soon as its page is committed', async () => {
+    const store = await storeFor(id);
+    const entities = fleet(4);
+    const { catalog } = catalogOf(() => entities);
+    let release: () => void = () => {};
+    const held = new Promise<void>(r => (release = r));
+    const committed: string[][] = [];
+    const index = new DeviceIndex();
+    let refreshed = Promise.resolve();
+    const sync = makeSync(store, catalog, {
+      pageSize: 2,
+      // d02's hash takes its time; the first page's devices do not wait.
+      hasher: {
+        hash: async (driver, password) => {
+          const hash = await driver.hashPassword(password);
+          if (committed.length === 1) await held;
+          return hash;
+        },
+      },
+      // As the plugin does: the door's index follows each committed page.
+      onChanged: r => {
+        committed.push(r.added);
+        refreshed = store.listActiveDevices().then(d => index.replaceAll(d));
+      },
+    });
+    const running = sync.run();
+    while (committed.length < 1) await new Promise(r => setTimeout(r, 10));
+    expect(committed[0].sort()).toEqual([
+      'resource:default/d00',
+      'resource:default/d01',
+    ]);
+    // The queue (and so the door's index) has d00 and d01, not d02 or d03.
+    expect((await store.listActiveDevices()).map(d => d.name).sort()).toEqual([
+      'd00',
+      'd01',
+    ]);
+    expect(await store.getDevice('resource:default/d02')).toBeUndefined();
+    await refreshed;
+    expect(index.findByHostname('d01')?.entityRef).toBe('resource:default/d01');
+    expect(index.findByHostname('d02')).toBeUndefined();
+    release();
+    await running;
+    await refreshed;
+    expect(index.findByHostname('d02')?.entityRef).toBe('resource:default/d02');
+    expect(committed[1].sort()).toEqual([
+      'resource:default/d02',
+      'resource:default/d03',
+    ]);
+    const d02 = await store.getDevice('resource:default/d02');
+    expect(d02?.localPasswordHash).toMatch(/^\$6\$/);
+  });
+
+  it('removes a device only once a whole pass has not seen it, keeping its history', async () => {
+    const store = await storeFor(id);
+    let entities = fleet(6);
+    const { catalog } = catalogOf(() => entities);
+    const sync = makeSync(store, catalog, { pageSize: 2, runBudgetMs: 0 });
+    while (!(await sync.run()).finished);
+    entities = entities.filter(e => e.metadata.name !== 'd01');
+    // d01 was on the first page: it is found missing only at the pass's end.
+    const runs: SyncResult[] = [];
+    do runs.push(await sync.run());
+    while (!runs[runs.length - 1].finished);
+    expect(runs.map(r => r.removed)).toEqual([
+      [],
+      [],
+      ['resource:default/d01'],
+    ]);
+    const d01 = await store.getDevice('resource:default/d01');
+    expect(d01?.inCatalog).toBe(false);
+    expect(
+      (await store.listEvents('resource:default/d01', 10)).map(e => e.type),
+    ).toEqual(['device.removed', 'device.added']);
   });
 });

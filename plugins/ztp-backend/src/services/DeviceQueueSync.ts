@@ -1,5 +1,9 @@
 import { createHash } from 'node:crypto';
-import type { AuthService, LoggerService } from '@backstage/backend-plugin-api';
+import type {
+  AuthService,
+  BackstageCredentials,
+  LoggerService,
+} from '@backstage/backend-plugin-api';
 import { Entity, stringifyEntityRef } from '@backstage/catalog-model';
 import type { CatalogService } from '@backstage/plugin-catalog-node';
 import {
@@ -8,8 +12,12 @@ import {
   parseDeviceAnnotations,
   serialsMatch,
 } from '@ztp-portal/backstage-plugin-ztp-common';
-import pLimit from 'p-limit';
-import type { DeclaredDevice, NewDevice, ZtpStore } from '../database/types';
+import type { ZtpPlatformDriver } from '@ztp-portal/backstage-plugin-ztp-node';
+import type {
+  DeclaredDevice,
+  SerialCorrection,
+  ZtpStore,
+} from '../database/types';
 import type { CredentialVault } from './CredentialVault';
 import type { PlatformRegistry } from './PlatformRegistry';
 
@@ -18,6 +26,8 @@ export type SyncResult = {
   updated: string[];
   removed: string[];
   invalid: string[];
+  /** A whole pass over the catalog ended with this run. */
+  finished: boolean;
 };
 
 /** Reads a catalog entity as a queue declaration; undefined when invalid. */
@@ -46,6 +56,7 @@ export function declarationFromEntity(
     defaultGateway: d.defaultGateway,
     sshPort: d.sshPort,
     macAddress: d.macAddress,
+    switchPort: d.switchPort,
     hostname: d.hostname ?? entity.metadata.name,
     serial: d.serial,
     serialTemporary: d.serialTemporary,
@@ -58,17 +69,48 @@ export function declarationFromEntity(
   };
 }
 
-/**
- * Keeps the ZTP queue in step with the catalog: devices added to the catalog
- * enter the queue with a fresh local account, changed declarations are
- * picked up, removed devices leave the queue with their history kept.
- */
-/** Devices inserted per transaction during an import. */
-const IMPORT_BATCH = 200;
-/** Accounts hashed at once (scrypt runs on libuv's thread pool). */
-const HASH_CONCURRENCY = 4;
+/** What the queue reads of every device entity: its identity and etag. */
+const PAGE_FIELDS = [
+  'kind',
+  'metadata.namespace',
+  'metadata.name',
+  'metadata.etag',
+];
+/** What the queue reads of a new or changed device entity. */
+const DECLARATION_FIELDS = [
+  ...PAGE_FIELDS,
+  'metadata.title',
+  'metadata.annotations',
+];
+const DEVICE_FILTER = { kind: 'Resource', 'spec.type': NETWORK_DEVICE_TYPE };
 
+/** Hashes a new device's password (the pool of worker threads in the plugin). */
+export type PasswordHasher = {
+  hash(driver: ZtpPlatformDriver, password: string): Promise<string>;
+};
+
+const mainThreadHasher: PasswordHasher = {
+  hash: (driver, password) => driver.hashPassword(password),
+};
+
+const lowerRef = (entity: Entity) =>
+  stringifyEntityRef(entity).toLocaleLowerCase('en-US');
+
+/**
+ * Keeps the ZTP queue in step with the catalog, incrementally: a pass pages
+ * through the device entities reading only their refs and etags, reads the
+ * declarations of the new and changed ones, and commits each page (new
+ * devices get a fresh local account hashed off the main thread; the door
+ * learns of them page by page). A run stops after its time budget or on an
+ * error and the next run continues where it stopped; devices that left the
+ * catalog are found at the end of a whole pass and leave the queue with
+ * their history kept.
+ */
 export class DeviceQueueSync {
+  private readonly hasher: PasswordHasher;
+  private readonly pageSize: number;
+  private readonly budgetMs: number;
+
   constructor(
     private readonly deps: {
       catalog: CatalogService;
@@ -77,132 +119,146 @@ export class DeviceQueueSync {
       vault: CredentialVault;
       platforms: PlatformRegistry;
       logger: LoggerService;
+      /** Called once per committed page that changed the queue. */
       onChanged: (result: SyncResult) => void;
+      hasher?: PasswordHasher;
+      /** Entities per catalog page (and per transaction). */
+      pageSize?: number;
+      /** How long one run may go on before leaving the rest to the next. */
+      runBudgetMs?: number;
     },
-  ) {}
+  ) {
+    this.hasher = deps.hasher ?? mainThreadHasher;
+    this.pageSize = deps.pageSize ?? 500;
+    this.budgetMs = deps.runBudgetMs ?? 30_000;
+  }
 
   private running?: Promise<SyncResult>;
-  /** Declarations by entity ref: unchanged entities are not re-validated. */
-  private readonly parsed = new Map<
-    string,
-    { etag: string; declared: DeclaredDevice | undefined }
-  >();
+  /**
+   * The catalog etag each device entity had when it was last processed
+   * (held for invalid ones too): an entity with the same etag is not read
+   * again.
+   */
+  private readonly etags = new Map<string, string>();
+  /** The pass under way: where it stopped and the devices it has seen. */
+  private pass?: { cursor?: string; seen: Set<string> };
 
   /**
-   * Runs one sync; a call while one is running shares it, so the startup
-   * sync and the scheduled one never import the same device twice.
+   * Runs the sync for up to its time budget; a call while one is running
+   * shares it, so the startup sync and the scheduled one never import the
+   * same device twice. `finished` says whether a whole pass ended.
    */
-  run(): Promise<SyncResult> {
+  run(options: { budgetMs?: number } = {}): Promise<SyncResult> {
     if (!this.running) {
-      this.running = this.runOnce().finally(() => {
-        this.running = undefined;
-      });
+      this.running = this.runOnce(options.budgetMs ?? this.budgetMs).finally(
+        () => {
+          this.running = undefined;
+        },
+      );
     }
     return this.running;
   }
 
-  private declare(
-    entity: Entity,
-    platformIds: string[],
-  ): DeclaredDevice | undefined {
-    // What the declaration depends on; far cheaper than validating it.
-    const etag = JSON.stringify([
-      entity.metadata.title,
-      entity.metadata.annotations,
-    ]);
-    const key = `${stringifyEntityRef(entity)}\n${platformIds.join(',')}`;
-    const hit = this.parsed.get(key);
-    if (hit && hit.etag === etag) return hit.declared;
-    const declared = declarationFromEntity(entity, platformIds);
-    this.parsed.set(key, { etag, declared });
-    return declared;
-  }
-
-  private async runOnce(): Promise<SyncResult> {
-    const { catalog, auth, store, vault, platforms, logger } = this.deps;
+  private async runOnce(budgetMs: number): Promise<SyncResult> {
+    const { catalog, auth, store, logger } = this.deps;
+    const deadline = Date.now() + budgetMs;
     const credentials = await auth.getOwnServiceCredentials();
-    const { items } = await catalog.getEntities(
-      { filter: { kind: 'Resource', 'spec.type': NETWORK_DEVICE_TYPE } },
-      { credentials },
-    );
     const corrections = new Map(
       (await store.listSerialCorrections()).map(c => [c.entityRef, c]),
     );
-    // What an unchanged device is compared on; full rows are read only for
-    // the few that changed.
-    const active = await store.listActiveDeclarations();
+    const total: SyncResult = {
+      added: [],
+      updated: [],
+      removed: [],
+      invalid: [],
+      finished: false,
+    };
+    const pass = (this.pass ??= { seen: new Set() });
+    for (;;) {
+      const page = await catalog.queryEntities(
+        pass.cursor
+          ? { cursor: pass.cursor, limit: this.pageSize, fields: PAGE_FIELDS }
+          : {
+              filter: DEVICE_FILTER,
+              orderFields: { field: 'metadata.name', order: 'asc' },
+              limit: this.pageSize,
+              fields: PAGE_FIELDS,
+            },
+        { credentials },
+      );
+      const result = await this.syncPage(page.items, corrections, credentials);
+      for (const entity of page.items) pass.seen.add(lowerRef(entity));
+      total.added.push(...result.added);
+      total.updated.push(...result.updated);
+      total.invalid.push(...result.invalid);
+      if (result.added.length || result.updated.length) {
+        this.deps.onChanged(result);
+      }
+      const next = page.pageInfo?.nextCursor;
+      if (!next) break;
+      pass.cursor = next;
+      if (Date.now() >= deadline) return total;
+      // Let device requests in between pages.
+      await new Promise(r => setImmediate(r));
+    }
+
+    total.removed = await this.removeUnseen(pass.seen, credentials);
+    this.pass = undefined;
+    total.finished = true;
+    if (total.removed.length) {
+      this.deps.onChanged({ ...total, added: [], updated: [] });
+    }
+    if (total.added.length || total.updated.length || total.removed.length) {
+      logger.info(
+        `ZTP queue synced with the catalog: ${total.added.length} added, ${total.updated.length} updated, ${total.removed.length} removed`,
+      );
+    }
+    return total;
+  }
+
+  /** Processes one page of entities (refs and etags) and commits it. */
+  private async syncPage(
+    items: Entity[],
+    corrections: Map<string, SerialCorrection>,
+    credentials: BackstageCredentials,
+  ): Promise<SyncResult> {
+    const { catalog, store, vault, platforms, logger } = this.deps;
     const result: SyncResult = {
       added: [],
       updated: [],
       removed: [],
       invalid: [],
+      finished: false,
     };
-    const seen = new Set<string>();
+    const changed = items.filter(e => {
+      const etag = e.metadata.etag;
+      return !etag || this.etags.get(lowerRef(e)) !== etag;
+    });
+    if (!changed.length) return result;
+    const { items: full } = await catalog.getEntitiesByRefs(
+      {
+        entityRefs: changed.map(e => stringifyEntityRef(e)),
+        fields: DECLARATION_FIELDS,
+        filter: DEVICE_FILTER,
+      },
+      { credentials },
+    );
     const platformIds = platforms.ids();
-
-    // Devices new to the queue: their accounts are generated and hashed
-    // concurrently (the platform hashes are deliberately slow) and they are
-    // inserted a batch per transaction.
-    let fresh: {
-      device: Omit<
-        NewDevice,
-        'localUsername' | 'localPasswordEnc' | 'localPasswordHash'
-      >;
-      driverName: string;
-      hash: { hashPassword(password: string): Promise<string> };
+    const declarations: {
+      entity: Entity;
+      declared: DeclaredDevice;
+      expectedSerial: string;
     }[] = [];
-    const importFresh = async () => {
-      const batch = fresh;
-      fresh = [];
-      const limit = pLimit(HASH_CONCURRENCY);
-      try {
-        const entries = await Promise.all(
-          batch.map(({ device, driverName, hash }) =>
-            limit(async () => {
-              const account = vault.generateAccount();
-              return {
-                device: {
-                  ...device,
-                  localUsername: account.username,
-                  localPasswordEnc: vault.encrypt(
-                    account.password,
-                    device.entityRef,
-                  ),
-                  localPasswordHash: await hash.hashPassword(account.password),
-                },
-                event: {
-                  entityRef: device.entityRef,
-                  type: 'device.added' as const,
-                  actor: 'system',
-                  message: `Entered the ZTP queue (${driverName}, ${device.managementAddress}); local account ${account.username} generated`,
-                },
-              };
-            }),
-          ),
-        );
-        await store.insertDevices(entries);
-        result.added.push(...entries.map(e => e.device.entityRef));
-      } catch (error) {
-        logger.error(
-          `Could not import ${batch.length} ZTP devices (${batch
-            .slice(0, 3)
-            .map(b => b.device.entityRef)
-            .join(', ')}${batch.length > 3 ? ', …' : ''}): ${error}`,
-        );
-      }
-    };
-
-    let processed = 0;
-    for (const entity of items) {
-      // Let device requests in between: a large fleet must not stall the door.
-      if (++processed % 200 === 0) await new Promise(r => setImmediate(r));
-      const declared = this.declare(entity, platformIds);
+    const processed = new Map<string, string | undefined>();
+    for (const entity of full) {
+      if (!entity) continue; // gone since the page was read
+      const declared = declarationFromEntity(entity, platformIds);
       if (!declared) {
         // The catalog processor reports what is wrong on the entity page.
         result.invalid.push(stringifyEntityRef(entity));
+        processed.set(lowerRef(entity), entity.metadata.etag);
         continue;
       }
-      seen.add(declared.entityRef);
       const correction = corrections.get(declared.entityRef);
       const correctedFrom =
         entity.metadata.annotations?.[ANNOTATION_SERIAL_CORRECTED_FROM];
@@ -217,38 +273,46 @@ export class DeviceQueueSync {
             serialsMatch(correctedFrom, correction.previousSerial)))
           ? correction.serial
           : declared.serial;
-      const device = {
-        ...declared,
-        serialTemporary: correction ? false : declared.serialTemporary,
+      declarations.push({
+        entity,
         expectedSerial,
-      };
-      const known = active.get(declared.entityRef);
-      if (
-        known &&
-        known.declarationHash === declared.declarationHash &&
-        known.expectedSerial === expectedSerial
-      ) {
-        continue;
-      }
-      // A changed device, or one that left the catalog and came back (it
-      // keeps its account).
-      const existing = await store.getDevice(declared.entityRef);
-      const driver = platforms.require(declared.platform);
+        declared: {
+          ...declared,
+          serialTemporary: correction ? false : declared.serialTemporary,
+        },
+      });
+    }
+
+    const rows = new Map(
+      (await store.getDevices(declarations.map(d => d.declared.entityRef))).map(
+        d => [d.entityRef, d],
+      ),
+    );
+    const fresh: {
+      device: (typeof declarations)[number];
+      driver: ZtpPlatformDriver;
+    }[] = [];
+    for (const d of declarations) {
+      const { declared, expectedSerial, entity } = d;
+      const device = { ...declared, expectedSerial };
+      const existing = rows.get(declared.entityRef);
       try {
-        if (existing && !existing.inCatalog) {
+        const driver = platforms.require(declared.platform);
+        if (!existing) {
+          fresh.push({ device: d, driver });
+          continue;
+        }
+        const rehash = () =>
+          existing.platform !== declared.platform
+            ? this.hasher.hash(
+                driver,
+                vault.decrypt(existing.localPasswordEnc, existing.entityRef),
+              )
+            : Promise.resolve(undefined);
+        if (!existing.inCatalog) {
+          // Back in the catalog: it keeps its account and history.
           await store.updateDeclaration(
-            {
-              ...device,
-              localPasswordHash:
-                existing.platform !== declared.platform
-                  ? await driver.hashPassword(
-                      vault.decrypt(
-                        existing.localPasswordEnc,
-                        existing.entityRef,
-                      ),
-                    )
-                  : undefined,
-            },
+            { ...device, localPasswordHash: await rehash() },
             {
               entityRef: declared.entityRef,
               type: 'device.added',
@@ -257,23 +321,13 @@ export class DeviceQueueSync {
             },
           );
           result.added.push(declared.entityRef);
-        } else if (!existing) {
-          // New devices are imported in batches (below).
-          fresh.push({ device, driverName: driver.displayName, hash: driver });
-          if (fresh.length >= IMPORT_BATCH) await importFresh();
         } else if (
           existing.declarationHash !== declared.declarationHash ||
           existing.expectedSerial !== expectedSerial
         ) {
           const changes = describeChanges(existing, device);
-          const rehash =
-            existing.platform !== declared.platform
-              ? await driver.hashPassword(
-                  vault.decrypt(existing.localPasswordEnc, existing.entityRef),
-                )
-              : undefined;
           await store.updateDeclaration(
-            { ...device, localPasswordHash: rehash },
+            { ...device, localPasswordHash: await rehash() },
             {
               entityRef: declared.entityRef,
               type: 'device.updated',
@@ -285,6 +339,7 @@ export class DeviceQueueSync {
           );
           result.updated.push(declared.entityRef);
         }
+        processed.set(declared.entityRef, entity.metadata.etag);
       } catch (error) {
         logger.error(
           `Could not sync ZTP device ${declared.entityRef}: ${error}`,
@@ -292,24 +347,81 @@ export class DeviceQueueSync {
       }
     }
 
-    await importFresh();
-
-    // Forget declarations of entities that are gone from the catalog.
-    const current = new Set(items.map(e => stringifyEntityRef(e)));
-    for (const key of this.parsed.keys()) {
-      if (!current.has(key.split('\n')[0])) this.parsed.delete(key);
+    // New devices: accounts generated and hashed on the pool's threads, all
+    // of the page inserted in one transaction.
+    if (fresh.length) {
+      try {
+        const entries = await Promise.all(
+          fresh.map(async ({ device: d, driver }) => {
+            const account = vault.generateAccount();
+            const ref = d.declared.entityRef;
+            return {
+              device: {
+                ...d.declared,
+                expectedSerial: d.expectedSerial,
+                localUsername: account.username,
+                localPasswordEnc: vault.encrypt(account.password, ref),
+                localPasswordHash: await this.hasher.hash(
+                  driver,
+                  account.password,
+                ),
+              },
+              event: {
+                entityRef: ref,
+                type: 'device.added' as const,
+                actor: 'system',
+                message: `Entered the ZTP queue (${driver.displayName}, ${d.declared.managementAddress}); local account ${account.username} generated`,
+              },
+            };
+          }),
+        );
+        await store.insertDevices(entries);
+        for (const { device: d } of fresh) {
+          result.added.push(d.declared.entityRef);
+          processed.set(d.declared.entityRef, d.entity.metadata.etag);
+        }
+      } catch (error) {
+        logger.error(
+          `Could not import ${fresh.length} ZTP devices (${fresh
+            .slice(0, 3)
+            .map(f => f.device.declared.entityRef)
+            .join(', ')}${fresh.length > 3 ? ', …' : ''}): ${error}`,
+        );
+      }
     }
-
-    const removed = [...active.keys()].filter(ref => !seen.has(ref));
-    await store.markRemoved(removed, new Date());
-    result.removed = removed;
-    if (result.added.length || result.updated.length || removed.length) {
-      logger.info(
-        `ZTP queue synced with the catalog: ${result.added.length} added, ${result.updated.length} updated, ${removed.length} removed`,
-      );
-      this.deps.onChanged(result);
+    // Only what was committed is remembered: the rest is read again.
+    for (const [ref, etag] of processed) {
+      if (etag) this.etags.set(ref, etag);
     }
     return result;
+  }
+
+  /**
+   * Devices in the queue that a whole pass did not see leave it, once the
+   * catalog confirms they are gone (a page can shift under a pass).
+   */
+  private async removeUnseen(
+    seen: Set<string>,
+    credentials: BackstageCredentials,
+  ): Promise<string[]> {
+    const { catalog, store } = this.deps;
+    const active = await store.listActiveDeclarations();
+    const unseen = [...active.keys()].filter(ref => !seen.has(ref));
+    for (const ref of this.etags.keys()) {
+      if (!seen.has(ref)) this.etags.delete(ref);
+    }
+    if (!unseen.length) return [];
+    const { items } = await catalog.getEntitiesByRefs(
+      {
+        entityRefs: unseen,
+        fields: ['kind', 'metadata.namespace', 'metadata.name'],
+        filter: DEVICE_FILTER,
+      },
+      { credentials },
+    );
+    const removed = unseen.filter((_, i) => !items[i]);
+    await store.markRemoved(removed, new Date());
+    return removed;
   }
 }
 
@@ -321,6 +433,7 @@ const FIELD_NAMES: Partial<Record<string, string>> = {
   managementVrf: 'management VRF',
   defaultGateway: 'default gateway',
   macAddress: 'MAC address',
+  switchPort: 'switch port',
   sshPort: 'SSH port',
 };
 
@@ -337,6 +450,7 @@ function describeChanges(
     'managementVrf',
     'defaultGateway',
     'macAddress',
+    'switchPort',
     'hostname',
     'sshPort',
     'site',

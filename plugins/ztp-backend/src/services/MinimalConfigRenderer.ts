@@ -48,22 +48,7 @@ export class MinimalConfigRenderer {
     const key = `${d.declarationHash}:${d.localUsername}:${d.localPasswordHash}:${d.expectedSerial}`;
     const hit = this.cache.get(d.entityRef);
     if (hit && hit.key === key) return hit.text;
-    const [, len] = d.managementAddress.split('/');
-    const device: PlatformDevice & { netmask: string; site?: string } = {
-      entityRef: d.entityRef,
-      name: d.name,
-      hostname: d.hostname,
-      platform: d.platform,
-      managementIp: d.managementIp,
-      prefixLength: Number(len),
-      netmask: netmask(Number(len)),
-      defaultGateway: d.defaultGateway,
-      managementInterface: d.managementInterface,
-      managementVrf: d.managementVrf,
-      macAddress: d.macAddress,
-      expectedSerial: d.expectedSerial,
-      site: d.site,
-    };
+    const device = platformDevice(d);
     const text = this.template(d.platform).render({
       device,
       account: { username: d.localUsername, passwordHash: d.localPasswordHash },
@@ -75,4 +60,26 @@ export class MinimalConfigRenderer {
   forget(entityRef: string) {
     this.cache.delete(entityRef);
   }
+}
+
+/** A queued device as drivers and templates see it. */
+export function platformDevice(
+  d: DeviceRecord,
+): PlatformDevice & { netmask: string; site?: string } {
+  const [, len] = d.managementAddress.split('/');
+  return {
+    entityRef: d.entityRef,
+    name: d.name,
+    hostname: d.hostname,
+    platform: d.platform,
+    managementIp: d.managementIp,
+    prefixLength: Number(len),
+    netmask: netmask(Number(len)),
+    defaultGateway: d.defaultGateway,
+    managementInterface: d.managementInterface,
+    managementVrf: d.managementVrf,
+    macAddress: d.macAddress ?? undefined,
+    expectedSerial: d.expectedSerial,
+    site: d.site,
+  };
 }

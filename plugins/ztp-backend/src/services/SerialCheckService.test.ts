@@ -156,6 +156,8 @@ describe.each(databases.eachSupportedId())('SerialCheckService on %p', id => {
       before + 1000,
     );
     expect(d?.serialAttempts).toBe(1);
+    // The sweep finds it due when its retry time comes.
+    await store.scheduleSerialCheck(ref, new Date());
     await service.check(ref, 'system');
     d = await store.getDevice(ref);
     expect(d?.serialReason).toMatch(/^authentication refused/);
@@ -163,6 +165,7 @@ describe.each(databases.eachSupportedId())('SerialCheckService on %p', id => {
     expect(
       d!.serialNextCheckAt!.getTime() - d!.serialCheckedAt!.getTime(),
     ).toBeGreaterThanOrEqual(1900);
+    await store.scheduleSerialCheck(ref, new Date());
     await service.check(ref, 'system');
     d = await store.getDevice(ref);
     expect(d?.serialReason).toMatch(/^host key changed/);
@@ -186,6 +189,7 @@ describe.each(databases.eachSupportedId())('SerialCheckService on %p', id => {
     const published: number[] = [];
     for (let attempt = 1; attempt <= 9; attempt++) {
       const before = changed.length;
+      await store.scheduleSerialCheck(ref, new Date());
       await service.check(ref, 'system');
       if (changed.length > before) published.push(attempt);
     }
@@ -206,6 +210,7 @@ describe.each(databases.eachSupportedId())('SerialCheckService on %p', id => {
     ]);
     // A different outcome is always news.
     answer = async () => 'SER0001';
+    await store.scheduleSerialCheck(ref, new Date());
     const before = changed.length;
     expect((await service.check(ref, 'system'))?.outcome).toBe('checked');
     expect(changed.length).toBeGreaterThan(before);
@@ -251,6 +256,28 @@ describe.each(databases.eachSupportedId())('SerialCheckService on %p', id => {
     expect(results.filter(r => r && typeof r === 'object')).toEqual([
       { outcome: 'checked' },
     ]);
+  });
+
+  it('tries a failing device once for triggers queued together; the next try waits for its retry time', async () => {
+    const calls: string[] = [];
+    const { store, make, add } = await setup(
+      id,
+      fakeSsh(async () => {
+        throw errorNamed('SshUnreachableError', 'connect ECONNREFUSED');
+      }, calls),
+      { concurrency: 1 },
+    );
+    const service = make();
+    const ref = await add(6);
+    await Promise.all([
+      service.check(ref, 'system'),
+      service.sweep(),
+      service.check(ref, 'system'),
+    ]);
+    expect(calls).toHaveLength(1);
+    const device = await store.getDevice(ref);
+    expect(device?.serialAttempts).toBe(1);
+    expect(device?.serialNextCheckAt!.getTime()).toBeGreaterThan(Date.now());
   });
 
   it('holds the concurrency limit, and one slow device does not hold up others', async () => {

@@ -53,6 +53,8 @@ export type SerialCheckSettings = {
 export type SerialCheckResult = {
   outcome: SerialState;
   reason?: string;
+  /** False when the check ended without logging in to the device. */
+  loggedIn?: boolean;
 };
 
 type Failure = { reason: string; retry: boolean };
@@ -77,6 +79,14 @@ export function classifyFailure(error: unknown): Failure {
     default:
       return { reason: `check failed: ${detail}`, retry: true };
   }
+}
+
+/** The fingerprint a device presented instead of the pinned one, if that was the failure. */
+function hostKeyPresentedBy(error: unknown): string | undefined {
+  const e = error as { name?: string; presented?: unknown };
+  return e?.name === 'HostKeyMismatchError' && typeof e.presented === 'string'
+    ? e.presented || undefined
+    : undefined;
 }
 
 function isPowerOfTwo(n: number): boolean {
@@ -115,14 +125,22 @@ export class SerialCheckService {
       maxBatchSize: 500,
       batchScheduleFn: (run: () => void) => setImmediate(run),
     };
-    this.claims = new DataLoader(refs => {
-      const now = new Date();
-      const s = deps.settings;
-      const leaseUntil = new Date(
-        now.getTime() + s.deadlineMs + s.connectTimeoutMs + 5000,
-      );
-      return deps.store.claimSerialChecks(refs, this.owner, now, leaseUntil);
-    }, batching);
+    const claimer = (onlyIfDue: boolean) =>
+      new DataLoader<string, DeviceRecord | undefined>(refs => {
+        const now = new Date();
+        const s = deps.settings;
+        const leaseUntil = new Date(
+          now.getTime() + s.deadlineMs + s.connectTimeoutMs + 5000,
+        );
+        return deps.store.claimSerialChecks(refs, this.owner, now, leaseUntil, {
+          onlyIfDue,
+        });
+      }, batching);
+    // A person's check runs whenever the lease is free; an automatic one
+    // only while the device still needs it (the first-fetch trigger and the
+    // sweep may both have queued it).
+    this.claims = claimer(false);
+    this.dueClaims = claimer(true);
     this.completions = new DataLoader(async items => {
       await deps.store.completeSerialChecks(items);
       return items.map(() => true);
@@ -130,6 +148,7 @@ export class SerialCheckService {
   }
 
   private readonly claims: DataLoader<string, DeviceRecord | undefined>;
+  private readonly dueClaims: DataLoader<string, DeviceRecord | undefined>;
   private readonly completions: DataLoader<SerialCheckCompletion, true>;
 
   /** Checks running or waiting for a slot in this process. */
@@ -192,7 +211,10 @@ export class SerialCheckService {
     if (this.stopped) return undefined;
     const { settings } = this.deps;
     // The lease and the device's current record in one statement.
-    const device = await this.claims.load(entityRef);
+    const device = await (actor === 'system'
+      ? this.dueClaims
+      : this.claims
+    ).load(entityRef);
     if (!device) return undefined;
     // A retry after the same failure as before is not news: the timeline
     // and the live view hear of it on attempts 1, 2, 4, 8... and whenever
@@ -214,6 +236,7 @@ export class SerialCheckService {
         presentedSerial?: string;
         reason?: string;
         hostKeyFingerprint?: string;
+        presentedHostKey?: string;
         nextCheckAt?: Date;
       },
       event: Omit<NewEvent, 'entityRef' | 'actor'>,
@@ -222,7 +245,7 @@ export class SerialCheckService {
       await this.completions.load({
         entityRef,
         owner: this.owner,
-        outcome,
+        outcome: { ...outcome, comparedWith: device.expectedSerial },
         event: quiet
           ? undefined
           : { ...event, entityRef, actor, at: new Date() },
@@ -230,6 +253,10 @@ export class SerialCheckService {
       if (!quiet) this.deps.onChanged(entityRef);
       return { outcome: outcome.state, reason: outcome.reason };
     };
+
+    if (device.confFinalState === 'pushed') {
+      return this.refuseProvisioned(device, actor);
+    }
 
     if (
       !settings.managementNetworks.some(n => ipInSubnet(device.managementIp, n))
@@ -255,7 +282,7 @@ export class SerialCheckService {
           { state: 'checked', presentedSerial: serial, hostKeyFingerprint },
           {
             type: 'serial.checked',
-            message: `Serial ${serial} verified over SSH: the device is identified`,
+            message: `Serial ${serial} verified over SSH (logged in as the bootstrap account ${device.localUsername}): the device is identified`,
             details: { presentedSerial: serial },
           },
         );
@@ -280,8 +307,15 @@ export class SerialCheckService {
       const nextCheckAt = failure.retry
         ? new Date(Date.now() + delay)
         : undefined;
+      // Kept so an operator can compare it with the pinned one and accept it.
+      const presentedHostKey = hostKeyPresentedBy(error);
       return finish(
-        { state: 'not-checked', reason: failure.reason, nextCheckAt },
+        {
+          state: 'not-checked',
+          reason: failure.reason,
+          nextCheckAt,
+          presentedHostKey,
+        },
         {
           type: 'serial.check-failed',
           message: `Serial not checked: ${failure.reason}${
@@ -291,9 +325,44 @@ export class SerialCheckService {
                 ).toFixed(1)} s)`
               : ''
           }`,
+          ...(presentedHostKey && {
+            details: {
+              pinnedHostKey: device.hostKeyFingerprint,
+              presentedHostKey,
+            },
+          }),
         },
       );
     }
+  }
+
+  /**
+   * A Provisioned device is never logged in to: Conf Final removed the
+   * bootstrap account, and the final configuration's accounts are defined
+   * by their hashes only, so the portal holds no credentials the device
+   * accepts. Trying anyway would be a stream of failed logins against a
+   * production device (AAA alarms, lockouts). The check ends at once, with
+   * no retry, the serial state kept, and says so.
+   */
+  private async refuseProvisioned(
+    device: DeviceRecord,
+    actor: string,
+  ): Promise<SerialCheckResult> {
+    const reason = `no login attempted: ${device.entityRef} is Provisioned. Conf Final removed the bootstrap account ${device.localUsername}, and the portal holds no password of the accounts the final configuration defines`;
+    await this.deps.store.releaseSerialCheck(
+      device.entityRef,
+      this.owner,
+      actor === 'system'
+        ? undefined
+        : {
+            entityRef: device.entityRef,
+            type: 'serial.check-refused',
+            actor,
+            message: `Serial not checked again: ${reason}`,
+          },
+    );
+    this.deps.onChanged(device.entityRef);
+    return { outcome: device.serialState, reason, loggedIn: false };
   }
 
   private async readSerial(device: DeviceRecord) {

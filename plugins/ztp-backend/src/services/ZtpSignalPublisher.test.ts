@@ -102,3 +102,42 @@ describe('ZtpSignalPublisher', () => {
     expect(loadDevices).not.toHaveBeenCalled();
   });
 });
+
+describe('ZtpSignalPublisher counters', () => {
+  it('sends the counters read after the devices in the same message', async () => {
+    const queueMessages: any[] = [];
+    const reads: string[] = [];
+    let checked = 0;
+    const publisher = new ZtpSignalPublisher({
+      logger: mockServices.logger.mock(),
+      signals: {
+        publish: async s => {
+          if (s.channel === ZTP_QUEUE_CHANNEL) queueMessages.push(s.message);
+        },
+      },
+      loadDevices: async refs => {
+        reads.push('devices');
+        checked = refs.length;
+        return refs.map(fakeDevice);
+      },
+      loadSummary: async () => {
+        reads.push('summary');
+        return { total: 5, loaded: 5, mismatched: 0, checked, pushed: 0 };
+      },
+    });
+    publisher.changed('resource:default/a', 'resource:default/b');
+    await publisher.flushNow();
+    expect(reads).toEqual(['devices', 'summary']);
+    expect(queueMessages).toEqual([
+      {
+        type: 'devices-changed',
+        devices: [
+          fakeDevice('resource:default/a'),
+          fakeDevice('resource:default/b'),
+        ],
+        removed: [],
+        summary: { total: 5, loaded: 5, mismatched: 0, checked: 2, pushed: 0 },
+      },
+    ]);
+  });
+});

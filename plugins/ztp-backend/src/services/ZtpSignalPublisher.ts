@@ -6,6 +6,7 @@ import {
   ztpDeviceChannel,
   ZtpDeviceSignal,
   ZtpQueueSignal,
+  ZtpQueueSummary,
 } from '@ztp-portal/backstage-plugin-ztp-common';
 
 /** Most devices in one queue message; a storm is split into several. */
@@ -28,6 +29,8 @@ export class ZtpSignalPublisher {
       signals?: SignalsService;
       logger: LoggerService;
       loadDevices: (entityRefs: string[]) => Promise<ZtpDevice[]>;
+      /** The queue's counters, sent with the devices they count. */
+      loadSummary?: () => Promise<ZtpQueueSummary>;
       windowMs?: number;
     },
   ) {}
@@ -88,11 +91,14 @@ export class ZtpSignalPublisher {
     this.removed.clear();
     try {
       const devices = await this.options.loadDevices(refs);
+      // Read after the devices, so the counters include their changes.
+      const summary = await this.options.loadSummary?.();
       for (let i = 0; i < Math.max(devices.length, 1); i += MAX_BATCH) {
         const message: ZtpQueueSignal = {
           type: 'devices-changed',
           devices: devices.slice(i, i + MAX_BATCH),
           removed: i === 0 ? removed : [],
+          ...(summary ? { summary } : {}),
         };
         await signals.publish({
           recipients: { type: 'broadcast' },

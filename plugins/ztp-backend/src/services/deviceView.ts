@@ -54,6 +54,7 @@ export function toZtpDevice(
       checking: Boolean(d.serialLeaseUntil && d.serialLeaseUntil > now),
       attempts: d.serialAttempts,
       hostKeyFingerprint: d.hostKeyFingerprint,
+      presentedHostKeyFingerprint: d.presentedHostKey,
     },
     confFinal: {
       state: d.confFinalState,

@@ -104,7 +104,7 @@ class SshCliSession implements DeviceCli {
   fingerprint?: string;
 
   private readonly target: string;
-  private readonly promptPattern: RegExp;
+  private promptPattern: RegExp;
   private readonly pagerPattern?: RegExp;
   private readonly screen = new TerminalScreen();
   private readonly decoder = new StringDecoder('utf8');
@@ -156,6 +156,7 @@ class SshCliSession implements DeviceCli {
     await this.guard(this.login(this.socket));
     this.stream = await this.guard(this.openShell());
     await this.waitForFirstPrompt();
+    await this.enableIfUnprivileged();
     for (const command of this.options.cli.setupCommands ?? []) {
       await this.run(command);
     }
@@ -352,6 +353,45 @@ class SshCliSession implements DeviceCli {
     } finally {
       clearInterval(nudge);
       this.waiter = undefined;
+    }
+  }
+
+  /**
+   * A login that lands unprivileged (EOS ">" without AAA exec
+   * authorization) is raised with the platform's command; a password
+   * question is answered with the account's password.
+   */
+  private async enableIfUnprivileged(): Promise<void> {
+    const enable = this.options.cli.enable;
+    if (!enable) return;
+    const unprivileged = withoutGlobalFlags(enable.unprivilegedPrompt);
+    if (!unprivileged.test(this.screen.currentLine)) return;
+    const prompt = this.promptPattern;
+    // Until the answer, a password question counts as a prompt too.
+    this.promptPattern = new RegExp(
+      `(?:${prompt.source})|(?:^\\s*Password:\\s*$)`,
+      prompt.flags,
+    );
+    try {
+      await this.exchange(`${enable.command}\n`, {
+        step: `running "${enable.command}"`,
+        echo: enable.command,
+        timeoutMs: this.options.connectTimeoutMs,
+      });
+      if (/Password:\s*$/.test(this.screen.currentLine)) {
+        this.promptPattern = prompt;
+        await this.exchange(`${this.options.password}\n`, {
+          step: 'answering the enable password',
+          timeoutMs: this.options.connectTimeoutMs,
+        });
+      }
+    } finally {
+      this.promptPattern = prompt;
+    }
+    if (unprivileged.test(this.screen.currentLine)) {
+      throw new SshProtocolError(
+        `${this.target}: "${enable.command}" did not reach privileged mode (the account lands unprivileged and the enable password is not its own)`,
+      );
     }
   }
 

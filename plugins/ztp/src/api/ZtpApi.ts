@@ -43,10 +43,21 @@ export interface ZtpApi {
     entityRef: string,
     newSerial: string,
   ): Promise<ZtpSerialCheckResult>;
+  /**
+   * Pins the host key the device presented instead of the pinned one (its
+   * SHA256: fingerprint, as shown to the operator), then checks the device.
+   */
+  acceptHostKey(
+    entityRef: string,
+    fingerprint: string,
+  ): Promise<ZtpSerialCheckResult>;
   /** The rendered final configuration and its diff against the running one. */
   getFinalConfig(
     entityRef: string,
-    options?: ZtpRequestOptions,
+    options?: ZtpRequestOptions & {
+      /** false: render only, without logging in to read the running one. */
+      running?: boolean;
+    },
   ): Promise<ZtpFinalConfigPreview>;
   /** Conf Final (Push) of one device. */
   pushFinalConfig(entityRef: string): Promise<ZtpPushResult>;

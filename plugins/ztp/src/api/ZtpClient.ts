@@ -69,11 +69,24 @@ export class ZtpClient implements ZtpApi {
     });
   }
 
+  acceptHostKey(
+    entityRef: string,
+    fingerprint: string,
+  ): Promise<ZtpSerialCheckResult> {
+    return this.request(`${devicePath(entityRef)}/host-key/accept`, {
+      method: 'POST',
+      body: { fingerprint },
+    });
+  }
+
   getFinalConfig(
     entityRef: string,
-    options?: ZtpRequestOptions,
+    options?: ZtpRequestOptions & { running?: boolean },
   ): Promise<ZtpFinalConfigPreview> {
-    return this.request(`${devicePath(entityRef)}/final-config`, options);
+    const query = options?.running === false ? '?running=false' : '';
+    return this.request(`${devicePath(entityRef)}/final-config${query}`, {
+      signal: options?.signal,
+    });
   }
 
   pushFinalConfig(entityRef: string): Promise<ZtpPushResult> {

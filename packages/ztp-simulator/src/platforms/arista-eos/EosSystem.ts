@@ -18,6 +18,10 @@ import {
 } from '../ciscoStyle/ConfigTree';
 import { parseConfigText } from '../ciscoStyle/parseConfigText';
 import { ciscoPipes } from '../ciscoStyle/pipes';
+import {
+  type StoredSecret,
+  verifySecret,
+} from '../../crypto/verifyPasswordHash';
 import { DEFAULT_LOGIN_BANNER } from '../defaultBanner';
 import { unixTime } from '../hardware';
 import type {
@@ -54,6 +58,10 @@ type ConfigSession = {
 
 const TIMER = /^(\d{1,2}):(\d{2}):(\d{2})$/;
 
+/** What an unprivileged session (">") may run besides "enable". */
+const UNPRIVILEGED =
+  /^(?:sh(?:o(?:w)?)?\s+(?:ver|inv|hostn|clo)\S*(?:\s*\|.*)?|term(?:i(?:n(?:a(?:l)?)?)?)?\s+(?:len|wid)\S*\s+\d+|exit|logout|quit)$/i;
+
 class EosShell extends CiscoStyleShell {
   protected readonly grammar = eosGrammar;
   protected readonly formatError = formatEosError;
@@ -61,11 +69,49 @@ class EosShell extends CiscoStyleShell {
   private readonly system: EosSystem;
   private readonly session: SessionInfo;
   private current: ConfigSession | undefined;
+  /** Privileged exec ("#"): granted at login only by AAA authorization. */
+  private privileged: boolean;
 
   constructor(system: EosSystem, session: SessionInfo) {
     super();
     this.system = system;
     this.session = session;
+    this.privileged = system.grantsPrivilegedExec(session.username);
+  }
+
+  prompt(): string {
+    return !this.privileged && !this.config
+      ? `${this.hostname()}>`
+      : super.prompt();
+  }
+
+  async execute(line: string, io: ShellIO): Promise<'continue' | 'exit'> {
+    if (this.privileged || this.config || !line.trim()) {
+      return super.execute(line, io);
+    }
+    const trimmed = line.trim();
+    if (/^en(?:a(?:b(?:l(?:e)?)?)?)?$/i.test(trimmed)) {
+      await this.enable(io);
+      return 'continue';
+    }
+    if (!UNPRIVILEGED.test(trimmed)) {
+      await io.print('% Invalid input (privileged mode required)\n');
+      return 'continue';
+    }
+    return super.execute(line, io);
+  }
+
+  /** "enable": asks for the enable secret when one is configured. */
+  private async enable(io: ShellIO): Promise<void> {
+    const secret = this.system.enableSecret();
+    if (secret) {
+      const answer = await io.readLine('Password: ');
+      if (answer === null || !(await verifySecret(answer, secret))) {
+        await io.print('% Access denied\n');
+        return;
+      }
+    }
+    this.privileged = true;
   }
 
   hostname(): string {
@@ -389,6 +435,33 @@ export class EosSystem implements PlatformSystem {
 
   accounts(): LocalAccount[] {
     return usernameAccounts(this.running, ['sha512', '5']);
+  }
+
+  /**
+   * A login lands in privileged exec only with "aaa authorization exec
+   * default local" and a user of privilege 15; elsewhere it lands at ">".
+   */
+  grantsPrivilegedExec(username: string): boolean {
+    const lines = this.running.children.map(c => c.line);
+    if (!lines.includes('aaa authorization exec default local')) return false;
+    return lines.some(
+      l =>
+        l.startsWith(`username ${username} `) && /\bprivilege 15\b/.test(l),
+    );
+  }
+
+  /** The "enable secret"/"enable password" of the configuration, if any. */
+  enableSecret(): StoredSecret | undefined {
+    for (const keyword of ['enable secret', 'enable password']) {
+      const value = topLevelValue(this.running, keyword);
+      if (!value) continue;
+      const words = value.split(/\s+/);
+      if (words.length >= 2 && ['sha512', '5'].includes(words[0])) {
+        return { kind: 'hash', value: words[1] };
+      }
+      return { kind: 'clear', value: words[words.length - 1] };
+    }
+    return undefined;
   }
 
   runningConfigText(): string {

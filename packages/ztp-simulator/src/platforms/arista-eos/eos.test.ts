@@ -164,4 +164,30 @@ describe('Arista EOS CLI', () => {
       shell.close();
     }
   });
+
+  it('lands at ">" unless AAA grants privileged exec, and "enable" gets there', async () => {
+    const admin = await Shell.open(booted.login);
+    await admin.expect(PROMPT);
+    await admin.run('configure', /\(config\)#$/);
+    await admin.run(
+      'no aaa authorization exec default local',
+      /\(config\)#$/,
+    );
+    await admin.run('end', PROMPT);
+    admin.close();
+    const shell = await Shell.open(booted.login);
+    try {
+      await shell.expect(/leaf-03>$/);
+      const refused = await shell.run('show running-config', /leaf-03>$/);
+      expect(refused).toMatch(/% Invalid input \(privileged mode required\)/);
+      const version = await shell.run('show version', /leaf-03>$/);
+      expect(version).toMatch(/Serial number: JPE19251107/);
+      await shell.run('enable', PROMPT);
+      await shell.run('configure', /\(config\)#$/);
+      await shell.run('aaa authorization exec default local', /\(config\)#$/);
+      await shell.run('end', PROMPT);
+    } finally {
+      shell.close();
+    }
+  });
 });

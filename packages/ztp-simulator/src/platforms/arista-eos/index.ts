@@ -32,6 +32,11 @@ export const aristaEos: PlatformDefinition = {
     };
     return { path: '/ztp/config', headers };
   },
+  ztpAgent: 'config',
+  // A fetched file that is not a script becomes the startup-config, and the
+  // switch reboots into it.
+  rebootsAfterZtp: true,
+  cliErrorPattern: /^\s*% ?(?:Invalid|Incomplete|Ambiguous|Unavailable|Error)/im,
   createSystem: facts => {
     const model = EOS_MODELS[facts.model];
     if (!model) throw new Error(`Unknown EOS model ${facts.model}`);

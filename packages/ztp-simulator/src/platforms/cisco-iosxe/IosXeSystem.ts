@@ -36,6 +36,9 @@ import {
   iosXeShowVersion,
 } from './outputs';
 
+/** "crypto key generate rsa [general-keys] [modulus N]", abbreviations allowed. */
+const RSA_KEYGEN = /^cry(?:p(?:t(?:o)?)?)?\s+key\s+gen(?:e(?:r(?:a(?:t(?:e)?)?)?)?)?\s+rsa\b/i;
+
 function fileName(path: string): { fs: string; name: string } | undefined {
   const m = /^(flash|bootflash|nvram):\/?(.*)$/i.exec(path);
   if (!m) return undefined;
@@ -61,6 +64,13 @@ class IosXeShell extends CiscoStyleShell {
 
   motd(): string {
     return bannerText(this.system.running, 'motd') ?? '';
+  }
+
+  /** Key generation is an action of configuration mode, not a setting. */
+  protected async configCommand(line: string, io: ShellIO): Promise<boolean> {
+    if (!RSA_KEYGEN.test(line)) return false;
+    await io.print(this.system.generateRsaKey(line));
+    return true;
   }
 
   protected pipeCommands(): Array<CommandSpec<PipeCommand>> {
@@ -320,23 +330,80 @@ export class IosXeSystem implements PlatformSystem {
     this.facts = facts;
   }
 
+  /** Whether an RSA key pair exists: without one SSH serves nothing. */
+  rsaKey = false;
+
+  /**
+   * A configuration file as AutoInstall applies it: line by line, key
+   * generation included (it is an action, not a line of the result).
+   */
   loadBootConfig(text: string): LoadResult {
+    const lines = text.split(/\r?\n/);
+    const keygen = lines.filter(l => RSA_KEYGEN.test(l.trim()));
     const { root, errors } = parseConfigText(
-      text,
+      lines.filter(l => !RSA_KEYGEN.test(l.trim())).join('\n'),
       iosXeGrammar,
       formatIosError,
     );
     if (errors.length) return { ok: false, errors };
+    const running = this.running;
     this.running = root;
+    for (const line of keygen) {
+      const output = this.generateRsaKey(line.trim());
+      if (!this.rsaKey) {
+        this.running = running;
+        return { ok: false, errors: [`"${line.trim()}": ${output.trim()}`] };
+      }
+    }
     this.startup = cloneConfig(root);
     this.lastChange = { at: new Date(), by: 'ztp' };
     return { ok: true };
+  }
+
+  /**
+   * "crypto key generate rsa": needs a hostname other than the default and
+   * a domain name, as on IOS, and a modulus of 2048 bits or more for SSH
+   * version 2 clients of today.
+   */
+  generateRsaKey(line: string): string {
+    if (!topLevelValue(this.running, 'hostname')) {
+      return '% Please define a hostname other than Switch.\n';
+    }
+    const domain =
+      topLevelValue(this.running, 'ip domain name') ??
+      topLevelValue(this.running, 'ip domain-name');
+    if (!domain) return '% Please define a domain-name first.\n';
+    const modulus = /\bmodulus\s+(\d+)/i.exec(line)?.[1];
+    if (!modulus) {
+      // Without "modulus" IOS asks for the size; a script cannot answer.
+      return '% Incomplete command.\n';
+    }
+    const bits = Number(modulus);
+    if (bits < 512 || bits > 4096) {
+      return `% Invalid input detected: modulus ${bits} out of range 512-4096\n`;
+    }
+    this.rsaKey = true;
+    const name = `${this.hostname()}.${domain}`;
+    return [
+      `The name for the keys will be: ${name}`,
+      '',
+      `% The key modulus size is ${bits} bits`,
+      `% Generating ${bits} bit RSA keys, keys will be non-exportable...`,
+      '[OK] (elapsed time was 1 seconds)',
+      '',
+    ].join('\n');
   }
 
   eraseConfig(): void {
     this.running = emptyConfig();
     this.startup = undefined;
     this.flash.clear();
+    this.rsaKey = false;
+  }
+
+  /** SSH answers only with an RSA key pair. */
+  sshServiceUp(): boolean {
+    return this.rsaKey;
   }
 
   reload(): void {

@@ -1,12 +1,9 @@
-import { macDotted } from '../hardware';
+
 import type { PlatformDefinition } from '../types';
 import { IosXeSystem } from './IosXeSystem';
 import { IOSXE_MODELS } from './models';
 
-/**
- * Cisco IOS XE. Its ZTP agent is the guest-shell Python script that fetches
- * the per-device file a DHCP server names after the MAC (aabb.ccdd.eeff.cfg).
- */
+
 export const ciscoIosXe: PlatformDefinition = {
   id: 'cisco-iosxe',
   displayName: 'Cisco IOS XE',
@@ -21,13 +18,17 @@ export const ciscoIosXe: PlatformDefinition = {
   },
   execNewline: '\r\n',
   ztpRequest: identity => ({
-    path: identity.declaredMac
-      ? `/ztp/config/by-mac/${macDotted(identity.declaredMac)}.cfg`
-      : `/ztp/config/by-hostname/${encodeURIComponent(
-          identity.declaredHostname ?? '',
-        )}.cfg`,
+    path: `/ztp/boot/ztp-${encodeURIComponent(
+      identity.declaredMac
+        ? identity.declaredMac.replace(/[^0-9a-f]/gi, '').toLowerCase()
+        : (identity.declaredHostname ?? '').toLowerCase(),
+    )}.py`,
     headers: { 'User-Agent': 'Python-urllib/3.6', Accept: '*/*' },
   }),
+  ztpAgent: 'guestshell',
+  rebootsAfterZtp: false,
+  cliErrorPattern:
+    /^\s*% ?(?:Invalid|Incomplete|Ambiguous|Error|Please|Bad|Unknown)/im,
   createSystem: facts => {
     const model = IOSXE_MODELS[facts.model];
     if (!model) throw new Error(`Unknown IOS XE model ${facts.model}`);

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { CommandSpec } from '../../cli/commandMatcher';
 import {
   bannerText,
@@ -212,7 +213,79 @@ class NxosShell extends CiscoStyleShell {
         pattern: 'dir [bootflash:]',
         value: { run: () => this.listBootflash() },
       },
+      {
+        pattern: 'copy <from> <to>',
+        value: { run: ctx => this.copyFile(ctx.args.from, ctx.args.to) },
+      },
+      {
+        pattern: 'copy <from> <to> vrf <vrf>',
+        value: { run: ctx => this.copyFile(ctx.args.from, ctx.args.to) },
+      },
+      {
+        pattern: 'show file <path>',
+        value: { run: ctx => this.showFile(ctx.args.path, false) },
+      },
+      {
+        pattern: 'show file <path> md5sum',
+        value: { run: ctx => this.showFile(ctx.args.path, true) },
+      },
+      {
+        pattern: 'show interface mgmt0',
+        value: { run: () => this.showMgmt0() },
+      },
     ];
+  }
+
+  /**
+   * "copy http://... bootflash:<name> [vrf management]" (a real transfer
+   * from the switch's address) and "copy bootflash:<name> scheduled-config"
+   * (replayed after the next reboot, as POAP stages its configuration).
+   */
+  private async copyFile(from: string, to: string): Promise<string> {
+    const source = /^bootflash:\/*(.+)$/i.exec(from);
+    if (source && /^scheduled-config$/i.test(to)) {
+      const text = this.system.bootflash.get(source[1]);
+      if (text === undefined) {
+        return `% No such file or directory: ${from}\n`;
+      }
+      this.system.scheduled = text;
+      return 'Copy complete.\n';
+    }
+    const target = /^bootflash:\/*(.+)$/i.exec(to);
+    if (/^https?:\/\//i.test(from) && target) {
+      let answer: { status: number; body: string };
+      try {
+        answer = await this.system.facts.httpGet(from);
+      } catch (error) {
+        return `ERROR: Copy failed: ${(error as Error).message}\n`;
+      }
+      if (answer.status !== 200) {
+        return `ERROR: Copy failed: the server answered HTTP ${answer.status}\n`;
+      }
+      this.system.bootflash.set(target[1], answer.body);
+      return `Copy complete.\n`;
+    }
+    return `% Invalid command at copy ${from} ${to}\n`;
+  }
+
+  private showFile(path: string, md5: boolean): string {
+    const m = /^bootflash:\/*(.+)$/i.exec(path);
+    const text = m ? this.system.bootflash.get(m[1]) : undefined;
+    if (text === undefined) return `% No such file or directory: ${path}\n`;
+    if (md5) return `${createHash('md5').update(text).digest('hex')}\n`;
+    return text.endsWith('\n') ? text : `${text}\n`;
+  }
+
+  private showMgmt0(): string {
+    const hex = this.system.facts.baseMac().replace(/:/g, '');
+    const dotted = `${hex.slice(0, 4)}.${hex.slice(4, 8)}.${hex.slice(8)}`;
+    return [
+      'mgmt0 is up',
+      'admin state is up,',
+      `  Hardware: GigabitEthernet, address: ${dotted} (bia ${dotted})`,
+      '  MTU 1500 bytes, BW 1000000 Kbit , DLY 10 usec',
+      '',
+    ].join('\n');
   }
 
   private checkpoint(name: string, description?: string): string {
@@ -312,6 +385,10 @@ export class NxosSystem implements PlatformSystem {
   startup: ConfigNode | undefined;
   readonly checkpoints = new Map<string, Checkpoint>();
   readonly bootflash = new Map<string, string>();
+  /** The configuration POAP staged, replayed at the next boot. */
+  scheduled: string | undefined;
+  /** What the last replay refused, line by line (POAP's replay log). */
+  replayErrors: string[] = [];
   lastChange: Date | undefined;
   readonly model: NxosModel;
   readonly facts: DeviceFacts;
@@ -337,6 +414,8 @@ export class NxosSystem implements PlatformSystem {
   eraseConfig(): void {
     this.running = emptyConfig();
     this.startup = undefined;
+    this.scheduled = undefined;
+    this.bootflash.clear();
     this.checkpoints.clear();
   }
 
@@ -344,6 +423,23 @@ export class NxosSystem implements PlatformSystem {
     // Checkpoints live in memory and do not survive a reload.
     this.checkpoints.clear();
     this.running = this.startup ? cloneConfig(this.startup) : emptyConfig();
+    if (this.scheduled !== undefined) {
+      // POAP's replay: the staged lines go in one by one (a refused line is
+      // logged and skipped), then the result is saved as the startup one.
+      const { errors } = parseConfigText(
+        this.scheduled,
+        nxosGrammar,
+        formatNxosError,
+        this.running,
+      );
+      this.replayErrors = errors;
+      if (errors.length) {
+        this.facts.notify({ type: 'config-rejected', errors });
+      }
+      this.scheduled = undefined;
+      this.startup = cloneConfig(this.running);
+      this.lastChange = new Date();
+    }
   }
 
   hasConfig(): boolean {

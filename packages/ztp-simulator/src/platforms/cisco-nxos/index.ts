@@ -1,11 +1,11 @@
-import { macBareUpper } from '../hardware';
 import type { PlatformDefinition } from '../types';
 import { NXOS_MODELS } from './models';
 import { NxosSystem } from './NxosSystem';
 
 /**
- * Cisco NX-OS. Its ZTP agent is POAP, which fetches the file the DHCP server
- * names after the MAC in bare upper-case hex (AABBCCDDEEFF.cfg).
+ * Cisco NX-OS. POAP downloads the script DHCP option 67 names (poap.py),
+ * refuses it unless its #md5sum line matches, runs it with NX-OS's cli
+ * module and reboots into the configuration it scheduled.
  */
 export const ciscoNxos: PlatformDefinition = {
   id: 'cisco-nxos',
@@ -17,14 +17,13 @@ export const ciscoNxos: PlatformDefinition = {
     erase: prompt => `\r${' '.repeat(prompt.length)}\r`,
   },
   execNewline: '\n',
-  ztpRequest: identity => ({
-    path: identity.declaredMac
-      ? `/ztp/config/by-mac/${macBareUpper(identity.declaredMac)}.cfg`
-      : `/ztp/config/by-hostname/${encodeURIComponent(
-          identity.declaredHostname ?? '',
-        )}.cfg`,
+  ztpRequest: () => ({
+    path: '/ztp/boot/poap.py',
     headers: { 'User-Agent': 'curl/7.64.0', Accept: '*/*' },
   }),
+  ztpAgent: 'poap',
+  rebootsAfterZtp: true,
+  cliErrorPattern: /^\s*% ?(?:Invalid|Incomplete|Ambiguous|Permission)/im,
   createSystem: facts => {
     const model = NXOS_MODELS[facts.model];
     if (!model) throw new Error(`Unknown NX-OS model ${facts.model}`);

@@ -4,7 +4,8 @@ import { JUNOS_MODELS } from './models';
 
 /**
  * Juniper Junos. Its ZTP fetches the configuration file DHCP option 43
- * names, here <hostname>.conf, with the FreeBSD fetch client.
+ * names (here junos-<mac or hostname>.conf on the door) with the FreeBSD
+ * fetch client and commits it.
  */
 export const juniperJunos: PlatformDefinition = {
   id: 'juniper-junos',
@@ -17,15 +18,16 @@ export const juniperJunos: PlatformDefinition = {
   },
   execNewline: '\n',
   ztpRequest: identity => ({
-    path: identity.declaredHostname
-      ? `/ztp/config/by-hostname/${encodeURIComponent(
-          identity.declaredHostname,
-        )}.conf`
-      : `/ztp/config/by-mac/${(
-          identity.declaredMac ?? identity.baseMac
-        ).replace(/:/g, '')}.conf`,
+    path: `/ztp/boot/junos-${encodeURIComponent(
+      identity.declaredMac
+        ? identity.declaredMac.replace(/[^0-9a-f]/gi, '').toLowerCase()
+        : (identity.declaredHostname ?? '').toLowerCase(),
+    )}.conf`,
     headers: { 'User-Agent': 'fetch libfetch/2.0', Connection: 'close' },
   }),
+  ztpAgent: 'config',
+  rebootsAfterZtp: false,
+  cliErrorPattern: /^\s*(?:error:|syntax error|unknown command)/im,
   createSystem: facts => {
     const model = JUNOS_MODELS[facts.model];
     if (!model) throw new Error(`Unknown Junos model ${facts.model}`);

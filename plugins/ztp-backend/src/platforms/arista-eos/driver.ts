@@ -3,8 +3,10 @@ import {
   ZtpPlatformDriver,
 } from '@ztp-portal/backstage-plugin-ztp-node';
 import { isRejected, readConfigText, shaCrypt } from '../common';
+import { eosDhcpOptions } from './dhcpOptions';
 import { EOS_MINIMAL_CONFIG_TEMPLATE } from './minimalConfigTemplate';
 import { eosSerialFromInventory, eosSerialFromVersion } from './parseSerial';
+import { eosBootstrap } from './bootstrap';
 
 const ERROR_PATTERN =
   /^\s*% ?(?:Invalid|Incomplete|Ambiguous|Unavailable|Unrecognized|Error|Not supported)/i;
@@ -22,8 +24,13 @@ export const aristaEosDriver: ZtpPlatformDriver = {
     pagerPattern: /--More--/,
     setupCommands: ['terminal length 0'],
     errorPattern: ERROR_PATTERN,
+    // A login lands at ">" unless "aaa authorization exec default local"
+    // grants the account's privilege (a configuration the portal did not make).
+    enable: { unprivilegedPrompt: />\s*$/, command: 'enable' },
   },
+  bootstrap: eosBootstrap,
   minimalConfigTemplate: EOS_MINIMAL_CONFIG_TEMPLATE,
+  dhcpOptions: eosDhcpOptions,
 
   async hashPassword(password: string) {
     return shaCrypt(password, { variant: 'sha512' });

@@ -3,12 +3,14 @@ import {
   ZtpPlatformDriver,
 } from '@ztp-portal/backstage-plugin-ztp-node';
 import { ciscoType9Hash, isRejected, readConfigText } from '../common';
+import { iosXeDhcpOptions } from './dhcpOptions';
 import { IOSXE_MINIMAL_CONFIG_TEMPLATE } from './minimalConfigTemplate';
 import {
   iosXeInventoryHidesActiveMember,
   iosXeSerialFromInventory,
   iosXeSerialFromVersion,
 } from './parseSerial';
+import { iosXeBootstrap } from './bootstrap';
 
 const ERROR_PATTERN =
   /^\s*% ?(?:Invalid input|Incomplete command|Ambiguous command|Unknown command|Invalid command|Bad|Error)/i;
@@ -28,7 +30,9 @@ export const ciscoIosXeDriver: ZtpPlatformDriver = {
     setupCommands: ['terminal length 0'],
     errorPattern: ERROR_PATTERN,
   },
+  bootstrap: iosXeBootstrap,
   minimalConfigTemplate: IOSXE_MINIMAL_CONFIG_TEMPLATE,
+  dhcpOptions: iosXeDhcpOptions,
 
   hashPassword(password: string) {
     return ciscoType9Hash(password);

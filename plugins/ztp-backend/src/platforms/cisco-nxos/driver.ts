@@ -3,8 +3,10 @@ import {
   ZtpPlatformDriver,
 } from '@ztp-portal/backstage-plugin-ztp-node';
 import { isRejected, readConfigText, shaCrypt } from '../common';
+import { nxosDhcpOptions } from './dhcpOptions';
 import { NXOS_MINIMAL_CONFIG_TEMPLATE } from './minimalConfigTemplate';
 import { nxosSerialFromInventory, nxosSerialFromVersion } from './parseSerial';
+import { nxosBootstrap } from './bootstrap';
 
 const ERROR_PATTERN =
   /^\s*(?:% ?(?:Invalid|Incomplete|Ambiguous|Permission denied|Error)|Syntax error while parsing)/i;
@@ -24,7 +26,9 @@ export const ciscoNxosDriver: ZtpPlatformDriver = {
     setupCommands: ['terminal length 0'],
     errorPattern: ERROR_PATTERN,
   },
+  bootstrap: nxosBootstrap,
   minimalConfigTemplate: NXOS_MINIMAL_CONFIG_TEMPLATE,
+  dhcpOptions: nxosDhcpOptions,
 
   async hashPassword(password: string) {
     return shaCrypt(password, { variant: 'sha256' });

@@ -1,6 +1,7 @@
 import { opensslPasswd } from '../__testUtils__';
 import {
   ciscoType9Hash,
+  loadFastShaCrypt,
   randomCryptSalt,
   shaCrypt,
   verifyShaCrypt,
@@ -47,6 +48,36 @@ describe('shaCrypt', () => {
     expect(verifyShaCrypt('right', hash)).toBe(true);
     expect(verifyShaCrypt('wrong', hash)).toBe(false);
     expect(verifyShaCrypt('right', 'not a hash')).toBe(false);
+  });
+});
+
+// The tests above ran with node:crypto doing the rounds; from here on the
+// WebAssembly SHA-2 does, and must give the same hashes.
+describe('shaCrypt with the WebAssembly rounds', () => {
+  beforeAll(() => loadFastShaCrypt());
+
+  it.each([
+    ['a'],
+    ['Bootstrap-password-24chr'],
+    ['ünïcødé-パスワード'],
+    ['x'.repeat(100)],
+  ])('matches openssl for %j', password => {
+    const salt = randomCryptSalt(16);
+    expect(shaCrypt(password, { variant: 'sha256', salt })).toBe(
+      openssl('-5', salt, password),
+    );
+    expect(shaCrypt(password, { variant: 'sha512', salt })).toBe(
+      openssl('-6', salt, password),
+    );
+  });
+
+  it('matches openssl with non-default rounds and a short salt', () => {
+    const hash = shaCrypt('secret', {
+      variant: 'sha512',
+      salt: 'ab',
+      rounds: 1000,
+    });
+    expect(hash).toBe(openssl('-6', 'rounds=1000$ab', 'secret'));
   });
 });
 

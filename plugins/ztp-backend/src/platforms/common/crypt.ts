@@ -1,15 +1,51 @@
 import crypto, { createHash, randomInt, scrypt } from 'node:crypto';
+import { createSHA256, createSHA512, type IHasher } from 'hash-wasm';
+
+type HashOnce = (data: Uint8Array) => Uint8Array;
 
 // crypto.hash (Node 21.7+) skips the Hash object; older runtimes fall back.
-const oneShotHash: (algorithm: string, data: Buffer) => Buffer =
+const nodeHash = (algorithm: string): HashOnce =>
   typeof (crypto as { hash?: unknown }).hash === 'function'
-    ? (algorithm, data) =>
+    ? data =>
         (
           crypto as unknown as {
-            hash: (a: string, d: Buffer, e: 'buffer') => Buffer;
+            hash: (a: string, d: Uint8Array, e: 'buffer') => Buffer;
           }
         ).hash(algorithm, data, 'buffer')
-    : (algorithm, data) => createHash(algorithm).update(data).digest();
+    : data => createHash(algorithm).update(data).digest();
+
+/*
+ * SHA-crypt's 5,000 rounds each hash about a hundred bytes: the cost is the
+ * call, not the hashing. node:crypto's one-shot hash costs about twice
+ * OpenSSL's own round (binding, digest lookup, a Buffer per call); a
+ * WebAssembly SHA-2 (hash-wasm) with one reused state is close to it. It
+ * loads asynchronously: until loadFastShaCrypt() has resolved, node:crypto
+ * does the rounds (same output).
+ */
+const hashers: Partial<Record<'sha256' | 'sha512', HashOnce>> = {};
+let loading: Promise<void> | undefined;
+
+const wasmHash =
+  (hasher: IHasher): HashOnce =>
+  data => {
+    hasher.init();
+    hasher.update(data);
+    return hasher.digest('binary');
+  };
+
+/** Loads the WebAssembly SHA-2 the rounds use once it is ready. */
+export function loadFastShaCrypt(): Promise<void> {
+  loading ??= Promise.all([createSHA256(), createSHA512()]).then(
+    ([sha256, sha512]) => {
+      hashers.sha256 = wasmHash(sha256);
+      hashers.sha512 = wasmHash(sha512);
+    },
+  );
+  return loading;
+}
+
+const roundHash = (algorithm: 'sha256' | 'sha512'): HashOnce =>
+  hashers[algorithm] ?? nodeHash(algorithm);
 
 /** The alphabet of crypt(3) hashes and salts. */
 export const CRYPT_ALPHABET =
@@ -120,29 +156,40 @@ function shaCryptDigest(
   for (let i = 0; i < 16 + c[0]; i++) ds.update(salt);
   const s = repeatTo(ds.digest(), salt.length);
 
-  // The rounds dominate (5,000 by default): each one hashes a few dozen
-  // bytes, so assemble them in one reused buffer and hash it one-shot
-  // instead of building a Hash object per round.
+  // The rounds dominate (5,000 by default). Round i hashes the previous
+  // digest with constant parts that depend only on i % 2, i % 3 == 0 and
+  // i % 7 == 0: each of those eight inputs is laid out once, and a round
+  // writes the digest into its slot and hashes the buffer one-shot. No
+  // Hash object, slice or copy of the constant parts per round.
   const size = variant.size;
-  const buffer = Buffer.alloc(2 * Math.max(p.length, size) + s.length + size);
-  let digest: Buffer = c;
-  for (let i = 0; i < rounds; i++) {
-    let n = 0;
-    if (i % 2) {
-      n += p.copy(buffer, n);
-    } else {
-      n += digest.copy(buffer, n);
+  const layouts = new Map<number, { input: Buffer; digestAt: number }>();
+  const layout = (i: number) => {
+    const key = (i % 2) * 4 + (i % 3 ? 2 : 0) + (i % 7 ? 1 : 0);
+    let found = layouts.get(key);
+    if (!found) {
+      const parts: Buffer[] = [];
+      const digestSlot = Buffer.alloc(size);
+      if (i % 2) parts.push(p);
+      else parts.push(digestSlot);
+      if (i % 3) parts.push(s);
+      if (i % 7) parts.push(p);
+      if (i % 2) parts.push(digestSlot);
+      else parts.push(p);
+      const input = Buffer.concat(parts);
+      found = { input, digestAt: i % 2 ? input.length - size : 0 };
+      layouts.set(key, found);
     }
-    if (i % 3) n += s.copy(buffer, n);
-    if (i % 7) n += p.copy(buffer, n);
-    if (i % 2) {
-      n += digest.copy(buffer, n);
-    } else {
-      n += p.copy(buffer, n);
-    }
-    digest = oneShotHash(variant.algorithm, buffer.subarray(0, n));
+    return found;
+  };
+  const rounds42 = Array.from({ length: 42 }, (_, i) => layout(i));
+  const hashOnce = roundHash(variant.algorithm);
+  let digest: Uint8Array = c;
+  for (let i = 0, j = 0; i < rounds; i++, j = j === 41 ? 0 : j + 1) {
+    const { input, digestAt } = rounds42[j];
+    input.set(digest, digestAt);
+    digest = hashOnce(input);
   }
-  return digest;
+  return Buffer.from(digest.buffer, digest.byteOffset, digest.byteLength);
 }
 
 function encodeShaCrypt(variant: ShaVariant, digest: Buffer): string {

@@ -16,3 +16,16 @@ export { cliLines, isRejected, looksLikeSerial } from './output';
 export { parseCiscoInventory } from './ciscoInventory';
 export type { CiscoInventoryEntry } from './ciscoInventory';
 export { readConfigText } from './readConfig';
+export { doorConfigPath } from './doorPaths';
+export {
+  bareMac,
+  deviceFileKey,
+  deviceFileKeys,
+  doorHost,
+  doorPort,
+  md5Hex,
+  pythonString,
+  reportToken,
+  PYTHON,
+  TEXT,
+} from './bootstrap';

@@ -3,8 +3,10 @@ import {
   ZtpPlatformDriver,
 } from '@ztp-portal/backstage-plugin-ztp-node';
 import { isRejected, readConfigText, shaCrypt } from '../common';
+import { junosDhcpOptions } from './dhcpOptions';
 import { JUNOS_MINIMAL_CONFIG_TEMPLATE } from './minimalConfigTemplate';
 import { junosSerialFromChassisHardware } from './parseSerial';
+import { junosBootstrap } from './bootstrap';
 
 const ERROR_PATTERN = /^\s*(?:error:|syntax error|unknown command)/i;
 
@@ -23,7 +25,9 @@ export const juniperJunosDriver: ZtpPlatformDriver = {
     setupCommands: ['set cli screen-length 0'],
     errorPattern: ERROR_PATTERN,
   },
+  bootstrap: junosBootstrap,
   minimalConfigTemplate: JUNOS_MINIMAL_CONFIG_TEMPLATE,
+  dhcpOptions: junosDhcpOptions,
 
   async hashPassword(password: string) {
     return shaCrypt(password, { variant: 'sha512' });

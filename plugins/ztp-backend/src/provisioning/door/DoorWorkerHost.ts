@@ -25,6 +25,8 @@ export type DoorWorkerHostOptions = {
   onFetched: (devices: FetchedDevice[]) => void;
   /** The worker wrote new unknown-device probes. */
   onUnknownRecorded?: () => void;
+  /** A device's report (bootstrap progress) is in its timeline. */
+  onReported?: (entityRef: string) => void;
   unknownFlushMs?: number;
 };
 
@@ -102,15 +104,17 @@ export class DoorWorkerHost {
       this.sentLoaded.set(device.entityRef, loaded);
       if (this.sent.get(device.entityRef) === signature && !reset) continue;
       let config: DoorDevice['config'];
+      let bootstrap: DoorDevice['bootstrap'];
       try {
         config = { text: this.options.renderer.render(device) };
+        bootstrap = this.options.renderer.bootstrap?.(device);
       } catch (error) {
         this.options.logger.error(
           `Could not render the minimal configuration of ${device.entityRef}: ${error}`,
         );
         config = { error: String(error) };
       }
-      upsert.push({ device, config });
+      upsert.push({ device, config, bootstrap });
       this.sent.set(device.entityRef, signature);
     }
     const remove: string[] = [];
@@ -211,6 +215,9 @@ export class DoorWorkerHost {
         break;
       case 'unknown-recorded':
         this.options.onUnknownRecorded?.();
+        break;
+      case 'reported':
+        this.options.onReported?.(m.entityRef);
         break;
       default:
         break;

@@ -7,6 +7,7 @@ import {
 import knexFactory from 'knex';
 import type { LoggerService } from '@backstage/backend-plugin-api';
 import { DatabaseZtpStore } from '../../database/DatabaseZtpStore';
+import { BootstrapFileIndex } from '../BootstrapFileIndex';
 import { DeviceIndex } from '../DeviceIndex';
 import { DeviceRequestHandler } from '../DeviceRequestHandler';
 import { FetchRecorder } from '../FetchRecorder';
@@ -59,6 +60,7 @@ export async function runDoorWorker(data: DoorWorkerData, port: MessagePort) {
   const store = new DatabaseZtpStore(db);
   const index = new DeviceIndex();
   const configs = new Map<string, DoorDevice['config']>();
+  const bootstrapFiles = new BootstrapFileIndex();
   const unknown = new UnknownDeviceCounter(store);
 
   let fetched: FetchedDevice[] = [];
@@ -87,6 +89,11 @@ export async function runDoorWorker(data: DoorWorkerData, port: MessagePort) {
     logger,
     allowedNetworks: data.allowedNetworks,
     firstCheckDelayMs: data.firstCheckDelayMs,
+    bootstrap: {
+      files: bootstrapFiles,
+      store,
+      onReported: entityRef => post({ type: 'reported', entityRef }),
+    },
     onFetched: device => {
       // The main thread publishes signals and schedules serial checks; a
       // message per batch instead of one per fetch.
@@ -139,9 +146,11 @@ export async function runDoorWorker(data: DoorWorkerData, port: MessagePort) {
       for (const ref of m.remove) {
         index.remove(ref);
         configs.delete(ref);
+        bootstrapFiles.remove(ref);
       }
-      for (const { device, config } of m.upsert) {
+      for (const { device, config, bootstrap } of m.upsert) {
         configs.set(device.entityRef, config);
+        bootstrapFiles.set(device.entityRef, bootstrap);
         index.upsert(device);
         loadedHere.delete(device.entityRef);
       }

@@ -1,4 +1,5 @@
 import type { DeviceRecord } from '../../database/types';
+import type { DeviceBootstrap } from '../BootstrapFileIndex';
 
 /** How the door worker reaches the plugin's database on its own. */
 export type WorkerDatabaseConfig = {
@@ -24,6 +25,8 @@ export type DoorDevice = {
   device: DeviceRecord;
   /** The minimal configuration, or an error message when it cannot render. */
   config: { text: string } | { error: string };
+  /** The files its platform's own ZTP agent asks for. */
+  bootstrap?: DeviceBootstrap;
 };
 
 /** A recorded fetch, as the main thread needs it for signals and checks. */
@@ -43,5 +46,6 @@ export type DoorToMain =
   | { type: 'failed'; message: string }
   | { type: 'fetched'; devices: FetchedDevice[] }
   | { type: 'unknown-recorded' }
+  | { type: 'reported'; entityRef: string }
   | { type: 'log'; level: 'info' | 'warn' | 'error'; message: string }
   | { type: 'stopped' };

@@ -17,6 +17,7 @@ import Typography from '@material-ui/core/Typography';
 import { makeStyles } from '@material-ui/core/styles';
 import Alert from '@material-ui/lab/Alert';
 import type { ZtpBulkPushJob } from '@ztp-portal/backstage-plugin-ztp-common';
+import { WRAP_TEXT } from '../../lib/wrapText';
 import { ztpApiRef } from '../../api';
 import { describeError } from '../../lib/format';
 
@@ -24,6 +25,9 @@ import { describeError } from '../../lib/format';
 export const BULK_JOB_POLL_MS = 1_000;
 
 const useStyles = makeStyles(theme => ({
+  // A flex item shrinks below its content only with min-width 0: long
+  // reasons wrap inside the alert instead of running out of the dialog.
+  alertMessage: { minWidth: 0, flex: 1 },
   toolbar: {
     paddingLeft: theme.spacing(2),
     gap: theme.spacing(1),
@@ -93,6 +97,7 @@ function useBulkPush(pollMs: number) {
 
 function JobProgress(props: { job: ZtpBulkPushJob }) {
   const { job } = props;
+  const classes = useStyles();
   const percent = job.total ? Math.round((job.done / job.total) * 100) : 100;
   const failures = job.results.filter(r => !r.ok);
   const succeeded = job.results.filter(r => r.ok).length;
@@ -129,7 +134,11 @@ function JobProgress(props: { job: ZtpBulkPushJob }) {
         </Alert>
       )}
       {failures.length > 0 && (
-        <Alert severity="error" style={{ marginTop: 8 }}>
+        <Alert
+          severity="error"
+          style={{ marginTop: 8 }}
+          classes={{ message: classes.alertMessage }}
+        >
           {failures.length} push{failures.length === 1 ? '' : 'es'} failed:
           <List dense disablePadding>
             {failures.map(f => (
@@ -137,6 +146,7 @@ function JobProgress(props: { job: ZtpBulkPushJob }) {
                 <ListItemText
                   primary={nameOf(f.entityRef)}
                   secondary={f.error ?? 'no reason given'}
+                  secondaryTypographyProps={{ style: WRAP_TEXT }}
                 />
               </ListItem>
             ))}

@@ -101,6 +101,8 @@ export function DeviceStatusCard(props: {
     }
   };
 
+  // Conf Final removed the bootstrap account: nothing logs in any more.
+  const provisioned = device.confFinal.state === 'pushed';
   const facts: [string, string | undefined, boolean?][] = [
     [
       'Expected serial',
@@ -116,7 +118,13 @@ export function DeviceStatusCard(props: {
     ['SSH port', String(device.sshPort)],
     ['MAC address', device.macAddress, true],
     ['Hostname', device.hostname],
-    ['Local account', device.localUsername, true],
+    [
+      'Local account',
+      provisioned
+        ? `${device.localUsername} (removed by Conf Final)`
+        : device.localUsername,
+      true,
+    ],
     [
       'Last serial check',
       device.serial.checkedAt && formatDateTime(device.serial.checkedAt),
@@ -182,11 +190,27 @@ export function DeviceStatusCard(props: {
             variant="outlined"
             color="primary"
             onClick={checkNow}
-            disabled={checking || device.serial.checking || !device.inCatalog}
+            disabled={
+              checking ||
+              device.serial.checking ||
+              !device.inCatalog ||
+              provisioned
+            }
             startIcon={checking ? <CircularProgress size={16} /> : null}
           >
             {checking ? 'Checking Serial…' : 'Check Serial Now'}
           </Button>
+          {provisioned && (
+            <Typography
+              variant="body2"
+              color="textSecondary"
+              data-testid="check-disabled-reason"
+            >
+              Provisioned: the portal no longer logs in to this device (its
+              bootstrap account was removed and it holds no password of the
+              final configuration's accounts).
+            </Typography>
+          )}
         </Box>
       )}
       {outcome && (

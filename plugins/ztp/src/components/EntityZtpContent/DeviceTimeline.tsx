@@ -1,4 +1,6 @@
+import { useState } from 'react';
 import { InfoCard } from '@backstage/core-components';
+import Button from '@material-ui/core/Button';
 import List from '@material-ui/core/List';
 import ListItem from '@material-ui/core/ListItem';
 import ListItemIcon from '@material-ui/core/ListItemIcon';
@@ -11,6 +13,10 @@ import type {
   ZtpEventType,
 } from '@ztp-portal/backstage-plugin-ztp-common';
 import { formatDateTime, formatRelativeTime } from '../../lib/format';
+import { WRAP_TEXT } from '../../lib/wrapText';
+
+/** Events shown before "Show all": the card grows with the page, no inner scroll bar. */
+export const TIMELINE_FIRST_EVENTS = 10;
 
 type Tone = 'ok' | 'error' | 'running' | 'neutral';
 
@@ -19,12 +25,16 @@ const EVENT_KINDS: Record<ZtpEventType, [label: string, tone: Tone]> = {
   'device.updated': ['Declaration updated', 'neutral'],
   'device.removed': ['Removed from the catalog', 'neutral'],
   'confmin.fetched': ['Conf Min loaded', 'ok'],
+  'bootstrap.progress': ['Reported by the device', 'running'],
+  'bootstrap.failed': ['Bootstrap failed on the device', 'error'],
   'serial.header-mismatch': ['Serial mismatch announced at boot', 'error'],
   'serial.check-started': ['Serial check started', 'running'],
   'serial.checked': ['Serial Checked', 'ok'],
   'serial.mismatch': ['Serial Mismatch', 'error'],
   'serial.check-failed': ['Serial check failed', 'error'],
+  'serial.check-refused': ['Serial not checked again', 'neutral'],
   'serial.corrected': ['Serial corrected', 'running'],
+  'serial.host-key-accepted': ['New host key accepted', 'running'],
   'credentials.revealed': ['Local account revealed', 'neutral'],
   'conffinal.push-started': ['Conf Final push started', 'running'],
   'conffinal.pushed': ['Conf Final pushed', 'ok'],
@@ -37,13 +47,14 @@ const useStyles = makeStyles(theme => ({
   error: { color: theme.palette.status.error },
   running: { color: theme.palette.status.running },
   neutral: { color: theme.palette.text.disabled },
-  list: { maxHeight: 480, overflowY: 'auto' },
 }));
 
 /** The device's ZTP timeline, newest event first. */
 export function DeviceTimeline(props: { events: ZtpEvent[] }) {
   const { events } = props;
   const classes = useStyles();
+  const [showAll, setShowAll] = useState(false);
+  const shown = showAll ? events : events.slice(0, TIMELINE_FIRST_EVENTS);
   return (
     <InfoCard
       title="Timeline"
@@ -52,8 +63,8 @@ export function DeviceTimeline(props: { events: ZtpEvent[] }) {
       {events.length === 0 ? (
         <Typography color="textSecondary">No event yet.</Typography>
       ) : (
-        <List dense className={classes.list} aria-label="Device timeline">
-          {events.map(event => {
+        <List dense aria-label="Device timeline">
+          {shown.map(event => {
             const [label, tone] = EVENT_KINDS[event.type] ?? [
               event.type,
               'neutral',
@@ -84,11 +95,20 @@ export function DeviceTimeline(props: { events: ZtpEvent[] }) {
                     </>
                   }
                   secondary={event.message}
+                  secondaryTypographyProps={{
+                    style: WRAP_TEXT,
+                    component: 'p',
+                  }}
                 />
               </ListItem>
             );
           })}
         </List>
+      )}
+      {events.length > shown.length && (
+        <Button size="small" onClick={() => setShowAll(true)}>
+          Show all {events.length} events
+        </Button>
       )}
     </InfoCard>
   );

@@ -51,8 +51,14 @@ const events = [
   }),
 ];
 
-function serve(device: ZtpDevice) {
-  server.use(http.get(DEVICE_URL, () => HttpResponse.json({ device, events })));
+function serve(device: ZtpDevice, timeline = events) {
+  server.use(
+    http.get(DEVICE_URL, () => HttpResponse.json({ device, events: timeline })),
+    // The card asks whether the configuration renders (no login).
+    http.get(`${DEVICE_URL}/final-config`, () =>
+      HttpResponse.json({ rendered: 'hostname leaf-01\n' }),
+    ),
+  );
 }
 
 async function renderTab(signals?: MockSignalApi) {
@@ -232,6 +238,145 @@ describe('EntityZtpContent', () => {
     await waitFor(() =>
       expect(document.body.textContent).toContain('+interface Ethernet1'),
     );
+  });
+
+  it('offers no push nor serial check to a Provisioned device, and says why', async () => {
+    serve(
+      makeDevice('leaf-01', {
+        serial: { state: 'checked' },
+        confFinal: { state: 'pushed', pushedAt: '2026-01-10T10:06:00.000Z' },
+      }),
+    );
+    await renderTab();
+    expect(pushButton()).toBeDisabled();
+    expect(screen.getByTestId('push-disabled-reason')).toHaveTextContent(
+      /^Already Provisioned: .*bootstrap account removed/,
+    );
+    expect(
+      screen.getByRole('button', { name: 'Check Serial Now' }),
+    ).toBeDisabled();
+    expect(screen.getByTestId('check-disabled-reason')).toHaveTextContent(
+      'Provisioned: the portal no longer logs in to this device',
+    );
+    // The removed bootstrap account is not shown as if it still worked.
+    expect(
+      screen.getByText(/^ztp-\w+ \(removed by Conf Final\)$/),
+    ).toBeInTheDocument();
+  });
+
+  it('disables the push of a configuration that cannot be rendered, with the reason', async () => {
+    serve(makeDevice('leaf-01', { serial: { state: 'checked' } }));
+    const asked: string[] = [];
+    server.use(
+      http.get(`${DEVICE_URL}/final-config`, ({ request }) => {
+        asked.push(new URL(request.url).search);
+        return HttpResponse.json(
+          {
+            error: {
+              name: 'InputError',
+              message:
+                'resource:default/leaf-01 has no ztp.network/variables annotation',
+            },
+            response: { statusCode: 400 },
+          },
+          { status: 400 },
+        );
+      }),
+    );
+    await renderTab();
+    expect(await screen.findByTestId('push-disabled-reason')).toHaveTextContent(
+      'The final configuration cannot be rendered: resource:default/leaf-01 has no ztp.network/variables annotation',
+    );
+    expect(pushButton()).toBeDisabled();
+    // Asked without reading the running configuration (no login).
+    expect(asked).toEqual(['?running=false']);
+  });
+
+  it('reads the preview again after a push, so what is shown is current', async () => {
+    let pushed = false;
+    serve(makeDevice('leaf-01', { serial: { state: 'checked' } }));
+    server.use(
+      http.get(`${DEVICE_URL}/final-config`, () =>
+        HttpResponse.json(
+          pushed
+            ? {
+                rendered: 'hostname leaf-01\nrouter bgp 65001\n',
+                runningError:
+                  'The final configuration was pushed and the bootstrap account removed',
+              }
+            : {
+                rendered: 'hostname leaf-01\nrouter bgp 65001\n',
+                running: 'hostname old-name\n',
+                diff: '-hostname old-name\n+hostname leaf-01\n',
+              },
+        ),
+      ),
+      http.post(`${DEVICE_URL}/final-config/push`, () => {
+        pushed = true;
+        return HttpResponse.json({
+          ok: true,
+          device: makeDevice('leaf-01', {
+            serial: { state: 'checked' },
+            confFinal: { state: 'pushed' },
+            updatedAt: '2026-01-10T10:06:00.000Z',
+          }),
+        });
+      }),
+    );
+    await renderTab();
+    await userEvent.click(
+      await screen.findByRole('button', { name: 'Preview configuration' }),
+    );
+    await userEvent.click(
+      await screen.findByRole('tab', { name: 'Diff against running' }),
+    );
+    await waitFor(() =>
+      expect(document.body.textContent).toContain('-hostname old-name'),
+    );
+    await userEvent.click(pushButton());
+    const dialog = await screen.findByRole('dialog');
+    await userEvent.click(within(dialog).getByRole('button', { name: 'Push' }));
+    await within(dialog).findByText('Final configuration pushed to leaf-01.');
+    await userEvent.click(
+      within(dialog).getByRole('button', { name: 'Close' }),
+    );
+    // The diff of before the push is gone; the preview says why there is none.
+    await waitFor(() =>
+      expect(document.body.textContent).not.toContain('-hostname old-name'),
+    );
+    expect(document.body.textContent).toContain(
+      'The final configuration was pushed and the bootstrap account removed',
+    );
+  });
+
+  it('wraps a long timeline message whole, and shows older events on demand', async () => {
+    const path =
+      'file:/srv/network/inventory/sites/par1/rooms/room-b/racks/r12/declared-devices-with-a-very-long-name.yaml';
+    const long = `Expected serial changed from TEMP-0001 to FOC2148Z0AB by user:default/jane. The catalog shows the new serial; the declaration's source file ${path} still holds TEMP-0001 until someone changes it there`;
+    const many = [
+      makeEvent(40, REF, { type: 'serial.corrected', message: long }),
+      ...Array.from({ length: 14 }, (_, i) =>
+        makeEvent(20 - i, REF, { message: `Earlier event ${i + 1}` }),
+      ),
+    ];
+    serve(makeDevice('leaf-01'), many);
+    await renderTab();
+    const list = screen.getByRole('list', { name: 'Device timeline' });
+    const message = within(list).getByText(long);
+    // Whole, and allowed to break anywhere (the path has no space).
+    expect(message).toHaveStyle({
+      whiteSpace: 'pre-wrap',
+      wordBreak: 'break-word',
+    });
+    expect(message.style.overflowWrap).toBe('anywhere');
+    // The card grows with its content: no fixed height, no scroll bar of its own.
+    expect(getComputedStyle(list).maxHeight).not.toMatch(/px$/);
+    expect(getComputedStyle(list).overflowY).not.toBe('auto');
+    expect(within(list).getAllByRole('listitem')).toHaveLength(10);
+    await userEvent.click(
+      screen.getByRole('button', { name: 'Show all 15 events' }),
+    );
+    expect(within(list).getAllByRole('listitem')).toHaveLength(15);
   });
 
   it('follows the device channel: a signal updates the stages at once', async () => {

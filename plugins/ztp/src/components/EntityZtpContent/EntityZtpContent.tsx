@@ -20,6 +20,7 @@ import {
 import { useZtpPermissions } from '../../hooks/useZtpPermissions';
 import { describeError, statusOf } from '../../lib/format';
 import { FixSerialDialog } from '../FixSerialDialog';
+import { HostKeyChangedAlert } from '../HostKeyChanged';
 import { DeviceStatusCard } from './DeviceStatusCard';
 import { DeviceTimeline } from './DeviceTimeline';
 import { FinalConfigCard } from './FinalConfigCard';
@@ -89,6 +90,11 @@ export function ZtpDeviceContent(props: ZtpDeviceContentProps) {
           <Alert severity="info">
             This device left the catalog; its ZTP history is kept.
           </Alert>
+        </Grid>
+      )}
+      {device.serial.presentedHostKeyFingerprint && (
+        <Grid item xs={12}>
+          <HostKeyChangedAlert device={device} onDeviceUpdated={applyDevice} />
         </Grid>
       )}
       <Grid item xs={12} md={5}>

@@ -1,4 +1,4 @@
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import { CodeSnippet, InfoCard } from '@backstage/core-components';
 import { useApi } from '@backstage/frontend-plugin-api';
 import Box from '@material-ui/core/Box';
@@ -20,6 +20,7 @@ import type {
 } from '@ztp-portal/backstage-plugin-ztp-common';
 import { ztpApiRef } from '../../api';
 import { describeError, deviceLabel } from '../../lib/format';
+import { WRAP_TEXT } from '../../lib/wrapText';
 import { ConfFinalBadge } from '../StatusBadges';
 
 type PushOutcome =
@@ -109,9 +110,32 @@ export function FinalConfigCard(props: {
   const [previewError, setPreviewError] = useState<string>();
   const [previewing, setPreviewing] = useState(false);
 
+  // Whether the configuration can be rendered at all (no login to the
+  // device): a push that cannot work is not offered.
+  const [renderProblem, setRenderProblem] = useState<string>();
   const [confirming, setConfirming] = useState(false);
   const [pushing, setPushing] = useState(false);
   const [outcome, setOutcome] = useState<PushOutcome>();
+
+  const checked = device.serial.state === 'checked';
+  const provisioned = device.confFinal.state === 'pushed';
+  const renderable = canPush && checked && !provisioned && device.inCatalog;
+  useEffect(() => {
+    if (!renderable) return undefined;
+    const controller = new AbortController();
+    api
+      .getFinalConfig(device.entityRef, {
+        running: false,
+        signal: controller.signal,
+      })
+      .then(
+        () => setRenderProblem(undefined),
+        e => {
+          if (!controller.signal.aborted) setRenderProblem(describeError(e));
+        },
+      );
+    return () => controller.abort();
+  }, [api, device.entityRef, renderable]);
 
   const loadPreview = async () => {
     setPreviewing(true);
@@ -132,6 +156,9 @@ export function FinalConfigCard(props: {
       const result = await api.pushFinalConfig(device.entityRef);
       if (result.device) onDeviceUpdated(result.device);
       setOutcome({ kind: 'result', result });
+      // What is shown must be current: the preview and diff of before the
+      // push are read again.
+      if (preview || previewError) await loadPreview();
     } catch (e) {
       setOutcome({ kind: 'error', message: describeError(e) });
     } finally {
@@ -139,14 +166,18 @@ export function FinalConfigCard(props: {
     }
   };
 
-  const checked = device.serial.state === 'checked';
   const inProgress = pushing || device.confFinal.state === 'pushing';
-  const canPushNow = canPush && checked && device.inCatalog && !inProgress;
   let why: string | undefined;
   if (!canPush) why = 'You are not allowed to push configurations.';
+  else if (provisioned)
+    why =
+      'Already Provisioned: the final configuration was pushed and the bootstrap account removed, so the portal can no longer log in to this device.';
   else if (!checked)
     why = 'Conf Final (Push) is available once the serial is Checked.';
   else if (!device.inCatalog) why = 'The device left the catalog.';
+  else if (renderProblem)
+    why = `The final configuration cannot be rendered: ${renderProblem}`;
+  const canPushNow = !why && !inProgress;
 
   return (
     <InfoCard
@@ -182,7 +213,12 @@ export function FinalConfigCard(props: {
           </Button>
         )}
         {why && (
-          <Typography variant="body2" color="textSecondary">
+          <Typography
+            variant="body2"
+            color="textSecondary"
+            data-testid="push-disabled-reason"
+            style={WRAP_TEXT}
+          >
             {why}
           </Typography>
         )}

@@ -37,6 +37,51 @@ const CONF_FINAL: [ConfFinalState, string][] = [
   ['failed', 'Failed'],
 ];
 
+const FILTER_KEYS = [
+  'confMin',
+  'serial',
+  'confFinal',
+  'site',
+  'platform',
+  'q',
+] as const;
+
+/**
+ * The filters of a dashboard URL's query (?serial=mismatch&q=leaf...), so a
+ * filtered view can be shared and reloaded. Unknown state values are left out.
+ */
+export function filterFromSearchParams(params: URLSearchParams): QueueFilter {
+  const filter: QueueFilter = {};
+  const pick = <T extends string>(key: string, allowed: [T, string][]) => {
+    const v = params.get(key);
+    return allowed.some(([a]) => a === v) ? (v as T) : undefined;
+  };
+  filter.confMin = pick('confMin', CONF_MIN);
+  filter.serial = pick('serial', SERIAL);
+  filter.confFinal = pick('confFinal', CONF_FINAL);
+  filter.site = params.get('site') || undefined;
+  filter.platform = params.get('platform') || undefined;
+  filter.q = params.get('q')?.trim() || undefined;
+  for (const key of FILTER_KEYS) {
+    if (filter[key] === undefined) delete filter[key];
+  }
+  return filter;
+}
+
+/** The query of a dashboard URL for these filters; other parameters kept. */
+export function filterToSearchParams(
+  filter: QueueFilter,
+  base = new URLSearchParams(),
+): URLSearchParams {
+  const params = new URLSearchParams(base);
+  for (const key of FILTER_KEYS) {
+    const value = filter[key];
+    if (value) params.set(key, value);
+    else params.delete(key);
+  }
+  return params;
+}
+
 /** Typing pauses this long before the search is sent. */
 const SEARCH_DEBOUNCE_MS = 300;
 
@@ -94,11 +139,11 @@ export function QueueFilters(props: {
 
   return (
     <Grid container spacing={2} alignItems="center">
-      <Grid item xs={12} md={3}>
+      <Grid item xs={12} lg={4}>
         <TextField
           id="ztp-filter-search"
           label="Search"
-          placeholder="Name, serial, MAC, address…"
+          placeholder="Name, serial, MAC or address"
           value={text}
           onChange={e => setText(e.target.value)}
           variant="outlined"

@@ -6,6 +6,7 @@ import {
   renderInTestApp,
 } from '@backstage/frontend-test-utils';
 import { ztpTestApis, ZTP_API } from '../../__testUtils__/apis';
+import { dhcpDownloadOnlyHandlers } from '../../__testUtils__/dhcpHandlers';
 import { makeDevice, makeList } from '../../__testUtils__/fixtures';
 import { ZtpDashboard } from './ZtpDashboardPage';
 
@@ -23,6 +24,7 @@ describe('ZtpDashboard for a user who may only read', () => {
       http.get(`${ZTP_API}/declaration-problems`, () =>
         HttpResponse.json({ items: [] }),
       ),
+      ...dhcpDownloadOnlyHandlers(),
       http.get(`${ZTP_API}/devices`, () =>
         HttpResponse.json(
           makeList([

@@ -6,6 +6,7 @@ import {
   registerMswTestHooks,
   renderInTestApp,
 } from '@backstage/frontend-test-utils';
+import { coreApis } from '@backstage/frontend-plugin-api';
 import { entityRouteRef } from '@backstage/plugin-catalog-react';
 import {
   ZTP_QUEUE_CHANNEL,
@@ -14,6 +15,7 @@ import {
   type ZtpUnknownDevice,
 } from '@ztp-portal/backstage-plugin-ztp-common';
 import { ztpTestApis, ZTP_API } from '../../__testUtils__/apis';
+import { dhcpDownloadOnlyHandlers } from '../../__testUtils__/dhcpHandlers';
 import {
   makeDevice,
   makeList,
@@ -61,6 +63,7 @@ beforeEach(() => {
     http.get(`${ZTP_API}/declaration-problems`, () =>
       HttpResponse.json({ items: [] }),
     ),
+    ...dhcpDownloadOnlyHandlers(),
     http.get(`${ZTP_API}/devices`, ({ request }) => {
       const params = new URL(request.url).searchParams;
       listRequests.push(params);
@@ -100,16 +103,22 @@ async function renderDashboard(
     deny?: string[];
     signals?: MockSignalApi;
     pollIntervalMs?: number;
+    /** The dashboard's URL, e.g. with filters in its query. */
+    url?: string;
+    /** A row to wait for (leaf-01 by default). */
+    firstRow?: string;
   } = {},
 ) {
-  await renderInTestApp(
+  const rendered = await renderInTestApp(
     <ZtpDashboard pollIntervalMs={options.pollIntervalMs} />,
     {
       apis: ztpTestApis(options),
       mountedRoutes: { '/catalog/:namespace/:kind/:name': entityRouteRef },
+      initialRouteEntries: options.url ? [options.url] : undefined,
     },
   );
-  await screen.findByTestId('device-row-leaf-01');
+  await screen.findByTestId(`device-row-${options.firstRow ?? 'leaf-01'}`);
+  return rendered;
 }
 
 describe('ZtpDashboard', () => {
@@ -290,6 +299,74 @@ describe('ZtpDashboard', () => {
     );
     expect(screen.getByRole('dialog')).toBe(dialog);
     expect(within(dialog).getByLabelText('New Serial')).toHaveValue('FOC21');
+  });
+
+  it('shows the counters and the rows of one signal in the same render', async () => {
+    const signals = new MockSignalApi();
+    await renderDashboard({ signals });
+    expect(screen.getByTestId('counter-checked')).toHaveTextContent('1');
+    expect(screen.getByTestId('counter-pushed')).toHaveTextContent('0');
+
+    const pushed = changeDevice('leaf-02', {
+      confFinal: { state: 'pushed', pushedAt: '2026-01-10T10:01:00.000Z' },
+    });
+    const checked = changeDevice('leaf-01', {
+      serial: { ...devices[0].serial, state: 'checked' },
+    });
+    const all = makeList(devices);
+    const listsBefore = listRequests.length;
+    signals.publish(ZTP_QUEUE_CHANNEL, {
+      type: 'devices-changed',
+      devices: [pushed, checked],
+      removed: [],
+      summary: all.summary,
+    } satisfies ZtpQueueSignal);
+
+    // No refresh in between: rows and counters moved together.
+    expect(within(row('leaf-02')).getByText('Pushed')).toBeInTheDocument();
+    expect(within(row('leaf-01')).getByText('Checked')).toBeInTheDocument();
+    expect(screen.getByTestId('counter-checked')).toHaveTextContent('2');
+    expect(screen.getByTestId('counter-mismatched')).toHaveTextContent('0');
+    expect(screen.getByTestId('counter-pushed')).toHaveTextContent('1');
+    expect(listRequests.length).toBe(listsBefore);
+  });
+
+  it('keeps the filters in the URL, and reads them back from it', async () => {
+    const first = await renderDashboard({
+      url: '/?serial=mismatch&q=leaf-0&other=kept',
+    });
+    // The URL's filters are applied from the first request on.
+    expect(listRequests[0].get('serial')).toBe('mismatch');
+    expect(listRequests[0].get('q')).toBe('leaf-0');
+    expect(screen.getByLabelText('Search')).toHaveValue('leaf-0');
+    expect(screen.queryByTestId('device-row-leaf-02')).toBeNull();
+
+    // Changing a filter writes it to the URL, the others stay.
+    await userEvent.click(
+      screen.getByRole('button', { name: /^Serial checked/ }),
+    );
+    await screen.findByTestId('device-row-leaf-02');
+    const history = first.apis.get(coreApis.appHistory)!;
+    const search = new URLSearchParams(history.getSnapshot().location.search);
+    expect(Object.fromEntries(search)).toEqual({
+      serial: 'checked',
+      q: 'leaf-0',
+      other: 'kept',
+    });
+    first.unmount();
+
+    // The same URL opened again (a reload, a shared link) shows the same view.
+    listRequests = [];
+    await renderDashboard({
+      url: `/?${search.toString()}`,
+      firstRow: 'leaf-02',
+    });
+    expect(listRequests[0].get('serial')).toBe('checked');
+    expect(listRequests[0].get('q')).toBe('leaf-0');
+    expect(screen.queryByTestId('device-row-leaf-01')).toBeNull();
+    expect(
+      screen.getByRole('button', { name: /^Serial checked/ }),
+    ).toHaveAttribute('aria-pressed', 'true');
   });
 
   it('polls the queue when the app has no signals', async () => {

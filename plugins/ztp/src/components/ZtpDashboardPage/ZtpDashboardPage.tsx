@@ -1,4 +1,5 @@
-import { useCallback, useEffect, useMemo, useState } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { useAppSearchParams } from '@backstage/frontend-plugin-api';
 import {
   Content,
   ContentHeader,
@@ -16,6 +17,7 @@ import {
   type ZtpDevice,
   type ZtpDeviceSortField,
   type ZtpQueueSignal,
+  type ZtpQueueSummary,
 } from '@ztp-portal/backstage-plugin-ztp-common';
 import {
   DEFAULT_POLL_INTERVAL_MS,
@@ -30,9 +32,15 @@ import {
   UnknownDevicesCard,
 } from '../UnknownDevicesCard';
 import { DeclarationProblemsCard } from '../DeclarationProblemsCard';
+import { DhcpCard } from '../DhcpCard';
 import { DeviceQueueTable, isPushable } from './DeviceQueueTable';
 import { QueueCounters } from './QueueCounters';
-import { QueueFilters, type QueueFilter } from './QueueFilters';
+import {
+  filterFromSearchParams,
+  filterToSearchParams,
+  QueueFilters,
+  type QueueFilter,
+} from './QueueFilters';
 import { useDeviceQueue } from './useDeviceQueue';
 
 const DESCRIPTION =
@@ -67,7 +75,16 @@ function newest(current: ZtpDevice, devices: ZtpDevice[]): ZtpDevice {
 export function ZtpDashboard(props: ZtpDashboardProps) {
   const { pollIntervalMs = DEFAULT_POLL_INTERVAL_MS } = props;
   const permissions = useZtpPermissions();
-  const [filter, setFilter] = useState<QueueFilter>({});
+  // The filters live in the URL (?serial=mismatch&q=...): a filtered view
+  // can be shared, bookmarked and reloaded.
+  const [searchParams, setSearchParams] = useAppSearchParams();
+  const searchKey = searchParams.toString();
+  const filter = useMemo(
+    () => filterFromSearchParams(new URLSearchParams(searchKey)),
+    [searchKey],
+  );
+  const setSearchParamsRef = useRef(setSearchParams);
+  setSearchParamsRef.current = setSearchParams;
   const [page, setPage] = useState(0);
   const [pageSize, setPageSize] = useState(props.initialPageSize ?? 50);
   const [orderBy, setOrderBy] = useState<ZtpDeviceSortField>('name');
@@ -92,8 +109,12 @@ export function ZtpDashboard(props: ZtpDashboardProps) {
 
   /** A device changed: its row, the open dialog and the selection follow. */
   const applyDevices = useCallback(
-    (devices: ZtpDevice[], removed: string[] = []) => {
-      applyToRows(devices, removed);
+    (
+      devices: ZtpDevice[],
+      removed: string[] = [],
+      summary?: ZtpQueueSummary,
+    ) => {
+      applyToRows(devices, removed, summary);
       setFixing(current => current && newest(current, devices));
       setSelected(current => {
         let next: Map<string, ZtpDevice> | undefined;
@@ -114,7 +135,11 @@ export function ZtpDashboard(props: ZtpDashboardProps) {
     channel: ZTP_QUEUE_CHANNEL,
     onSignal: message => {
       if (message?.type === 'devices-changed') {
-        applyDevices(message.devices ?? [], message.removed ?? []);
+        applyDevices(
+          message.devices ?? [],
+          message.removed ?? [],
+          message.summary,
+        );
       }
     },
     onRefresh: queue.refresh,
@@ -134,7 +159,14 @@ export function ZtpDashboard(props: ZtpDashboardProps) {
   }, [list, page, pageSize]);
 
   const changeFilter = useCallback((change: Partial<QueueFilter>) => {
-    setFilter(current => ({ ...current, ...change }));
+    setSearchParamsRef.current(
+      previous =>
+        filterToSearchParams(
+          { ...filterFromSearchParams(previous), ...change },
+          previous,
+        ),
+      { replace: true },
+    );
     setPage(0);
   }, []);
 
@@ -265,6 +297,9 @@ export function ZtpDashboard(props: ZtpDashboardProps) {
       </Box>
       <Box mt={3}>
         <DeclarationProblemsCard />
+      </Box>
+      <Box mt={3}>
+        <DhcpCard />
       </Box>
       {fixing && (
         <FixSerialDialog

@@ -4,6 +4,7 @@ import type {
   ZtpDevice,
   ZtpDeviceList,
   ZtpDeviceListQuery,
+  ZtpQueueSummary,
 } from '@ztp-portal/backstage-plugin-ztp-common';
 import { ztpApiRef } from '../../api';
 
@@ -88,16 +89,23 @@ export function useDeviceQueue(query: ZtpDeviceListQuery) {
   /** Reloads the current page without a loading state. */
   const refresh = useCallback(() => load(true), [load]);
 
-  /** Applies devices' new states to the rows on screen, at once. */
+  /**
+   * Applies devices' new states to the rows on screen, at once, with the
+   * counters that came with them (one render: counters never lag the rows).
+   */
   const applyDevices = useCallback(
-    (devices: ZtpDevice[], removed: string[] = []) => {
+    (
+      devices: ZtpDevice[],
+      removed: string[] = [],
+      summary?: ZtpQueueSummary,
+    ) => {
       for (const device of devices) {
         pending.current.set(device.entityRef, { seq: ++seq.current, device });
       }
       for (const ref of removed) {
         pending.current.set(ref, { seq: ++seq.current });
       }
-      if (devices.length === 0 && removed.length === 0) return;
+      if (devices.length === 0 && removed.length === 0 && !summary) return;
       const byRef = new Map(devices.map(d => [d.entityRef, d]));
       const gone = new Set(removed);
       setList(current => {
@@ -117,6 +125,7 @@ export function useDeviceQueue(query: ZtpDeviceListQuery) {
             items.push(item);
           }
         }
+        if (summary) return { ...current, items, summary };
         return changed ? { ...current, items } : current;
       });
     },

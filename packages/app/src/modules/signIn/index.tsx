@@ -1,0 +1,66 @@
+import {
+  configApiRef,
+  createFrontendModule,
+  createTranslationMessages,
+  githubAuthApiRef,
+  useApi,
+} from '@backstage/frontend-plugin-api';
+import { coreComponentsTranslationRef } from '@backstage/core-components';
+import {
+  SignInPageBlueprint,
+  TranslationBlueprint,
+} from '@backstage/plugin-app-react';
+
+/**
+ * What the guest sign-in means here: the permission policy makes guest a
+ * ZTP operator only while the backend listens on loopback.
+ */
+export const GUEST_SIGN_IN_NOTE =
+  'For local use, without a password. Guest may reveal device passwords, correct serials and push configurations only while the portal listens on loopback (backend.listen.host 127.0.0.1, the default); bound to any other address, guest can only read. Production uses a real sign-in provider.';
+
+/** Guest for local use; GitHub where auth.environment is production. */
+const signInPage = SignInPageBlueprint.make({
+  params: {
+    loader: async () => {
+      const { SignInPage } = await import('@backstage/core-components');
+      return function ZtpSignInPage(props) {
+        const production =
+          useApi(configApiRef).getOptionalString('auth.environment') ===
+          'production';
+        return (
+          <SignInPage
+            {...props}
+            providers={
+              production
+                ? [
+                    {
+                      id: 'github-auth-provider',
+                      title: 'GitHub',
+                      message: 'Sign in with your GitHub account',
+                      apiRef: githubAuthApiRef,
+                    },
+                  ]
+                : ['guest']
+            }
+          />
+        );
+      };
+    },
+  },
+});
+
+const guestNote = TranslationBlueprint.make({
+  name: 'guest-note',
+  params: {
+    resource: createTranslationMessages({
+      ref: coreComponentsTranslationRef,
+      messages: { 'signIn.guestProvider.subtitle': GUEST_SIGN_IN_NOTE },
+    }),
+  },
+});
+
+/** The sign-in page; its guest card says what guest may do. */
+export const signInModule = createFrontendModule({
+  pluginId: 'app',
+  extensions: [signInPage, guestNote],
+});

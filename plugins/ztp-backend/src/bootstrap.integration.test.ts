@@ -1,0 +1,309 @@
+import {
+  mockCredentials,
+  mockServices,
+  startTestBackend,
+} from '@backstage/backend-test-utils';
+import { schedulerServiceFactory } from '@backstage/backend-defaults/scheduler';
+import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
+import { SimulatedDevice } from '@ztp-portal/ztp-simulator';
+import { execFile } from 'node:child_process';
+import dgram from 'node:dgram';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import request from 'supertest';
+import { IOSXE_MINIMAL_CONFIG_TEMPLATE } from './platforms/cisco-iosxe/minimalConfigTemplate';
+import { md5Hex } from './platforms/common';
+import { ztpPlugin } from './plugin';
+import { deviceEntity } from './__testUtils__/fleet';
+import { freePort, httpGet } from './__testUtils__/network';
+
+jest.setTimeout(120_000);
+
+type Spec = {
+  name: string;
+  platform: 'cisco-iosxe' | 'cisco-nxos' | 'arista-eos' | 'juniper-junos';
+  ip: string;
+  serial: string;
+  mac: string;
+};
+
+// Factory-default devices that fetch what their platform's own agent
+// fetches, from the real door: a Guest Shell script, POAP's script and
+// its configuration with the .md5, an EOS startup-config, a Junos file.
+const specs: Spec[] = [
+  {
+    name: 'ios-ztp',
+    platform: 'cisco-iosxe',
+    ip: '127.0.31.11',
+    serial: 'FOC2148Z0AB',
+    mac: '52:54:00:31:00:11',
+  },
+  {
+    name: 'nxos-poap',
+    platform: 'cisco-nxos',
+    ip: '127.0.31.12',
+    serial: 'FDO21120U8N',
+    mac: '52:54:00:31:00:12',
+  },
+  {
+    name: 'eos-ztp',
+    platform: 'arista-eos',
+    ip: '127.0.31.13',
+    serial: 'JPE19251107',
+    mac: '52:54:00:31:00:13',
+  },
+  {
+    name: 'junos-ztp',
+    platform: 'juniper-junos',
+    ip: '127.0.31.14',
+    serial: 'JN11D3F4AAFA',
+    mac: '52:54:00:31:00:14',
+  },
+  // Its minimal configuration carries a line IOS XE refuses.
+  {
+    name: 'ios-broken',
+    platform: 'cisco-iosxe',
+    ip: '127.0.31.15',
+    serial: 'FOC2148Z0CD',
+    mac: '52:54:00:31:00:15',
+  },
+];
+
+const OPERATOR = mockCredentials.user.header('user:default/operator');
+
+async function waitFor<T>(
+  fn: () => Promise<T | undefined>,
+  describeState: () => Promise<unknown>,
+  timeoutMs = 45_000,
+): Promise<T> {
+  const end = Date.now() + timeoutMs;
+  for (;;) {
+    const v = await fn();
+    if (v !== undefined) return v;
+    if (Date.now() > end) {
+      throw new Error(
+        `timed out waiting; last state: ${JSON.stringify(
+          await describeState(),
+        )}`,
+      );
+    }
+    await new Promise(r => setTimeout(r, 250));
+  }
+}
+
+describe('factory-default devices bootstrapped by their own ZTP agents', () => {
+  const devices = new Map<string, SimulatedDevice>();
+  let backend: Awaited<ReturnType<typeof startTestBackend>>;
+  let api: request.SuperTest<request.Test>;
+  let door: string;
+  let tftpPort: number;
+  let dir: string;
+
+  const deviceState = async (name: string) => {
+    const res = await api
+      .get(`/api/ztp/devices/default/${name}`)
+      .set({ Authorization: OPERATOR });
+    return res.body as { device: any; events: any[] };
+  };
+
+  beforeAll(async () => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ztp-bootstrap-'));
+    // The IOS XE template with one line the device refuses, for one device.
+    const template = path.join(dir, 'iosxe.njk');
+    fs.writeFileSync(
+      template,
+      IOSXE_MINIMAL_CONFIG_TEMPLATE.replace(
+        'ip ssh version 2\n',
+        "ip ssh version 2\n{% if device.hostname == 'ios-broken' %}\ninterface Bogus0/0\n{% endif %}\n",
+      ),
+    );
+    const provisioningPort = await freePort();
+    door = `http://127.0.0.1:${provisioningPort}`;
+    const udp = dgram.createSocket('udp4');
+    await new Promise<void>(r => udp.bind(0, '127.0.0.1', () => r()));
+    tftpPort = udp.address().port;
+    await new Promise<void>(r => udp.close(() => r()));
+    const ports = new Map<string, number>();
+    for (const s of specs) ports.set(s.name, await freePort());
+    backend = await startTestBackend({
+      features: [
+        ztpPlugin,
+        schedulerServiceFactory,
+        catalogServiceMock.factory({
+          entities: specs.map(s =>
+            deviceEntity(s.name, {
+              'ztp.network/serial-number': s.serial,
+              'ztp.network/platform': s.platform,
+              'ztp.network/management-address': `${s.ip}/24`,
+              'ztp.network/default-gateway': '127.0.31.1',
+              'ztp.network/hostname': s.name,
+              'ztp.network/mac-address': s.mac,
+              'ztp.network/ssh-port': String(ports.get(s.name)),
+            }),
+          ),
+        }),
+        mockServices.rootConfig.factory({
+          data: {
+            ztp: {
+              secrets: { key: 'integration-key-0123456789' },
+              provisioning: {
+                port: provisioningPort,
+                tftp: { enabled: true, port: tftpPort },
+              },
+              templates: { 'cisco-iosxe': { minimal: template } },
+              serialCheck: {
+                connectTimeoutMs: 1500,
+                deadlineMs: 4000,
+                retryInitialDelayMs: 300,
+                retryMaxDelayMs: 1000,
+                sweepSeconds: 1,
+                firstCheckDelayMs: 300,
+              },
+            },
+          },
+        }),
+      ],
+    });
+    api = request(backend.server) as any;
+    for (const s of specs) {
+      const device = new SimulatedDevice({
+        name: s.name,
+        platform: s.platform,
+        managementIp: s.ip,
+        sshPort: ports.get(s.name),
+        macAddress: s.mac,
+        hostname: s.name,
+        realSerial: s.serial,
+        provisioningUrl: door,
+        bootDelayMs: 0,
+        fetchRetryMs: 200,
+        fetchRetryMaxMs: 500,
+        rebootMs: 500,
+      });
+      devices.set(s.name, device);
+      await device.powerOn();
+    }
+  });
+
+  afterAll(async () => {
+    await Promise.all([...devices.values()].map(d => d.powerOff()));
+    await backend?.stop();
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('brings every platform from factory default to Checked the way the real agent does', async () => {
+    for (const s of specs.filter(x => x.name !== 'ios-broken')) {
+      const device = await waitFor(
+        async () => {
+          const { device: d } = await deviceState(s.name);
+          return d?.serial?.state === 'checked' ? d : undefined;
+        },
+        async () => ({
+          backend: await deviceState(s.name),
+          simulator: {
+            state: devices.get(s.name)!.state,
+            fetches: devices.get(s.name)!.fetches,
+            scripts: devices.get(s.name)!.scripts,
+          },
+        }),
+      );
+      expect(device.confMin.state).toBe('loaded');
+      expect(device.serial.presentedSerial).toBe(s.serial);
+    }
+    // What each agent asked for, in order.
+    const urls = (name: string) =>
+      devices.get(name)!.fetches.map(f => new URL(f.url).pathname);
+    expect(urls('ios-ztp')).toEqual(['/ztp/boot/ztp-525400310011.py']);
+    expect(urls('nxos-poap')).toEqual(['/ztp/boot/poap.py']);
+    expect(urls('eos-ztp')).toEqual(['/ztp/config']);
+    expect(urls('junos-ztp')).toEqual(['/ztp/boot/junos-525400310014.conf']);
+
+    // The scripts ran and said so; the timeline holds the device's words.
+    const messages = async (name: string) =>
+      (await deviceState(name)).events.map(e => `${e.type} ${e.message}`);
+    expect(await messages('ios-ztp')).toEqual(
+      expect.arrayContaining([
+        'bootstrap.progress script started',
+        'bootstrap.progress configuration applied',
+      ]),
+    );
+    expect(await messages('nxos-poap')).toEqual(
+      expect.arrayContaining([
+        'bootstrap.progress script started',
+        expect.stringMatching(/^bootstrap\.progress configuration staged/),
+      ]),
+    );
+    // POAP rebooted into its staged configuration, EOS into its startup-config.
+    expect(devices.get('nxos-poap')!.scripts[0].exitCode).toBe(0);
+    const eosLogin = devices.get('eos-ztp')!.logins.at(-1)!;
+    expect(eosLogin.accepted).toBe(true);
+  });
+
+  it('shows in the timeline why a box stopped when the device refuses a line', async () => {
+    const failed = await waitFor(
+      async () => {
+        const { events } = await deviceState('ios-broken');
+        return events.find(e => e.type === 'bootstrap.failed');
+      },
+      () => deviceState('ios-broken'),
+    );
+    expect(failed.message).toMatch(
+      /^failed: interface Bogus0\/0: .*% Invalid input detected/s,
+    );
+    // Guest Shell's Python runs on the simulator's host, not its address.
+    expect(failed.actor).toMatch(/^device:127\./);
+    expect(devices.get('ios-broken')!.state).toBe('failed');
+    const { device } = await deviceState('ios-broken');
+    expect(device.serial.state).not.toBe('checked');
+  });
+
+  it('serves each file under its agent’s name with its content type, over HTTP and TFTP', async () => {
+    const poap = await httpGet(`${door}/ztp/boot/poap.py`);
+    expect(poap.status).toBe(200);
+    const [, md5Line, ...rest] = poap.body.split('\n');
+    const declared = /^#md5sum="([0-9a-f]{32})"$/.exec(md5Line)![1];
+    expect(md5Hex([poap.body.split('\n')[0], ...rest].join('\n'))).toBe(
+      declared,
+    );
+    const conf = await httpGet(`${door}/ztp/boot/conf.FDO21120U8N`);
+    const md5 = await httpGet(`${door}/ztp/boot/conf.FDO21120U8N.md5`);
+    expect(md5.body.trim()).toBe(md5Hex(conf.body));
+    const byMac = await httpGet(`${door}/ztp/boot/conf_525400310012.cfg.md5`);
+    expect(byMac.body).toBe(md5.body);
+
+    const head = await new Promise<string | undefined>((resolve, reject) => {
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      require('node:http')
+        .get(`${door}/ztp/boot/ztp-ios-ztp.py`, (res: any) => {
+          res.resume();
+          resolve(res.headers['content-type']);
+        })
+        .on('error', reject);
+    });
+    expect(head).toMatch(/^text\/x-python/);
+
+    // AutoInstall over TFTP: network-confg names the box, then its file.
+    const get = async (name: string) => {
+      const out = path.join(dir, name);
+      await promisify(execFile)('tftp', [
+        '-m',
+        'binary',
+        '127.0.0.1',
+        String(tftpPort),
+        '-c',
+        'get',
+        name,
+        out,
+      ]);
+      return fs.readFileSync(out, 'utf8');
+    };
+    expect(await get('network-confg')).toBe(
+      'ip host ios-broken 127.0.31.15\nip host ios-ztp 127.0.31.11\n',
+    );
+    const confg = await get('ios-ztp-confg');
+    expect(confg).toMatch(/^hostname ios-ztp$/m);
+    expect(confg).toMatch(/^crypto key generate rsa modulus 2048$/m);
+  });
+});

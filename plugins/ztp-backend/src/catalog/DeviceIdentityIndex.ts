@@ -1,0 +1,165 @@
+import type { AuthService } from '@backstage/backend-plugin-api';
+import { stringifyEntityRef } from '@backstage/catalog-model';
+import type { CatalogService } from '@backstage/plugin-catalog-node';
+import { NETWORK_DEVICE_TYPE } from '@ztp-portal/backstage-plugin-ztp-common';
+import {
+  DeviceClash,
+  DeviceIdentity,
+  deviceIdentity,
+  IDENTITY_ANNOTATIONS,
+} from './deviceClashes';
+
+function refKey(ref: string) {
+  return ref.toLocaleLowerCase('en-US');
+}
+
+const KEYS = Object.keys(IDENTITY_ANNOTATIONS) as (keyof DeviceIdentity)[];
+
+/** Devices read per catalog page when the index is (re)built. */
+const PAGE_SIZE = 1000;
+
+/**
+ * The unique values of every network device in the catalog, kept by the
+ * catalog module so that checking a device costs no catalog query: the
+ * index is read from the catalog in one paged pass when it is older than
+ * maxAgeMs (a few queries for the whole fleet, not one per entity), and
+ * follows each device the processor accepts in between.
+ *
+ * Which of two devices with the same value is in the wrong:
+ * - a device keeps a value it already has in the catalog; a device that
+ *   declares a value that another device has in the catalog is in the wrong
+ *   (a failed entity keeps its last good version in the catalog, so a
+ *   device that tries to take a value never takes it);
+ * - when both have the value in the catalog (two new declarations
+ *   processed at the same moment), the one whose entity ref sorts first
+ *   keeps it.
+ */
+export class DeviceIdentityIndex {
+  /** Each device's values and ref as written, by lower-case ref. */
+  private devices = new Map<
+    string,
+    { display: string; identity: DeviceIdentity }
+  >();
+  /** Lower-case refs of the devices holding each value, per field. */
+  private holders = new Map<keyof DeviceIdentity, Map<string, Set<string>>>();
+  private loadedAt = -Infinity;
+  private loading?: Promise<void>;
+
+  constructor(
+    private readonly options: {
+      catalog: CatalogService;
+      auth: AuthService;
+      /** How long the index read from the catalog is trusted. */
+      maxAgeMs?: number;
+    },
+  ) {}
+
+  /**
+   * The values of a device that other network devices already have.
+   * @param entityRef - The device being checked, which may itself be in the
+   *   catalog, or not yet (a new declaration).
+   */
+  async clashes(
+    entityRef: string,
+    identity: DeviceIdentity,
+  ): Promise<DeviceClash[]> {
+    await this.fresh();
+    const self = refKey(entityRef);
+    const clashes: DeviceClash[] = [];
+    for (const key of KEYS) {
+      const value = identity[key];
+      if (!value) continue;
+      const refs = [...(this.holders.get(key)?.get(value) ?? [])];
+      const others = refs.filter(ref => ref !== self);
+      const winners = refs.includes(self)
+        ? others.filter(ref => ref < self)
+        : others;
+      if (winners.length) {
+        clashes.push({
+          annotation: IDENTITY_ANNOTATIONS[key],
+          value,
+          heldBy: winners.map(ref => this.devices.get(ref)!.display).sort(),
+        });
+      }
+    }
+    return clashes;
+  }
+
+  /**
+   * Takes the values of a device the processor accepted: the catalog is
+   * about to hold them, and another device declaring one before the next
+   * read of the catalog must be told.
+   */
+  record(entityRef: string, identity: DeviceIdentity) {
+    this.put(this.devices, this.holders, entityRef, identity);
+  }
+
+  private async fresh() {
+    const maxAgeMs = this.options.maxAgeMs ?? 120_000;
+    if (Date.now() - this.loadedAt < maxAgeMs) return;
+    this.loading ??= this.load().finally(() => {
+      this.loading = undefined;
+    });
+    await this.loading;
+  }
+
+  private async load() {
+    const { catalog, auth } = this.options;
+    const credentials = await auth.getOwnServiceCredentials();
+    const devices: typeof this.devices = new Map();
+    const holders: typeof this.holders = new Map();
+    let cursor: string | undefined;
+    do {
+      const fields = [
+        'kind',
+        'metadata.namespace',
+        'metadata.name',
+        'metadata.annotations',
+      ];
+      const page = await catalog.queryEntities(
+        cursor
+          ? { cursor, limit: PAGE_SIZE, fields }
+          : {
+              filter: { kind: 'Resource', 'spec.type': NETWORK_DEVICE_TYPE },
+              orderFields: { field: 'metadata.name', order: 'asc' },
+              limit: PAGE_SIZE,
+              fields,
+            },
+        { credentials },
+      );
+      for (const entity of page.items) {
+        this.put(
+          devices,
+          holders,
+          stringifyEntityRef(entity),
+          deviceIdentity(entity.metadata.annotations ?? {}),
+        );
+      }
+      cursor = page.pageInfo?.nextCursor;
+    } while (cursor);
+    this.devices = devices;
+    this.holders = holders;
+    this.loadedAt = Date.now();
+  }
+
+  private put(
+    devices: typeof this.devices,
+    holders: typeof this.holders,
+    entityRef: string,
+    identity: DeviceIdentity,
+  ) {
+    const ref = refKey(entityRef);
+    const before = devices.get(ref)?.identity;
+    for (const key of KEYS) {
+      if (before?.[key]) holders.get(key)?.get(before[key]!)?.delete(ref);
+      const value = identity[key];
+      if (!value) continue;
+      let byValue = holders.get(key);
+      if (!byValue) holders.set(key, (byValue = new Map()));
+      let refs = byValue.get(value);
+      if (!refs) byValue.set(value, (refs = new Set()));
+      refs.add(ref);
+    }
+    devices.set(ref, { display: entityRef, identity });
+  }
+}

@@ -1,0 +1,444 @@
+import { createHash } from 'node:crypto';
+import type { PlatformDhcpOptions } from '@ztp-portal/backstage-plugin-ztp-node';
+import type { ZtpDhcpProblem } from '@ztp-portal/backstage-plugin-ztp-common';
+import ipaddr from 'ipaddr.js';
+import type { DeviceRecord } from '../database/types';
+import type { PlatformRegistry } from '../services/PlatformRegistry';
+import type { DhcpSettings, DhcpSubnetSettings } from './settings';
+
+/** What the generator reads of a device in the queue. */
+export type DhcpDevice = Pick<
+  DeviceRecord,
+  | 'entityRef'
+  | 'name'
+  | 'hostname'
+  | 'platform'
+  | 'managementIp'
+  | 'managementAddress'
+  | 'managementInterface'
+  | 'managementVrf'
+  | 'defaultGateway'
+  | 'macAddress'
+  | 'switchPort'
+  | 'expectedSerial'
+>;
+
+/** A Kea option-data entry. */
+export type KeaOptionData = {
+  name?: string;
+  code?: number;
+  data: string;
+  'csv-format'?: boolean;
+  'always-send'?: boolean;
+};
+
+export type KeaReservation = {
+  'hw-address'?: string;
+  'circuit-id'?: string;
+  'ip-address': string;
+  hostname: string;
+  'option-data': KeaOptionData[];
+  'user-context': { 'entity-ref': string; platform: string };
+};
+
+export type KeaSubnet = {
+  id: number;
+  subnet: string;
+  pools: { pool: string }[];
+  'valid-lifetime': number;
+  'option-data': KeaOptionData[];
+  relay?: { 'ip-addresses': string[] };
+  interface?: string;
+  reservations: KeaReservation[];
+};
+
+/** The generated configuration, with what was left out and why. */
+export type GeneratedKeaConfig = {
+  /** The whole file: { Dhcp4: ... }. */
+  config: { Dhcp4: Record<string, unknown> };
+  /** The reservations alone, per subnet, with the option definitions they use. */
+  reservations: {
+    'option-def': unknown[];
+    subnet4: { id: number; subnet: string; reservations: KeaReservation[] }[];
+  };
+  /** Entity ref -> what its reservation says (to name changes between two). */
+  devices: Record<string, string>;
+  reservationCount: number;
+  problems: ZtpDhcpProblem[];
+  /** Changes with the configuration and only with it. */
+  hash: string;
+};
+
+/** Option 150 is Cisco's, not one Kea knows: defined once for every subnet. */
+const TFTP_SERVER_ADDRESS_DEF = {
+  name: 'tftp-server-address',
+  code: 150,
+  type: 'ipv4-address',
+  array: true,
+  space: 'dhcp4',
+};
+
+// Kea reads option data as comma-separated values: a comma in a URL is data.
+const csvValue = (value: string) => value.replace(/,/g, '\\,');
+
+/** Option 43: each sub-option as code, length and value bytes, in hex. */
+function vendorEncapsulated(
+  subOptions: { code: number; value: string }[],
+): string {
+  return Buffer.concat(
+    subOptions.map(({ code, value }) => {
+      const bytes = Buffer.from(value, 'utf8');
+      return Buffer.concat([Buffer.from([code, bytes.length]), bytes]);
+    }),
+  )
+    .toString('hex')
+    .toUpperCase();
+}
+
+function optionProblem(options: PlatformDhcpOptions): string | undefined {
+  for (const s of options.vendorSubOptions ?? []) {
+    if (!Number.isInteger(s.code) || s.code < 1 || s.code > 254) {
+      return `option 43 sub-option code ${s.code} is not 1-254`;
+    }
+    if (Buffer.byteLength(s.value, 'utf8') > 255) {
+      return `option 43 sub-option ${s.code} is longer than 255 bytes`;
+    }
+  }
+  if (options.bootFileName && Buffer.byteLength(options.bootFileName) > 255) {
+    return `the boot file name (option 67) is longer than 255 bytes: ${options.bootFileName}`;
+  }
+  for (const a of options.tftpServerAddresses ?? []) {
+    if (!ipaddr.IPv4.isValidFourPartDecimal(a)) {
+      return `option 150 names "${a}", not an IPv4 address`;
+    }
+  }
+  return undefined;
+}
+
+function toOptionData(options: PlatformDhcpOptions): KeaOptionData[] {
+  const data: KeaOptionData[] = [];
+  // Sent whether or not the device lists them in its request: agents
+  // differ in what they ask for, and each of these is what it boots from.
+  if (options.bootFileName) {
+    data.push({
+      name: 'boot-file-name',
+      data: csvValue(options.bootFileName),
+      'always-send': true,
+    });
+  }
+  if (options.tftpServerName) {
+    data.push({
+      name: 'tftp-server-name',
+      data: csvValue(options.tftpServerName),
+      'always-send': true,
+    });
+  }
+  if (options.tftpServerAddresses?.length) {
+    data.push({
+      name: TFTP_SERVER_ADDRESS_DEF.name,
+      data: options.tftpServerAddresses.join(', '),
+      'always-send': true,
+    });
+  }
+  if (options.vendorSubOptions?.length) {
+    data.push({
+      code: 43,
+      'csv-format': false,
+      data: vendorEncapsulated(options.vendorSubOptions),
+      'always-send': true,
+    });
+  }
+  return data;
+}
+
+/** Kea takes a text circuit ID quoted, bytes as hex. */
+function circuitId(switchPort: string): string {
+  return switchPort.startsWith('0x')
+    ? switchPort.slice(2).toLowerCase()
+    : `'${switchPort}'`;
+}
+
+function isUnicastHost(ip: string, cidr: string): boolean {
+  const [net, len] = ipaddr.IPv4.parseCIDR(cidr);
+  if (len >= 31) return true;
+  const addr = ipaddr.IPv4.parse(ip).toString();
+  return (
+    addr !== ipaddr.IPv4.networkAddressFromCIDR(`${net}/${len}`).toString() &&
+    addr !== ipaddr.IPv4.broadcastAddressFromCIDR(`${net}/${len}`).toString()
+  );
+}
+
+function inSubnet(ip: string, cidr: string): boolean {
+  try {
+    const [net, len] = ipaddr.IPv4.parseCIDR(cidr);
+    return ipaddr.IPv4.parse(ip).match(net, len);
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Writes the Kea DHCPv4 configuration of the ZTP queue: the provisioning
+ * subnets from config, one reservation per device (by MAC, and by the
+ * switch port's circuit ID where declared) on its declared management
+ * address, its gateway, and its platform's boot options. A device that
+ * cannot be served is left out with a problem saying why, so the file is
+ * always one Kea takes.
+ */
+export function generateKeaConfig(
+  devices: readonly DhcpDevice[],
+  settings: DhcpSettings,
+  platforms: Pick<PlatformRegistry, 'get'>,
+): GeneratedKeaConfig {
+  const problems: ZtpDhcpProblem[] = [];
+  const subnetProblems = settings.subnets.flatMap(s => subnetProblem(s));
+  problems.push(...subnetProblems.map(message => ({ message })));
+  const subnets = settings.subnets.filter(s => !subnetProblem(s).length);
+  if (!subnets.length) {
+    problems.push({
+      message:
+        'No provisioning subnet is configured (ztp.dhcp.subnets): no device can get a reservation',
+    });
+  }
+
+  if (!settings.bootServer) {
+    problems.push({
+      message:
+        'The door has no address a device can be sent to (ztp.provisioning.host is a wildcard or a name): set ztp.dhcp.bootServerUrl; until then reservations carry no boot options',
+    });
+  }
+
+  const bySubnet = new Map<number, KeaReservation[]>();
+  const lifetimes = new Map<number, number>();
+  const summaries: Record<string, string> = {};
+  const takenIp = new Map<string, string>();
+  const takenMac = new Map<string, string>();
+  const takenPort = new Map<string, string>();
+  const sorted = [...devices].sort((a, b) =>
+    a.entityRef.localeCompare(b.entityRef),
+  );
+  let usesOption150 = false;
+
+  for (const d of sorted) {
+    const refuse = (message: string) =>
+      problems.push({ entityRef: d.entityRef, message });
+    if (!d.macAddress && !d.switchPort) {
+      refuse(
+        `${d.name} has neither a MAC address nor a switch port: DHCP cannot tell it apart, so it has no reservation`,
+      );
+      continue;
+    }
+    if (d.managementIp.includes(':')) {
+      refuse(
+        `${d.name}: ${d.managementIp} is IPv6; the generated configuration is DHCPv4`,
+      );
+      continue;
+    }
+    const subnet = subnets.find(s => inSubnet(d.managementIp, s.subnet));
+    if (!subnet) {
+      refuse(
+        `${d.name}: its management address ${
+          d.managementIp
+        } is outside every provisioning subnet (${
+          subnets.map(s => s.subnet).join(', ') || 'none configured'
+        })`,
+      );
+      continue;
+    }
+    if (!isUnicastHost(d.managementIp, subnet.subnet)) {
+      refuse(
+        `${d.name}: ${d.managementIp} is the network or broadcast address of ${subnet.subnet}`,
+      );
+      continue;
+    }
+    const ipOwner = takenIp.get(d.managementIp);
+    if (ipOwner) {
+      refuse(
+        `${d.name}: ${d.managementIp} is also the address of ${ipOwner}, which keeps the reservation`,
+      );
+      continue;
+    }
+    const macOwner = d.macAddress && takenMac.get(d.macAddress);
+    if (macOwner) {
+      refuse(
+        `${d.name}: MAC ${d.macAddress} is also declared for ${macOwner}, which keeps the reservation`,
+      );
+      continue;
+    }
+    const portKey = d.switchPort && `${subnet.id}\n${d.switchPort}`;
+    const portOwner = portKey && takenPort.get(portKey);
+    if (portOwner) {
+      refuse(
+        `${d.name}: switch port ${d.switchPort} is also declared for ${portOwner}, which keeps the reservation`,
+      );
+      continue;
+    }
+    const gateway = d.defaultGateway;
+    if (gateway && !inSubnet(gateway, subnet.subnet)) {
+      refuse(
+        `${d.name}: its gateway ${gateway} is outside ${subnet.subnet}, the subnet of its address`,
+      );
+      continue;
+    }
+
+    const driver = platforms.get(d.platform);
+    const [, len] = d.managementAddress.split('/');
+    const platformOptions =
+      driver?.dhcpOptions && settings.bootServer
+        ? driver.dhcpOptions(
+            {
+              entityRef: d.entityRef,
+              name: d.name,
+              hostname: d.hostname,
+              platform: d.platform,
+              managementIp: d.managementIp,
+              prefixLength: Number(len),
+              defaultGateway: d.defaultGateway,
+              managementInterface: d.managementInterface,
+              managementVrf: d.managementVrf,
+              macAddress: d.macAddress,
+              expectedSerial: d.expectedSerial,
+            },
+            settings.bootServer,
+          )
+        : {};
+    const badOption = optionProblem(platformOptions);
+    if (badOption) {
+      refuse(
+        `${d.name}: its platform's DHCP options are unusable: ${badOption}`,
+      );
+      continue;
+    }
+    if (!driver?.dhcpOptions && settings.bootServer) {
+      problems.push({
+        entityRef: d.entityRef,
+        message: `${d.name}: platform ${d.platform} supplies no DHCP options; its reservation gives an address and gateway only`,
+      });
+    }
+
+    takenIp.set(d.managementIp, d.name);
+    if (d.macAddress) takenMac.set(d.macAddress, d.name);
+    if (portKey) takenPort.set(portKey, d.name);
+    usesOption150 ||= Boolean(platformOptions.tftpServerAddresses?.length);
+    if (platformOptions.minLeaseSeconds) {
+      lifetimes.set(
+        subnet.id,
+        Math.max(
+          lifetimes.get(subnet.id) ?? 0,
+          platformOptions.minLeaseSeconds,
+        ),
+      );
+    }
+
+    const optionData = toOptionData(platformOptions);
+    if (gateway && gateway !== subnet.gateway) {
+      optionData.unshift({ name: 'routers', data: gateway });
+    }
+    const base = {
+      'ip-address': d.managementIp,
+      hostname: d.hostname,
+      'option-data': optionData,
+      'user-context': { 'entity-ref': d.entityRef, platform: d.platform },
+    };
+    const list = bySubnet.get(subnet.id) ?? [];
+    // A device is recognised by its MAC; where it names its switch port,
+    // by the port too (the relay's circuit ID), so a replaced chassis on
+    // that port gets the same address and file.
+    if (d.switchPort)
+      list.push({ 'circuit-id': circuitId(d.switchPort), ...base });
+    if (d.macAddress) list.push({ 'hw-address': d.macAddress, ...base });
+    bySubnet.set(subnet.id, list);
+    summaries[d.entityRef] = JSON.stringify({
+      ip: d.managementIp,
+      mac: d.macAddress,
+      port: d.switchPort,
+      options: optionData,
+    });
+  }
+
+  const subnet4: KeaSubnet[] = subnets.map(s => {
+    const lifetime = Math.max(
+      settings.validLifetimeSeconds,
+      lifetimes.get(s.id) ?? 0,
+    );
+    return {
+      id: s.id,
+      subnet: s.subnet,
+      pools: s.pools.map(pool => ({ pool })),
+      'valid-lifetime': lifetime,
+      'option-data': s.gateway ? [{ name: 'routers', data: s.gateway }] : [],
+      ...(s.relayAddresses.length
+        ? { relay: { 'ip-addresses': s.relayAddresses } }
+        : {}),
+      ...(s.interface ? { interface: s.interface } : {}),
+      reservations: bySubnet.get(s.id) ?? [],
+    };
+  });
+  const optionDefs = usesOption150 ? [TFTP_SERVER_ADDRESS_DEF] : [];
+
+  const dhcp4: Record<string, unknown> = {
+    'interfaces-config': { interfaces: settings.interfaces },
+    ...(settings.control?.socket
+      ? {
+          'control-socket': {
+            'socket-type': 'unix',
+            'socket-name': settings.control.socket,
+          },
+        }
+      : {}),
+    'lease-database': {
+      type: 'memfile',
+      persist: true,
+      ...(settings.leaseFile ? { name: settings.leaseFile } : {}),
+    },
+    ...(settings.leaseCommandsLibrary
+      ? { 'hooks-libraries': [{ library: settings.leaseCommandsLibrary }] }
+      : {}),
+    'valid-lifetime': settings.validLifetimeSeconds,
+    // Reservations are looked up by the relay's circuit ID first, then MAC.
+    'host-reservation-identifiers': ['circuit-id', 'hw-address'],
+    // A device declared with both has two reservations of one address.
+    'ip-reservations-unique': false,
+    'option-def': optionDefs,
+    subnet4,
+  };
+  const config = { Dhcp4: dhcp4 };
+  const reservationCount = Object.keys(summaries).length;
+  return {
+    config,
+    reservations: {
+      'option-def': optionDefs,
+      subnet4: subnet4.map(s => ({
+        id: s.id,
+        subnet: s.subnet,
+        reservations: s.reservations,
+      })),
+    },
+    devices: summaries,
+    reservationCount,
+    problems,
+    hash: createHash('sha256').update(JSON.stringify(config)).digest('hex'),
+  };
+}
+
+function subnetProblem(s: DhcpSubnetSettings): string[] {
+  try {
+    const [net, len] = ipaddr.IPv4.parseCIDR(s.subnet);
+    if (
+      net.toString() !== ipaddr.IPv4.networkAddressFromCIDR(s.subnet).toString()
+    ) {
+      return [
+        `ztp.dhcp.subnets: ${
+          s.subnet
+        } is not a network address (did you mean ${ipaddr.IPv4.networkAddressFromCIDR(
+          s.subnet,
+        )}/${len}?); the subnet is left out`,
+      ];
+    }
+    return [];
+  } catch {
+    return [
+      `ztp.dhcp.subnets: "${s.subnet}" is not an IPv4 network (like 198.18.0.0/24); the subnet is left out`,
+    ];
+  }
+}

@@ -1,0 +1,77 @@
+import type {
+  AuditorService,
+  HttpAuthService,
+  LoggerService,
+  PermissionsService,
+} from '@backstage/backend-plugin-api';
+import type { Config } from '@backstage/config';
+import type { Knex } from 'knex';
+import type { ZtpStore } from '../database/types';
+import type { PlatformRegistry } from '../services/PlatformRegistry';
+import { DhcpApplier } from './DhcpApplier';
+import { DhcpApplyStore } from './DhcpApplyStore';
+import { DhcpService } from './DhcpService';
+import { keaControlFromSettings } from './KeaControlClient';
+import {
+  KeaCommandLeaseSource,
+  KeaLeaseSource,
+  KeaMemfileLeaseSource,
+} from './KeaLeaseReader';
+import { createDhcpRouter } from './router';
+import { readDhcpSettings } from './settings';
+
+export { generateKeaConfig } from './generateKeaConfig';
+export type { GeneratedKeaConfig, DhcpDevice } from './generateKeaConfig';
+export { readDhcpSettings } from './settings';
+export type { DhcpSettings } from './settings';
+
+/** The scheduler task that applies changes to Kea (one replica at a time). */
+export const DHCP_APPLY_TASK_ID = 'ztp-dhcp-apply';
+
+/**
+ * Builds DHCP from the catalog for the plugin: the generator over the
+ * queue, the router, and, with a Kea control endpoint, the applier and the
+ * lease source.
+ */
+export async function setupDhcp(deps: {
+  config: Config;
+  db: Knex;
+  store: Pick<ZtpStore, 'listActiveDevices'>;
+  platforms: Pick<PlatformRegistry, 'get'>;
+  httpAuth: HttpAuthService;
+  permissions: PermissionsService;
+  auditor: AuditorService;
+  logger: LoggerService;
+}) {
+  const settings = readDhcpSettings(deps.config);
+  const control = keaControlFromSettings(settings.control);
+  let leases: KeaLeaseSource | undefined;
+  if (control && settings.leaseCommandsLibrary) {
+    leases = new KeaCommandLeaseSource(control);
+  } else if (settings.leaseFile) {
+    leases = new KeaMemfileLeaseSource(settings.leaseFile);
+  }
+  const service = new DhcpService({
+    settings,
+    store: deps.store,
+    platforms: deps.platforms,
+    leases,
+  });
+  const applier = control
+    ? new DhcpApplier({
+        control,
+        store: new DhcpApplyStore(deps.db),
+        generate: () => service.generate(),
+        auditor: deps.auditor,
+        logger: deps.logger,
+      })
+    : undefined;
+  const router = await createDhcpRouter({
+    httpAuth: deps.httpAuth,
+    permissions: deps.permissions,
+    service,
+    status: async () =>
+      applier ? applier.status() : { mode: 'download' as const },
+  });
+  return { settings, service, applier, router };
+}

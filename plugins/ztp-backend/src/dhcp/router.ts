@@ -1,0 +1,66 @@
+import type {
+  HttpAuthService,
+  PermissionsService,
+} from '@backstage/backend-plugin-api';
+import { InputError, NotAllowedError } from '@backstage/errors';
+import { AuthorizeResult } from '@backstage/plugin-permission-common';
+import {
+  ztpDeviceReadPermission,
+  ZtpDhcpApplyStatus,
+} from '@ztp-portal/backstage-plugin-ztp-common';
+import express from 'express';
+import Router from 'express-promise-router';
+import type { DhcpService } from './DhcpService';
+
+/**
+ * The DHCP part of the portal API: the generated Kea configuration (whole
+ * or reservations alone, with its problems), the apply status and the
+ * leases, for a signed-in user who may read the queue.
+ */
+export async function createDhcpRouter(options: {
+  httpAuth: HttpAuthService;
+  permissions: PermissionsService;
+  service: Pick<DhcpService, 'configView' | 'leases'>;
+  /** The apply status; download mode when no Kea control endpoint is configured. */
+  status: () => Promise<ZtpDhcpApplyStatus>;
+}): Promise<express.Router> {
+  const { httpAuth, permissions, service, status } = options;
+  const router = Router();
+
+  async function authorize(req: express.Request) {
+    const credentials = await httpAuth.credentials(req, { allow: ['user'] });
+    const [decision] = await permissions.authorize(
+      [{ permission: ztpDeviceReadPermission }],
+      { credentials },
+    );
+    if (decision.result !== AuthorizeResult.ALLOW) {
+      throw new NotAllowedError('You are not allowed to read the ZTP queue');
+    }
+  }
+
+  router.get('/dhcp/kea-config', async (req, res) => {
+    await authorize(req);
+    const part = req.query.part ?? 'whole';
+    if (part !== 'whole' && part !== 'reservations') {
+      throw new InputError(
+        `part must be "whole" or "reservations", not ${JSON.stringify(part)}`,
+      );
+    }
+    res.setHeader('cache-control', 'no-store');
+    res.json(await service.configView(part));
+  });
+
+  router.get('/dhcp/status', async (req, res) => {
+    await authorize(req);
+    res.setHeader('cache-control', 'no-store');
+    res.json(await status());
+  });
+
+  router.get('/dhcp/leases', async (req, res) => {
+    await authorize(req);
+    res.setHeader('cache-control', 'no-store');
+    res.json(await service.leases());
+  });
+
+  return router;
+}

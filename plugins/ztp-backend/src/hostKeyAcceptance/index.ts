@@ -1,0 +1,1 @@
+export { HostKeyAcceptance } from './HostKeyAcceptance';

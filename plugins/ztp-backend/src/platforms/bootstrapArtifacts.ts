@@ -1,0 +1,50 @@
+import type {
+  BootstrapContext,
+  BootstrapFile,
+  DhcpBootFile,
+  PlatformDevice,
+  ZtpPlatformDriver,
+} from '@ztp-portal/backstage-plugin-ztp-node';
+import { reportToken } from './common';
+
+/** Where a device reports its progress on the door (see BootstrapContext). */
+export function reportPath(minimalConfig: string): string {
+  return `/ztp/report/${reportToken(minimalConfig)}`;
+}
+
+/** What one device's bootstrap files are rendered from. */
+export function bootstrapContext(
+  device: PlatformDevice,
+  minimalConfig: string,
+  doorUrl: string,
+): BootstrapContext {
+  return {
+    device,
+    minimalConfig,
+    doorUrl: doorUrl.replace(/\/+$/, ''),
+    reportPath: reportPath(minimalConfig),
+  };
+}
+
+/**
+ * The files the door serves one device, in the form its platform's agent
+ * needs (none for a platform without bootstrap support: it gets the plain
+ * configuration routes only).
+ */
+export function bootstrapArtifacts(
+  driver: Pick<ZtpPlatformDriver, 'bootstrap'>,
+  ctx: BootstrapContext,
+): BootstrapFile[] {
+  return driver.bootstrap?.files(ctx) ?? [];
+}
+
+/**
+ * What a DHCP server must hand this device (option 67, 150/66, Junos
+ * option 43) so that it asks the door for its files.
+ */
+export function dhcpBootFile(
+  driver: Pick<ZtpPlatformDriver, 'bootstrap'>,
+  ctx: BootstrapContext,
+): DhcpBootFile | undefined {
+  return driver.bootstrap?.dhcpBootFile(ctx);
+}

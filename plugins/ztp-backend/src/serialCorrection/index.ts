@@ -1,0 +1,2 @@
+export { SerialCorrection } from './SerialCorrection';
+export type { SerialCorrectionRequest } from './SerialCorrection';

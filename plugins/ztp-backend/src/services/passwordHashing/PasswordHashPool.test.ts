@@ -1,0 +1,54 @@
+import { threadId } from 'node:worker_threads';
+import os from 'node:os';
+import type { ZtpPlatformDriver } from '@ztp-portal/backstage-plugin-ztp-node';
+import { builtinPlatformDrivers, verifyShaCrypt } from '../../platforms';
+import { opensslPasswd } from '../../platforms/__testUtils__';
+import { PasswordHashPool } from './PasswordHashPool';
+
+jest.setTimeout(60_000);
+
+const driver = (id: string) => builtinPlatformDrivers.find(d => d.id === id)!;
+
+describe('PasswordHashPool', () => {
+  const pool = new PasswordHashPool({ idleTimeoutMs: 1000 });
+  afterAll(() => pool.close());
+
+  it('has a thread per core', () => {
+    expect(pool.threads).toBe(os.availableParallelism());
+  });
+
+  it("hashes built-in platforms' passwords on its threads, as openssl does", async () => {
+    const passwords = Array.from({ length: 8 }, (_, i) => `Pw-${i}-x9!`);
+    const before = pool.completed;
+    const hashes = await Promise.all(
+      passwords.map(p => pool.hash(driver('arista-eos'), p)),
+    );
+    expect(pool.completed - before).toBe(8);
+    hashes.forEach((hash, i) => {
+      expect(hash).toMatch(/^\$6\$[./0-9A-Za-z]{16}\$/);
+      const salt = hash.split('$')[2];
+      expect(hash).toBe(opensslPasswd('-6', salt, passwords[i]));
+    });
+    const nxos = await pool.hash(driver('cisco-nxos'), 'nx-pass');
+    expect(verifyShaCrypt('nx-pass', nxos)).toBe(true);
+    expect(await pool.hash(driver('cisco-iosxe'), 'ios-pass')).toMatch(
+      /^\$9\$/,
+    );
+  });
+
+  it("hashes another plugin's platform on the calling thread", async () => {
+    const seen: number[] = [];
+    const custom = {
+      ...driver('arista-eos'),
+      id: 'acme-os',
+      hashPassword: async (password: string) => {
+        seen.push(threadId);
+        return `acme:${password}`;
+      },
+    } as ZtpPlatformDriver;
+    const before = pool.completed;
+    expect(await pool.hash(custom, 'pw')).toBe('acme:pw');
+    expect(seen).toEqual([threadId]);
+    expect(pool.completed).toBe(before);
+  });
+});

@@ -1,0 +1,68 @@
+import type { ConfMinState } from './types';
+
+/**
+ * Something the DHCP configuration generator left out or warns about; the
+ * generated file stays valid without the device concerned. @public
+ */
+export type ZtpDhcpProblem = {
+  /** The device concerned, when it is one device's declaration. */
+  entityRef?: string;
+  message: string;
+};
+
+/** Which part of the generated Kea configuration to return. @public */
+export type ZtpDhcpConfigPart = 'whole' | 'reservations';
+
+/** Body of GET /dhcp/kea-config. @public */
+export type ZtpDhcpConfigView = {
+  part: ZtpDhcpConfigPart;
+  /**
+   * The whole Kea DHCPv4 configuration ({ Dhcp4: ... }), or the
+   * reservations alone, per provisioning subnet, to paste into an existing
+   * Kea.
+   */
+  content: unknown;
+  /** Devices with a reservation in it. */
+  reservationCount: number;
+  problems: ZtpDhcpProblem[];
+};
+
+/** How the backend applies the configuration to a running Kea. @public */
+export type ZtpDhcpApplyStatus = {
+  /** download: no Kea control endpoint configured; apply: changes are applied. */
+  mode: 'download' | 'apply';
+  /** The control endpoint, e.g. unix:/run/kea/kea4-ctrl-socket or http://127.0.0.1:8000/. */
+  endpoint?: string;
+  lastAttemptAt?: string;
+  /** When Kea last took a configuration (config-set and config-write). */
+  lastAppliedAt?: string;
+  /** What changed in the last attempt, e.g. "added leaf-01; MAC of leaf-02 changed". */
+  change?: string;
+  /** Why the last attempt failed (Kea's own words for a refused configuration). */
+  error?: string;
+  /** Whether the last attempt succeeded. */
+  ok?: boolean;
+};
+
+/** What DHCP has handed a device, as Kea's lease data says. @public */
+export type ZtpDhcpLease = {
+  entityRef: string;
+  /** The device's Conf Min state, to tell "no lease yet" from "lease, no fetch". */
+  confMin: ConfMinState;
+  /** leased: an active lease; expired: a lease that ran out; none: no lease seen. */
+  state: 'leased' | 'expired' | 'none';
+  address?: string;
+  macAddress?: string;
+  /** When the lease ends (ISO time). */
+  expiresAt?: string;
+};
+
+/** Body of GET /dhcp/leases. @public */
+export type ZtpDhcpLeaseList = {
+  /** False when no lease source is configured or it could not be read. */
+  available: boolean;
+  /** lease4-get-all through the control endpoint, or the memfile path. */
+  source?: string;
+  error?: string;
+  items: ZtpDhcpLease[];
+};

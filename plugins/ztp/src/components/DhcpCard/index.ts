@@ -1,0 +1,2 @@
+export { DhcpCard } from './DhcpCard';
+export type { DhcpCardProps } from './DhcpCard';

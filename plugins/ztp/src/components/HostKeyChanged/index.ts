@@ -1,0 +1,1 @@
+export { HostKeyChangedAlert } from './HostKeyChangedAlert';
