@@ -67,6 +67,7 @@ const queryKey = fc.oneof(
     'orderBy',
     'order',
     'includeRemoved',
+    'part',
     'a[b]',
     'a[]',
   ),
@@ -79,6 +80,11 @@ const body = fc.oneof(
   fc.record(
     {
       newSerial: fc.oneof(text, fc.jsonValue()),
+      fingerprint: fc.oneof(
+        text,
+        fc.constantFrom('SHA256:47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU'),
+        fc.jsonValue(),
+      ),
       entityRefs: fc.oneof(fc.array(text, { maxLength: 3 }), fc.jsonValue()),
       reports: fc.oneof(
         fc.array(
@@ -111,7 +117,7 @@ type Call = {
 /** Every route of the portal's API, with fuzzed params, query and body. */
 const call: fc.Arbitrary<Call> = fc
   .record({
-    route: fc.integer({ min: 0, max: 12 }),
+    route: fc.integer({ min: 0, max: 16 }),
     ns: segment,
     name: segment,
     job: segment,
@@ -134,6 +140,10 @@ const call: fc.Arbitrary<Call> = fc
       { method: 'post', path: `${device}/final-config/push`, as: user },
       { method: 'post', path: '/api/ztp/final-config/push', as: user },
       { method: 'get', path: `/api/ztp/final-config/push/${r.job}`, as: user },
+      { method: 'post', path: `${device}/host-key/accept`, as: user },
+      { method: 'get', path: '/api/ztp/dhcp/kea-config', as: user },
+      { method: 'get', path: '/api/ztp/dhcp/status', as: user },
+      { method: 'get', path: '/api/ztp/dhcp/leases', as: user },
     ];
     const route = routes[r.route] as Call;
     return {
@@ -180,7 +190,7 @@ describe.each(databases.eachSupportedId())(
             );
             before = after;
           }),
-          { numRuns: 300, timeLimitMs: 10_000 },
+          { numRuns: 250, timeLimitMs: 8_000 },
         );
 
         // The requests reached the routes: answered, refused and not found.
