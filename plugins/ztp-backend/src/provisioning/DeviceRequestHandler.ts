@@ -11,10 +11,7 @@ import {
   ZTP_INPUT_LIMITS,
 } from '@ztp-portal/backstage-plugin-ztp-common';
 import type { DeviceRecord, NewEvent } from '../database/types';
-import type {
-  BootstrapFileIndex,
-  DeviceBootstrap,
-} from './BootstrapFileIndex';
+import type { BootstrapFileIndex, DeviceBootstrap } from './BootstrapFileIndex';
 import { BootstrapRoutes } from './bootstrapRoutes';
 import type { DeviceIndex } from './DeviceIndex';
 import type { FetchRecorder } from './FetchRecorder';
