@@ -7,10 +7,7 @@ import ipaddr from 'ipaddr.js';
 import type { LoggerService } from '@backstage/backend-plugin-api';
 import { serialsMatch } from '@ztp-portal/backstage-plugin-ztp-common';
 import type { DeviceRecord, NewEvent } from '../database/types';
-import type {
-  BootstrapFileIndex,
-  DeviceBootstrap,
-} from './BootstrapFileIndex';
+import type { BootstrapFileIndex, DeviceBootstrap } from './BootstrapFileIndex';
 import { BootstrapRoutes } from './bootstrapRoutes';
 import type { DeviceIndex } from './DeviceIndex';
 import type { FetchRecorder } from './FetchRecorder';
