@@ -9,7 +9,7 @@ cd "$ROOT"
 ensure_node
 # postgresql: store tests; openssh-*: the real sshd the SSH client is proven
 # against; chromium: the end-to-end test (Playwright drives Debian's build).
-ensure_apt postgresql openssh-server openssh-client tftp-hpa chromium
+ensure_apt postgresql openssh-server openssh-client tftp-hpa chromium python3
 ensure_packages
 
 trap stop_test_postgres EXIT
