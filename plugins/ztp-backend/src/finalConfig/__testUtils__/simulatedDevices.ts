@@ -27,6 +27,8 @@ export async function bootSimulatedDevice(
     username: string;
     password?: string;
     behaviours?: DeviceBehaviours;
+    /** Multiplies the device's commit timers (see SimulatedDeviceOptions). */
+    timerScale?: number;
   },
 ): Promise<SimulatedDevice> {
   const d = fleetDevice(entity, options.username);
@@ -89,6 +91,7 @@ export async function bootSimulatedDevice(
     }`,
     fetchRetryMs: 20,
     rebootMs: 20,
+    timerScale: options.timerScale,
     ...options.behaviours,
   });
   try {
