@@ -313,7 +313,9 @@ describe.each(PUSHES)('Conf Final push to $device', c => {
       );
       expect(removed).toBeGreaterThan(verification);
       const body = t.seen.findIndex(line =>
-        /^(router bgp|interface |host-name|load replace terminal)/.test(line),
+        /^(?:echo ")?(router bgp|interface |host-name|load replace terminal)/.test(
+          line,
+        ),
       );
       expect(body).toBeGreaterThan(-1);
       expect(body).toBeLessThan(verification);
@@ -433,6 +435,7 @@ describe.each(FAILURES)('Conf Final rollback on $device', c => {
 const CUTS: Array<{ device: string; template: string }> = [
   { device: 'spine-01-par1', template: 'arista-eos/spine.njk' },
   { device: 'oob-01-par1', template: 'cisco-iosxe/oob.njk' },
+  { device: 'spine-01-lon1', template: 'cisco-nxos/spine.njk' },
   { device: 'fw-01-par1', template: 'juniper-junos/firewall.njk' },
 ];
 
@@ -441,6 +444,7 @@ describe.each(CUTS)('Conf Final push that cuts the session on $device', c => {
     const moved = `{% extends "${c.template}" %}
 {% block interfaces %}{{ super() | replace(management.address.split("/")[0], "127.0.99.9") }}{% endblock %}`;
     // 5 minutes of confirmation become 3 s on the simulated device.
+    // (NX-OS: the commit-timeout of 300 s, the same.)
     const t = await setUp(c.device, {
       templateDirectories: overrides({ [c.template]: moved }),
       timerScale: 0.01,
