@@ -376,9 +376,15 @@ class NxosShell extends CiscoStyleShell {
     if (seconds !== undefined && !(seconds >= 30 && seconds <= 3600)) {
       return `% Invalid commit-timeout ${timeout}: 30-3600 seconds\n`;
     }
-    const { root, errors } = parseConfigText(text, nxosGrammar, formatNxosError);
+    const { root, errors } = parseConfigText(
+      text,
+      nxosGrammar,
+      formatNxosError,
+    );
     if (errors.length) {
-      return `${errors.join('\n')}\nConfigure replace failed. Use 'show config-replace log exec' to see reasons for failure\n`;
+      return `${errors.join(
+        '\n',
+      )}\nConfigure replace failed. Use 'show config-replace log exec' to see reasons for failure\n`;
     }
     this.system.replaceWithTimeout(root, seconds, this.session.username);
     return seconds === undefined
