@@ -17,6 +17,9 @@ done
 
 ensure_node
 ensure_packages
+# The simulated IOS XE and NX-OS devices run their ZTP and POAP scripts with
+# the real python3, as Guest Shell and POAP do.
+if [ "$simulator" = 1 ]; then ensure_apt python3; fi
 mkdir -p "$ROOT/.data"
 
 # The key that encrypts device passwords at rest: made once, kept out of git.

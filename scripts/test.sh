@@ -9,8 +9,9 @@ cd "$ROOT"
 ensure_node
 # postgresql: store tests; openssh-*: the real sshd the SSH client is proven
 # against; chromium: the end-to-end test (Playwright drives Debian's build);
-# kea-*, isc-dhcp-client: real DHCP between Kea and simulated devices.
-ensure_apt postgresql openssh-server openssh-client tftp-hpa chromium kea-dhcp4-server kea-ctrl-agent isc-dhcp-client
+# kea-*, isc-dhcp-client: real DHCP between Kea and simulated devices;
+# python3: the simulated devices run the scripts they download.
+ensure_apt postgresql openssh-server openssh-client tftp-hpa chromium kea-dhcp4-server kea-ctrl-agent isc-dhcp-client python3
 ensure_packages
 
 trap stop_test_postgres EXIT

@@ -22,6 +22,7 @@
  */
 'use strict';
 
+const crypto = require('node:crypto');
 const fs = require('node:fs');
 const http = require('node:http');
 const net = require('node:net');
@@ -69,19 +70,19 @@ async function deviceConfig(platform, d, hashed) {
       const secret = hashed
         ? `9 ${await hashCiscoType9(d.password)}`
         : `0 ${d.password}`;
-      return `hostname ${d.hostname}\n!\nusername ${d.username} privilege 15 secret ${secret}\n!\nip ssh version 2\n!\nline vty 0 15\n login local\n transport input ssh\n!\nend\n`;
+      return `hostname ${d.hostname}\n!\nusername ${d.username} privilege 15 secret ${secret}\n!\ninterface GigabitEthernet0/0\n ip address ${d.address} 255.255.255.0\n!\nip domain name bench.invalid\ncrypto key generate rsa modulus 2048\nip ssh version 2\n!\nline vty 0 15\n login local\n transport input ssh\n!\nend\n`;
     }
     case 'cisco-nxos': {
       const secret = hashed
         ? `5 ${shaCrypt(d.password, '$5$QmVuY2hTYWx0')}`
         : `0 ${d.password}`;
-      return `hostname ${d.hostname}\nfeature ssh\nusername ${d.username} password ${secret}  role network-admin\n`;
+      return `hostname ${d.hostname}\nfeature ssh\nusername ${d.username} password ${secret}  role network-admin\ninterface mgmt0\n  ip address ${d.address}/24\n`;
     }
     case 'arista-eos': {
       const secret = hashed
         ? `sha512 ${shaCrypt(d.password, '$6$QmVuY2hTYWx0')}`
         : `0 ${d.password}`;
-      return `hostname ${d.hostname}\nusername ${d.username} privilege 15 role network-admin secret ${secret}\nmanagement ssh\n   no shutdown\nend\n`;
+      return `hostname ${d.hostname}\nusername ${d.username} privilege 15 role network-admin secret ${secret}\naaa authorization exec default local\nmanagement ssh\n   no shutdown\ninterface Management1\n   ip address ${d.address}/24\nend\n`;
     }
     case 'juniper-junos':
       return `system {\n    host-name ${
@@ -91,7 +92,9 @@ async function deviceConfig(platform, d, hashed) {
       } {\n            class super-user;\n            authentication {\n                encrypted-password "${shaCrypt(
         d.password,
         '$6$QmVuY2hTYWx0',
-      )}";\n            }\n        }\n    }\n    services {\n        ssh;\n    }\n}\n`;
+      )}";\n            }\n        }\n    }\n    services {\n        ssh;\n    }\n}\ninterfaces {\n    em0 {\n        unit 0 {\n            family inet {\n                address ${
+        d.address
+      }/24;\n            }\n        }\n    }\n}\n`;
     default:
       throw new Error(`unknown platform ${platform}`);
   }
@@ -142,14 +145,32 @@ async function main() {
   }
 
   // The provisioning stub answers each device (known by the address its
-  // agent connects from) with its own configuration, whatever path it asks.
+  // agent connects from) with what its platform's agent needs: IOS XE a
+  // Guest Shell script, NX-OS a POAP script that fetches /conf, the
+  // configuration itself otherwise.
+  const bootFile = config => {
+    if (args.platform === 'cisco-iosxe') {
+      return `import cli\ncli.configure(${JSON.stringify(
+        config,
+      )})\ncli.execute("write memory")\n`;
+    }
+    if (args.platform === 'cisco-nxos') {
+      const body = `#!/bin/env python3\nfrom cli import cli\ncli("copy ${provisioningUrl}/conf bootflash:conf vrf management")\ncli("copy bootflash:conf scheduled-config")\n`;
+      const [first, ...rest] = body.split('\n');
+      const md5 = crypto.createHash('md5').update(body).digest('hex');
+      return [first, `#md5sum="${md5}"`, ...rest].join('\n');
+    }
+    return config;
+  };
+  let provisioningUrl = '';
   const stub = http.createServer((req, res) => {
     const config = configs.get(req.socket.remoteAddress ?? '');
     res.writeHead(config ? 200 : 404, { 'Content-Type': 'text/plain' });
-    res.end(config ?? 'unknown device');
+    if (!config) res.end('unknown device');
+    else res.end(req.url === '/conf' ? config : bootFile(config));
   });
   await new Promise(resolve => stub.listen(0, '127.0.0.1', resolve));
-  const provisioningUrl = `http://127.0.0.1:${stub.address().port}`;
+  provisioningUrl = `http://127.0.0.1:${stub.address().port}`;
 
   // RSA-2048 key generation for hundreds of devices would take most of a
   // minute; a few key sets shared round-robin cost the client the same.
@@ -171,6 +192,7 @@ async function main() {
       provisioningUrl,
       fetchRetryMs: 200,
       fetchRetryMaxMs: 1000,
+      rebootMs: 100,
     });
     // No option sets host keys: the device keeps them in `hostKeys` and
     // generates a set at boot only when it has none.

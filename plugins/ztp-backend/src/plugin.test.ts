@@ -395,6 +395,30 @@ describe('ZTP backend plugin', () => {
     }
   });
 
+  it('runs on without TFTP when its port cannot be bound', async () => {
+    // Another server holds the port, as port 69 is held without privilege.
+    const holder = dgram.createSocket('udp4');
+    await new Promise<void>(r => holder.bind(0, '127.0.0.1', () => r()));
+    try {
+      const { backend, base } = await startZtp({
+        provisioning: {
+          tftp: { enabled: true, port: holder.address().port },
+        },
+      });
+      try {
+        // The device door and the portal are up regardless.
+        const res = await httpGet(
+          `${base}/ztp/config/by-mac/52:54:00:0a:00:13`,
+        );
+        expect(res.status).toBe(200);
+      } finally {
+        await backend.stop();
+      }
+    } finally {
+      await new Promise<void>(r => holder.close(() => r()));
+    }
+  });
+
   it('serves the same configuration over TFTP when enabled', async () => {
     const udp = dgram.createSocket('udp4');
     await new Promise<void>(r => udp.bind(0, '127.0.0.1', () => r()));

@@ -49,6 +49,8 @@ type Options = {
   hostKeys: () => HostKeys;
   behaviours: DeviceBehaviours;
   events: SshServerEvents;
+  /** False while the device's configuration leaves SSH unreachable. */
+  available: () => boolean;
 };
 
 /**
@@ -90,7 +92,20 @@ export class DeviceSshServer {
     if (listener) await new Promise<void>(r => listener.close(() => r()));
   }
 
+  /** Cuts every open connection (the management address went away). */
+  dropAll(reason: string): void {
+    if (!this.sockets.size) return;
+    for (const socket of this.sockets) socket.destroy();
+    this.sockets.clear();
+    this.options.events.onDrop(reason);
+  }
+
   private accept(socket: Socket): void {
+    if (!this.options.available()) {
+      // Nothing answers on that address any more.
+      socket.destroy();
+      return;
+    }
     this.sockets.add(socket);
     // Like real devices' SSH daemons: small interactive writes go out at once.
     socket.setNoDelay(true);

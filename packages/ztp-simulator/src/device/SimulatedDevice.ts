@@ -321,6 +321,7 @@ export class SimulatedDevice extends EventEmitter {
       system: this.system,
       hostKeys: () => this.hostKeys!,
       behaviours: this.options,
+      available: () => this.sshAvailable(),
       events: {
         onLogin: record => {
           this.logins.push(record);
@@ -448,5 +449,25 @@ export class SimulatedDevice extends EventEmitter {
 
   private onPlatformEvent(event: PlatformEvent): void {
     this.emit(event.type, event);
+    if (
+      (event.type === 'config-committed' ||
+        event.type === 'config-rolled-back') &&
+      !this.sshAvailable()
+    ) {
+      this.ssh?.dropAll('the management address is no longer configured');
+    }
+  }
+
+  /**
+   * SSH answers while the configuration keeps the management address on
+   * an interface (a push that moves it cuts the session, as on the real
+   * box) and the platform's SSH service is up.
+   */
+  private sshAvailable(): boolean {
+    if (this.system.sshServiceUp?.() === false) return false;
+    const ip = this.managementIp.replace(/\./g, '\\.');
+    return new RegExp(`\\baddress ${ip}(?:[\\s/;]|$)`, 'm').test(
+      this.system.runningConfigText(),
+    );
   }
 }

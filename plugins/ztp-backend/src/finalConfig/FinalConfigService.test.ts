@@ -72,12 +72,14 @@ async function setUp(
     behaviours?: DeviceBehaviours;
     templateDirectories?: Record<string, string>;
     serialState?: 'checked' | 'mismatch' | 'not-checked';
+    timerScale?: number;
   } = {},
 ) {
   const e = entity(name);
   const device = await bootSimulatedDevice(e, {
     username: USERNAME,
     behaviours: options.behaviours,
+    timerScale: options.timerScale,
   });
   const { store, knex } = await memoryStore();
   const ref = await seedDevice(store, e, {
@@ -311,7 +313,9 @@ describe.each(PUSHES)('Conf Final push to $device', c => {
       );
       expect(removed).toBeGreaterThan(verification);
       const body = t.seen.findIndex(line =>
-        /^(router bgp|interface |host-name|load replace terminal)/.test(line),
+        /^(?:echo ")?(router bgp|interface |host-name|load replace terminal)/.test(
+          line,
+        ),
       );
       expect(body).toBeGreaterThan(-1);
       expect(body).toBeLessThan(verification);
@@ -416,6 +420,61 @@ describe.each(FAILURES)('Conf Final rollback on $device', c => {
       expect(t.seen.some(line => rollback.test(line))).toBe(true);
       expect(configBody(t.device.runningConfig())).toEqual(before);
       expect(hasAccount(t.device.runningConfig(), USERNAME)).toBe(true);
+    } finally {
+      await t.stop();
+    }
+  });
+});
+
+/**
+ * Pushes whose final configuration moves the management address: the push
+ * session dies with the commit, no new login can roll it back, and only
+ * the device's own timer (commit timer, commit confirmed, revert timer)
+ * brings the old configuration back.
+ */
+const CUTS: Array<{ device: string; template: string }> = [
+  { device: 'spine-01-par1', template: 'arista-eos/spine.njk' },
+  { device: 'oob-01-par1', template: 'cisco-iosxe/oob.njk' },
+  { device: 'spine-01-lon1', template: 'cisco-nxos/spine.njk' },
+  { device: 'fw-01-par1', template: 'juniper-junos/firewall.njk' },
+];
+
+describe.each(CUTS)('Conf Final push that cuts the session on $device', c => {
+  it('is reverted by the device itself, and the timeline says so', async () => {
+    const moved = `{% extends "${c.template}" %}
+{% block interfaces %}{{ super() | replace(management.address.split("/")[0], "127.0.99.9") }}{% endblock %}`;
+    // 5 minutes of confirmation become 3 s on the simulated device.
+    // (NX-OS: the commit-timeout of 300 s, the same.)
+    const t = await setUp(c.device, {
+      templateDirectories: overrides({ [c.template]: moved }),
+      timerScale: 0.01,
+    });
+    try {
+      const before = configBody(t.device.runningConfig());
+      const reverted = new Promise(resolve =>
+        t.device.once('config-rolled-back', resolve),
+      );
+      const result = await t.service.push(t.ref, OPERATOR);
+      expect(result).toMatchObject({ ok: false, rolledBack: false });
+      expect(result.error).toMatch(
+        /the device reverts to its previous configuration by itself 5 minutes after the commit/,
+      );
+      const [last] = await t.store.listEvents(t.ref, 1);
+      expect(last).toMatchObject({ type: 'conffinal.failed' });
+      expect(last.message).toMatch(
+        /reverts to its previous configuration by itself/,
+      );
+      // The device's own timer, not the backend, restores it (on IOS XE
+      // with the archive path the push set up for the timer, and kept).
+      await reverted;
+      const unarchived = (text: string) =>
+        text
+          .replace(/^archive\n path flash:ztp-archive\n/m, '')
+          .replace(/^Current configuration : \d+ bytes$/m, '');
+      expect(unarchived(configBody(t.device.runningConfig()))).toEqual(
+        unarchived(before),
+      );
+      expect(await canLogIn(t.device, ipOf(c.device))).toBe(true);
     } finally {
       await t.stop();
     }

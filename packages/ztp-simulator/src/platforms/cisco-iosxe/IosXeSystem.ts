@@ -37,7 +37,8 @@ import {
 } from './outputs';
 
 /** "crypto key generate rsa [general-keys] [modulus N]", abbreviations allowed. */
-const RSA_KEYGEN = /^cry(?:p(?:t(?:o)?)?)?\s+key\s+gen(?:e(?:r(?:a(?:t(?:e)?)?)?)?)?\s+rsa\b/i;
+const RSA_KEYGEN =
+  /^cry(?:p(?:t(?:o)?)?)?\s+key\s+gen(?:e(?:r(?:a(?:t(?:e)?)?)?)?)?\s+rsa\b/i;
 
 function fileName(path: string): { fs: string; name: string } | undefined {
   const m = /^(flash|bootflash|nvram):\/?(.*)$/i.exec(path);
@@ -141,6 +142,18 @@ class IosXeShell extends CiscoStyleShell {
         },
       },
       {
+        pattern: 'configure terminal revert timer <minutes>',
+        value: { run: ctx => this.configureWithRevert(ctx.args.minutes) },
+      },
+      {
+        pattern: 'configure confirm',
+        value: { run: () => this.system.confirmRevert() },
+      },
+      {
+        pattern: 'configure revert now',
+        value: { run: () => this.system.revertNow('configure revert now') },
+      },
+      {
         pattern: 'configure replace <file> [force]',
         value: {
           run: ctx =>
@@ -161,6 +174,30 @@ class IosXeShell extends CiscoStyleShell {
         value: { run: ctx => this.deleteFile(ctx.io, ctx.args.rest) },
       },
     ];
+  }
+
+  /**
+   * Configuration Rollback Confirmed Change: configuration mode with a
+   * timer that restores the configuration from before unless "configure
+   * confirm" comes first. Needs the archive feature's path.
+   */
+  private configureWithRevert(minutes: string): string {
+    const system = this.system;
+    const value = Number(minutes);
+    if (!/^\d+$/.test(minutes) || value < 1 || value > 120) {
+      return "% Invalid input detected at '^' marker.\n";
+    }
+    const archive = system.running.children.find(c => c.line === 'archive');
+    if (!archive?.children.some(c => c.line.startsWith('path '))) {
+      return '%Error: archive path must be configured for the rollback confirmed change\n';
+    }
+    system.armRevert(value);
+    this.enterConfig(
+      system.running,
+      s => s,
+      () => this.touched(),
+    );
+    return `Rollback Confirmed Change: Rollback will be performed in ${value} minutes unless confirmed\nEnter configuration commands, one per line.  End with CNTL/Z.\n`;
   }
 
   private touched(): void {
@@ -406,6 +443,39 @@ export class IosXeSystem implements PlatformSystem {
     return this.rsaKey;
   }
 
+  /** The pending revert of "configure terminal revert timer". */
+  private revert: { snapshot: ConfigNode; timer: NodeJS.Timeout } | undefined;
+
+  armRevert(minutes: number): void {
+    const snapshot = this.revert?.snapshot ?? cloneConfig(this.running);
+    if (this.revert) clearTimeout(this.revert.timer);
+    this.revert = {
+      snapshot,
+      timer: setTimeout(
+        () => this.revertNow('the revert timer expired'),
+        minutes * 60_000 * this.facts.timerScale,
+      ),
+    };
+  }
+
+  confirmRevert(): string {
+    if (!this.revert) return '% No Rollback Confirmed Change pending\n';
+    clearTimeout(this.revert.timer);
+    this.revert = undefined;
+    return '';
+  }
+
+  revertNow(reason: string): string {
+    const pending = this.revert;
+    if (!pending) return '% No Rollback Confirmed Change pending\n';
+    clearTimeout(pending.timer);
+    this.revert = undefined;
+    this.running = pending.snapshot;
+    this.lastChange = { at: new Date(), by: 'rollback confirmed change' };
+    this.facts.notify({ type: 'config-rolled-back', reason });
+    return 'Rollback Done\n';
+  }
+
   reload(): void {
     this.running = this.startup ? cloneConfig(this.startup) : emptyConfig();
   }
@@ -441,5 +511,8 @@ export class IosXeSystem implements PlatformSystem {
     return new IosXeShell(this, session);
   }
 
-  dispose(): void {}
+  dispose(): void {
+    if (this.revert) clearTimeout(this.revert.timer);
+    this.revert = undefined;
+  }
 }

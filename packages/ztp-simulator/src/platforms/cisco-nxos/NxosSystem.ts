@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { CommandSpec } from '../../cli/commandMatcher';
+import type { ShellIO } from '../../terminal/types';
 import {
   bannerText,
   topLevelValue,
@@ -230,6 +231,25 @@ class NxosShell extends CiscoStyleShell {
         value: { run: ctx => this.showFile(ctx.args.path, true) },
       },
       {
+        pattern: 'configure replace <file>',
+        value: { run: ctx => this.configureReplace(ctx.args.file) },
+      },
+      {
+        pattern: 'configure replace <file> commit-timeout <seconds>',
+        value: {
+          run: ctx => this.configureReplace(ctx.args.file, ctx.args.seconds),
+        },
+      },
+      {
+        pattern: 'configure replace commit',
+        value: {
+          run: () =>
+            this.system.cancelReplaceTimeout()
+              ? 'Configure replace commit completed successfully.\n'
+              : 'ERROR: No configure replace with commit-timeout is pending\n',
+        },
+      },
+      {
         pattern: 'show interface mgmt0',
         value: { run: () => this.showMgmt0() },
       },
@@ -302,9 +322,80 @@ class NxosShell extends CiscoStyleShell {
     return '.....Done\n';
   }
 
+  /**
+   * Output redirection to bootflash ("show running-config > bootflash:x",
+   * "echo \"line\" >> bootflash:x"), as NX-OS scripts build files.
+   */
+  async execute(line: string, io: ShellIO): Promise<'continue' | 'exit'> {
+    const redirect = this.config
+      ? null
+      : /^(.*?)\s+(>>?)\s*bootflash:\/*(\S+)\s*$/.exec(line.trim());
+    if (!redirect) return super.execute(line, io);
+    const [, command, mode, name] = redirect;
+    let text: string;
+    const echo = /^echo(?:\s+(.*))?$/.exec(command);
+    if (echo) {
+      // A configuration line on its way to a file (dropAfterConfigLines).
+      io.countConfigLine();
+      const raw = (echo[1] ?? '').trim();
+      const quoted = /^"((?:[^"\\]|\\.)*)"$/.exec(raw);
+      text = `${quoted ? quoted[1].replace(/\\(.)/g, '$1') : raw}\n`;
+    } else {
+      let captured = '';
+      const capture: ShellIO = {
+        interactive: false,
+        pageLength: 0,
+        write: t => {
+          captured += t;
+        },
+        print: async t => {
+          captured += t;
+        },
+        readLine: async () => null,
+        readUntilCtrlD: async () => null,
+        countConfigLine: () => {},
+      };
+      await super.execute(command, capture);
+      text = captured;
+    }
+    const before = mode === '>>' ? this.system.bootflash.get(name) ?? '' : '';
+    this.system.bootflash.set(name, before + text);
+    return 'continue';
+  }
+
+  /**
+   * "configure replace <file> commit-timeout <s>": the file becomes the
+   * running configuration, and the previous one comes back by itself
+   * unless "configure replace commit" follows in time.
+   */
+  private configureReplace(path: string, timeout?: string): string {
+    const m = /^bootflash:\/*(.+)$/i.exec(path);
+    const text = m ? this.system.bootflash.get(m[1]) : undefined;
+    if (text === undefined) return `ERROR: File ${path} does not exist\n`;
+    const seconds = timeout === undefined ? undefined : Number(timeout);
+    if (seconds !== undefined && !(seconds >= 30 && seconds <= 3600)) {
+      return `% Invalid commit-timeout ${timeout}: 30-3600 seconds\n`;
+    }
+    const { root, errors } = parseConfigText(
+      text,
+      nxosGrammar,
+      formatNxosError,
+    );
+    if (errors.length) {
+      return `${errors.join(
+        '\n',
+      )}\nConfigure replace failed. Use 'show config-replace log exec' to see reasons for failure\n`;
+    }
+    this.system.replaceWithTimeout(root, seconds, this.session.username);
+    return seconds === undefined
+      ? 'Configure replace completed successfully.\n'
+      : `Configure replace completed successfully. Please run 'configure replace commit' within ${seconds} seconds to commit the configuration\n`;
+  }
+
   private rollback(name: string): string {
     const checkpoint = this.system.checkpoints.get(name);
     if (!checkpoint) return `ERROR: Checkpoint ${name} does not exist\n`;
+    this.system.cancelReplaceTimeout();
     this.system.running = cloneConfig(checkpoint.config);
     this.system.lastChange = new Date();
     this.system.facts.notify({
@@ -470,5 +561,46 @@ export class NxosSystem implements PlatformSystem {
     return new NxosShell(this, session);
   }
 
-  dispose(): void {}
+  /** A configure replace waiting for its commit, and what it replaced. */
+  private pendingReplace:
+    | { previous: ConfigNode; timer: NodeJS.Timeout }
+    | undefined;
+
+  replaceWithTimeout(
+    root: ConfigNode,
+    seconds: number | undefined,
+    by: string,
+  ): void {
+    const previous = this.pendingReplace?.previous ?? cloneConfig(this.running);
+    this.cancelReplaceTimeout();
+    this.running = root;
+    this.lastChange = new Date();
+    if (seconds !== undefined) {
+      this.pendingReplace = {
+        previous,
+        timer: setTimeout(() => {
+          this.pendingReplace = undefined;
+          this.running = previous;
+          this.lastChange = new Date();
+          this.facts.notify({
+            type: 'config-rolled-back',
+            reason: 'configure replace commit-timeout expired',
+          });
+        }, seconds * 1000 * this.facts.timerScale),
+      };
+    }
+    this.facts.notify({ type: 'config-committed', by });
+  }
+
+  /** Stops a pending commit-timeout; false when none was pending. */
+  cancelReplaceTimeout(): boolean {
+    if (!this.pendingReplace) return false;
+    clearTimeout(this.pendingReplace.timer);
+    this.pendingReplace = undefined;
+    return true;
+  }
+
+  dispose(): void {
+    this.cancelReplaceTimeout();
+  }
 }

@@ -5,7 +5,12 @@ import { SimulatedDevice } from '@ztp-portal/ztp-simulator';
 import type { DeviceBehaviours, PlatformId } from '@ztp-portal/ztp-simulator';
 import knexFactory, { Knex } from 'knex';
 import { DatabaseZtpStore } from '../../database/DatabaseZtpStore';
-import { getBuiltinDriver, renderMinimalConfig } from '../../platforms';
+import {
+  bootstrapArtifacts,
+  bootstrapContext,
+  getBuiltinDriver,
+  renderMinimalConfig,
+} from '../../platforms';
 import { CredentialVault } from '../../services/CredentialVault';
 import { fleetDevice } from './exampleFleet';
 
@@ -22,6 +27,8 @@ export async function bootSimulatedDevice(
     username: string;
     password?: string;
     behaviours?: DeviceBehaviours;
+    /** Multiplies the device's commit timers (see SimulatedDeviceOptions). */
+    timerScale?: number;
   },
 ): Promise<SimulatedDevice> {
   const d = fleetDevice(entity, options.username);
@@ -46,11 +53,32 @@ export async function bootSimulatedDevice(
       ),
     },
   );
-  const server = http.createServer((_req, res) => {
+  // What the door would serve, by the names the platform's agent asks for
+  // (its script, POAP's configuration files), the configuration otherwise.
+  let files = new Map<string, string>();
+  const server = http.createServer((req, res) => {
+    const name = (req.url ?? '').replace(/^.*\//, '').toLowerCase();
     res.writeHead(200, { 'content-type': 'text/plain' });
-    res.end(config);
+    res.end(files.get(name) ?? config);
   });
   await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve));
+  const ctx = bootstrapContext(
+    {
+      entityRef: d.entityRef,
+      name: d.name,
+      hostname: d.hostname,
+      platform: d.platform,
+      managementIp: ip,
+      prefixLength: Number(length),
+      defaultGateway: d.defaultGateway,
+      expectedSerial: entity.metadata.annotations!['ztp.network/serial-number'],
+    },
+    config,
+    `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+  );
+  files = new Map(
+    bootstrapArtifacts(driver, ctx).map(f => [f.name.toLowerCase(), f.body]),
+  );
   const device = new SimulatedDevice({
     name: d.name,
     platform: d.platform as PlatformId,
@@ -62,6 +90,8 @@ export async function bootSimulatedDevice(
       (server.address() as AddressInfo).port
     }`,
     fetchRetryMs: 20,
+    rebootMs: 20,
+    timerScale: options.timerScale,
     ...options.behaviours,
   });
   try {

@@ -1,10 +1,16 @@
 import { ciscoStyleKeyLines } from './keyLines';
 import type { PushProcedure } from './types';
 
+/** Where the archive keeps the configurations a timed revert restores. */
+const ARCHIVE_PREFIX = 'ztp-archive';
+
 /**
- * Cisco IOS XE: the running configuration is copied to flash first, then
- * the configuration is entered in configuration mode; "configure replace"
- * with the copy restores it if anything goes wrong.
+ * Cisco IOS XE: the running configuration is copied to flash first (what an
+ * explicit rollback restores with "configure replace"), then the lines are
+ * entered in "configure terminal revert timer" mode (Configuration
+ * Rollback Confirmed Change, which needs an archive path): unless
+ * "configure confirm" follows in time, the device restores the
+ * configuration by itself, also when the new one cut the session.
  */
 export const ciscoIosXePush: PushProcedure = {
   platform: 'cisco-iosxe',
@@ -21,17 +27,26 @@ export const ciscoIosXePush: PushProcedure = {
     await cli.send('\n', { describe: `copy running-config ${file}` });
     ctx.phase = 'prepared';
     await cli.run('configure terminal');
-    ctx.phase = 'changing';
+    await cli.run('archive');
+    await cli.run(`path flash:${ARCHIVE_PREFIX}`);
+    await cli.run('end');
+    await cli.run(`configure terminal revert timer ${ctx.confirmMinutes}`);
+    // The timer runs from here: every line below reverts by itself.
+    ctx.phase = 'pending-confirm';
     await cli.configure(config);
     await cli.run('end');
   },
 
-  async confirm(_cli, ctx) {
+  async confirm(cli, ctx) {
+    await cli.run('configure confirm');
     ctx.phase = 'confirmed';
   },
 
   async rollback(cli, ctx, fresh) {
     if (!fresh) await cli.runQuietly('end');
+    if (ctx.phase === 'pending-confirm') {
+      await cli.runQuietly('configure revert now');
+    }
     const output = await cli.run(
       `configure replace flash:${ctx.label}.cfg force`,
       { timeoutMs: 300_000 },

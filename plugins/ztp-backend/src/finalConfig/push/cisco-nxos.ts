@@ -1,27 +1,58 @@
 import { ciscoStyleKeyLines } from './keyLines';
+import { commandLines } from './PushCli';
 import type { PushProcedure } from './types';
 
+/** A line as NX-OS "echo" writes it back: quoted, inner quotes escaped. */
+function echoed(line: string): string {
+  return `"${line.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`;
+}
+
 /**
- * Cisco NX-OS: a checkpoint of the running configuration first, then the
- * configuration in configuration mode; "rollback running-config checkpoint"
- * restores the checkpoint if anything goes wrong.
+ * Cisco NX-OS: a checkpoint first (what an explicit rollback restores), then
+ * the final configuration, with the bootstrap account kept until the end,
+ * is written to bootflash and put in place with "configure replace ...
+ * commit-timeout": unless "configure replace commit" follows in time, the
+ * switch restores the previous configuration by itself, also when the new
+ * one cut the session.
  */
 export const ciscoNxosPush: PushProcedure = {
   platform: 'cisco-nxos',
-  rejectPattern: /^\s*(?:ERROR:|Rollback failed|% ?Permission denied)/i,
+  rejectPattern:
+    /^\s*(?:ERROR:|Rollback failed|% ?Permission denied|Configure replace failed)/i,
 
   keyLines: ciscoStyleKeyLines,
 
   async apply(cli, config, ctx) {
     await cli.run(`checkpoint ${ctx.label}`);
     ctx.phase = 'prepared';
-    await cli.run('configure terminal');
-    ctx.phase = 'changing';
-    await cli.configure(config);
-    await cli.run('end');
+    const file = `bootflash:${ctx.label}.cfg`;
+    // The account this push is logged in with stays until it is removed.
+    const running = await cli.run('show running-config | include username');
+    const account = running
+      .split('\n')
+      .map(l => l.trim())
+      .filter(l => ctx.username && l.startsWith(`username ${ctx.username} `));
+    const lines = [
+      ...config
+        .split('\n')
+        .filter(l => commandLines(l).length > 0)
+        .map(l => l.trimEnd()),
+      ...account,
+    ];
+    let first = true;
+    for (const line of lines) {
+      await cli.run(`echo ${echoed(line)} ${first ? '>' : '>>'} ${file}`);
+      first = false;
+    }
+    ctx.phase = 'pending-confirm';
+    await cli.run(
+      `configure replace ${file} commit-timeout ${ctx.confirmMinutes * 60}`,
+      { timeoutMs: 300_000 },
+    );
   },
 
-  async confirm(_cli, ctx) {
+  async confirm(cli, ctx) {
+    await cli.run('configure replace commit');
     ctx.phase = 'confirmed';
   },
 
@@ -45,5 +76,6 @@ export const ciscoNxosPush: PushProcedure = {
 
   async cleanup(cli, ctx) {
     await cli.runQuietly(`no checkpoint ${ctx.label}`);
+    await cli.runQuietly(`delete bootflash:${ctx.label}.cfg no-prompt`);
   },
 };

@@ -86,6 +86,7 @@ export async function pushFinalConfig(
   const ctx: PushContext = {
     label: options.label,
     confirmMinutes: options.confirmMinutes,
+    username: options.username,
     phase: 'clean',
   };
 

@@ -24,6 +24,8 @@ export type PushContext = {
   label: string;
   /** Minutes before a commit timer or commit confirmed reverts by itself. */
   confirmMinutes: number;
+  /** The bootstrap account the push is logged in with. */
+  username?: string;
   phase: PushPhase;
 };
 

@@ -30,6 +30,7 @@ describe('aristaEosDriver', () => {
 
     expect(config).toBe(`hostname leaf-03
 username ztp-3f9a1c privilege 15 role network-admin secret sha512 ${passwordHash}
+aaa authorization exec default local
 management ssh
    no shutdown
 interface Management1
@@ -57,6 +58,7 @@ end
     );
     expect(config).toBe(`hostname leaf-03
 username u privilege 15 role network-admin secret sha512 $6$x$y
+aaa authorization exec default local
 vrf instance MGMT
 management ssh
    no shutdown

@@ -48,6 +48,8 @@ interface GigabitEthernet0/0
  no shutdown
 !
 ip route vrf Mgmt-vrf 0.0.0.0 0.0.0.0 127.0.10.1
+ip domain name ztp.invalid
+crypto key generate rsa modulus 2048
 ip ssh version 2
 !
 line vty 0 15
@@ -116,7 +118,9 @@ end
       { username: 'u', passwordHash: '$9$x$y' },
     );
     expect(config).not.toContain('ip route');
-    expect(config).toContain('!\nip ssh version 2\n');
+    expect(config).toContain(
+      '!\nip domain name ztp.invalid\ncrypto key generate rsa modulus 2048\nip ssh version 2\n',
+    );
   });
 
   it('reads the serial from show inventory first', async () => {

@@ -1,0 +1,140 @@
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { PlatformDevice } from '@ztp-portal/backstage-plugin-ztp-node';
+import {
+  aristaEosDriver,
+  bootstrapArtifacts,
+  bootstrapContext,
+  ciscoIosXeDriver,
+  ciscoNxosDriver,
+  dhcpBootFile,
+  juniperJunosDriver,
+  renderMinimalConfig,
+} from '.';
+import { md5Hex } from './common';
+
+const DOOR = 'http://198.18.0.5:7080';
+
+function device(platform: string): PlatformDevice {
+  return {
+    entityRef: 'resource:default/leaf-01',
+    name: 'leaf-01',
+    hostname: 'leaf-01',
+    platform,
+    managementIp: '198.18.10.11',
+    prefixLength: 24,
+    defaultGateway: '198.18.10.1',
+    macAddress: '52:54:00:0a:00:11',
+    expectedSerial: 'FDO21120U8N',
+  };
+}
+
+function context(driver: typeof ciscoIosXeDriver) {
+  const d = device(driver.id);
+  // A hash with the characters that need escaping in a Python literal.
+  const config = renderMinimalConfig(driver, d, {
+    username: 'ztp-3f9a1c',
+    passwordHash: '$9$a\\b"""c$d',
+  });
+  return { ctx: bootstrapContext(d, config, `${DOOR}/`), config };
+}
+
+/** Compiles a script with python3 and reads one of its string constants. */
+function pythonConstant(script: string, name: string): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ztp-artifact-'));
+  try {
+    const file = path.join(dir, 'script.py');
+    fs.writeFileSync(file, script);
+    execFileSync('python3', ['-m', 'py_compile', file]);
+    return execFileSync('python3', [
+      '-c',
+      'import ast,sys\nfor n in ast.parse(open(sys.argv[1]).read()).body:\n  if isinstance(n, ast.Assign) and n.targets[0].id == sys.argv[2]:\n    sys.stdout.write(ast.literal_eval(n.value))',
+      file,
+      name,
+    ]).toString();
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+describe('bootstrap artifacts', () => {
+  it('IOS XE: a Guest Shell script that compiles and carries the minimal configuration exactly', () => {
+    const { ctx, config } = context(ciscoIosXeDriver);
+    const files = bootstrapArtifacts(ciscoIosXeDriver, ctx);
+    const script = files.find(f => f.name === 'ztp-5254000a0011.py')!;
+    expect(script.contentType).toMatch(/^text\/x-python/);
+    expect(script.deliversConfig).toBe(true);
+    expect(files.find(f => f.name === 'ztp-leaf-01.py')!.body).toBe(
+      script.body,
+    );
+    expect(pythonConstant(script.body, 'CONFIG')).toBe(config);
+    expect(pythonConstant(script.body, 'REPORT_URL')).toBe(
+      `${DOOR}/ztp/report/${md5Hex(config)}`,
+    );
+    expect(config).toMatch(
+      /^ip domain name \S+\ncrypto key generate rsa modulus 2048\nip ssh version 2$/m,
+    );
+    expect(files.find(f => f.name === 'leaf-01-confg')!.body).toBe(config);
+    expect(files.find(f => f.name === 'network-confg')).toMatchObject({
+      body: 'ip host leaf-01 198.18.10.11\n',
+      shared: 'concatenate',
+    });
+    expect(dhcpBootFile(ciscoIosXeDriver, ctx)).toMatchObject({
+      bootFileName: `${DOOR}/ztp/boot/ztp-5254000a0011.py`,
+      tftpServer: '198.18.0.5',
+    });
+  });
+
+  it('NX-OS: a POAP script whose md5sum line matches, and the configuration with its .md5 under POAP’s names', () => {
+    const { ctx, config } = context(ciscoNxosDriver);
+    const files = bootstrapArtifacts(ciscoNxosDriver, ctx);
+    const poap = files.find(f => f.name === 'poap.py')!;
+    const lines = poap.body.split('\n');
+    const declared = /^#md5sum="([0-9a-f]{32})"$/.exec(lines[1])![1];
+    expect(md5Hex(lines.filter(l => !l.startsWith('#md5sum')).join('\n'))).toBe(
+      declared,
+    );
+    expect(pythonConstant(poap.body, 'BOOT_URL')).toBe(`${DOOR}/ztp/boot`);
+    for (const name of [
+      'conf.FDO21120U8N',
+      'conf_5254000A0011.cfg',
+      'conf_leaf-01.cfg',
+    ]) {
+      const conf = files.find(f => f.name === name)!;
+      expect(conf.body).toBe(config);
+      expect(conf.deliversConfig).toBe(true);
+      expect(files.find(f => f.name === `${name}.md5`)!.body).toBe(
+        `${md5Hex(config)}\n`,
+      );
+    }
+    expect(dhcpBootFile(ciscoNxosDriver, ctx)!.bootFileName).toBe('poap.py');
+  });
+
+  it('EOS and Junos: the configuration file itself, and where DHCP points', () => {
+    const eos = context(aristaEosDriver);
+    const [eosFile] = bootstrapArtifacts(aristaEosDriver, eos.ctx);
+    expect(eosFile).toMatchObject({
+      name: 'eos-5254000a0011.cfg',
+      body: eos.config,
+    });
+    expect(eos.config).toMatch(/^aaa authorization exec default local$/m);
+    expect(eos.config).toMatch(/^username ztp-3f9a1c privilege 15 /m);
+
+    const junos = context(juniperJunosDriver);
+    const [junosFile] = bootstrapArtifacts(juniperJunosDriver, junos.ctx);
+    expect(junosFile).toMatchObject({
+      name: 'junos-5254000a0011.conf',
+      body: junos.config,
+    });
+    expect(dhcpBootFile(juniperJunosDriver, junos.ctx)).toMatchObject({
+      tftpServer: '198.18.0.5',
+      vendorOptions: {
+        '01': 'ztp/boot/junos-5254000a0011.conf',
+        '03': 'http',
+        '05': '7080',
+      },
+    });
+  });
+});
