@@ -243,12 +243,8 @@ test('a device declared with the Scaffolder form reaches Provisioned', async ({
   writeVariables(name, ip);
   await openDashboard(page);
 
-  await page.goto('/create');
-  await page
-    .getByRole('article')
-    .filter({ hasText: 'Declare a network device' })
-    .getByRole('button', { name: 'Choose' })
-    .click();
+  // The template's form, as the Create page's "Choose" opens it.
+  await page.goto('/create/templates/default/declare-network-device');
   await page.getByRole('textbox', { name: /^Name/ }).fill(name);
   await page
     .getByRole('textbox', { name: /^Title/ })
