@@ -53,7 +53,10 @@ async function openDashboard(page: Page) {
   await expect(
     page.getByRole('heading', { name: 'ZTP Status Dashboard' }),
   ).toBeVisible();
-  await expect(page.getByText('ZTP Portal').first()).toBeVisible();
+  // The sidebar names the portal as the sign-in page does.
+  await expect(
+    page.getByRole('link', { name: 'ZTP Portal home' }),
+  ).toBeVisible();
 }
 
 /** Logs in to the device like an operator would and reads its serial. */
