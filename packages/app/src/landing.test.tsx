@@ -4,13 +4,14 @@ import { screen } from '@testing-library/react';
 import { coreComponentsTranslationRef } from '@backstage/core-components';
 import {
   coreApis,
+  createFrontendModule,
   PageBlueprint,
   useTranslationRef,
 } from '@backstage/frontend-plugin-api';
 import { renderTestApp } from '@backstage/frontend-test-utils';
 import yaml from 'yaml';
 import { LogoFull } from './modules/nav/LogoFull';
-import { GUEST_SIGN_IN_NOTE, signInModule } from './modules/signIn';
+import { GUEST_SIGN_IN_NOTE, guestNote } from './modules/signIn';
 
 /** The app section of the portal's app-config.yaml, as the app reads it. */
 const appConfig = yaml.parse(
@@ -63,7 +64,10 @@ describe('the portal app', () => {
       return <p>{t('signIn.guestProvider.subtitle')}</p>;
     };
     renderTestApp({
-      features: [signInModule],
+      // The app's guest note, as the app module installs it.
+      features: [
+        createFrontendModule({ pluginId: 'app', extensions: [guestNote] }),
+      ],
       extensions: [
         PageBlueprint.make({
           name: 'guest',

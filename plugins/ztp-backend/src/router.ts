@@ -250,6 +250,7 @@ export async function createRouter(
     const body: ZtpSerialCheckResult = {
       outcome: result.outcome,
       reason: result.reason,
+      ...(result.loggedIn === false ? { loggedIn: false } : {}),
       device: await view(entityRef),
     };
     res.json(body);

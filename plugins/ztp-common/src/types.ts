@@ -158,6 +158,12 @@ export type ZtpSerialCheckResult = {
   device: ZtpDevice;
   /** Set when the check could not conclude. */
   reason?: string;
+  /**
+   * False when the check ended without logging in (a Provisioned device is
+   * never logged in to); the reason says why. The outcome is then the state
+   * from before.
+   */
+  loggedIn?: boolean;
 };
 
 /** Rendered final configuration and its diff against the running one. @public */

@@ -1,3 +1,6 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import yaml from 'yaml';
 import { ConfigReader } from '@backstage/config';
 import type { JsonValue } from '@backstage/config';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
@@ -167,5 +170,39 @@ describe('guest operator rights and the listen address', () => {
     expect(on({ host: '' })).toBe(false);
     expect(on({ host: '198.18.0.7' })).toBe(false);
     expect(listensOnLoopbackOnly(new ConfigReader({}))).toBe(false);
+  });
+});
+
+describe("the portal's own configuration files", () => {
+  const root = path.resolve(__dirname, '../../../..');
+  const read = (file: string) =>
+    yaml.parse(fs.readFileSync(path.join(root, file), 'utf8'));
+  const guest = user('user:default/guest', 'group:default/network-operators');
+  const push = { permission: ztpConfigPushPermission };
+
+  it('embedded default: listens on loopback, so the guest may operate', async () => {
+    const config = new ConfigReader(read('app-config.yaml'));
+    expect(listensOnLoopbackOnly(config)).toBe(true);
+    const policy = ZtpPortalPermissionPolicy.fromConfig(config);
+    expect((await policy.handle(push, guest)).result).toBe(
+      AuthorizeResult.ALLOW,
+    );
+  });
+
+  it('production: every interface, a real sign-in, and no operator rights for guest', async () => {
+    const config = ConfigReader.fromConfigs([
+      { context: 'app-config.yaml', data: read('app-config.yaml') },
+      {
+        context: 'app-config.production.yaml',
+        data: read('app-config.production.yaml'),
+      },
+    ]);
+    expect(listensOnLoopbackOnly(config)).toBe(false);
+    expect(config.getString('auth.environment')).toBe('production');
+    expect(config.has('auth.providers.github.production.clientId')).toBe(true);
+    const policy = ZtpPortalPermissionPolicy.fromConfig(config);
+    expect((await policy.handle(push, guest)).result).toBe(
+      AuthorizeResult.DENY,
+    );
   });
 });

@@ -99,6 +99,8 @@ describe('ztp:device:declare', () => {
       ...goodInput,
       managementInterface: '',
       managementVrf: 'MGMT',
+      // The form's "Final configuration variables": what Conf Final renders from.
+      variables: './vars/leaf-05-par1.yaml',
     });
     await action.handler(ctx);
 
@@ -123,6 +125,7 @@ describe('ztp:device:declare', () => {
           'ztp.network/hostname': 'leaf-05-par1',
           'ztp.network/site': 'par1',
           'ztp.network/role': 'leaf',
+          'ztp.network/variables': './vars/leaf-05-par1.yaml',
         },
       },
       spec: {

@@ -202,6 +202,10 @@ describe.each(databases.eachSupportedId())('SerialCheckService on %p', id => {
     const failures = (await store.listEvents(ref, 50)).filter(
       e => e.type === 'serial.check-failed',
     );
+    // Each says which account it tried.
+    for (const f of failures) {
+      expect(f.message).toMatch(/; login as the bootstrap account ztp-\w+;/);
+    }
     expect(failures.map(e => /attempt (\d+);/.exec(e.message)?.[1])).toEqual([
       '8',
       '4',

@@ -320,10 +320,12 @@ export class SerialCheckService {
           type: 'serial.check-failed',
           message: `Serial not checked: ${failure.reason}${
             nextCheckAt
-              ? ` (attempt ${device.serialAttempts + 1}; next try in ${(
-                  delay / 1000
-                ).toFixed(1)} s)`
-              : ''
+              ? ` (attempt ${
+                  device.serialAttempts + 1
+                }; login as the bootstrap account ${
+                  device.localUsername
+                }; next try in ${(delay / 1000).toFixed(1)} s)`
+              : ` (login as the bootstrap account ${device.localUsername})`
           }`,
           ...(presentedHostKey && {
             details: {

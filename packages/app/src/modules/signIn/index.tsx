@@ -1,9 +1,6 @@
 import {
-  configApiRef,
   createFrontendModule,
   createTranslationMessages,
-  githubAuthApiRef,
-  useApi,
 } from '@backstage/frontend-plugin-api';
 import { coreComponentsTranslationRef } from '@backstage/core-components';
 import {
@@ -21,35 +18,11 @@ export const GUEST_SIGN_IN_NOTE =
 /** Guest for local use; GitHub where auth.environment is production. */
 const signInPage = SignInPageBlueprint.make({
   params: {
-    loader: async () => {
-      const { SignInPage } = await import('@backstage/core-components');
-      return function ZtpSignInPage(props) {
-        const production =
-          useApi(configApiRef).getOptionalString('auth.environment') ===
-          'production';
-        return (
-          <SignInPage
-            {...props}
-            providers={
-              production
-                ? [
-                    {
-                      id: 'github-auth-provider',
-                      title: 'GitHub',
-                      message: 'Sign in with your GitHub account',
-                      apiRef: githubAuthApiRef,
-                    },
-                  ]
-                : ['guest']
-            }
-          />
-        );
-      };
-    },
+    loader: async () => (await import('./ZtpSignInPage')).ZtpSignInPage,
   },
 });
 
-const guestNote = TranslationBlueprint.make({
+export const guestNote = TranslationBlueprint.make({
   name: 'guest-note',
   params: {
     resource: createTranslationMessages({

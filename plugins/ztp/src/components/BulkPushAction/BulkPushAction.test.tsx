@@ -122,6 +122,28 @@ describe('BulkPushAction', () => {
     );
   });
 
+  it('shows a long failure reason whole, wrapping inside the dialog', async () => {
+    const reason =
+      'the final configuration could not be rendered: resource:default/leaf-02 has no ztp.network/variables annotation: the final configuration is rendered from a variables file (interfaces, routing, ACLs) that the annotation names, e.g. ./vars/leaf-02.yaml';
+    server.use(
+      http.post(`${ZTP_API}/final-config/push`, () =>
+        HttpResponse.json({
+          id: 'job-4',
+          total: 1,
+          done: 1,
+          failed: 1,
+          running: false,
+          results: [{ entityRef: refs[1], ok: false, error: reason }],
+        }),
+      ),
+    );
+    const dialog = await renderAction();
+    await userEvent.click(within(dialog).getByRole('button', { name: 'Push' }));
+    const text = await within(dialog).findByText(reason);
+    expect(text).toHaveStyle({ whiteSpace: 'pre-wrap' });
+    expect(text.style.overflowWrap).toBe('anywhere');
+  });
+
   it('says which devices an interrupted push did not reach, and no success', async () => {
     server.use(
       http.post(`${ZTP_API}/final-config/push`, () =>

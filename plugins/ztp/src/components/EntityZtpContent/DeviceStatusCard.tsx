@@ -49,6 +49,12 @@ type Outcome = {
 /** Says what a Check Serial Now found. */
 function describeCheck(result: ZtpSerialCheckResult): Outcome {
   const { device } = result;
+  if (result.loggedIn === false) {
+    return {
+      severity: 'info',
+      message: `Not checked again: ${result.reason}.`,
+    };
+  }
   if (result.outcome === 'checked') {
     return {
       severity: 'success',

@@ -150,6 +150,39 @@ describe('EntityZtpContent', () => {
     await waitFor(() => expect(pushButton()).toBeEnabled());
   });
 
+  it('says so when a check ended without logging in (the device was Provisioned meanwhile)', async () => {
+    serve(makeDevice('leaf-01', { serial: { state: 'checked' } }));
+    const reason =
+      'no login attempted: resource:default/leaf-01 is Provisioned. Conf Final removed the bootstrap account ztp-0a0b0c, and the portal holds no password of the accounts the final configuration defines';
+    server.use(
+      http.post(`${DEVICE_URL}/serial-check`, () =>
+        HttpResponse.json({
+          outcome: 'checked',
+          loggedIn: false,
+          reason,
+          device: makeDevice('leaf-01', {
+            serial: { state: 'checked' },
+            confFinal: { state: 'pushed' },
+            updatedAt: '2026-01-10T10:07:00.000Z',
+          }),
+        }),
+      ),
+    );
+    await renderTab();
+    await userEvent.click(
+      await screen.findByRole('button', { name: 'Check Serial Now' }),
+    );
+    expect(
+      await screen.findByText(`Not checked again: ${reason}.`),
+    ).toBeInTheDocument();
+    expect(
+      screen.queryByText('Serial Checked: the device is identified.'),
+    ).toBeNull();
+    expect(
+      screen.getByRole('button', { name: 'Check Serial Now' }),
+    ).toBeDisabled();
+  });
+
   it('pushes the final configuration of a Checked device after confirmation, and reports an error in words', async () => {
     serve(makeDevice('leaf-01', { serial: { state: 'checked' } }));
     let pushes = 0;

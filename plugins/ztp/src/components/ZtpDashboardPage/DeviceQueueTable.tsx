@@ -86,11 +86,20 @@ const COLUMNS: Column[] = [
 
 /** Only devices whose serial is Checked may receive their final configuration. */
 export function isPushable(device: ZtpDevice): boolean {
-  return (
-    device.serial.state === 'checked' &&
-    device.confFinal.state !== 'pushing' &&
-    device.inCatalog
-  );
+  return !whyNotPushable(device);
+}
+
+/** Why a device cannot be selected for Conf Final (Push), if it cannot. */
+export function whyNotPushable(device: ZtpDevice): string | undefined {
+  if (!device.inCatalog) return 'The device left the catalog';
+  if (device.confFinal.state === 'pushed') {
+    return 'Already Provisioned: its bootstrap account was removed';
+  }
+  if (device.confFinal.state === 'pushing') return 'A push is running';
+  if (device.serial.state !== 'checked') {
+    return 'Only devices whose serial is Checked can be pushed';
+  }
+  return undefined;
 }
 
 /**
@@ -128,7 +137,8 @@ function DeviceRowView(props: RowProps) {
   const { device, catalogLink, selectable, selected, onToggle, onFix } = props;
   const classes = useStyles();
   const label = deviceLabel(device);
-  const pushable = isPushable(device);
+  const notPushable = whyNotPushable(device);
+  const pushable = !notPushable;
   return (
     <TableRow
       hover
@@ -138,13 +148,7 @@ function DeviceRowView(props: RowProps) {
     >
       {selectable && (
         <TableCell padding="checkbox">
-          <Tooltip
-            title={
-              pushable
-                ? 'Select for Conf Final (Push)'
-                : 'Only devices whose serial is Checked can be pushed'
-            }
-          >
+          <Tooltip title={notPushable ?? 'Select for Conf Final (Push)'}>
             <span>
               <Checkbox
                 checked={selected}

@@ -381,6 +381,10 @@ describe('ZtpDashboard', () => {
   });
 
   it('lets only Checked devices be selected for the bulk Conf Final (Push)', async () => {
+    changeDevice('spine-01', {
+      serial: { ...devices[2].serial, state: 'checked' },
+      confFinal: { state: 'pushed' },
+    });
     await renderDashboard();
     const leaf01 = await within(row('leaf-01')).findByRole('checkbox', {
       name: 'Select leaf-01',
@@ -392,6 +396,20 @@ describe('ZtpDashboard', () => {
     expect(
       screen.queryByRole('button', { name: 'Conf Final (Push)' }),
     ).toBeNull();
+    // A Provisioned device cannot be pushed again: not selectable, and why.
+    const provisioned = within(row('spine-01')).getByRole('checkbox', {
+      name: 'Select spine-01',
+    });
+    expect(provisioned).toBeDisabled();
+    // The tooltip sits on the span around the disabled checkbox.
+    await userEvent
+      .setup({ pointerEventsCheck: 0 })
+      .hover(provisioned.closest('td')!.querySelector(':scope > span')!);
+    expect(
+      await screen.findByText(
+        'Already Provisioned: its bootstrap account was removed',
+      ),
+    ).toBeInTheDocument();
     await userEvent.click(leaf02);
     expect(screen.getByText('1 Checked device selected')).toBeInTheDocument();
     expect(
