@@ -144,6 +144,7 @@ export const ztpPlugin = createBackendPlugin({
             });
         };
         const hashPool = new PasswordHashPool();
+        let stopping = false;
         const sync = new DeviceQueueSync({
           catalog: deps.catalog,
           auth: deps.auth,
@@ -296,6 +297,14 @@ export const ztpPlugin = createBackendPlugin({
             .catch(e => logger.warn(`Initial ZTP sync: ${e}`));
           await refreshIndex();
           if (settings.provisioning.enabled) await provisioning.start();
+          // The rest of a first pass over a large catalog, run after run
+          // (each bounded in time), without waiting for the schedule.
+          void (async () => {
+            let result;
+            do {
+              result = await sync.run();
+            } while (!result.finished && !stopping);
+          })().catch(e => logger.warn(`ZTP catalog sync: ${e}`));
           if (
             doorWorker &&
             doorDatabase &&
@@ -325,6 +334,7 @@ export const ztpPlugin = createBackendPlugin({
           await tftp?.start();
         });
         lifecycle.addShutdownHook(async () => {
+          stopping = true;
           clearInterval(unknownFlushTimer);
           clearInterval(checkpointTimer);
           serialChecks.stop();
