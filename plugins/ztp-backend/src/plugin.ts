@@ -173,6 +173,7 @@ export const ztpPlugin = createBackendPlugin({
             });
         };
         const hashPool = new PasswordHashPool();
+        let stopping = false;
         const sync = new DeviceQueueSync({
           catalog: deps.catalog,
           auth: deps.auth,
@@ -364,6 +365,14 @@ export const ztpPlugin = createBackendPlugin({
               .then(open => (open ? openDoor() : undefined))
               .catch(e => logger.error(`Could not open the device door: ${e}`));
           }
+          // The rest of a first pass over a large catalog, run after run
+          // (each bounded in time), without waiting for the schedule.
+          void (async () => {
+            let result;
+            do {
+              result = await sync.run();
+            } while (!result.finished && !stopping);
+          })().catch(e => logger.warn(`ZTP catalog sync: ${e}`));
           if (
             doorWorker &&
             doorDatabase &&
