@@ -335,7 +335,6 @@ export const ztpPlugin = createBackendPlugin({
 
         let unknownFlushTimer: NodeJS.Timeout | undefined;
         let checkpointTimer: NodeJS.Timeout | undefined;
-        let stopping = false;
         let doorOpened: Promise<void> = Promise.resolve();
         lifecycle.addStartupHook(async () => {
           const loadQueue = async () => {
