@@ -177,6 +177,7 @@ describe('two replicas on one PostgreSQL, one killed mid-work', () => {
           annotations['ztp.network/management-address'].split('/')[0],
         sshPort: sshPorts.get(entity.metadata.name),
         hostname: annotations['ztp.network/hostname'],
+        macAddress: annotations['ztp.network/mac-address'],
         realSerial: annotations['ztp.network/serial-number'],
         provisioningUrl: doors[0],
         bootDelayMs: 0,
@@ -187,17 +188,26 @@ describe('two replicas on one PostgreSQL, one killed mid-work', () => {
       await device.powerOn();
     }
     const pushedRefs = PUSHED.map(refOf);
+    let states = '';
     await until(
       'the simulated devices to be Checked',
       async () => {
         const rows = await store.getDevices(pushedRefs);
+        states = rows
+          .map(
+            d =>
+              `${d.entityRef}: ${d.confMinState}, ${d.serialState} ${
+                d.serialReason ?? ''
+              }`,
+          )
+          .join('\n');
         return rows.length === pushedRefs.length &&
           rows.every(d => d.serialState === 'checked')
           ? true
           : undefined;
       },
       30_000,
-      () => a.output() + b.output(),
+      () => `${states}\n${a.output()}${b.output()}`,
     );
 
     // A bulk push on replica A, one device at a time.

@@ -954,6 +954,14 @@ export class DatabaseZtpStore implements ZtpStore {
     });
   }
 
+  async recordPresentedHostKey(entityRef: string, presented: string) {
+    await this.db('ztp_devices')
+      .where({ entity_ref: entityRef })
+      .whereNotNull('host_key_fingerprint')
+      .whereNot({ host_key_fingerprint: presented })
+      .update({ host_key_presented: presented });
+  }
+
   async acceptHostKey(entityRef: string, presented: string, event: NewEvent) {
     const now = event.at ?? new Date();
     return this.db.transaction(async tx => {

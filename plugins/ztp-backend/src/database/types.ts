@@ -270,6 +270,11 @@ export interface ZtpStore {
     presented: string,
     event: NewEvent,
   ): Promise<boolean>;
+  /**
+   * Keeps the host key a device presented instead of the pinned one (seen
+   * outside a serial check: by a push) for an operator to accept.
+   */
+  recordPresentedHostKey(entityRef: string, presented: string): Promise<void>;
 
   setConfFinal(
     entityRef: string,

@@ -17,6 +17,7 @@ import type { CredentialVault } from '../services/CredentialVault';
 import { toZtpDevice } from '../services/deviceView';
 import type { PlatformRegistry } from '../services/PlatformRegistry';
 import type { OpenDeviceCli } from '../services/SerialCheckService';
+import { presentedHostKeyOf } from '../ssh/errors';
 import { DeviceCatalogView } from './DeviceCatalogView';
 import type {
   FinalConfigRenderer,
@@ -381,17 +382,33 @@ export class FinalConfigService {
           driver.cli.promptPattern.flags.replace(/[gy]/g, ''),
         )
       : driver.cli.promptPattern;
-    const session = await openCli({
-      host: device.managementIp,
-      port: device.sshPort,
-      username: device.localUsername,
-      password: vault.decrypt(device.localPasswordEnc, device.entityRef),
-      algorithms: driver.sshAlgorithms,
-      connectTimeoutMs: settings.connectTimeoutMs,
-      deadlineMs: settings.deadlineMs,
-      knownHostKey: device.hostKeyFingerprint,
-      cli: { ...driver.cli, promptPattern },
-    });
-    return session;
+    try {
+      return await openCli({
+        host: device.managementIp,
+        port: device.sshPort,
+        username: device.localUsername,
+        password: vault.decrypt(device.localPasswordEnc, device.entityRef),
+        algorithms: driver.sshAlgorithms,
+        connectTimeoutMs: settings.connectTimeoutMs,
+        deadlineMs: settings.deadlineMs,
+        knownHostKey: device.hostKeyFingerprint,
+        cli: { ...driver.cli, promptPattern },
+      });
+    } catch (error) {
+      // A new host key stops the push as it stops checks: kept so the
+      // device's tab offers to accept it.
+      const presented = presentedHostKeyOf(error);
+      if (presented) {
+        await this.options.store
+          .recordPresentedHostKey(device.entityRef, presented)
+          .catch(e =>
+            this.options.logger.warn(
+              `Could not keep the new host key of ${device.entityRef}: ${e}`,
+            ),
+          );
+        this.options.onChanged(device.entityRef);
+      }
+      throw error;
+    }
   }
 }

@@ -27,7 +27,9 @@ describe.each(databases.eachSupportedId())(
         serialChecks: checks,
         onChanged: () => {},
       });
-      expect(await checks.check(ref, 'system')).toEqual({ outcome: 'checked' });
+      expect(await checks.check(ref, 'user:default/op')).toEqual({
+        outcome: 'checked',
+      });
       expect((await store.getDevice(ref))!.hostKeyFingerprint).toBe(OLD_KEY);
 
       // Nothing to accept while the device presents its pinned key.
@@ -37,7 +39,7 @@ describe.each(databases.eachSupportedId())(
 
       // Re-installed: a new key. The check stops and records what it saw.
       hostKey = NEW_KEY;
-      const mismatch = await checks.check(ref, 'system');
+      const mismatch = await checks.check(ref, 'user:default/op');
       expect(mismatch?.reason).toMatch(/^host key changed/);
       let device = (await store.getDevice(ref))!;
       expect(device).toMatchObject({
@@ -92,9 +94,9 @@ describe.each(databases.eachSupportedId())(
       );
       const ref = await addLoadedDevice('leaf-2', SERIAL);
       const checks = serialChecker();
-      await checks.check(ref, 'system');
+      await checks.check(ref, 'user:default/op');
       hostKey = NEW_KEY;
-      await checks.check(ref, 'system');
+      await checks.check(ref, 'user:default/op');
       const replica = () =>
         new HostKeyAcceptance({
           store,

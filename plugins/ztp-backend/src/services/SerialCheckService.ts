@@ -19,6 +19,7 @@ import type {
   ZtpStore,
 } from '../database/types';
 import type { CredentialVault } from './CredentialVault';
+import { presentedHostKeyOf } from '../ssh/errors';
 import type { PlatformRegistry } from './PlatformRegistry';
 
 /** Opens an SSH CLI session on a device (the ssh/ module in production). */
@@ -79,14 +80,6 @@ export function classifyFailure(error: unknown): Failure {
     default:
       return { reason: `check failed: ${detail}`, retry: true };
   }
-}
-
-/** The fingerprint a device presented instead of the pinned one, if that was the failure. */
-function hostKeyPresentedBy(error: unknown): string | undefined {
-  const e = error as { name?: string; presented?: unknown };
-  return e?.name === 'HostKeyMismatchError' && typeof e.presented === 'string'
-    ? e.presented || undefined
-    : undefined;
 }
 
 function isPowerOfTwo(n: number): boolean {
@@ -308,7 +301,7 @@ export class SerialCheckService {
         ? new Date(Date.now() + delay)
         : undefined;
       // Kept so an operator can compare it with the pinned one and accept it.
-      const presentedHostKey = hostKeyPresentedBy(error);
+      const presentedHostKey = presentedHostKeyOf(error);
       return finish(
         {
           state: 'not-checked',

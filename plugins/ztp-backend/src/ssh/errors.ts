@@ -46,6 +46,14 @@ export class HostKeyMismatchError extends Error {
   }
 }
 
+/** The fingerprint a device presented instead of the pinned one, if that is what `error` says. */
+export function presentedHostKeyOf(error: unknown): string | undefined {
+  const e = error as { name?: string; presented?: unknown };
+  return e?.name === 'HostKeyMismatchError' && typeof e.presented === 'string'
+    ? e.presented || undefined
+    : undefined;
+}
+
 /** Anything else that went wrong in SSH: no common algorithm, shell refused, session closed. */
 export class SshProtocolError extends Error {
   constructor(message: string) {

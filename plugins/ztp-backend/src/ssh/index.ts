@@ -2,6 +2,7 @@ export { openDeviceCli, mergeAlgorithms } from './openDeviceCli';
 export type { OpenDeviceCliOptions, DeviceCliSession } from './openDeviceCli';
 export {
   HostKeyMismatchError,
+  presentedHostKeyOf,
   SshAuthError,
   SshProtocolError,
   SshTimeoutError,

@@ -38,10 +38,16 @@ export interface ZtpApi {
   revealCredentials(entityRef: string): Promise<ZtpLocalAccount>;
   /** Connects to the device now and compares its serial. */
   checkSerial(entityRef: string): Promise<ZtpSerialCheckResult>;
-  /** Corrects the expected serial, then checks the device at once. */
+  /**
+   * Corrects the expected serial, then checks the device at once. With
+   * `wrongSerial` (the value the operator replaces) a correction someone
+   * else made meanwhile is not overwritten: the call fails with a 409
+   * naming the current value.
+   */
   updateSerial(
     entityRef: string,
     newSerial: string,
+    wrongSerial?: string,
   ): Promise<ZtpSerialCheckResult>;
   /**
    * Pins the host key the device presented instead of the pinned one (its

@@ -62,10 +62,12 @@ export class ZtpClient implements ZtpApi {
   updateSerial(
     entityRef: string,
     newSerial: string,
+    wrongSerial?: string,
   ): Promise<ZtpSerialCheckResult> {
     return this.request(`${devicePath(entityRef)}/serial`, {
       method: 'POST',
-      body: { newSerial },
+      body:
+        wrongSerial === undefined ? { newSerial } : { newSerial, wrongSerial },
     });
   }
 

@@ -41,8 +41,9 @@ async function main() {
               concurrency: 8,
               connectTimeoutMs: 1500,
               deadlineMs: 4000,
-              retryInitialDelayMs: 600_000,
-              retryMaxDelayMs: 600_000,
+              // A simulated device opens SSH a moment after its fetch.
+              retryInitialDelayMs: 500,
+              retryMaxDelayMs: 4000,
               sweepSeconds: 1,
               firstCheckDelayMs: 200,
             },

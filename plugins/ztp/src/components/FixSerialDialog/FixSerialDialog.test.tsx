@@ -152,7 +152,8 @@ describe('FixSerialDialog', () => {
     ).toBeDisabled();
     release();
     await waitFor(() => expect(onClose).toHaveBeenCalled());
-    expect(body).toEqual({ newSerial: 'FOC2148Z0AB' });
+    // With the Wrong serial it replaces: a correction made meanwhile wins.
+    expect(body).toEqual({ newSerial: 'FOC2148Z0AB', wrongSerial: 'TMP0001' });
     expect(onDeviceUpdated).toHaveBeenCalledWith(
       expect.objectContaining({
         serial: expect.objectContaining({ state: 'checked' }),

@@ -81,7 +81,11 @@ export function FixSerialDialog(props: FixSerialDialogProps) {
     setChecking(true);
     setOutcome(undefined);
     try {
-      const result = await api.updateSerial(device.entityRef, newSerial.trim());
+      const result = await api.updateSerial(
+        device.entityRef,
+        newSerial.trim(),
+        device.expectedSerial,
+      );
       onDeviceUpdated?.(result.device);
       if (result.outcome === 'checked') {
         onClose();
