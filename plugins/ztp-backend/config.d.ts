@@ -47,11 +47,6 @@ export interface Config {
     };
     /** DHCP from the catalog: the Kea DHCPv4 configuration of the queue. */
     dhcp?: {
-      /**
-       * The device door as devices reach it, by IPv4 address, e.g.
-       * http://198.18.0.1:7080 (default: ztp.provisioning.host and port).
-       */
-      bootServerUrl?: string;
       /** The provisioning networks Kea serves. */
       subnets?: Array<{
         /** Kea's subnet id (default: position in the list, from 1); keep it stable. */

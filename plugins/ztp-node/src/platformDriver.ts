@@ -59,35 +59,6 @@ export type PlatformDevice = {
   expectedSerial: string;
 };
 
-/**
- * The device door as booting devices reach it on the provisioning network,
- * for the DHCP options that point at it. @public
- */
-export type DhcpBootServer = {
-  /** Base URL, e.g. http://198.18.0.1:7080 */
-  url: string;
-  /** The door's IPv4 address, e.g. 198.18.0.1 (options 66/150). */
-  address: string;
-  port: number;
-};
-
-/**
- * The DHCP options one device of a platform needs to find its bootstrap
- * file. The generator writes them into the device's Kea reservation.
- * @public
- */
-export type PlatformDhcpOptions = {
-  /** Option 67, e.g. the URL of the device's file on the door. */
-  bootFileName?: string;
-  /** Option 66, the TFTP server name (an address or host name). */
-  tftpServerName?: string;
-  /** Option 150, Cisco's TFTP server address list. */
-  tftpServerAddresses?: string[];
-  /** Option 43 vendor-encapsulated sub-options, as text, in this order. */
-  vendorSubOptions?: { code: number; value: string }[];
-  /** A lease shorter than this is refused by the platform's agent. */
-  minLeaseSeconds?: number;
-};
 /** What a device's bootstrap files are rendered from. @public */
 export type BootstrapContext = {
   device: PlatformDevice;
@@ -120,14 +91,29 @@ export type BootstrapFile = {
   shared?: 'identical' | 'concatenate';
 };
 
-/** What the operator's DHCP server hands one booting device. @public */
+/**
+ * What a DHCP server's options are rendered from: the device and the door
+ * as it reaches it (no configuration needed). @public
+ */
+export type DhcpBootContext = Pick<BootstrapContext, 'device' | 'doorUrl'>;
+
+/**
+ * What the operator's DHCP server hands one booting device so that its
+ * agent asks the door for its bootstrap files. The generated Kea
+ * configuration and the README's examples both come from it. @public
+ */
 export type DhcpBootFile = {
   /** Option 67: a URL, or a file name on the server of option 150/66. */
-  bootFileName: string;
-  /** Option 150 (and 66): the file server, when the boot file is not a URL. */
+  bootFileName?: string;
+  /** Options 150 and 66: the door's IPv4 address (file server, AutoInstall, Junos). */
   tftpServer?: string;
-  /** Vendor-specific sub-options of option 43, by code (Junos 00–05). */
+  /**
+   * Option 43 vendor-specific sub-options by two-digit decimal code, sent
+   * in key order (Junos: 01 file, 03 transfer mode, 05 HTTP port).
+   */
   vendorOptions?: Record<string, string>;
+  /** The agent refuses a shorter lease (POAP: 3600 s). */
+  minLeaseSeconds?: number;
   /** What the device downloads, in the operator's words. */
   downloads: string[];
 };
@@ -141,7 +127,7 @@ export interface PlatformBootstrap {
   /** The files one device may ask for, rendered for it. */
   files(ctx: BootstrapContext): BootstrapFile[];
   /** DHCP options that point a booting device at its files. */
-  dhcpBootFile(ctx: BootstrapContext): DhcpBootFile;
+  dhcpBootFile(ctx: DhcpBootContext): DhcpBootFile;
 }
 
 /** Result of a push, as a driver reports it. @public */
@@ -178,15 +164,6 @@ export interface ZtpPlatformDriver {
   readSerial(cli: DeviceCli): Promise<string>;
   /** Reads the running configuration (for previews and verification). */
   readRunningConfig?(cli: DeviceCli): Promise<string>;
-  /**
-   * The DHCP options that send a booting device of this platform to its
-   * file on the device door. Without it, the device's reservation gives an
-   * address and gateway only.
-   */
-  dhcpOptions?(
-    device: PlatformDevice,
-    server: DhcpBootServer,
-  ): PlatformDhcpOptions;
   /**
    * Applies a full configuration with the platform's safe method, verifies
    * it, and rolls back on failure.

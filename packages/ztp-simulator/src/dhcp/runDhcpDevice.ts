@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { SimulatedDevice } from '../device/SimulatedDevice';
+import { SimulatedDevice, type ScriptRecord } from '../device/SimulatedDevice';
 import { PLATFORM_IDS, type PlatformId } from '../platforms/types';
 import { obtainLease } from './dhclient';
 import { bootFileFromLease, REQUESTED_OPTIONS } from './dhcpAgents';
@@ -128,6 +128,7 @@ export async function runDhcpDevice(argv: string[]): Promise<number> {
     bootDelayMs: 0,
     fetchRetryMs: 500,
     fetchRetryMaxMs: 2000,
+    rebootMs: 1000,
   });
   device.on('fetch', record =>
     say({
@@ -139,6 +140,17 @@ export async function runDhcpDevice(argv: string[]): Promise<number> {
   );
   device.on('config-rejected', errors =>
     say({ event: 'config-rejected', errors }),
+  );
+  device.on('state', state => say({ event: 'state', state }));
+  device.on('script-rejected', reason =>
+    say({ event: 'script-rejected', reason }),
+  );
+  device.on('script-finished', (record: ScriptRecord) =>
+    say({
+      event: 'script-finished',
+      exitCode: record.exitCode,
+      output: record.output.slice(-2000),
+    }),
   );
   device.on('listening', port => say({ event: 'configured', sshPort: port }));
   device.on('failure', error =>

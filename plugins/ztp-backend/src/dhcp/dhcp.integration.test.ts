@@ -5,6 +5,8 @@ import {
 } from '@backstage/backend-test-utils';
 import { schedulerServiceFactory } from '@backstage/backend-defaults/scheduler';
 import type { Entity } from '@backstage/catalog-model';
+import { createServiceFactory } from '@backstage/backend-plugin-api';
+import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -89,6 +91,25 @@ type Audit = {
   outcome: 'success' | 'fail';
   error?: string;
 };
+
+/**
+ * A catalog holding the entities of the moment: every read the queue sync
+ * makes (queryEntities, getEntitiesByRefs, getEntities) sees the same.
+ */
+function liveCatalog(current: () => Entity[]) {
+  return createServiceFactory({
+    service: catalogServiceRef,
+    deps: {},
+    factory: () =>
+      new Proxy(catalogServiceMock({ entities: [] }), {
+        get: (_, key) => {
+          const now = catalogServiceMock({ entities: current() });
+          const value = Reflect.get(now, key);
+          return typeof value === 'function' ? value.bind(now) : value;
+        },
+      }),
+  });
+}
 
 /** An auditor that keeps the events a backend records. */
 function recordingAuditor(audits: Audit[]) {
@@ -193,7 +214,14 @@ describe('DHCP from the catalog, with a real Kea and real DHCP clients', () => {
       return d?.serial.state === 'checked' ? d : undefined;
     });
     expect(checked.confMin.loadedFrom).toBe(`${lan.prefix}.${s.host}`);
-    return { lease, bootFile };
+    // What the device's agent did with the file: scripts it ran, reboots.
+    const ran = device.events.filter(
+      e =>
+        e.event === 'script-finished' ||
+        e.event === 'script-rejected' ||
+        (e.event === 'state' && e.state === 'rebooting'),
+    );
+    return { lease, bootFile, ran };
   }
 
   beforeAll(async () => {
@@ -204,7 +232,6 @@ describe('DHCP from the catalog, with a real Kea and real DHCP clients', () => {
     entities = specs.map(s => entityOf(s));
     const doorPort = await freePort();
     const dhcp = {
-      bootServerUrl: `http://${lan.hostAddress}:${doorPort}`,
       interfaces: [lan.keaInterface],
       subnets: [{ subnet: lan.subnet, gateway: lan.hostAddress }],
       leases: { memfile: leaseFile },
@@ -228,16 +255,12 @@ describe('DHCP from the catalog, with a real Kea and real DHCP clients', () => {
       },
       ...extra,
     });
-    const catalog = () =>
-      catalogServiceMock.mock({
-        getEntities: (async () => ({ items: [...entities] })) as any,
-      }).factory;
     backend = await startTestBackend({
       features: [
         ztpPlugin,
         schedulerServiceFactory,
         recordingAuditor(audits),
-        catalog(),
+        liveCatalog(() => entities),
         mockServices.rootConfig.factory({
           data: {
             ztp: ztpConfig({
@@ -259,9 +282,13 @@ describe('DHCP from the catalog, with a real Kea and real DHCP clients', () => {
   });
 
   it('serves the downloaded configuration: each platform gets its lease and file by DHCP and reaches Checked', async () => {
-    const whole = await api
-      .get('/api/ztp/dhcp/kea-config')
-      .set({ Authorization: USER });
+    // The queue fills with the first catalog sync after start.
+    const whole = await waitFor('the devices in the queue', async () => {
+      const r = await api
+        .get('/api/ztp/dhcp/kea-config')
+        .set({ Authorization: USER });
+      return r.body.reservationCount === specs.length ? r : undefined;
+    });
     expect(whole.status).toBe(200);
     expect(whole.body.problems).toEqual([]);
     expect(whole.body.reservationCount).toBe(specs.length);
@@ -298,25 +325,61 @@ describe('DHCP from the catalog, with a real Kea and real DHCP clients', () => {
         .filter(s => !s.declaredMac)
         .map(async s => seen.set(s.name, await bootToChecked(s))),
     );
-    const door = `http://${lan.hostAddress}`;
-    expect(seen.get('ios-dhcp')!.lease.bootFileName).toMatch(
-      new RegExp(`^${door}:\\d+/ztp/config/by-mac/52:54:00:18:00:11\\.cfg$`),
+    const door = `http://${lan.hostAddress}:\\d+/ztp/boot`;
+    // IOS XE: its Guest Shell script by URL, run with python3; it made the
+    // RSA key SSH needed and reported to the door.
+    const ios = seen.get('ios-dhcp')!;
+    expect(ios.lease.bootFileName).toMatch(
+      new RegExp(`^${door}/ztp-525400180011\\.py$`),
     );
-    expect(seen.get('ios-dhcp')!.lease.tftpServerAddresses).toEqual([
-      lan.hostAddress,
+    expect(ios.lease.tftpServerAddresses).toEqual([lan.hostAddress]);
+    expect(ios.ran).toEqual([
+      expect.objectContaining({ event: 'script-finished', exitCode: 0 }),
     ]);
-    expect(seen.get('nxos-dhcp')!.lease.leaseSeconds).toBeGreaterThanOrEqual(
-      3600,
+    // NX-OS: poap.py by URL on an hour-long lease; POAP checked its md5,
+    // ran it (the configuration and its .md5 fetched by the script) and
+    // rebooted into the staged configuration.
+    const nxos = seen.get('nxos-dhcp')!;
+    expect(nxos.bootFile.url).toMatch(new RegExp(`^${door}/poap\\.py$`));
+    expect(nxos.lease.leaseSeconds).toBeGreaterThanOrEqual(3600);
+    expect(nxos.lease.tftpServerName).toBe(lan.hostAddress);
+    expect(nxos.ran).toEqual([
+      expect.objectContaining({ event: 'script-finished', exitCode: 0 }),
+      { event: 'state', state: 'rebooting' },
+    ]);
+    // Both scripts reported to the door from the device's namespace.
+    const timeline = async (name: string) =>
+      (
+        await api
+          .get(`/api/ztp/devices/default/${name}`)
+          .set({ Authorization: USER })
+      ).body.events.map((e: any) => `${e.type} ${e.message}`);
+    expect(await timeline('ios-dhcp')).toEqual(
+      expect.arrayContaining([
+        'bootstrap.progress script started',
+        'bootstrap.progress configuration applied',
+      ]),
     );
-    expect(seen.get('nxos-dhcp')!.lease.tftpServerName).toBe(lan.hostAddress);
-    expect(seen.get('eos-dhcp')!.bootFile.url).toMatch(
-      /\/ztp\/config\/by-mac\/52:54:00:18:00:13$/,
+    expect(await timeline('nxos-dhcp')).toEqual(
+      expect.arrayContaining([
+        'bootstrap.progress script started',
+        expect.stringMatching(/^bootstrap\.progress configuration staged/),
+      ]),
     );
-    // Junos found its file in option 43 and its server in option 150.
-    expect(seen.get('junos-dhcp')!.lease.bootFileName).toBeUndefined();
-    expect(seen.get('junos-dhcp')!.bootFile.url).toMatch(
-      new RegExp(`^${door}:\\d+/ztp/config/by-mac/52:54:00:18:00:14\\.conf$`),
+    // EOS: the startup-config by URL; the switch rebooted into it.
+    const eos = seen.get('eos-dhcp')!;
+    expect(eos.bootFile.url).toMatch(
+      new RegExp(`^${door}/eos-525400180013\\.cfg$`),
     );
+    expect(eos.ran).toEqual([{ event: 'state', state: 'rebooting' }]);
+    // Junos found its file in option 43 and its server in option 150, and
+    // committed it as is.
+    const junos = seen.get('junos-dhcp')!;
+    expect(junos.lease.bootFileName).toBeUndefined();
+    expect(junos.bootFile.url).toMatch(
+      new RegExp(`^${door}/junos-525400180014\\.conf$`),
+    );
+    expect(junos.ran).toEqual([]);
 
     // Kea's lease file tells a device without a lease from one with a lease.
     const leases = (
@@ -396,17 +459,17 @@ describe('DHCP from the catalog, with a real Kea and real DHCP clients', () => {
         ztpPlugin,
         schedulerServiceFactory,
         recordingAuditor(refusedAudits),
-        catalogServiceMock.mock({
-          getEntities: (async () => ({ items: [...entities] })) as any,
-        }).factory,
+        liveCatalog(() => entities),
         mockServices.rootConfig.factory({
           data: {
             ztp: {
               secrets: { key: 'integration-key-0123456789' },
               catalogSync: { frequencySeconds: CATALOG_SYNC_SECONDS },
-              provisioning: { enabled: false },
+              provisioning: {
+                enabled: false,
+                deviceUrl: `http://${lan.hostAddress}:7080`,
+              },
               dhcp: {
-                bootServerUrl: `http://${lan.hostAddress}:7080`,
                 interfaces: [lan.keaInterface],
                 subnets: [{ subnet: lan.subnet, gateway: lan.hostAddress }],
                 leases: {
@@ -460,17 +523,17 @@ describe('DHCP from the catalog, with a real Kea and real DHCP clients', () => {
         ztpPlugin,
         schedulerServiceFactory,
         recordingAuditor([]),
-        catalogServiceMock.mock({
-          getEntities: (async () => ({ items: [...entities] })) as any,
-        }).factory,
+        liveCatalog(() => entities),
         mockServices.rootConfig.factory({
           data: {
             ztp: {
               secrets: { key: 'integration-key-0123456789' },
               catalogSync: { frequencySeconds: CATALOG_SYNC_SECONDS },
-              provisioning: { enabled: false },
+              provisioning: {
+                enabled: false,
+                deviceUrl: `http://${lan.hostAddress}:7080`,
+              },
               dhcp: {
-                bootServerUrl: `http://${lan.hostAddress}:7080`,
                 interfaces: [lan.keaInterface],
                 subnets: [{ subnet: lan.subnet, gateway: lan.hostAddress }],
                 leases: {

@@ -1,4 +1,9 @@
-import { builtinPlatformDrivers } from '../platforms';
+import {
+  bootstrapArtifacts,
+  bootstrapContext,
+  builtinPlatformDrivers,
+} from '../platforms';
+import { platformDevice } from '../services/MinimalConfigRenderer';
 import { PlatformRegistry } from '../services/PlatformRegistry';
 import { keaCheck } from './__testUtils__/kea';
 import { DhcpDevice, generateKeaConfig } from './generateKeaConfig';
@@ -7,11 +12,7 @@ import type { DhcpSettings } from './settings';
 const platforms = new PlatformRegistry(builtinPlatformDrivers);
 
 const settings: DhcpSettings = {
-  bootServer: {
-    url: 'http://198.18.0.1:7080',
-    address: '198.18.0.1',
-    port: 7080,
-  },
+  doorUrl: 'http://198.18.0.1:7080',
   subnets: [
     {
       id: 1,
@@ -110,21 +111,26 @@ describe('generateKeaConfig', () => {
       'option-data': [
         {
           name: 'boot-file-name',
-          data: 'http://198.18.0.1:7080/ztp/config/by-mac/52:54:00:00:00:11.cfg',
+          data: 'http://198.18.0.1:7080/ztp/boot/ztp-525400000011.py',
         },
         { name: 'tftp-server-name', data: '198.18.0.1' },
         { name: 'tftp-server-address', data: '198.18.0.1' },
       ],
     });
     // NX-OS POAP: server in 66/150, script in 67.
-    expect(
-      byMac.get('52:54:00:00:00:12')!['option-data'].map(o => o.name),
-    ).toEqual(['boot-file-name', 'tftp-server-name', 'tftp-server-address']);
+    expect(byMac.get('52:54:00:00:00:12')!['option-data']).toMatchObject([
+      {
+        name: 'boot-file-name',
+        data: 'http://198.18.0.1:7080/ztp/boot/poap.py',
+      },
+      { name: 'tftp-server-name', data: '198.18.0.1' },
+      { name: 'tftp-server-address', data: '198.18.0.1' },
+    ]);
     // EOS: option 67 alone.
     expect(byMac.get('52:54:00:00:00:13')!['option-data']).toEqual([
       {
         name: 'boot-file-name',
-        data: 'http://198.18.0.1:7080/ztp/config/by-mac/52:54:00:00:00:13',
+        data: 'http://198.18.0.1:7080/ztp/boot/eos-525400000013.cfg',
         'always-send': true,
       },
     ]);
@@ -138,7 +144,7 @@ describe('generateKeaConfig', () => {
       sub[tlv[i]] = tlv.subarray(i + 2, i + 2 + tlv[i + 1]).toString();
     }
     expect(sub).toEqual({
-      1: '/ztp/config/by-mac/52:54:00:00:00:14.conf',
+      1: 'ztp/boot/junos-525400000014.conf',
       3: 'http',
       5: '7080',
     });
@@ -236,13 +242,13 @@ describe('generateKeaConfig', () => {
   it('gives addresses without boot options, and says so, while the door has no usable address', async () => {
     const generated = generateKeaConfig(
       fleet,
-      { ...settings, bootServer: undefined },
+      { ...settings, doorUrl: undefined },
       platforms,
     );
     expect(generated.problems).toEqual([
       {
         message: expect.stringMatching(
-          /^The door has no address a device can be sent to .*set ztp.dhcp.bootServerUrl/,
+          /^The door has no address a device can be sent to .*set ztp.provisioning.deviceUrl/,
         ),
       },
     ]);
@@ -255,15 +261,49 @@ describe('generateKeaConfig', () => {
     expect((await keaCheck(generated.config)).ok).toBe(true);
   });
 
+  it("names, for every device, a file the door serves it: the options are its bootstrap files' DHCP side", () => {
+    const generated = generateKeaConfig(fleet, settings, platforms);
+    for (const d of fleet) {
+      const reservation = reservationsOf(generated).find(
+        r => r['hw-address'] === d.macAddress,
+      )!;
+      const option = (name: string) =>
+        reservation['option-data'].find(o => o.name === name)?.data;
+      const option43 = reservation['option-data'].find(o => o.code === 43);
+      // What the device asks the door for: 67, or Junos' 43.01 on the 150 server.
+      const asked = option43
+        ? `${settings.doorUrl}/${Buffer.from(option43.data, 'hex')
+            .subarray(2, 2 + Buffer.from(option43.data, 'hex')[1])
+            .toString()}`
+        : option('boot-file-name')!;
+      const served = bootstrapArtifacts(
+        platforms.require(d.platform),
+        bootstrapContext(platformDevice(d), 'hostname x\n', settings.doorUrl!),
+      ).map(f => `${settings.doorUrl}/ztp/boot/${f.name}`);
+      expect(served).toContain(asked);
+    }
+  });
+
   it("takes a platform module's options and changes its hash only with the configuration", () => {
     const registry = new PlatformRegistry(builtinPlatformDrivers);
     registry.add({
       ...builtinPlatformDrivers[2],
       id: 'sonic',
       displayName: 'SONiC',
-      dhcpOptions: (d, server) => ({
-        bootFileName: `${server.url}/ztp/config/by-hostname/${d.hostname}.json`,
-      }),
+      bootstrap: {
+        files: ctx => [
+          {
+            name: `sonic-${ctx.device.hostname}.json`,
+            contentType: 'application/json',
+            body: JSON.stringify({ config: ctx.minimalConfig }),
+            deliversConfig: true,
+          },
+        ],
+        dhcpBootFile: ctx => ({
+          bootFileName: `${ctx.doorUrl}/ztp/boot/sonic-${ctx.device.hostname}.json`,
+          downloads: ['ztp.json over HTTP'],
+        }),
+      },
     });
     const sonic = device('spine-01', 'sonic', '198.18.0.50', {
       macAddress: '52:54:00:00:00:50',
@@ -272,7 +312,7 @@ describe('generateKeaConfig', () => {
     expect(reservationsOf(one)[0]['option-data']).toEqual([
       {
         name: 'boot-file-name',
-        data: 'http://198.18.0.1:7080/ztp/config/by-hostname/spine-01.json',
+        data: 'http://198.18.0.1:7080/ztp/boot/sonic-spine-01.json',
         'always-send': true,
       },
     ]);
@@ -284,5 +324,28 @@ describe('generateKeaConfig', () => {
         registry,
       ).hash,
     ).not.toBe(one.hash);
+  });
+
+  it('gives a device of a platform without bootstrap files an address only, and says so', () => {
+    const registry = new PlatformRegistry(builtinPlatformDrivers);
+    registry.add({
+      ...builtinPlatformDrivers[2],
+      id: 'plain',
+      displayName: 'Plain',
+      bootstrap: undefined,
+    });
+    const plain = device('plain-01', 'plain', '198.18.0.60', {
+      macAddress: '52:54:00:00:00:60',
+      defaultGateway: '198.18.0.1',
+    });
+    const generated = generateKeaConfig([plain], settings, registry);
+    expect(reservationsOf(generated)[0]['option-data']).toEqual([]);
+    expect(generated.problems).toEqual([
+      {
+        entityRef: 'resource:default/plain-01',
+        message:
+          'plain-01: platform plain has no bootstrap files, so no DHCP options; its reservation gives an address and gateway only',
+      },
+    ]);
   });
 });

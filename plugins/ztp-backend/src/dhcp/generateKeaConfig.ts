@@ -1,8 +1,10 @@
 import { createHash } from 'node:crypto';
-import type { PlatformDhcpOptions } from '@ztp-portal/backstage-plugin-ztp-node';
+import type { DhcpBootFile } from '@ztp-portal/backstage-plugin-ztp-node';
 import type { ZtpDhcpProblem } from '@ztp-portal/backstage-plugin-ztp-common';
 import ipaddr from 'ipaddr.js';
 import type { DeviceRecord } from '../database/types';
+import { dhcpBootFile } from '../platforms';
+import { platformDevice } from '../services/MinimalConfigRenderer';
 import type { PlatformRegistry } from '../services/PlatformRegistry';
 import type { DhcpSettings, DhcpSubnetSettings } from './settings';
 
@@ -81,12 +83,18 @@ const TFTP_SERVER_ADDRESS_DEF = {
 // Kea reads option data as comma-separated values: a comma in a URL is data.
 const csvValue = (value: string) => value.replace(/,/g, '\\,');
 
+/** Option 43 sub-options in the order the platform gives them. */
+function subOptions(boot: DhcpBootFile): { code: number; value: string }[] {
+  return Object.entries(boot.vendorOptions ?? {}).map(([code, value]) => ({
+    code: /^\d{1,3}$/.test(code) ? Number(code) : NaN,
+    value,
+  }));
+}
+
 /** Option 43: each sub-option as code, length and value bytes, in hex. */
-function vendorEncapsulated(
-  subOptions: { code: number; value: string }[],
-): string {
+function vendorEncapsulated(subs: { code: number; value: string }[]): string {
   return Buffer.concat(
-    subOptions.map(({ code, value }) => {
+    subs.map(({ code, value }) => {
       const bytes = Buffer.from(value, 'utf8');
       return Buffer.concat([Buffer.from([code, bytes.length]), bytes]);
     }),
@@ -95,56 +103,54 @@ function vendorEncapsulated(
     .toUpperCase();
 }
 
-function optionProblem(options: PlatformDhcpOptions): string | undefined {
-  for (const s of options.vendorSubOptions ?? []) {
-    if (!Number.isInteger(s.code) || s.code < 1 || s.code > 254) {
-      return `option 43 sub-option code ${s.code} is not 1-254`;
+function optionProblem(boot: DhcpBootFile): string | undefined {
+  for (const s of subOptions(boot)) {
+    if (!Number.isInteger(s.code) || s.code > 254) {
+      return `option 43 sub-option code ${s.code} is not 0-254`;
     }
     if (Buffer.byteLength(s.value, 'utf8') > 255) {
       return `option 43 sub-option ${s.code} is longer than 255 bytes`;
     }
   }
-  if (options.bootFileName && Buffer.byteLength(options.bootFileName) > 255) {
-    return `the boot file name (option 67) is longer than 255 bytes: ${options.bootFileName}`;
+  if (boot.bootFileName && Buffer.byteLength(boot.bootFileName) > 255) {
+    return `the boot file name (option 67) is longer than 255 bytes: ${boot.bootFileName}`;
   }
-  for (const a of options.tftpServerAddresses ?? []) {
-    if (!ipaddr.IPv4.isValidFourPartDecimal(a)) {
-      return `option 150 names "${a}", not an IPv4 address`;
-    }
+  if (boot.tftpServer && !ipaddr.IPv4.isValidFourPartDecimal(boot.tftpServer)) {
+    return `option 150 names "${boot.tftpServer}", not an IPv4 address`;
   }
   return undefined;
 }
 
-function toOptionData(options: PlatformDhcpOptions): KeaOptionData[] {
+function toOptionData(boot: DhcpBootFile): KeaOptionData[] {
   const data: KeaOptionData[] = [];
   // Sent whether or not the device lists them in its request: agents
   // differ in what they ask for, and each of these is what it boots from.
-  if (options.bootFileName) {
+  if (boot.bootFileName) {
     data.push({
       name: 'boot-file-name',
-      data: csvValue(options.bootFileName),
+      data: csvValue(boot.bootFileName),
       'always-send': true,
     });
   }
-  if (options.tftpServerName) {
+  if (boot.tftpServer) {
+    // 66 for agents that read the standard option, 150 for Cisco's.
     data.push({
       name: 'tftp-server-name',
-      data: csvValue(options.tftpServerName),
+      data: csvValue(boot.tftpServer),
       'always-send': true,
     });
-  }
-  if (options.tftpServerAddresses?.length) {
     data.push({
       name: TFTP_SERVER_ADDRESS_DEF.name,
-      data: options.tftpServerAddresses.join(', '),
+      data: boot.tftpServer,
       'always-send': true,
     });
   }
-  if (options.vendorSubOptions?.length) {
+  const subs = subOptions(boot);
+  if (subs.length) {
     data.push({
       code: 43,
       'csv-format': false,
-      data: vendorEncapsulated(options.vendorSubOptions),
+      data: vendorEncapsulated(subs),
       'always-send': true,
     });
   }
@@ -201,10 +207,10 @@ export function generateKeaConfig(
     });
   }
 
-  if (!settings.bootServer) {
+  if (!settings.doorUrl) {
     problems.push({
       message:
-        'The door has no address a device can be sent to (ztp.provisioning.host is a wildcard or a name): set ztp.dhcp.bootServerUrl; until then reservations carry no boot options',
+        'The door has no address a device can be sent to (ztp.provisioning.deviceUrl, or host and port, is not http with an IPv4 address): set ztp.provisioning.deviceUrl; until then reservations carry no boot options',
     });
   }
 
@@ -282,55 +288,39 @@ export function generateKeaConfig(
     }
 
     const driver = platforms.get(d.platform);
-    const [, len] = d.managementAddress.split('/');
-    const platformOptions =
-      driver?.dhcpOptions && settings.bootServer
-        ? driver.dhcpOptions(
-            {
-              entityRef: d.entityRef,
-              name: d.name,
-              hostname: d.hostname,
-              platform: d.platform,
-              managementIp: d.managementIp,
-              prefixLength: Number(len),
-              defaultGateway: d.defaultGateway,
-              managementInterface: d.managementInterface,
-              managementVrf: d.managementVrf,
-              macAddress: d.macAddress,
-              expectedSerial: d.expectedSerial,
-            },
-            settings.bootServer,
-          )
-        : {};
-    const badOption = optionProblem(platformOptions);
+    // The same options the door's bootstrap files are named by.
+    const boot: DhcpBootFile = (driver &&
+      settings.doorUrl &&
+      dhcpBootFile(driver, {
+        device: platformDevice(d),
+        doorUrl: settings.doorUrl,
+      })) || { downloads: [] };
+    const badOption = optionProblem(boot);
     if (badOption) {
       refuse(
         `${d.name}: its platform's DHCP options are unusable: ${badOption}`,
       );
       continue;
     }
-    if (!driver?.dhcpOptions && settings.bootServer) {
+    if (!driver?.bootstrap && settings.doorUrl) {
       problems.push({
         entityRef: d.entityRef,
-        message: `${d.name}: platform ${d.platform} supplies no DHCP options; its reservation gives an address and gateway only`,
+        message: `${d.name}: platform ${d.platform} has no bootstrap files, so no DHCP options; its reservation gives an address and gateway only`,
       });
     }
 
     takenIp.set(d.managementIp, d.name);
     if (d.macAddress) takenMac.set(d.macAddress, d.name);
     if (portKey) takenPort.set(portKey, d.name);
-    usesOption150 ||= Boolean(platformOptions.tftpServerAddresses?.length);
-    if (platformOptions.minLeaseSeconds) {
+    usesOption150 ||= Boolean(boot.tftpServer);
+    if (boot.minLeaseSeconds) {
       lifetimes.set(
         subnet.id,
-        Math.max(
-          lifetimes.get(subnet.id) ?? 0,
-          platformOptions.minLeaseSeconds,
-        ),
+        Math.max(lifetimes.get(subnet.id) ?? 0, boot.minLeaseSeconds),
       );
     }
 
-    const optionData = toOptionData(platformOptions);
+    const optionData = toOptionData(boot);
     if (gateway && gateway !== subnet.gateway) {
       optionData.unshift({ name: 'routers', data: gateway });
     }

@@ -46,11 +46,7 @@ describe('DHCP API', () => {
     );
     const service = new DhcpService({
       settings: {
-        bootServer: {
-          url: 'http://198.18.0.1:7080',
-          address: '198.18.0.1',
-          port: 7080,
-        },
+        doorUrl: 'http://198.18.0.1:7080',
         subnets: [
           { id: 1, subnet: '198.18.0.0/24', pools: [], relayAddresses: [] },
         ],

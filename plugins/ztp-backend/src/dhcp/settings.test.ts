@@ -20,11 +20,7 @@ describe('readDhcpSettings', () => {
         },
       }),
     );
-    expect(settings.bootServer).toEqual({
-      url: 'http://198.18.0.1:7080',
-      address: '198.18.0.1',
-      port: 7080,
-    });
+    expect(settings.doorUrl).toBe('http://198.18.0.1:7080');
     expect(settings.subnets.map(s => s.id)).toEqual([1, 7]);
     expect(settings.control).toBeUndefined();
     expect(settings.debounceSeconds).toBe(5);
@@ -34,26 +30,36 @@ describe('readDhcpSettings', () => {
     expect(
       readDhcpSettings(
         new ConfigReader({ ztp: { provisioning: { host: '0.0.0.0' } } }),
-      ).bootServer,
+      ).doorUrl,
     ).toBeUndefined();
   });
 
-  it('refuses a boot server devices could not reach without DNS', () => {
-    expect(() =>
+  it('sends devices where their bootstrap scripts point: ztp.provisioning.deviceUrl', () => {
+    expect(
       readDhcpSettings(
         new ConfigReader({
-          ztp: { dhcp: { bootServerUrl: 'http://ztp.example.net:7080' } },
+          ztp: {
+            provisioning: {
+              host: '0.0.0.0',
+              deviceUrl: 'http://198.18.0.9:8080/',
+            },
+          },
         }),
-      ),
-    ).toThrow(
-      'ztp.dhcp.bootServerUrl must name the door by its IPv4 address (devices have no DNS yet), not "ztp.example.net"',
-    );
-    expect(() =>
-      readDhcpSettings(
-        new ConfigReader({
-          ztp: { dhcp: { bootServerUrl: 'https://198.18.0.1' } },
-        }),
-      ),
-    ).toThrow('ztp.dhcp.bootServerUrl must be an http URL');
+      ).doorUrl,
+    ).toBe('http://198.18.0.9:8080');
+  });
+
+  it('has no door address for options when devices would need DNS or https', () => {
+    for (const deviceUrl of [
+      'http://ztp.example.net:7080',
+      'https://198.18.0.1',
+      'not a url',
+    ]) {
+      expect(
+        readDhcpSettings(
+          new ConfigReader({ ztp: { provisioning: { deviceUrl } } }),
+        ).doorUrl,
+      ).toBeUndefined();
+    }
   });
 });

@@ -1,5 +1,4 @@
 import type { Config } from '@backstage/config';
-import type { DhcpBootServer } from '@ztp-portal/backstage-plugin-ztp-node';
 import { isValidIp } from '@ztp-portal/backstage-plugin-ztp-common';
 
 /** One provisioning network the generated Kea configuration serves. */
@@ -31,8 +30,11 @@ export type KeaControlSettings = {
 };
 
 export type DhcpSettings = {
-  /** Where the options send booting devices (the device door). */
-  bootServer?: DhcpBootServer;
+  /**
+   * The device door as booting devices reach it, by IPv4 address, e.g.
+   * http://198.18.0.1:7080: where the options send them.
+   */
+  doorUrl?: string;
   subnets: DhcpSubnetSettings[];
   /** Interfaces Kea listens on (default every one, "*"). */
   interfaces: string[];
@@ -47,43 +49,32 @@ export type DhcpSettings = {
 };
 
 /**
- * The door's URL as devices reach it: ztp.dhcp.bootServerUrl, else the
- * door's own address when it is one a device can be sent to.
+ * The door as booting devices reach it: ztp.provisioning.deviceUrl (what
+ * the bootstrap scripts carry too), else the door's host and port. Options
+ * 66, 150 and Junos' option 43 name it by IPv4 address (a booting device
+ * has no DNS), so a URL without one gives none.
  */
-function readBootServer(root: Config): DhcpBootServer | undefined {
-  const configured = root.getOptionalString('ztp.dhcp.bootServerUrl');
-  if (!configured) {
-    const host = root.getOptionalString('ztp.provisioning.host') ?? '127.0.0.1';
-    const port = root.getOptionalNumber('ztp.provisioning.port') ?? 7080;
-    // A wildcard or a host name cannot go into options 66/150 or 43.
-    if (!isValidIp(host) || host.includes(':') || host === '0.0.0.0') {
-      return undefined;
-    }
-    return { url: `http://${host}:${port}`, address: host, port };
-  }
+function readDoorUrl(root: Config): string | undefined {
+  const p = root.getOptionalConfig('ztp.provisioning');
+  const host = p?.getOptionalString('host') ?? '127.0.0.1';
+  const port = p?.getOptionalNumber('port') ?? 7080;
+  const configured =
+    p?.getOptionalString('deviceUrl') ?? `http://${host}:${port}`;
   let url: URL;
   try {
     url = new URL(configured);
   } catch {
-    throw new Error(`ztp.dhcp.bootServerUrl "${configured}" is not a URL`);
+    return undefined;
   }
-  if (url.protocol !== 'http:') {
-    throw new Error(
-      `ztp.dhcp.bootServerUrl must be an http URL, not "${configured}"`,
-    );
+  if (
+    url.protocol !== 'http:' ||
+    !isValidIp(url.hostname) ||
+    url.hostname.includes(':') ||
+    url.hostname === '0.0.0.0'
+  ) {
+    return undefined;
   }
-  // Options 66, 150 and Junos' option 43 name the server by IPv4 address.
-  if (!isValidIp(url.hostname) || url.hostname.includes(':')) {
-    throw new Error(
-      `ztp.dhcp.bootServerUrl must name the door by its IPv4 address (devices have no DNS yet), not "${url.hostname}"`,
-    );
-  }
-  const port = url.port ? Number(url.port) : 80;
-  return {
-    url: `http://${url.hostname}${port === 80 ? '' : `:${port}`}`,
-    address: url.hostname,
-    port,
-  };
+  return configured.replace(/\/+$/, '');
 }
 
 export function readDhcpSettings(root: Config): DhcpSettings {
@@ -100,7 +91,7 @@ export function readDhcpSettings(root: Config): DhcpSettings {
     }),
   );
   return {
-    bootServer: readBootServer(root),
+    doorUrl: readDoorUrl(root),
     subnets,
     interfaces: c?.getOptionalStringArray('interfaces') ?? ['*'],
     validLifetimeSeconds: c?.getOptionalNumber('validLifetimeSeconds') ?? 3600,

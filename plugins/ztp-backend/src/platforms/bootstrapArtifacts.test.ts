@@ -109,7 +109,13 @@ describe('bootstrap artifacts', () => {
         `${md5Hex(config)}\n`,
       );
     }
-    expect(dhcpBootFile(ciscoNxosDriver, ctx)!.bootFileName).toBe('poap.py');
+    // POAP fetches the script by HTTP from a URL in 67 and refuses a lease
+    // under an hour.
+    expect(dhcpBootFile(ciscoNxosDriver, ctx)).toMatchObject({
+      bootFileName: `${DOOR}/ztp/boot/poap.py`,
+      tftpServer: '198.18.0.5',
+      minLeaseSeconds: 3600,
+    });
   });
 
   it('EOS and Junos: the configuration file itself, and where DHCP points', () => {

@@ -1,6 +1,7 @@
 import type {
   BootstrapContext,
   BootstrapFile,
+  DhcpBootContext,
   DhcpBootFile,
   PlatformDevice,
   ZtpPlatformDriver,
@@ -40,11 +41,13 @@ export function bootstrapArtifacts(
 
 /**
  * What a DHCP server must hand this device (option 67, 150/66, Junos
- * option 43) so that it asks the door for its files.
+ * option 43) so that it asks the door for its files: the one source of
+ * the generated Kea configuration's options. Undefined for a platform
+ * without bootstrap support.
  */
 export function dhcpBootFile(
   driver: Pick<ZtpPlatformDriver, 'bootstrap'>,
-  ctx: BootstrapContext,
+  ctx: DhcpBootContext,
 ): DhcpBootFile | undefined {
   return driver.bootstrap?.dhcpBootFile(ctx);
 }

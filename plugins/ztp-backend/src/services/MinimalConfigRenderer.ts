@@ -64,7 +64,21 @@ export class MinimalConfigRenderer {
 
 /** A queued device as drivers and templates see it. */
 export function platformDevice(
-  d: DeviceRecord,
+  d: Pick<
+    DeviceRecord,
+    | 'entityRef'
+    | 'name'
+    | 'hostname'
+    | 'platform'
+    | 'managementIp'
+    | 'managementAddress'
+    | 'defaultGateway'
+    | 'managementInterface'
+    | 'managementVrf'
+    | 'macAddress'
+    | 'expectedSerial'
+  > &
+    Partial<Pick<DeviceRecord, 'site'>>,
 ): PlatformDevice & { netmask: string; site?: string } {
   const [, len] = d.managementAddress.split('/');
   return {

@@ -3,7 +3,6 @@ import {
   ZtpPlatformDriver,
 } from '@ztp-portal/backstage-plugin-ztp-node';
 import { isRejected, readConfigText, shaCrypt } from '../common';
-import { eosDhcpOptions } from './dhcpOptions';
 import { EOS_MINIMAL_CONFIG_TEMPLATE } from './minimalConfigTemplate';
 import { eosSerialFromInventory, eosSerialFromVersion } from './parseSerial';
 import { eosBootstrap } from './bootstrap';
@@ -30,7 +29,6 @@ export const aristaEosDriver: ZtpPlatformDriver = {
   },
   bootstrap: eosBootstrap,
   minimalConfigTemplate: EOS_MINIMAL_CONFIG_TEMPLATE,
-  dhcpOptions: eosDhcpOptions,
 
   async hashPassword(password: string) {
     return shaCrypt(password, { variant: 'sha512' });

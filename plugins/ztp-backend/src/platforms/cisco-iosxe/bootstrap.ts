@@ -1,6 +1,6 @@
 import type {
-  BootstrapContext,
   BootstrapFile,
+  DhcpBootContext,
   PlatformBootstrap,
 } from '@ztp-portal/backstage-plugin-ztp-node';
 import {
@@ -13,7 +13,7 @@ import {
 import { iosXeZtpScript } from './ztpScript';
 
 /** The per-device ZTP script's name: ztp-<mac or hostname>.py. */
-export function iosXeScriptName(ctx: BootstrapContext): string {
+export function iosXeScriptName(ctx: DhcpBootContext): string {
   return `ztp-${deviceFileKey(ctx.device)}.py`;
 }
 

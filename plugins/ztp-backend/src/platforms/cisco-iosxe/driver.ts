@@ -3,7 +3,6 @@ import {
   ZtpPlatformDriver,
 } from '@ztp-portal/backstage-plugin-ztp-node';
 import { ciscoType9Hash, isRejected, readConfigText } from '../common';
-import { iosXeDhcpOptions } from './dhcpOptions';
 import { IOSXE_MINIMAL_CONFIG_TEMPLATE } from './minimalConfigTemplate';
 import {
   iosXeInventoryHidesActiveMember,
@@ -32,7 +31,6 @@ export const ciscoIosXeDriver: ZtpPlatformDriver = {
   },
   bootstrap: iosXeBootstrap,
   minimalConfigTemplate: IOSXE_MINIMAL_CONFIG_TEMPLATE,
-  dhcpOptions: iosXeDhcpOptions,
 
   hashPassword(password: string) {
     return ciscoType9Hash(password);

@@ -5,6 +5,9 @@ import type {
 import { bareMac, doorHost, md5Hex, PYTHON, TEXT } from '../common';
 import { nxosPoapScript } from './poapScript';
 
+/** POAP does not complete DHCP when the lease is shorter than an hour. */
+const POAP_MIN_LEASE_SECONDS = 3600;
+
 /**
  * NX-OS POAP: DHCP names the POAP script (option 67) and the TFTP/HTTP
  * server (option 150/66). The script asks for the configuration under the
@@ -47,10 +50,13 @@ export const nxosBootstrap: PlatformBootstrap = {
 
   dhcpBootFile(ctx) {
     return {
-      bootFileName: 'poap.py',
+      // Open NX-OS fetches the script by HTTP when 67 is a URL (no port 69
+      // needed); the server in 66/150 is the one it names in its logs.
+      bootFileName: `${ctx.doorUrl}/ztp/boot/poap.py`,
       tftpServer: doorHost(ctx),
+      minLeaseSeconds: POAP_MIN_LEASE_SECONDS,
       downloads: [
-        'poap.py over TFTP (its #md5sum line checked by POAP)',
+        'poap.py over HTTP (its #md5sum line checked by POAP; also served over TFTP as poap.py)',
         `by the script, over HTTP in the management VRF: conf.${ctx.device.expectedSerial}.md5 and conf.${ctx.device.expectedSerial} (or conf_<MAC>.cfg), staged and applied after a reboot`,
       ],
     };

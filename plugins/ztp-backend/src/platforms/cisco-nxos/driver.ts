@@ -3,7 +3,6 @@ import {
   ZtpPlatformDriver,
 } from '@ztp-portal/backstage-plugin-ztp-node';
 import { isRejected, readConfigText, shaCrypt } from '../common';
-import { nxosDhcpOptions } from './dhcpOptions';
 import { NXOS_MINIMAL_CONFIG_TEMPLATE } from './minimalConfigTemplate';
 import { nxosSerialFromInventory, nxosSerialFromVersion } from './parseSerial';
 import { nxosBootstrap } from './bootstrap';
@@ -28,7 +27,6 @@ export const ciscoNxosDriver: ZtpPlatformDriver = {
   },
   bootstrap: nxosBootstrap,
   minimalConfigTemplate: NXOS_MINIMAL_CONFIG_TEMPLATE,
-  dhcpOptions: nxosDhcpOptions,
 
   async hashPassword(password: string) {
     return shaCrypt(password, { variant: 'sha256' });

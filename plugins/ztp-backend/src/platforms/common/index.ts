@@ -16,7 +16,6 @@ export { cliLines, isRejected, looksLikeSerial } from './output';
 export { parseCiscoInventory } from './ciscoInventory';
 export type { CiscoInventoryEntry } from './ciscoInventory';
 export { readConfigText } from './readConfig';
-export { doorConfigPath } from './doorPaths';
 export {
   bareMac,
   deviceFileKey,

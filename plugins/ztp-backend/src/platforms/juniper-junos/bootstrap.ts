@@ -26,7 +26,6 @@ export const junosBootstrap: PlatformBootstrap = {
   dhcpBootFile(ctx) {
     const file = `ztp/boot/junos-${deviceFileKey(ctx.device)}.conf`;
     return {
-      bootFileName: file,
       tftpServer: doorHost(ctx),
       vendorOptions: { '01': file, '03': 'http', '05': doorPort(ctx) },
       downloads: [

@@ -3,7 +3,6 @@ import {
   ZtpPlatformDriver,
 } from '@ztp-portal/backstage-plugin-ztp-node';
 import { isRejected, readConfigText, shaCrypt } from '../common';
-import { junosDhcpOptions } from './dhcpOptions';
 import { JUNOS_MINIMAL_CONFIG_TEMPLATE } from './minimalConfigTemplate';
 import { junosSerialFromChassisHardware } from './parseSerial';
 import { junosBootstrap } from './bootstrap';
@@ -27,7 +26,6 @@ export const juniperJunosDriver: ZtpPlatformDriver = {
   },
   bootstrap: junosBootstrap,
   minimalConfigTemplate: JUNOS_MINIMAL_CONFIG_TEMPLATE,
-  dhcpOptions: junosDhcpOptions,
 
   async hashPassword(password: string) {
     return shaCrypt(password, { variant: 'sha512' });
