@@ -89,6 +89,8 @@ export async function snapshot(knex: Knex): Promise<string> {
         'ztp_bulk_push_jobs',
         'ztp_bulk_push_results',
         'ztp_declaration_problems',
+        'ztp_replacement_jobs',
+        'ztp_replacement_results',
       ].map(async table =>
         (await knex.schema.hasTable(table)) ? table : undefined,
       ),
