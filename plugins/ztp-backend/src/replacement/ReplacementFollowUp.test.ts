@@ -1,5 +1,6 @@
 import { mockServices, TestDatabases } from '@backstage/backend-test-utils';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
+import { serialsMatch } from '@ztp-portal/backstage-plugin-ztp-common';
 import { DatabaseZtpStore } from '../database/DatabaseZtpStore';
 import { builtinPlatformDrivers } from '../platforms';
 import { CredentialVault } from '../services/CredentialVault';
@@ -83,7 +84,7 @@ async function setUp(
       new Date(Date.now() + 60_000),
     );
     await store.completeSerialCheck(REF, 'w', {
-      state: serialsEqual(presentedSerial, device!.expectedSerial)
+      state: serialsMatch(presentedSerial, device!.expectedSerial)
         ? 'checked'
         : 'mismatch',
       presentedSerial,
@@ -93,9 +94,6 @@ async function setUp(
   };
   return { knex, store, replacement, followUp, pushes, check };
 }
-
-const serialsEqual = (a: string, b: string) =>
-  a.toUpperCase() === b.toUpperCase();
 
 describe.each(databases.eachSupportedId())(
   'replacement follow-up on %p',

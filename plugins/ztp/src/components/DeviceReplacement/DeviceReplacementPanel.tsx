@@ -9,20 +9,26 @@ import { ReplaceDeviceDialog } from './ReplaceDeviceDialog';
 import { ReprovisionDialog } from './ReprovisionDialog';
 import { useCanReplace } from './useReplacement';
 
+/** What the replaced or re-provisioned device waits for now. */
+function nextStep(device: ZtpDevice): string {
+  const r = device.replacement!;
+  if (device.serial.state !== 'checked') {
+    return r.learnSerial
+      ? 'waiting for the new box; its serial is learned from its ZTP request or SSH check'
+      : 'waiting for the device to load Conf Min and be Checked';
+  }
+  return r.autoPush
+    ? 'Checked: Conf Final is pushed by itself'
+    : 'Checked: waiting for an operator’s Conf Final (Push)';
+}
+
 function markerText(device: ZtpDevice): string {
   const r = device.replacement!;
   const what =
     r.kind === 'replacement'
       ? `Replacement of the box with serial ${r.previousSerial}`
       : 'Re-provision';
-  const next =
-    device.serial.state !== 'checked'
-      ? r.learnSerial
-        ? 'waiting for the new box; its serial is learned from its ZTP request or SSH check'
-        : 'waiting for the device to load Conf Min and be Checked'
-      : r.autoPush
-      ? 'Checked: Conf Final is pushed by itself'
-      : 'Checked: waiting for an operator’s Conf Final (Push)';
+  const next = nextStep(device);
   return `${what}, by ${r.requestedBy} at ${formatDateTime(
     r.requestedAt,
   )}: ${next}.`;
