@@ -159,6 +159,31 @@ describe.each(databases.eachSupportedId())(
       expect(done.replacement).toBeUndefined();
     });
 
+    it("learns the new box's serial from its ZTP request's header before any SSH check", async () => {
+      const { store, replacement, followUp } = await setUp(id, true);
+      await replacement.replace({ entityRef: REF, actor: 'user:default/jane' });
+      await store.recordFetches([
+        {
+          entityRef: REF,
+          sourceIp: '127.0.10.47',
+          at: new Date(),
+          via: 'MAC address header',
+          headerSerial: 'ssj20000123',
+          headerSerialMismatch: true,
+          expectedSerial: 'SSJ17371247',
+        },
+      ]);
+      await followUp().sweep();
+      const learned = (await store.getDevice(REF))!;
+      expect(learned.expectedSerial).toBe('SSJ20000123');
+      expect(learned.serialState).toBe('not-checked');
+      const [event] = await store.listEvents(REF, 1);
+      expect(event).toMatchObject({
+        type: 'replacement.serial-learned',
+        details: { newSerial: 'SSJ20000123', learnedFrom: 'header' },
+      });
+    });
+
     it('waits for an operator when autoPush is off, and clears the marker once the operator pushed', async () => {
       const { store, replacement, followUp, pushes, check } = await setUp(
         id,
