@@ -184,6 +184,21 @@ describe.each(databases.eachSupportedId())(
       });
     });
 
+    it('clears the marker once an operator pushed a device whose replica died during the automatic push', async () => {
+      const { store, replacement, followUp, check } = await setUp(id, true);
+      await replacement.replace({
+        entityRef: REF,
+        newSerial: 'SSJ20000047',
+        actor: 'user:default/jane',
+      });
+      await check('SSJ20000047');
+      // Another replica claimed the push and died.
+      expect(await store.replacementStore().claimPush(REF)).toBe(true);
+      await store.setConfFinal(REF, { state: 'pushed' });
+      await followUp().sweep();
+      expect((await store.getDevice(REF))!.replacement).toBeUndefined();
+    });
+
     it('waits for an operator when autoPush is off, and clears the marker once the operator pushed', async () => {
       const { store, replacement, followUp, pushes, check } = await setUp(
         id,

@@ -54,10 +54,8 @@ export class ReplacementFollowUp {
   private async followUp(d: DeviceRecord): Promise<void> {
     const marker = d.replacement!;
     if (d.confFinalState === 'pushed') {
-      if (d.replacementState !== 'pushing') {
-        await this.deps.replacements.clearMarker(d.entityRef);
-        this.deps.onChanged(d.entityRef);
-      }
+      await this.deps.replacements.clearMarker(d.entityRef);
+      this.deps.onChanged(d.entityRef);
       return;
     }
     if (marker.learnSerial && d.serialState !== 'checked') {

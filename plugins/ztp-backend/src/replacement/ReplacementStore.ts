@@ -158,15 +158,14 @@ export class ReplacementStore {
       );
   }
 
-  /** The device is Provisioned again: the marker has done its job. */
+  /**
+   * The device is Provisioned again, by the follow-up's push or an
+   * operator's (also after a replica died during its push): the marker has
+   * done its job.
+   */
   async clearMarker(entityRef: string): Promise<void> {
     await this.db('ztp_devices')
       .where({ entity_ref: entityRef, conf_final_state: 'pushed' })
-      .where(q =>
-        q
-          .whereNull('replacement_state')
-          .orWhere({ replacement_state: 'waiting' }),
-      )
       .update({ replacement: null, replacement_state: null });
   }
 
