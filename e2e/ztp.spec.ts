@@ -22,7 +22,7 @@ async function shot(page: Page, name: string) {
 
 /** Components of ours, as React names them in a warning's component stack. */
 const OUR_COMPONENTS =
-  /\b(Ztp\w*|DeviceQueueTable|QueueFilters|QueueCounters|FixSerialDialog|LocalAccount|EntityZtp\w*|DeviceStatusCard|DeviceTimeline|FinalConfigCard|BulkPush\w*|UnknownDevicesCard|DeclarationProblemsCard|PolledListContent|StatusChip|\w+Badge|SidebarLogo|LogoFull)\b/;
+  /\b(Ztp\w*|DeviceQueueTable|QueueFilters|QueueCounters|FixSerialDialog|LocalAccount|EntityZtp\w*|DeviceStatusCard|DeviceTimeline|FinalConfigCard|BulkPush\w*|UnknownDevicesCard|DeclarationProblemsCard|PolledListContent|StatusChip|\w+Badge|SidebarLogo|LogoFull|DeviceReplacementPanel|ReplaceDevice\w*|ReprovisionDialog|StuckDevicesCard|ReplacementListCard|DeviceFlags)\b/;
 
 /** React warnings about our components in the browser console fail the test. */
 let reactWarnings: string[] = [];
@@ -222,13 +222,15 @@ function writeVariables(name: string, ip: string) {
 }
 
 /** A simulated device for what the Scaffolder declared, in its own process group. */
-function startSimulator(): ChildProcess {
+function startSimulator(
+  catalog = path.join(DECLARED_DIR, 'declared-devices.yaml'),
+): ChildProcess {
   return spawn(
     process.execPath,
     [
       path.resolve(__dirname, '../packages/ztp-simulator/bin/ztp-simulator'),
       '--catalog',
-      path.join(DECLARED_DIR, 'declared-devices.yaml'),
+      catalog,
       '--provisioning-url',
       'http://127.0.0.1:7080',
       '--status-port',
@@ -317,5 +319,135 @@ test('a device declared with the Scaffolder form reaches Provisioned', async ({
   } finally {
     // Stopped by its process group's id, never by name.
     if (simulator.pid) process.kill(-simulator.pid, 'SIGTERM');
+  }
+});
+
+/** A catalog file the simulator boots one box from: the device as declared, with this box's serial and MAC. */
+function writeBox(
+  file: string,
+  box: { name: string; ip: string; serial: string; mac: string },
+) {
+  const text = [
+    'apiVersion: backstage.io/v1alpha1',
+    'kind: Resource',
+    'metadata:',
+    `  name: ${box.name}`,
+    '  annotations:',
+    `    ztp.network/serial-number: ${box.serial}`,
+    '    ztp.network/platform: cisco-iosxe',
+    `    ztp.network/management-address: ${box.ip}/24`,
+    '    ztp.network/default-gateway: 127.0.10.1',
+    `    ztp.network/mac-address: '${box.mac}'`,
+    `    ztp.network/hostname: ${box.name}`,
+    'spec:',
+    '  type: network-device',
+    '  owner: group:default/network-operators',
+    '',
+  ].join('\n');
+  const target = path.join(DECLARED_DIR, file);
+  fs.writeFileSync(target, text);
+  return target;
+}
+
+test('a dead device is replaced from the browser and the new box is Provisioned with the same configuration', async ({
+  page,
+}) => {
+  const name = 'oob-08-par1';
+  const ip = '127.0.10.58';
+  const oldBox = { name, ip, serial: 'FOC2342U0A8', mac: '00:2a:10:a1:10:58' };
+  const newBox = { name, ip, serial: 'FOC2399U1B8', mac: '00:2a:10:a1:99:58' };
+  writeVariables(name, ip);
+  await openDashboard(page);
+
+  // Declared with the Scaffolder form, as an operator would.
+  await page.goto('/create');
+  await page
+    .getByRole('article')
+    .filter({ hasText: 'Declare a network device' })
+    .getByRole('button', { name: 'Choose' })
+    .click();
+  await page.getByRole('textbox', { name: /^Name/ }).fill(name);
+  await page
+    .getByRole('textbox', { name: /^Title/ })
+    .fill('OOB switch 08 - PAR1');
+  await page.getByLabel(/^Site/).click();
+  await page.getByRole('option', { name: 'PAR1 - Paris data centre' }).click();
+  await page.getByLabel(/^Platform/).click();
+  await page.getByRole('option', { name: 'Cisco IOS XE' }).click();
+  await page.getByRole('textbox', { name: /^Role/ }).fill('oob');
+  await page
+    .getByRole('textbox', { name: /^Final configuration variables/ })
+    .fill(`./vars/${name}.yaml`);
+  await page.getByRole('button', { name: 'Next' }).click();
+  await page
+    .getByRole('textbox', { name: /^Serial number/ })
+    .fill(oldBox.serial);
+  await page
+    .getByRole('textbox', { name: /^Management address/ })
+    .fill(`${ip}/24`);
+  await page
+    .getByRole('textbox', { name: /^Default gateway/ })
+    .fill('127.0.10.1');
+  await page.getByRole('textbox', { name: /^MAC address/ }).fill(oldBox.mac);
+  await page.getByRole('textbox', { name: /^Hostname/ }).fill(name);
+  await page.getByRole('button', { name: 'Review' }).click();
+  await page.getByRole('button', { name: 'Create' }).click();
+  await expect(
+    page.getByRole('link', { name: 'Open the device in the catalog' }),
+  ).toBeVisible({ timeout: 60_000 });
+
+  const simulators: ChildProcess[] = [];
+  try {
+    // The old box boots and is Checked, then dies.
+    simulators.push(startSimulator(writeBox(`${name}-old-box.yaml`, oldBox)));
+    await page.goto(`/ztp?q=${name}`);
+    const row = page.getByRole('row', { name: new RegExp(name) });
+    await expect(row).toContainText('Checked', { timeout: 120_000 });
+    // Stopped by its process group's id, never by name.
+    process.kill(-simulators[0].pid!, 'SIGTERM');
+
+    // Replace device, from the dashboard's row.
+    await row.getByRole('button', { name: /^Replace / }).click();
+    const dialog = page.getByRole('dialog');
+    await expect(dialog).toContainText(oldBox.serial);
+    await dialog.getByLabel('New Serial').fill(newBox.serial);
+    await dialog.getByLabel('New MAC').fill(newBox.mac);
+    await shot(page, '20-replace-dialog');
+    await dialog.getByRole('button', { name: 'Replace device' }).click();
+    await expect(dialog).toBeHidden({ timeout: 30_000 });
+    await expect(row).toContainText('Replacement');
+    await expect(row).toContainText('Not Loaded');
+
+    // The new box, with its own serial, MAC and host key, boots and is
+    // Checked; the same final configuration is pushed by itself.
+    simulators.push(startSimulator(writeBox(`${name}-new-box.yaml`, newBox)));
+    await page.goto(`/catalog/default/resource/${name}/ztp`);
+    await expect(page.getByLabel('Replacement')).toContainText(
+      `Replacement of the box with serial ${oldBox.serial}`,
+    );
+    await expect(page.getByTestId('push-disabled-reason')).toContainText(
+      'Already Provisioned',
+      { timeout: 180_000 },
+    );
+    await expect(page.getByLabel('Replacement')).toBeHidden();
+    // The timeline keeps both boxes.
+    await expect(
+      page
+        .getByText(
+          new RegExp(
+            `old box ${oldBox.serial} \\(MAC ${oldBox.mac}\\) gives way to ${newBox.serial}`,
+          ),
+        )
+        .first(),
+    ).toBeVisible();
+    await shot(page, '21-replaced-provisioned');
+  } finally {
+    for (const simulator of simulators) {
+      try {
+        if (simulator.pid) process.kill(-simulator.pid, 'SIGTERM');
+      } catch {
+        // Already stopped (the old box above).
+      }
+    }
   }
 });

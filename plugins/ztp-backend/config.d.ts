@@ -121,6 +121,24 @@ export interface Config {
         final?: string;
       };
     };
+    /** Replace device (RMA) and Re-provision. */
+    replacement?: {
+      /**
+       * Push the same final configuration by itself once the new box (or the
+       * re-provisioned device) is Checked; false waits for an operator's
+       * Conf Final (Push). Default true.
+       */
+      autoPush?: boolean;
+    };
+    /** Devices that stopped moving. */
+    stuck?: {
+      /**
+       * Minutes without a timeline event after which a device that should
+       * move on by itself (Conf Min Loaded but never Checked, Conf Final
+       * Pushing) is flagged as stuck on the dashboard. Default 30.
+       */
+      afterMinutes?: number;
+    };
     /** Conf Final: pushes of the production configuration. */
     finalConfig?: {
       /** Pushes at once in a bulk push (default 5). */

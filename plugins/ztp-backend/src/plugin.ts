@@ -34,6 +34,13 @@ import { identifiesDeclaredDevice } from './provisioning/recognizeDevice';
 import { TftpServer } from './provisioning/TftpServer';
 import { UnknownDeviceCounter } from './provisioning/UnknownDeviceCounter';
 import { createRouter } from './router';
+import {
+  createReplacementRouter,
+  DeviceReplacement,
+  readReplacementSettings,
+  ReplacementFollowUp,
+  ReplacementJobs,
+} from './replacement';
 import { verifySecretsKey } from './secrets/keyCheck';
 import { CredentialVault } from './services/CredentialVault';
 import { DeviceQueueSync } from './services/DeviceQueueSync';
@@ -90,6 +97,7 @@ export const ztpPlugin = createBackendPlugin({
       async init(deps) {
         const { config, logger, scheduler, lifecycle, httpRouter } = deps;
         const settings = readZtpConfig(config);
+        const replacementSettings = readReplacementSettings(config);
         const vault = CredentialVault.fromConfig(config);
         const platforms = new PlatformRegistry([
           ...builtinPlatformDrivers,
@@ -123,7 +131,14 @@ export const ztpPlugin = createBackendPlugin({
           loadDevices: async refs => {
             const devices = await store.getDevices(refs);
             const last = await store.lastEvents(refs);
-            return devices.map(d => toZtpDevice(d, last.get(d.entityRef)));
+            return devices.map(d =>
+              toZtpDevice(
+                d,
+                last.get(d.entityRef),
+                undefined,
+                replacementSettings.stuckAfterMs,
+              ),
+            );
           },
           loadSummary: () => store.summary(),
         });
@@ -248,6 +263,7 @@ export const ztpPlugin = createBackendPlugin({
             isDeclared: identifier =>
               identifiesDeclaredDevice(index, identifier),
             declarationProblems,
+            stuckAfterMs: replacementSettings.stuckAfterMs,
           }),
         );
         // Conf Final: generation, preview and push of production configurations.
@@ -268,6 +284,49 @@ export const ztpPlugin = createBackendPlugin({
           onChanged: ref => publisher.changed(ref),
         });
         httpRouter.use(finalConfig.router);
+        // Replace device (RMA), Re-provision, replacement lists, stuck devices.
+        const replacements = store.replacementStore();
+        const replacementChanged = (ref: string) => {
+          publisher.changed(ref);
+          renderer.forget(ref);
+          refreshIndexSoon();
+        };
+        const replacement = new DeviceReplacement({
+          store,
+          replacements,
+          vault,
+          platforms,
+          hasher: hashPool,
+          catalog: deps.catalog,
+          auth: deps.auth,
+          logger,
+          autoPush: replacementSettings.autoPush,
+          onChanged: replacementChanged,
+        });
+        const replacementJobs = new ReplacementJobs({
+          replacement,
+          store: replacements,
+          logger,
+        });
+        const replacementFollowUp = new ReplacementFollowUp({
+          store,
+          replacements,
+          push: (ref, actor) => finalConfig.service.push(ref, actor),
+          catalog: deps.catalog,
+          auth: deps.auth,
+          logger,
+          onChanged: replacementChanged,
+        });
+        httpRouter.use(
+          await createReplacementRouter({
+            ...deps,
+            store,
+            replacements,
+            replacement,
+            jobs: replacementJobs,
+            stuckAfterMs: replacementSettings.stuckAfterMs,
+          }),
+        );
         const bulkPushHeartbeatMs =
           finalConfig.settings.jobHeartbeatMs ?? BULK_PUSH_HEARTBEAT_MS;
         // DHCP from the catalog: the Kea configuration, applied when a
@@ -413,6 +472,7 @@ export const ztpPlugin = createBackendPlugin({
           clearInterval(checkpointTimer);
           serialChecks.stop();
           await finalConfig.jobs.stop();
+          await replacementJobs.settled();
           await provisioning.stop();
           await tftp?.stop();
           await unknown.flush().catch(() => {});
@@ -458,6 +518,12 @@ export const ztpPlugin = createBackendPlugin({
           fn: async () => {
             await serialChecks.sweep();
           },
+        });
+        await scheduler.scheduleTask({
+          id: 'ztp-replacement-follow-up',
+          frequency: { seconds: settings.serialCheck.sweepSeconds },
+          timeout: { minutes: 15 },
+          fn: () => replacementFollowUp.sweep(),
         });
         await scheduler.scheduleTask({
           id: 'ztp-bulk-push-sweep',

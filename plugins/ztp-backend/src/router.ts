@@ -21,6 +21,7 @@ import {
   ztpDeviceReadPermission,
   ztpSerialUpdatePermission,
   ztpHostKeyAcceptPermission,
+  ztpDeviceReplacePermission,
   ZtpDeviceDetails,
   ZtpDeviceList,
   ZtpLocalAccount,
@@ -100,6 +101,8 @@ export type RouterOptions = {
   isDeclared?: (identifier: string) => boolean;
   /** What the catalog processor found wrong in declarations. */
   declarationProblems?: DeclarationProblemStore;
+  /** ztp.stuck.afterMinutes in ms: devices carry the stuck flag. */
+  stuckAfterMs?: number;
 };
 
 const declarationReportsSchema = z.object({
@@ -165,7 +168,12 @@ export async function createRouter(
   async function view(entityRef: string) {
     const device = await deviceOr404(entityRef);
     const last = await store.lastEvents([entityRef]);
-    return toZtpDevice(device, last.get(entityRef));
+    return toZtpDevice(
+      device,
+      last.get(entityRef),
+      undefined,
+      options.stuckAfterMs,
+    );
   }
 
   router.get('/devices', async (req, res) => {
@@ -180,7 +188,9 @@ export async function createRouter(
     ]);
     const last = await store.lastEvents(devices.map(d => d.entityRef));
     const body: ZtpDeviceList = {
-      items: devices.map(d => toZtpDevice(d, last.get(d.entityRef))),
+      items: devices.map(d =>
+        toZtpDevice(d, last.get(d.entityRef), undefined, options.stuckAfterMs),
+      ),
       totalCount,
       summary,
       facets,
@@ -389,6 +399,8 @@ function describe(permission: BasicPermission): string {
       return 'reveal device local accounts';
     case ztpSerialUpdatePermission.name:
       return 'check or correct device serials';
+    case ztpDeviceReplacePermission.name:
+      return 'replace or re-provision devices';
     case ztpHostKeyAcceptPermission.name:
       return "accept devices' new SSH host keys";
     case ztpDeviceReadPermission.name:

@@ -28,6 +28,16 @@ export const ztpHostKeyAcceptPermission = createPermission({
   attributes: { action: 'update' },
 });
 
+/**
+ * Replace a device by a new box (RMA) or send it through ZTP again
+ * (re-provision): a new local account, the pinned host key cleared (audited).
+ * @public
+ */
+export const ztpDeviceReplacePermission = createPermission({
+  name: 'ztp.device.replace',
+  attributes: { action: 'update' },
+});
+
 /** Preview and push the final (production) configuration. @public */
 export const ztpConfigPushPermission = createPermission({
   name: 'ztp.config.push',
@@ -41,4 +51,5 @@ export const ztpPermissions = [
   ztpSerialUpdatePermission,
   ztpConfigPushPermission,
   ztpHostKeyAcceptPermission,
+  ztpDeviceReplacePermission,
 ];

@@ -61,6 +61,10 @@ export type ZtpDevice = {
   };
   /** Username of the generated local account; the password needs a reveal. */
   localUsername: string;
+  /** Set from a replacement or re-provision until the device is Provisioned again. */
+  replacement?: ZtpReplacementMarker;
+  /** Set while the device has not moved for too long in a state where it should. */
+  stuck?: ZtpStuckFlag;
   lastEvent?: ZtpEvent;
   updatedAt: string;
 };
@@ -82,6 +86,9 @@ export type ZtpEventType =
   | 'serial.corrected'
   | 'serial.host-key-accepted'
   | 'credentials.revealed'
+  | 'device.replaced'
+  | 'device.reprovisioned'
+  | 'replacement.serial-learned'
   | 'conffinal.push-started'
   | 'conffinal.pushed'
   | 'conffinal.failed';
@@ -245,4 +252,75 @@ export type ZtpDeclarationProblemList = { items: ZtpDeclarationProblem[] };
 /** Body of GET /unknown-devices: newest first, at most 200 rows. @public */
 export type ZtpUnknownDeviceList = {
   items: ZtpUnknownDevice[];
+};
+
+/**
+ * A replaced (RMA) or re-provisioned device on its way back: what was done,
+ * by whom, and what happens once it is Checked. @public
+ */
+export type ZtpReplacementMarker = {
+  kind: 'replacement' | 'reprovision';
+  requestedBy: string;
+  requestedAt: string;
+  /** The serial of the box before (a replacement's old box). */
+  previousSerial: string;
+  /** The new box's serial is taken from its ZTP header or its SSH check. */
+  learnSerial: boolean;
+  /** Conf Final is pushed by itself once Checked (ztp.replacement.autoPush). */
+  autoPush: boolean;
+};
+
+/** A device that has not moved for too long. @public */
+export type ZtpStuckFlag = {
+  /** Since when nothing happened to it (its last timeline event). */
+  since: string;
+  minutes: number;
+  /** Where it stopped, in the product's words. */
+  state: string;
+};
+
+/** Body of POST /devices/:namespace/:name/replace. @public */
+export type ZtpReplaceRequest = {
+  /** The new box's serial; left out to learn it (header or SSH check). */
+  newSerial?: string;
+  /** The new box's MAC; left out to keep the declared one. */
+  newMacAddress?: string;
+};
+
+/** Body of POST /devices/:namespace/:name/reprovision. @public */
+export type ZtpReprovisionRequest = { reason: string };
+
+/** One refused line of a replacement list. @public */
+export type ZtpReplacementCsvProblem = { line: number; message: string };
+
+/** A replacement list as validated: every line's problems, or what it will do. @public */
+export type ZtpReplacementCsvCheck = {
+  ok: boolean;
+  problems: ZtpReplacementCsvProblem[];
+  rows: {
+    line: number;
+    entityRef: string;
+    newSerial: string;
+    newMacAddress?: string;
+  }[];
+};
+
+/** A replacement list applied as one job, as any replica reports it. @public */
+export type ZtpReplacementJob = {
+  id: string;
+  actor: string;
+  total: number;
+  done: number;
+  failed: number;
+  running: boolean;
+  startedAt: string;
+  finishedAt?: string;
+  results: { entityRef: string; ok: boolean; error?: string }[];
+};
+
+/** Body of GET /stuck-devices. @public */
+export type ZtpStuckDeviceList = {
+  /** ztp.stuck.afterMinutes */
+  afterMinutes: number;
+  items: ZtpDevice[];
 };

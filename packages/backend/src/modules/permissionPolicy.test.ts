@@ -16,6 +16,7 @@ import {
   ztpDeviceReadPermission,
   ztpSerialUpdatePermission,
   ztpHostKeyAcceptPermission,
+  ztpDeviceReplacePermission,
 } from '@ztp-portal/backstage-plugin-ztp-common';
 import { createPermission } from '@backstage/plugin-permission-common';
 import permissionPolicyModule, {
@@ -34,6 +35,7 @@ const operatorOnly = [
   ztpSerialUpdatePermission,
   ztpConfigPushPermission,
   ztpHostKeyAcceptPermission,
+  ztpDeviceReplacePermission,
 ];
 
 describe('ZtpPortalPermissionPolicy', () => {

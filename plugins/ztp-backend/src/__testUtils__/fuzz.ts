@@ -90,6 +90,8 @@ export async function snapshot(knex: Knex): Promise<string> {
     'ztp_bulk_push_jobs',
     'ztp_bulk_push_results',
     'ztp_declaration_problems',
+    'ztp_replacement_jobs',
+    'ztp_replacement_results',
   ]) {
     if (await knex.schema.hasTable(table)) {
       rows.push(await knex(table).select().orderByRaw('1'));

@@ -20,6 +20,10 @@ export type SerialCorrectionInfo = {
   correctedBy: string;
   /** ISO 8601 timestamp. */
   correctedAt: string;
+  /** A replacement box's MAC address, in place of previousMacAddress. */
+  macAddress?: string;
+  /** The declared MAC the replacement's replaces (none when there was none). */
+  previousMacAddress?: string;
 };
 
 /**
@@ -49,6 +53,8 @@ const correctionsResponseSchema = z.object({
       previousSerial: z.string(),
       correctedBy: z.string(),
       correctedAt: z.string(),
+      macAddress: z.string().optional(),
+      previousMacAddress: z.string().optional(),
     }),
   ),
 });

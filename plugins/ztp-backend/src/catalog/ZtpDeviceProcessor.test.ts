@@ -623,3 +623,60 @@ describe('ZtpDeviceProcessor serial corrections', () => {
     expect(logger.warn).toHaveBeenCalledWith(expect.stringContaining('boom'));
   });
 });
+
+describe('ZtpDeviceProcessor replacement boxes', () => {
+  // A replacement (RMA): the new box's serial and MAC, over the old box's.
+  const replacement: SerialCorrectionInfo = {
+    serial: 'FDO29990XYZ',
+    previousSerial: 'FDO23210ABC',
+    correctedBy: 'user:default/jane',
+    correctedAt: '2026-12-03T10:00:00.000Z',
+    macAddress: '70:db:98:99:21:01',
+    previousMacAddress: '70:db:98:10:21:01',
+  };
+  const processor = (c: SerialCorrectionInfo) =>
+    new ZtpDeviceProcessor({
+      logger: mockServices.logger.mock(),
+      corrections: new FakeCorrections({ 'resource:default/leaf-01-par1': c }),
+    });
+
+  it('shows the new serial and MAC the way it shows a corrected serial', async () => {
+    const result = await processEntity(
+      processor(replacement),
+      device('leaf-01-par1', {
+        ...goodAnnotations,
+        // The old box's MAC, as the file writes it.
+        [ANNOTATION_MAC_ADDRESS]: '70db.9810.2101',
+      }),
+    );
+    expect(result.errors).toEqual([]);
+    expect(result.entity.metadata.annotations).toMatchObject({
+      [ANNOTATION_SERIAL]: 'FDO29990XYZ',
+      [ANNOTATION_SERIAL_CORRECTED_FROM]: 'FDO23210ABC',
+      [ANNOTATION_MAC_ADDRESS]: '70:db:98:99:21:01',
+    });
+  });
+
+  it('lets a newer declaration of another MAC win', async () => {
+    const redeclared = device('leaf-01-par1', {
+      ...goodAnnotations,
+      [ANNOTATION_MAC_ADDRESS]: '70:db:98:55:21:01',
+    });
+    const result = await processEntity(processor(replacement), redeclared);
+    expect(result.entity.metadata.annotations?.[ANNOTATION_MAC_ADDRESS]).toBe(
+      '70:db:98:55:21:01',
+    );
+  });
+
+  it('keeps the declared MAC of a replacement that gave none', async () => {
+    const { macAddress, previousMacAddress, ...serialOnly } = replacement;
+    const result = await processEntity(
+      processor(serialOnly),
+      device('leaf-01-par1', goodAnnotations),
+    );
+    expect(result.entity.metadata.annotations).toMatchObject({
+      [ANNOTATION_SERIAL]: 'FDO29990XYZ',
+      [ANNOTATION_MAC_ADDRESS]: '70:db:98:10:21:01',
+    });
+  });
+});

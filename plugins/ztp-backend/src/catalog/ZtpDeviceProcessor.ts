@@ -7,11 +7,13 @@ import {
   processingResult,
 } from '@backstage/plugin-catalog-node';
 import {
+  ANNOTATION_MAC_ADDRESS,
   ANNOTATION_SERIAL,
   ANNOTATION_SERIAL_CORRECTED_FROM,
   ANNOTATION_SERIAL_TEMPORARY,
   BUILTIN_PLATFORMS,
   NETWORK_DEVICE_TYPE,
+  normalizeMac,
   parseDeviceAnnotations,
   serialsMatch,
 } from '@ztp-portal/backstage-plugin-ztp-common';
@@ -112,6 +114,18 @@ export class ZtpDeviceProcessor implements CatalogProcessor {
       annotations[ANNOTATION_SERIAL] = correction.serial;
       annotations[ANNOTATION_SERIAL_TEMPORARY] = 'false';
       annotations[ANNOTATION_SERIAL_CORRECTED_FROM] = correction.previousSerial;
+    }
+    // A replacement box's MAC, on the same terms: over the MAC it replaced
+    // (or none declared), never over a newer declaration.
+    const declaredMac = annotations[ANNOTATION_MAC_ADDRESS];
+    if (
+      correction?.macAddress &&
+      serialsMatch(declared ?? '', correction.previousSerial) &&
+      (declaredMac
+        ? normalizeMac(declaredMac) === correction.previousMacAddress
+        : !correction.previousMacAddress)
+    ) {
+      annotations[ANNOTATION_MAC_ADDRESS] = correction.macAddress;
     }
     // Declared serial equal to the corrected one: the file was updated, the
     // correction has nothing left to do. Any other serial: a newer

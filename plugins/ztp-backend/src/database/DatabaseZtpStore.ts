@@ -8,6 +8,7 @@ import {
   type BulkPushJobStore,
 } from './BulkPushJobStore';
 import { DeclarationProblemStore } from './DeclarationProblemStore';
+import { ReplacementStore } from '../replacement/ReplacementStore';
 import { restrictSqliteFiles } from './sqliteFileMode';
 import { SecretsKeyStore } from './SecretsKeyStore';
 import { isSqlite, SqliteStatement, withSqlite } from './sqliteFastPath';
@@ -100,6 +101,8 @@ function rowToDevice(r: any): DeviceRecord {
     confFinalState: r.conf_final_state,
     confFinalPushedAt: toDate(r.conf_final_pushed_at),
     confFinalError: opt(r.conf_final_error),
+    replacement: r.replacement ? JSON.parse(r.replacement) : undefined,
+    replacementState: opt(r.replacement_state),
     createdAt: toDate(r.created_at)!,
     updatedAt: toDate(r.updated_at)!,
     removedAt: toDate(r.removed_at),
@@ -326,6 +329,11 @@ export class DatabaseZtpStore implements ZtpStore {
   /** Bulk pushes, in the same database. */
   bulkPushJobStore(): BulkPushJobStore {
     return new DatabaseBulkPushJobStore(this.db);
+  }
+
+  /** Replacements, re-provisions and replacement lists, in the same database. */
+  replacementStore(): ReplacementStore {
+    return new ReplacementStore(this.db);
   }
 
   /**
@@ -990,6 +998,8 @@ export class DatabaseZtpStore implements ZtpStore {
       previousSerial: r.previous_serial,
       correctedBy: r.corrected_by,
       correctedAt: toDate(r.corrected_at)!,
+      macAddress: opt(r.mac_address),
+      previousMacAddress: opt(r.previous_mac_address),
     }));
   }
 

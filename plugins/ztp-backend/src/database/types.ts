@@ -1,4 +1,5 @@
 import type {
+  ZtpReplacementMarker,
   ConfFinalState,
   ConfMinState,
   SerialState,
@@ -59,6 +60,10 @@ export type DeviceRecord = DeclaredDevice & {
   confFinalState: ConfFinalState;
   confFinalPushedAt?: Date;
   confFinalError?: string;
+  /** A replacement or re-provision on its way (until Provisioned again). */
+  replacement?: ZtpReplacementMarker;
+  /** waiting: for the new box to be Checked; pushing: a replica pushes it. */
+  replacementState?: 'waiting' | 'pushing';
   createdAt: Date;
   updatedAt: Date;
   removedAt?: Date;
@@ -149,6 +154,9 @@ export type SerialCorrection = {
   entityRef: string;
   serial: string;
   previousSerial: string;
+  /** A replacement box's MAC, in place of previousMacAddress. */
+  macAddress?: string;
+  previousMacAddress?: string;
   correctedBy: string;
   correctedAt: Date;
 };

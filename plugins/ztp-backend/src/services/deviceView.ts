@@ -3,6 +3,7 @@ import type {
   ZtpEvent,
 } from '@ztp-portal/backstage-plugin-ztp-common';
 import type { DeviceRecord, EventRecord } from '../database/types';
+import { stuckFlag } from '../replacement/stuck';
 
 export function toZtpEvent(e: EventRecord): ZtpEvent {
   return {
@@ -21,6 +22,8 @@ export function toZtpDevice(
   d: DeviceRecord,
   lastEvent?: EventRecord,
   now: Date = new Date(),
+  /** ztp.stuck.afterMinutes in ms: the stuck flag is computed when given. */
+  stuckAfterMs?: number,
 ): ZtpDevice {
   const iso = (v?: Date) => v?.toISOString();
   return {
@@ -62,6 +65,10 @@ export function toZtpDevice(
       error: d.confFinalError,
     },
     localUsername: d.localUsername,
+    ...(d.replacement && { replacement: d.replacement }),
+    ...(stuckAfterMs !== undefined && {
+      stuck: stuckFlag(d, lastEvent?.at, stuckAfterMs, now),
+    }),
     lastEvent: lastEvent ? toZtpEvent(lastEvent) : undefined,
     updatedAt: d.updatedAt.toISOString(),
   };

@@ -21,6 +21,7 @@ import { useZtpPermissions } from '../../hooks/useZtpPermissions';
 import { describeError, statusOf } from '../../lib/format';
 import { FixSerialDialog } from '../FixSerialDialog';
 import { HostKeyChangedAlert } from '../HostKeyChanged';
+import { DeviceReplacementPanel } from '../DeviceReplacement';
 import { DeviceStatusCard } from './DeviceStatusCard';
 import { DeviceTimeline } from './DeviceTimeline';
 import { FinalConfigCard } from './FinalConfigCard';
@@ -97,6 +98,9 @@ export function ZtpDeviceContent(props: ZtpDeviceContentProps) {
           <HostKeyChangedAlert device={device} onDeviceUpdated={applyDevice} />
         </Grid>
       )}
+      <Grid item xs={12}>
+        <DeviceReplacementPanel device={device} onDeviceUpdated={applyDevice} />
+      </Grid>
       <Grid item xs={12} md={5}>
         <DeviceStatusCard
           device={device}

@@ -25,6 +25,7 @@ import {
   formatRelativeTime,
 } from '../../lib/format';
 import { ConfFinalBadge, ConfMinBadge, SerialBadge } from '../StatusBadges';
+import { DeviceFlags, ReplaceDeviceButton } from '../DeviceReplacement';
 
 export const PAGE_SIZES = [25, 50, 100, 250];
 
@@ -131,10 +132,12 @@ type RowProps = {
   selected: boolean;
   onToggle: (device: ZtpDevice) => void;
   onFix?: (device: ZtpDevice) => void;
+  onReplace?: (device: ZtpDevice) => void;
 };
 
 function DeviceRowView(props: RowProps) {
   const { device, catalogLink, selectable, selected, onToggle, onFix } = props;
+  const { onReplace } = props;
   const classes = useStyles();
   const label = deviceLabel(device);
   const notPushable = whyNotPushable(device);
@@ -176,6 +179,13 @@ function DeviceRowView(props: RowProps) {
               'removed from the catalog'
             )}
           </Typography>
+        )}
+        <DeviceFlags device={device} />
+        {onReplace && device.inCatalog && (
+          <ReplaceDeviceButton
+            label={label}
+            onClick={() => onReplace(device)}
+          />
         )}
       </TableCell>
       <TableCell>{device.site ?? '—'}</TableCell>
@@ -240,6 +250,8 @@ export type DeviceQueueTableProps = {
   onTogglePage: (devices: ZtpDevice[], select: boolean) => void;
   /** Opens the fix dialog; leave out when the user may not fix serials. */
   onFix?: (device: ZtpDevice) => void;
+  /** Replace device, for those allowed to. */
+  onReplace?: (device: ZtpDevice) => void;
   /** What to say when there is no row. */
   emptyMessage: string;
 };
@@ -332,6 +344,7 @@ export function DeviceQueueTable(props: DeviceQueueTableProps) {
                 selected={selected.has(device.entityRef)}
                 onToggle={props.onToggle}
                 onFix={props.onFix}
+                onReplace={props.onReplace}
               />
             ))}
             {devices.length === 0 && !loading && (

@@ -33,6 +33,12 @@ import {
 } from '../UnknownDevicesCard';
 import { DeclarationProblemsCard } from '../DeclarationProblemsCard';
 import { DhcpCard } from '../DhcpCard';
+import {
+  ReplaceDeviceDialog,
+  ReplacementListCard,
+  StuckDevicesCard,
+} from '../DeviceReplacement';
+import { useCanReplace } from '../DeviceReplacement/useReplacement';
 import { DeviceQueueTable, isPushable } from './DeviceQueueTable';
 import { QueueCounters } from './QueueCounters';
 import {
@@ -90,6 +96,8 @@ export function ZtpDashboard(props: ZtpDashboardProps) {
   const [orderBy, setOrderBy] = useState<ZtpDeviceSortField>('name');
   const [order, setOrder] = useState<'asc' | 'desc'>('asc');
   const [fixing, setFixing] = useState<ZtpDevice>();
+  const [replacing, setReplacing] = useState<ZtpDevice>();
+  const canReplace = useCanReplace();
   const [selected, setSelected] = useState<ReadonlyMap<string, ZtpDevice>>(
     new Map(),
   );
@@ -280,6 +288,7 @@ export function ZtpDashboard(props: ZtpDashboardProps) {
           onToggle={toggle}
           onTogglePage={togglePage}
           onFix={permissions.canUpdateSerial ? openFix : undefined}
+          onReplace={canReplace ? setReplacing : undefined}
           emptyMessage={
             Object.values(filter).some(Boolean)
               ? 'No device matches these filters.'
@@ -287,6 +296,12 @@ export function ZtpDashboard(props: ZtpDashboardProps) {
           }
         />
       </Paper>
+      <Box mt={3}>
+        <StuckDevicesCard />
+      </Box>
+      <Box mt={3}>
+        <ReplacementListCard />
+      </Box>
       <Box mt={3}>
         <UnknownDevicesCard
           pollIntervalMs={Math.min(
@@ -301,6 +316,14 @@ export function ZtpDashboard(props: ZtpDashboardProps) {
       <Box mt={3}>
         <DhcpCard />
       </Box>
+      {replacing && (
+        <ReplaceDeviceDialog
+          key={replacing.entityRef}
+          device={replacing}
+          onClose={() => setReplacing(undefined)}
+          onDeviceUpdated={device => applyDevices([device])}
+        />
+      )}
       {fixing && (
         <FixSerialDialog
           key={fixing.entityRef}
