@@ -63,6 +63,8 @@ const values = {
   owner: 'group:default/network-operators',
   platform: 'arista-eos',
   role: 'leaf',
+  // Required by the form since Conf Final needs it.
+  variables: './vars/leaf-05-par1.yaml',
   serial: 'TEMP-0005',
   serialTemporary: true,
   managementAddress: '127.0.10.25/24',

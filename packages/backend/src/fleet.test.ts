@@ -206,12 +206,7 @@ describe('the example fleet in the catalog', () => {
                 ],
               },
             ],
-            locations: [
-              'fleet/systems.yaml',
-              'fleet/devices.yaml',
-              'fleet/declared-devices.yaml',
-              'org.yaml',
-            ]
+            locations: ['fleet/systems.yaml', 'fleet/devices.yaml', 'org.yaml']
               .map(f => path.join(examples, f))
               .concat(labFile)
               .map(target => ({ type: 'file', target })),
