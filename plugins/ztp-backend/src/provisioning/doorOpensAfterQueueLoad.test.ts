@@ -25,9 +25,17 @@ describe('the device door and the first queue load', () => {
   it('stays closed until the catalog sync has loaded the devices, so none is taken for unknown', async () => {
     const port = await freePort();
     // The catalog is still reading its locations for the first syncs.
+    // Every read (whichever call the sync makes) sees the catalog as it is
+    // at that moment.
     let catalogReady = false;
-    const catalog = catalogServiceMock.mock({
-      getEntities: async () => ({ items: catalogReady ? [leaf] : [] }),
+    const empty = catalogServiceMock({ entities: [] });
+    const loaded = catalogServiceMock({ entities: [leaf] });
+    const catalog = new Proxy(loaded, {
+      get: (_, key) => {
+        const current = catalogReady ? loaded : empty;
+        const value = Reflect.get(current, key);
+        return typeof value === 'function' ? value.bind(current) : value;
+      },
     });
     const backend = await startTestBackend({
       features: [
