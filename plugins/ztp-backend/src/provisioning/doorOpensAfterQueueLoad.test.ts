@@ -3,11 +3,9 @@ import {
   mockServices,
   startTestBackend,
 } from '@backstage/backend-test-utils';
-import { createServiceFactory } from '@backstage/backend-plugin-api';
-import { catalogServiceRef } from '@backstage/plugin-catalog-node';
-import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import request from 'supertest';
 import { ztpPlugin } from '../plugin';
+import { liveCatalogMock } from '../__testUtils__/catalog';
 import { deviceEntity } from '../__testUtils__/fleet';
 import { freePort, httpGet } from '../__testUtils__/network';
 
@@ -25,26 +23,12 @@ describe('the device door and the first queue load', () => {
   it('stays closed until the catalog sync has loaded the devices, so none is taken for unknown', async () => {
     const port = await freePort();
     // The catalog is still reading its locations for the first syncs.
-    // Every read (whichever call the sync makes) sees the catalog as it is
-    // at that moment.
     let catalogReady = false;
-    const empty = catalogServiceMock({ entities: [] });
-    const loaded = catalogServiceMock({ entities: [leaf] });
-    const catalog = new Proxy(loaded, {
-      get: (_, key) => {
-        const current = catalogReady ? loaded : empty;
-        const value = Reflect.get(current, key);
-        return typeof value === 'function' ? value.bind(current) : value;
-      },
-    });
+    const catalog = liveCatalogMock(() => (catalogReady ? [leaf] : []));
     const backend = await startTestBackend({
       features: [
         ztpPlugin,
-        createServiceFactory({
-          service: catalogServiceRef,
-          deps: {},
-          factory: () => catalog,
-        }),
+        catalog.factory,
         mockServices.rootConfig.factory({
           data: {
             ztp: {
