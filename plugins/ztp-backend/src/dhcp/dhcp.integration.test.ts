@@ -5,7 +5,7 @@ import {
 } from '@backstage/backend-test-utils';
 import { schedulerServiceFactory } from '@backstage/backend-defaults/scheduler';
 import type { Entity } from '@backstage/catalog-model';
-import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
+import { liveCatalogMock } from '../__testUtils__/catalog';
 import fs from 'node:fs';
 import path from 'node:path';
 import request from 'supertest';
@@ -228,10 +228,7 @@ describe('DHCP from the catalog, with a real Kea and real DHCP clients', () => {
       },
       ...extra,
     });
-    const catalog = () =>
-      catalogServiceMock.mock({
-        getEntities: (async () => ({ items: [...entities] })) as any,
-      }).factory;
+    const catalog = () => liveCatalogMock(() => entities).factory;
     backend = await startTestBackend({
       features: [
         ztpPlugin,
@@ -300,7 +297,7 @@ describe('DHCP from the catalog, with a real Kea and real DHCP clients', () => {
     );
     const door = `http://${lan.hostAddress}`;
     expect(seen.get('ios-dhcp')!.lease.bootFileName).toMatch(
-      new RegExp(`^${door}:\\d+/ztp/config/by-mac/52:54:00:18:00:11\\.cfg$`),
+      new RegExp(`^${door}:\\d+/ztp/boot/ztp-525400180011\\.py$`),
     );
     expect(seen.get('ios-dhcp')!.lease.tftpServerAddresses).toEqual([
       lan.hostAddress,
@@ -396,9 +393,7 @@ describe('DHCP from the catalog, with a real Kea and real DHCP clients', () => {
         ztpPlugin,
         schedulerServiceFactory,
         recordingAuditor(refusedAudits),
-        catalogServiceMock.mock({
-          getEntities: (async () => ({ items: [...entities] })) as any,
-        }).factory,
+        liveCatalogMock(() => entities).factory,
         mockServices.rootConfig.factory({
           data: {
             ztp: {
@@ -460,9 +455,7 @@ describe('DHCP from the catalog, with a real Kea and real DHCP clients', () => {
         ztpPlugin,
         schedulerServiceFactory,
         recordingAuditor([]),
-        catalogServiceMock.mock({
-          getEntities: (async () => ({ items: [...entities] })) as any,
-        }).factory,
+        liveCatalogMock(() => entities).factory,
         mockServices.rootConfig.factory({
           data: {
             ztp: {

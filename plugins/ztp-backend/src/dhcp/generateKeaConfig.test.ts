@@ -103,14 +103,14 @@ describe('generateKeaConfig', () => {
         .filter(r => r['hw-address'])
         .map(r => [r['hw-address'], r]),
     );
-    // IOS XE: ZTP's URL in 67, AutoInstall's TFTP server in 66 and 150.
+    // IOS XE: ZTP's script URL in 67, AutoInstall's TFTP server in 66 and 150.
     expect(byMac.get('52:54:00:00:00:11')).toMatchObject({
       'ip-address': '198.18.0.11',
       hostname: 'edge-01',
       'option-data': [
         {
           name: 'boot-file-name',
-          data: 'http://198.18.0.1:7080/ztp/config/by-mac/52:54:00:00:00:11.cfg',
+          data: 'http://198.18.0.1:7080/ztp/boot/ztp-525400000011.py',
         },
         { name: 'tftp-server-name', data: '198.18.0.1' },
         { name: 'tftp-server-address', data: '198.18.0.1' },

@@ -13,7 +13,7 @@ import {
 import { iosXeZtpScript } from './ztpScript';
 
 /** The per-device ZTP script's name: ztp-<mac or hostname>.py. */
-export function iosXeScriptName(ctx: BootstrapContext): string {
+export function iosXeScriptName(ctx: Pick<BootstrapContext, 'device'>): string {
   return `ztp-${deviceFileKey(ctx.device)}.py`;
 }
 

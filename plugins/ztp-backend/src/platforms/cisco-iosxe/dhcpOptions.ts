@@ -3,18 +3,18 @@ import type {
   PlatformDevice,
   PlatformDhcpOptions,
 } from '@ztp-portal/backstage-plugin-ztp-node';
-import { doorConfigPath } from '../common';
+import { iosXeScriptName } from './bootstrap';
 
 /**
- * The URL an IOS XE device's ZTP fetches (option 67): today the device's
- * minimal configuration on the door. Re-point here when the door serves an
- * IOS XE ZTP script instead.
+ * The URL an IOS XE device's ZTP fetches (option 67): the device's ZTP
+ * script on the door, which Guest Shell runs (the same file the platform's
+ * bootstrap names).
  */
 export function iosXeBootFileUrl(
   device: PlatformDevice,
   server: DhcpBootServer,
 ): string {
-  return `${server.url}${doorConfigPath(device, '.cfg')}`;
+  return `${server.url}/ztp/boot/${iosXeScriptName({ device })}`;
 }
 
 /**

@@ -5,6 +5,9 @@ import type {
 import { bareMac, doorHost, md5Hex, PYTHON, TEXT } from '../common';
 import { nxosPoapScript } from './poapScript';
 
+/** The POAP script every NX-OS device shares. */
+export const NXOS_POAP_SCRIPT = 'poap.py';
+
 /**
  * NX-OS POAP: DHCP names the POAP script (option 67) and the TFTP/HTTP
  * server (option 150/66). The script asks for the configuration under the
@@ -22,7 +25,7 @@ export const nxosBootstrap: PlatformBootstrap = {
     const md5 = `${md5Hex(ctx.minimalConfig)}\n`;
     return [
       {
-        name: 'poap.py',
+        name: NXOS_POAP_SCRIPT,
         contentType: PYTHON,
         body: nxosPoapScript(ctx),
         deliversConfig: false,
@@ -47,7 +50,7 @@ export const nxosBootstrap: PlatformBootstrap = {
 
   dhcpBootFile(ctx) {
     return {
-      bootFileName: 'poap.py',
+      bootFileName: NXOS_POAP_SCRIPT,
       tftpServer: doorHost(ctx),
       downloads: [
         'poap.py over TFTP (its #md5sum line checked by POAP)',

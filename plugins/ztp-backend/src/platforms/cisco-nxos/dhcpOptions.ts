@@ -3,18 +3,18 @@ import type {
   PlatformDevice,
   PlatformDhcpOptions,
 } from '@ztp-portal/backstage-plugin-ztp-node';
-import { doorConfigPath } from '../common';
+import { NXOS_POAP_SCRIPT } from './bootstrap';
 
 /**
- * The file NX-OS POAP fetches (option 67): today the device's minimal
- * configuration on the door, by URL (POAP on Open NX-OS downloads its
- * script over HTTP). Re-point here when the door serves a POAP script.
+ * The file NX-OS POAP fetches (option 67): the POAP script on the door, by
+ * URL (POAP on Open NX-OS downloads its script over HTTP); the script then
+ * fetches the device's configuration and its md5 by serial.
  */
 export function nxosBootFileUrl(
-  device: PlatformDevice,
+  _device: PlatformDevice,
   server: DhcpBootServer,
 ): string {
-  return `${server.url}${doorConfigPath(device, '.cfg')}`;
+  return `${server.url}/ztp/boot/${NXOS_POAP_SCRIPT}`;
 }
 
 /**
