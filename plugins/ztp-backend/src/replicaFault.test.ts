@@ -182,22 +182,36 @@ describe('two replicas on one PostgreSQL, one killed mid-work', () => {
         bootDelayMs: 0,
         fetchRetryMs: 200,
         fetchRetryMaxMs: 500,
+        // EOS and POAP reboot into the configuration they fetched: quickly
+        // here, so SSH is up when the first check comes.
+        rebootMs: 20,
       } as any);
       devices.push(device);
       await device.powerOn();
     }
     const pushedRefs = PUSHED.map(refOf);
+    let lastRows: Awaited<ReturnType<typeof store.getDevices>> = [];
     await until(
       'the simulated devices to be Checked',
       async () => {
-        const rows = await store.getDevices(pushedRefs);
+        const rows = (lastRows = await store.getDevices(pushedRefs));
         return rows.length === pushedRefs.length &&
           rows.every(d => d.serialState === 'checked')
           ? true
           : undefined;
       },
       30_000,
-      () => a.output() + b.output(),
+      () =>
+        [
+          ...lastRows.map(
+            d =>
+              `${d.entityRef}: Conf Min ${d.confMinState}, serial ${
+                d.serialState
+              } ${d.serialReason ?? ''}`,
+          ),
+          ...devices.map(d => `${d.name} is ${d.state}`),
+          a.output() + b.output(),
+        ].join('\n'),
     );
 
     // A bulk push on replica A, one device at a time.
