@@ -10,7 +10,7 @@ import {
 import { renderTestApp } from '@backstage/frontend-test-utils';
 import yaml from 'yaml';
 import { LogoFull } from './modules/nav/LogoFull';
-import { GUEST_SIGN_IN_NOTE, signInModule } from './modules/signIn';
+import { GUEST_SIGN_IN_NOTE, guestNoteModule } from './modules/signIn';
 
 /** The app section of the portal's app-config.yaml, as the app reads it. */
 const appConfig = yaml.parse(
@@ -62,8 +62,10 @@ describe('the portal app', () => {
       const { t } = useTranslationRef(coreComponentsTranslationRef);
       return <p>{t('signIn.guestProvider.subtitle')}</p>;
     };
+    // The note's module alone: a sign-in page would hold a test app at its
+    // bootstrap until someone signs in.
     renderTestApp({
-      features: [signInModule],
+      features: [guestNoteModule],
       extensions: [
         PageBlueprint.make({
           name: 'guest',
