@@ -1,12 +1,18 @@
 import { spawn } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { dirname, join } from 'node:path';
 import { createInterface } from 'node:readline';
 import type { Readable, Writable } from 'node:stream';
 
-/** Where the simulator's own Python modules (cli, bridge) live. */
-const PYTHON_DIR = resolve(__dirname, '..', '..', 'python');
+/**
+ * Where the simulator's own Python modules (cli, bridge) live: beside its
+ * package.json, in the sources and in a built package alike.
+ */
+const PYTHON_DIR = join(
+  dirname(require.resolve('@ztp-portal/ztp-simulator/package.json')),
+  'python',
+);
 
 /** The Python environment a platform runs device scripts in. */
 export type ScriptEnvironment = 'guestshell' | 'nxos';

@@ -398,7 +398,9 @@ describe('faithful agents', () => {
     }));
     try {
       await text.device.whenState('failed', 5000);
-      expect(text.device.scripts[0].output).toMatch(/SyntaxError|invalid syntax/);
+      expect(text.device.scripts[0].output).toMatch(
+        /SyntaxError|invalid syntax/,
+      );
     } finally {
       await text.device.powerOff();
       await text.server.close();

@@ -56,7 +56,10 @@ export class BootstrapFileIndex {
     this.stale = false;
     const byName = new Map<string, FoundFile | 'ambiguous'>();
     const byToken = new Map<string, string>();
-    const concatenated = new Map<string, { file: BootstrapFile; parts: string[] }>();
+    const concatenated = new Map<
+      string,
+      { file: BootstrapFile; parts: string[] }
+    >();
     const refs = [...this.devices.keys()].sort();
     for (const entityRef of refs) {
       const bootstrap = this.devices.get(entityRef)!;

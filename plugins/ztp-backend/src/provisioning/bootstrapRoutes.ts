@@ -37,9 +37,11 @@ function decodeDetail(encoded: string | undefined): string {
   if (!encoded) return '';
   const text = Buffer.from(encoded, 'base64url').toString('utf8');
   // Control characters would garble the timeline; keep line breaks.
-  return text
+  const printable = [...text]
+    .filter(c => c === '\n' || c === '\t' || (c >= ' ' && c !== '\u007f'))
+    .join('');
+  return printable
     .replace(/[^\S\n]+/g, ' ')
-    .replace(/[\u0000-\u0009\u000b-\u001f\u007f]/g, '')
     .trim()
     .slice(0, MAX_DETAIL);
 }
@@ -113,7 +115,11 @@ export class BootstrapRoutes {
       `${file.name} over ${via}`,
     );
     if (!recorded) {
-      return { status: 503, body: 'try again\n', headers: { 'retry-after': '5' } };
+      return {
+        status: 503,
+        body: 'try again\n',
+        headers: { 'retry-after': '5' },
+      };
     }
     return { ...response, device };
   }
@@ -149,7 +155,11 @@ export class BootstrapRoutes {
       this.options.logger.error(
         `Could not record the report of ${entityRef}: ${error}`,
       );
-      return { status: 503, body: 'try again\n', headers: { 'retry-after': '5' } };
+      return {
+        status: 503,
+        body: 'try again\n',
+        headers: { 'retry-after': '5' },
+      };
     }
     this.options.onReported(entityRef);
     return { status: 200, body: 'recorded\n' };

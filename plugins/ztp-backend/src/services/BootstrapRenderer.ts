@@ -1,8 +1,4 @@
-import {
-  bootstrapArtifacts,
-  bootstrapContext,
-  reportPath,
-} from '../platforms';
+import { bootstrapArtifacts, bootstrapContext, reportPath } from '../platforms';
 import type { DeviceRecord } from '../database/types';
 import type { DeviceBootstrap } from '../provisioning/BootstrapFileIndex';
 import type { MinimalConfigSource } from '../provisioning/DeviceRequestHandler';
@@ -29,7 +25,11 @@ export class BootstrapRenderer implements MinimalConfigSource {
   bootstrap(device: DeviceRecord): DeviceBootstrap {
     const config = this.minimal.render(device);
     const driver = this.platforms.require(device.platform);
-    const ctx = bootstrapContext(platformDevice(device), config, this.deviceUrl);
+    const ctx = bootstrapContext(
+      platformDevice(device),
+      config,
+      this.deviceUrl,
+    );
     return {
       files: bootstrapArtifacts(driver, ctx),
       reportToken: reportPath(config).replace(/^.*\//, ''),

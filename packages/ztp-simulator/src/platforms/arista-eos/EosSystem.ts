@@ -445,8 +445,7 @@ export class EosSystem implements PlatformSystem {
     const lines = this.running.children.map(c => c.line);
     if (!lines.includes('aaa authorization exec default local')) return false;
     return lines.some(
-      l =>
-        l.startsWith(`username ${username} `) && /\bprivilege 15\b/.test(l),
+      l => l.startsWith(`username ${username} `) && /\bprivilege 15\b/.test(l),
     );
   }
 

@@ -169,10 +169,7 @@ describe('Arista EOS CLI', () => {
     const admin = await Shell.open(booted.login);
     await admin.expect(PROMPT);
     await admin.run('configure', /\(config\)#$/);
-    await admin.run(
-      'no aaa authorization exec default local',
-      /\(config\)#$/,
-    );
+    await admin.run('no aaa authorization exec default local', /\(config\)#$/);
     await admin.run('end', PROMPT);
     admin.close();
     const shell = await Shell.open(booted.login);

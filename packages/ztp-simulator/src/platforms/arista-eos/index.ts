@@ -36,7 +36,8 @@ export const aristaEos: PlatformDefinition = {
   // A fetched file that is not a script becomes the startup-config, and the
   // switch reboots into it.
   rebootsAfterZtp: true,
-  cliErrorPattern: /^\s*% ?(?:Invalid|Incomplete|Ambiguous|Unavailable|Error)/im,
+  cliErrorPattern:
+    /^\s*% ?(?:Invalid|Incomplete|Ambiguous|Unavailable|Error)/im,
   createSystem: facts => {
     const model = EOS_MODELS[facts.model];
     if (!model) throw new Error(`Unknown EOS model ${facts.model}`);

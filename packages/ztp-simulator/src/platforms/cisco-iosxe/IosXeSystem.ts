@@ -37,7 +37,8 @@ import {
 } from './outputs';
 
 /** "crypto key generate rsa [general-keys] [modulus N]", abbreviations allowed. */
-const RSA_KEYGEN = /^cry(?:p(?:t(?:o)?)?)?\s+key\s+gen(?:e(?:r(?:a(?:t(?:e)?)?)?)?)?\s+rsa\b/i;
+const RSA_KEYGEN =
+  /^cry(?:p(?:t(?:o)?)?)?\s+key\s+gen(?:e(?:r(?:a(?:t(?:e)?)?)?)?)?\s+rsa\b/i;
 
 function fileName(path: string): { fs: string; name: string } | undefined {
   const m = /^(flash|bootflash|nvram):\/?(.*)$/i.exec(path);

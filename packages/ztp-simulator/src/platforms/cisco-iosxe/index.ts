@@ -1,8 +1,6 @@
-
 import type { PlatformDefinition } from '../types';
 import { IosXeSystem } from './IosXeSystem';
 import { IOSXE_MODELS } from './models';
-
 
 export const ciscoIosXe: PlatformDefinition = {
   id: 'cisco-iosxe',
