@@ -4,14 +4,13 @@ import { screen } from '@testing-library/react';
 import { coreComponentsTranslationRef } from '@backstage/core-components';
 import {
   coreApis,
-  createFrontendModule,
   PageBlueprint,
   useTranslationRef,
 } from '@backstage/frontend-plugin-api';
 import { renderTestApp } from '@backstage/frontend-test-utils';
 import yaml from 'yaml';
 import { LogoFull } from './modules/nav/LogoFull';
-import { GUEST_SIGN_IN_NOTE, guestNote } from './modules/signIn';
+import { GUEST_SIGN_IN_NOTE, guestNoteModule } from './modules/signIn';
 
 /** The app section of the portal's app-config.yaml, as the app reads it. */
 const appConfig = yaml.parse(
@@ -63,11 +62,10 @@ describe('the portal app', () => {
       const { t } = useTranslationRef(coreComponentsTranslationRef);
       return <p>{t('signIn.guestProvider.subtitle')}</p>;
     };
+    // The note's module alone: a sign-in page would hold a test app at its
+    // bootstrap until someone signs in.
     renderTestApp({
-      // The app's guest note, as the app module installs it.
-      features: [
-        createFrontendModule({ pluginId: 'app', extensions: [guestNote] }),
-      ],
+      features: [guestNoteModule],
       extensions: [
         PageBlueprint.make({
           name: 'guest',

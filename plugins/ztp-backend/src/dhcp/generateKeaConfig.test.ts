@@ -104,7 +104,7 @@ describe('generateKeaConfig', () => {
         .filter(r => r['hw-address'])
         .map(r => [r['hw-address'], r]),
     );
-    // IOS XE: ZTP's URL in 67, AutoInstall's TFTP server in 66 and 150.
+    // IOS XE: ZTP's script URL in 67, AutoInstall's TFTP server in 66 and 150.
     expect(byMac.get('52:54:00:00:00:11')).toMatchObject({
       'ip-address': '198.18.0.11',
       hostname: 'edge-01',

@@ -3,11 +3,9 @@ import {
   mockServices,
   startTestBackend,
 } from '@backstage/backend-test-utils';
-import { createServiceFactory } from '@backstage/backend-plugin-api';
-import { catalogServiceRef } from '@backstage/plugin-catalog-node';
-import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import request from 'supertest';
 import { ztpPlugin } from '../plugin';
+import { liveCatalogMock } from '../__testUtils__/catalog';
 import { deviceEntity } from '../__testUtils__/fleet';
 import { freePort, httpGet } from '../__testUtils__/network';
 
@@ -26,17 +24,11 @@ describe('the device door and the first queue load', () => {
     const port = await freePort();
     // The catalog is still reading its locations for the first syncs.
     let catalogReady = false;
-    const catalog = catalogServiceMock.mock({
-      getEntities: async () => ({ items: catalogReady ? [leaf] : [] }),
-    });
+    const catalog = liveCatalogMock(() => (catalogReady ? [leaf] : []));
     const backend = await startTestBackend({
       features: [
         ztpPlugin,
-        createServiceFactory({
-          service: catalogServiceRef,
-          deps: {},
-          factory: () => catalog,
-        }),
+        catalog.factory,
         mockServices.rootConfig.factory({
           data: {
             ztp: {

@@ -77,11 +77,11 @@ describe.each(databases.eachSupportedId())(
       const before = device.logins.length;
       service.trigger(ref);
       const results = await Promise.all([
-        service.check(ref, 'system'),
+        service.checkIfDue(ref),
         service.sweep(),
-        service.check(ref, 'system'),
+        service.checkIfDue(ref),
         service.sweep(),
-        service.check(ref, 'system'),
+        service.checkIfDue(ref),
       ]);
       await settled(service);
 

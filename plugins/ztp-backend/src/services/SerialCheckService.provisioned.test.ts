@@ -140,17 +140,20 @@ describe('serial checks of a Provisioned device', () => {
 
     // A Provisioned device left Not Checked with a retry due (as the old
     // code left it after failing with the removed account) is not swept.
+    // Conf Min Loaded, as a device that fetched it: an automatic check
+    // would claim it.
     await db
       .knex('ztp_devices')
       .where({ entity_ref: ref })
       .update({
+        conf_min_state: 'loaded',
         serial_state: 'not-checked',
         serial_reason: 'authentication refused',
         serial_next_check_at: new Date(Date.now() - 1000),
       });
     expect(await checks.sweep()).toBe(0);
     // And an automatic trigger (a fetch) neither logs in nor reschedules.
-    expect(await checks.check(ref, 'system')).toMatchObject({
+    expect(await checks.checkIfDue(ref)).toMatchObject({
       loggedIn: false,
     });
     expect((await db.store.getDevice(ref))?.serialNextCheckAt).toBeUndefined();

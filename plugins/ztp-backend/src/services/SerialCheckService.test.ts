@@ -274,9 +274,9 @@ describe.each(databases.eachSupportedId())('SerialCheckService on %p', id => {
     const service = make();
     const ref = await add(6);
     await Promise.all([
-      service.check(ref, 'system'),
+      service.checkIfDue(ref),
       service.sweep(),
-      service.check(ref, 'system'),
+      service.checkIfDue(ref),
     ]);
     expect(calls).toHaveLength(1);
     const device = await store.getDevice(ref);

@@ -129,9 +129,10 @@ export class SerialCheckService {
           onlyIfDue,
         });
       }, batching);
-    // A person's check runs whenever the lease is free; an automatic one
-    // only while the device still needs it (the first-fetch trigger and the
-    // sweep may both have queued it).
+    // An explicit check (a person's "Check serial now", host-key
+    // acceptance's check at once) runs whenever the lease is free; an
+    // automatic one only while the device still needs it (the first-fetch
+    // trigger and the sweep may both have queued it).
     this.claims = claimer(false);
     this.dueClaims = claimer(true);
     this.completions = new DataLoader(async items => {
@@ -164,7 +165,7 @@ export class SerialCheckService {
     if (this.scheduled.has(entityRef)) return;
     this.scheduled.add(entityRef);
     setTimeout(() => {
-      void this.check(entityRef, 'system')
+      void this.checkIfDue(entityRef)
         .catch(error =>
           this.deps.logger.error(
             `Serial check of ${entityRef} failed: ${error}`,
@@ -177,7 +178,7 @@ export class SerialCheckService {
   /** Runs every check that is due (retries with backoff, missed triggers). */
   async sweep(batch = 200): Promise<number> {
     const due = await this.deps.store.listDueSerialChecks(new Date(), batch);
-    await Promise.all(due.map(ref => this.check(ref, 'system')));
+    await Promise.all(due.map(ref => this.checkIfDue(ref)));
     return due.length;
   }
 
@@ -194,20 +195,27 @@ export class SerialCheckService {
     entityRef: string,
     actor: string,
   ): Promise<SerialCheckResult | undefined> {
-    return this.limit(() => this.run(entityRef, actor));
+    return this.limit(() => this.run(entityRef, actor, this.claims));
+  }
+
+  /**
+   * An automatic check (what a trigger and the sweep run): only if the
+   * device still needs one when its turn comes (Loaded, not Checked, due),
+   * so a device queued twice is checked once. Undefined when it did not.
+   */
+  checkIfDue(entityRef: string): Promise<SerialCheckResult | undefined> {
+    return this.limit(() => this.run(entityRef, 'system', this.dueClaims));
   }
 
   private async run(
     entityRef: string,
     actor: string,
+    claims: DataLoader<string, DeviceRecord | undefined>,
   ): Promise<SerialCheckResult | undefined> {
     if (this.stopped) return undefined;
     const { settings } = this.deps;
     // The lease and the device's current record in one statement.
-    const device = await (actor === 'system'
-      ? this.dueClaims
-      : this.claims
-    ).load(entityRef);
+    const device = await claims.load(entityRef);
     if (!device) return undefined;
     // A retry after the same failure as before is not news: the timeline
     // and the live view hear of it on attempts 1, 2, 4, 8... and whenever

@@ -32,8 +32,14 @@ export const guestNote = TranslationBlueprint.make({
   },
 });
 
-/** The sign-in page; its guest card says what guest may do. */
+/** The guest card's subtitle: what guest may do (GUEST_SIGN_IN_NOTE). */
+export const guestNoteModule = createFrontendModule({
+  pluginId: 'app',
+  extensions: [guestNote],
+});
+
+/** The sign-in page: guest for local use, GitHub in production. */
 export const signInModule = createFrontendModule({
   pluginId: 'app',
-  extensions: [signInPage, guestNote],
+  extensions: [signInPage],
 });

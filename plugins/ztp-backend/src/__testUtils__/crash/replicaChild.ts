@@ -45,7 +45,9 @@ async function main() {
               retryInitialDelayMs: 500,
               retryMaxDelayMs: 4000,
               sweepSeconds: 1,
-              firstCheckDelayMs: 200,
+              // Time for the agents to run their scripts and start SSH:
+              // a failed first check would wait for the retry above.
+              firstCheckDelayMs: 1500,
             },
             finalConfig: {
               concurrency: 1,
