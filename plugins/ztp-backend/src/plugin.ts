@@ -29,6 +29,9 @@ import {
   workerDatabaseConfig,
 } from './provisioning/door/DoorWorkerHost';
 import { FetchRecorder } from './provisioning/FetchRecorder';
+import { setupImages } from './images';
+import { imageDownloadEvent } from './provisioning/imageDownloadEvent';
+import { ImageDownloads } from './provisioning/ImageDownloads';
 import { ProvisioningServer } from './provisioning/ProvisioningServer';
 import { identifiesDeclaredDevice } from './provisioning/recognizeDevice';
 import { TftpServer } from './provisioning/TftpServer';
@@ -278,6 +281,9 @@ export const ztpPlugin = createBackendPlugin({
           platforms,
         });
         httpRouter.use(dhcp.router);
+        // Approved images: verified files, served by the door under /ztp/images/.
+        const images = await setupImages(deps);
+        httpRouter.use(images.router);
 
         if (settings.provisioning.exposeOnPluginRouter) {
           // Same device door on the plugin router, for sites with one port.
@@ -311,14 +317,35 @@ export const ztpPlugin = createBackendPlugin({
             onUnknownRecorded: () => void publisher.unknownDevicesChanged(),
             onReported: ref => publisher.changed(ref),
             unknownFlushMs: settings.serialCheck.sweepSeconds * 1000,
+            imageLimits: images.settings.downloads,
           });
         }
+        const imageDownloads = doorWorker
+          ? undefined
+          : new ImageDownloads({
+              index,
+              isAllowed: ip => handler.isAllowed(ip),
+              limits: images.settings.downloads,
+              logger,
+              record: download =>
+                void store
+                  .addEvent(imageDownloadEvent(download))
+                  .then(() => publisher.changed(download.entityRef))
+                  .catch(e =>
+                    logger.warn(`Could not record an image download: ${e}`),
+                  ),
+            });
+        images.onServableChanged(servable => {
+          imageDownloads?.setImages(servable);
+          doorWorker?.syncImages(servable);
+        });
         const provisioning =
           doorWorker ??
           new ProvisioningServer({
             host: settings.provisioning.host,
             port: settings.provisioning.port,
             handler,
+            images: imageDownloads,
             logger,
           });
 
@@ -337,6 +364,11 @@ export const ztpPlugin = createBackendPlugin({
         let stopping = false;
         let doorOpened: Promise<void> = Promise.resolve();
         lifecycle.addStartupHook(async () => {
+          // Hashing large images takes seconds: the rest starts meanwhile,
+          // and an image is served once its file is verified.
+          images
+            .start()
+            .catch(e => logger.error(`Could not verify the images: ${e}`));
           const loadQueue = async () => {
             // A first stretch of the catalog sync; a large fleet's import goes
             // on in the scheduled runs, the door serving each device once its

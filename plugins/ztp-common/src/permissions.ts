@@ -34,6 +34,15 @@ export const ztpConfigPushPermission = createPermission({
   attributes: { action: 'update' },
 });
 
+/**
+ * Push Conf Final to a device whose running image is not the approved one
+ * (the push is refused otherwise); every use is audited. @public
+ */
+export const ztpImageOverridePermission = createPermission({
+  name: 'ztp.image.override',
+  attributes: { action: 'update' },
+});
+
 /** @public */
 export const ztpPermissions = [
   ztpDeviceReadPermission,
@@ -41,4 +50,5 @@ export const ztpPermissions = [
   ztpSerialUpdatePermission,
   ztpConfigPushPermission,
   ztpHostKeyAcceptPermission,
+  ztpImageOverridePermission,
 ];

@@ -84,7 +84,10 @@ export type ZtpEventType =
   | 'credentials.revealed'
   | 'conffinal.push-started'
   | 'conffinal.pushed'
-  | 'conffinal.failed';
+  | 'conffinal.failed'
+  | 'image.downloaded'
+  | 'image.download-failed'
+  | 'conffinal.image-override';
 
 /** One line of a device's timeline. @public */
 export type ZtpEvent = {

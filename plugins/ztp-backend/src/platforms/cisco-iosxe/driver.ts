@@ -11,6 +11,7 @@ import {
   iosXeSerialFromVersion,
 } from './parseSerial';
 import { iosXeBootstrap } from './bootstrap';
+import { iosXeReadVersion } from './version';
 
 const ERROR_PATTERN =
   /^\s*% ?(?:Invalid input|Incomplete command|Ambiguous command|Unknown command|Invalid command|Bad|Error)/i;
@@ -33,6 +34,8 @@ export const ciscoIosXeDriver: ZtpPlatformDriver = {
   bootstrap: iosXeBootstrap,
   minimalConfigTemplate: IOSXE_MINIMAL_CONFIG_TEMPLATE,
   dhcpOptions: iosXeDhcpOptions,
+
+  readVersion: iosXeReadVersion,
 
   hashPassword(password: string) {
     return ciscoType9Hash(password);

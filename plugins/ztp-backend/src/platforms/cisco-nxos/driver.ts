@@ -7,6 +7,7 @@ import { nxosDhcpOptions } from './dhcpOptions';
 import { NXOS_MINIMAL_CONFIG_TEMPLATE } from './minimalConfigTemplate';
 import { nxosSerialFromInventory, nxosSerialFromVersion } from './parseSerial';
 import { nxosBootstrap } from './bootstrap';
+import { nxosReadVersion } from './version';
 
 const ERROR_PATTERN =
   /^\s*(?:% ?(?:Invalid|Incomplete|Ambiguous|Permission denied|Error)|Syntax error while parsing)/i;
@@ -29,6 +30,8 @@ export const ciscoNxosDriver: ZtpPlatformDriver = {
   bootstrap: nxosBootstrap,
   minimalConfigTemplate: NXOS_MINIMAL_CONFIG_TEMPLATE,
   dhcpOptions: nxosDhcpOptions,
+
+  readVersion: nxosReadVersion,
 
   async hashPassword(password: string) {
     return shaCrypt(password, { variant: 'sha256' });

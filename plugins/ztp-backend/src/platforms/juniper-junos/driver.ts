@@ -7,6 +7,7 @@ import { junosDhcpOptions } from './dhcpOptions';
 import { JUNOS_MINIMAL_CONFIG_TEMPLATE } from './minimalConfigTemplate';
 import { junosSerialFromChassisHardware } from './parseSerial';
 import { junosBootstrap } from './bootstrap';
+import { junosReadVersion } from './version';
 
 const ERROR_PATTERN = /^\s*(?:error:|syntax error|unknown command)/i;
 
@@ -28,6 +29,8 @@ export const juniperJunosDriver: ZtpPlatformDriver = {
   bootstrap: junosBootstrap,
   minimalConfigTemplate: JUNOS_MINIMAL_CONFIG_TEMPLATE,
   dhcpOptions: junosDhcpOptions,
+
+  readVersion: junosReadVersion,
 
   async hashPassword(password: string) {
     return shaCrypt(password, { variant: 'sha512' });
