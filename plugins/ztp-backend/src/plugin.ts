@@ -30,6 +30,7 @@ import {
 } from './provisioning/door/DoorWorkerHost';
 import { FetchRecorder } from './provisioning/FetchRecorder';
 import { setupImages } from './images';
+import { ImageGate } from './images/imageGate';
 import { imageDownloadEvent } from './provisioning/imageDownloadEvent';
 import { ImageDownloads } from './provisioning/ImageDownloads';
 import { ProvisioningServer } from './provisioning/ProvisioningServer';
@@ -252,6 +253,10 @@ export const ztpPlugin = createBackendPlugin({
             declarationProblems,
           }),
         );
+        // Approved images: verified files, served by the door under
+        // /ztp/images/, and the gate of Conf Final.
+        const images = await setupImages(deps);
+        httpRouter.use(images.router);
         // Conf Final: generation, preview and push of production configurations.
         const finalConfig = await setupFinalConfig({
           config,
@@ -268,6 +273,7 @@ export const ztpPlugin = createBackendPlugin({
           auditor: deps.auditor,
           jobStore: store.bulkPushJobStore(),
           onChanged: ref => publisher.changed(ref),
+          imageGate: new ImageGate({ ...deps, catalog: images.catalog, store }),
         });
         httpRouter.use(finalConfig.router);
         const bulkPushHeartbeatMs =
@@ -281,9 +287,6 @@ export const ztpPlugin = createBackendPlugin({
           platforms,
         });
         httpRouter.use(dhcp.router);
-        // Approved images: verified files, served by the door under /ztp/images/.
-        const images = await setupImages(deps);
-        httpRouter.use(images.router);
 
         if (settings.provisioning.exposeOnPluginRouter) {
           // Same device door on the plugin router, for sites with one port.

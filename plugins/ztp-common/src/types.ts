@@ -61,6 +61,8 @@ export type ZtpDevice = {
   };
   /** Username of the generated local account; the password needs a reveal. */
   localUsername: string;
+  /** The software it runs, read with its last serial check (see images). */
+  software?: { runningVersion: string; model?: string; readAt?: string };
   lastEvent?: ZtpEvent;
   updatedAt: string;
 };

@@ -59,6 +59,10 @@ export type DeviceRecord = DeclaredDevice & {
   confFinalState: ConfFinalState;
   confFinalPushedAt?: Date;
   confFinalError?: string;
+  /** The software it runs, as read with its last serial check. */
+  runningVersion?: string;
+  deviceModel?: string;
+  versionReadAt?: Date;
   createdAt: Date;
   updatedAt: Date;
   removedAt?: Date;
@@ -275,6 +279,13 @@ export interface ZtpStore {
     entityRef: string,
     state: { state: DeviceRecord['confFinalState']; error?: string },
     event?: NewEvent,
+  ): Promise<void>;
+
+  /** Records the software a device runs (read with its serial check). */
+  recordSoftwareVersion(
+    entityRef: string,
+    software: { version: string; model?: string },
+    at?: Date,
   ): Promise<void>;
 
   addEvent(event: NewEvent): Promise<void>;

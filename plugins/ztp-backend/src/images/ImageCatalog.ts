@@ -3,9 +3,12 @@ import { createReadStream } from 'node:fs';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import type { LoggerService } from '@backstage/backend-plugin-api';
-import type {
-  ZtpApprovedImage,
-  ZtpImageFileStatus,
+import {
+  approvedImageFor,
+  imageCompliance,
+  type ZtpApprovedImage,
+  type ZtpImageCompliance,
+  type ZtpImageFileStatus,
 } from '@ztp-portal/backstage-plugin-ztp-common';
 import type { ImageSpec } from './settings';
 
@@ -188,19 +191,17 @@ export class ImageCatalog {
     });
   }
 
-  /**
-   * The approved image of a platform for a model: the longest model family
-   * the model starts with, else the platform's image without a family.
-   */
+  /** The approved image of a platform for a model (see approvedImageFor). */
   approvedFor(platform: string, model?: string): ImageSpec | undefined {
-    const upper = model?.toUpperCase() ?? '';
-    let best: ImageSpec | undefined;
-    for (const spec of this.options.approved) {
-      if (spec.platform !== platform) continue;
-      const family = spec.modelFamily.toUpperCase();
-      if (family && !upper.startsWith(family)) continue;
-      if (!best || family.length > best.modelFamily.length) best = spec;
-    }
-    return best;
+    return approvedImageFor(this.options.approved, platform, model);
+  }
+
+  /** Whether a device runs its approved image. */
+  compliance(device: {
+    platform: string;
+    runningVersion?: string;
+    deviceModel?: string;
+  }): ZtpImageCompliance {
+    return imageCompliance(device, this.options.approved);
   }
 }

@@ -62,6 +62,13 @@ export function toZtpDevice(
       error: d.confFinalError,
     },
     localUsername: d.localUsername,
+    software: d.runningVersion
+      ? {
+          runningVersion: d.runningVersion,
+          model: d.deviceModel,
+          readAt: iso(d.versionReadAt),
+        }
+      : undefined,
     lastEvent: lastEvent ? toZtpEvent(lastEvent) : undefined,
     updatedAt: d.updatedAt.toISOString(),
   };
