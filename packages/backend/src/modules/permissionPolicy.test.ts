@@ -13,6 +13,7 @@ import {
   ztpDeviceReadPermission,
   ztpSerialUpdatePermission,
   ztpHostKeyAcceptPermission,
+  ztpImageOverridePermission,
 } from '@ztp-portal/backstage-plugin-ztp-common';
 import { createPermission } from '@backstage/plugin-permission-common';
 import permissionPolicyModule, {
@@ -31,6 +32,7 @@ const operatorOnly = [
   ztpSerialUpdatePermission,
   ztpConfigPushPermission,
   ztpHostKeyAcceptPermission,
+  ztpImageOverridePermission,
 ];
 
 describe('ZtpPortalPermissionPolicy', () => {

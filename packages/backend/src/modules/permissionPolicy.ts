@@ -20,6 +20,7 @@ import {
   ztpDeviceReadPermission,
   ztpSerialUpdatePermission,
   ztpHostKeyAcceptPermission,
+  ztpImageOverridePermission,
 } from '@ztp-portal/backstage-plugin-ztp-common';
 
 /** Operators, unless ztp.permissions.operators in config says otherwise. */
@@ -30,6 +31,7 @@ const OPERATOR_PERMISSIONS = new Set([
   ztpSerialUpdatePermission.name,
   ztpConfigPushPermission.name,
   ztpHostKeyAcceptPermission.name,
+  ztpImageOverridePermission.name,
 ]);
 
 /** The guest provider's user, unless auth.providers.guest says otherwise. */

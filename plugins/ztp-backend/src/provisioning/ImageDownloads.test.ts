@@ -1,6 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import http from 'node:http';
+import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { mockServices } from '@backstage/backend-test-utils';
@@ -334,6 +335,35 @@ describe('the door serves approved images', () => {
     const a4 = await stalled(port, '/ztp/images/a.bin');
     expect(a4.status).toBe(200);
     for (const d of [a2, a4, b1]) d.close();
+  });
+
+  it('frees the slot of a device that hangs up at any moment', async () => {
+    await start([{ spec: spec('cat9k.bin', image) }], {
+      maxConcurrent: 2,
+      maxPerImage: 2,
+      retryAfterSeconds: 7,
+    });
+    // Hang-ups after 0 to 5 ms: before the file is open, while the head
+    // goes out, during the body.
+    await Promise.all(
+      Array.from(
+        { length: 40 },
+        (_, i) =>
+          new Promise<void>(resolve => {
+            const socket = net.connect(port, '127.0.0.1', () => {
+              socket.write('GET /ztp/images/cat9k.bin HTTP/1.1\r\n\r\n');
+              setTimeout(() => socket.destroy(), i % 6);
+            });
+            socket.on('error', () => {});
+            socket.on('close', () => resolve());
+          }),
+      ),
+    );
+    for (let i = 0; i < 100 && downloads.inProgress > 0; i++) {
+      await new Promise(r => setTimeout(r, 20));
+    }
+    expect(downloads.inProgress).toBe(0);
+    expect((await get(port, '/ztp/images/cat9k.bin')).status).toBe(200);
   });
 
   it('serves nothing that failed verification, nor a file changed after it', async () => {

@@ -230,6 +230,13 @@ export class ImageDownloads {
       head += `${key}: ${value}\r\n`;
     }
     head += '\r\n';
+    if (socket.destroyed) {
+      // The device went away while the file was opened: its 'close' has
+      // been emitted already, so nothing below would release the slot.
+      await fd.close();
+      release();
+      return;
+    }
     socket.write(head, 'latin1');
     if (request.method === 'HEAD' || length === 0) {
       await fd.close();
@@ -246,7 +253,7 @@ export class ImageDownloads {
     const body = fd.createReadStream({
       start,
       end,
-      highWaterMark: 256 * 1024,
+      highWaterMark: 64 * 1024,
     });
     let sent = 0;
     body.on('data', (chunk: Buffer | string) => {
