@@ -158,6 +158,43 @@ export interface Config {
        */
       jobHeartbeatSeconds?: number;
     };
+    /**
+     * Approved software images: per platform and model family, the version
+     * devices must run before Conf Final, and its file. Each file is
+     * verified (size, SHA-256, MD5 when given) when it appears or changes;
+     * one that does not match is refused and never served.
+     */
+    images?: {
+      /** Directory holding the image files (required when images are approved). */
+      directory?: string;
+      /** How often the directory is looked at again for new or changed files (default 60). */
+      rescanSeconds?: number;
+      /** Bounds of downloads from the device door at once; excess gets 503 with Retry-After. */
+      downloads?: {
+        /** All images together (default 256). */
+        maxConcurrent?: number;
+        /** One image (default 256). */
+        maxPerImage?: number;
+        /** Retry-After of a refused download, seconds (default 10). */
+        retryAfterSeconds?: number;
+      };
+      approved?: Array<{
+        /** Platform id, e.g. cisco-iosxe. */
+        platform: string;
+        /** Model prefix, e.g. C9300 (covers C9300-48P); omitted: every model of the platform. */
+        modelFamily?: string;
+        /** The approved version as the device's show version reports it, e.g. 17.9.4a. */
+        version: string;
+        /** File name in the directory. */
+        file: string;
+        /** Size in bytes. */
+        size: number;
+        /** SHA-256, hexadecimal. */
+        sha256: string;
+        /** MD5, hexadecimal, for platforms whose tools check it (optional). */
+        md5?: string;
+      }>;
+    };
     catalog?: {
       /** Platform ids accepted in the catalog and the template besides the built-in ones. */
       additionalPlatforms?: string[];

@@ -29,6 +29,10 @@ import {
   workerDatabaseConfig,
 } from './provisioning/door/DoorWorkerHost';
 import { FetchRecorder } from './provisioning/FetchRecorder';
+import { setupImages } from './images';
+import { ImageGate } from './images/imageGate';
+import { imageDownloadEvent } from './provisioning/imageDownloadEvent';
+import { ImageDownloads } from './provisioning/ImageDownloads';
 import { ProvisioningServer } from './provisioning/ProvisioningServer';
 import { identifiesDeclaredDevice } from './provisioning/recognizeDevice';
 import { TftpServer } from './provisioning/TftpServer';
@@ -266,6 +270,10 @@ export const ztpPlugin = createBackendPlugin({
             stuckAfterMs: replacementSettings.stuckAfterMs,
           }),
         );
+        // Approved images: verified files, served by the door under
+        // /ztp/images/, and the gate of Conf Final.
+        const images = await setupImages(deps);
+        httpRouter.use(images.router);
         // Conf Final: generation, preview and push of production configurations.
         const finalConfig = await setupFinalConfig({
           config,
@@ -282,6 +290,7 @@ export const ztpPlugin = createBackendPlugin({
           auditor: deps.auditor,
           jobStore: store.bulkPushJobStore(),
           onChanged: ref => publisher.changed(ref),
+          imageGate: new ImageGate({ ...deps, catalog: images.catalog, store }),
         });
         httpRouter.use(finalConfig.router);
         // Replace device (RMA), Re-provision, replacement lists, stuck devices.
@@ -371,14 +380,35 @@ export const ztpPlugin = createBackendPlugin({
             onUnknownRecorded: () => void publisher.unknownDevicesChanged(),
             onReported: ref => publisher.changed(ref),
             unknownFlushMs: settings.serialCheck.sweepSeconds * 1000,
+            imageLimits: images.settings.downloads,
           });
         }
+        const imageDownloads = doorWorker
+          ? undefined
+          : new ImageDownloads({
+              index,
+              isAllowed: ip => handler.isAllowed(ip),
+              limits: images.settings.downloads,
+              logger,
+              record: download =>
+                void store
+                  .addEvent(imageDownloadEvent(download))
+                  .then(() => publisher.changed(download.entityRef))
+                  .catch(e =>
+                    logger.warn(`Could not record an image download: ${e}`),
+                  ),
+            });
+        images.onServableChanged(servable => {
+          imageDownloads?.setImages(servable);
+          doorWorker?.syncImages(servable);
+        });
         const provisioning =
           doorWorker ??
           new ProvisioningServer({
             host: settings.provisioning.host,
             port: settings.provisioning.port,
             handler,
+            images: imageDownloads,
             logger,
           });
 
@@ -396,6 +426,11 @@ export const ztpPlugin = createBackendPlugin({
         let checkpointTimer: NodeJS.Timeout | undefined;
         let doorOpened: Promise<void> = Promise.resolve();
         lifecycle.addStartupHook(async () => {
+          // Hashing large images takes seconds: the rest starts meanwhile,
+          // and an image is served once its file is verified.
+          images
+            .start()
+            .catch(e => logger.error(`Could not verify the images: ${e}`));
           const loadQueue = async () => {
             // A first stretch of the catalog sync; a large fleet's import goes
             // on in the scheduled runs, the door serving each device once its

@@ -7,6 +7,7 @@
 export * from './annotations';
 export * from './limits';
 export * from './dhcp';
+export * from './images';
 export * from './platforms';
 export * from './permissions';
 export * from './signals';

@@ -44,6 +44,15 @@ export const ztpConfigPushPermission = createPermission({
   attributes: { action: 'update' },
 });
 
+/**
+ * Push Conf Final to a device whose running image is not the approved one
+ * (the push is refused otherwise); every use is audited. @public
+ */
+export const ztpImageOverridePermission = createPermission({
+  name: 'ztp.image.override',
+  attributes: { action: 'update' },
+});
+
 /** @public */
 export const ztpPermissions = [
   ztpDeviceReadPermission,
@@ -52,4 +61,5 @@ export const ztpPermissions = [
   ztpConfigPushPermission,
   ztpHostKeyAcceptPermission,
   ztpDeviceReplacePermission,
+  ztpImageOverridePermission,
 ];

@@ -65,6 +65,8 @@ export type ZtpDevice = {
   replacement?: ZtpReplacementMarker;
   /** Set while the device has not moved for too long in a state where it should. */
   stuck?: ZtpStuckFlag;
+  /** The software it runs, read with its last serial check (see images). */
+  software?: { runningVersion: string; model?: string; readAt?: string };
   lastEvent?: ZtpEvent;
   updatedAt: string;
 };
@@ -91,7 +93,10 @@ export type ZtpEventType =
   | 'replacement.serial-learned'
   | 'conffinal.push-started'
   | 'conffinal.pushed'
-  | 'conffinal.failed';
+  | 'conffinal.failed'
+  | 'image.downloaded'
+  | 'image.download-failed'
+  | 'conffinal.image-override';
 
 /** One line of a device's timeline. @public */
 export type ZtpEvent = {

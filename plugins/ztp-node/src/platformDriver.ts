@@ -130,6 +130,17 @@ export interface PlatformBootstrap {
   dhcpBootFile(ctx: DhcpBootContext): DhcpBootFile;
 }
 
+/**
+ * The software a device runs, as its platform's own "show version" reports
+ * it (read in the serial check's session). @public
+ */
+export type PlatformSoftwareVersion = {
+  /** As the platform writes it, e.g. 17.09.04a, 10.3(4a), 4.31.2F, 22.4R3.25. */
+  version: string;
+  /** The chassis model, for the approved image of its family (e.g. C9300-48P). */
+  model?: string;
+};
+
 /** Result of a push, as a driver reports it. @public */
 export type PlatformPushResult =
   | { ok: true; output: string }
@@ -162,6 +173,11 @@ export interface ZtpPlatformDriver {
    * holds no chassis serial.
    */
   readSerial(cli: DeviceCli): Promise<string>;
+  /**
+   * Reads the running software version (and model) with the platform's own
+   * command. Throws when the output names no version.
+   */
+  readVersion?(cli: DeviceCli): Promise<PlatformSoftwareVersion>;
   /** Reads the running configuration (for previews and verification). */
   readRunningConfig?(cli: DeviceCli): Promise<string>;
   /**

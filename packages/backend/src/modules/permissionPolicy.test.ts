@@ -17,6 +17,7 @@ import {
   ztpSerialUpdatePermission,
   ztpHostKeyAcceptPermission,
   ztpDeviceReplacePermission,
+  ztpImageOverridePermission,
 } from '@ztp-portal/backstage-plugin-ztp-common';
 import { createPermission } from '@backstage/plugin-permission-common';
 import permissionPolicyModule, {
@@ -36,6 +37,7 @@ const operatorOnly = [
   ztpConfigPushPermission,
   ztpHostKeyAcceptPermission,
   ztpDeviceReplacePermission,
+  ztpImageOverridePermission,
 ];
 
 describe('ZtpPortalPermissionPolicy', () => {

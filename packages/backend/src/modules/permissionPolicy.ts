@@ -21,6 +21,7 @@ import {
   ztpSerialUpdatePermission,
   ztpHostKeyAcceptPermission,
   ztpDeviceReplacePermission,
+  ztpImageOverridePermission,
 } from '@ztp-portal/backstage-plugin-ztp-common';
 
 /** Operators, unless ztp.permissions.operators in config says otherwise. */
@@ -32,6 +33,7 @@ const OPERATOR_PERMISSIONS = new Set([
   ztpConfigPushPermission.name,
   ztpHostKeyAcceptPermission.name,
   ztpDeviceReplacePermission.name,
+  ztpImageOverridePermission.name,
 ]);
 
 /** The guest provider's user, unless auth.providers.guest says otherwise. */

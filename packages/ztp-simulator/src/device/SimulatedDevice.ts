@@ -130,6 +130,7 @@ export class SimulatedDevice extends EventEmitter {
       derivedMac(options.name);
     this.system = this.platform.createSystem({
       model: this.model,
+      softwareVersion: options.softwareVersion,
       realSerial: () => this.serial,
       baseMac: () => this.baseMac,
       bootedAt: () => this.bootedAt,

@@ -47,6 +47,8 @@ export type SimulatedDeviceOptions = DeviceBehaviours & {
   realSerial: string;
   /** Hardware model, e.g. C9300-48P; each platform has a default. */
   model?: string;
+  /** The release its show version reports (e.g. 17.06.05); each platform has a default. */
+  softwareVersion?: string;
   /** Base URL of the provisioning server, e.g. http://127.0.0.1:7080. */
   provisioningUrl: string;
   /**

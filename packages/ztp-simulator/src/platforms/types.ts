@@ -20,6 +20,8 @@ export type LocalAccount = { username: string; secret: StoredSecret };
 /** What the hardware is, and the clock; the platform OS reads these. */
 export interface DeviceFacts {
   readonly model: string;
+  /** The release show version reports, when not the platform's default. */
+  readonly softwareVersion?: string;
   /** The chassis serial burnt into the hardware. */
   realSerial(): string;
   /** The base MAC address, aa:bb:cc:dd:ee:ff. */

@@ -103,6 +103,9 @@ function rowToDevice(r: any): DeviceRecord {
     confFinalError: opt(r.conf_final_error),
     replacement: r.replacement ? JSON.parse(r.replacement) : undefined,
     replacementState: opt(r.replacement_state),
+    runningVersion: opt(r.running_version),
+    deviceModel: opt(r.device_model),
+    versionReadAt: toDate(r.version_read_at),
     createdAt: toDate(r.created_at)!,
     updatedAt: toDate(r.updated_at)!,
     removedAt: toDate(r.removed_at),
@@ -1020,6 +1023,21 @@ export class DatabaseZtpStore implements ZtpStore {
         });
       if (event) await tx('ztp_events').insert(eventRow({ ...event, at: now }));
     });
+  }
+
+  async recordSoftwareVersion(
+    entityRef: string,
+    software: { version: string; model?: string },
+    at = new Date(),
+  ) {
+    await this.db('ztp_devices')
+      .where({ entity_ref: entityRef })
+      .update({
+        running_version: software.version.slice(0, 64),
+        device_model: software.model?.slice(0, 64) ?? null,
+        version_read_at: at,
+        updated_at: at,
+      });
   }
 
   async addEvent(event: NewEvent) {

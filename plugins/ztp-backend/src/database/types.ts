@@ -64,6 +64,10 @@ export type DeviceRecord = DeclaredDevice & {
   replacement?: ZtpReplacementMarker;
   /** waiting: for the new box to be Checked; pushing: a replica pushes it. */
   replacementState?: 'waiting' | 'pushing';
+  /** The software it runs, as read with its last serial check. */
+  runningVersion?: string;
+  deviceModel?: string;
+  versionReadAt?: Date;
   createdAt: Date;
   updatedAt: Date;
   removedAt?: Date;
@@ -288,6 +292,13 @@ export interface ZtpStore {
     entityRef: string,
     state: { state: DeviceRecord['confFinalState']; error?: string },
     event?: NewEvent,
+  ): Promise<void>;
+
+  /** Records the software a device runs (read with its serial check). */
+  recordSoftwareVersion(
+    entityRef: string,
+    software: { version: string; model?: string },
+    at?: Date,
   ): Promise<void>;
 
   addEvent(event: NewEvent): Promise<void>;

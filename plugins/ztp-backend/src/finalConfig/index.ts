@@ -19,6 +19,7 @@ import { FinalConfigService } from './FinalConfigService';
 import type { PushProcedure } from './push';
 import { createFinalConfigRouter } from './router';
 import { readFinalConfigSettings } from './settings';
+import type { ImageGate } from '../images/imageGate';
 
 export { BULK_PUSH_HEARTBEAT_MS, BulkPushJobs } from './BulkPushJobs';
 export {
@@ -56,6 +57,7 @@ export async function setupFinalConfig(deps: {
   jobStore: BulkPushJobStore;
   onChanged: (entityRef: string) => void;
   procedures?: PushProcedure[];
+  imageGate?: ImageGate;
 }) {
   const settings = readFinalConfigSettings(deps.config);
   const renderer = new FinalConfigRenderer({
@@ -76,6 +78,7 @@ export async function setupFinalConfig(deps: {
     store: deps.store,
     service,
     jobs,
+    imageGate: deps.imageGate,
   });
   return { settings, service, jobs, router };
 }

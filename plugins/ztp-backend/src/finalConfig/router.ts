@@ -17,6 +17,7 @@ import express from 'express';
 import Router from 'express-promise-router';
 import { z } from 'zod';
 import type { ZtpStore } from '../database/types';
+import type { ImageGate } from '../images/imageGate';
 import { rejectUnusableInput } from '../inputGuard';
 import type { BulkPushJobs } from './BulkPushJobs';
 import type { FinalConfigService } from './FinalConfigService';
@@ -43,6 +44,8 @@ export type FinalConfigRouterOptions = {
   store: Pick<ZtpStore, 'getDevices'>;
   service: Pick<FinalConfigService, 'preview' | 'push' | 'refusal'>;
   jobs: Pick<BulkPushJobs, 'start' | 'get'>;
+  /** Refuses devices that do not run their approved image (ztp.images). */
+  imageGate?: Pick<ImageGate, 'enforce' | 'refusal'>;
 };
 
 /**
@@ -101,6 +104,7 @@ export async function createFinalConfigRouter(
       });
       try {
         const credentials = await authorize(req);
+        await options.imageGate?.enforce(req, entityRef, credentials);
         const body: ZtpPushResult = await service.push(
           entityRef,
           credentials.principal.userEntityRef,
@@ -162,6 +166,10 @@ export async function createFinalConfigRouter(
           ref,
         );
         if (refusal) problems.push(refusal.message);
+        const imageRefusal = options.imageGate?.refusal(
+          devices.find(d => d.entityRef === ref),
+        );
+        if (imageRefusal) problems.push(imageRefusal);
       }
       if (problems.length) {
         throw new InputError(`Nothing was pushed: ${problems.join('; ')}`);

@@ -7,6 +7,7 @@ import {
   type DeviceRequestHandler,
   type DoorResponse,
 } from './DeviceRequestHandler';
+import type { ImageDownloads } from './ImageDownloads';
 import {
   headEnd,
   isHeadProblem,
@@ -97,6 +98,8 @@ export class ProvisioningServer {
       requestTimeoutMs?: number;
       /** How long an answered client has to read it and close (15 s). */
       lingerMs?: number;
+      /** The image route (/ztp/images/), streamed rather than answered whole. */
+      images?: ImageDownloads;
     },
   ) {}
 
@@ -209,6 +212,17 @@ export class ProvisioningServer {
   }
 
   private answer(socket: net.Socket, request: RequestHead) {
+    const images = this.options.images;
+    if (images?.matches(request.url)) {
+      images.serve(
+        socket,
+        request,
+        sourceAddress(socket.remoteAddress),
+        response => this.reply(socket, response, request.method === 'HEAD'),
+        () => this.closing.set(socket, Date.now() + this.lingerMs()),
+      );
+      return;
+    }
     const handler = this.options.handler;
     handler
       .respond({

@@ -21,6 +21,7 @@ import type {
 import type { CredentialVault } from './CredentialVault';
 import { presentedHostKeyOf } from '../ssh/errors';
 import type { PlatformRegistry } from './PlatformRegistry';
+import { readRunningVersion } from './readRunningVersion';
 
 /** Opens an SSH CLI session on a device (the ssh/ module in production). */
 export type OpenDeviceCli = (options: {
@@ -277,14 +278,31 @@ export class SerialCheckService {
     }
 
     try {
-      const { serial, hostKeyFingerprint } = await this.readSerial(device);
+      const { serial, hostKeyFingerprint, software } = await this.readSerial(
+        device,
+      );
       if (serialsMatch(serial, device.expectedSerial)) {
+        // Only the identified device's version is its own.
+        if (software) {
+          await this.deps.store.recordSoftwareVersion(entityRef, software);
+        }
         return await finish(
           { state: 'checked', presentedSerial: serial, hostKeyFingerprint },
           {
             type: 'serial.checked',
-            message: `Serial ${serial} verified over SSH (logged in as the bootstrap account ${device.localUsername}): the device is identified`,
-            details: { presentedSerial: serial },
+            message: `Serial ${serial} verified over SSH (logged in as the bootstrap account ${
+              device.localUsername
+            }): the device is identified${
+              software
+                ? `; it runs ${software.version}${
+                    software.model ? ` (${software.model})` : ''
+                  }`
+                : ''
+            }`,
+            details: {
+              presentedSerial: serial,
+              ...(software && { runningVersion: software.version }),
+            },
           },
         );
       }
@@ -384,7 +402,12 @@ export class SerialCheckService {
     });
     try {
       const serial = await driver.readSerial(session.cli);
-      return { serial, hostKeyFingerprint: session.hostKeyFingerprint };
+      const software = await readRunningVersion(driver, session.cli);
+      return {
+        serial,
+        hostKeyFingerprint: session.hostKeyFingerprint,
+        software,
+      };
     } finally {
       session.close();
     }

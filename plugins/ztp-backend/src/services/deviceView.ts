@@ -69,6 +69,13 @@ export function toZtpDevice(
     ...(stuckAfterMs !== undefined && {
       stuck: stuckFlag(d, lastEvent?.at, stuckAfterMs, now),
     }),
+    software: d.runningVersion
+      ? {
+          runningVersion: d.runningVersion,
+          model: d.deviceModel,
+          readAt: iso(d.versionReadAt),
+        }
+      : undefined,
     lastEvent: lastEvent ? toZtpEvent(lastEvent) : undefined,
     updatedAt: d.updatedAt.toISOString(),
   };

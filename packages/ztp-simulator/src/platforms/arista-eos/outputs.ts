@@ -29,7 +29,7 @@ Serial number: ${facts.realSerial()}
 Hardware MAC address: ${mac}
 System MAC address: ${mac}
 
-Software image version: ${EOS_VERSION}
+Software image version: ${facts.softwareVersion ?? EOS_VERSION}
 Architecture: ${model.architecture}
 Internal build version: ${INTERNAL_VERSION}
 Internal build ID: ${buildId(facts.realSerial())}
@@ -57,7 +57,7 @@ export function eosShowVersionJson(
       systemMacAddress: facts.baseMac(),
       hwMacAddress: facts.baseMac(),
       configMacAddress: '00:00:00:00:00:00',
-      version: EOS_VERSION,
+      version: facts.softwareVersion ?? EOS_VERSION,
       architecture: model.architecture,
       internalVersion: INTERNAL_VERSION,
       internalBuildId: buildId(facts.realSerial()),

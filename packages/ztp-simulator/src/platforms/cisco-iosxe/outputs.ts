@@ -23,7 +23,7 @@ export function iosXeShowVersion(
   const booted = facts.bootedAt();
   const uptime = formatUptime(booted, now);
   const lines = [
-    'Cisco IOS XE Software, Version 17.09.04a',
+    `Cisco IOS XE Software, Version ${facts.softwareVersion ?? '17.09.04a'}`,
     `Cisco IOS Software [Cupertino], ${model.softwareLine}`,
     'Technical Support: http://www.cisco.com/techsupport',
     'Copyright (c) 1986-2023 by Cisco Systems, Inc.',

@@ -26,7 +26,7 @@ Nexus 9000 Series Switch
 
 Software
   BIOS: version ${BIOS_VERSION}
-  NXOS: version ${NXOS_VERSION} [Maintenance Release]
+  NXOS: version ${facts.softwareVersion ?? NXOS_VERSION} [Maintenance Release]
   BIOS compile time:  04/21/2022
   NXOS image file is: bootflash:///nxos64-cs.10.3.4a.M.bin
   NXOS compile time:  9/29/2023 12:00:00 [09/30/2023 03:11:42]
@@ -46,7 +46,7 @@ Kernel uptime is ${u.totalDays} day(s), ${u.hours} hour(s), ${
 
 Last reset at ${unixTime(facts.bootedAt())}
   Reason: Reset Requested due to Power Cycle
-  System version: ${NXOS_VERSION}
+  System version: ${facts.softwareVersion ?? NXOS_VERSION}
   Service: 
 
 plugin
@@ -68,8 +68,8 @@ export function nxosShowVersionJson(
       header_str:
         'Cisco Nexus Operating System (NX-OS) Software\nTAC support: http://www.cisco.com/tac\nCopyright (c) 2002-2023, Cisco Systems, Inc. All rights reserved.',
       bios_ver_str: BIOS_VERSION,
-      kickstart_ver_str: NXOS_VERSION,
-      nxos_ver_str: NXOS_VERSION,
+      kickstart_ver_str: facts.softwareVersion ?? NXOS_VERSION,
+      nxos_ver_str: facts.softwareVersion ?? NXOS_VERSION,
       bios_cmpl_time: '04/21/2022',
       kick_file_name: 'bootflash:///nxos64-cs.10.3.4a.M.bin',
       nxos_file_name: 'bootflash:///nxos64-cs.10.3.4a.M.bin',

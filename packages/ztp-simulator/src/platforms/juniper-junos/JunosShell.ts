@@ -282,7 +282,11 @@ export class JunosShell implements PlatformShell {
           run: (ctx: OpContext) =>
             ctx.format === 'xml'
               ? junosVersionXml(system.model, system.hostname())
-              : junosShowVersion(system.model, system.hostname()),
+              : junosShowVersion(
+                  system.model,
+                  system.hostname(),
+                  facts.softwareVersion,
+                ),
         } as OpCommand,
       },
       {

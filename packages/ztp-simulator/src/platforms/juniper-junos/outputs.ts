@@ -5,11 +5,15 @@ export const JUNOS_VERSION = '22.4R3.25';
 const BUILD = '20231013.3a9ea4c_builder_stable_12_224';
 const PACKAGE_BUILD = '20231025.120002_builder_junos_224_r3';
 
-export function junosShowVersion(model: JunosModel, hostname: string): string {
+export function junosShowVersion(
+  model: JunosModel,
+  hostname: string,
+  version = JUNOS_VERSION,
+): string {
   const lines = [
     `Hostname: ${hostname}`,
     `Model: ${model.modelLine}`,
-    `Junos: ${JUNOS_VERSION}`,
+    `Junos: ${version}`,
     `JUNOS OS Kernel 64-bit  [${BUILD}]`,
     `JUNOS OS libs [${BUILD}]`,
     `JUNOS OS runtime [${BUILD}]`,

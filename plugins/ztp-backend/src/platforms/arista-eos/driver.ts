@@ -6,6 +6,7 @@ import { isRejected, readConfigText, shaCrypt } from '../common';
 import { EOS_MINIMAL_CONFIG_TEMPLATE } from './minimalConfigTemplate';
 import { eosSerialFromInventory, eosSerialFromVersion } from './parseSerial';
 import { eosBootstrap } from './bootstrap';
+import { eosReadVersion } from './version';
 
 const ERROR_PATTERN =
   /^\s*% ?(?:Invalid|Incomplete|Ambiguous|Unavailable|Unrecognized|Error|Not supported)/i;
@@ -29,6 +30,8 @@ export const aristaEosDriver: ZtpPlatformDriver = {
   },
   bootstrap: eosBootstrap,
   minimalConfigTemplate: EOS_MINIMAL_CONFIG_TEMPLATE,
+
+  readVersion: eosReadVersion,
 
   async hashPassword(password: string) {
     return shaCrypt(password, { variant: 'sha512' });

@@ -10,6 +10,7 @@ import {
   iosXeSerialFromVersion,
 } from './parseSerial';
 import { iosXeBootstrap } from './bootstrap';
+import { iosXeReadVersion } from './version';
 
 const ERROR_PATTERN =
   /^\s*% ?(?:Invalid input|Incomplete command|Ambiguous command|Unknown command|Invalid command|Bad|Error)/i;
@@ -31,6 +32,8 @@ export const ciscoIosXeDriver: ZtpPlatformDriver = {
   },
   bootstrap: iosXeBootstrap,
   minimalConfigTemplate: IOSXE_MINIMAL_CONFIG_TEMPLATE,
+
+  readVersion: iosXeReadVersion,
 
   hashPassword(password: string) {
     return ciscoType9Hash(password);

@@ -6,6 +6,7 @@ import { isRejected, readConfigText, shaCrypt } from '../common';
 import { NXOS_MINIMAL_CONFIG_TEMPLATE } from './minimalConfigTemplate';
 import { nxosSerialFromInventory, nxosSerialFromVersion } from './parseSerial';
 import { nxosBootstrap } from './bootstrap';
+import { nxosReadVersion } from './version';
 
 const ERROR_PATTERN =
   /^\s*(?:% ?(?:Invalid|Incomplete|Ambiguous|Permission denied|Error)|Syntax error while parsing)/i;
@@ -27,6 +28,8 @@ export const ciscoNxosDriver: ZtpPlatformDriver = {
   },
   bootstrap: nxosBootstrap,
   minimalConfigTemplate: NXOS_MINIMAL_CONFIG_TEMPLATE,
+
+  readVersion: nxosReadVersion,
 
   async hashPassword(password: string) {
     return shaCrypt(password, { variant: 'sha256' });

@@ -6,6 +6,7 @@ import { isRejected, readConfigText, shaCrypt } from '../common';
 import { JUNOS_MINIMAL_CONFIG_TEMPLATE } from './minimalConfigTemplate';
 import { junosSerialFromChassisHardware } from './parseSerial';
 import { junosBootstrap } from './bootstrap';
+import { junosReadVersion } from './version';
 
 const ERROR_PATTERN = /^\s*(?:error:|syntax error|unknown command)/i;
 
@@ -26,6 +27,8 @@ export const juniperJunosDriver: ZtpPlatformDriver = {
   },
   bootstrap: junosBootstrap,
   minimalConfigTemplate: JUNOS_MINIMAL_CONFIG_TEMPLATE,
+
+  readVersion: junosReadVersion,
 
   async hashPassword(password: string) {
     return shaCrypt(password, { variant: 'sha512' });

@@ -2,6 +2,8 @@ import type { AddressInfo } from 'node:net';
 import { Worker } from 'node:worker_threads';
 import type { LoggerService } from '@backstage/backend-plugin-api';
 import type { DeviceRecord } from '../../database/types';
+import type { ServableImage } from '../../images/ImageCatalog';
+import type { ImageDownloadLimits } from '../ImageDownloads';
 import type { MinimalConfigSource } from '../DeviceRequestHandler';
 import { DOOR_WORKER_FILE } from './doorWorker';
 import type {
@@ -28,6 +30,8 @@ export type DoorWorkerHostOptions = {
   /** A device's report (bootstrap progress) is in its timeline. */
   onReported?: (entityRef: string) => void;
   unknownFlushMs?: number;
+  /** Serve approved images under /ztp/images/ with these bounds. */
+  imageLimits?: ImageDownloadLimits;
 };
 
 /**
@@ -79,6 +83,7 @@ export class DoorWorkerHost {
   /** Per device, whether the door's table has it loaded (see diff). */
   private sentLoaded = new Map<string, boolean>();
   private latest: DeviceRecord[] = [];
+  private images: ServableImage[] = [];
   private stopping = false;
   private addressInfo?: AddressInfo;
 
@@ -89,6 +94,12 @@ export class DoorWorkerHost {
     this.latest = devices;
     if (!this.worker) return;
     this.post({ type: 'devices', ...this.diff(devices) });
+  }
+
+  /** The verified images the door serves (sent again to a restarted worker). */
+  syncImages(images: ServableImage[]) {
+    this.images = images;
+    this.post({ type: 'images', images });
   }
 
   private diff(devices: DeviceRecord[]) {
@@ -142,6 +153,7 @@ export class DoorWorkerHost {
       firstCheckDelayMs: this.options.firstCheckDelayMs,
       database: this.options.database,
       unknownFlushMs: this.options.unknownFlushMs ?? 5000,
+      imageLimits: this.options.imageLimits,
     };
     const worker = new Worker(DOOR_WORKER_FILE, {
       workerData,
@@ -155,6 +167,7 @@ export class DoorWorkerHost {
     worker.on('message', (m: DoorToMain) => this.onMessage(m));
     this.sent.clear();
     this.post({ type: 'devices', ...this.diff(this.latest) });
+    this.post({ type: 'images', images: this.images });
 
     const address = await new Promise<AddressInfo>((resolve, reject) => {
       let cleanup = () => {};

@@ -11,6 +11,8 @@ import { BootstrapFileIndex } from '../BootstrapFileIndex';
 import { DeviceIndex } from '../DeviceIndex';
 import { DeviceRequestHandler } from '../DeviceRequestHandler';
 import { FetchRecorder } from '../FetchRecorder';
+import { imageDownloadEvent } from '../imageDownloadEvent';
+import { ImageDownloads } from '../ImageDownloads';
 import { ProvisioningServer } from '../ProvisioningServer';
 import { UnknownDeviceCounter } from '../UnknownDeviceCounter';
 import type {
@@ -108,10 +110,25 @@ export async function runDoorWorker(data: DoorWorkerData, port: MessagePort) {
       fetchedTimer ??= setTimeout(flushFetched, 20);
     },
   });
+  const images = data.imageLimits
+    ? new ImageDownloads({
+        index,
+        isAllowed: ip => handler.isAllowed(ip),
+        limits: data.imageLimits,
+        logger,
+        record: download =>
+          void store
+            .addEvent(imageDownloadEvent(download))
+            .catch(e =>
+              logger.warn(`Could not record an image download: ${e}`),
+            ),
+      })
+    : undefined;
   const server = new ProvisioningServer({
     host: data.host,
     port: data.port,
     handler,
+    images,
     logger,
     runsOn: 'on a worker thread',
   });
@@ -155,6 +172,8 @@ export async function runDoorWorker(data: DoorWorkerData, port: MessagePort) {
         loadedHere.delete(device.entityRef);
       }
       resolveFirstDevices();
+    } else if (m.type === 'images') {
+      images?.setImages(m.images);
     } else if (m.type === 'stop') {
       stop().catch(error => {
         post({ type: 'failed', message: String(error) });

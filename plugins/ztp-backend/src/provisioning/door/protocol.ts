@@ -1,4 +1,6 @@
 import type { DeviceRecord } from '../../database/types';
+import type { ServableImage } from '../../images/ImageCatalog';
+import type { ImageDownloadLimits } from '../ImageDownloads';
 import type { DeviceBootstrap } from '../BootstrapFileIndex';
 
 /** How the door worker reaches the plugin's database on its own. */
@@ -18,6 +20,8 @@ export type DoorWorkerData = {
   database: WorkerDatabaseConfig;
   /** How often the unknown-device counts are written. */
   unknownFlushMs: number;
+  /** Bounds of image downloads at once (ztp.images.downloads). */
+  imageLimits?: ImageDownloadLimits;
 };
 
 /** A device as the door needs it: its identities and its rendered bytes. */
@@ -39,6 +43,7 @@ export type FetchedDevice = {
 
 export type MainToDoor =
   | { type: 'devices'; upsert: DoorDevice[]; remove: string[] }
+  | { type: 'images'; images: ServableImage[] }
   | { type: 'stop' };
 
 export type DoorToMain =

@@ -42,6 +42,9 @@ const EVENT_KINDS: Record<ZtpEventType, [label: string, tone: Tone]> = {
   'conffinal.push-started': ['Conf Final push started', 'running'],
   'conffinal.pushed': ['Conf Final pushed', 'ok'],
   'conffinal.failed': ['Conf Final failed', 'error'],
+  'image.downloaded': ['Image downloaded', 'ok'],
+  'image.download-failed': ['Image download interrupted', 'error'],
+  'conffinal.image-override': ['Image gate overridden', 'neutral'],
 };
 
 const useStyles = makeStyles(theme => ({
