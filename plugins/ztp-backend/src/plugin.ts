@@ -58,19 +58,13 @@ export const ztpPlugin = createBackendPlugin({
         const { logger, lifecycle, httpRouter } = deps;
         const core = await setupZtpCore(deps, addedPlatforms);
         const { store, vault, platforms, publisher, doorView } = core;
-        const { stuckAfterMs } = core.replacementSettings;
         const queue = setupQueueSync(deps, core);
-        const declarationProblems = store.declarationProblemStore();
         httpRouter.use(
           await createRouter({
             ...deps,
-            store,
-            vault,
-            serialChecks: core.serialChecks,
-            publisher,
+            ...core,
             isDeclared: identifier => doorView.isDeclared(identifier),
-            declarationProblems,
-            stuckAfterMs,
+            stuckAfterMs: core.replacementSettings.stuckAfterMs,
           }),
         );
         // Approved images: verified files, served by the door under
@@ -79,18 +73,11 @@ export const ztpPlugin = createBackendPlugin({
         httpRouter.use(images.router);
         // Conf Final: generation, preview and push of production configurations.
         const finalConfig = await setupFinalConfig({
-          config: deps.config,
-          logger,
+          ...deps,
           store,
           vault,
           platforms,
           openCli: openDeviceCli,
-          catalog: deps.catalog,
-          auth: deps.auth,
-          urlReader: deps.urlReader,
-          httpAuth: deps.httpAuth,
-          permissions: deps.permissions,
-          auditor: deps.auditor,
           jobStore: store.bulkPushJobStore(),
           onChanged: ref => publisher.changed(ref),
           imageGate: new ImageGate({ ...deps, catalog: images.catalog, store }),
@@ -152,7 +139,6 @@ export const ztpPlugin = createBackendPlugin({
           sync: queue.sync,
           replacementFollowUp: replacement.followUp,
           finalConfig,
-          declarationProblems,
           dhcp,
         });
       },

@@ -78,6 +78,7 @@ export async function setupZtpCore(
     vault,
     platforms,
     store,
+    declarationProblems: store.declarationProblemStore(),
     renderer,
     doorView: new DoorQueueView({ store, renderer, logger }),
     publisher,
