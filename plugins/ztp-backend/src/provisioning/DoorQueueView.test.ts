@@ -1,0 +1,68 @@
+import { mockServices, TestDatabases } from '@backstage/backend-test-utils';
+import { testDevice } from '../__testUtils__/doorOnDatabase';
+import { DatabaseZtpStore } from '../database/DatabaseZtpStore';
+import type { DeviceRecord } from '../database/types';
+import { builtinPlatformDrivers } from '../platforms';
+import { BootstrapRenderer } from '../services/BootstrapRenderer';
+import { MinimalConfigRenderer } from '../services/MinimalConfigRenderer';
+import { PlatformRegistry } from '../services/PlatformRegistry';
+import { DoorQueueView } from './DoorQueueView';
+
+const databases = TestDatabases.create({ ids: ['SQLITE_3'] });
+
+async function storeWith(devices: number[]) {
+  const knex = await databases.init('SQLITE_3');
+  await DatabaseZtpStore.migrate(knex);
+  const store = new DatabaseZtpStore(knex);
+  await store.insertDevices(
+    devices.map(n => ({
+      device: testDevice(n),
+      event: {
+        entityRef: testDevice(n).entityRef,
+        type: 'device.added',
+        actor: 'system',
+        message: 'added',
+      },
+    })),
+  );
+  return store;
+}
+
+function viewOf(store: DatabaseZtpStore) {
+  const platforms = new PlatformRegistry(builtinPlatformDrivers);
+  const view = new DoorQueueView({
+    store,
+    renderer: new BootstrapRenderer(
+      new MinimalConfigRenderer(platforms),
+      platforms,
+      'http://127.0.0.1:7080',
+    ),
+    logger: mockServices.logger.mock(),
+  });
+  const reloads: DeviceRecord[][] = [];
+  view.attachWorker({ syncDevices: devices => reloads.push(devices) });
+  return { view, reloads };
+}
+
+describe('DoorQueueView', () => {
+  it('loads the active devices for the doors and the worker thread', async () => {
+    const { view, reloads } = viewOf(await storeWith([1, 2]));
+    expect(view.isDeclared(`mac ${testDevice(1).macAddress}`)).toBe(false);
+    await view.refresh();
+    expect(view.index.get(testDevice(2).entityRef)?.hostname).toBe('dev-2');
+    expect(view.isDeclared(`mac ${testDevice(1).macAddress}`)).toBe(true);
+    expect(view.isDeclared('mac 52:54:00:00:00:99')).toBe(false);
+    expect(reloads.map(r => r.length)).toEqual([2]);
+  });
+
+  it('collapses the refreshes asked during one reload into one more', async () => {
+    const { view, reloads } = viewOf(await storeWith([1, 2, 3]));
+    for (let i = 0; i < 5; i++) view.changed(testDevice(1).entityRef);
+    while (reloads.length < 2) {
+      await new Promise(r => setTimeout(r, 10));
+    }
+    // Time for a third reload, were the asks not collapsed.
+    await new Promise(r => setTimeout(r, 200));
+    expect(reloads.map(r => r.length)).toEqual([3, 3]);
+  });
+});

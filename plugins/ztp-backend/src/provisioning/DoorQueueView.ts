@@ -1,0 +1,85 @@
+import type { LoggerService } from '@backstage/backend-plugin-api';
+import type { DeviceRecord, ZtpStore } from '../database/types';
+import type { BootstrapRenderer } from '../services/BootstrapRenderer';
+import { BootstrapFileIndex } from './BootstrapFileIndex';
+import { DeviceIndex } from './DeviceIndex';
+import { identifiesDeclaredDevice } from './recognizeDevice';
+
+/** Where the queue's active devices are sent besides this thread. */
+type DeviceSink = { syncDevices(devices: DeviceRecord[]): void };
+
+/**
+ * What the device doors know of the ZTP queue: the index of active
+ * devices and their bootstrap files, reloaded from the store.
+ */
+export class DoorQueueView {
+  readonly index = new DeviceIndex();
+  // The bootstrap files the main thread's doors (plugin router, TFTP)
+  // serve; the door's worker keeps its own from the same renderer.
+  readonly bootstrapFiles = new BootstrapFileIndex();
+  private worker: DeviceSink | undefined;
+  private pending: Promise<void> | undefined;
+  private stale = false;
+
+  constructor(
+    private readonly options: {
+      store: Pick<ZtpStore, 'listActiveDevices'>;
+      renderer: BootstrapRenderer;
+      logger: LoggerService;
+    },
+  ) {}
+
+  /** The door's worker thread, once chosen, gets every reload too. */
+  attachWorker(worker: DeviceSink) {
+    this.worker = worker;
+  }
+
+  isDeclared(identifier: string) {
+    return identifiesDeclaredDevice(this.index, identifier);
+  }
+
+  /** Reloads the active devices now. */
+  async refresh() {
+    const { store, renderer } = this.options;
+    const devices = await store.listActiveDevices();
+    this.index.replaceAll(devices);
+    for (const device of devices) {
+      try {
+        this.bootstrapFiles.set(device.entityRef, renderer.bootstrap(device));
+      } catch {
+        // Logged by the door when it renders the configuration.
+        this.bootstrapFiles.set(device.entityRef, undefined);
+      }
+    }
+    this.bootstrapFiles.retain(new Set(devices.map(d => d.entityRef)));
+    this.worker?.syncDevices(devices);
+  }
+
+  /**
+   * The queue's changes reach the door page by page of a catalog pass;
+   * refreshes that pile up meanwhile collapse into one.
+   */
+  refreshSoon() {
+    if (this.pending) {
+      this.stale = true;
+      return;
+    }
+    this.pending = this.refresh()
+      .catch(e =>
+        this.options.logger.warn(`Could not refresh the ZTP index: ${e}`),
+      )
+      .finally(() => {
+        this.pending = undefined;
+        if (this.stale) {
+          this.stale = false;
+          this.refreshSoon();
+        }
+      });
+  }
+
+  /** A device's configuration changed: rendered again, index reloaded. */
+  changed(...entityRefs: string[]) {
+    for (const ref of entityRefs) this.options.renderer.forget(ref);
+    this.refreshSoon();
+  }
+}

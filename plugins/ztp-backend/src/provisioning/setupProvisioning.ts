@@ -1,0 +1,188 @@
+import type {
+  DatabaseService,
+  HttpRouterService,
+  LoggerService,
+} from '@backstage/backend-plugin-api';
+import express from 'express';
+import type { ZtpSettings } from '../config';
+import type { DatabaseZtpStore } from '../database/DatabaseZtpStore';
+import type { ImageSettings, ServableImage } from '../images';
+import type { BootstrapRenderer } from '../services/BootstrapRenderer';
+import type { SerialCheckService } from '../services/SerialCheckService';
+import type { ZtpSignalPublisher } from '../services/ZtpSignalPublisher';
+import { createDeviceFetchFollowUp } from './deviceFetchFollowUp';
+import { DeviceRequestHandler } from './DeviceRequestHandler';
+import { DoorWorkerHost, workerDatabaseConfig } from './door/DoorWorkerHost';
+import type { DoorQueueView } from './DoorQueueView';
+import { startDoorUpkeep } from './doorUpkeep';
+import { FetchRecorder } from './FetchRecorder';
+import { imageDownloadEvent } from './imageDownloadEvent';
+import { ImageDownloads } from './ImageDownloads';
+import { ProvisioningServer } from './ProvisioningServer';
+import { TftpServer } from './TftpServer';
+import { UnknownDeviceCounter } from './UnknownDeviceCounter';
+
+/**
+ * The device doors: the dedicated HTTP door (on a worker thread when the
+ * database allows it), the same door on the plugin router when asked,
+ * TFTP, and the images they serve. Nothing listens before `open()` and
+ * `startTftp()`.
+ */
+export async function setupProvisioning(deps: {
+  settings: ZtpSettings;
+  store: DatabaseZtpStore;
+  doorView: DoorQueueView;
+  renderer: BootstrapRenderer;
+  publisher: ZtpSignalPublisher;
+  serialChecks: Pick<SerialCheckService, 'trigger'>;
+  images: {
+    settings: Pick<ImageSettings, 'downloads'>;
+    onServableChanged(listener: (images: ServableImage[]) => void): void;
+  };
+  database: DatabaseService;
+  httpRouter: HttpRouterService;
+  logger: LoggerService;
+}) {
+  const { settings, store, doorView: view, publisher, images, logger } = deps;
+  const { provisioning: door, serialCheck } = settings;
+  const unknown = new UnknownDeviceCounter(store);
+  const fetchedByDevice = createDeviceFetchFollowUp({
+    publish: ref => publisher.changed(ref),
+    triggerSerialCheck: (ref, delayMs) =>
+      deps.serialChecks.trigger(ref, delayMs),
+    firstCheckDelayMs: serialCheck.firstCheckDelayMs,
+  });
+  const handler = new DeviceRequestHandler({
+    index: view.index,
+    renderer: deps.renderer,
+    recorder: new FetchRecorder(store),
+    unknown,
+    logger,
+    allowedNetworks: door.allowedNetworks,
+    firstCheckDelayMs: serialCheck.firstCheckDelayMs,
+    bootstrap: {
+      files: view.bootstrapFiles,
+      store,
+      onReported: ref => publisher.changed(ref),
+    },
+    onFetched: device =>
+      fetchedByDevice({
+        ...device,
+        first: device.confMinState !== 'loaded',
+      }),
+  });
+
+  if (door.exposeOnPluginRouter) {
+    // Same device door on the plugin router, for sites with one port.
+    deps.httpRouter.addAuthPolicy({
+      path: '/provision',
+      allow: 'unauthenticated',
+    });
+    const deviceDoor = express.Router();
+    deviceDoor.use('/provision', (req, res, next) => {
+      handler.handle(req, res, req.url).catch(next);
+    });
+    deps.httpRouter.use(deviceDoor);
+  }
+
+  // The dedicated door runs on a thread of its own when the database
+  // can be opened from there (a SQLite file, PostgreSQL); an
+  // in-memory database keeps it on the main thread.
+  const knexConfig = (await deps.database.getClient()).client.config;
+  const doorDatabase = door.worker && workerDatabaseConfig(knexConfig);
+  const doorWorker = doorDatabase
+    ? new DoorWorkerHost({
+        host: door.host,
+        port: door.port,
+        allowedNetworks: door.allowedNetworks,
+        firstCheckDelayMs: serialCheck.firstCheckDelayMs,
+        database: doorDatabase,
+        renderer: deps.renderer,
+        logger,
+        onFetched: devices => devices.forEach(fetchedByDevice),
+        onUnknownRecorded: () => void publisher.unknownDevicesChanged(),
+        onReported: ref => publisher.changed(ref),
+        unknownFlushMs: serialCheck.sweepSeconds * 1000,
+        imageLimits: images.settings.downloads,
+      })
+    : undefined;
+  if (doorWorker) view.attachWorker(doorWorker);
+  const imageDownloads = doorWorker
+    ? undefined
+    : new ImageDownloads({
+        index: view.index,
+        isAllowed: ip => handler.isAllowed(ip),
+        limits: images.settings.downloads,
+        logger,
+        record: download =>
+          void store
+            .addEvent(imageDownloadEvent(download))
+            .then(() => publisher.changed(download.entityRef))
+            .catch(e =>
+              logger.warn(`Could not record an image download: ${e}`),
+            ),
+      });
+  images.onServableChanged(servable => {
+    imageDownloads?.setImages(servable);
+    doorWorker?.syncImages(servable);
+  });
+  const server =
+    doorWorker ??
+    new ProvisioningServer({
+      host: door.host,
+      port: door.port,
+      handler,
+      images: imageDownloads,
+      logger,
+    });
+  const tftp = door.tftp.enabled
+    ? new TftpServer({
+        host: door.tftp.host,
+        port: door.tftp.port,
+        resolve: handler.tftpResolver,
+        isAllowed: ip => handler.isAllowed(ip),
+        logger,
+      })
+    : undefined;
+
+  let stopUpkeep: (() => void) | undefined;
+  return {
+    /** Loads the queue into the doors, then opens the HTTP door. */
+    async open(isStopped: () => boolean) {
+      await view.refresh();
+      if (door.enabled && !isStopped()) {
+        await server.start();
+      }
+    },
+    startUpkeep() {
+      stopUpkeep = startDoorUpkeep({
+        flushUnknown: () => unknown.flush(),
+        onUnknownRecorded: () => publisher.unknownDevicesChanged(),
+        unknownFlushMs: serialCheck.sweepSeconds * 1000,
+        checkpoint:
+          doorWorker && doorDatabase && doorDatabase.client === 'better-sqlite3'
+            ? () => store.checkpoint()
+            : undefined,
+        logger,
+      });
+    },
+    stopUpkeep() {
+      stopUpkeep?.();
+    },
+    async startTftp() {
+      await tftp?.start().catch(error => {
+        // Port 69 needs a privilege the backend may not have: the rest
+        // of the portal runs on, and the log says what to do.
+        logger.error(
+          `The ZTP TFTP door could not start on ${door.tftp.host}:${door.tftp.port}: ${error}. Devices ask on port 69: grant the backend CAP_NET_BIND_SERVICE, or redirect port 69 to ztp.provisioning.tftp.port (see the README).`,
+        );
+      });
+    },
+    /** Closes the doors and writes the last unknown-device probes. */
+    async stop() {
+      await server.stop();
+      await tftp?.stop();
+      await unknown.flush().catch(() => {});
+    },
+  };
+}

@@ -1,0 +1,90 @@
+import type {
+  DatabaseService,
+  LoggerService,
+  PermissionsRegistryService,
+  RootConfigService,
+} from '@backstage/backend-plugin-api';
+import type { SignalsService } from '@backstage/plugin-signals-node';
+import { ztpPermissions } from '@ztp-portal/backstage-plugin-ztp-common';
+import type { ZtpPlatformDriver } from '@ztp-portal/backstage-plugin-ztp-node';
+import { readZtpConfig } from './config';
+import { DatabaseZtpStore } from './database/DatabaseZtpStore';
+import { builtinPlatformDrivers } from './platforms';
+import { DoorQueueView } from './provisioning/DoorQueueView';
+import { readReplacementSettings } from './replacement';
+import { verifySecretsKey } from './secrets/keyCheck';
+import { BootstrapRenderer } from './services/BootstrapRenderer';
+import { createZtpSignalPublisher } from './services/createZtpSignalPublisher';
+import { CredentialVault } from './services/CredentialVault';
+import { MinimalConfigRenderer } from './services/MinimalConfigRenderer';
+import { PlatformRegistry } from './services/PlatformRegistry';
+import { SerialCheckService } from './services/SerialCheckService';
+import { openDeviceCli } from './ssh';
+
+/**
+ * The parts every ZTP concern shares: settings, the platforms, the store
+ * (opened only with the right secrets key), the credential vault, the
+ * live updates, the door's view of the queue and the serial checks.
+ */
+export async function setupZtpCore(
+  deps: {
+    config: RootConfigService;
+    database: DatabaseService;
+    logger: LoggerService;
+    permissionsRegistry: PermissionsRegistryService;
+    signals: SignalsService;
+  },
+  addedPlatforms: ZtpPlatformDriver[],
+) {
+  const { config, logger } = deps;
+  const settings = readZtpConfig(config);
+  const replacementSettings = readReplacementSettings(config);
+  const vault = CredentialVault.fromConfig(config);
+  const platforms = new PlatformRegistry([
+    ...builtinPlatformDrivers,
+    ...addedPlatforms,
+  ]);
+  deps.permissionsRegistry.addPermissions(ztpPermissions);
+
+  const store = await DatabaseZtpStore.create({ database: deps.database });
+  // A wrong key stops the backend here, before anything decrypts.
+  if ((await verifySecretsKey(store.secretsKeyStore(), vault)) === 'created') {
+    logger.info('Stored the key check value of ztp.secrets.key');
+  }
+  const renderer = new BootstrapRenderer(
+    new MinimalConfigRenderer(platforms, settings.templateOverrides),
+    platforms,
+    settings.provisioning.deviceUrl,
+  );
+  const publisher = createZtpSignalPublisher({
+    signals: deps.signals,
+    logger,
+    store,
+    windowMs: settings.signalWindowMs,
+    stuckAfterMs: replacementSettings.stuckAfterMs,
+  });
+  const serialChecks = new SerialCheckService({
+    store,
+    vault,
+    platforms,
+    openCli: openDeviceCli,
+    logger,
+    settings: settings.serialCheck,
+    onChanged: ref => publisher.changed(ref),
+  });
+  return {
+    settings,
+    replacementSettings,
+    vault,
+    platforms,
+    store,
+    declarationProblems: store.declarationProblemStore(),
+    renderer,
+    doorView: new DoorQueueView({ store, renderer, logger }),
+    publisher,
+    serialChecks,
+  };
+}
+
+/** The shared parts, as the set-up of each concern receives them. */
+export type ZtpCore = Awaited<ReturnType<typeof setupZtpCore>>;
