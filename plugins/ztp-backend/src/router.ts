@@ -16,12 +16,15 @@ import {
   BasicPermission,
 } from '@backstage/plugin-permission-common';
 import type { CatalogService } from '@backstage/plugin-catalog-node';
+import type { Config } from '@backstage/config';
 import {
   ztpCredentialsRevealPermission,
   ztpDeviceReadPermission,
   ztpSerialUpdatePermission,
   ztpHostKeyAcceptPermission,
   ztpDeviceReplacePermission,
+  imageCompliance,
+  ZtpDevice,
   ZtpDeviceDetails,
   ZtpDeviceList,
   ZtpLocalAccount,
@@ -35,7 +38,8 @@ import Router from 'express-promise-router';
 import { z } from 'zod';
 import type { DeclarationProblemStore } from './database/DeclarationProblemStore';
 import { rejectUnusableInput } from './inputGuard';
-import type { ZtpStore } from './database/types';
+import type { DeviceRecord, EventRecord, ZtpStore } from './database/types';
+import { readImageSettings } from './images/settings';
 import type { CredentialVault } from './services/CredentialVault';
 import { toZtpDevice, toZtpEvent } from './services/deviceView';
 import type { SerialCheckService } from './services/SerialCheckService';
@@ -52,6 +56,7 @@ const listQuerySchema = z
     confFinal: z.enum(['not-pushed', 'pushing', 'pushed', 'failed']).optional(),
     site: z.string().max(255).optional(),
     platform: z.string().max(64).optional(),
+    image: z.enum(['compliant', 'upgrade-needed', 'unknown']).optional(),
     q: z.string().max(200).optional(),
     orderBy: z
       .enum(['name', 'site', 'platform', 'managementIp', 'updatedAt'])
@@ -103,6 +108,8 @@ export type RouterOptions = {
   declarationProblems?: DeclarationProblemStore;
   /** ztp.stuck.afterMinutes in ms: devices carry the stuck flag. */
   stuckAfterMs?: number;
+  /** For the approved images of ztp.images (the Image column and filter). */
+  config?: Config;
 };
 
 const declarationReportsSchema = z.object({
@@ -165,15 +172,19 @@ export async function createRouter(
     return device;
   }
 
+  // The approved images are config: read once, as the image catalog does.
+  const approvedImages = options.config
+    ? readImageSettings(options.config).approved
+    : [];
+  const present = (d: DeviceRecord, last?: EventRecord): ZtpDevice => ({
+    ...toZtpDevice(d, last, undefined, options.stuckAfterMs),
+    image: imageCompliance(d, approvedImages),
+  });
+
   async function view(entityRef: string) {
     const device = await deviceOr404(entityRef);
     const last = await store.lastEvents([entityRef]);
-    return toZtpDevice(
-      device,
-      last.get(entityRef),
-      undefined,
-      options.stuckAfterMs,
-    );
+    return present(device, last.get(entityRef));
   }
 
   router.get('/devices', async (req, res) => {
@@ -182,15 +193,13 @@ export async function createRouter(
     if (!parsed.success) throw new InputError(inputProblem(parsed.error));
     const query = parsed.data;
     const [{ devices, totalCount }, summary, facets] = await Promise.all([
-      store.listDevices(query),
+      store.listDevices(query, approvedImages),
       store.summary(),
       store.facets(),
     ]);
     const last = await store.lastEvents(devices.map(d => d.entityRef));
     const body: ZtpDeviceList = {
-      items: devices.map(d =>
-        toZtpDevice(d, last.get(d.entityRef), undefined, options.stuckAfterMs),
-      ),
+      items: devices.map(d => present(d, last.get(d.entityRef))),
       totalCount,
       summary,
       facets,

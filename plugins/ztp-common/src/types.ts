@@ -1,3 +1,5 @@
+import type { ZtpImageCompliance, ZtpImageState } from './images';
+
 /** Conf Min: has the device fetched its minimal configuration? @public */
 export type ConfMinState = 'not-loaded' | 'loaded';
 
@@ -67,6 +69,8 @@ export type ZtpDevice = {
   stuck?: ZtpStuckFlag;
   /** The software it runs, read with its last serial check (see images). */
   software?: { runningVersion: string; model?: string; readAt?: string };
+  /** Its image compliance against ztp.images (the Image column). */
+  image?: ZtpImageCompliance;
   lastEvent?: ZtpEvent;
   updatedAt: string;
 };
@@ -136,6 +140,8 @@ export type ZtpDeviceListQuery = {
   confFinal?: ConfFinalState;
   site?: string;
   platform?: string;
+  /** Image compliance (the Image column), computed by the server. */
+  image?: ZtpImageState;
   /** Free text over name, title, hostname, serials, MAC and address. */
   q?: string;
   orderBy?: ZtpDeviceSortField;

@@ -213,6 +213,49 @@ describe('approved images and the image gate of Conf Final', () => {
     ).toContain('it runs 4.31.2F');
   });
 
+  it("shows each device's image compliance and filters the list on it", async () => {
+    await checked('eos-old');
+    await checked('ios-current');
+    const { body } = await api
+      .get('/api/ztp/devices/default/eos-old')
+      .set({ Authorization: OPERATOR });
+    expect(body.device.image).toEqual({
+      state: 'upgrade-needed',
+      running: '4.31.2F',
+      approved: '4.32.0F',
+    });
+    const list = async (image: string) => {
+      const res = await api
+        .get('/api/ztp/devices')
+        .query({ image })
+        .set({ Authorization: OPERATOR });
+      expect(res.status).toBe(200);
+      expect(res.body.totalCount).toBe(res.body.items.length);
+      return res.body.items.map((d: any) => [d.name, d.image.state]);
+    };
+    expect(await list('upgrade-needed')).toEqual([
+      ['eos-old', 'upgrade-needed'],
+    ]);
+    const ios = (
+      await api
+        .get('/api/ztp/devices/default/ios-current')
+        .set({ Authorization: OPERATOR })
+    ).body.device;
+    const iosState = ios.image.state;
+    expect(iosState).not.toBe('upgrade-needed');
+    expect(await list(iosState)).toEqual([['ios-current', iosState]]);
+    expect(
+      await list(iosState === 'compliant' ? 'unknown' : 'compliant'),
+    ).toEqual([]);
+
+    const bad = await api
+      .get('/api/ztp/devices')
+      .query({ image: 'upgrading' })
+      .set({ Authorization: OPERATOR });
+    expect(bad.status).toBe(400);
+    expect(bad.body.error.message).toMatch(/image/);
+  });
+
   it('refuses Conf Final (Push) to a device not on its approved image, with a clear 409', async () => {
     await checked('eos-old');
     const res = await api

@@ -65,8 +65,14 @@ export interface ZtpApi {
       running?: boolean;
     },
   ): Promise<ZtpFinalConfigPreview>;
-  /** Conf Final (Push) of one device. */
-  pushFinalConfig(entityRef: string): Promise<ZtpPushResult>;
+  /**
+   * Conf Final (Push) of one device; overrideImage pushes a device that does
+   * not run its approved image (permission ztp.image.override, audited).
+   */
+  pushFinalConfig(
+    entityRef: string,
+    options?: { overrideImage?: boolean },
+  ): Promise<ZtpPushResult>;
   /** Starts a Conf Final (Push) of several devices. */
   startBulkPush(entityRefs: string[]): Promise<ZtpBulkPushJob>;
   /** Progress of a bulk push started by {@link ZtpApi.startBulkPush}. */

@@ -91,9 +91,13 @@ export class ZtpClient implements ZtpApi {
     });
   }
 
-  pushFinalConfig(entityRef: string): Promise<ZtpPushResult> {
+  pushFinalConfig(
+    entityRef: string,
+    options?: { overrideImage?: boolean },
+  ): Promise<ZtpPushResult> {
     return this.request(`${devicePath(entityRef)}/final-config/push`, {
       method: 'POST',
+      ...(options?.overrideImage && { body: { overrideImage: true } }),
     });
   }
 

@@ -22,6 +22,7 @@ import { ztpApiRef } from '../../api';
 import { describeError, deviceLabel } from '../../lib/format';
 import { WRAP_TEXT } from '../../lib/wrapText';
 import { ConfFinalBadge } from '../StatusBadges';
+import { ImageOverridePush, imageRefusal } from '../ImageStatus';
 
 type PushOutcome =
   | { kind: 'result'; result: ZtpPushResult }
@@ -177,6 +178,8 @@ export function FinalConfigCard(props: {
   else if (!device.inCatalog) why = 'The device left the catalog.';
   else if (renderProblem)
     why = `The final configuration cannot be rendered: ${renderProblem}`;
+  const imageRefused = !why && imageRefusal(device);
+  if (imageRefused) why = imageRefused;
   const canPushNow = !why && !inProgress;
 
   return (
@@ -211,6 +214,16 @@ export function FinalConfigCard(props: {
           >
             {preview ? 'Refresh preview' : 'Preview configuration'}
           </Button>
+        )}
+        {imageRefused && (
+          <ImageOverridePush
+            device={device}
+            disabled={inProgress}
+            onPushed={result => {
+              if (result.device) onDeviceUpdated(result.device);
+              setOutcome({ kind: 'result', result });
+            }}
+          />
         )}
         {why && (
           <Typography
