@@ -23,8 +23,6 @@ import {
   ztpSerialUpdatePermission,
   ztpHostKeyAcceptPermission,
   ztpDeviceReplacePermission,
-  imageCompliance,
-  ZtpDevice,
   ZtpDeviceDetails,
   ZtpDeviceList,
   ZtpLocalAccount,
@@ -38,7 +36,7 @@ import Router from 'express-promise-router';
 import { z } from 'zod';
 import type { DeclarationProblemStore } from './database/DeclarationProblemStore';
 import { rejectUnusableInput } from './inputGuard';
-import type { DeviceRecord, EventRecord, ZtpStore } from './database/types';
+import type { ZtpStore } from './database/types';
 import { readImageSettings } from './images/settings';
 import type { CredentialVault } from './services/CredentialVault';
 import { toZtpDevice, toZtpEvent } from './services/deviceView';
@@ -172,20 +170,22 @@ export async function createRouter(
     return device;
   }
 
-  // The approved images are config: read once, as the image catalog does.
-  const approvedImages = options.config
-    ? readImageSettings(options.config).approved
-    : [];
-  const present = (d: DeviceRecord, last?: EventRecord): ZtpDevice => ({
-    ...toZtpDevice(d, last, undefined, options.stuckAfterMs),
-    image: imageCompliance(d, approvedImages),
-  });
-
   async function view(entityRef: string) {
     const device = await deviceOr404(entityRef);
     const last = await store.lastEvents([entityRef]);
-    return present(device, last.get(entityRef));
+    return toZtpDevice(
+      device,
+      last.get(entityRef),
+      undefined,
+      options.stuckAfterMs,
+    );
   }
+
+  // The approved images are config, read once as the image catalog does:
+  // the Image filter compares the stored versions with them in SQL.
+  const approvedImages = options.config
+    ? readImageSettings(options.config).approved
+    : [];
 
   router.get('/devices', async (req, res) => {
     await authorize(req, ztpDeviceReadPermission);
@@ -199,7 +199,9 @@ export async function createRouter(
     ]);
     const last = await store.lastEvents(devices.map(d => d.entityRef));
     const body: ZtpDeviceList = {
-      items: devices.map(d => present(d, last.get(d.entityRef))),
+      items: devices.map(d =>
+        toZtpDevice(d, last.get(d.entityRef), undefined, options.stuckAfterMs),
+      ),
       totalCount,
       summary,
       facets,

@@ -1,4 +1,4 @@
-import type { ZtpImageCompliance, ZtpImageState } from './images';
+import type { ZtpImageState } from './images';
 
 /** Conf Min: has the device fetched its minimal configuration? @public */
 export type ConfMinState = 'not-loaded' | 'loaded';
@@ -69,8 +69,6 @@ export type ZtpDevice = {
   stuck?: ZtpStuckFlag;
   /** The software it runs, read with its last serial check (see images). */
   software?: { runningVersion: string; model?: string; readAt?: string };
-  /** Its image compliance against ztp.images (the Image column). */
-  image?: ZtpImageCompliance;
   lastEvent?: ZtpEvent;
   updatedAt: string;
 };

@@ -1,5 +1,6 @@
 import { createApiRef } from '@backstage/frontend-plugin-api';
 import type {
+  ZtpApprovedImage,
   ZtpBulkPushJob,
   ZtpDeclarationProblemList,
   ZtpDeviceDetails,
@@ -73,6 +74,10 @@ export interface ZtpApi {
     entityRef: string,
     options?: { overrideImage?: boolean },
   ): Promise<ZtpPushResult>;
+  /** The approved images of ztp.images, each with its file's state. */
+  listImages(
+    options?: ZtpRequestOptions,
+  ): Promise<{ images: ZtpApprovedImage[] }>;
   /** Starts a Conf Final (Push) of several devices. */
   startBulkPush(entityRefs: string[]): Promise<ZtpBulkPushJob>;
   /** Progress of a bulk push started by {@link ZtpApi.startBulkPush}. */

@@ -163,7 +163,7 @@ export function DeviceStatusCard(props: {
         </div>
         <Typography variant="body2">Image</Typography>
         <div>
-          <ImageBadge image={device.image} />
+          <ImageBadge device={device} />
         </div>
         <Typography variant="body2">Conf Final</Typography>
         <div>

@@ -22,7 +22,11 @@ import { ztpApiRef } from '../../api';
 import { describeError, deviceLabel } from '../../lib/format';
 import { WRAP_TEXT } from '../../lib/wrapText';
 import { ConfFinalBadge } from '../StatusBadges';
-import { ImageOverridePush, imageRefusal } from '../ImageStatus';
+import {
+  ImageOverridePush,
+  imageRefusal,
+  useImageCompliance,
+} from '../ImageStatus';
 
 type PushOutcome =
   | { kind: 'result'; result: ZtpPushResult }
@@ -118,6 +122,8 @@ export function FinalConfigCard(props: {
   const [pushing, setPushing] = useState(false);
   const [outcome, setOutcome] = useState<PushOutcome>();
 
+  // The image gate of the server: Upgrade needed is refused.
+  const image = useImageCompliance(device);
   const checked = device.serial.state === 'checked';
   const provisioned = device.confFinal.state === 'pushed';
   const renderable = canPush && checked && !provisioned && device.inCatalog;
@@ -178,7 +184,7 @@ export function FinalConfigCard(props: {
   else if (!device.inCatalog) why = 'The device left the catalog.';
   else if (renderProblem)
     why = `The final configuration cannot be rendered: ${renderProblem}`;
-  const imageRefused = !why && imageRefusal(device);
+  const imageRefused = !why && imageRefusal(image);
   if (imageRefused) why = imageRefused;
   const canPushNow = !why && !inProgress;
 
@@ -215,9 +221,10 @@ export function FinalConfigCard(props: {
             {preview ? 'Refresh preview' : 'Preview configuration'}
           </Button>
         )}
-        {imageRefused && (
+        {imageRefused && image && (
           <ImageOverridePush
             device={device}
+            image={image}
             disabled={inProgress}
             onPushed={result => {
               if (result.device) onDeviceUpdated(result.device);

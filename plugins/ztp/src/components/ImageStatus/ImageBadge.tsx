@@ -1,10 +1,11 @@
 import Typography from '@material-ui/core/Typography';
 import {
   ZTP_IMAGE_STATES,
-  type ZtpImageCompliance,
+  type ZtpDevice,
   type ZtpImageState,
 } from '@ztp-portal/backstage-plugin-ztp-common';
 import { StatusChip } from '../StatusBadges/StatusChip';
+import { useImageCompliance } from './useImageCompliance';
 
 /** The words of each image state, as the Image column and its filter say them. */
 export const IMAGE_STATE_LABELS = {
@@ -22,11 +23,10 @@ export const IMAGE_STATE_FILTER: [ZtpImageState, string][] =
  * (running → approved), or Unknown with why (no version read, no image
  * approved).
  */
-export function ImageBadge(props: { image?: ZtpImageCompliance }) {
-  const image = props.image ?? {
-    state: 'unknown' as const,
-    reason: 'the server did not say',
-  };
+export function ImageBadge(props: { device: ZtpDevice }) {
+  const image = useImageCompliance(props.device);
+  // The approved images are on their way: a moment without a badge.
+  if (!image) return null;
   switch (image.state) {
     case 'compliant':
       return (

@@ -8,7 +8,11 @@ import {
 } from '@backstage/frontend-test-utils';
 import { coreApis } from '@backstage/frontend-plugin-api';
 import { entityRouteRef } from '@backstage/plugin-catalog-react';
-import type { ZtpDevice } from '@ztp-portal/backstage-plugin-ztp-common';
+import {
+  imageCompliance,
+  type ZtpApprovedImage,
+  type ZtpDevice,
+} from '@ztp-portal/backstage-plugin-ztp-common';
 import { ztpTestApis, ZTP_API } from '../../__testUtils__/apis';
 import { dhcpDownloadOnlyHandlers } from '../../__testUtils__/dhcpHandlers';
 import { makeDevice, makeList } from '../../__testUtils__/fixtures';
@@ -17,28 +21,56 @@ import { ZtpDashboard } from '../ZtpDashboardPage';
 const server = setupServer();
 registerMswTestHooks(server);
 
+const approved: ZtpApprovedImage[] = [
+  {
+    platform: 'cisco-iosxe',
+    modelFamily: 'C9300',
+    version: '17.9.4a',
+    file: 'cat9k_iosxe.17.09.04a.SPA.bin',
+    size: 1024,
+    sha256: 'a'.repeat(64),
+    status: 'verified',
+  },
+  {
+    platform: 'arista-eos',
+    modelFamily: '',
+    version: '4.32.0F',
+    file: 'EOS-4.32.0F.swi',
+    size: 2048,
+    sha256: 'b'.repeat(64),
+    status: 'verified',
+  },
+];
+
 const devices: ZtpDevice[] = [
   makeDevice('leaf-01', {
-    image: { state: 'compliant', running: '17.09.04a', approved: '17.9.4a' },
+    software: { runningVersion: '17.09.04a', model: 'C9300-48P' },
   }),
   makeDevice('leaf-02', {
     platform: 'arista-eos',
     managementAddress: '127.0.10.12/24',
     managementIp: '127.0.10.12',
-    image: { state: 'upgrade-needed', running: '4.31.2F', approved: '4.32.0F' },
+    software: { runningVersion: '4.31.2F' },
   }),
+  // No version read yet.
   makeDevice('spine-01', {
     platform: 'juniper-junos',
     managementAddress: '127.0.20.1/24',
     managementIp: '127.0.20.1',
-    image: {
-      state: 'unknown',
-      reason:
-        'the running version has not been read yet (Check Serial reads it)',
-    },
   }),
 ];
 let listRequests: URLSearchParams[];
+
+/** The server's image state of a device, as GET /devices filters on it. */
+const stateOf = (d: ZtpDevice) =>
+  imageCompliance(
+    {
+      platform: d.platform,
+      runningVersion: d.software?.runningVersion,
+      deviceModel: d.software?.model,
+    },
+    approved,
+  ).state;
 
 beforeEach(() => {
   listRequests = [];
@@ -50,13 +82,19 @@ beforeEach(() => {
       HttpResponse.json({ items: [] }),
     ),
     ...dhcpDownloadOnlyHandlers(),
+    http.get(`${ZTP_API}/stuck-devices`, () =>
+      HttpResponse.json({ afterMinutes: 30, items: [] }),
+    ),
+    http.get(`${ZTP_API}/images`, () =>
+      HttpResponse.json({ images: approved }),
+    ),
     // The server filters on the image state, as GET /devices does.
     http.get(`${ZTP_API}/devices`, ({ request }) => {
       const params = new URL(request.url).searchParams;
       listRequests.push(params);
       const image = params.get('image');
       return HttpResponse.json(
-        makeList(devices.filter(d => !image || d.image?.state === image)),
+        makeList(devices.filter(d => !image || stateOf(d) === image)),
       );
     }),
   );
@@ -80,7 +118,9 @@ describe('the Image column of the ZTP dashboard', () => {
     expect(
       screen.getByRole('columnheader', { name: 'Image' }),
     ).toBeInTheDocument();
-    expect(within(row('leaf-01')).getByText('Compliant')).toBeInTheDocument();
+    expect(
+      await within(row('leaf-01')).findByText('Compliant'),
+    ).toBeInTheDocument();
     expect(within(row('leaf-01')).getByText('17.09.04a')).toBeInTheDocument();
     expect(
       within(row('leaf-02')).getByText('Upgrade needed'),
@@ -118,8 +158,30 @@ describe('the Image column of the ZTP dashboard', () => {
     expect(listRequests[0].get('image')).toBe('upgrade-needed');
     expect(screen.queryByTestId('device-row-spine-01')).toBeNull();
     expect(
+      await within(row('leaf-02')).findByText('Upgrade needed'),
+    ).toBeInTheDocument();
+    expect(
       screen.getByRole('button', { name: 'Image Upgrade needed' }),
     ).toBeInTheDocument();
+  });
+
+  it('says Unknown with the running version when the approved images cannot be read', async () => {
+    server.use(
+      http.get(`${ZTP_API}/images`, () =>
+        HttpResponse.json(
+          {
+            error: { name: 'NotAllowedError', message: 'Not allowed' },
+            response: { statusCode: 403 },
+          },
+          { status: 403 },
+        ),
+      ),
+    );
+    await renderDashboard();
+    await waitFor(() =>
+      expect(within(row('leaf-02')).getByText('Unknown')).toBeInTheDocument(),
+    );
+    expect(within(row('leaf-02')).getByText('4.31.2F')).toBeInTheDocument();
   });
 
   it('leaves an image state it does not know out of the query', async () => {

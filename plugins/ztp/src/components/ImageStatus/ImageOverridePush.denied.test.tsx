@@ -17,6 +17,17 @@ const server = setupServer();
 registerMswTestHooks(server);
 
 const DEVICE_URL = `${ZTP_API}/devices/default/leaf-02`;
+const APPROVED = [
+  {
+    platform: 'arista-eos',
+    modelFamily: '',
+    version: '4.32.0F',
+    file: 'EOS-4.32.0F.swi',
+    size: 2048,
+    sha256: 'b'.repeat(64),
+    status: 'verified',
+  },
+];
 const entity: Entity = {
   apiVersion: 'backstage.io/v1alpha1',
   kind: 'Resource',
@@ -32,17 +43,16 @@ it('shows why Conf Final (Push) is refused, without the override, to an operator
           platform: 'arista-eos',
           serial: { state: 'checked', presentedSerial: 'SSJ17371234' },
           expectedSerial: 'SSJ17371234',
-          image: {
-            state: 'upgrade-needed',
-            running: '4.31.2F',
-            approved: '4.32.0F',
-          },
+          software: { runningVersion: '4.31.2F' },
         }),
         events: [],
       }),
     ),
     http.get(`${DEVICE_URL}/final-config`, () =>
       HttpResponse.json({ rendered: 'hostname leaf-02\n' }),
+    ),
+    http.get(`${ZTP_API}/images`, () =>
+      HttpResponse.json({ images: APPROVED }),
     ),
   );
   const apis = ztpTestApis({ deny: [ztpImageOverridePermission.name] });
@@ -56,8 +66,10 @@ it('shows why Conf Final (Push) is refused, without the override, to an operator
   await waitFor(() =>
     expect(apis.askedPermissions).toContain(ztpImageOverridePermission.name),
   );
-  expect(screen.getByTestId('push-disabled-reason')).toHaveTextContent(
-    'Upgrade needed: the device runs 4.31.2F, not the approved image 4.32.0F.',
+  await waitFor(() =>
+    expect(screen.getByTestId('push-disabled-reason')).toHaveTextContent(
+      'Upgrade needed: the device runs 4.31.2F, not the approved image 4.32.0F.',
+    ),
   );
   expect(
     screen.getByRole('button', { name: 'Conf Final (Push)' }),

@@ -19,6 +19,17 @@ const server = setupServer();
 registerMswTestHooks(server);
 
 const DEVICE_URL = `${ZTP_API}/devices/default/leaf-02`;
+const APPROVED = [
+  {
+    platform: 'arista-eos',
+    modelFamily: '',
+    version: '4.32.0F',
+    file: 'EOS-4.32.0F.swi',
+    size: 2048,
+    sha256: 'b'.repeat(64),
+    status: 'verified',
+  },
+];
 const entity: Entity = {
   apiVersion: 'backstage.io/v1alpha1',
   kind: 'Resource',
@@ -30,7 +41,6 @@ const outdated = makeDevice('leaf-02', {
   serial: { state: 'checked', presentedSerial: 'SSJ17371234' },
   expectedSerial: 'SSJ17371234',
   software: { runningVersion: '4.31.2F', model: 'DCS-7050SX3-48YC8' },
-  image: { state: 'upgrade-needed', running: '4.31.2F', approved: '4.32.0F' },
 });
 
 let pushBodies: unknown[];
@@ -41,6 +51,9 @@ function serve(device: ZtpDevice) {
     http.get(DEVICE_URL, () => HttpResponse.json({ device, events: [] })),
     http.get(`${DEVICE_URL}/final-config`, () =>
       HttpResponse.json({ rendered: 'hostname leaf-02\n' }),
+    ),
+    http.get(`${ZTP_API}/images`, () =>
+      HttpResponse.json({ images: APPROVED }),
     ),
     http.post(`${DEVICE_URL}/final-config/push`, async ({ request }) => {
       const body = await request.text();
@@ -71,7 +84,9 @@ describe('Conf Final (Push) of a device not on its approved image', () => {
     serve(outdated);
     await renderTab();
     // The Image of the ZTP status card.
-    expect(screen.getAllByText('Upgrade needed').length).toBeGreaterThan(0);
+    expect(
+      (await screen.findAllByText('Upgrade needed')).length,
+    ).toBeGreaterThan(0);
     expect(screen.getByText('4.31.2F → 4.32.0F')).toBeInTheDocument();
     expect(
       screen.getByRole('button', { name: 'Conf Final (Push)' }),
@@ -145,7 +160,7 @@ describe('Conf Final (Push) of a device not on its approved image', () => {
   it('is offered normally for a compliant device, without the override', async () => {
     serve({
       ...outdated,
-      image: { state: 'compliant', running: '4.32.0F', approved: '4.32.0F' },
+      software: { runningVersion: '4.32.0F', model: 'DCS-7050SX3-48YC8' },
     });
     await renderTab();
     await waitFor(() =>
@@ -153,7 +168,7 @@ describe('Conf Final (Push) of a device not on its approved image', () => {
         screen.getByRole('button', { name: 'Conf Final (Push)' }),
       ).toBeEnabled(),
     );
-    expect(screen.getByText('Compliant')).toBeInTheDocument();
+    expect(await screen.findByText('Compliant')).toBeInTheDocument();
     expect(
       screen.queryByRole('button', { name: 'Push anyway (override image)' }),
     ).toBeNull();

@@ -12,6 +12,7 @@ import Alert from '@material-ui/lab/Alert';
 import {
   ztpImageOverridePermission,
   type ZtpDevice,
+  type ZtpImageCompliance,
   type ZtpPushResult,
 } from '@ztp-portal/backstage-plugin-ztp-common';
 import { ztpApiRef } from '../../api';
@@ -25,16 +26,17 @@ import { describeError, deviceLabel } from '../../lib/format';
  */
 export function ImageOverridePush(props: {
   device: ZtpDevice;
+  /** The device's compliance: only Upgrade needed is overridden. */
+  image: ZtpImageCompliance;
   disabled?: boolean;
   onPushed: (result: ZtpPushResult) => void;
 }) {
-  const { device, disabled, onPushed } = props;
+  const { device, image, disabled, onPushed } = props;
   const api = useApi(ztpApiRef);
   const permission = usePermission({ permission: ztpImageOverridePermission });
   const [confirming, setConfirming] = useState(false);
   const [pushing, setPushing] = useState(false);
   const [error, setError] = useState<string>();
-  const image = device.image;
   if (permission.loading || !permission.allowed) return null;
   if (image?.state !== 'upgrade-needed') return null;
   const name = deviceLabel(device);

@@ -5,3 +5,4 @@ export {
 } from './ImageBadge';
 export { ImageOverridePush } from './ImageOverridePush';
 export { imageRefusal } from './imageGate';
+export { useImageCompliance } from './useImageCompliance';

@@ -203,7 +203,7 @@ function DeviceRowView(props: RowProps) {
         />
       </TableCell>
       <TableCell>
-        <ImageBadge image={device.image} />
+        <ImageBadge device={device} />
       </TableCell>
       <TableCell>
         <ConfFinalBadge confFinal={device.confFinal} />
