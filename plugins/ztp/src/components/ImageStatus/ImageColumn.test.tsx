@@ -165,16 +165,19 @@ describe('the Image column of the ZTP dashboard', () => {
     ).toBeInTheDocument();
   });
 
-  it('says Unknown with the running version when the approved images cannot be read', async () => {
+  it('says Unknown with the running version when the approved images cannot be read, and asks again later', async () => {
+    let refused = true;
     server.use(
       http.get(`${ZTP_API}/images`, () =>
-        HttpResponse.json(
-          {
-            error: { name: 'NotAllowedError', message: 'Not allowed' },
-            response: { statusCode: 403 },
-          },
-          { status: 403 },
-        ),
+        refused
+          ? HttpResponse.json(
+              {
+                error: { name: 'NotAllowedError', message: 'Not allowed' },
+                response: { statusCode: 403 },
+              },
+              { status: 403 },
+            )
+          : HttpResponse.json({ images: approved }),
       ),
     );
     await renderDashboard();
@@ -182,6 +185,23 @@ describe('the Image column of the ZTP dashboard', () => {
       expect(within(row('leaf-02')).getByText('Unknown')).toBeInTheDocument(),
     );
     expect(within(row('leaf-02')).getByText('4.31.2F')).toBeInTheDocument();
+
+    // The failure is not remembered: a row shown again asks again.
+    refused = false;
+    await userEvent.click(screen.getByRole('button', { name: 'Image Any' }));
+    await userEvent.click(screen.getByRole('option', { name: 'Compliant' }));
+    await waitFor(() =>
+      expect(screen.queryByTestId('device-row-leaf-02')).toBeNull(),
+    );
+    await userEvent.click(
+      screen.getByRole('button', { name: 'Image Compliant' }),
+    );
+    await userEvent.click(screen.getByRole('option', { name: 'Any' }));
+    expect(
+      await within(await screen.findByTestId('device-row-leaf-02')).findByText(
+        'Upgrade needed',
+      ),
+    ).toBeInTheDocument();
   });
 
   it('leaves an image state it does not know out of the query', async () => {

@@ -20,7 +20,10 @@ function approvedImages(api: ZtpApi): Promise<Approved> {
   if (!approved) {
     approved = api.listImages().then(
       ({ images }) => ({ images }),
-      e => ({ error: describeError(e) }),
+      e => {
+        // Asked again by the next badge shown, not remembered as failed.
+        return { error: describeError(e) };
+      },
     );
     approvedByApi.set(api, approved);
   }
