@@ -16,6 +16,7 @@ import {
   BasicPermission,
 } from '@backstage/plugin-permission-common';
 import type { CatalogService } from '@backstage/plugin-catalog-node';
+import type { Config } from '@backstage/config';
 import {
   ztpCredentialsRevealPermission,
   ztpDeviceReadPermission,
@@ -36,6 +37,7 @@ import { z } from 'zod';
 import type { DeclarationProblemStore } from './database/DeclarationProblemStore';
 import { rejectUnusableInput } from './inputGuard';
 import type { ZtpStore } from './database/types';
+import { readImageSettings } from './images/settings';
 import type { CredentialVault } from './services/CredentialVault';
 import { toZtpDevice, toZtpEvent } from './services/deviceView';
 import type { SerialCheckService } from './services/SerialCheckService';
@@ -52,6 +54,7 @@ const listQuerySchema = z
     confFinal: z.enum(['not-pushed', 'pushing', 'pushed', 'failed']).optional(),
     site: z.string().max(255).optional(),
     platform: z.string().max(64).optional(),
+    image: z.enum(['compliant', 'upgrade-needed', 'unknown']).optional(),
     q: z.string().max(200).optional(),
     orderBy: z
       .enum(['name', 'site', 'platform', 'managementIp', 'updatedAt'])
@@ -103,6 +106,8 @@ export type RouterOptions = {
   declarationProblems?: DeclarationProblemStore;
   /** ztp.stuck.afterMinutes in ms: devices carry the stuck flag. */
   stuckAfterMs?: number;
+  /** For the approved images of ztp.images (the Image column and filter). */
+  config?: Config;
 };
 
 const declarationReportsSchema = z.object({
@@ -176,13 +181,19 @@ export async function createRouter(
     );
   }
 
+  // The approved images are config, read once as the image catalog does:
+  // the Image filter compares the stored versions with them in SQL.
+  const approvedImages = options.config
+    ? readImageSettings(options.config).approved
+    : [];
+
   router.get('/devices', async (req, res) => {
     await authorize(req, ztpDeviceReadPermission);
     const parsed = listQuerySchema.safeParse(req.query);
     if (!parsed.success) throw new InputError(inputProblem(parsed.error));
     const query = parsed.data;
     const [{ devices, totalCount }, summary, facets] = await Promise.all([
-      store.listDevices(query),
+      store.listDevices(query, approvedImages),
       store.summary(),
       store.facets(),
     ]);

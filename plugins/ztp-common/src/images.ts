@@ -37,6 +37,16 @@ export type ZtpImageCompliance =
   | { state: 'compliant'; running: string; approved: string }
   | { state: 'upgrade-needed'; running: string; approved: string };
 
+/** The state of a {@link ZtpImageCompliance}, as GET /devices filters on it. @public */
+export type ZtpImageState = ZtpImageCompliance['state'];
+
+/** Every {@link ZtpImageState}, in the order the filter offers them. @public */
+export const ZTP_IMAGE_STATES: readonly ZtpImageState[] = [
+  'compliant',
+  'upgrade-needed',
+  'unknown',
+];
+
 /** What compliance needs of an approved image. @public */
 export type ZtpImageApproval = {
   platform: string;

@@ -1,3 +1,5 @@
+import type { ZtpImageState } from './images';
+
 /** Conf Min: has the device fetched its minimal configuration? @public */
 export type ConfMinState = 'not-loaded' | 'loaded';
 
@@ -136,6 +138,8 @@ export type ZtpDeviceListQuery = {
   confFinal?: ConfFinalState;
   site?: string;
   platform?: string;
+  /** Image compliance (the Image column), computed by the server. */
+  image?: ZtpImageState;
   /** Free text over name, title, hostname, serials, MAC and address. */
   q?: string;
   orderBy?: ZtpDeviceSortField;

@@ -2,6 +2,7 @@ import {
   BUILTIN_PLATFORMS,
   serialsMatch,
   validateSerial,
+  type ZtpApprovedImage,
   type ZtpBulkPushJob,
   type ZtpDevice,
   type ZtpDeviceDetails,
@@ -275,6 +276,11 @@ export class FakeZtpApi implements ZtpApi {
 
   async getBulkPushJob(): Promise<ZtpBulkPushJob> {
     throw new Error('The dev harness finishes bulk pushes at once');
+  }
+
+  /** The fake queue's devices have no version read: no image is approved. */
+  async listImages(): Promise<{ images: ZtpApprovedImage[] }> {
+    return { images: [] };
   }
 
   async listUnknownDevices(): Promise<ZtpUnknownDeviceList> {

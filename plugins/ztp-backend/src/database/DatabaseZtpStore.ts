@@ -12,10 +12,13 @@ import { ReplacementStore } from '../replacement/ReplacementStore';
 import { restrictSqliteFiles } from './sqliteFileMode';
 import { SecretsKeyStore } from './SecretsKeyStore';
 import { isSqlite, SqliteStatement, withSqlite } from './sqliteFastPath';
-import type {
-  ZtpDeviceListQuery,
-  ZtpQueueSummary,
+import {
+  normalizeSoftwareVersion,
+  type ZtpDeviceListQuery,
+  type ZtpImageApproval,
+  type ZtpQueueSummary,
 } from '@ztp-portal/backstage-plugin-ztp-common';
+import { imageStateCondition } from './imageStateSql';
 import {
   ConfMinFetch,
   DeclaredDevice,
@@ -389,8 +392,18 @@ export class DatabaseZtpStore implements ZtpStore {
     return rows.map(rowToDevice);
   }
 
-  private filtered(query: ZtpDeviceListQuery) {
+  private filtered(
+    query: ZtpDeviceListQuery,
+    approvedImages: readonly ZtpImageApproval[] = [],
+  ) {
     const q = this.db('ztp_devices');
+    if (query.image) {
+      const { sql, bindings } = imageStateCondition(
+        query.image,
+        approvedImages,
+      );
+      q.whereRaw(sql, bindings);
+    }
     if (!query.includeRemoved) q.where({ in_catalog: true });
     if (query.confMin) q.where({ conf_min_state: query.confMin });
     if (query.serial) q.where({ serial_state: query.serial });
@@ -428,10 +441,15 @@ export class DatabaseZtpStore implements ZtpStore {
     return q;
   }
 
-  async listDevices(query: ZtpDeviceListQuery): Promise<DeviceListResult> {
-    const [{ count }] = await this.filtered(query).count({ count: '*' });
+  async listDevices(
+    query: ZtpDeviceListQuery,
+    approvedImages: readonly ZtpImageApproval[] = [],
+  ): Promise<DeviceListResult> {
+    const [{ count }] = await this.filtered(query, approvedImages).count({
+      count: '*',
+    });
     const column = SORT_COLUMNS[query.orderBy ?? 'name'] ?? 'name';
-    const rows = await this.filtered(query)
+    const rows = await this.filtered(query, approvedImages)
       .orderBy([
         { column, order: query.order ?? 'asc' },
         { column: 'entity_ref', order: 'asc' },
@@ -1034,6 +1052,9 @@ export class DatabaseZtpStore implements ZtpStore {
       .where({ entity_ref: entityRef })
       .update({
         running_version: software.version.slice(0, 64),
+        running_version_normalized: normalizeSoftwareVersion(
+          software.version.slice(0, 64),
+        ),
         device_model: software.model?.slice(0, 64) ?? null,
         version_read_at: at,
         updated_at: at,

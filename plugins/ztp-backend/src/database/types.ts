@@ -5,6 +5,7 @@ import type {
   SerialState,
   ZtpDeviceListQuery,
   ZtpEventType,
+  ZtpImageApproval,
   ZtpQueueSummary,
 } from '@ztp-portal/backstage-plugin-ztp-common';
 
@@ -187,7 +188,11 @@ export interface ZtpStore {
   getDevices(entityRefs: string[]): Promise<DeviceRecord[]>;
   /** Every device in the catalog (not removed), for indexes and sync. */
   listActiveDevices(): Promise<DeviceRecord[]>;
-  listDevices(query: ZtpDeviceListQuery): Promise<DeviceListResult>;
+  /** The image filter needs the approved images (ztp.images.approved). */
+  listDevices(
+    query: ZtpDeviceListQuery,
+    approvedImages?: readonly ZtpImageApproval[],
+  ): Promise<DeviceListResult>;
   summary(): Promise<ZtpQueueSummary>;
   facets(): Promise<{ sites: string[]; platforms: string[] }>;
 

@@ -213,6 +213,40 @@ describe('approved images and the image gate of Conf Final', () => {
     ).toContain('it runs 4.31.2F');
   });
 
+  it('filters the device list on image compliance, and refuses an unknown state', async () => {
+    await checked('eos-old');
+    await checked('ios-current');
+    const list = async (image: string) => {
+      const res = await api
+        .get('/api/ztp/devices')
+        .query({ image })
+        .set({ Authorization: OPERATOR });
+      expect(res.status).toBe(200);
+      expect(res.body.totalCount).toBe(res.body.items.length);
+      return res.body.items.map((d: any) => d.name);
+    };
+    // EOS runs 4.31.2F, approved 4.32.0F. The IOS XE device runs 17.09.04a,
+    // the approved 17.9.4a when it is a C9300, else no image is approved.
+    const ios = (
+      await api
+        .get('/api/ztp/devices/default/ios-current')
+        .set({ Authorization: OPERATOR })
+    ).body.device;
+    const iosCompliant = /^C9300/i.test(ios.software.model ?? '');
+    expect(await list('upgrade-needed')).toEqual(['eos-old']);
+    expect(await list('compliant')).toEqual(
+      iosCompliant ? ['ios-current'] : [],
+    );
+    expect(await list('unknown')).toEqual(iosCompliant ? [] : ['ios-current']);
+
+    const bad = await api
+      .get('/api/ztp/devices')
+      .query({ image: 'upgrading' })
+      .set({ Authorization: OPERATOR });
+    expect(bad.status).toBe(400);
+    expect(bad.body.error.message).toMatch(/^image: /);
+  });
+
   it('refuses Conf Final (Push) to a device not on its approved image, with a clear 409', async () => {
     await checked('eos-old');
     const res = await api

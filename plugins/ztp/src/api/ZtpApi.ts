@@ -1,5 +1,6 @@
 import { createApiRef } from '@backstage/frontend-plugin-api';
 import type {
+  ZtpApprovedImage,
   ZtpBulkPushJob,
   ZtpDeclarationProblemList,
   ZtpDeviceDetails,
@@ -65,8 +66,18 @@ export interface ZtpApi {
       running?: boolean;
     },
   ): Promise<ZtpFinalConfigPreview>;
-  /** Conf Final (Push) of one device. */
-  pushFinalConfig(entityRef: string): Promise<ZtpPushResult>;
+  /**
+   * Conf Final (Push) of one device; overrideImage pushes a device that does
+   * not run its approved image (permission ztp.image.override, audited).
+   */
+  pushFinalConfig(
+    entityRef: string,
+    options?: { overrideImage?: boolean },
+  ): Promise<ZtpPushResult>;
+  /** The approved images of ztp.images, each with its file's state. */
+  listImages(
+    options?: ZtpRequestOptions,
+  ): Promise<{ images: ZtpApprovedImage[] }>;
   /** Starts a Conf Final (Push) of several devices. */
   startBulkPush(entityRefs: string[]): Promise<ZtpBulkPushJob>;
   /** Progress of a bulk push started by {@link ZtpApi.startBulkPush}. */

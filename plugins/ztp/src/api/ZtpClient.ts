@@ -2,6 +2,7 @@ import { parseEntityRef } from '@backstage/catalog-model';
 import type { DiscoveryApi, FetchApi } from '@backstage/frontend-plugin-api';
 import { ResponseError } from '@backstage/errors';
 import type {
+  ZtpApprovedImage,
   ZtpBulkPushJob,
   ZtpDeviceDetails,
   ZtpDeviceList,
@@ -91,10 +92,20 @@ export class ZtpClient implements ZtpApi {
     });
   }
 
-  pushFinalConfig(entityRef: string): Promise<ZtpPushResult> {
+  pushFinalConfig(
+    entityRef: string,
+    options?: { overrideImage?: boolean },
+  ): Promise<ZtpPushResult> {
     return this.request(`${devicePath(entityRef)}/final-config/push`, {
       method: 'POST',
+      ...(options?.overrideImage && { body: { overrideImage: true } }),
     });
+  }
+
+  listImages(
+    options?: ZtpRequestOptions,
+  ): Promise<{ images: ZtpApprovedImage[] }> {
+    return this.request('/images', options);
   }
 
   startBulkPush(entityRefs: string[]): Promise<ZtpBulkPushJob> {

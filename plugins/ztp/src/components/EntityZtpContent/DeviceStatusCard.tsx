@@ -15,6 +15,7 @@ import {
 import { ztpApiRef } from '../../api';
 import { describeError, formatDateTime } from '../../lib/format';
 import { ConfFinalBadge, ConfMinBadge, SerialBadge } from '../StatusBadges';
+import { ImageBadge } from '../ImageStatus';
 
 const useStyles = makeStyles(theme => ({
   stages: {
@@ -159,6 +160,10 @@ export function DeviceStatusCard(props: {
             serial={device.serial}
             onFix={canUpdateSerial ? onFix : undefined}
           />
+        </div>
+        <Typography variant="body2">Image</Typography>
+        <div>
+          <ImageBadge device={device} />
         </div>
         <Typography variant="body2">Conf Final</Typography>
         <div>

@@ -22,6 +22,11 @@ import { ztpApiRef } from '../../api';
 import { describeError, deviceLabel } from '../../lib/format';
 import { WRAP_TEXT } from '../../lib/wrapText';
 import { ConfFinalBadge } from '../StatusBadges';
+import {
+  ImageOverridePush,
+  imageRefusal,
+  useImageCompliance,
+} from '../ImageStatus';
 
 type PushOutcome =
   | { kind: 'result'; result: ZtpPushResult }
@@ -117,6 +122,8 @@ export function FinalConfigCard(props: {
   const [pushing, setPushing] = useState(false);
   const [outcome, setOutcome] = useState<PushOutcome>();
 
+  // The image gate of the server: Upgrade needed is refused.
+  const image = useImageCompliance(device);
   const checked = device.serial.state === 'checked';
   const provisioned = device.confFinal.state === 'pushed';
   const renderable = canPush && checked && !provisioned && device.inCatalog;
@@ -177,6 +184,8 @@ export function FinalConfigCard(props: {
   else if (!device.inCatalog) why = 'The device left the catalog.';
   else if (renderProblem)
     why = `The final configuration cannot be rendered: ${renderProblem}`;
+  const imageRefused = !why && imageRefusal(image);
+  if (imageRefused) why = imageRefused;
   const canPushNow = !why && !inProgress;
 
   return (
@@ -211,6 +220,17 @@ export function FinalConfigCard(props: {
           >
             {preview ? 'Refresh preview' : 'Preview configuration'}
           </Button>
+        )}
+        {imageRefused && image && (
+          <ImageOverridePush
+            device={device}
+            image={image}
+            disabled={inProgress}
+            onPushed={result => {
+              if (result.device) onDeviceUpdated(result.device);
+              setOutcome({ kind: 'result', result });
+            }}
+          />
         )}
         {why && (
           <Typography

@@ -26,6 +26,7 @@ import {
 } from '../../lib/format';
 import { ConfFinalBadge, ConfMinBadge, SerialBadge } from '../StatusBadges';
 import { DeviceFlags, ReplaceDeviceButton } from '../DeviceReplacement';
+import { ImageBadge } from '../ImageStatus';
 
 export const PAGE_SIZES = [25, 50, 100, 250];
 
@@ -37,7 +38,7 @@ const useStyles = makeStyles(theme => ({
     // column shrinks to one letter and breaks "Site" into "Sit e". Here lines
     // break between words only; a single overlong word wraps as a last resort
     // without making its column narrower. Slightly tighter padding than the
-    // theme's keeps the nine columns within 1280 px.
+    // theme's keeps the ten columns within 1280 px.
     '& th, & td': {
       wordBreak: 'normal',
       overflowWrap: 'break-word',
@@ -81,6 +82,7 @@ const COLUMNS: Column[] = [
   },
   { id: 'confMin', label: 'Conf Min' },
   { id: 'serial', label: 'Serial' },
+  { id: 'image', label: 'Image' },
   { id: 'confFinal', label: 'Conf Final' },
   { id: 'lastEvent', label: 'Last event', sortField: 'updatedAt' },
 ];
@@ -199,6 +201,9 @@ function DeviceRowView(props: RowProps) {
           serial={device.serial}
           onFix={onFix ? () => onFix(device) : undefined}
         />
+      </TableCell>
+      <TableCell>
+        <ImageBadge device={device} />
       </TableCell>
       <TableCell>
         <ConfFinalBadge confFinal={device.confFinal} />

@@ -9,13 +9,16 @@ import {
   type ConfFinalState,
   type ConfMinState,
   type SerialState,
+  type ZtpImageState,
 } from '@ztp-portal/backstage-plugin-ztp-common';
+import { IMAGE_STATE_FILTER } from '../ImageStatus';
 
 /** The dashboard's filters, all optional. */
 export type QueueFilter = {
   confMin?: ConfMinState;
   serial?: SerialState;
   confFinal?: ConfFinalState;
+  image?: ZtpImageState;
   site?: string;
   platform?: string;
   q?: string;
@@ -41,6 +44,7 @@ const FILTER_KEYS = [
   'confMin',
   'serial',
   'confFinal',
+  'image',
   'site',
   'platform',
   'q',
@@ -59,6 +63,7 @@ export function filterFromSearchParams(params: URLSearchParams): QueueFilter {
   filter.confMin = pick('confMin', CONF_MIN);
   filter.serial = pick('serial', SERIAL);
   filter.confFinal = pick('confFinal', CONF_FINAL);
+  filter.image = pick('image', IMAGE_STATE_FILTER);
   filter.site = params.get('site') || undefined;
   filter.platform = params.get('platform') || undefined;
   filter.q = params.get('q')?.trim() || undefined;
@@ -115,7 +120,7 @@ function Select(props: {
   );
 }
 
-/** Filters by Conf Min, Serial and Conf Final status, site, platform and text. */
+/** Filters by Conf Min, Serial, Image and Conf Final status, site, platform and text. */
 export function QueueFilters(props: {
   filter: QueueFilter;
   sites: string[];
@@ -183,6 +188,14 @@ export function QueueFilters(props: {
           onChange={v =>
             onChange({ confFinal: v as ConfFinalState | undefined })
           }
+        />
+      </Grid>
+      <Grid item xs={6} sm={4} md>
+        <Select
+          label="Image"
+          value={filter.image}
+          options={IMAGE_STATE_FILTER}
+          onChange={v => onChange({ image: v as ZtpImageState | undefined })}
         />
       </Grid>
       <Grid item xs={6} sm={6} md>

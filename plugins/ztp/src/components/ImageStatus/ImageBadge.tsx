@@ -1,0 +1,73 @@
+import Typography from '@material-ui/core/Typography';
+import {
+  ZTP_IMAGE_STATES,
+  type ZtpDevice,
+  type ZtpImageState,
+} from '@ztp-portal/backstage-plugin-ztp-common';
+import { StatusChip } from '../StatusBadges/StatusChip';
+import { useImageCompliance } from './useImageCompliance';
+
+/** The words of each image state, as the Image column and its filter say them. */
+export const IMAGE_STATE_LABELS = {
+  compliant: 'Compliant',
+  'upgrade-needed': 'Upgrade needed',
+  unknown: 'Unknown',
+} as const;
+
+/** The Image filter's choices, [state, label]. */
+export const IMAGE_STATE_FILTER: [ZtpImageState, string][] =
+  ZTP_IMAGE_STATES.map(state => [state, IMAGE_STATE_LABELS[state]]);
+
+/**
+ * Image: Compliant or Upgrade needed with the running and approved versions
+ * (running → approved), or Unknown with why (no version read, no image
+ * approved).
+ */
+export function ImageBadge(props: { device: ZtpDevice }) {
+  const image = useImageCompliance(props.device);
+  // The approved images are on their way: a moment without a badge.
+  if (!image) return null;
+  switch (image.state) {
+    case 'compliant':
+      return (
+        <span>
+          <StatusChip
+            label={IMAGE_STATE_LABELS.compliant}
+            tone="ok"
+            tooltip={`Runs the approved image ${image.approved}`}
+          />
+          <Typography variant="caption" display="block">
+            {image.running}
+          </Typography>
+        </span>
+      );
+    case 'upgrade-needed':
+      return (
+        <span>
+          <StatusChip
+            label={IMAGE_STATE_LABELS['upgrade-needed']}
+            tone="error"
+            tooltip={`Runs ${image.running}, not the approved image ${image.approved}: Conf Final (Push) is refused until it is upgraded`}
+          />
+          <Typography variant="caption" display="block">
+            {image.running} → {image.approved}
+          </Typography>
+        </span>
+      );
+    default:
+      return (
+        <span>
+          <StatusChip
+            label={IMAGE_STATE_LABELS.unknown}
+            tone="neutral"
+            tooltip={`Unknown: ${image.reason}`}
+          />
+          {image.running && (
+            <Typography variant="caption" display="block">
+              {image.running}
+            </Typography>
+          )}
+        </span>
+      );
+  }
+}
