@@ -22,6 +22,7 @@ function approvedImages(api: ZtpApi): Promise<Approved> {
       ({ images }) => ({ images }),
       e => {
         // Asked again by the next badge shown, not remembered as failed.
+        approvedByApi.delete(api);
         return { error: describeError(e) };
       },
     );
