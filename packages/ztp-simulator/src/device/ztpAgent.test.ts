@@ -251,7 +251,7 @@ describe('ZTP agent', () => {
         new SimulatedDevice({
           name: 'x',
           platform: 'cisco-iosxe',
-          managementIp: '10.0.0.1',
+          managementIp: '198.18.0.1',
           realSerial: 'X',
           provisioningUrl: 'http://127.0.0.1:7080',
         }),
@@ -263,7 +263,7 @@ describe('ZTP agent', () => {
           platform: 'cisco-iosxe',
           managementIp: '127.0.0.5',
           realSerial: 'X',
-          provisioningUrl: 'http://192.0.2.1:7080',
+          provisioningUrl: 'http://198.18.0.9:7080',
         }),
     ).toThrow(/provisioning URL host/);
   });

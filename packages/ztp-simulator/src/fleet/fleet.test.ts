@@ -47,7 +47,7 @@ describe('fleet', () => {
         device('far-away', {
           'serial-number': 'X',
           platform: 'cisco-iosxe',
-          'management-address': '10.1.1.1/24',
+          'management-address': '198.18.1.1/24',
           hostname: 'far',
         }),
         device('nameless', {

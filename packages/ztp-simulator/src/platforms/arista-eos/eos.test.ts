@@ -86,7 +86,7 @@ describe('Arista EOS CLI', () => {
       );
       expect(
         await shell.run(
-          '   ip address 10.0.0.1 255.255.255.0',
+          '   ip address 198.18.0.1 255.255.255.0',
           SESSION('ztp-push-1', '-if-Et1'),
         ),
       ).toContain('% Invalid input');
@@ -107,7 +107,7 @@ describe('Arista EOS CLI', () => {
       await shell.run('commit', PROMPT);
       const running = booted.device.runningConfig();
       expect(running).toContain('interface Ethernet1\n   description uplink\n');
-      expect(running).not.toContain('10.0.0.1');
+      expect(running).not.toContain('198.18.0.1');
     } finally {
       shell.close();
     }

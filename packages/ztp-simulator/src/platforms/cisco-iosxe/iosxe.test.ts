@@ -115,7 +115,7 @@ describe('Cisco IOS XE CLI', () => {
       await shell.run('interface GigabitEthernet1/0/1', /\(config-if\)#$/);
       await shell.run(' description uplink to spine-01', /\(config-if\)#$/);
       const bad = await shell.run(
-        ' ip adress 10.0.0.1 255.255.255.0',
+        ' ip adress 198.18.0.1 255.255.255.0',
         /\(config-if\)#$/,
       );
       expect(bad).toContain("% Invalid input detected at '^' marker.");

@@ -16,8 +16,8 @@ describe('ConfigInterpreter (IOS grammar)', () => {
       feedAll(it, [
         'int gi1/0/1',
         ' desc uplink',
-        ' ip address 10.0.0.1 255.255.255.0',
-        'ip route 0.0.0.0 0.0.0.0 10.0.0.254',
+        ' ip address 198.18.0.1 255.255.255.0',
+        'ip route 0.0.0.0 0.0.0.0 198.18.0.254',
         'hostname core-1',
       ]),
     ).toEqual(['ok', 'ok', 'ok', 'ok', 'ok']);
@@ -26,8 +26,8 @@ describe('ConfigInterpreter (IOS grammar)', () => {
     expect(flattenConfig(root, ' ')).toEqual([
       'interface GigabitEthernet1/0/1',
       ' description uplink',
-      ' ip address 10.0.0.1 255.255.255.0',
-      'ip route 0.0.0.0 0.0.0.0 10.0.0.254',
+      ' ip address 198.18.0.1 255.255.255.0',
+      'ip route 0.0.0.0 0.0.0.0 198.18.0.254',
       'hostname core-1',
     ]);
   });
@@ -93,10 +93,10 @@ describe('platform grammars', () => {
     ]);
     feedAll(it, [
       'interface mgmt0',
-      '  ip address 10.1.1.1 255.255.255.0',
+      '  ip address 198.18.1.1 255.255.255.0',
       '  no shutdown',
     ]);
-    expect(flattenConfig(root, '  ')).toContain('  ip address 10.1.1.1/24');
+    expect(flattenConfig(root, '  ')).toContain('  ip address 198.18.1.1/24');
     expect(flattenConfig(root, '  ')).toContain('  no shutdown');
   });
 
@@ -104,8 +104,10 @@ describe('platform grammars', () => {
     const it = new ConfigInterpreter(eosGrammar, emptyConfig());
     expect(it.feed('interface Et1').kind).toBe('ok');
     expect(it.promptSuffix).toBe('config-if-Et1');
-    expect(it.feed('   ip address 10.0.0.1 255.255.255.0').kind).toBe('error');
-    expect(it.feed('   ip address 10.0.0.1/24').kind).toBe('ok');
+    expect(it.feed('   ip address 198.18.0.1 255.255.255.0').kind).toBe(
+      'error',
+    );
+    expect(it.feed('   ip address 198.18.0.1/24').kind).toBe('ok');
     expect(it.feed('management ssh').kind).toBe('ok');
     expect(it.promptSuffix).toBe('config-mgmt-ssh');
   });

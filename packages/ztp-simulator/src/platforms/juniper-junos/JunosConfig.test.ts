@@ -59,7 +59,7 @@ describe('Junos configuration model', () => {
   it('merges like load merge and shows differences like show | compare', () => {
     const base = parse(BASE);
     const incoming =
-      parse(`system { host-name edge-02; ntp { server 10.0.0.1; } }
+      parse(`system { host-name edge-02; ntp { server 198.18.0.1; } }
 interfaces { ge-0/0/0 { description uplink; } }`);
     const merged = mergeJunos(base, incoming, false);
     expect(displaySet(merged)).toContain('set system host-name edge-02');
@@ -70,7 +70,7 @@ interfaces { ge-0/0/0 { description uplink; } }`);
         '-  host-name edge-01;',
         '+  host-name edge-02;',
         '+  ntp {',
-        '+      server 10.0.0.1;',
+        '+      server 198.18.0.1;',
         '+  }',
         '[edit interfaces]',
         '+  ge-0/0/0 {',
@@ -109,7 +109,7 @@ interfaces { ge-0/0/0 { description uplink; } }`);
     expect(
       validateJunos(
         parse(
-          'interfaces { em0 { unit 0 { family inet { address 10.0.0.1/33; } } } }',
+          'interfaces { em0 { unit 0 { family inet { address 198.18.0.1/33; } } } }',
         ),
       ),
     ).toHaveLength(1);

@@ -202,10 +202,10 @@ security {
     });
     const badAddress = applySet(
       BASE,
-      path('set interfaces em0 unit 0 family inet address 10.0.0.1/33'),
+      path('set interfaces em0 unit 0 family inet address 198.18.0.1/33'),
     );
     expect('error' in badAddress && badAddress.error.message).toBe(
-      "invalid prefix: '10.0.0.1/33'",
+      "invalid prefix: '198.18.0.1/33'",
     );
     expect(
       applySet(BASE, path('set interfaces eth0 description x')),
