@@ -6,6 +6,7 @@ import type { ServableImage } from '../../images/ImageCatalog';
 import type { ImageDownloadLimits } from '../ImageDownloads';
 import type { MinimalConfigSource } from '../DeviceRequestHandler';
 import { DOOR_WORKER_FILE } from './doorWorker';
+import { workerExecArgv } from '../../services/workerExecArgv';
 import type {
   DoorDevice,
   DoorToMain,
@@ -50,26 +51,6 @@ function doorSignature(d: DeviceRecord): string {
     d.hostname,
     d.managementIp,
   ].join('\u0000');
-}
-
-/**
- * In development and tests the sources are TypeScript: a worker does not
- * inherit jest's transform, so it gets Backstage's Node transform.
- */
-function workerExecArgv(): string[] | undefined {
-  if (!DOOR_WORKER_FILE.endsWith('.ts')) return undefined;
-  if (process.execArgv.some(a => a.includes('nodeTransform'))) return undefined;
-  for (const id of [
-    '@backstage/cli-node/config/nodeTransform.cjs',
-    '@backstage/cli/config/nodeTransform.cjs',
-  ]) {
-    try {
-      return [...process.execArgv, '--require', require.resolve(id)];
-    } catch {
-      // try the next
-    }
-  }
-  return undefined;
 }
 
 /**
@@ -157,7 +138,7 @@ export class DoorWorkerHost {
     };
     const worker = new Worker(DOOR_WORKER_FILE, {
       workerData,
-      execArgv: workerExecArgv(),
+      execArgv: workerExecArgv(DOOR_WORKER_FILE),
       // A storm allocates a little per connection, thousands of times a
       // second: a roomier young generation means fewer, cheaper scavenges
       // in front of waiting devices (the rest of the heap is tiny).

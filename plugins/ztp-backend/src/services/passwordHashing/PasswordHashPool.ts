@@ -3,26 +3,7 @@ import { Piscina } from 'piscina';
 import type { ZtpPlatformDriver } from '@ztp-portal/backstage-plugin-ztp-node';
 import { findBuiltinDriver } from '../../platforms';
 import { HASH_WORKER_FILE } from './hashWorker';
-
-/**
- * In development and tests the sources are TypeScript: a worker does not
- * inherit jest's transform, so it gets Backstage's Node transform.
- */
-function workerExecArgv(): string[] | undefined {
-  if (!HASH_WORKER_FILE.endsWith('.ts')) return undefined;
-  if (process.execArgv.some(a => a.includes('nodeTransform'))) return undefined;
-  for (const id of [
-    '@backstage/cli-node/config/nodeTransform.cjs',
-    '@backstage/cli/config/nodeTransform.cjs',
-  ]) {
-    try {
-      return [...process.execArgv, '--require', require.resolve(id)];
-    } catch {
-      // try the next
-    }
-  }
-  return undefined;
-}
+import { workerExecArgv } from '../workerExecArgv';
 
 /**
  * Hashes the local accounts' passwords on a pool of worker threads, one per
@@ -42,7 +23,7 @@ export class PasswordHashPool {
       minThreads: 0,
       maxThreads: threads,
       idleTimeout: options.idleTimeoutMs ?? 30_000,
-      execArgv: workerExecArgv(),
+      execArgv: workerExecArgv(HASH_WORKER_FILE),
     });
   }
 

@@ -1,7 +1,7 @@
-import { useCallback, useEffect, useRef, useState } from 'react';
+import { useCallback } from 'react';
 import { useApi } from '@backstage/frontend-plugin-api';
-import type { ZtpDeclarationProblem } from '@ztp-portal/backstage-plugin-ztp-common';
 import { ztpApiRef } from '../../api';
+import { usePolledValue } from '../../hooks/usePolledValue';
 
 /**
  * How often the refused declarations are read again: the catalog processes
@@ -16,36 +16,11 @@ export const DECLARATION_PROBLEMS_POLL_INTERVAL_MS = 30_000;
  */
 export function useDeclarationProblems(pollIntervalMs: number) {
   const api = useApi(ztpApiRef);
-  const [items, setItems] = useState<ZtpDeclarationProblem[]>();
-  const [error, setError] = useState<unknown>();
-  const aborter = useRef<AbortController>();
-
-  const refresh = useCallback(async () => {
-    aborter.current?.abort();
-    const controller = new AbortController();
-    aborter.current = controller;
-    try {
-      const list = await api.listDeclarationProblems({
-        signal: controller.signal,
-      });
-      if (controller.signal.aborted) return;
-      setItems(list.items);
-      setError(undefined);
-    } catch (e) {
-      if (!controller.signal.aborted) setError(e);
-    }
-  }, [api]);
-
-  useEffect(() => {
-    refresh();
-    const interval = setInterval(() => {
-      if (document.visibilityState !== 'hidden') refresh();
-    }, pollIntervalMs);
-    return () => {
-      clearInterval(interval);
-      aborter.current?.abort();
-    };
-  }, [refresh, pollIntervalMs]);
-
-  return { items, error, loading: items === undefined && !error };
+  const load = useCallback(
+    async (signal: AbortSignal) =>
+      (await api.listDeclarationProblems({ signal })).items,
+    [api],
+  );
+  const { value, error, loading } = usePolledValue(load, pollIntervalMs);
+  return { items: value, error, loading };
 }

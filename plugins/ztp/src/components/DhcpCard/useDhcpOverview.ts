@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { useCallback, useMemo } from 'react';
 import {
   discoveryApiRef,
   fetchApiRef,
@@ -10,6 +10,7 @@ import type {
   ZtpDhcpLeaseList,
 } from '@ztp-portal/backstage-plugin-ztp-common';
 import { ZtpDhcpClient } from '../../api/ZtpDhcpClient';
+import { usePolledValue } from '../../hooks/usePolledValue';
 
 /** Applies happen every few seconds at most; no signal tells of them. */
 export const DHCP_POLL_INTERVAL_MS = 15_000;
@@ -37,39 +38,17 @@ export function useDhcpClient(): ZtpDhcpClient {
  */
 export function useDhcpOverview(pollIntervalMs: number) {
   const client = useDhcpClient();
-  const [overview, setOverview] = useState<DhcpOverview>();
-  const [error, setError] = useState<unknown>();
-  const aborter = useRef<AbortController>();
-
-  const refresh = useCallback(async () => {
-    aborter.current?.abort();
-    const controller = new AbortController();
-    aborter.current = controller;
-    const { signal } = controller;
-    try {
+  const load = useCallback(
+    async (signal: AbortSignal): Promise<DhcpOverview> => {
       const [status, config, leases] = await Promise.all([
         client.getStatus({ signal }),
         client.getKeaConfig('whole', { signal }),
         client.getLeases({ signal }),
       ]);
-      if (signal.aborted) return;
-      setOverview({ status, config, leases });
-      setError(undefined);
-    } catch (e) {
-      if (!signal.aborted) setError(e);
-    }
-  }, [client]);
-
-  useEffect(() => {
-    refresh();
-    const interval = setInterval(() => {
-      if (document.visibilityState !== 'hidden') refresh();
-    }, pollIntervalMs);
-    return () => {
-      clearInterval(interval);
-      aborter.current?.abort();
-    };
-  }, [refresh, pollIntervalMs]);
-
-  return { overview, error, loading: overview === undefined && !error };
+      return { status, config, leases };
+    },
+    [client],
+  );
+  const { value, error, loading } = usePolledValue(load, pollIntervalMs);
+  return { overview: value, error, loading };
 }

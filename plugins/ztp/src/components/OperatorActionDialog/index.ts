@@ -1,0 +1,1 @@
+export { OperatorActionDialog } from './OperatorActionDialog';
