@@ -1,6 +1,6 @@
 import type { Config } from '@backstage/config';
 import fs from 'node:fs';
-import type { SerialCheckSettings } from './services/SerialCheckService';
+import type { SerialCheckSettings } from './serialChecks/SerialCheckService';
 
 /** The plugin's settings with their defaults (see config.d.ts). */
 export type ZtpSettings = {

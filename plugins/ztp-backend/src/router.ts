@@ -38,12 +38,12 @@ import type { DeclarationProblemStore } from './database/DeclarationProblemStore
 import { rejectUnusableInput } from './inputGuard';
 import type { ZtpStore } from './database/types';
 import { readImageSettings } from './images/settings';
-import type { CredentialVault } from './services/CredentialVault';
-import { toZtpDevice, toZtpEvent } from './services/deviceView';
-import type { SerialCheckService } from './services/SerialCheckService';
+import type { CredentialVault } from './credentials/CredentialVault';
+import { toZtpDevice, toZtpEvent } from './deviceView';
+import type { SerialCheckService } from './serialChecks/SerialCheckService';
 import { HostKeyAcceptance } from './hostKeyAcceptance';
 import { SerialCorrection } from './serialCorrection';
-import type { ZtpSignalPublisher } from './services/ZtpSignalPublisher';
+import type { ZtpSignalPublisher } from './signals/ZtpSignalPublisher';
 
 const listQuerySchema = z
   .object({

@@ -13,12 +13,12 @@ import { builtinPlatformDrivers } from './platforms';
 import { DoorQueueView } from './provisioning/DoorQueueView';
 import { readReplacementSettings } from './replacement';
 import { verifySecretsKey } from './secrets/keyCheck';
-import { BootstrapRenderer } from './services/BootstrapRenderer';
-import { createZtpSignalPublisher } from './services/createZtpSignalPublisher';
-import { CredentialVault } from './services/CredentialVault';
-import { MinimalConfigRenderer } from './services/MinimalConfigRenderer';
-import { PlatformRegistry } from './services/PlatformRegistry';
-import { SerialCheckService } from './services/SerialCheckService';
+import { BootstrapRenderer } from './platforms/BootstrapRenderer';
+import { createZtpSignalPublisher } from './signals/createZtpSignalPublisher';
+import { CredentialVault } from './credentials/CredentialVault';
+import { MinimalConfigRenderer } from './platforms/MinimalConfigRenderer';
+import { PlatformRegistry } from './platforms/PlatformRegistry';
+import { SerialCheckService } from './serialChecks/SerialCheckService';
 import { openDeviceCli } from './ssh';
 
 /**

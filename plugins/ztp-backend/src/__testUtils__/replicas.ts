@@ -2,13 +2,13 @@ import { mockServices, TestDatabases } from '@backstage/backend-test-utils';
 import type { TestDatabaseId } from '@backstage/backend-test-utils';
 import type { ZtpPlatformDriver } from '@ztp-portal/backstage-plugin-ztp-node';
 import { DatabaseZtpStore } from '../database/DatabaseZtpStore';
-import { CredentialVault } from '../services/CredentialVault';
+import { CredentialVault } from '../credentials/CredentialVault';
 import { HostKeyMismatchError } from '../ssh';
-import { PlatformRegistry } from '../services/PlatformRegistry';
+import { PlatformRegistry } from '../platforms/PlatformRegistry';
 import {
   OpenDeviceCli,
   SerialCheckService,
-} from '../services/SerialCheckService';
+} from '../serialChecks/SerialCheckService';
 
 export const testVault = new CredentialVault('replica-test-secret-key-123');
 

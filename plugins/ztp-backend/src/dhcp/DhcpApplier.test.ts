@@ -1,7 +1,7 @@
 import { mockServices } from '@backstage/backend-test-utils';
 import { memoryStore } from '../finalConfig/__testUtils__/simulatedDevices';
 import { builtinPlatformDrivers } from '../platforms';
-import { PlatformRegistry } from '../services/PlatformRegistry';
+import { PlatformRegistry } from '../platforms/PlatformRegistry';
 import { DhcpApplier } from './DhcpApplier';
 import { DhcpApplyStore } from './DhcpApplyStore';
 import { generateKeaConfig } from './generateKeaConfig';

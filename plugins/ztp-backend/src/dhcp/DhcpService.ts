@@ -5,7 +5,7 @@ import type {
   ZtpDhcpLeaseList,
 } from '@ztp-portal/backstage-plugin-ztp-common';
 import type { ZtpStore } from '../database/types';
-import type { PlatformRegistry } from '../services/PlatformRegistry';
+import type { PlatformRegistry } from '../platforms/PlatformRegistry';
 import { GeneratedKeaConfig, generateKeaConfig } from './generateKeaConfig';
 import type { KeaLeaseSource } from './KeaLeaseReader';
 import type { DhcpSettings } from './settings';

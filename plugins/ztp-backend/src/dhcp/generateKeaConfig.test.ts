@@ -3,8 +3,8 @@ import {
   bootstrapContext,
   builtinPlatformDrivers,
 } from '../platforms';
-import { platformDevice } from '../services/MinimalConfigRenderer';
-import { PlatformRegistry } from '../services/PlatformRegistry';
+import { platformDevice } from '../platforms/MinimalConfigRenderer';
+import { PlatformRegistry } from '../platforms/PlatformRegistry';
 import { keaCheck } from './__testUtils__/kea';
 import { DhcpDevice, generateKeaConfig } from './generateKeaConfig';
 import type { DhcpSettings } from './settings';

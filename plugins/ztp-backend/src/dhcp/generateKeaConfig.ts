@@ -4,8 +4,8 @@ import type { ZtpDhcpProblem } from '@ztp-portal/backstage-plugin-ztp-common';
 import ipaddr from 'ipaddr.js';
 import type { DeviceRecord } from '../database/types';
 import { dhcpBootFile } from '../platforms';
-import { platformDevice } from '../services/MinimalConfigRenderer';
-import type { PlatformRegistry } from '../services/PlatformRegistry';
+import { platformDevice } from '../platforms/MinimalConfigRenderer';
+import type { PlatformRegistry } from '../platforms/PlatformRegistry';
 import type { DhcpSettings, DhcpSubnetSettings } from './settings';
 
 /** What the generator reads of a device in the queue. */

@@ -7,7 +7,7 @@ import type {
 import type { Config } from '@backstage/config';
 import type { Knex } from 'knex';
 import type { ZtpStore } from '../database/types';
-import type { PlatformRegistry } from '../services/PlatformRegistry';
+import type { PlatformRegistry } from '../platforms/PlatformRegistry';
 import { DhcpApplier } from './DhcpApplier';
 import { DhcpApplyStore } from './DhcpApplyStore';
 import { DhcpService } from './DhcpService';

@@ -4,7 +4,7 @@ import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import express from 'express';
 import request from 'supertest';
 import { builtinPlatformDrivers } from '../platforms';
-import { PlatformRegistry } from '../services/PlatformRegistry';
+import { PlatformRegistry } from '../platforms/PlatformRegistry';
 import { memoryStore } from '../finalConfig/__testUtils__/simulatedDevices';
 import { DhcpService } from './DhcpService';
 import { createDhcpRouter } from './router';

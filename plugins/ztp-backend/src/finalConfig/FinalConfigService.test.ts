@@ -9,7 +9,7 @@ import type {
   SimulatedDevice,
 } from '@ztp-portal/ztp-simulator';
 import { builtinPlatformDrivers } from '../platforms';
-import { PlatformRegistry } from '../services/PlatformRegistry';
+import { PlatformRegistry } from '../platforms/PlatformRegistry';
 import { openDeviceCli } from '../ssh';
 import { FinalConfigRenderer } from './FinalConfigRenderer';
 import { FinalConfigService } from './FinalConfigService';

@@ -13,10 +13,10 @@ import {
 import type { ZtpPlatformDriver } from '@ztp-portal/backstage-plugin-ztp-node';
 import { createTwoFilesPatch } from 'diff';
 import type { DeviceRecord, NewEvent, ZtpStore } from '../database/types';
-import type { CredentialVault } from '../services/CredentialVault';
-import { toZtpDevice } from '../services/deviceView';
-import type { PlatformRegistry } from '../services/PlatformRegistry';
-import type { OpenDeviceCli } from '../services/SerialCheckService';
+import type { CredentialVault } from '../credentials/CredentialVault';
+import { toZtpDevice } from '../deviceView';
+import type { PlatformRegistry } from '../platforms/PlatformRegistry';
+import type { OpenDeviceCli } from '../serialChecks/SerialCheckService';
 import { presentedHostKeyOf } from '../ssh/errors';
 import { DeviceCatalogView } from './DeviceCatalogView';
 import type {

@@ -1,7 +1,7 @@
 import { mockServices } from '@backstage/backend-test-utils';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { builtinPlatformDrivers } from '../platforms';
-import { PlatformRegistry } from '../services/PlatformRegistry';
+import { PlatformRegistry } from '../platforms/PlatformRegistry';
 import { openDeviceCli } from '../ssh';
 import { FinalConfigRenderer } from './FinalConfigRenderer';
 import { FinalConfigService } from './FinalConfigService';

@@ -8,7 +8,7 @@ import type { SimulatedDevice } from '@ztp-portal/ztp-simulator';
 import express from 'express';
 import request from 'supertest';
 import { builtinPlatformDrivers } from '../platforms';
-import { PlatformRegistry } from '../services/PlatformRegistry';
+import { PlatformRegistry } from '../platforms/PlatformRegistry';
 import { openDeviceCli } from '../ssh';
 import { BulkPushJobs } from './BulkPushJobs';
 import { FinalConfigRenderer } from './FinalConfigRenderer';

@@ -1,8 +1,8 @@
 import { ConflictError, NotFoundError } from '@backstage/errors';
 import type { ZtpSerialCheckResult } from '@ztp-portal/backstage-plugin-ztp-common';
 import type { DeviceRecord, ZtpStore } from '../database/types';
-import { toZtpDevice } from '../services/deviceView';
-import type { SerialCheckService } from '../services/SerialCheckService';
+import { toZtpDevice } from '../deviceView';
+import type { SerialCheckService } from '../serialChecks/SerialCheckService';
 
 /**
  * After a host key mismatch (a device re-installed or zeroized has a new

@@ -3,9 +3,9 @@ import { testDevice } from '../__testUtils__/doorOnDatabase';
 import { DatabaseZtpStore } from '../database/DatabaseZtpStore';
 import type { DeviceRecord } from '../database/types';
 import { builtinPlatformDrivers } from '../platforms';
-import { BootstrapRenderer } from '../services/BootstrapRenderer';
-import { MinimalConfigRenderer } from '../services/MinimalConfigRenderer';
-import { PlatformRegistry } from '../services/PlatformRegistry';
+import { BootstrapRenderer } from '../platforms/BootstrapRenderer';
+import { MinimalConfigRenderer } from '../platforms/MinimalConfigRenderer';
+import { PlatformRegistry } from '../platforms/PlatformRegistry';
 import { DoorQueueView } from './DoorQueueView';
 
 const databases = TestDatabases.create({ ids: ['SQLITE_3'] });

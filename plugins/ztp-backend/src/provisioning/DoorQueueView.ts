@@ -1,6 +1,6 @@
 import type { LoggerService } from '@backstage/backend-plugin-api';
 import type { DeviceRecord, ZtpStore } from '../database/types';
-import type { BootstrapRenderer } from '../services/BootstrapRenderer';
+import type { BootstrapRenderer } from '../platforms/BootstrapRenderer';
 import { BootstrapFileIndex } from './BootstrapFileIndex';
 import { DeviceIndex } from './DeviceIndex';
 import { identifiesDeclaredDevice } from './recognizeDevice';

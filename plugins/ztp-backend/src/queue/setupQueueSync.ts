@@ -1,7 +1,7 @@
 import type { AuthService, LoggerService } from '@backstage/backend-plugin-api';
 import type { CatalogService } from '@backstage/plugin-catalog-node';
-import { DeviceQueueSync } from '../services/DeviceQueueSync';
-import { PasswordHashPool } from '../services/passwordHashing/PasswordHashPool';
+import { DeviceQueueSync } from './DeviceQueueSync';
+import { PasswordHashPool } from '../credentials/passwordHashing/PasswordHashPool';
 import type { ZtpCore } from '../setupZtpCore';
 import { startQueueSync } from './startQueueSync';
 

@@ -1,7 +1,7 @@
 import type { LoggerService } from '@backstage/backend-plugin-api';
 import type { ZtpStore } from '../database/types';
 import { waitForFirstQueueLoad } from '../provisioning/waitForFirstQueueLoad';
-import type { DeviceQueueSync } from '../services/DeviceQueueSync';
+import type { DeviceQueueSync } from './DeviceQueueSync';
 
 /** How long the startup may spend on the catalog sync before the door opens. */
 export const INITIAL_SYNC_BUDGET_MS = 5_000;

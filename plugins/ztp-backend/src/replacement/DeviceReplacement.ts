@@ -14,9 +14,9 @@ import {
 } from '@ztp-portal/backstage-plugin-ztp-common';
 import type { ZtpPlatformDriver } from '@ztp-portal/backstage-plugin-ztp-node';
 import type { DeviceRecord, ZtpStore } from '../database/types';
-import type { CredentialVault } from '../services/CredentialVault';
-import { toZtpDevice } from '../services/deviceView';
-import type { PlatformRegistry } from '../services/PlatformRegistry';
+import type { CredentialVault } from '../credentials/CredentialVault';
+import { toZtpDevice } from '../deviceView';
+import type { PlatformRegistry } from '../platforms/PlatformRegistry';
 import type { ReplacementStore } from './ReplacementStore';
 
 export type ReplaceRequest = {

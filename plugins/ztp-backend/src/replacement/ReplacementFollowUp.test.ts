@@ -3,8 +3,8 @@ import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { serialsMatch } from '@ztp-portal/backstage-plugin-ztp-common';
 import { DatabaseZtpStore } from '../database/DatabaseZtpStore';
 import { builtinPlatformDrivers } from '../platforms';
-import { CredentialVault } from '../services/CredentialVault';
-import { PlatformRegistry } from '../services/PlatformRegistry';
+import { CredentialVault } from '../credentials/CredentialVault';
+import { PlatformRegistry } from '../platforms/PlatformRegistry';
 import { DeviceReplacement } from './DeviceReplacement';
 import { ReplacementFollowUp } from './ReplacementFollowUp';
 

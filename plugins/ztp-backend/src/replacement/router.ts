@@ -21,7 +21,7 @@ import Router from 'express-promise-router';
 import { z } from 'zod';
 import type { ZtpStore } from '../database/types';
 import { rejectUnusableInput } from '../inputGuard';
-import { toZtpDevice } from '../services/deviceView';
+import { toZtpDevice } from '../deviceView';
 import { DeviceReplacement, MAX_REASON_LENGTH } from './DeviceReplacement';
 import { checkReplacementCsv } from './replacementCsv';
 import type { ReplacementJobs } from './ReplacementJobs';

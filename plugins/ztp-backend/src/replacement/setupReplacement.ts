@@ -8,8 +8,8 @@ import type {
 import type { CatalogService } from '@backstage/plugin-catalog-node';
 import type { ZtpPlatformDriver } from '@ztp-portal/backstage-plugin-ztp-node';
 import type { DatabaseZtpStore } from '../database/DatabaseZtpStore';
-import type { CredentialVault } from '../services/CredentialVault';
-import type { PlatformRegistry } from '../services/PlatformRegistry';
+import type { CredentialVault } from '../credentials/CredentialVault';
+import type { PlatformRegistry } from '../platforms/PlatformRegistry';
 import { DeviceReplacement } from './DeviceReplacement';
 import { ReplacementFollowUp } from './ReplacementFollowUp';
 import { ReplacementJobs } from './ReplacementJobs';

@@ -1,5 +1,5 @@
 import type { SecretsKeyStore } from '../database/SecretsKeyStore';
-import type { CredentialVault } from '../services/CredentialVault';
+import type { CredentialVault } from '../credentials/CredentialVault';
 
 /** What the key check value holds, bound to its own associated data. */
 const CHECK_PLAINTEXT = 'ztp.secrets.key check value';

@@ -1,6 +1,6 @@
 import { TestDatabases } from '@backstage/backend-test-utils';
 import { DatabaseZtpStore } from '../database/DatabaseZtpStore';
-import { CredentialVault } from '../services/CredentialVault';
+import { CredentialVault } from '../credentials/CredentialVault';
 import { verifySecretsKey } from './keyCheck';
 import { rotateSecretsKey } from './rotateSecretsKey';
 

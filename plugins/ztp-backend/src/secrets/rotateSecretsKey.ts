@@ -1,5 +1,5 @@
 import type { SecretsKeyStore } from '../database/SecretsKeyStore';
-import type { CredentialVault } from '../services/CredentialVault';
+import type { CredentialVault } from '../credentials/CredentialVault';
 import {
   opensCheckValue,
   sealCheckValue,

@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import knexFactory from 'knex';
 import { DatabaseZtpStore } from '../database/DatabaseZtpStore';
-import { CredentialVault } from '../services/CredentialVault';
+import { CredentialVault } from '../credentials/CredentialVault';
 import { verifySecretsKey } from './keyCheck';
 
 jest.setTimeout(60_000);

@@ -16,7 +16,7 @@ import type {
 } from '@backstage/backend-plugin-api';
 import { ConfigSources } from '@backstage/config-loader';
 import { DatabaseZtpStore } from '../database/DatabaseZtpStore';
-import { CredentialVault } from '../services/CredentialVault';
+import { CredentialVault } from '../credentials/CredentialVault';
 import { rotateSecretsKey } from './rotateSecretsKey';
 
 const NEW_KEY_VARIABLE = 'ZTP_NEW_SECRETS_KEY';

@@ -6,7 +6,7 @@ import {
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import type { ZtpStore } from '../database/types';
 import { fakeDeviceSsh, queueWithReplicas } from '../__testUtils__/replicas';
-import type { SerialCheckService } from '../services/SerialCheckService';
+import type { SerialCheckService } from '../serialChecks/SerialCheckService';
 import { SerialCorrection } from './SerialCorrection';
 
 jest.setTimeout(60_000);

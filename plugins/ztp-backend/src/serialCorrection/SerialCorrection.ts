@@ -11,8 +11,8 @@ import {
   type ZtpSerialCheckResult,
 } from '@ztp-portal/backstage-plugin-ztp-common';
 import type { DeviceRecord, ZtpStore } from '../database/types';
-import { toZtpDevice } from '../services/deviceView';
-import type { SerialCheckService } from '../services/SerialCheckService';
+import { toZtpDevice } from '../deviceView';
+import type { SerialCheckService } from '../serialChecks/SerialCheckService';
 
 export type SerialCorrectionRequest = {
   entityRef: string;

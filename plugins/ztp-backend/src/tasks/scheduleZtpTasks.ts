@@ -11,7 +11,7 @@ import type { DhcpApplier } from '../dhcp/DhcpApplier';
 import { BULK_PUSH_HEARTBEAT_MS, JOB_RETENTION_DAYS } from '../finalConfig';
 import type { BulkPushJobs } from '../finalConfig';
 import type { DoorQueueView } from '../provisioning/DoorQueueView';
-import type { DeviceQueueSync } from '../services/DeviceQueueSync';
+import type { DeviceQueueSync } from '../queue/DeviceQueueSync';
 
 const DAY_MS = 86400_000;
 

@@ -11,7 +11,7 @@ import {
   getBuiltinDriver,
   renderMinimalConfig,
 } from '../../platforms';
-import { CredentialVault } from '../../services/CredentialVault';
+import { CredentialVault } from '../../credentials/CredentialVault';
 import { fleetDevice } from './exampleFleet';
 
 export const TEST_PASSWORD = 'Pushed-by.ZTP:2026';

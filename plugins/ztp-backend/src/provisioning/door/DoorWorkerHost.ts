@@ -6,7 +6,7 @@ import type { ServableImage } from '../../images/ImageCatalog';
 import type { ImageDownloadLimits } from '../ImageDownloads';
 import type { MinimalConfigSource } from '../DeviceRequestHandler';
 import { DOOR_WORKER_FILE } from './doorWorker';
-import { workerExecArgv } from '../../services/workerExecArgv';
+import { workerExecArgv } from '../../workerExecArgv';
 import type {
   DoorDevice,
   DoorToMain,

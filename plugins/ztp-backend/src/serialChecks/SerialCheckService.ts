@@ -18,9 +18,9 @@ import type {
   SerialCheckCompletion,
   ZtpStore,
 } from '../database/types';
-import type { CredentialVault } from './CredentialVault';
+import type { CredentialVault } from '../credentials/CredentialVault';
 import { presentedHostKeyOf } from '../ssh/errors';
-import type { PlatformRegistry } from './PlatformRegistry';
+import type { PlatformRegistry } from '../platforms/PlatformRegistry';
 import { readRunningVersion } from './readRunningVersion';
 
 /** Opens an SSH CLI session on a device (the ssh/ module in production). */

@@ -18,8 +18,8 @@ import type {
   SerialCorrection,
   ZtpStore,
 } from '../database/types';
-import type { CredentialVault } from './CredentialVault';
-import type { PlatformRegistry } from './PlatformRegistry';
+import type { CredentialVault } from '../credentials/CredentialVault';
+import type { PlatformRegistry } from '../platforms/PlatformRegistry';
 
 export type SyncResult = {
   added: string[];

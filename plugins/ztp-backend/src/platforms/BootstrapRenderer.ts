@@ -1,4 +1,4 @@
-import { bootstrapArtifacts, bootstrapContext, reportPath } from '../platforms';
+import { bootstrapArtifacts, bootstrapContext, reportPath } from '.';
 import type { DeviceRecord } from '../database/types';
 import type { DeviceBootstrap } from '../provisioning/BootstrapFileIndex';
 import type { MinimalConfigSource } from '../provisioning/DeviceRequestHandler';

@@ -13,7 +13,7 @@ import {
 } from '../finalConfig/__testUtils__/simulatedDevices';
 import { builtinPlatformDrivers } from '../platforms';
 import { openDeviceCli } from '../ssh';
-import { PlatformRegistry } from './PlatformRegistry';
+import { PlatformRegistry } from '../platforms/PlatformRegistry';
 import { SerialCheckService } from './SerialCheckService';
 
 jest.setTimeout(120_000);

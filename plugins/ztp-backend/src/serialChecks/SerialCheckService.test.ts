@@ -1,8 +1,8 @@
 import { mockServices, TestDatabases } from '@backstage/backend-test-utils';
 import type { ZtpPlatformDriver } from '@ztp-portal/backstage-plugin-ztp-node';
 import { DatabaseZtpStore } from '../database/DatabaseZtpStore';
-import { CredentialVault } from './CredentialVault';
-import { PlatformRegistry } from './PlatformRegistry';
+import { CredentialVault } from '../credentials/CredentialVault';
+import { PlatformRegistry } from '../platforms/PlatformRegistry';
 import { OpenDeviceCli, SerialCheckService } from './SerialCheckService';
 
 jest.setTimeout(60_000);

@@ -7,9 +7,9 @@ import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { schedulerServiceFactory } from '@backstage/backend-defaults/scheduler';
 import { SimulatedDevice } from '@ztp-portal/ztp-simulator';
 import request from 'supertest';
-import { ztpPlugin } from './plugin';
-import { deviceEntity } from './__testUtils__/fleet';
-import { freePort } from './__testUtils__/network';
+import { ztpPlugin } from '../plugin';
+import { deviceEntity } from '../__testUtils__/fleet';
+import { freePort } from '../__testUtils__/network';
 
 jest.setTimeout(90_000);
 

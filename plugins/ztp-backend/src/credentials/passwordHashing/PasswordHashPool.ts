@@ -3,7 +3,7 @@ import { Piscina } from 'piscina';
 import type { ZtpPlatformDriver } from '@ztp-portal/backstage-plugin-ztp-node';
 import { findBuiltinDriver } from '../../platforms';
 import { HASH_WORKER_FILE } from './hashWorker';
-import { workerExecArgv } from '../workerExecArgv';
+import { workerExecArgv } from '../../workerExecArgv';
 
 /**
  * Hashes the local accounts' passwords on a pool of worker threads, one per

@@ -1,7 +1,7 @@
 import type { LoggerService } from '@backstage/backend-plugin-api';
 import type { SignalsService } from '@backstage/plugin-signals-node';
 import type { ZtpStore } from '../database/types';
-import { toZtpDevice } from './deviceView';
+import { toZtpDevice } from '../deviceView';
 import { ZtpSignalPublisher } from './ZtpSignalPublisher';
 
 /**

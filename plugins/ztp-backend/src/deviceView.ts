@@ -2,8 +2,8 @@ import type {
   ZtpDevice,
   ZtpEvent,
 } from '@ztp-portal/backstage-plugin-ztp-common';
-import type { DeviceRecord, EventRecord } from '../database/types';
-import { stuckFlag } from '../replacement/stuck';
+import type { DeviceRecord, EventRecord } from './database/types';
+import { stuckFlag } from './replacement/stuck';
 
 export function toZtpEvent(e: EventRecord): ZtpEvent {
   return {

@@ -5,10 +5,10 @@ import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { DatabaseZtpStore } from '../database/DatabaseZtpStore';
 import { builtinPlatformDrivers, verifyShaCrypt } from '../platforms';
 import { deviceEntity } from '../__testUtils__/fleet';
-import { CredentialVault } from './CredentialVault';
+import { CredentialVault } from '../credentials/CredentialVault';
 import { DeviceIndex } from '../provisioning/DeviceIndex';
 import { DeviceQueueSync, SyncResult } from './DeviceQueueSync';
-import { PlatformRegistry } from './PlatformRegistry';
+import { PlatformRegistry } from '../platforms/PlatformRegistry';
 
 jest.setTimeout(60_000);
 
