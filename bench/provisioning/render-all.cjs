@@ -15,7 +15,7 @@ const http = require('node:http');
 const path = require('node:path');
 const { openStoreDb } = require('./storeDb.cjs');
 const src = '../../plugins/ztp-backend/src';
-const { DatabaseZtpStore } = require(`${src}/database/DatabaseZtpStore`);
+const { DatabaseDeviceStore } = require(`${src}/database/DeviceStore`);
 const { builtinPlatformDrivers } = require(`${src}/platforms`);
 const { PlatformRegistry } = require(`${src}/services/PlatformRegistry`);
 const {
@@ -50,7 +50,7 @@ async function main() {
     process.exit(2);
   }
   const db = openStoreDb(file, { readonly: true });
-  const store = new DatabaseZtpStore(db);
+  const store = new DatabaseDeviceStore(db);
   const renderer = new MinimalConfigRenderer(
     new PlatformRegistry(builtinPlatformDrivers),
   );

@@ -1,7 +1,7 @@
 /*
  * Reads the ZTP store of the benchmark's backend (its SQLite file, or a
  * postgresql:// URL in place of <ztp.sqlite>) through the plugin's own
- * DatabaseZtpStore. Run with Backstage's TypeScript loader.
+ * DeviceStore. Run with Backstage's TypeScript loader.
  *
  *   store-check.cjs count <ztp.sqlite>
  *       prints how many devices are in the ZTP queue
@@ -17,8 +17,8 @@
 const fs = require('node:fs');
 const { openStoreDb, storeDbExists } = require('./storeDb.cjs');
 const {
-  DatabaseZtpStore,
-} = require('../../plugins/ztp-backend/src/database/DatabaseZtpStore');
+  DatabaseDeviceStore,
+} = require('../../plugins/ztp-backend/src/database/DeviceStore');
 
 const refOf = name => `resource:default/${name}`;
 
@@ -31,13 +31,13 @@ async function main() {
     process.exit(2);
   }
   const db = openStoreDb(file, { readonly: true });
-  const store = new DatabaseZtpStore(db);
+  const deviceStore = new DatabaseDeviceStore(db);
   try {
     if (mode === 'count') {
-      console.log((await store.summary()).total);
+      console.log((await deviceStore.summary()).total);
     } else if (mode === 'snapshot') {
       const counts = {};
-      for (const d of await store.listActiveDevices()) {
+      for (const d of await deviceStore.listActiveDevices()) {
         counts[d.entityRef] = d.confMinFetchCount;
       }
       fs.writeFileSync(rest[0], JSON.stringify(counts));
@@ -52,7 +52,7 @@ async function main() {
         ? JSON.parse(fs.readFileSync(rest[1], 'utf8'))
         : {};
       const devices = new Map(
-        (await store.getDevices(served.map(s => s.ref))).map(d => [
+        (await deviceStore.getDevices(served.map(s => s.ref))).map(d => [
           d.entityRef,
           d,
         ]),

@@ -57,7 +57,7 @@ export const ztpPlugin = createBackendPlugin({
       async init(deps) {
         const { logger, lifecycle, httpRouter } = deps;
         const core = await setupZtpCore(deps, addedPlatforms);
-        const { store, vault, platforms, publisher, doorView } = core;
+        const { stores, vault, platforms, publisher, doorView } = core;
         const queue = setupQueueSync(deps, core);
         httpRouter.use(
           await createRouter({
@@ -74,13 +74,16 @@ export const ztpPlugin = createBackendPlugin({
         // Conf Final: generation, preview and push of production configurations.
         const finalConfig = await setupFinalConfig({
           ...deps,
-          store,
+          stores,
           vault,
           platforms,
           openCli: openDeviceCli,
-          jobStore: store.bulkPushJobStore(),
           onChanged: ref => publisher.changed(ref),
-          imageGate: new ImageGate({ ...deps, catalog: images.catalog, store }),
+          imageGate: new ImageGate({
+            ...deps,
+            catalog: images.catalog,
+            stores,
+          }),
         });
         httpRouter.use(finalConfig.router);
         // Replace device (RMA), Re-provision, replacement lists, stuck devices.
@@ -101,7 +104,7 @@ export const ztpPlugin = createBackendPlugin({
         const dhcp = await setupDhcp({
           ...deps,
           db: await deps.database.getClient(),
-          store,
+          stores,
           platforms,
         });
         httpRouter.use(dhcp.router);

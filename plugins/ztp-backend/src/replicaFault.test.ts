@@ -8,7 +8,7 @@ import type { Entity } from '@backstage/catalog-model';
 import { SimulatedDevice } from '@ztp-portal/ztp-simulator';
 import type { PlatformId } from '@ztp-portal/ztp-simulator';
 import knexFactory, { Knex } from 'knex';
-import { DatabaseZtpStore } from './database/DatabaseZtpStore';
+import { ztpStoresOn } from './database/ZtpStores';
 import { stopZtpChild, waitForDoor } from './__testUtils__/crash/childProcess';
 import { crashFleet } from './__testUtils__/crash/crashFleet';
 import { Replica, startReplica } from './__testUtils__/crash/replicaProcess';
@@ -164,7 +164,7 @@ describe('two replicas on one PostgreSQL, one killed mid-work', () => {
       client: 'pg',
       connection: `${POSTGRES_URL}/${prefix}ztp`,
     });
-    const store = new DatabaseZtpStore(db);
+    const stores = ztpStoresOn(db);
     const refOf = (name: string) => `resource:default/${name}`;
 
     // The simulated devices boot from replica A's door and get checked.
@@ -190,11 +190,11 @@ describe('two replicas on one PostgreSQL, one killed mid-work', () => {
       await device.powerOn();
     }
     const pushedRefs = PUSHED.map(refOf);
-    let lastRows: Awaited<ReturnType<typeof store.getDevices>> = [];
+    let lastRows: Awaited<ReturnType<typeof stores.devices.getDevices>> = [];
     await until(
       'the simulated devices to be Checked',
       async () => {
-        const rows = (lastRows = await store.getDevices(pushedRefs));
+        const rows = (lastRows = await stores.devices.getDevices(pushedRefs));
         return rows.length === pushedRefs.length &&
           rows.every(d => d.serialState === 'checked')
           ? true
@@ -298,9 +298,9 @@ describe('two replicas on one PostgreSQL, one killed mid-work', () => {
     );
     expect(job.results.filter((r: any) => !r.ok)).toEqual([]);
     for (const ref of pushedRefs) {
-      const device = (await store.getDevice(ref))!;
+      const device = (await stores.devices.getDevice(ref))!;
       expect([ref, device.confFinalState]).toEqual([ref, 'pushed']);
-      const pushedEvents = (await store.listEvents(ref, 100)).filter(
+      const pushedEvents = (await stores.events.listEvents(ref, 100)).filter(
         e => e.type === 'conffinal.pushed',
       );
       expect([ref, pushedEvents.length]).toEqual([ref, 1]);
@@ -312,12 +312,15 @@ describe('two replicas on one PostgreSQL, one killed mid-work', () => {
 
     // Every served fetch is recorded, none more than was sent.
     const records = new Map(
-      (await store.getDevices([...asked.keys()])).map(d => [d.entityRef, d]),
+      (await stores.devices.getDevices([...asked.keys()])).map(d => [
+        d.entityRef,
+        d,
+      ]),
     );
     const wrong: string[] = [];
     for (const [ref, count] of served) {
       const device = records.get(ref);
-      const events = (await store.listEvents(ref, 1000)).filter(
+      const events = (await stores.events.listEvents(ref, 1000)).filter(
         e => e.type === 'confmin.fetched',
       );
       if (

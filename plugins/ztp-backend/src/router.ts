@@ -34,9 +34,8 @@ import {
 import express from 'express';
 import Router from 'express-promise-router';
 import { z } from 'zod';
-import type { DeclarationProblemStore } from './database/DeclarationProblemStore';
 import { rejectUnusableInput } from './inputGuard';
-import type { ZtpStore } from './database/types';
+import type { ZtpStores } from './database/ZtpStores';
 import { readImageSettings } from './images/settings';
 import type { CredentialVault } from './credentials/CredentialVault';
 import { toZtpDevice, toZtpEvent } from './deviceView';
@@ -94,7 +93,15 @@ export type RouterOptions = {
   permissions: PermissionsService;
   auditor: AuditorService;
   logger: LoggerService;
-  store: ZtpStore;
+  stores: Pick<
+    ZtpStores,
+    | 'devices'
+    | 'events'
+    | 'serialChecks'
+    | 'serialCorrections'
+    | 'unknownDevices'
+    | 'declarationProblems'
+  >;
   vault: CredentialVault;
   catalog: CatalogService;
   serialChecks: SerialCheckService;
@@ -102,8 +109,6 @@ export type RouterOptions = {
   auth: { getOwnServiceCredentials(): Promise<BackstageCredentials> };
   /** Whether an unknown-device identifier now matches a declared device. */
   isDeclared?: (identifier: string) => boolean;
-  /** What the catalog processor found wrong in declarations. */
-  declarationProblems?: DeclarationProblemStore;
   /** ztp.stuck.afterMinutes in ms: devices carry the stuck flag. */
   stuckAfterMs?: number;
   /** For the approved images of ztp.images (the Image column and filter). */
@@ -126,14 +131,14 @@ const declarationReportsSchema = z.object({
 export async function createRouter(
   options: RouterOptions,
 ): Promise<express.Router> {
-  const { httpAuth, permissions, auditor, store, vault, serialChecks } =
+  const { httpAuth, permissions, auditor, stores, vault, serialChecks } =
     options;
   const serialCorrection = new SerialCorrection({
     ...options,
     onChanged: ref => options.publisher.changed(ref),
   });
   const hostKeys = new HostKeyAcceptance({
-    store,
+    stores,
     serialChecks,
     onChanged: ref => options.publisher.changed(ref),
   });
@@ -163,7 +168,7 @@ export async function createRouter(
   }
 
   async function deviceOr404(entityRef: string) {
-    const device = await store.getDevice(entityRef);
+    const device = await stores.devices.getDevice(entityRef);
     if (!device) {
       throw new NotFoundError(`No device ${entityRef} in the ZTP queue`);
     }
@@ -172,7 +177,7 @@ export async function createRouter(
 
   async function view(entityRef: string) {
     const device = await deviceOr404(entityRef);
-    const last = await store.lastEvents([entityRef]);
+    const last = await stores.events.lastEvents([entityRef]);
     return toZtpDevice(
       device,
       last.get(entityRef),
@@ -193,11 +198,11 @@ export async function createRouter(
     if (!parsed.success) throw new InputError(inputProblem(parsed.error));
     const query = parsed.data;
     const [{ devices, totalCount }, summary, facets] = await Promise.all([
-      store.listDevices(query, approvedImages),
-      store.summary(),
-      store.facets(),
+      stores.devices.listDevices(query, approvedImages),
+      stores.devices.summary(),
+      stores.devices.facets(),
     ]);
-    const last = await store.lastEvents(devices.map(d => d.entityRef));
+    const last = await stores.events.lastEvents(devices.map(d => d.entityRef));
     const body: ZtpDeviceList = {
       items: devices.map(d =>
         toZtpDevice(d, last.get(d.entityRef), undefined, options.stuckAfterMs),
@@ -213,7 +218,7 @@ export async function createRouter(
     await authorize(req, ztpDeviceReadPermission);
     const entityRef = refFromParams(req);
     const device = await view(entityRef);
-    const events = await store.listEvents(entityRef, 200);
+    const events = await stores.events.listEvents(entityRef, 200);
     const body: ZtpDeviceDetails = { device, events: events.map(toZtpEvent) };
     res.json(body);
   });
@@ -238,7 +243,7 @@ export async function createRouter(
           username: device.localUsername,
           password: vault.decrypt(device.localPasswordEnc, device.entityRef),
         };
-        await store.addEvent({
+        await stores.events.addEvent({
           entityRef,
           type: 'credentials.revealed',
           actor: credentials.principal.userEntityRef,
@@ -341,7 +346,7 @@ export async function createRouter(
 
   router.get('/unknown-devices', async (req, res) => {
     await authorize(req, ztpDeviceReadPermission);
-    const rows = await store.listUnknownDevices(200);
+    const rows = await stores.unknownDevices.listUnknownDevices(200);
     // Devices that asked before they were declared are not unknown anymore.
     const isDeclared = options.isDeclared ?? (() => false);
     const body: ZtpUnknownDeviceList = {
@@ -358,7 +363,7 @@ export async function createRouter(
 
   router.get('/declaration-problems', async (req, res) => {
     await authorize(req, ztpDeviceReadPermission);
-    const rows = (await options.declarationProblems?.list()) ?? [];
+    const rows = await stores.declarationProblems.list();
     const body: ZtpDeclarationProblemList = {
       items: rows.map(r => ({
         entityRef: r.entityRef,
@@ -379,7 +384,7 @@ export async function createRouter(
     if (!parsed.success) {
       throw new InputError(inputProblem(parsed.error));
     }
-    await options.declarationProblems?.report(
+    await stores.declarationProblems.report(
       parsed.data.reports.map(r => ({
         ...r,
         entityRef: r.entityRef.toLocaleLowerCase('en-US'),
@@ -392,7 +397,7 @@ export async function createRouter(
   // For the catalog processor that puts corrected serials on entities.
   router.get('/serial-corrections', async (req, res) => {
     await httpAuth.credentials(req, { allow: ['service'] });
-    const rows = await store.listSerialCorrections();
+    const rows = await stores.serialCorrections.listSerialCorrections();
     res.json({
       items: rows.map(r => ({
         ...r,

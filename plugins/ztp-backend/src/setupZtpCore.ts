@@ -8,7 +8,7 @@ import type { SignalsService } from '@backstage/plugin-signals-node';
 import { ztpPermissions } from '@ztp-portal/backstage-plugin-ztp-common';
 import type { ZtpPlatformDriver } from '@ztp-portal/backstage-plugin-ztp-node';
 import { readZtpConfig } from './config';
-import { DatabaseZtpStore } from './database/DatabaseZtpStore';
+import { openZtpStores } from './database/ZtpStores';
 import { builtinPlatformDrivers } from './platforms';
 import { DoorQueueView } from './provisioning/DoorQueueView';
 import { readReplacementSettings } from './replacement';
@@ -46,9 +46,11 @@ export async function setupZtpCore(
   ]);
   deps.permissionsRegistry.addPermissions(ztpPermissions);
 
-  const store = await DatabaseZtpStore.create({ database: deps.database });
+  const { stores, checkpoint } = await openZtpStores({
+    database: deps.database,
+  });
   // A wrong key stops the backend here, before anything decrypts.
-  if ((await verifySecretsKey(store.secretsKeyStore(), vault)) === 'created') {
+  if ((await verifySecretsKey(stores.secretsKey, vault)) === 'created') {
     logger.info('Stored the key check value of ztp.secrets.key');
   }
   const renderer = new BootstrapRenderer(
@@ -59,12 +61,12 @@ export async function setupZtpCore(
   const publisher = createZtpSignalPublisher({
     signals: deps.signals,
     logger,
-    store,
+    stores,
     windowMs: settings.signalWindowMs,
     stuckAfterMs: replacementSettings.stuckAfterMs,
   });
   const serialChecks = new SerialCheckService({
-    store,
+    stores,
     vault,
     platforms,
     openCli: openDeviceCli,
@@ -77,10 +79,10 @@ export async function setupZtpCore(
     replacementSettings,
     vault,
     platforms,
-    store,
-    declarationProblems: store.declarationProblemStore(),
+    stores,
+    checkpoint,
     renderer,
-    doorView: new DoorQueueView({ store, renderer, logger }),
+    doorView: new DoorQueueView({ stores, renderer, logger }),
     publisher,
     serialChecks,
   };

@@ -1,6 +1,6 @@
 import { mockServices } from '@backstage/backend-test-utils';
 import type { Knex } from 'knex';
-import { DatabaseZtpStore } from '../database/DatabaseZtpStore';
+import { migrateZtpDatabase, ztpStoresOn } from '../database/ZtpStores';
 import { DeviceIndex } from '../provisioning/DeviceIndex';
 import { DeviceRequestHandler } from '../provisioning/DeviceRequestHandler';
 import { FetchRecorder } from '../provisioning/FetchRecorder';
@@ -22,7 +22,7 @@ export function testDevice(n: number) {
     sshPort: 22,
     macAddress: `52:54:00:00:00:${hex}`,
     hostname: `dev-${n}`,
-    serial: `SER${1000 + n}`,
+    declaredSerial: `SER${1000 + n}`,
     serialTemporary: false,
     declarationHash: `h${n}`,
     expectedSerial: `SER${1000 + n}`,
@@ -40,9 +40,9 @@ export async function startDoorOnDatabase(
   knex: Knex,
   options: { devices: number; allowedNetworks?: string[] },
 ) {
-  await DatabaseZtpStore.migrate(knex);
-  const store = new DatabaseZtpStore(knex);
-  await store.insertDevices(
+  await migrateZtpDatabase(knex);
+  const stores = ztpStoresOn(knex);
+  await stores.devices.insertDevices(
     Array.from({ length: options.devices }, (_, i) => ({
       device: testDevice(i + 1),
       event: {
@@ -54,13 +54,13 @@ export async function startDoorOnDatabase(
     })),
   );
   const index = new DeviceIndex();
-  index.replaceAll(await store.listActiveDevices());
-  const unknown = new UnknownDeviceCounter(store);
+  index.replaceAll(await stores.devices.listActiveDevices());
+  const unknown = new UnknownDeviceCounter(stores.unknownDevices);
   const logger = mockServices.logger.mock();
   const handler = new DeviceRequestHandler({
     index,
     renderer: { render: d => `hostname ${d.hostname}\n` },
-    recorder: new FetchRecorder(store),
+    recorder: new FetchRecorder(stores.fetches),
     unknown,
     logger,
     allowedNetworks: options.allowedNetworks ?? [],
@@ -74,5 +74,5 @@ export async function startDoorOnDatabase(
     requestTimeoutMs: 2000,
   });
   const { port } = await server.start();
-  return { store, handler, server, port, unknown, logger };
+  return { stores, handler, server, port, unknown, logger };
 }

@@ -1,7 +1,7 @@
 import { mockServices, TestDatabases } from '@backstage/backend-test-utils';
 import type { TestDatabaseId } from '@backstage/backend-test-utils';
 import type { ZtpPlatformDriver } from '@ztp-portal/backstage-plugin-ztp-node';
-import { DatabaseZtpStore } from '../database/DatabaseZtpStore';
+import { migrateZtpDatabase, ztpStoresOn } from '../database/ZtpStores';
 import { CredentialVault } from '../credentials/CredentialVault';
 import { HostKeyMismatchError } from '../ssh';
 import { PlatformRegistry } from '../platforms/PlatformRegistry';
@@ -33,11 +33,11 @@ export async function queueWithReplicas(
   openCli: OpenDeviceCli,
 ) {
   const knex = await databases.init(id);
-  await DatabaseZtpStore.migrate(knex);
-  const store = new DatabaseZtpStore(knex);
+  await migrateZtpDatabase(knex);
+  const stores = ztpStoresOn(knex);
   const serialChecker = () =>
     new SerialCheckService({
-      store,
+      stores,
       vault: testVault,
       platforms: new PlatformRegistry([driver]),
       openCli,
@@ -55,32 +55,39 @@ export async function queueWithReplicas(
   /** A device that has loaded Conf Min, expecting `serial`. */
   const addLoadedDevice = async (name: string, serial: string) => {
     const entityRef = `resource:default/${name}`;
-    await store.insertDevice(
+    await stores.devices.insertDevices([
       {
-        entityRef,
-        namespace: 'default',
-        name,
-        platform: 'test-os',
-        managementAddress: '127.0.10.1/24',
-        managementIp: '127.0.10.1',
-        sshPort: 22,
-        hostname: name,
-        serial,
-        serialTemporary: true,
-        declarationHash: 'h',
-        expectedSerial: serial,
-        localUsername: 'ztp-000001',
-        localPasswordEnc: testVault.encrypt('pw', entityRef),
-        localPasswordHash: '$6$x$y',
+        device: {
+          entityRef,
+          namespace: 'default',
+          name,
+          platform: 'test-os',
+          managementAddress: '127.0.10.1/24',
+          managementIp: '127.0.10.1',
+          sshPort: 22,
+          hostname: name,
+          declaredSerial: serial,
+          serialTemporary: true,
+          declarationHash: 'h',
+          expectedSerial: serial,
+          localUsername: 'ztp-000001',
+          localPasswordEnc: testVault.encrypt('pw', entityRef),
+          localPasswordHash: '$6$x$y',
+        },
+        event: {
+          entityRef,
+          type: 'device.added',
+          actor: 'system',
+          message: 'added',
+        },
       },
-      { entityRef, type: 'device.added', actor: 'system', message: 'added' },
-    );
-    await store.recordFetches([
+    ]);
+    await stores.fetches.recordFetches([
       { entityRef, sourceIp: '127.0.10.1', at: new Date(), via: 'test' },
     ]);
     return entityRef;
   };
-  return { knex, store, serialChecker, addLoadedDevice };
+  return { knex, stores, serialChecker, addLoadedDevice };
 }
 
 /** A fake SSH session of a device answering `serial()` with host key `hostKey()`. */

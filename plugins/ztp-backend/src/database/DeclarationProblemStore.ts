@@ -22,11 +22,21 @@ const toDate = (value: unknown): Date => {
   return new Date(/^\d+$/.test(s) ? Number(s) : s);
 };
 
-/** The declarations with problems, in the ZTP database. */
-export class DeclarationProblemStore {
+/** The declarations the catalog processor found problems in. */
+export interface DeclarationProblemStore {
+  /** Records the reports: problems are kept (first seen kept), fixes clear them. */
+  report(reports: DeclarationReport[], at: Date): Promise<void>;
+  list(limit?: number): Promise<DeclarationProblemRecord[]>;
+  /** Forgets declarations not reported since the date (their file is gone). */
+  prune(notReportedSince: Date): Promise<number>;
+}
+
+/** {@link DeclarationProblemStore} on knex (SQLite and PostgreSQL). */
+export class DatabaseDeclarationProblemStore
+  implements DeclarationProblemStore
+{
   constructor(private readonly db: Knex) {}
 
-  /** Records the reports: problems are kept (first seen kept), fixes clear them. */
   async report(reports: DeclarationReport[], at: Date): Promise<void> {
     if (!reports.length) return;
     await this.db.transaction(async tx => {
@@ -66,7 +76,6 @@ export class DeclarationProblemStore {
     }));
   }
 
-  /** Forgets declarations not reported since the date (their file is gone). */
   async prune(notReportedSince: Date): Promise<number> {
     const n = await this.db('ztp_declaration_problems')
       .where('updated_at', '<', notReportedSince)

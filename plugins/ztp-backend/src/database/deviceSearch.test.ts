@@ -1,5 +1,6 @@
 import { TestDatabases } from '@backstage/backend-test-utils';
-import { DatabaseZtpStore, macSearchDigits } from './DatabaseZtpStore';
+import { macSearchDigits } from './deviceListQuery';
+import { migrateZtpDatabase, ztpStoresOn } from './ZtpStores';
 
 jest.setTimeout(60_000);
 
@@ -22,42 +23,44 @@ describe('searching the queue by MAC address', () => {
     'finds a device by its MAC written as Cisco, Windows or Unix would (%p)',
     async id => {
       const knex = await databases.init(id);
-      await DatabaseZtpStore.migrate(knex);
-      const store = new DatabaseZtpStore(knex);
+      await migrateZtpDatabase(knex);
+      const stores = ztpStoresOn(knex);
       for (const [n, mac] of [
         [1, '44:4c:a8:a1:10:24'],
         [2, '52:54:00:ab:cd:ef'],
       ] as const) {
         const entityRef = `resource:default/leaf-0${n}`;
-        await store.insertDevice(
+        await stores.devices.insertDevices([
           {
-            entityRef,
-            namespace: 'default',
-            name: `leaf-0${n}`,
-            platform: 'arista-eos',
-            managementAddress: `127.0.10.${n}/24`,
-            managementIp: `127.0.10.${n}`,
-            sshPort: 22,
-            macAddress: mac,
-            hostname: `leaf-0${n}`,
-            serial: `SER000${n}`,
-            serialTemporary: false,
-            declarationHash: 'h',
-            expectedSerial: `SER000${n}`,
-            localUsername: `ztp-00000${n}`,
-            localPasswordEnc: 'x',
-            localPasswordHash: 'x',
+            device: {
+              entityRef,
+              namespace: 'default',
+              name: `leaf-0${n}`,
+              platform: 'arista-eos',
+              managementAddress: `127.0.10.${n}/24`,
+              managementIp: `127.0.10.${n}`,
+              sshPort: 22,
+              macAddress: mac,
+              hostname: `leaf-0${n}`,
+              declaredSerial: `SER000${n}`,
+              serialTemporary: false,
+              declarationHash: 'h',
+              expectedSerial: `SER000${n}`,
+              localUsername: `ztp-00000${n}`,
+              localPasswordEnc: 'x',
+              localPasswordHash: 'x',
+            },
+            event: {
+              entityRef,
+              type: 'device.added',
+              actor: 'system',
+              message: 'added',
+            },
           },
-          {
-            entityRef,
-            type: 'device.added',
-            actor: 'system',
-            message: 'added',
-          },
-        );
+        ]);
       }
       const names = async (q: string) =>
-        (await store.listDevices({ q })).devices.map(d => d.name);
+        (await stores.devices.listDevices({ q })).devices.map(d => d.name);
       for (const q of [
         '444c.a8a1.1024',
         '44-4C-A8-A1-10-24',

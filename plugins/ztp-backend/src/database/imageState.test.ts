@@ -4,7 +4,7 @@ import {
   ZTP_IMAGE_STATES,
   type ZtpImageApproval,
 } from '@ztp-portal/backstage-plugin-ztp-common';
-import { DatabaseZtpStore } from './DatabaseZtpStore';
+import { migrateZtpDatabase, ztpStoresOn, type ZtpStores } from './ZtpStores';
 
 jest.setTimeout(60_000);
 
@@ -37,9 +37,9 @@ const fleet: [string, string, { version: string; model?: string }?][] = [
 
 async function storeFor(id: TestDatabaseId) {
   const knex = await databases.init(id);
-  await DatabaseZtpStore.migrate(knex);
-  const store = new DatabaseZtpStore(knex);
-  await store.insertDevices(
+  await migrateZtpDatabase(knex);
+  const stores = ztpStoresOn(knex);
+  await stores.devices.insertDevices(
     fleet.map(([name, platform], i) => ({
       device: {
         entityRef: `resource:default/${name}`,
@@ -50,7 +50,7 @@ async function storeFor(id: TestDatabaseId) {
         managementIp: `127.0.40.${i + 10}`,
         sshPort: 22,
         hostname: name,
-        serial: `SER${i}`,
+        declaredSerial: `SER${i}`,
         serialTemporary: false,
         declarationHash: 'h1',
         expectedSerial: `SER${i}`,
@@ -68,18 +68,21 @@ async function storeFor(id: TestDatabaseId) {
   );
   for (const [name, , software] of fleet) {
     if (software) {
-      await store.recordSoftwareVersion(`resource:default/${name}`, software);
+      await stores.devices.recordSoftwareVersion(
+        `resource:default/${name}`,
+        software,
+      );
     }
   }
-  return { knex, store };
+  return { knex, stores };
 }
 
 async function names(
-  store: DatabaseZtpStore,
+  stores: ZtpStores,
   image: (typeof ZTP_IMAGE_STATES)[number],
   images: ZtpImageApproval[] = approved,
 ) {
-  const { devices, totalCount } = await store.listDevices(
+  const { devices, totalCount } = await stores.devices.listDevices(
     { image, limit: 500 },
     images,
   );
@@ -97,18 +100,18 @@ describe.each(databases.eachSupportedId())(
   'the image filter of the device list on %p',
   id => {
     it('finds the devices in each image state', async () => {
-      const { store } = await storeFor(id);
-      expect(await names(store, 'compliant')).toEqual([
+      const { stores } = await storeFor(id);
+      expect(await names(stores, 'compliant')).toEqual([
         'eos-current',
         'ios-current',
         'ios-x-current',
         'junos-ex4',
       ]);
-      expect(await names(store, 'upgrade-needed')).toEqual([
+      expect(await names(stores, 'upgrade-needed')).toEqual([
         'eos-old',
         'ios-x-old',
       ]);
-      expect(await names(store, 'unknown')).toEqual([
+      expect(await names(stores, 'unknown')).toEqual([
         'ios-9500',
         'ios-unread',
         'junos-ex44',
@@ -117,10 +120,10 @@ describe.each(databases.eachSupportedId())(
     });
 
     it('agrees with the compliance each device shows', async () => {
-      const { store } = await storeFor(id);
-      const { devices } = await store.listDevices({ limit: 500 });
+      const { stores } = await storeFor(id);
+      const { devices } = await stores.devices.listDevices({ limit: 500 });
       for (const state of ZTP_IMAGE_STATES) {
-        expect(await names(store, state)).toEqual(
+        expect(await names(stores, state)).toEqual(
           devices
             .filter(d => imageCompliance(d, approved).state === state)
             .map(d => d.name)
@@ -130,12 +133,12 @@ describe.each(databases.eachSupportedId())(
     });
 
     it('follows a re-read version and combines with the other filters', async () => {
-      const { store } = await storeFor(id);
-      await store.recordSoftwareVersion('resource:default/eos-old', {
+      const { stores } = await storeFor(id);
+      await stores.devices.recordSoftwareVersion('resource:default/eos-old', {
         version: '4.32.0F',
       });
-      expect(await names(store, 'upgrade-needed')).toEqual(['ios-x-old']);
-      const { devices } = await store.listDevices(
+      expect(await names(stores, 'upgrade-needed')).toEqual(['ios-x-old']);
+      const { devices } = await stores.devices.listDevices(
         { image: 'compliant', platform: 'arista-eos' },
         approved,
       );
@@ -146,14 +149,14 @@ describe.each(databases.eachSupportedId())(
     });
 
     it('has every device unknown when no image is approved', async () => {
-      const { store } = await storeFor(id);
-      expect(await names(store, 'compliant', [])).toEqual([]);
-      expect(await names(store, 'upgrade-needed', [])).toEqual([]);
-      expect(await names(store, 'unknown', [])).toHaveLength(fleet.length);
+      const { stores } = await storeFor(id);
+      expect(await names(stores, 'compliant', [])).toEqual([]);
+      expect(await names(stores, 'upgrade-needed', [])).toEqual([]);
+      expect(await names(stores, 'unknown', [])).toHaveLength(fleet.length);
     });
 
     it('migrates the compared version down and up again, read versions kept', async () => {
-      const { knex, store } = await storeFor(id);
+      const { knex, stores } = await storeFor(id);
       const name = '20261203150000_running_version_normalized.js';
       await knex.migrate.down({ directory: MIGRATIONS, name });
       expect(
@@ -172,7 +175,7 @@ describe.each(databases.eachSupportedId())(
         { name: 'ios-unread', running_version_normalized: null },
         { name: 'nxos', running_version_normalized: '10.3(4a)' },
       ]);
-      expect(await names(store, 'compliant')).toHaveLength(4);
+      expect(await names(stores, 'compliant')).toHaveLength(4);
     });
   },
 );

@@ -1,7 +1,7 @@
 import { TestDatabaseId, TestDatabases } from '@backstage/backend-test-utils';
 import { ZTP_INPUT_LIMITS } from '@ztp-portal/backstage-plugin-ztp-common';
 import type { Knex } from 'knex';
-import { DatabaseZtpStore } from './DatabaseZtpStore';
+import { migrateZtpDatabase, ztpStoresOn } from './ZtpStores';
 
 jest.setTimeout(60_000);
 
@@ -37,7 +37,7 @@ async function width(knex: Knex, table: string, column: string) {
 describe.each(databases.eachSupportedId())('input limits on %p', id => {
   async function migrated(dbId: TestDatabaseId) {
     const knex = await databases.init(dbId);
-    await DatabaseZtpStore.migrate(knex);
+    await migrateZtpDatabase(knex);
     return knex;
   }
 
@@ -55,11 +55,11 @@ describe.each(databases.eachSupportedId())('input limits on %p', id => {
 
   it('keeps the longest identifier, and migrates down and up again', async () => {
     const knex = await migrated(id);
-    const store = new DatabaseZtpStore(knex);
+    const stores = ztpStoresOn(knex);
     const at = new Date();
     const longest = `hostname ${'h'.repeat(ZTP_INPUT_LIMITS.hostname)}`;
     expect(longest).toHaveLength(ZTP_INPUT_LIMITS.unknownIdentifier);
-    await store.recordUnknownDevices([
+    await stores.unknownDevices.recordUnknownDevices([
       { sourceIp: '127.0.99.1', identifier: longest, at, count: 1 },
       {
         sourceIp: '127.0.99.1',
@@ -68,9 +68,11 @@ describe.each(databases.eachSupportedId())('input limits on %p', id => {
         count: 2,
       },
     ]);
-    expect((await store.listUnknownDevices(10)).map(r => r.identifier)).toEqual(
-      expect.arrayContaining([longest, 'mac 02:00:5e:00:53:99']),
-    );
+    expect(
+      (await stores.unknownDevices.listUnknownDevices(10)).map(
+        r => r.identifier,
+      ),
+    ).toEqual(expect.arrayContaining([longest, 'mac 02:00:5e:00:53:99']));
 
     // Down: the column is 255 again and only what fits there is kept.
     await knex.migrate.down({
@@ -78,14 +80,16 @@ describe.each(databases.eachSupportedId())('input limits on %p', id => {
       name: '20261203120000_unknown_identifier_width.js',
     });
     expect(await width(knex, 'ztp_unknown_devices', 'identifier')).toBe(255);
-    expect((await store.listUnknownDevices(10)).map(r => r.identifier)).toEqual(
-      ['mac 02:00:5e:00:53:99'],
-    );
+    expect(
+      (await stores.unknownDevices.listUnknownDevices(10)).map(
+        r => r.identifier,
+      ),
+    ).toEqual(['mac 02:00:5e:00:53:99']);
     await knex.migrate.latest({ directory });
     expect(await width(knex, 'ztp_unknown_devices', 'identifier')).toBe(
       ZTP_INPUT_LIMITS.unknownIdentifier,
     );
-    expect(await store.listUnknownDevices(10)).toEqual([
+    expect(await stores.unknownDevices.listUnknownDevices(10)).toEqual([
       expect.objectContaining({
         identifier: 'mac 02:00:5e:00:53:99',
         count: 2,

@@ -1,5 +1,5 @@
 import { TestDatabaseId, TestDatabases } from '@backstage/backend-test-utils';
-import { DatabaseZtpStore } from './DatabaseZtpStore';
+import { migrateZtpDatabase, ztpStoresOn } from './ZtpStores';
 
 jest.setTimeout(60_000);
 
@@ -8,29 +8,36 @@ const REF = 'resource:default/leaf-01';
 
 async function storeFor(id: TestDatabaseId) {
   const knex = await databases.init(id);
-  await DatabaseZtpStore.migrate(knex);
-  const store = new DatabaseZtpStore(knex);
-  await store.insertDevice(
+  await migrateZtpDatabase(knex);
+  const stores = ztpStoresOn(knex);
+  await stores.devices.insertDevices([
     {
-      entityRef: REF,
-      namespace: 'default',
-      name: 'leaf-01',
-      platform: 'cisco-iosxe',
-      managementAddress: '127.0.10.21/24',
-      managementIp: '127.0.10.21',
-      sshPort: 22,
-      hostname: 'leaf-01',
-      serial: 'FDO23210001',
-      serialTemporary: false,
-      declarationHash: 'h1',
-      expectedSerial: 'FDO23210001',
-      localUsername: 'ztp-1',
-      localPasswordEnc: 'v1:x:y:z',
-      localPasswordHash: '$6$salt$hash',
+      device: {
+        entityRef: REF,
+        namespace: 'default',
+        name: 'leaf-01',
+        platform: 'cisco-iosxe',
+        managementAddress: '127.0.10.21/24',
+        managementIp: '127.0.10.21',
+        sshPort: 22,
+        hostname: 'leaf-01',
+        declaredSerial: 'FDO23210001',
+        serialTemporary: false,
+        declarationHash: 'h1',
+        expectedSerial: 'FDO23210001',
+        localUsername: 'ztp-1',
+        localPasswordEnc: 'v1:x:y:z',
+        localPasswordHash: '$6$salt$hash',
+      },
+      event: {
+        entityRef: REF,
+        type: 'device.added',
+        actor: 'system',
+        message: 'added',
+      },
     },
-    { entityRef: REF, type: 'device.added', actor: 'system', message: 'added' },
-  );
-  return { knex, store };
+  ]);
+  return { knex, stores };
 }
 
 it('runs against PostgreSQL in CI, not only SQLite', () => {
@@ -43,18 +50,18 @@ describe.each(databases.eachSupportedId())(
   'the running version of a device on %p',
   id => {
     it('is unknown until read, then kept with the model and when', async () => {
-      const { store } = await storeFor(id);
-      const [before] = await store.getDevices([REF]);
+      const { stores } = await storeFor(id);
+      const [before] = await stores.devices.getDevices([REF]);
       expect(before.runningVersion).toBeUndefined();
       expect(before.deviceModel).toBeUndefined();
 
       const at = new Date('2026-12-03T10:00:00Z');
-      await store.recordSoftwareVersion(
+      await stores.devices.recordSoftwareVersion(
         REF,
         { version: '17.06.04', model: 'C9300-48P' },
         at,
       );
-      const [after] = await store.getDevices([REF]);
+      const [after] = await stores.devices.getDevices([REF]);
       expect(after).toMatchObject({
         runningVersion: '17.06.04',
         deviceModel: 'C9300-48P',
@@ -62,8 +69,8 @@ describe.each(databases.eachSupportedId())(
       });
 
       // Read again after an upgrade, on a platform whose output names no model.
-      await store.recordSoftwareVersion(REF, { version: '17.09.04a' });
-      const [again] = await store.getDevices([REF]);
+      await stores.devices.recordSoftwareVersion(REF, { version: '17.09.04a' });
+      const [again] = await stores.devices.getDevices([REF]);
       expect(again.runningVersion).toBe('17.09.04a');
       expect(again.deviceModel).toBeUndefined();
     });

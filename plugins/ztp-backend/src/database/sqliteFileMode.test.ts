@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { DatabaseService } from '@backstage/backend-plugin-api';
 import knexFactory from 'knex';
-import { DatabaseZtpStore } from './DatabaseZtpStore';
+import { openZtpStores } from './ZtpStores';
 import { testDevice } from '../__testUtils__/doorOnDatabase';
 
 const mode = (file: string) => fs.statSync(file).mode & 0o777;
@@ -21,16 +21,23 @@ describe('the SQLite database file', () => {
     });
     const previousUmask = process.umask(0o022);
     try {
-      const store = await DatabaseZtpStore.create({
+      const { stores } = await openZtpStores({
         database: { getClient: async () => knex } as unknown as DatabaseService,
       });
-      await store.insertDevice(testDevice(1), {
-        entityRef: testDevice(1).entityRef,
-        type: 'device.added',
-        actor: 'system',
-        message: 'added',
-      });
-      expect(await store.getDevice(testDevice(1).entityRef)).toBeDefined();
+      await stores.devices.insertDevices([
+        {
+          device: testDevice(1),
+          event: {
+            entityRef: testDevice(1).entityRef,
+            type: 'device.added',
+            actor: 'system',
+            message: 'added',
+          },
+        },
+      ]);
+      expect(
+        await stores.devices.getDevice(testDevice(1).entityRef),
+      ).toBeDefined();
       expect(mode(directory).toString(8)).toBe('700');
       for (const file of [filename, `${filename}-wal`, `${filename}-shm`]) {
         expect([path.basename(file), mode(file).toString(8)]).toEqual([

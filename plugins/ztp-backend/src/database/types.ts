@@ -3,10 +3,7 @@ import type {
   ConfFinalState,
   ConfMinState,
   SerialState,
-  ZtpDeviceListQuery,
   ZtpEventType,
-  ZtpImageApproval,
-  ZtpQueueSummary,
 } from '@ztp-portal/backstage-plugin-ztp-common';
 
 /** A device as the catalog declares it, normalised for the queue. */
@@ -29,7 +26,8 @@ export type DeclaredDevice = {
   /** The relay's circuit ID of the switch port the device is cabled to. */
   switchPort?: string;
   hostname: string;
-  serial: string;
+  /** The serial the declaration states (expectedSerial may correct it). */
+  declaredSerial: string;
   serialTemporary: boolean;
   /** Changes whenever anything the device's configuration depends on changes. */
   declarationHash: string;
@@ -37,7 +35,7 @@ export type DeclaredDevice = {
 
 /** One row of ztp_devices, with dates as Date. */
 export type DeviceRecord = DeclaredDevice & {
-  declaredSerial: string;
+  /** The serial the check compares with: declared, or corrected since. */
   expectedSerial: string;
   inCatalog: boolean;
   localUsername: string;
@@ -48,7 +46,9 @@ export type DeviceRecord = DeclaredDevice & {
   confMinLoadedFrom?: string;
   confMinFetchCount: number;
   serialState: SerialState;
+  /** The serial the device presented over SSH at its last check. */
   presentedSerial?: string;
+  /** The serial the device announced in a ZTP request header. */
   headerSerial?: string;
   serialCheckedAt?: Date;
   serialReason?: string;
@@ -178,142 +178,3 @@ export type DeviceListResult = {
   devices: DeviceRecord[];
   totalCount: number;
 };
-
-/**
- * Persistence of the ZTP queue. Implemented on knex for SQLite and
- * PostgreSQL; several backend replicas may share one database.
- */
-export interface ZtpStore {
-  getDevice(entityRef: string): Promise<DeviceRecord | undefined>;
-  getDevices(entityRefs: string[]): Promise<DeviceRecord[]>;
-  /** Every device in the catalog (not removed), for indexes and sync. */
-  listActiveDevices(): Promise<DeviceRecord[]>;
-  /** The image filter needs the approved images (ztp.images.approved). */
-  listDevices(
-    query: ZtpDeviceListQuery,
-    approvedImages?: readonly ZtpImageApproval[],
-  ): Promise<DeviceListResult>;
-  summary(): Promise<ZtpQueueSummary>;
-  facets(): Promise<{ sites: string[]; platforms: string[] }>;
-
-  /** Declaration hash and expected serial of every device in the queue. */
-  listActiveDeclarations(): Promise<
-    Map<string, { declarationHash: string; expectedSerial: string }>
-  >;
-  insertDevice(device: NewDevice, event: NewEvent): Promise<void>;
-  /** Inserts many devices in one transaction (the catalog import). */
-  insertDevices(
-    entries: { device: NewDevice; event: NewEvent }[],
-  ): Promise<void>;
-  updateDeclaration(
-    device: DeclaredDevice & {
-      expectedSerial: string;
-      localPasswordHash?: string;
-    },
-    event: NewEvent,
-  ): Promise<void>;
-  markRemoved(entityRefs: string[], at: Date): Promise<void>;
-
-  /**
-   * Records Conf Min fetches in one transaction (group commit): state Loaded,
-   * time, source address, count, and a timeline event for each.
-   */
-  recordFetches(fetches: ConfMinFetch[]): Promise<void>;
-
-  /**
-   * Takes the right to check a device's serial until leaseUntil and
-   * returns the device as claimed (one statement); undefined when another
-   * worker (or replica) holds it.
-   */
-  claimSerialCheck(
-    entityRef: string,
-    owner: string,
-    now: Date,
-    leaseUntil: Date,
-    options?: SerialCheckClaimOptions,
-  ): Promise<DeviceRecord | undefined>;
-  /** claimSerialCheck for several devices, in order (one SQLite transaction). */
-  claimSerialChecks(
-    entityRefs: readonly string[],
-    owner: string,
-    now: Date,
-    leaseUntil: Date,
-    options?: SerialCheckClaimOptions,
-  ): Promise<(DeviceRecord | undefined)[]>;
-  /** Devices that are Loaded, not Checked, and due for a (re)check. */
-  listDueSerialChecks(now: Date, limit: number): Promise<string[]>;
-  completeSerialCheck(
-    entityRef: string,
-    owner: string,
-    outcome: SerialCheckOutcome,
-    /** Left out for a retry that repeats the previous failure. */
-    event?: NewEvent,
-  ): Promise<void>;
-  /** completeSerialCheck for several devices (one SQLite transaction). */
-  completeSerialChecks(
-    completions: readonly SerialCheckCompletion[],
-  ): Promise<void>;
-  /**
-   * Ends a claimed check that did not log in: the lease and any retry are
-   * cleared, the serial state is kept, and the event (if any) is written.
-   */
-  releaseSerialCheck(
-    entityRef: string,
-    owner: string,
-    event?: NewEvent,
-  ): Promise<void>;
-  /** Schedules a check for now (after Conf Min Loaded, or on request). */
-  scheduleSerialCheck(entityRef: string, at: Date): Promise<void>;
-
-  /**
-   * Sets the expected serial to correction.serial if it still is
-   * `replacing` (compare-and-set), makes the last verdict stale and
-   * schedules a check. False when another correction came first.
-   */
-  saveSerialCorrection(
-    correction: SerialCorrection,
-    replacing: string,
-    event: NewEvent,
-  ): Promise<boolean>;
-  listSerialCorrections(): Promise<SerialCorrection[]>;
-
-  /**
-   * Pins the host key the device presented at its last check, if it still
-   * is `presented` (compare-and-set), and schedules a check. False when the
-   * device presented another key meanwhile, or none is waiting.
-   */
-  acceptHostKey(
-    entityRef: string,
-    presented: string,
-    event: NewEvent,
-  ): Promise<boolean>;
-  /**
-   * Keeps the host key a device presented instead of the pinned one (seen
-   * outside a serial check: by a push) for an operator to accept.
-   */
-  recordPresentedHostKey(entityRef: string, presented: string): Promise<void>;
-
-  setConfFinal(
-    entityRef: string,
-    state: { state: DeviceRecord['confFinalState']; error?: string },
-    event?: NewEvent,
-  ): Promise<void>;
-
-  /** Records the software a device runs (read with its serial check). */
-  recordSoftwareVersion(
-    entityRef: string,
-    software: { version: string; model?: string },
-    at?: Date,
-  ): Promise<void>;
-
-  addEvent(event: NewEvent): Promise<void>;
-  listEvents(entityRef: string, limit: number): Promise<EventRecord[]>;
-  lastEvents(entityRefs: string[]): Promise<Map<string, EventRecord>>;
-  pruneEvents(before: Date): Promise<number>;
-
-  recordUnknownDevices(
-    probes: { sourceIp: string; identifier: string; at: Date; count: number }[],
-  ): Promise<void>;
-  listUnknownDevices(limit: number): Promise<UnknownDeviceRecord[]>;
-  pruneUnknownDevices(before: Date): Promise<number>;
-}

@@ -1,5 +1,5 @@
 import { TestDatabaseId, TestDatabases } from '@backstage/backend-test-utils';
-import { DatabaseZtpStore } from '../database/DatabaseZtpStore';
+import { migrateZtpDatabase, ztpStoresOn } from '../database/ZtpStores';
 import { DhcpApplyStore } from './DhcpApplyStore';
 
 jest.setTimeout(60_000);
@@ -8,10 +8,10 @@ const databases = TestDatabases.create({ ids: ['POSTGRES_15', 'SQLITE_3'] });
 
 async function setup(id: TestDatabaseId) {
   const knex = await databases.init(id);
-  await DatabaseZtpStore.migrate(knex);
+  await migrateZtpDatabase(knex);
   return {
     knex,
-    store: new DatabaseZtpStore(knex),
+    stores: ztpStoresOn(knex),
     apply: new DhcpApplyStore(knex),
   };
 }
@@ -52,35 +52,37 @@ describe.each(databases.eachSupportedId())('DHCP state on %p', id => {
   });
 
   it('keeps a declared switch port with the device', async () => {
-    const { store } = await setup(id);
-    await store.insertDevice(
+    const { stores } = await setup(id);
+    await stores.devices.insertDevices([
       {
-        entityRef: 'resource:default/leaf-01',
-        namespace: 'default',
-        name: 'leaf-01',
-        platform: 'arista-eos',
-        managementAddress: '198.18.0.11/24',
-        managementIp: '198.18.0.11',
-        sshPort: 22,
-        macAddress: '52:54:00:00:00:11',
-        switchPort: 'spine-01:Ethernet1/11',
-        hostname: 'leaf-01',
-        serial: 'JPE19251107',
-        serialTemporary: false,
-        declarationHash: 'h',
-        expectedSerial: 'JPE19251107',
-        localUsername: 'ztp-abc123',
-        localPasswordEnc: 'v1:x:y:z',
-        localPasswordHash: '$6$salt$hash',
+        device: {
+          entityRef: 'resource:default/leaf-01',
+          namespace: 'default',
+          name: 'leaf-01',
+          platform: 'arista-eos',
+          managementAddress: '198.18.0.11/24',
+          managementIp: '198.18.0.11',
+          sshPort: 22,
+          macAddress: '52:54:00:00:00:11',
+          switchPort: 'spine-01:Ethernet1/11',
+          hostname: 'leaf-01',
+          declaredSerial: 'JPE19251107',
+          serialTemporary: false,
+          declarationHash: 'h',
+          expectedSerial: 'JPE19251107',
+          localUsername: 'ztp-abc123',
+          localPasswordEnc: 'v1:x:y:z',
+          localPasswordHash: '$6$salt$hash',
+        },
+        event: {
+          entityRef: 'resource:default/leaf-01',
+          type: 'device.added',
+          actor: 'system',
+          message: 'Entered the ZTP queue',
+        },
       },
-      {
-        entityRef: 'resource:default/leaf-01',
-        type: 'device.added',
-        actor: 'system',
-        message: 'Entered the ZTP queue',
-      },
-    );
-    const [device] = await store.listActiveDevices();
+    ]);
+    const [device] = await stores.devices.listActiveDevices();
     expect(device.switchPort).toBe('spine-01:Ethernet1/11');
   });
 });

@@ -4,7 +4,7 @@ import type {
   ZtpDhcpLease,
   ZtpDhcpLeaseList,
 } from '@ztp-portal/backstage-plugin-ztp-common';
-import type { ZtpStore } from '../database/types';
+import type { ZtpStores } from '../database/ZtpStores';
 import type { PlatformRegistry } from '../platforms/PlatformRegistry';
 import { GeneratedKeaConfig, generateKeaConfig } from './generateKeaConfig';
 import type { KeaLeaseSource } from './KeaLeaseReader';
@@ -15,14 +15,14 @@ export class DhcpService {
   constructor(
     private readonly deps: {
       settings: DhcpSettings;
-      store: Pick<ZtpStore, 'listActiveDevices'>;
+      stores: Pick<ZtpStores, 'devices'>;
       platforms: Pick<PlatformRegistry, 'get'>;
       leases?: KeaLeaseSource;
     },
   ) {}
 
   async generate(): Promise<GeneratedKeaConfig> {
-    const devices = await this.deps.store.listActiveDevices();
+    const devices = await this.deps.stores.devices.listActiveDevices();
     return generateKeaConfig(devices, this.deps.settings, this.deps.platforms);
   }
 
@@ -56,7 +56,7 @@ export class DhcpService {
       leases.filter(l => l.macAddress).map(l => [l.macAddress!, l]),
     );
     const byAddress = new Map(leases.map(l => [l.address, l]));
-    const devices = await this.deps.store.listActiveDevices();
+    const devices = await this.deps.stores.devices.listActiveDevices();
     const items = devices.map((d): ZtpDhcpLease => {
       const lease =
         (d.macAddress && byMac.get(d.macAddress)) ||

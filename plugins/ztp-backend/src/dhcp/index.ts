@@ -6,7 +6,7 @@ import type {
 } from '@backstage/backend-plugin-api';
 import type { Config } from '@backstage/config';
 import type { Knex } from 'knex';
-import type { ZtpStore } from '../database/types';
+import type { ZtpStores } from '../database/ZtpStores';
 import type { PlatformRegistry } from '../platforms/PlatformRegistry';
 import { DhcpApplier } from './DhcpApplier';
 import { DhcpApplyStore } from './DhcpApplyStore';
@@ -36,7 +36,7 @@ export const DHCP_APPLY_TASK_ID = 'ztp-dhcp-apply';
 export async function setupDhcp(deps: {
   config: Config;
   db: Knex;
-  store: Pick<ZtpStore, 'listActiveDevices'>;
+  stores: Pick<ZtpStores, 'devices'>;
   platforms: Pick<PlatformRegistry, 'get'>;
   httpAuth: HttpAuthService;
   permissions: PermissionsService;
@@ -53,7 +53,7 @@ export async function setupDhcp(deps: {
   }
   const service = new DhcpService({
     settings,
-    store: deps.store,
+    stores: deps.stores,
     platforms: deps.platforms,
     leases,
   });

@@ -18,32 +18,34 @@ describe('DHCP API', () => {
   beforeAll(async () => {
     const db = await memoryStore();
     destroy = () => db.knex.destroy();
-    await db.store.insertDevice(
+    await db.stores.devices.insertDevices([
       {
-        entityRef: 'resource:default/leaf-01',
-        namespace: 'default',
-        name: 'leaf-01',
-        platform: 'arista-eos',
-        managementAddress: '198.19.9.11/24',
-        managementIp: '198.19.9.11',
-        sshPort: 22,
-        macAddress: '52:54:00:00:00:11',
-        hostname: 'leaf-01',
-        serial: 'JPE19251107',
-        serialTemporary: false,
-        declarationHash: 'h',
-        expectedSerial: 'JPE19251107',
-        localUsername: 'ztp-abc123',
-        localPasswordEnc: 'v1:x:y:z',
-        localPasswordHash: 'unused',
+        device: {
+          entityRef: 'resource:default/leaf-01',
+          namespace: 'default',
+          name: 'leaf-01',
+          platform: 'arista-eos',
+          managementAddress: '198.19.9.11/24',
+          managementIp: '198.19.9.11',
+          sshPort: 22,
+          macAddress: '52:54:00:00:00:11',
+          hostname: 'leaf-01',
+          declaredSerial: 'JPE19251107',
+          serialTemporary: false,
+          declarationHash: 'h',
+          expectedSerial: 'JPE19251107',
+          localUsername: 'ztp-abc123',
+          localPasswordEnc: 'v1:x:y:z',
+          localPasswordHash: 'unused',
+        },
+        event: {
+          entityRef: 'resource:default/leaf-01',
+          type: 'device.added',
+          actor: 'system',
+          message: 'added by the test',
+        },
       },
-      {
-        entityRef: 'resource:default/leaf-01',
-        type: 'device.added',
-        actor: 'system',
-        message: 'added by the test',
-      },
-    );
+    ]);
     const service = new DhcpService({
       settings: {
         doorUrl: 'http://198.18.0.1:7080',
@@ -54,7 +56,7 @@ describe('DHCP API', () => {
         validLifetimeSeconds: 3600,
         debounceSeconds: 5,
       },
-      store: db.store,
+      stores: db.stores,
       platforms: new PlatformRegistry(builtinPlatformDrivers),
     });
     const router = await createDhcpRouter({

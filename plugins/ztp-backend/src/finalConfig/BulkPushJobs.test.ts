@@ -2,7 +2,7 @@ import { mockServices } from '@backstage/backend-test-utils';
 import type { ZtpPushResult } from '@ztp-portal/backstage-plugin-ztp-common';
 import knexFactory, { type Knex } from 'knex';
 import { DatabaseBulkPushJobStore } from '../database/BulkPushJobStore';
-import { DatabaseZtpStore } from '../database/DatabaseZtpStore';
+import { migrateZtpDatabase } from '../database/ZtpStores';
 import { BULK_PUSH_STALE_MS, BulkPushJobs } from './BulkPushJobs';
 
 /** A push that finishes when the test says so. */
@@ -55,7 +55,7 @@ describe('BulkPushJobs', () => {
       connection: { filename: ':memory:' },
       useNullAsDefault: true,
     });
-    await DatabaseZtpStore.migrate(knex);
+    await migrateZtpDatabase(knex);
     store = new DatabaseBulkPushJobStore(knex);
   });
   afterEach(() => knex.destroy());

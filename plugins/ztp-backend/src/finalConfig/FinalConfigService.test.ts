@@ -81,8 +81,8 @@ async function setUp(
     behaviours: options.behaviours,
     timerScale: options.timerScale,
   });
-  const { store, knex } = await memoryStore();
-  const ref = await seedDevice(store, e, {
+  const { stores, knex } = await memoryStore();
+  const ref = await seedDevice(stores, e, {
     username: USERNAME,
     sshPort: device.sshPort!,
     hostKeyFingerprint: device.hostKeyFingerprint(),
@@ -90,7 +90,7 @@ async function setUp(
   });
   const changed: string[] = [];
   const service = new FinalConfigService({
-    store,
+    stores,
     vault: testVault,
     platforms: new PlatformRegistry(builtinPlatformDrivers),
     openCli: openDeviceCli,
@@ -114,7 +114,7 @@ async function setUp(
   device.on('command', c => seen.push(c.line.trim()));
   return {
     device,
-    store,
+    stores,
     ref,
     service,
     changed,
@@ -320,7 +320,9 @@ describe.each(PUSHES)('Conf Final push to $device', c => {
       expect(body).toBeGreaterThan(-1);
       expect(body).toBeLessThan(verification);
 
-      const events = (await t.store.listEvents(t.ref, 10)).map(e => e.type);
+      const events = (await t.stores.events.listEvents(t.ref, 10)).map(
+        e => e.type,
+      );
       expect(events.slice(0, 2)).toEqual([
         'conffinal.pushed',
         'conffinal.push-started',
@@ -392,7 +394,7 @@ describe.each(FAILURES)('Conf Final rollback on $device', c => {
       expect(t.seen.some(line => rollback.test(line))).toBe(true);
       expect(configBody(t.device.runningConfig())).toEqual(before);
       expect(hasAccount(t.device.runningConfig(), USERNAME)).toBe(true);
-      const [last] = await t.store.listEvents(t.ref, 1);
+      const [last] = await t.stores.events.listEvents(t.ref, 1);
       expect(last).toMatchObject({
         type: 'conffinal.failed',
         details: { rolledBack: true },
@@ -459,7 +461,7 @@ describe.each(CUTS)('Conf Final push that cuts the session on $device', c => {
       expect(result.error).toMatch(
         /the device reverts to its previous configuration by itself 5 minutes after the commit/,
       );
-      const [last] = await t.store.listEvents(t.ref, 1);
+      const [last] = await t.stores.events.listEvents(t.ref, 1);
       expect(last).toMatchObject({ type: 'conffinal.failed' });
       expect(last.message).toMatch(
         /reverts to its previous configuration by itself/,
@@ -524,7 +526,7 @@ describe('Conf Final refusals', () => {
         message: expect.stringMatching(/Checked serial.*Mismatch/),
       });
       expect(t.device.logins).toEqual([]);
-      const device = await t.store.getDevice(t.ref);
+      const device = await t.stores.devices.getDevice(t.ref);
       expect(device?.confFinalState).toBe('not-pushed');
     } finally {
       await t.stop();

@@ -12,7 +12,8 @@ import {
 } from '@ztp-portal/backstage-plugin-ztp-common';
 import type { ZtpPlatformDriver } from '@ztp-portal/backstage-plugin-ztp-node';
 import { createTwoFilesPatch } from 'diff';
-import type { DeviceRecord, NewEvent, ZtpStore } from '../database/types';
+import type { DeviceRecord, NewEvent } from '../database/types';
+import type { ZtpStores } from '../database/ZtpStores';
 import type { CredentialVault } from '../credentials/CredentialVault';
 import { toZtpDevice } from '../deviceView';
 import type { PlatformRegistry } from '../platforms/PlatformRegistry';
@@ -34,7 +35,7 @@ import type { FinalConfigSettings } from './settings';
 import { VariablesReader } from './VariablesReader';
 
 export type FinalConfigServiceOptions = {
-  store: ZtpStore;
+  stores: Pick<ZtpStores, 'devices' | 'events' | 'serialChecks'>;
   vault: Pick<CredentialVault, 'decrypt'>;
   platforms: PlatformRegistry;
   openCli: OpenDeviceCli;
@@ -81,7 +82,7 @@ export class FinalConfigService {
   }
 
   private async device(entityRef: string): Promise<DeviceRecord> {
-    const device = await this.options.store.getDevice(entityRef);
+    const device = await this.options.stores.devices.getDevice(entityRef);
     if (!device) {
       throw new NotFoundError(`No device ${entityRef} in the ZTP queue`);
     }
@@ -244,7 +245,7 @@ export class FinalConfigService {
     actor: string,
     options?: { takingOver?: boolean },
   ): Promise<ZtpPushResult> {
-    const device = await this.options.store.getDevice(entityRef);
+    const device = await this.options.stores.devices.getDevice(entityRef);
     const refusal = this.refusal(device, entityRef, options);
     if (refusal) throw refusal;
     this.pushing.add(entityRef);
@@ -259,7 +260,7 @@ export class FinalConfigService {
     device: DeviceRecord,
     actor: string,
   ): Promise<ZtpPushResult> {
-    const { store, onChanged, logger, settings } = this.options;
+    const { stores, onChanged, logger, settings } = this.options;
     const ref = device.entityRef;
     const event = (e: Omit<NewEvent, 'entityRef' | 'actor'>): NewEvent => ({
       ...e,
@@ -275,7 +276,7 @@ export class FinalConfigService {
     } catch (e) {
       error = `the final configuration could not be rendered: ${message(e)}`;
     }
-    await store.setConfFinal(
+    await stores.devices.setConfFinal(
       ref,
       { state: 'pushing' },
       event({
@@ -315,7 +316,7 @@ export class FinalConfigService {
     }
 
     if (outcome.ok) {
-      await store.setConfFinal(
+      await stores.devices.setConfFinal(
         ref,
         { state: 'pushed' },
         event({
@@ -333,7 +334,7 @@ export class FinalConfigService {
       const rolled = outcome.rolledBack
         ? 'the previous configuration is in place'
         : 'the device may hold part of the new configuration';
-      await store.setConfFinal(
+      await stores.devices.setConfFinal(
         ref,
         { state: 'failed', error: outcome.error },
         event({
@@ -352,8 +353,8 @@ export class FinalConfigService {
     }
     onChanged(ref);
 
-    const after = await store.getDevice(ref);
-    const last = await store.lastEvents([ref]);
+    const after = await stores.devices.getDevice(ref);
+    const last = await stores.events.lastEvents([ref]);
     return {
       ok: outcome.ok,
       device: toZtpDevice(after!, last.get(ref)),
@@ -399,7 +400,7 @@ export class FinalConfigService {
       // device's tab offers to accept it.
       const presented = presentedHostKeyOf(error);
       if (presented) {
-        await this.options.store
+        await this.options.stores.serialChecks
           .recordPresentedHostKey(device.entityRef, presented)
           .catch(e =>
             this.options.logger.warn(

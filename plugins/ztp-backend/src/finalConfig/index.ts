@@ -8,8 +8,7 @@ import type {
 } from '@backstage/backend-plugin-api';
 import type { Config } from '@backstage/config';
 import type { CatalogService } from '@backstage/plugin-catalog-node';
-import type { BulkPushJobStore } from '../database/BulkPushJobStore';
-import type { ZtpStore } from '../database/types';
+import type { ZtpStores } from '../database/ZtpStores';
 import type { CredentialVault } from '../credentials/CredentialVault';
 import type { PlatformRegistry } from '../platforms/PlatformRegistry';
 import type { OpenDeviceCli } from '../serialChecks/SerialCheckService';
@@ -44,7 +43,10 @@ export type { PushProcedure } from './push';
 export async function setupFinalConfig(deps: {
   config: Config;
   logger: LoggerService;
-  store: ZtpStore;
+  stores: Pick<
+    ZtpStores,
+    'devices' | 'events' | 'serialChecks' | 'bulkPushJobs'
+  >;
   vault: Pick<CredentialVault, 'decrypt'>;
   platforms: PlatformRegistry;
   openCli: OpenDeviceCli;
@@ -54,7 +56,6 @@ export async function setupFinalConfig(deps: {
   httpAuth: HttpAuthService;
   permissions: PermissionsService;
   auditor: AuditorService;
-  jobStore: BulkPushJobStore;
   onChanged: (entityRef: string) => void;
   procedures?: PushProcedure[];
   imageGate?: ImageGate;
@@ -66,7 +67,7 @@ export async function setupFinalConfig(deps: {
   const service = new FinalConfigService({ ...deps, renderer, settings });
   const jobs = new BulkPushJobs({
     service,
-    store: deps.jobStore,
+    store: deps.stores.bulkPushJobs,
     concurrency: settings.concurrency,
     logger: deps.logger,
     heartbeatMs: settings.jobHeartbeatMs,
@@ -75,7 +76,7 @@ export async function setupFinalConfig(deps: {
     httpAuth: deps.httpAuth,
     permissions: deps.permissions,
     auditor: deps.auditor,
-    store: deps.store,
+    stores: deps.stores,
     service,
     jobs,
     imageGate: deps.imageGate,

@@ -22,17 +22,17 @@ describe('a push to a device that presents a new host key', () => {
     const fleet = exampleFleetEntities();
     const entity = fleet.find(e => e.metadata.name === 'spine-01-par1')!;
     const device = await bootSimulatedDevice(entity, { username: USERNAME });
-    const { store, knex } = await memoryStore();
+    const { stores, knex } = await memoryStore();
     try {
       const pinned = device.hostKeyFingerprint();
-      const ref = await seedDevice(store, entity, {
+      const ref = await seedDevice(stores, entity, {
         username: USERNAME,
         sshPort: device.sshPort!,
         hostKeyFingerprint: pinned,
       });
       const changed: string[] = [];
       const service = new FinalConfigService({
-        store,
+        stores,
         vault: testVault,
         platforms: new PlatformRegistry(builtinPlatformDrivers),
         openCli: openDeviceCli,
@@ -65,7 +65,7 @@ describe('a push to a device that presents a new host key', () => {
       const result = await service.push(ref, 'user:default/operator');
       expect(result.ok).toBe(false);
       expect(commands).toEqual([]);
-      const after = (await store.getDevice(ref))!;
+      const after = (await stores.devices.getDevice(ref))!;
       expect(after.hostKeyFingerprint).toBe(pinned);
       expect(after.presentedHostKey).toBe(presented);
       expect(changed).toContain(ref);

@@ -34,7 +34,7 @@ const entity = (name: string): Entity =>
 describe('Conf Final API', () => {
   const devices: SimulatedDevice[] = [];
   let app: express.Express;
-  let store: Awaited<ReturnType<typeof memoryStore>>['store'];
+  let stores: Awaited<ReturnType<typeof memoryStore>>['stores'];
   let destroy: () => Promise<void>;
   const auditor = mockServices.auditor.mock();
   const auditorEvent = { success: jest.fn(), fail: jest.fn() };
@@ -44,20 +44,20 @@ describe('Conf Final API', () => {
 
   beforeAll(async () => {
     const db = await memoryStore();
-    store = db.store;
+    stores = db.stores;
     for (const name of ['spine-01-par1', 'spine-02-par1', 'spine-01-lon1']) {
       const device = await bootSimulatedDevice(entity(name), {
         username: USERNAME,
       });
       devices.push(device);
-      await seedDevice(store, entity(name), {
+      await seedDevice(stores, entity(name), {
         username: USERNAME,
         sshPort: device.sshPort!,
         hostKeyFingerprint: device.hostKeyFingerprint(),
       });
     }
     // Declared, but its serial is in Mismatch: never pushed, never reached.
-    await seedDevice(store, entity('leaf-04-par1'), {
+    await seedDevice(stores, entity('leaf-04-par1'), {
       username: USERNAME,
       sshPort: 1,
       serialState: 'mismatch',
@@ -66,7 +66,7 @@ describe('Conf Final API', () => {
 
     const logger = mockServices.logger.mock();
     const service = new FinalConfigService({
-      store,
+      stores,
       vault: testVault,
       platforms: new PlatformRegistry(builtinPlatformDrivers),
       openCli: openDeviceCli,
@@ -105,11 +105,11 @@ describe('Conf Final API', () => {
           })),
       }),
       auditor,
-      store,
+      stores,
       service,
       jobs: new BulkPushJobs({
         service,
-        store: store.bulkPushJobStore(),
+        store: stores.bulkPushJobs,
         concurrency: 2,
         logger,
       }),
@@ -155,7 +155,8 @@ describe('Conf Final API', () => {
     expect(bulk.status).toBe(403);
     expect(devices[0].logins).toEqual([]);
     expect(
-      (await store.getDevice('resource:default/spine-01-par1'))?.confFinalState,
+      (await stores.devices.getDevice('resource:default/spine-01-par1'))
+        ?.confFinalState,
     ).toBe('not-pushed');
   });
 
@@ -250,7 +251,8 @@ describe('Conf Final API', () => {
     }
     expect(devices[1].logins).toEqual([]);
     expect(
-      (await store.getDevice('resource:default/spine-02-par1'))?.confFinalState,
+      (await stores.devices.getDevice('resource:default/spine-02-par1'))
+        ?.confFinalState,
     ).toBe('not-pushed');
   });
 
@@ -290,7 +292,9 @@ describe('Conf Final API', () => {
       'resource:default/spine-02-par1',
       'resource:default/spine-01-lon1',
     ]) {
-      expect((await store.getDevice(ref))?.confFinalState).toBe('pushed');
+      expect((await stores.devices.getDevice(ref))?.confFinalState).toBe(
+        'pushed',
+      );
     }
 
     const unknown = await request(app)

@@ -16,7 +16,7 @@ import {
 import express from 'express';
 import Router from 'express-promise-router';
 import { z } from 'zod';
-import type { ZtpStore } from '../database/types';
+import type { ZtpStores } from '../database/ZtpStores';
 import type { ImageGate } from '../images/imageGate';
 import { rejectUnusableInput } from '../inputGuard';
 import type { BulkPushJobs } from './BulkPushJobs';
@@ -41,7 +41,7 @@ export type FinalConfigRouterOptions = {
   httpAuth: HttpAuthService;
   permissions: PermissionsService;
   auditor: AuditorService;
-  store: Pick<ZtpStore, 'getDevices'>;
+  stores: Pick<ZtpStores, 'devices'>;
   service: Pick<FinalConfigService, 'preview' | 'push' | 'refusal'>;
   jobs: Pick<BulkPushJobs, 'start' | 'get'>;
   /** Refuses devices that do not run their approved image (ztp.images). */
@@ -56,7 +56,7 @@ export type FinalConfigRouterOptions = {
 export async function createFinalConfigRouter(
   options: FinalConfigRouterOptions,
 ): Promise<express.Router> {
-  const { httpAuth, permissions, auditor, store, service, jobs } = options;
+  const { httpAuth, permissions, auditor, stores, service, jobs } = options;
   const router = Router();
   router.use(express.json({ limit: '256kb' }));
   router.use(rejectUnusableInput);
@@ -159,7 +159,7 @@ export async function createFinalConfigRouter(
           problems.push(`"${raw}" is not an entity reference`);
         }
       }
-      const devices = await store.getDevices(refs);
+      const devices = await stores.devices.getDevices(refs);
       for (const ref of refs) {
         const refusal = service.refusal(
           devices.find(d => d.entityRef === ref),

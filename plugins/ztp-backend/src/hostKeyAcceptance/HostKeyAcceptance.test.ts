@@ -15,22 +15,25 @@ describe.each(databases.eachSupportedId())(
   id => {
     it('keeps the key a device presented after a mismatch, and accepting it pins it and checks at once', async () => {
       let hostKey = OLD_KEY;
-      const { store, serialChecker, addLoadedDevice } = await queueWithReplicas(
-        databases,
-        id,
-        fakeDeviceSsh({ serial: () => SERIAL, hostKey: () => hostKey }),
-      );
+      const { stores, serialChecker, addLoadedDevice } =
+        await queueWithReplicas(
+          databases,
+          id,
+          fakeDeviceSsh({ serial: () => SERIAL, hostKey: () => hostKey }),
+        );
       const ref = await addLoadedDevice('leaf-1', SERIAL);
       const checks = serialChecker();
       const acceptance = new HostKeyAcceptance({
-        store,
+        stores,
         serialChecks: checks,
         onChanged: () => {},
       });
       expect(await checks.check(ref, 'user:default/op')).toEqual({
         outcome: 'checked',
       });
-      expect((await store.getDevice(ref))!.hostKeyFingerprint).toBe(OLD_KEY);
+      expect((await stores.devices.getDevice(ref))!.hostKeyFingerprint).toBe(
+        OLD_KEY,
+      );
 
       // Nothing to accept while the device presents its pinned key.
       await expect(
@@ -41,14 +44,14 @@ describe.each(databases.eachSupportedId())(
       hostKey = NEW_KEY;
       const mismatch = await checks.check(ref, 'user:default/op');
       expect(mismatch?.reason).toMatch(/^host key changed/);
-      let device = (await store.getDevice(ref))!;
+      let device = (await stores.devices.getDevice(ref))!;
       expect(device).toMatchObject({
         serialState: 'not-checked',
         hostKeyFingerprint: OLD_KEY,
         presentedHostKey: NEW_KEY,
       });
       expect(device.serialNextCheckAt).toBeUndefined();
-      const [failed] = await store.listEvents(ref, 1);
+      const [failed] = await stores.events.listEvents(ref, 1);
       expect(failed.details).toEqual({
         pinnedHostKey: OLD_KEY,
         presentedHostKey: NEW_KEY,
@@ -71,9 +74,9 @@ describe.each(databases.eachSupportedId())(
         hostKeyFingerprint: NEW_KEY,
       });
       expect(result.device.serial.presentedHostKeyFingerprint).toBeUndefined();
-      device = (await store.getDevice(ref))!;
+      device = (await stores.devices.getDevice(ref))!;
       expect(device.presentedHostKey).toBeUndefined();
-      const accepted = (await store.listEvents(ref, 10)).find(
+      const accepted = (await stores.events.listEvents(ref, 10)).find(
         e => e.type === 'serial.host-key-accepted',
       )!;
       expect(accepted.actor).toBe('user:default/ann');
@@ -87,11 +90,12 @@ describe.each(databases.eachSupportedId())(
 
     it('accepts a key once when two operators accept it at the same time', async () => {
       let hostKey = OLD_KEY;
-      const { store, serialChecker, addLoadedDevice } = await queueWithReplicas(
-        databases,
-        id,
-        fakeDeviceSsh({ serial: () => SERIAL, hostKey: () => hostKey }),
-      );
+      const { stores, serialChecker, addLoadedDevice } =
+        await queueWithReplicas(
+          databases,
+          id,
+          fakeDeviceSsh({ serial: () => SERIAL, hostKey: () => hostKey }),
+        );
       const ref = await addLoadedDevice('leaf-2', SERIAL);
       const checks = serialChecker();
       await checks.check(ref, 'user:default/op');
@@ -99,7 +103,7 @@ describe.each(databases.eachSupportedId())(
       await checks.check(ref, 'user:default/op');
       const replica = () =>
         new HostKeyAcceptance({
-          store,
+          stores,
           serialChecks: serialChecker(),
           onChanged: () => {},
         });
@@ -120,11 +124,13 @@ describe.each(databases.eachSupportedId())(
       ]);
       expect(results.filter(r => r.status === 'fulfilled')).toHaveLength(1);
       expect(
-        (await store.listEvents(ref, 20)).filter(
+        (await stores.events.listEvents(ref, 20)).filter(
           e => e.type === 'serial.host-key-accepted',
         ),
       ).toHaveLength(1);
-      expect((await store.getDevice(ref))!.hostKeyFingerprint).toBe(NEW_KEY);
+      expect((await stores.devices.getDevice(ref))!.hostKeyFingerprint).toBe(
+        NEW_KEY,
+      );
     });
   },
 );

@@ -1,6 +1,7 @@
 import { ConflictError, NotFoundError } from '@backstage/errors';
 import type { ZtpSerialCheckResult } from '@ztp-portal/backstage-plugin-ztp-common';
-import type { DeviceRecord, ZtpStore } from '../database/types';
+import type { DeviceRecord } from '../database/types';
+import type { ZtpStores } from '../database/ZtpStores';
 import { toZtpDevice } from '../deviceView';
 import type { SerialCheckService } from '../serialChecks/SerialCheckService';
 
@@ -13,7 +14,7 @@ import type { SerialCheckService } from '../serialChecks/SerialCheckService';
 export class HostKeyAcceptance {
   constructor(
     private readonly deps: {
-      store: ZtpStore;
+      stores: Pick<ZtpStores, 'devices' | 'events' | 'serialChecks'>;
       serialChecks: SerialCheckService;
       onChanged: (entityRef: string) => void;
     },
@@ -21,7 +22,7 @@ export class HostKeyAcceptance {
 
   /** The device, refused when it has no new key waiting, or another one than `fingerprint`. */
   async prepare(entityRef: string, fingerprint: string): Promise<DeviceRecord> {
-    const device = await this.deps.store.getDevice(entityRef);
+    const device = await this.deps.stores.devices.getDevice(entityRef);
     if (!device) {
       throw new NotFoundError(`No device ${entityRef} in the ZTP queue`);
     }
@@ -43,25 +44,29 @@ export class HostKeyAcceptance {
     fingerprint: string;
     actor: string;
   }): Promise<ZtpSerialCheckResult> {
-    const { store, serialChecks } = this.deps;
+    const { stores, serialChecks } = this.deps;
     const { entityRef, fingerprint, actor } = request;
     const device = await this.prepare(entityRef, fingerprint);
     const previous = device.hostKeyFingerprint ?? 'none';
-    const accepted = await store.acceptHostKey(entityRef, fingerprint, {
+    const accepted = await stores.serialChecks.acceptHostKey(
       entityRef,
-      type: 'serial.host-key-accepted',
-      actor,
-      message: `New SSH host key ${fingerprint} accepted by ${actor} in place of ${previous}; the serial is checked again`,
-      details: { previousHostKey: previous, acceptedHostKey: fingerprint },
-    });
+      fingerprint,
+      {
+        entityRef,
+        type: 'serial.host-key-accepted',
+        actor,
+        message: `New SSH host key ${fingerprint} accepted by ${actor} in place of ${previous}; the serial is checked again`,
+        details: { previousHostKey: previous, acceptedHostKey: fingerprint },
+      },
+    );
     if (!accepted) {
-      const current = await store.getDevice(entityRef);
+      const current = await stores.devices.getDevice(entityRef);
       throw this.changedAgain(entityRef, current?.presentedHostKey);
     }
     this.deps.onChanged(entityRef);
     const result = await serialChecks.check(entityRef, actor);
-    const after = (await store.getDevice(entityRef))!;
-    const last = await store.lastEvents([entityRef]);
+    const after = (await stores.devices.getDevice(entityRef))!;
+    const last = await stores.events.lastEvents([entityRef]);
     return {
       outcome: result?.outcome ?? after.serialState,
       reason:

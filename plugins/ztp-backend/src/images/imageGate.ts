@@ -7,7 +7,8 @@ import { ConflictError, NotAllowedError } from '@backstage/errors';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import { ztpImageOverridePermission } from '@ztp-portal/backstage-plugin-ztp-common';
 import type { Request } from 'express';
-import type { DeviceRecord, ZtpStore } from '../database/types';
+import type { DeviceRecord } from '../database/types';
+import type { ZtpStores } from '../database/ZtpStores';
 import type { ImageCatalog } from './ImageCatalog';
 
 /**
@@ -22,7 +23,7 @@ export class ImageGate {
   constructor(
     private readonly deps: {
       catalog: Pick<ImageCatalog, 'compliance'>;
-      store: Pick<ZtpStore, 'getDevices' | 'addEvent'>;
+      stores: Pick<ZtpStores, 'devices' | 'events'>;
       permissions: PermissionsService;
       auditor: AuditorService;
     },
@@ -45,7 +46,7 @@ export class ImageGate {
     entityRef: string,
     credentials: BackstageCredentials<{ type: 'user'; userEntityRef: string }>,
   ) {
-    const [device] = await this.deps.store.getDevices([entityRef]);
+    const [device] = await this.deps.stores.devices.getDevices([entityRef]);
     const refusal = this.refusal(device);
     if (!refusal) return;
     if (req.body?.overrideImage !== true) throw new ConflictError(refusal);
@@ -73,7 +74,7 @@ export class ImageGate {
       await auditorEvent.fail({ error, meta });
       throw error;
     }
-    await this.deps.store.addEvent({
+    await this.deps.stores.events.addEvent({
       entityRef,
       type: 'conffinal.image-override',
       actor: credentials.principal.userEntityRef,

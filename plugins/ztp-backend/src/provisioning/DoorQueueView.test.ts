@@ -1,6 +1,10 @@
 import { mockServices, TestDatabases } from '@backstage/backend-test-utils';
 import { testDevice } from '../__testUtils__/doorOnDatabase';
-import { DatabaseZtpStore } from '../database/DatabaseZtpStore';
+import {
+  migrateZtpDatabase,
+  ztpStoresOn,
+  type ZtpStores,
+} from '../database/ZtpStores';
 import type { DeviceRecord } from '../database/types';
 import { builtinPlatformDrivers } from '../platforms';
 import { BootstrapRenderer } from '../platforms/BootstrapRenderer';
@@ -12,9 +16,9 @@ const databases = TestDatabases.create({ ids: ['SQLITE_3'] });
 
 async function storeWith(devices: number[]) {
   const knex = await databases.init('SQLITE_3');
-  await DatabaseZtpStore.migrate(knex);
-  const store = new DatabaseZtpStore(knex);
-  await store.insertDevices(
+  await migrateZtpDatabase(knex);
+  const stores = ztpStoresOn(knex);
+  await stores.devices.insertDevices(
     devices.map(n => ({
       device: testDevice(n),
       event: {
@@ -25,13 +29,13 @@ async function storeWith(devices: number[]) {
       },
     })),
   );
-  return store;
+  return stores;
 }
 
-function viewOf(store: DatabaseZtpStore) {
+function viewOf(stores: ZtpStores) {
   const platforms = new PlatformRegistry(builtinPlatformDrivers);
   const view = new DoorQueueView({
-    store,
+    stores,
     renderer: new BootstrapRenderer(
       new MinimalConfigRenderer(platforms),
       platforms,

@@ -1,5 +1,6 @@
 import type { LoggerService } from '@backstage/backend-plugin-api';
-import type { DeviceRecord, ZtpStore } from '../database/types';
+import type { DeviceRecord } from '../database/types';
+import type { ZtpStores } from '../database/ZtpStores';
 import type { BootstrapRenderer } from '../platforms/BootstrapRenderer';
 import { BootstrapFileIndex } from './BootstrapFileIndex';
 import { DeviceIndex } from './DeviceIndex';
@@ -23,7 +24,7 @@ export class DoorQueueView {
 
   constructor(
     private readonly options: {
-      store: Pick<ZtpStore, 'listActiveDevices'>;
+      stores: Pick<ZtpStores, 'devices'>;
       renderer: BootstrapRenderer;
       logger: LoggerService;
     },
@@ -40,8 +41,8 @@ export class DoorQueueView {
 
   /** Reloads the active devices now. */
   async refresh() {
-    const { store, renderer } = this.options;
-    const devices = await store.listActiveDevices();
+    const { stores, renderer } = this.options;
+    const devices = await stores.devices.listActiveDevices();
     this.index.replaceAll(devices);
     for (const device of devices) {
       try {

@@ -1,5 +1,6 @@
 import { isDataError } from '../database/dataErrors';
-import type { ConfMinFetch, ZtpStore } from '../database/types';
+import type { FetchStore } from '../database/FetchStore';
+import type { ConfMinFetch } from '../database/types';
 
 type Waiter = { fetch: ConfMinFetch; done: (error?: unknown) => void };
 
@@ -22,7 +23,7 @@ export class FetchRecorder {
   >();
 
   constructor(
-    private readonly store: ZtpStore,
+    private readonly store: FetchStore,
     private readonly maxBatch = 1000,
     private readonly windowMs = 5,
   ) {}

@@ -5,7 +5,9 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { mockServices } from '@backstage/backend-test-utils';
-import type { DeviceRecord, ZtpStore } from '../database/types';
+import type { DeviceRecord } from '../database/types';
+import type { FetchStore } from '../database/FetchStore';
+import type { UnknownDeviceStore } from '../database/UnknownDeviceStore';
 import { ImageCatalog } from '../images/ImageCatalog';
 import type { ImageSpec } from '../images/settings';
 import { DeviceIndex } from './DeviceIndex';
@@ -116,17 +118,17 @@ describe('the door serves approved images', () => {
         fs.truncateSync(file, f.sparse);
       }
     }
-    const store = {
+    const stores = {
       recordFetches: async () => {},
       recordUnknownDevices: async () => {},
-    } as unknown as ZtpStore;
+    } as unknown as FetchStore & UnknownDeviceStore;
     const index = new DeviceIndex();
     index.replaceAll([device]);
     const handler = new DeviceRequestHandler({
       index,
       renderer: { render: () => 'hostname leaf-01\n' },
-      recorder: new FetchRecorder(store),
-      unknown: new UnknownDeviceCounter(store),
+      recorder: new FetchRecorder(stores),
+      unknown: new UnknownDeviceCounter(stores),
       logger: mockServices.logger.mock(),
       allowedNetworks: [],
       onFetched: () => {},

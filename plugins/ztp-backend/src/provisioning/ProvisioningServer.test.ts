@@ -2,7 +2,9 @@ import http from 'node:http';
 import fs from 'node:fs';
 import net from 'node:net';
 import { mockServices } from '@backstage/backend-test-utils';
-import type { ConfMinFetch, DeviceRecord, ZtpStore } from '../database/types';
+import type { ConfMinFetch, DeviceRecord } from '../database/types';
+import type { FetchStore } from '../database/FetchStore';
+import type { UnknownDeviceStore } from '../database/UnknownDeviceStore';
 import { DeviceIndex } from './DeviceIndex';
 import { DeviceRequestHandler } from './DeviceRequestHandler';
 import { FetchRecorder } from './FetchRecorder';
@@ -71,21 +73,21 @@ describe('ProvisioningServer', () => {
     recorded = [];
     fetched = [];
     probes = [];
-    const store = {
+    const stores = {
       recordFetches: async (fetches: ConfMinFetch[]) => {
         recorded.push(...fetches);
       },
       recordUnknownDevices: async (p: { identifier: string }[]) => {
         probes.push(...p);
       },
-    } as unknown as ZtpStore;
-    unknown = new UnknownDeviceCounter(store);
+    } as unknown as FetchStore & UnknownDeviceStore;
+    unknown = new UnknownDeviceCounter(stores);
     const index = new DeviceIndex();
     index.replaceAll([device]);
     const handler = new DeviceRequestHandler({
       index,
       renderer: { render: () => CONFIG },
-      recorder: new FetchRecorder(store),
+      recorder: new FetchRecorder(stores),
       unknown,
       logger: mockServices.logger.mock(),
       allowedNetworks: [],

@@ -1,7 +1,9 @@
 import dgram from 'node:dgram';
 import fs from 'node:fs';
 import { mockServices } from '@backstage/backend-test-utils';
-import type { ConfMinFetch, DeviceRecord, ZtpStore } from '../database/types';
+import type { ConfMinFetch, DeviceRecord } from '../database/types';
+import type { FetchStore } from '../database/FetchStore';
+import type { UnknownDeviceStore } from '../database/UnknownDeviceStore';
 import { DeviceIndex } from './DeviceIndex';
 import { DeviceRequestHandler } from './DeviceRequestHandler';
 import { FetchRecorder } from './FetchRecorder';
@@ -32,21 +34,21 @@ const rrq = (name: string | Buffer, mode = 'octet') =>
 async function startTftp(allowedNetworks: string[], maxTransfers?: number) {
   const recorded: ConfMinFetch[] = [];
   const probes: { identifier: string }[] = [];
-  const store = {
+  const stores = {
     recordFetches: async (fetches: ConfMinFetch[]) => {
       recorded.push(...fetches);
     },
     recordUnknownDevices: async (p: { identifier: string }[]) => {
       probes.push(...p);
     },
-  } as unknown as ZtpStore;
+  } as unknown as FetchStore & UnknownDeviceStore;
   const index = new DeviceIndex();
   index.replaceAll([device]);
-  const unknown = new UnknownDeviceCounter(store);
+  const unknown = new UnknownDeviceCounter(stores);
   const handler = new DeviceRequestHandler({
     index,
     renderer: { render: () => CONFIG },
-    recorder: new FetchRecorder(store),
+    recorder: new FetchRecorder(stores),
     unknown,
     logger: mockServices.logger.mock(),
     allowedNetworks,

@@ -1,6 +1,6 @@
 import { ZTP_INPUT_LIMITS } from '@ztp-portal/backstage-plugin-ztp-common';
 import { isDataError } from '../database/dataErrors';
-import type { ZtpStore } from '../database/types';
+import type { UnknownDeviceStore } from '../database/UnknownDeviceStore';
 
 type Probe = { sourceIp: string; identifier: string; at: Date; count: number };
 
@@ -12,7 +12,7 @@ type Probe = { sourceIp: string; identifier: string; at: Date; count: number };
 export class UnknownDeviceCounter {
   private pending = new Map<string, Probe>();
 
-  constructor(private readonly store: ZtpStore) {}
+  constructor(private readonly store: UnknownDeviceStore) {}
 
   /**
    * Counts one probe. The door checks what a device sent before counting

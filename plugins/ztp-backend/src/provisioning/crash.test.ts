@@ -3,7 +3,7 @@ import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import knexFactory, { Knex } from 'knex';
-import { DatabaseZtpStore } from '../database/DatabaseZtpStore';
+import { ztpStoresOn } from '../database/ZtpStores';
 import { freePort, httpGet } from '../__testUtils__/network';
 import {
   startZtpChild,
@@ -157,9 +157,9 @@ describe('the device door under a crash', () => {
         connection: { filename: path.join(dir, ZTP_SQLITE_FILE) },
         useNullAsDefault: true,
       });
-      const store = new DatabaseZtpStore(db);
+      const stores = ztpStoresOn(db);
       const records = new Map(
-        (await store.getDevices([...askedByRef.keys()])).map(d => [
+        (await stores.devices.getDevices([...askedByRef.keys()])).map(d => [
           d.entityRef,
           d,
         ]),
@@ -178,7 +178,7 @@ describe('the device door under a crash', () => {
           unrecorded.push(
             `${ref}: ${count} served of ${askedByRef.get(
               ref,
-            )} asked, store says ${device?.confMinState} with ${
+            )} asked, stores says ${device?.confMinState} with ${
               device?.confMinFetchCount
             } fetches`,
           );
@@ -186,9 +186,9 @@ describe('the device door under a crash', () => {
         }
         // The timeline has the device's first fetch, written in the same
         // transaction as the count (repeated fetches are summed up later).
-        const fetchedEvents = (await store.listEvents(ref, 1000)).filter(
-          e => e.type === 'confmin.fetched',
-        );
+        const fetchedEvents = (
+          await stores.events.listEvents(ref, 1000)
+        ).filter(e => e.type === 'confmin.fetched');
         if (
           fetchedEvents.length < 1 ||
           fetchedEvents.length > device.confMinFetchCount
@@ -200,7 +200,7 @@ describe('the device door under a crash', () => {
       }
       expect(unrecorded).toEqual([]);
       // Nothing was recorded for devices nobody asked for.
-      const { devices: loaded } = await store.listDevices({
+      const { devices: loaded } = await stores.devices.listDevices({
         confMin: 'loaded',
         limit: 1000,
       });
@@ -210,11 +210,13 @@ describe('the device door under a crash', () => {
 
       // After the restart a fetch is durable before its response arrives.
       const [ref] = servedByRef.keys();
-      const before = (await store.getDevice(ref))!.confMinFetchCount;
+      const before = (await stores.devices.getDevice(ref))!.confMinFetchCount;
       const mac = devices.find(d => d.entityRef === ref)!.mac;
       const again = await httpGet(`${base}/ztp/config/by-mac/${mac}`);
       expect(again.status).toBe(200);
-      expect((await store.getDevice(ref))!.confMinFetchCount).toBe(before + 1);
+      expect((await stores.devices.getDevice(ref))!.confMinFetchCount).toBe(
+        before + 1,
+      );
     },
   );
 });

@@ -1,5 +1,5 @@
 import { TestDatabases } from '@backstage/backend-test-utils';
-import type { ZtpStore } from '../database/types';
+import type { UnknownDeviceStore } from '../database/UnknownDeviceStore';
 import {
   startDoorOnDatabase,
   testDevice,
@@ -31,7 +31,8 @@ describe.each(databases.eachSupportedId())(
           Array.from({ length: 40 }, (_, i) => {
             const n = i + 1;
             const serialHeader = ['X-Arista-Serial', 'SERIAL-NUMBER'][n % 2];
-            const serial = n % 4 < 2 ? LONG_SERIAL : testDevice(n).serial;
+            const serial =
+              n % 4 < 2 ? LONG_SERIAL : testDevice(n).declaredSerial;
             const headers = { [serialHeader]: serial };
             return httpGet(url(n), { headers }).then(r => ({ n, ...r }));
           }),
@@ -46,7 +47,7 @@ describe.each(databases.eachSupportedId())(
               : { n: r.n, status: 200, body: `hostname dev-${r.n}\n` };
           }),
         );
-        const devices = await door.store.listActiveDevices();
+        const devices = await door.stores.devices.listActiveDevices();
         for (const d of devices) {
           const n = Number(d.hostname.slice(4));
           expect([n, d.confMinState]).toEqual([
@@ -63,7 +64,7 @@ describe.each(databases.eachSupportedId())(
       const knex = await databases.init(id);
       const door = await startDoorOnDatabase(knex, { devices: 6 });
       await door.server.stop();
-      const recorder = new FetchRecorder(door.store);
+      const recorder = new FetchRecorder(door.stores.fetches);
       const at = new Date();
       // Past the door's checks, as a future bug might let one through: a
       // NUL, which PostgreSQL refuses to store.
@@ -74,7 +75,8 @@ describe.each(databases.eachSupportedId())(
             sourceIp: `127.0.10.${i + 1}`,
             at,
             via: 'MAC address in the URL',
-            headerSerial: i === 2 ? 'SER\u0000BAD' : testDevice(i + 1).serial,
+            headerSerial:
+              i === 2 ? 'SER\u0000BAD' : testDevice(i + 1).declaredSerial,
           }),
         ),
       );
@@ -82,7 +84,7 @@ describe.each(databases.eachSupportedId())(
       expect(settled.map(s => s.status)).toEqual(
         settled.map((_, i) => (refused.includes(i) ? 'rejected' : 'fulfilled')),
       );
-      const loaded = (await door.store.listActiveDevices())
+      const loaded = (await door.stores.devices.listActiveDevices())
         .filter(d => d.confMinState === 'loaded')
         .map(d => d.hostname)
         .sort();
@@ -100,16 +102,16 @@ describe.each(databases.eachSupportedId())(
       let outage = false;
       // The real store, with a NUL slipped into one probe (as a future bug
       // might) and an outage that can be switched on.
-      const store = {
+      const stores = {
         recordUnknownDevices: async (
-          probes: Parameters<ZtpStore['recordUnknownDevices']>[0],
+          probes: Parameters<UnknownDeviceStore['recordUnknownDevices']>[0],
         ) => {
           if (outage) {
             throw Object.assign(new Error('connect ECONNREFUSED'), {
               code: 'ECONNREFUSED',
             });
           }
-          await door.store.recordUnknownDevices(
+          await door.stores.unknownDevices.recordUnknownDevices(
             probes.map(p =>
               p.identifier === 'mac poison'
                 ? { ...p, identifier: 'mac poi\u0000son' }
@@ -117,8 +119,8 @@ describe.each(databases.eachSupportedId())(
             ),
           );
         },
-      } as unknown as ZtpStore;
-      const counter = new UnknownDeviceCounter(store);
+      } as unknown as UnknownDeviceStore;
+      const counter = new UnknownDeviceCounter(stores);
       counter.count('127.0.99.1', 'mac 02:00:5e:00:53:01');
       counter.count('127.0.99.2', 'mac poison');
       counter.count('127.0.99.3', `hostname ${'h'.repeat(253)}`);
@@ -132,7 +134,7 @@ describe.each(databases.eachSupportedId())(
       outage = false;
       const written = await counter.flush();
 
-      const rows = await door.store.listUnknownDevices(10);
+      const rows = await door.stores.unknownDevices.listUnknownDevices(10);
       const expected = [
         { sourceIp: '127.0.99.1', count: 2 },
         { sourceIp: '127.0.99.3', count: 1 },

@@ -5,7 +5,7 @@ import type {
 } from '@backstage/backend-plugin-api';
 import express from 'express';
 import type { ZtpSettings } from '../config';
-import type { DatabaseZtpStore } from '../database/DatabaseZtpStore';
+import type { ZtpStores } from '../database/ZtpStores';
 import type { ImageSettings, ServableImage } from '../images';
 import type { BootstrapRenderer } from '../platforms/BootstrapRenderer';
 import type { SerialCheckService } from '../serialChecks/SerialCheckService';
@@ -30,7 +30,9 @@ import { UnknownDeviceCounter } from './UnknownDeviceCounter';
  */
 export async function setupProvisioning(deps: {
   settings: ZtpSettings;
-  store: DatabaseZtpStore;
+  stores: Pick<ZtpStores, 'events' | 'fetches' | 'unknownDevices'>;
+  /** Copies SQLite's write-ahead log into the database file. */
+  checkpoint(): Promise<void>;
   doorView: DoorQueueView;
   renderer: BootstrapRenderer;
   publisher: ZtpSignalPublisher;
@@ -43,9 +45,9 @@ export async function setupProvisioning(deps: {
   httpRouter: HttpRouterService;
   logger: LoggerService;
 }) {
-  const { settings, store, doorView: view, publisher, images, logger } = deps;
+  const { settings, stores, doorView: view, publisher, images, logger } = deps;
   const { provisioning: door, serialCheck } = settings;
-  const unknown = new UnknownDeviceCounter(store);
+  const unknown = new UnknownDeviceCounter(stores.unknownDevices);
   const fetchedByDevice = createDeviceFetchFollowUp({
     publish: ref => publisher.changed(ref),
     triggerSerialCheck: (ref, delayMs) =>
@@ -55,14 +57,14 @@ export async function setupProvisioning(deps: {
   const handler = new DeviceRequestHandler({
     index: view.index,
     renderer: deps.renderer,
-    recorder: new FetchRecorder(store),
+    recorder: new FetchRecorder(stores.fetches),
     unknown,
     logger,
     allowedNetworks: door.allowedNetworks,
     firstCheckDelayMs: serialCheck.firstCheckDelayMs,
     bootstrap: {
       files: view.bootstrapFiles,
-      store,
+      store: stores.events,
       onReported: ref => publisher.changed(ref),
     },
     onFetched: device =>
@@ -115,7 +117,7 @@ export async function setupProvisioning(deps: {
         limits: images.settings.downloads,
         logger,
         record: download =>
-          void store
+          void stores.events
             .addEvent(imageDownloadEvent(download))
             .then(() => publisher.changed(download.entityRef))
             .catch(e =>
@@ -161,7 +163,7 @@ export async function setupProvisioning(deps: {
         unknownFlushMs: serialCheck.sweepSeconds * 1000,
         checkpoint:
           doorWorker && doorDatabase && doorDatabase.client === 'better-sqlite3'
-            ? () => store.checkpoint()
+            ? deps.checkpoint
             : undefined,
         logger,
       });

@@ -2,7 +2,11 @@ import { mockServices, TestDatabases } from '@backstage/backend-test-utils';
 import type { Entity } from '@backstage/catalog-model';
 import type { CatalogService } from '@backstage/plugin-catalog-node';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
-import { DatabaseZtpStore } from '../database/DatabaseZtpStore';
+import {
+  migrateZtpDatabase,
+  ztpStoresOn,
+  type ZtpStores,
+} from '../database/ZtpStores';
 import { builtinPlatformDrivers, verifyShaCrypt } from '../platforms';
 import { deviceEntity } from '../__testUtils__/fleet';
 import { CredentialVault } from '../credentials/CredentialVault';
@@ -55,8 +59,8 @@ function withEtag(entity: Entity, etag: string): Entity {
 
 async function storeFor(id: any) {
   const knex = await databases.init(id);
-  await DatabaseZtpStore.migrate(knex);
-  return new DatabaseZtpStore(knex);
+  await migrateZtpDatabase(knex);
+  return ztpStoresOn(knex);
 }
 
 function leaf(name: string, extra: Record<string, string> = {}) {
@@ -71,7 +75,7 @@ function leaf(name: string, extra: Record<string, string> = {}) {
 
 describe.each(databases.eachSupportedId())('DeviceQueueSync on %p', id => {
   it('follows the catalog: added, changed, removed (history kept), back again', async () => {
-    const store = await storeFor(id);
+    const stores = await storeFor(id);
     let entities: Entity[] = [
       leaf('leaf-a', {
         'ztp.network/serial-number': 'JPE00000001',
@@ -88,7 +92,7 @@ describe.each(databases.eachSupportedId())('DeviceQueueSync on %p', id => {
     const sync = new DeviceQueueSync({
       catalog,
       auth: mockServices.auth(),
-      store,
+      stores,
       vault: new CredentialVault('sync-test-secret-key-0001'),
       platforms: new PlatformRegistry(builtinPlatformDrivers),
       logger: mockServices.logger.mock(),
@@ -101,7 +105,7 @@ describe.each(databases.eachSupportedId())('DeviceQueueSync on %p', id => {
       'resource:default/leaf-b',
     ]);
     expect(first.invalid).toEqual(['resource:default/bad']);
-    const a = await store.getDevice('resource:default/leaf-a');
+    const a = await stores.devices.getDevice('resource:default/leaf-a');
     expect(a?.localPasswordHash).toMatch(/^\$6\$/);
     expect(a?.localPasswordEnc).not.toContain(a?.localPasswordHash);
 
@@ -123,20 +127,25 @@ describe.each(databases.eachSupportedId())('DeviceQueueSync on %p', id => {
     const changed = await sync.run();
     expect(changed.updated).toEqual(['resource:default/leaf-a']);
     expect(changed.removed).toEqual(['resource:default/leaf-b']);
-    const a2 = await store.getDevice('resource:default/leaf-a');
+    const a2 = await stores.devices.getDevice('resource:default/leaf-a');
     expect(a2).toMatchObject({
       expectedSerial: 'JPE00000009',
       macAddress: '44:4c:a8:00:00:31',
     });
     expect(a2?.localUsername).toBe(a?.localUsername);
-    const [update] = await store.listEvents('resource:default/leaf-a', 1);
+    const [update] = await stores.events.listEvents(
+      'resource:default/leaf-a',
+      1,
+    );
     expect(update.message).toMatch(/declared serial JPE00000001 → JPE00000009/);
 
     // Removed: out of the queue, history kept.
-    const b = await store.getDevice('resource:default/leaf-b');
+    const b = await stores.devices.getDevice('resource:default/leaf-b');
     expect(b?.inCatalog).toBe(false);
     expect(
-      (await store.listEvents('resource:default/leaf-b', 10)).map(e => e.type),
+      (await stores.events.listEvents('resource:default/leaf-b', 10)).map(
+        e => e.type,
+      ),
     ).toEqual(['device.removed', 'device.added']);
 
     // Back in the catalog: same account, same history.
@@ -147,7 +156,7 @@ describe.each(databases.eachSupportedId())('DeviceQueueSync on %p', id => {
       }),
     );
     expect((await sync.run()).added).toEqual(['resource:default/leaf-b']);
-    const b2 = await store.getDevice('resource:default/leaf-b');
+    const b2 = await stores.devices.getDevice('resource:default/leaf-b');
     expect(b2?.inCatalog).toBe(true);
     expect(b2?.localUsername).toBe(b?.localUsername);
     // Added; updated; removed; back.
@@ -155,7 +164,7 @@ describe.each(databases.eachSupportedId())('DeviceQueueSync on %p', id => {
   });
 
   it('imports each device once when two syncs overlap, so the hash matches the password', async () => {
-    const store = await storeFor(id);
+    const stores = await storeFor(id);
     const vault = new CredentialVault('sync-test-secret-key-0002');
     const entities = Array.from({ length: 20 }, (_, i) =>
       leaf(`leaf-${i}`, {
@@ -166,7 +175,7 @@ describe.each(databases.eachSupportedId())('DeviceQueueSync on %p', id => {
     const sync = new DeviceQueueSync({
       catalog: catalogOf(() => entities).catalog,
       auth: mockServices.auth(),
-      store,
+      stores,
       vault,
       platforms: new PlatformRegistry(builtinPlatformDrivers),
       logger: mockServices.logger.mock(),
@@ -176,10 +185,10 @@ describe.each(databases.eachSupportedId())('DeviceQueueSync on %p', id => {
     const [a, b] = await Promise.all([sync.run(), sync.run()]);
     expect(a).toBe(b);
     expect(a.added).toHaveLength(20);
-    for (const d of await store.listActiveDevices()) {
+    for (const d of await stores.devices.listActiveDevices()) {
       const password = vault.decrypt(d.localPasswordEnc, d.entityRef);
       expect(verifyShaCrypt(password, d.localPasswordHash)).toBe(true);
-      const events = await store.listEvents(d.entityRef, 10);
+      const events = await stores.events.listEvents(d.entityRef, 10);
       expect(events.map(e => e.type)).toEqual(['device.added']);
     }
   });
@@ -199,14 +208,14 @@ describe.each(databases.eachSupportedId())('DeviceQueueSync on %p', id => {
     });
 
   const makeSync = (
-    store: DatabaseZtpStore,
+    stores: ZtpStores,
     catalog: CatalogService,
     more: Partial<ConstructorParameters<typeof DeviceQueueSync>[0]> = {},
   ) =>
     new DeviceQueueSync({
       catalog,
       auth: mockServices.auth(),
-      store,
+      stores,
       vault: new CredentialVault('sync-test-secret-key-0003'),
       platforms: new PlatformRegistry(builtinPlatformDrivers),
       logger: mockServices.logger.mock(),
@@ -215,10 +224,10 @@ describe.each(databases.eachSupportedId())('DeviceQueueSync on %p', id => {
     });
 
   it('reads the catalog in pages of refs and etags, and a pass interrupted midway loses nothing: the next run continues', async () => {
-    const store = await storeFor(id);
+    const stores = await storeFor(id);
     const entities = fleet(12);
     const { catalog, reads } = catalogOf(() => entities);
-    const sync = makeSync(store, catalog, { pageSize: 4 });
+    const sync = makeSync(stores, catalog, { pageSize: 4 });
     reads.failOnPage = 3;
 
     await expect(sync.run()).rejects.toThrow('catalog unavailable');
@@ -230,16 +239,9 @@ describe.each(databases.eachSupportedId())('DeviceQueueSync on %p', id => {
       'metadata.etag',
     ]);
     // The two pages read are committed.
-    expect((await store.listActiveDevices()).map(d => d.name).sort()).toEqual([
-      'd00',
-      'd01',
-      'd02',
-      'd03',
-      'd04',
-      'd05',
-      'd06',
-      'd07',
-    ]);
+    expect(
+      (await stores.devices.listActiveDevices()).map(d => d.name).sort(),
+    ).toEqual(['d00', 'd01', 'd02', 'd03', 'd04', 'd05', 'd06', 'd07']);
 
     const pagesBefore = reads.pages.length;
     const result = await sync.run();
@@ -252,20 +254,20 @@ describe.each(databases.eachSupportedId())('DeviceQueueSync on %p', id => {
       'resource:default/d10',
       'resource:default/d11',
     ]);
-    const devices = await store.listActiveDevices();
+    const devices = await stores.devices.listActiveDevices();
     expect(devices).toHaveLength(12);
     for (const d of devices) {
-      const events = await store.listEvents(d.entityRef, 10);
+      const events = await stores.events.listEvents(d.entityRef, 10);
       expect(events.map(e => e.type)).toEqual(['device.added']);
     }
   });
 
   it('picks up one change among many without reading or processing the others again', async () => {
-    const store = await storeFor(id);
+    const stores = await storeFor(id);
     let entities = fleet(30);
     const { catalog, reads } = catalogOf(() => entities);
     let hashed = 0;
-    const sync = makeSync(store, catalog, {
+    const sync = makeSync(stores, catalog, {
       pageSize: 10,
       hasher: {
         hash: (driver, password) => {
@@ -277,7 +279,10 @@ describe.each(databases.eachSupportedId())('DeviceQueueSync on %p', id => {
     expect((await sync.run()).added).toHaveLength(30);
     expect(hashed).toBe(30);
     const before = new Map(
-      (await store.listActiveDevices()).map(d => [d.entityRef, d.updatedAt]),
+      (await stores.devices.listActiveDevices()).map(d => [
+        d.entityRef,
+        d.updatedAt,
+      ]),
     );
 
     entities = entities.map(e =>
@@ -308,7 +313,7 @@ describe.each(databases.eachSupportedId())('DeviceQueueSync on %p', id => {
     // Only the changed entity's declaration was read; nothing was hashed.
     expect(reads.declarations).toEqual([['resource:default/d17']]);
     expect(hashed).toBe(30);
-    const after = await store.listActiveDevices();
+    const after = await stores.devices.listActiveDevices();
     expect(after.find(d => d.name === 'd17')?.macAddress).toBe(
       '44:4c:a8:00:00:17',
     );
@@ -328,20 +333,20 @@ describe.each(databases.eachSupportedId())('DeviceQueueSync on %p', id => {
   });
 
   it('runs for its time budget and leaves the rest of the pass to the next run', async () => {
-    const store = await storeFor(id);
+    const stores = await storeFor(id);
     const entities = fleet(9);
     const { catalog } = catalogOf(() => entities);
-    const sync = makeSync(store, catalog, { pageSize: 3, runBudgetMs: 0 });
+    const sync = makeSync(stores, catalog, { pageSize: 3, runBudgetMs: 0 });
     const runs: SyncResult[] = [];
     do runs.push(await sync.run());
     while (!runs[runs.length - 1].finished);
     // One page per run with no time to spare.
     expect(runs.map(r => r.added.length)).toEqual([3, 3, 3]);
-    expect(await store.listActiveDevices()).toHaveLength(9);
+    expect(await stores.devices.listActiveDevices()).toHaveLength(9);
   });
 
   it('does not list a device before its account is ready, and lists it as soon as its page is committed', async () => {
-    const store = await storeFor(id);
+    const stores = await storeFor(id);
     const entities = fleet(4);
     const { catalog } = catalogOf(() => entities);
     let release: () => void = () => {};
@@ -349,7 +354,7 @@ describe.each(databases.eachSupportedId())('DeviceQueueSync on %p', id => {
     const committed: string[][] = [];
     const index = new DeviceIndex();
     let refreshed = Promise.resolve();
-    const sync = makeSync(store, catalog, {
+    const sync = makeSync(stores, catalog, {
       pageSize: 2,
       // d02's hash takes its time; the first page's devices do not wait.
       hasher: {
@@ -362,7 +367,9 @@ describe.each(databases.eachSupportedId())('DeviceQueueSync on %p', id => {
       // As the plugin does: the door's index follows each committed page.
       onChanged: r => {
         committed.push(r.added);
-        refreshed = store.listActiveDevices().then(d => index.replaceAll(d));
+        refreshed = stores.devices
+          .listActiveDevices()
+          .then(d => index.replaceAll(d));
       },
     });
     const running = sync.run();
@@ -372,11 +379,12 @@ describe.each(databases.eachSupportedId())('DeviceQueueSync on %p', id => {
       'resource:default/d01',
     ]);
     // The queue (and so the door's index) has d00 and d01, not d02 or d03.
-    expect((await store.listActiveDevices()).map(d => d.name).sort()).toEqual([
-      'd00',
-      'd01',
-    ]);
-    expect(await store.getDevice('resource:default/d02')).toBeUndefined();
+    expect(
+      (await stores.devices.listActiveDevices()).map(d => d.name).sort(),
+    ).toEqual(['d00', 'd01']);
+    expect(
+      await stores.devices.getDevice('resource:default/d02'),
+    ).toBeUndefined();
     await refreshed;
     expect(index.findByHostname('d01')?.entityRef).toBe('resource:default/d01');
     expect(index.findByHostname('d02')).toBeUndefined();
@@ -388,15 +396,15 @@ describe.each(databases.eachSupportedId())('DeviceQueueSync on %p', id => {
       'resource:default/d02',
       'resource:default/d03',
     ]);
-    const d02 = await store.getDevice('resource:default/d02');
+    const d02 = await stores.devices.getDevice('resource:default/d02');
     expect(d02?.localPasswordHash).toMatch(/^\$6\$/);
   });
 
   it('removes a device only once a whole pass has not seen it, keeping its history', async () => {
-    const store = await storeFor(id);
+    const stores = await storeFor(id);
     let entities = fleet(6);
     const { catalog } = catalogOf(() => entities);
-    const sync = makeSync(store, catalog, { pageSize: 2, runBudgetMs: 0 });
+    const sync = makeSync(stores, catalog, { pageSize: 2, runBudgetMs: 0 });
     while (!(await sync.run()).finished);
     entities = entities.filter(e => e.metadata.name !== 'd01');
     // d01 was on the first page: it is found missing only at the pass's end.
@@ -408,10 +416,12 @@ describe.each(databases.eachSupportedId())('DeviceQueueSync on %p', id => {
       [],
       ['resource:default/d01'],
     ]);
-    const d01 = await store.getDevice('resource:default/d01');
+    const d01 = await stores.devices.getDevice('resource:default/d01');
     expect(d01?.inCatalog).toBe(false);
     expect(
-      (await store.listEvents('resource:default/d01', 10)).map(e => e.type),
+      (await stores.events.listEvents('resource:default/d01', 10)).map(
+        e => e.type,
+      ),
     ).toEqual(['device.removed', 'device.added']);
   });
 });

@@ -13,11 +13,8 @@ import {
   serialsMatch,
 } from '@ztp-portal/backstage-plugin-ztp-common';
 import type { ZtpPlatformDriver } from '@ztp-portal/backstage-plugin-ztp-node';
-import type {
-  DeclaredDevice,
-  SerialCorrection,
-  ZtpStore,
-} from '../database/types';
+import type { DeclaredDevice, SerialCorrection } from '../database/types';
+import type { ZtpStores } from '../database/ZtpStores';
 import type { CredentialVault } from '../credentials/CredentialVault';
 import type { PlatformRegistry } from '../platforms/PlatformRegistry';
 
@@ -58,7 +55,7 @@ export function declarationFromEntity(
     macAddress: d.macAddress,
     switchPort: d.switchPort,
     hostname: d.hostname ?? entity.metadata.name,
-    serial: d.serial,
+    declaredSerial: d.serial,
     serialTemporary: d.serialTemporary,
   };
   return {
@@ -115,7 +112,7 @@ export class DeviceQueueSync {
     private readonly deps: {
       catalog: CatalogService;
       auth: AuthService;
-      store: ZtpStore;
+      stores: Pick<ZtpStores, 'devices' | 'serialCorrections'>;
       vault: CredentialVault;
       platforms: PlatformRegistry;
       logger: LoggerService;
@@ -160,11 +157,14 @@ export class DeviceQueueSync {
   }
 
   private async runOnce(budgetMs: number): Promise<SyncResult> {
-    const { catalog, auth, store, logger } = this.deps;
+    const { catalog, auth, stores, logger } = this.deps;
     const deadline = Date.now() + budgetMs;
     const credentials = await auth.getOwnServiceCredentials();
     const corrections = new Map(
-      (await store.listSerialCorrections()).map(c => [c.entityRef, c]),
+      (await stores.serialCorrections.listSerialCorrections()).map(c => [
+        c.entityRef,
+        c,
+      ]),
     );
     const total: SyncResult = {
       added: [],
@@ -222,7 +222,7 @@ export class DeviceQueueSync {
     corrections: Map<string, SerialCorrection>,
     credentials: BackstageCredentials,
   ): Promise<SyncResult> {
-    const { catalog, store, vault, platforms, logger } = this.deps;
+    const { catalog, stores, vault, platforms, logger } = this.deps;
     const result: SyncResult = {
       added: [],
       updated: [],
@@ -267,12 +267,12 @@ export class DeviceQueueSync {
       // over the correction.
       const expectedSerial =
         correction &&
-        (serialsMatch(declared.serial, correction.previousSerial) ||
-          serialsMatch(declared.serial, correction.serial) ||
+        (serialsMatch(declared.declaredSerial, correction.previousSerial) ||
+          serialsMatch(declared.declaredSerial, correction.serial) ||
           (correctedFrom &&
             serialsMatch(correctedFrom, correction.previousSerial)))
           ? correction.serial
-          : declared.serial;
+          : declared.declaredSerial;
       declarations.push({
         entity,
         expectedSerial,
@@ -284,9 +284,11 @@ export class DeviceQueueSync {
     }
 
     const rows = new Map(
-      (await store.getDevices(declarations.map(d => d.declared.entityRef))).map(
-        d => [d.entityRef, d],
-      ),
+      (
+        await stores.devices.getDevices(
+          declarations.map(d => d.declared.entityRef),
+        )
+      ).map(d => [d.entityRef, d]),
     );
     const fresh: {
       device: (typeof declarations)[number];
@@ -311,7 +313,7 @@ export class DeviceQueueSync {
             : Promise.resolve(undefined);
         if (!existing.inCatalog) {
           // Back in the catalog: it keeps its account and history.
-          await store.updateDeclaration(
+          await stores.devices.updateDeclaration(
             { ...device, localPasswordHash: await rehash() },
             {
               entityRef: declared.entityRef,
@@ -326,7 +328,7 @@ export class DeviceQueueSync {
           existing.expectedSerial !== expectedSerial
         ) {
           const changes = describeChanges(existing, device);
-          await store.updateDeclaration(
+          await stores.devices.updateDeclaration(
             { ...device, localPasswordHash: await rehash() },
             {
               entityRef: declared.entityRef,
@@ -375,7 +377,7 @@ export class DeviceQueueSync {
             };
           }),
         );
-        await store.insertDevices(entries);
+        await stores.devices.insertDevices(entries);
         for (const { device: d } of fresh) {
           result.added.push(d.declared.entityRef);
           processed.set(d.declared.entityRef, d.entity.metadata.etag);
@@ -404,8 +406,8 @@ export class DeviceQueueSync {
     seen: Set<string>,
     credentials: BackstageCredentials,
   ): Promise<string[]> {
-    const { catalog, store } = this.deps;
-    const active = await store.listActiveDeclarations();
+    const { catalog, stores } = this.deps;
+    const active = await stores.devices.listActiveDeclarations();
     const unseen = [...active.keys()].filter(ref => !seen.has(ref));
     for (const ref of this.etags.keys()) {
       if (!seen.has(ref)) this.etags.delete(ref);
@@ -420,13 +422,13 @@ export class DeviceQueueSync {
       { credentials },
     );
     const removed = unseen.filter((_, i) => !items[i]);
-    await store.markRemoved(removed, new Date());
+    await stores.devices.markRemoved(removed, new Date());
     return removed;
   }
 }
 
 const FIELD_NAMES: Partial<Record<string, string>> = {
-  serial: 'declared serial',
+  declaredSerial: 'declared serial',
   expectedSerial: 'expected serial',
   managementAddress: 'management address',
   managementInterface: 'management interface',
@@ -442,7 +444,7 @@ function describeChanges(
   after: DeclaredDevice & { expectedSerial: string },
 ): string {
   const fields: (keyof typeof after)[] = [
-    'serial',
+    'declaredSerial',
     'expectedSerial',
     'platform',
     'managementAddress',

@@ -18,15 +18,15 @@ export function setupQueueSync(
   },
   core: Pick<
     ZtpCore,
-    'store' | 'vault' | 'platforms' | 'publisher' | 'doorView'
+    'stores' | 'vault' | 'platforms' | 'publisher' | 'doorView'
   >,
 ) {
-  const { store, publisher, doorView } = core;
+  const { stores, publisher, doorView } = core;
   const hasher = new PasswordHashPool();
   const sync = new DeviceQueueSync({
     catalog: deps.catalog,
     auth: deps.auth,
-    store,
+    stores,
     vault: core.vault,
     platforms: core.platforms,
     logger: deps.logger,
@@ -45,7 +45,7 @@ export function setupQueueSync(
       openDoor: () => Promise<void>;
       isStopped: () => boolean;
     }) {
-      return startQueueSync({ ...options, sync, store, logger: deps.logger });
+      return startQueueSync({ ...options, sync, stores, logger: deps.logger });
     },
   };
 }

@@ -1,5 +1,5 @@
 import type { LoggerService } from '@backstage/backend-plugin-api';
-import type { ZtpStore } from '../database/types';
+import type { ZtpStores } from '../database/ZtpStores';
 import { waitForFirstQueueLoad } from '../provisioning/waitForFirstQueueLoad';
 import type { DeviceQueueSync } from './DeviceQueueSync';
 
@@ -13,18 +13,18 @@ export const INITIAL_SYNC_BUDGET_MS = 5_000;
  */
 export async function startQueueSync(options: {
   sync: Pick<DeviceQueueSync, 'run'>;
-  store: Pick<ZtpStore, 'summary'>;
+  stores: Pick<ZtpStores, 'devices'>;
   openDoor: () => Promise<void>;
   isStopped: () => boolean;
   logger: LoggerService;
 }): Promise<{ doorOpened: Promise<void> }> {
-  const { sync, store, logger, isStopped } = options;
+  const { sync, stores, logger, isStopped } = options;
   const loadQueue = async () => {
     // A first stretch of the catalog sync; a large fleet's import goes
     // on in the scheduled runs, the door serving each device once its
     // page is committed.
     await sync.run({ budgetMs: INITIAL_SYNC_BUDGET_MS });
-    return (await store.summary()).total;
+    return (await stores.devices.summary()).total;
   };
   // The door opens once the queue is loaded: at once when the first
   // sync finds the devices, else in the background (the backend

@@ -13,7 +13,8 @@ import {
   type ZtpReplacementMarker,
 } from '@ztp-portal/backstage-plugin-ztp-common';
 import type { ZtpPlatformDriver } from '@ztp-portal/backstage-plugin-ztp-node';
-import type { DeviceRecord, ZtpStore } from '../database/types';
+import type { DeviceRecord } from '../database/types';
+import type { ZtpStores } from '../database/ZtpStores';
 import type { CredentialVault } from '../credentials/CredentialVault';
 import { toZtpDevice } from '../deviceView';
 import type { PlatformRegistry } from '../platforms/PlatformRegistry';
@@ -64,7 +65,7 @@ export function describeStates(d: DeviceRecord): string {
 export class DeviceReplacement {
   constructor(
     private readonly deps: {
-      store: ZtpStore;
+      stores: Pick<ZtpStores, 'devices' | 'events' | 'serialCorrections'>;
       replacements: ReplacementStore;
       vault: Pick<CredentialVault, 'generateAccount' | 'encrypt'>;
       platforms: PlatformRegistry;
@@ -80,7 +81,7 @@ export class DeviceReplacement {
   ) {}
 
   private async device(entityRef: string): Promise<DeviceRecord> {
-    const device = await this.deps.store.getDevice(entityRef);
+    const device = await this.deps.stores.devices.getDevice(entityRef);
     if (!device || !device.inCatalog) {
       throw new NotFoundError(`No device ${entityRef} in the ZTP queue`);
     }
@@ -98,7 +99,8 @@ export class DeviceReplacement {
     const device = await this.device(request.entityRef);
     const newSerial = request.newSerial?.trim() || undefined;
     const newMac = request.newMacAddress?.trim() || undefined;
-    const active = others ?? (await this.deps.store.listActiveDevices());
+    const active =
+      others ?? (await this.deps.stores.devices.listActiveDevices());
     if (newSerial) {
       const problem = validateSerial(newSerial);
       if (problem) throw new InputError(problem);
@@ -152,7 +154,8 @@ export class DeviceReplacement {
     const { actor, entityRef } = request;
     const now = new Date();
     const marker = this.marker('replacement', actor, now, device, !newSerial);
-    const corrections = await this.deps.store.listSerialCorrections();
+    const corrections =
+      await this.deps.stores.serialCorrections.listSerialCorrections();
     const existing = corrections.find(c => c.entityRef === entityRef);
     const account = await this.newAccount(device);
     const oldBox = `${device.expectedSerial}${
@@ -303,9 +306,9 @@ export class DeviceReplacement {
   }
 
   private async view(entityRef: string): Promise<ZtpDevice> {
-    const { store } = this.deps;
-    const after = (await store.getDevice(entityRef))!;
-    const last = await store.lastEvents([entityRef]);
+    const { stores } = this.deps;
+    const after = (await stores.devices.getDevice(entityRef))!;
+    const last = await stores.events.lastEvents([entityRef]);
     return toZtpDevice(after, last.get(entityRef));
   }
 

@@ -8,7 +8,8 @@ import {
   serialsMatch,
   validateSerial,
 } from '@ztp-portal/backstage-plugin-ztp-common';
-import type { DeviceRecord, ZtpStore } from '../database/types';
+import type { DeviceRecord } from '../database/types';
+import type { ZtpStores } from '../database/ZtpStores';
 import type { ReplacementStore } from './ReplacementStore';
 
 /** The actor of what the follow-up does by itself. */
@@ -24,7 +25,7 @@ export const FOLLOW_UP_ACTOR = 'system';
 export class ReplacementFollowUp {
   constructor(
     private readonly deps: {
-      store: ZtpStore;
+      stores: Pick<ZtpStores, 'devices' | 'serialCorrections'>;
       replacements: ReplacementStore;
       push: (entityRef: string, actor: string) => Promise<{ ok: boolean }>;
       catalog: Pick<CatalogService, 'refreshEntity'>;
@@ -36,10 +37,10 @@ export class ReplacementFollowUp {
 
   /** One pass over the marked devices; resolves when its pushes ended. */
   async sweep(): Promise<void> {
-    const { store, replacements, logger } = this.deps;
+    const { stores, replacements, logger } = this.deps;
     const refs = await replacements.listMarked();
     if (!refs.length) return;
-    const devices = await store.getDevices(refs);
+    const devices = await stores.devices.getDevices(refs);
     await Promise.all(
       devices.map(d =>
         this.followUp(d).catch(error =>
@@ -99,12 +100,12 @@ export class ReplacementFollowUp {
     ) {
       return;
     }
-    const { store } = this.deps;
-    const existing = (await store.listSerialCorrections()).find(
-      c => c.entityRef === d.entityRef,
-    );
+    const { stores } = this.deps;
+    const existing = (
+      await stores.serialCorrections.listSerialCorrections()
+    ).find(c => c.entityRef === d.entityRef);
     const serial = normalizeSerial(learned);
-    const saved = await store.saveSerialCorrection(
+    const saved = await stores.serialCorrections.saveSerialCorrection(
       {
         entityRef: d.entityRef,
         serial,

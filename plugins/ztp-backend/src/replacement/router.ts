@@ -19,7 +19,7 @@ import type { JsonObject } from '@backstage/types';
 import express from 'express';
 import Router from 'express-promise-router';
 import { z } from 'zod';
-import type { ZtpStore } from '../database/types';
+import type { ZtpStores } from '../database/ZtpStores';
 import { rejectUnusableInput } from '../inputGuard';
 import { toZtpDevice } from '../deviceView';
 import { DeviceReplacement, MAX_REASON_LENGTH } from './DeviceReplacement';
@@ -50,7 +50,7 @@ export type ReplacementRouterOptions = {
   httpAuth: HttpAuthService;
   permissions: PermissionsService;
   auditor: AuditorService;
-  store: ZtpStore;
+  stores: Pick<ZtpStores, 'devices' | 'events'>;
   replacements: ReplacementStore;
   replacement: DeviceReplacement;
   jobs: ReplacementJobs;
@@ -65,7 +65,7 @@ export type ReplacementRouterOptions = {
 export async function createReplacementRouter(
   options: ReplacementRouterOptions,
 ): Promise<express.Router> {
-  const { httpAuth, permissions, auditor, store, replacement, jobs } = options;
+  const { httpAuth, permissions, auditor, stores, replacement, jobs } = options;
   const router = Router();
   router.use(express.json({ limit: '256kb' }));
   router.use(rejectUnusableInput);
@@ -169,7 +169,7 @@ export async function createReplacementRouter(
     if (!parsed.success) throw new InputError(inputProblem(parsed.error));
     return checkReplacementCsv(
       parsed.data.csv,
-      await store.listActiveDevices(),
+      await stores.devices.listActiveDevices(),
     );
   }
 
@@ -212,8 +212,8 @@ export async function createReplacementRouter(
   router.get('/stuck-devices', async (req, res) => {
     await authorize(req, ztpDeviceReadPermission);
     const refs = await options.replacements.listMovingStates();
-    const devices = await store.getDevices(refs);
-    const last = await store.lastEvents(refs);
+    const devices = await stores.devices.getDevices(refs);
+    const last = await stores.events.lastEvents(refs);
     const now = new Date();
     const items = devices
       .map(d =>

@@ -7,7 +7,7 @@ import type {
 } from '@backstage/backend-plugin-api';
 import type { CatalogService } from '@backstage/plugin-catalog-node';
 import type { ZtpPlatformDriver } from '@ztp-portal/backstage-plugin-ztp-node';
-import type { DatabaseZtpStore } from '../database/DatabaseZtpStore';
+import type { ZtpStores } from '../database/ZtpStores';
 import type { CredentialVault } from '../credentials/CredentialVault';
 import type { PlatformRegistry } from '../platforms/PlatformRegistry';
 import { DeviceReplacement } from './DeviceReplacement';
@@ -23,7 +23,10 @@ import type { ReplacementSettings } from './settings';
  */
 export async function setupReplacement(deps: {
   settings: ReplacementSettings;
-  store: DatabaseZtpStore;
+  stores: Pick<
+    ZtpStores,
+    'devices' | 'events' | 'serialCorrections' | 'replacements'
+  >;
   vault: Pick<CredentialVault, 'generateAccount' | 'encrypt'>;
   platforms: PlatformRegistry;
   hasher: {
@@ -38,10 +41,10 @@ export async function setupReplacement(deps: {
   logger: LoggerService;
   onChanged: (entityRef: string) => void;
 }) {
-  const { store, catalog, auth, logger, onChanged } = deps;
-  const replacements = store.replacementStore();
+  const { stores, catalog, auth, logger, onChanged } = deps;
+  const replacements = stores.replacements;
   const replacement = new DeviceReplacement({
-    store,
+    stores,
     replacements,
     vault: deps.vault,
     platforms: deps.platforms,
@@ -58,7 +61,7 @@ export async function setupReplacement(deps: {
     logger,
   });
   const followUp = new ReplacementFollowUp({
-    store,
+    stores,
     replacements,
     push: deps.push,
     catalog,
@@ -70,7 +73,7 @@ export async function setupReplacement(deps: {
     httpAuth: deps.httpAuth,
     permissions: deps.permissions,
     auditor: deps.auditor,
-    store,
+    stores,
     replacements,
     replacement,
     jobs,

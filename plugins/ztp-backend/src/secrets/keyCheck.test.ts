@@ -1,5 +1,5 @@
 import { TestDatabases } from '@backstage/backend-test-utils';
-import { DatabaseZtpStore } from '../database/DatabaseZtpStore';
+import { migrateZtpDatabase, ztpStoresOn } from '../database/ZtpStores';
 import { CredentialVault } from '../credentials/CredentialVault';
 import { verifySecretsKey } from './keyCheck';
 
@@ -11,16 +11,16 @@ const wrongKey = new CredentialVault('a-wrong-key-9876543210xx');
 
 async function storeFor(id: Parameters<typeof databases.init>[0]) {
   const knex = await databases.init(id);
-  await DatabaseZtpStore.migrate(knex);
-  return new DatabaseZtpStore(knex);
+  await migrateZtpDatabase(knex);
+  return ztpStoresOn(knex);
 }
 
 describe.each(databases.eachSupportedId())(
   'The secrets key check on %p',
   id => {
     it('is written on first start, then proves the key on every start', async () => {
-      const store = await storeFor(id);
-      const keys = store.secretsKeyStore();
+      const stores = await storeFor(id);
+      const keys = stores.secretsKey;
       expect(await verifySecretsKey(keys, rightKey)).toBe('created');
       expect(await keys.readCheckValue()).toMatch(/^v1:/);
       expect(await verifySecretsKey(keys, rightKey)).toBe('verified');
@@ -35,29 +35,36 @@ describe.each(databases.eachSupportedId())(
     });
 
     it('tests the key on a stored password in a database from before the check value', async () => {
-      const store = await storeFor(id);
+      const stores = await storeFor(id);
       const entityRef = 'resource:default/leaf-1';
-      await store.insertDevice(
+      await stores.devices.insertDevices([
         {
-          entityRef,
-          namespace: 'default',
-          name: 'leaf-1',
-          platform: 'arista-eos',
-          managementAddress: '127.0.10.1/24',
-          managementIp: '127.0.10.1',
-          sshPort: 22,
-          hostname: 'leaf-1',
-          serial: 'SSJ1',
-          serialTemporary: false,
-          declarationHash: 'h',
-          expectedSerial: 'SSJ1',
-          localUsername: 'ztp-000001',
-          localPasswordEnc: rightKey.encrypt('pw', entityRef),
-          localPasswordHash: '$6$x$y',
+          device: {
+            entityRef,
+            namespace: 'default',
+            name: 'leaf-1',
+            platform: 'arista-eos',
+            managementAddress: '127.0.10.1/24',
+            managementIp: '127.0.10.1',
+            sshPort: 22,
+            hostname: 'leaf-1',
+            declaredSerial: 'SSJ1',
+            serialTemporary: false,
+            declarationHash: 'h',
+            expectedSerial: 'SSJ1',
+            localUsername: 'ztp-000001',
+            localPasswordEnc: rightKey.encrypt('pw', entityRef),
+            localPasswordHash: '$6$x$y',
+          },
+          event: {
+            entityRef,
+            type: 'device.added',
+            actor: 'system',
+            message: 'added',
+          },
         },
-        { entityRef, type: 'device.added', actor: 'system', message: 'added' },
-      );
-      const keys = store.secretsKeyStore();
+      ]);
+      const keys = stores.secretsKey;
       await expect(verifySecretsKey(keys, wrongKey)).rejects.toThrow(
         /password of resource:default\/leaf-1 does not decrypt/,
       );
@@ -67,8 +74,8 @@ describe.each(databases.eachSupportedId())(
     });
 
     it('lets the first of two replicas starting together write it', async () => {
-      const store = await storeFor(id);
-      const keys = store.secretsKeyStore();
+      const stores = await storeFor(id);
+      const keys = stores.secretsKey;
       const results = await Promise.allSettled([
         verifySecretsKey(keys, rightKey),
         verifySecretsKey(keys, rightKey),

@@ -1,5 +1,5 @@
 import { TestDatabases } from '@backstage/backend-test-utils';
-import { DatabaseZtpStore } from '../database/DatabaseZtpStore';
+import { migrateZtpDatabase, ztpStoresOn } from '../database/ZtpStores';
 import { CredentialVault } from '../credentials/CredentialVault';
 import { verifySecretsKey } from './keyCheck';
 import { rotateSecretsKey } from './rotateSecretsKey';
@@ -15,51 +15,58 @@ async function fleetUnder(
   count: number,
 ) {
   const knex = await databases.init(id);
-  await DatabaseZtpStore.migrate(knex);
-  const store = new DatabaseZtpStore(knex);
+  await migrateZtpDatabase(knex);
+  const stores = ztpStoresOn(knex);
   const passwords = new Map<string, string>();
   for (let n = 1; n <= count; n++) {
     const entityRef = `resource:default/leaf-${n}`;
     const password = oldKey.generateAccount().password;
     passwords.set(entityRef, password);
-    await store.insertDevice(
+    await stores.devices.insertDevices([
       {
-        entityRef,
-        namespace: 'default',
-        name: `leaf-${n}`,
-        platform: 'arista-eos',
-        managementAddress: `127.0.10.${n}/24`,
-        managementIp: `127.0.10.${n}`,
-        sshPort: 22,
-        hostname: `leaf-${n}`,
-        serial: `SSJ${n}`,
-        serialTemporary: false,
-        declarationHash: 'h',
-        expectedSerial: `SSJ${n}`,
-        localUsername: `ztp-00000${n}`,
-        localPasswordEnc: oldKey.encrypt(password, entityRef),
-        localPasswordHash: '$6$x$y',
+        device: {
+          entityRef,
+          namespace: 'default',
+          name: `leaf-${n}`,
+          platform: 'arista-eos',
+          managementAddress: `127.0.10.${n}/24`,
+          managementIp: `127.0.10.${n}`,
+          sshPort: 22,
+          hostname: `leaf-${n}`,
+          declaredSerial: `SSJ${n}`,
+          serialTemporary: false,
+          declarationHash: 'h',
+          expectedSerial: `SSJ${n}`,
+          localUsername: `ztp-00000${n}`,
+          localPasswordEnc: oldKey.encrypt(password, entityRef),
+          localPasswordHash: '$6$x$y',
+        },
+        event: {
+          entityRef,
+          type: 'device.added',
+          actor: 'system',
+          message: 'added',
+        },
       },
-      { entityRef, type: 'device.added', actor: 'system', message: 'added' },
-    );
+    ]);
   }
   // A device that left the catalog keeps its account: rotated too.
-  await store.markRemoved(['resource:default/leaf-1'], new Date());
-  await verifySecretsKey(store.secretsKeyStore(), oldKey);
-  return { store, passwords };
+  await stores.devices.markRemoved(['resource:default/leaf-1'], new Date());
+  await verifySecretsKey(stores.secretsKey, oldKey);
+  return { stores, passwords };
 }
 
 describe.each(databases.eachSupportedId())(
   'Rotating ztp.secrets.key on %p',
   id => {
     it('re-encrypts every stored password and the key check value with the new key', async () => {
-      const { store, passwords } = await fleetUnder(id, 3);
-      const keys = store.secretsKeyStore();
+      const { stores, passwords } = await fleetUnder(id, 3);
+      const keys = stores.secretsKey;
       expect(await rotateSecretsKey(keys, oldKey, newKey)).toEqual({
         passwords: 3,
       });
       for (const [entityRef, password] of passwords) {
-        const device = (await store.getDevice(entityRef))!;
+        const device = (await stores.devices.getDevice(entityRef))!;
         expect(newKey.decrypt(device.localPasswordEnc, entityRef)).toBe(
           password,
         );
@@ -74,9 +81,9 @@ describe.each(databases.eachSupportedId())(
     });
 
     it('changes nothing when the old key is not the one the data was written with', async () => {
-      const { store } = await fleetUnder(id, 2);
-      const keys = store.secretsKeyStore();
-      const before = await store.getDevices([
+      const { stores } = await fleetUnder(id, 2);
+      const keys = stores.secretsKey;
+      const before = await stores.devices.getDevices([
         'resource:default/leaf-1',
         'resource:default/leaf-2',
       ]);
@@ -85,7 +92,7 @@ describe.each(databases.eachSupportedId())(
       await expect(rotateSecretsKey(keys, stranger, newKey)).rejects.toThrow(
         /does not decrypt with the old key/,
       );
-      const after = await store.getDevices([
+      const after = await stores.devices.getDevices([
         'resource:default/leaf-1',
         'resource:default/leaf-2',
       ]);

@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import knexFactory from 'knex';
-import { DatabaseZtpStore } from '../database/DatabaseZtpStore';
+import { migrateZtpDatabase, ztpStoresOn } from '../database/ZtpStores';
 import { CredentialVault } from '../credentials/CredentialVault';
 import { verifySecretsKey } from './keyCheck';
 
@@ -58,29 +58,36 @@ describe('the rotate-secrets-key command', () => {
     });
     const oldKey = new CredentialVault(OLD_SECRET);
     try {
-      await DatabaseZtpStore.migrate(db);
-      const store = new DatabaseZtpStore(db);
-      await store.insertDevice(
+      await migrateZtpDatabase(db);
+      const stores = ztpStoresOn(db);
+      await stores.devices.insertDevices([
         {
-          entityRef: REF,
-          namespace: 'default',
-          name: 'leaf-1',
-          platform: 'arista-eos',
-          managementAddress: '127.0.10.1/24',
-          managementIp: '127.0.10.1',
-          sshPort: 22,
-          hostname: 'leaf-1',
-          serial: 'SSJ1',
-          serialTemporary: false,
-          declarationHash: 'h',
-          expectedSerial: 'SSJ1',
-          localUsername: 'ztp-000001',
-          localPasswordEnc: oldKey.encrypt('the-password', REF),
-          localPasswordHash: '$6$x$y',
+          device: {
+            entityRef: REF,
+            namespace: 'default',
+            name: 'leaf-1',
+            platform: 'arista-eos',
+            managementAddress: '127.0.10.1/24',
+            managementIp: '127.0.10.1',
+            sshPort: 22,
+            hostname: 'leaf-1',
+            declaredSerial: 'SSJ1',
+            serialTemporary: false,
+            declarationHash: 'h',
+            expectedSerial: 'SSJ1',
+            localUsername: 'ztp-000001',
+            localPasswordEnc: oldKey.encrypt('the-password', REF),
+            localPasswordHash: '$6$x$y',
+          },
+          event: {
+            entityRef: REF,
+            type: 'device.added',
+            actor: 'system',
+            message: 'a',
+          },
         },
-        { entityRef: REF, type: 'device.added', actor: 'system', message: 'a' },
-      );
-      await verifySecretsKey(store.secretsKeyStore(), oldKey);
+      ]);
+      await verifySecretsKey(stores.secretsKey, oldKey);
     } finally {
       await db.destroy();
     }
@@ -127,14 +134,14 @@ describe('the rotate-secrets-key command', () => {
       useNullAsDefault: true,
     });
     try {
-      const store = new DatabaseZtpStore(after);
-      const device = (await store.getDevice(REF))!;
+      const stores = ztpStoresOn(after);
+      const device = (await stores.devices.getDevice(REF))!;
       expect(
         new CredentialVault(NEW_SECRET).decrypt(device.localPasswordEnc, REF),
       ).toBe('the-password');
       expect(
         await verifySecretsKey(
-          store.secretsKeyStore(),
+          stores.secretsKey,
           new CredentialVault(NEW_SECRET),
         ),
       ).toBe('verified');

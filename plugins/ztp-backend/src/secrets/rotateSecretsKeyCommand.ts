@@ -15,7 +15,7 @@ import type {
   LoggerService,
 } from '@backstage/backend-plugin-api';
 import { ConfigSources } from '@backstage/config-loader';
-import { DatabaseZtpStore } from '../database/DatabaseZtpStore';
+import { openZtpStores } from '../database/ZtpStores';
 import { CredentialVault } from '../credentials/CredentialVault';
 import { rotateSecretsKey } from './rotateSecretsKey';
 
@@ -60,12 +60,8 @@ async function main(argv: string[]) {
     });
     const client = await database.getClient();
     try {
-      const store = await DatabaseZtpStore.create({ database });
-      const { passwords } = await rotateSecretsKey(
-        store.secretsKeyStore(),
-        from,
-        to,
-      );
+      const { stores } = await openZtpStores({ database });
+      const { passwords } = await rotateSecretsKey(stores.secretsKey, from, to);
       process.stdout.write(
         `Re-encrypted ${passwords} device password${
           passwords === 1 ? '' : 's'

@@ -1,6 +1,6 @@
 import { mockServices, TestDatabases } from '@backstage/backend-test-utils';
 import type { SimulatedDevice } from '@ztp-portal/ztp-simulator';
-import { DatabaseZtpStore } from '../database/DatabaseZtpStore';
+import { migrateZtpDatabase, ztpStoresOn } from '../database/ZtpStores';
 import { exampleDevices } from '../finalConfig/__testUtils__/exampleFleet';
 import {
   bootSimulatedDevice,
@@ -43,20 +43,20 @@ describe.each(databases.eachSupportedId())(
 
     it('logs in once however many triggers ask for the same device at once', async () => {
       const knex = await databases.init(id);
-      await DatabaseZtpStore.migrate(knex);
-      const store = new DatabaseZtpStore(knex);
-      const ref = await seedDevice(store, entity, {
+      await migrateZtpDatabase(knex);
+      const stores = ztpStoresOn(knex);
+      const ref = await seedDevice(stores, entity, {
         username: USERNAME,
         sshPort: device.sshPort!,
         hostKeyFingerprint: device.hostKeyFingerprint(),
         serialState: 'not-checked',
       });
       // Conf Min Loaded: the device is due for its check now.
-      await store.recordFetches([
+      await stores.fetches.recordFetches([
         { entityRef: ref, sourceIp: '127.0.0.1', at: new Date(), via: 'test' },
       ]);
       const service = new SerialCheckService({
-        store,
+        stores,
         vault: testVault,
         platforms: new PlatformRegistry(builtinPlatformDrivers),
         openCli: openDeviceCli,
@@ -89,12 +89,14 @@ describe.each(databases.eachSupportedId())(
       expect(logins.map(l => [l.username, l.accepted])).toEqual([
         [USERNAME, true],
       ]);
-      expect((await store.getDevice(ref))?.serialState).toBe('checked');
+      expect((await stores.devices.getDevice(ref))?.serialState).toBe(
+        'checked',
+      );
       // The first queued check ran; the later ones found the device
       // Checked and did nothing.
       expect(results[0]).toEqual({ outcome: 'checked' });
       expect([results[2], results[4]]).toEqual([undefined, undefined]);
-      const checkedEvents = (await store.listEvents(ref, 20)).filter(
+      const checkedEvents = (await stores.events.listEvents(ref, 20)).filter(
         e => e.type === 'serial.checked',
       );
       // seedDevice adds no check event for a Not Checked device.

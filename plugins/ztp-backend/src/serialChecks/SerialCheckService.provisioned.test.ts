@@ -36,7 +36,7 @@ describe('serial checks of a Provisioned device', () => {
       username: USERNAME,
     });
     db = await memoryStore();
-    ref = await seedDevice(db.store, entity('spine-01-par1'), {
+    ref = await seedDevice(db.stores, entity('spine-01-par1'), {
       username: USERNAME,
       sshPort: device.sshPort!,
       hostKeyFingerprint: device.hostKeyFingerprint(),
@@ -44,7 +44,7 @@ describe('serial checks of a Provisioned device', () => {
     const platforms = new PlatformRegistry(builtinPlatformDrivers);
     const logger = mockServices.logger.mock();
     checks = new SerialCheckService({
-      store: db.store,
+      stores: db.stores,
       vault: testVault,
       platforms,
       openCli: openDeviceCli,
@@ -60,7 +60,7 @@ describe('serial checks of a Provisioned device', () => {
       },
     });
     push = new FinalConfigService({
-      store: db.store,
+      stores: db.stores,
       vault: testVault,
       platforms,
       openCli: openDeviceCli,
@@ -102,7 +102,7 @@ describe('serial checks of a Provisioned device', () => {
       username: USERNAME,
       accepted: true,
     });
-    const [verified] = await db.store.listEvents(ref, 1);
+    const [verified] = await db.stores.events.listEvents(ref, 1);
     expect(verified.message).toContain(
       `logged in as the bootstrap account ${USERNAME}`,
     );
@@ -122,11 +122,11 @@ describe('serial checks of a Provisioned device', () => {
         new RegExp(`^no login attempted: ${ref} is Provisioned.*${USERNAME}`),
       ),
     });
-    const record = await db.store.getDevice(ref);
+    const record = await db.stores.devices.getDevice(ref);
     expect(record).toMatchObject({ serialState: 'checked' });
     expect(record?.serialNextCheckAt).toBeUndefined();
     expect(record?.serialLeaseUntil).toBeUndefined();
-    const [refused] = await db.store.listEvents(ref, 1);
+    const [refused] = await db.stores.events.listEvents(ref, 1);
     expect(refused).toMatchObject({
       type: 'serial.check-refused',
       actor: OPERATOR,
@@ -156,7 +156,9 @@ describe('serial checks of a Provisioned device', () => {
     expect(await checks.checkIfDue(ref)).toMatchObject({
       loggedIn: false,
     });
-    expect((await db.store.getDevice(ref))?.serialNextCheckAt).toBeUndefined();
+    expect(
+      (await db.stores.devices.getDevice(ref))?.serialNextCheckAt,
+    ).toBeUndefined();
     await new Promise(r => setTimeout(r, 200));
     expect(await checks.sweep()).toBe(0);
     expect(device.logins.length).toBe(afterPush);

@@ -1,6 +1,6 @@
 import { mockServices, TestDatabases } from '@backstage/backend-test-utils';
 import type { ZtpPlatformDriver } from '@ztp-portal/backstage-plugin-ztp-node';
-import { DatabaseZtpStore } from '../database/DatabaseZtpStore';
+import { migrateZtpDatabase, ztpStoresOn } from '../database/ZtpStores';
 import { CredentialVault } from '../credentials/CredentialVault';
 import { PlatformRegistry } from '../platforms/PlatformRegistry';
 import { OpenDeviceCli, SerialCheckService } from './SerialCheckService';
@@ -33,11 +33,11 @@ async function setup(
   onChanged: (ref: string) => void = () => {},
 ) {
   const knex = await databases.init(id);
-  await DatabaseZtpStore.migrate(knex);
-  const store = new DatabaseZtpStore(knex);
+  await migrateZtpDatabase(knex);
+  const stores = ztpStoresOn(knex);
   const make = () =>
     new SerialCheckService({
-      store,
+      stores,
       vault,
       platforms: new PlatformRegistry([driver]),
       openCli,
@@ -55,32 +55,45 @@ async function setup(
     });
   const add = async (n: number, ip = `127.0.10.${n}`) => {
     const entityRef = `resource:default/d${n}`;
-    await store.insertDevice(
+    await stores.devices.insertDevices([
       {
-        entityRef,
-        namespace: 'default',
-        name: `d${n}`,
-        platform: 'test-os',
-        managementAddress: `${ip}/24`,
-        managementIp: ip,
-        sshPort: 22,
-        hostname: `d${n}`,
-        serial: `SER000${n}`,
-        serialTemporary: false,
-        declarationHash: 'h',
-        expectedSerial: `SER000${n}`,
-        localUsername: `ztp-00000${n}`,
-        localPasswordEnc: vault.encrypt(`pw-${n}`, entityRef),
-        localPasswordHash: '$6$x$y',
+        device: {
+          entityRef,
+          namespace: 'default',
+          name: `d${n}`,
+          platform: 'test-os',
+          managementAddress: `${ip}/24`,
+          managementIp: ip,
+          sshPort: 22,
+          hostname: `d${n}`,
+          declaredSerial: `SER000${n}`,
+          serialTemporary: false,
+          declarationHash: 'h',
+          expectedSerial: `SER000${n}`,
+          localUsername: `ztp-00000${n}`,
+          localPasswordEnc: vault.encrypt(`pw-${n}`, entityRef),
+          localPasswordHash: '$6$x$y',
+        },
+        event: {
+          entityRef,
+          type: 'device.added',
+          actor: 'system',
+          message: 'added',
+        },
       },
-      { entityRef, type: 'device.added', actor: 'system', message: 'added' },
-    );
-    await store.recordFetches([
+    ]);
+    await stores.fetches.recordFetches([
       { entityRef, sourceIp: ip, at: new Date(), via: 'test' },
     ]);
     return entityRef;
   };
-  return { store, make, add };
+  /** Makes a device's next check due now, as its retry time coming would. */
+  const dueNow = async (entityRef: string) => {
+    await knex('ztp_devices')
+      .where({ entity_ref: entityRef })
+      .update({ serial_next_check_at: new Date() });
+  };
+  return { stores, make, add, dueNow };
 }
 
 /** A fake SSH layer whose device d<n> presents a serial, or fails. */
@@ -102,7 +115,7 @@ function fakeSsh(
 describe.each(databases.eachSupportedId())('SerialCheckService on %p', id => {
   it('says Checked on a match and Mismatch with the presented serial', async () => {
     const calls: string[] = [];
-    const { store, make, add } = await setup(
+    const { stores, make, add } = await setup(
       id,
       fakeSsh(
         async host => (host.endsWith('.1') ? 'ser0001' : 'FOC0000REAL'),
@@ -117,13 +130,13 @@ describe.each(databases.eachSupportedId())('SerialCheckService on %p', id => {
       outcome: 'mismatch',
     });
     expect(calls).toEqual(['127.0.10.1 ztp-000001', '127.0.10.2 ztp-000002']);
-    const d2 = await store.getDevice(bad);
+    const d2 = await stores.devices.getDevice(bad);
     expect(d2).toMatchObject({
       serialState: 'mismatch',
       presentedSerial: 'FOC0000REAL',
       hostKeyFingerprint: 'SHA256:test',
     });
-    const [event] = await store.listEvents(bad, 1);
+    const [event] = await stores.events.listEvents(bad, 1);
     expect(event).toMatchObject({
       type: 'serial.mismatch',
       actor: 'user:default/op',
@@ -138,7 +151,7 @@ describe.each(databases.eachSupportedId())('SerialCheckService on %p', id => {
       errorNamed('HostKeyMismatchError', 'expected SHA256:a, got SHA256:b'),
     ];
     let i = 0;
-    const { store, make, add } = await setup(
+    const { stores, make, add, dueNow } = await setup(
       id,
       fakeSsh(async () => {
         throw failures[i++];
@@ -151,23 +164,23 @@ describe.each(databases.eachSupportedId())('SerialCheckService on %p', id => {
       outcome: 'not-checked',
       reason: 'unreachable: connect ECONNREFUSED',
     });
-    let d = await store.getDevice(ref);
+    let d = await stores.devices.getDevice(ref);
     expect(d?.serialNextCheckAt!.getTime()).toBeGreaterThanOrEqual(
       before + 1000,
     );
     expect(d?.serialAttempts).toBe(1);
     // The sweep finds it due when its retry time comes.
-    await store.scheduleSerialCheck(ref, new Date());
+    await dueNow(ref);
     await service.check(ref, 'system');
-    d = await store.getDevice(ref);
+    d = await stores.devices.getDevice(ref);
     expect(d?.serialReason).toMatch(/^authentication refused/);
     // Doubling backoff: 2 s after the second failure.
     expect(
       d!.serialNextCheckAt!.getTime() - d!.serialCheckedAt!.getTime(),
     ).toBeGreaterThanOrEqual(1900);
-    await store.scheduleSerialCheck(ref, new Date());
+    await dueNow(ref);
     await service.check(ref, 'system');
-    d = await store.getDevice(ref);
+    d = await stores.devices.getDevice(ref);
     expect(d?.serialReason).toMatch(/^host key changed/);
     // A changed key is never retried on its own.
     expect(d?.serialNextCheckAt).toBeUndefined();
@@ -178,7 +191,7 @@ describe.each(databases.eachSupportedId())('SerialCheckService on %p', id => {
       throw errorNamed('SshUnreachableError', 'connect ECONNREFUSED');
     };
     const changed: string[] = [];
-    const { store, make, add } = await setup(
+    const { stores, make, add, dueNow } = await setup(
       id,
       fakeSsh(() => answer()),
       {},
@@ -189,17 +202,17 @@ describe.each(databases.eachSupportedId())('SerialCheckService on %p', id => {
     const published: number[] = [];
     for (let attempt = 1; attempt <= 9; attempt++) {
       const before = changed.length;
-      await store.scheduleSerialCheck(ref, new Date());
+      await dueNow(ref);
       await service.check(ref, 'system');
       if (changed.length > before) published.push(attempt);
     }
-    const device = (await store.getDevice(ref))!;
+    const device = (await stores.devices.getDevice(ref))!;
     // Every attempt is counted and scheduled...
     expect(device.serialAttempts).toBe(9);
     expect(device.serialNextCheckAt).toBeDefined();
     // ...but only some are news.
     expect(published).toEqual([1, 2, 4, 8]);
-    const failures = (await store.listEvents(ref, 50)).filter(
+    const failures = (await stores.events.listEvents(ref, 50)).filter(
       e => e.type === 'serial.check-failed',
     );
     // Each says which account it tried.
@@ -214,16 +227,18 @@ describe.each(databases.eachSupportedId())('SerialCheckService on %p', id => {
     ]);
     // A different outcome is always news.
     answer = async () => 'SER0001';
-    await store.scheduleSerialCheck(ref, new Date());
+    await dueNow(ref);
     const before = changed.length;
     expect((await service.check(ref, 'system'))?.outcome).toBe('checked');
     expect(changed.length).toBeGreaterThan(before);
-    expect((await store.listEvents(ref, 1))[0].type).toBe('serial.checked');
+    expect((await stores.events.listEvents(ref, 1))[0].type).toBe(
+      'serial.checked',
+    );
   });
 
   it('refuses addresses outside the management networks without connecting', async () => {
     const calls: string[] = [];
-    const { store, make, add } = await setup(
+    const { stores, make, add } = await setup(
       id,
       fakeSsh(async () => 'X', calls),
       {
@@ -236,7 +251,9 @@ describe.each(databases.eachSupportedId())('SerialCheckService on %p', id => {
       /refused to connect: 127\.0\.10\.3 is outside/,
     );
     expect(calls).toEqual([]);
-    expect((await store.getDevice(ref))?.serialState).toBe('not-checked');
+    expect((await stores.devices.getDevice(ref))?.serialState).toBe(
+      'not-checked',
+    );
   });
 
   it('checks a device once per trigger across replicas sharing a database', async () => {
@@ -264,7 +281,7 @@ describe.each(databases.eachSupportedId())('SerialCheckService on %p', id => {
 
   it('tries a failing device once for triggers queued together; the next try waits for its retry time', async () => {
     const calls: string[] = [];
-    const { store, make, add } = await setup(
+    const { stores, make, add } = await setup(
       id,
       fakeSsh(async () => {
         throw errorNamed('SshUnreachableError', 'connect ECONNREFUSED');
@@ -279,7 +296,7 @@ describe.each(databases.eachSupportedId())('SerialCheckService on %p', id => {
       service.checkIfDue(ref),
     ]);
     expect(calls).toHaveLength(1);
-    const device = await store.getDevice(ref);
+    const device = await stores.devices.getDevice(ref);
     expect(device?.serialAttempts).toBe(1);
     expect(device?.serialNextCheckAt!.getTime()).toBeGreaterThan(Date.now());
   });
@@ -319,7 +336,7 @@ describe.each(databases.eachSupportedId())('SerialCheckService on %p', id => {
   });
 
   it('claims and concludes the checks of one event-loop turn in one transaction each', async () => {
-    const { store, make, add } = await setup(
+    const { stores, make, add } = await setup(
       id,
       fakeSsh(async host => {
         if (host.endsWith('.3')) throw new Error('connection refused');
@@ -327,8 +344,11 @@ describe.each(databases.eachSupportedId())('SerialCheckService on %p', id => {
       }),
       { concurrency: 10 },
     );
-    const claimBatches = jest.spyOn(store, 'claimSerialChecks');
-    const completionBatches = jest.spyOn(store, 'completeSerialChecks');
+    const claimBatches = jest.spyOn(stores.serialChecks, 'claimSerialChecks');
+    const completionBatches = jest.spyOn(
+      stores.serialChecks,
+      'completeSerialChecks',
+    );
     const service = make();
     const refs = [];
     for (let n = 1; n <= 6; n++) refs.push(await add(n));
@@ -344,12 +364,12 @@ describe.each(databases.eachSupportedId())('SerialCheckService on %p', id => {
     expect(completionBatches.mock.calls[0][0]).toHaveLength(6);
     // Each device got its own outcome and timeline event from the batch.
     const byRef = new Map(
-      (await store.getDevices(refs)).map(d => [d.entityRef, d]),
+      (await stores.devices.getDevices(refs)).map(d => [d.entityRef, d]),
     );
     const devices = refs.map(ref => byRef.get(ref)!);
     expect(devices.map(d => d.serialState)).toEqual(expected);
     expect(devices.every(d => d.serialLeaseUntil === undefined)).toBe(true);
-    const events = await store.listEvents(refs[2], 10);
+    const events = await stores.events.listEvents(refs[2], 10);
     expect(events.map(e => e.type)).toContain('serial.check-failed');
   });
 });

@@ -16,8 +16,8 @@ import type {
   DeviceRecord,
   NewEvent,
   SerialCheckCompletion,
-  ZtpStore,
 } from '../database/types';
+import type { ZtpStores } from '../database/ZtpStores';
 import type { CredentialVault } from '../credentials/CredentialVault';
 import { presentedHostKeyOf } from '../ssh/errors';
 import type { PlatformRegistry } from '../platforms/PlatformRegistry';
@@ -100,7 +100,7 @@ export class SerialCheckService {
 
   constructor(
     private readonly deps: {
-      store: ZtpStore;
+      stores: Pick<ZtpStores, 'devices' | 'serialChecks'>;
       vault: CredentialVault;
       platforms: PlatformRegistry;
       openCli: OpenDeviceCli;
@@ -126,9 +126,15 @@ export class SerialCheckService {
         const leaseUntil = new Date(
           now.getTime() + s.deadlineMs + s.connectTimeoutMs + 5000,
         );
-        return deps.store.claimSerialChecks(refs, this.owner, now, leaseUntil, {
-          onlyIfDue,
-        });
+        return deps.stores.serialChecks.claimSerialChecks(
+          refs,
+          this.owner,
+          now,
+          leaseUntil,
+          {
+            onlyIfDue,
+          },
+        );
       }, batching);
     // An explicit check (a person's "Check serial now", host-key
     // acceptance's check at once) runs whenever the lease is free; an
@@ -137,7 +143,7 @@ export class SerialCheckService {
     this.claims = claimer(false);
     this.dueClaims = claimer(true);
     this.completions = new DataLoader(async items => {
-      await deps.store.completeSerialChecks(items);
+      await deps.stores.serialChecks.completeSerialChecks(items);
       return items.map(() => true);
     }, batching);
   }
@@ -178,7 +184,10 @@ export class SerialCheckService {
 
   /** Runs every check that is due (retries with backoff, missed triggers). */
   async sweep(batch = 200): Promise<number> {
-    const due = await this.deps.store.listDueSerialChecks(new Date(), batch);
+    const due = await this.deps.stores.serialChecks.listDueSerialChecks(
+      new Date(),
+      batch,
+    );
     await Promise.all(due.map(ref => this.checkIfDue(ref)));
     return due.length;
   }
@@ -284,7 +293,10 @@ export class SerialCheckService {
       if (serialsMatch(serial, device.expectedSerial)) {
         // Only the identified device's version is its own.
         if (software) {
-          await this.deps.store.recordSoftwareVersion(entityRef, software);
+          await this.deps.stores.devices.recordSoftwareVersion(
+            entityRef,
+            software,
+          );
         }
         return await finish(
           { state: 'checked', presentedSerial: serial, hostKeyFingerprint },
@@ -370,7 +382,7 @@ export class SerialCheckService {
     actor: string,
   ): Promise<SerialCheckResult> {
     const reason = `no login attempted: ${device.entityRef} is Provisioned. Conf Final removed the bootstrap account ${device.localUsername}, and the portal holds no password of the accounts the final configuration defines`;
-    await this.deps.store.releaseSerialCheck(
+    await this.deps.stores.serialChecks.releaseSerialCheck(
       device.entityRef,
       this.owner,
       actor === 'system'

@@ -4,7 +4,7 @@ import {
   TestDatabases,
 } from '@backstage/backend-test-utils';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
-import type { ZtpStore } from '../database/types';
+import type { ZtpStores } from '../database/ZtpStores';
 import { fakeDeviceSsh, queueWithReplicas } from '../__testUtils__/replicas';
 import type { SerialCheckService } from '../serialChecks/SerialCheckService';
 import { SerialCorrection } from './SerialCorrection';
@@ -15,9 +15,9 @@ const databases = TestDatabases.create({ ids: ['POSTGRES_15', 'SQLITE_3'] });
 
 const REAL_SERIAL = 'FOC2148Z0AB';
 
-function correctionOn(store: ZtpStore, serialChecks: SerialCheckService) {
+function correctionOn(stores: ZtpStores, serialChecks: SerialCheckService) {
   return new SerialCorrection({
-    store,
+    stores,
     serialChecks,
     catalog: catalogServiceMock(),
     auth: { getOwnServiceCredentials: async () => mockCredentials.service() },
@@ -32,14 +32,18 @@ describe.each(databases.eachSupportedId())('Serial corrections on %p', id => {
       [REAL_SERIAL, 'FOC9999ZZZZ'],
       ['FOC9999ZZZZ', REAL_SERIAL],
     ]) {
-      const { store, serialChecker, addLoadedDevice } = await queueWithReplicas(
-        databases,
-        id,
-        fakeDeviceSsh({ serial: () => REAL_SERIAL, hostKey: () => 'SHA256:a' }),
-      );
+      const { stores, serialChecker, addLoadedDevice } =
+        await queueWithReplicas(
+          databases,
+          id,
+          fakeDeviceSsh({
+            serial: () => REAL_SERIAL,
+            hostKey: () => 'SHA256:a',
+          }),
+        );
       const ref = await addLoadedDevice('leaf-1', 'TEMP-0001');
-      const replicaA = correctionOn(store, serialChecker());
-      const replicaB = correctionOn(store, serialChecker());
+      const replicaA = correctionOn(stores, serialChecker());
+      const replicaB = correctionOn(stores, serialChecker());
       const a = { entityRef: ref, newSerial: first, actor: 'user:default/ann' };
       const b = {
         entityRef: ref,
@@ -61,7 +65,7 @@ describe.each(databases.eachSupportedId())('Serial corrections on %p', id => {
       );
       expect(won).toHaveLength(1);
       expect(lost).toHaveLength(1);
-      const device = (await store.getDevice(ref))!;
+      const device = (await stores.devices.getDevice(ref))!;
       const winner = device.expectedSerial;
       expect([first, second]).toContain(winner);
       expect(lost[0].reason.name).toBe('ConflictError');
@@ -71,24 +75,24 @@ describe.each(databases.eachSupportedId())('Serial corrections on %p', id => {
         winner === REAL_SERIAL ? 'checked' : 'mismatch',
       );
       expect(device.presentedSerial).toBe(REAL_SERIAL);
-      const corrections = (await store.listEvents(ref, 50)).filter(
+      const corrections = (await stores.events.listEvents(ref, 50)).filter(
         e => e.type === 'serial.corrected',
       );
       expect(corrections).toHaveLength(1);
-      expect(await store.listSerialCorrections()).toEqual([
+      expect(await stores.serialCorrections.listSerialCorrections()).toEqual([
         expect.objectContaining({ entityRef: ref, serial: winner }),
       ]);
     }
   });
 
   it('refuses a correction of a Wrong serial someone has changed since, naming the current value', async () => {
-    const { store, serialChecker, addLoadedDevice } = await queueWithReplicas(
+    const { stores, serialChecker, addLoadedDevice } = await queueWithReplicas(
       databases,
       id,
       fakeDeviceSsh({ serial: () => REAL_SERIAL, hostKey: () => 'SHA256:a' }),
     );
     const ref = await addLoadedDevice('leaf-2', 'TEMP-0002');
-    const correction = correctionOn(store, serialChecker());
+    const correction = correctionOn(stores, serialChecker());
     await correction.correct({
       entityRef: ref,
       newSerial: 'FOC9999ZZZZ',
@@ -102,14 +106,16 @@ describe.each(databases.eachSupportedId())('Serial corrections on %p', id => {
         actor: 'user:default/bob',
       }),
     ).rejects.toThrow(/is now FOC9999ZZZZ/);
-    expect((await store.getDevice(ref))!.expectedSerial).toBe('FOC9999ZZZZ');
+    expect((await stores.devices.getDevice(ref))!.expectedSerial).toBe(
+      'FOC9999ZZZZ',
+    );
   });
 
   it('never writes the verdict of a check that compared with the serial before the correction', async () => {
     let release: () => void = () => {};
     const held = new Promise<void>(r => (release = r));
     let slow = true;
-    const { store, serialChecker, addLoadedDevice } = await queueWithReplicas(
+    const { stores, serialChecker, addLoadedDevice } = await queueWithReplicas(
       databases,
       id,
       fakeDeviceSsh({
@@ -129,11 +135,11 @@ describe.each(databases.eachSupportedId())('Serial corrections on %p', id => {
     const replicaB = serialChecker();
     // Replica A's automatic check reads TEMP-0003 and hangs.
     const staleCheck = replicaA.check(ref, 'system');
-    while (!(await store.getDevice(ref))!.serialLeaseUntil) {
+    while (!(await stores.devices.getDevice(ref))!.serialLeaseUntil) {
       await new Promise(r => setTimeout(r, 10));
     }
     // Replica B corrects: its own check finds the lease taken.
-    const result = await correctionOn(store, replicaB).correct({
+    const result = await correctionOn(stores, replicaB).correct({
       entityRef: ref,
       newSerial: REAL_SERIAL,
       actor: 'user:default/ann',
@@ -142,19 +148,19 @@ describe.each(databases.eachSupportedId())('Serial corrections on %p', id => {
     release();
     expect(await staleCheck).toEqual({ outcome: 'mismatch' });
     // The stale Mismatch was not written, the lease is free and a check is due.
-    let device = (await store.getDevice(ref))!;
+    let device = (await stores.devices.getDevice(ref))!;
     expect(device.expectedSerial).toBe(REAL_SERIAL);
     expect(device.serialState).toBe('not-checked');
     expect(device.serialLeaseUntil).toBeUndefined();
     expect(device.serialNextCheckAt!.getTime()).toBeLessThanOrEqual(Date.now());
     expect(
-      (await store.listEvents(ref, 50)).filter(
+      (await stores.events.listEvents(ref, 50)).filter(
         e => e.type === 'serial.mismatch',
       ),
     ).toEqual([]);
     // The next sweep checks the corrected serial.
     expect(await replicaA.sweep()).toBe(1);
-    device = (await store.getDevice(ref))!;
+    device = (await stores.devices.getDevice(ref))!;
     expect(device.serialState).toBe('checked');
   });
 });

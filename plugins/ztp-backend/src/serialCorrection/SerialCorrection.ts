@@ -10,7 +10,8 @@ import {
   validateSerial,
   type ZtpSerialCheckResult,
 } from '@ztp-portal/backstage-plugin-ztp-common';
-import type { DeviceRecord, ZtpStore } from '../database/types';
+import type { DeviceRecord } from '../database/types';
+import type { ZtpStores } from '../database/ZtpStores';
 import { toZtpDevice } from '../deviceView';
 import type { SerialCheckService } from '../serialChecks/SerialCheckService';
 
@@ -36,7 +37,10 @@ export type SerialCorrectionRequest = {
 export class SerialCorrection {
   constructor(
     private readonly deps: {
-      store: ZtpStore;
+      stores: Pick<
+        ZtpStores,
+        'devices' | 'events' | 'serialCorrections' | 'serialChecks'
+      >;
       serialChecks: SerialCheckService;
       catalog: CatalogService;
       auth: { getOwnServiceCredentials(): Promise<BackstageCredentials> };
@@ -50,17 +54,17 @@ export class SerialCorrection {
     device: DeviceRecord;
     newSerial: string;
   }> {
-    const { store } = this.deps;
+    const { stores } = this.deps;
     const newSerial = request.newSerial.trim();
     const problem = validateSerial(newSerial);
     if (problem) throw new InputError(problem);
-    const device = await store.getDevice(request.entityRef);
+    const device = await stores.devices.getDevice(request.entityRef);
     if (!device) {
       throw new NotFoundError(
         `No device ${request.entityRef} in the ZTP queue`,
       );
     }
-    const holder = (await store.listActiveDevices()).find(
+    const holder = (await stores.devices.listActiveDevices()).find(
       d =>
         d.entityRef !== request.entityRef &&
         serialsMatch(d.expectedSerial, newSerial),
@@ -79,7 +83,7 @@ export class SerialCorrection {
     request: SerialCorrectionRequest,
     prepared?: { device: DeviceRecord; newSerial: string },
   ): Promise<ZtpSerialCheckResult> {
-    const { store, serialChecks } = this.deps;
+    const { stores, serialChecks } = this.deps;
     const { entityRef, actor, wrongSerial } = request;
     const { device, newSerial } = prepared ?? (await this.prepare(request));
     const replaced =
@@ -89,7 +93,7 @@ export class SerialCorrection {
       throw this.conflict(device);
     }
     if (!serialsMatch(device.expectedSerial, newSerial)) {
-      const saved = await store.saveSerialCorrection(
+      const saved = await stores.serialCorrections.saveSerialCorrection(
         {
           entityRef,
           serial: newSerial,
@@ -107,7 +111,7 @@ export class SerialCorrection {
         },
       );
       if (!saved) {
-        const current = await store.getDevice(entityRef);
+        const current = await stores.devices.getDevice(entityRef);
         // The same correction, made twice at once: done either way.
         if (!current || !serialsMatch(current.expectedSerial, newSerial)) {
           throw this.conflict(current ?? device);
@@ -118,8 +122,8 @@ export class SerialCorrection {
       }
     }
     const result = await serialChecks.check(entityRef, actor);
-    const after = await store.getDevice(entityRef);
-    const last = await store.lastEvents([entityRef]);
+    const after = await stores.devices.getDevice(entityRef);
+    const last = await stores.events.lastEvents([entityRef]);
     return {
       outcome: result?.outcome ?? after!.serialState,
       reason:

@@ -1,6 +1,6 @@
 import type { LoggerService } from '@backstage/backend-plugin-api';
 import type { SignalsService } from '@backstage/plugin-signals-node';
-import type { ZtpStore } from '../database/types';
+import type { ZtpStores } from '../database/ZtpStores';
 import { toZtpDevice } from '../deviceView';
 import { ZtpSignalPublisher } from './ZtpSignalPublisher';
 
@@ -11,22 +11,22 @@ import { ZtpSignalPublisher } from './ZtpSignalPublisher';
 export function createZtpSignalPublisher(options: {
   signals: SignalsService;
   logger: LoggerService;
-  store: Pick<ZtpStore, 'getDevices' | 'lastEvents' | 'summary'>;
+  stores: Pick<ZtpStores, 'devices' | 'events'>;
   windowMs: number;
   stuckAfterMs: number;
 }): ZtpSignalPublisher {
-  const { store } = options;
+  const { stores } = options;
   return new ZtpSignalPublisher({
     signals: options.signals,
     logger: options.logger,
     windowMs: options.windowMs,
     loadDevices: async refs => {
-      const devices = await store.getDevices(refs);
-      const last = await store.lastEvents(refs);
+      const devices = await stores.devices.getDevices(refs);
+      const last = await stores.events.lastEvents(refs);
       return devices.map(d =>
         toZtpDevice(d, last.get(d.entityRef), undefined, options.stuckAfterMs),
       );
     },
-    loadSummary: () => store.summary(),
+    loadSummary: () => stores.devices.summary(),
   });
 }

@@ -4,8 +4,7 @@ import type {
 } from '@backstage/backend-plugin-api';
 import { REPORT_REFRESH_MS } from '../catalog/DeclarationProblemReporter';
 import type { ZtpSettings } from '../config';
-import type { DeclarationProblemStore } from '../database/DeclarationProblemStore';
-import type { ZtpStore } from '../database/types';
+import type { ZtpStores } from '../database/ZtpStores';
 import { DHCP_APPLY_TASK_ID } from '../dhcp';
 import type { DhcpApplier } from '../dhcp/DhcpApplier';
 import { BULK_PUSH_HEARTBEAT_MS, JOB_RETENTION_DAYS } from '../finalConfig';
@@ -24,7 +23,7 @@ export async function scheduleZtpTasks(deps: {
   scheduler: SchedulerService;
   logger: LoggerService;
   settings: ZtpSettings;
-  store: Pick<ZtpStore, 'pruneEvents' | 'pruneUnknownDevices'>;
+  stores: Pick<ZtpStores, 'events' | 'unknownDevices' | 'declarationProblems'>;
   sync: Pick<DeviceQueueSync, 'run'>;
   doorView: Pick<DoorQueueView, 'refresh'>;
   serialChecks: { sweep(): Promise<unknown> };
@@ -33,13 +32,12 @@ export async function scheduleZtpTasks(deps: {
     jobs: Pick<BulkPushJobs, 'sweep' | 'prune'>;
     settings: { jobHeartbeatMs?: number };
   };
-  declarationProblems: Pick<DeclarationProblemStore, 'prune'>;
   dhcp: {
     applier?: Pick<DhcpApplier, 'applyIfChanged'>;
     settings: { debounceSeconds: number };
   };
 }) {
-  const { scheduler, settings, store, logger } = deps;
+  const { scheduler, settings, stores, logger } = deps;
   const bulkPushes = deps.finalConfig.jobs;
   const bulkPushHeartbeatMs =
     deps.finalConfig.settings.jobHeartbeatMs ?? BULK_PUSH_HEARTBEAT_MS;
@@ -105,7 +103,7 @@ export async function scheduleZtpTasks(deps: {
     fn: async () => {
       // Problems are reported again every 10 minutes while they last:
       // older ones belong to declarations the catalog no longer reads.
-      await deps.declarationProblems.prune(
+      await deps.stores.declarationProblems.prune(
         new Date(Date.now() - 3 * REPORT_REFRESH_MS),
       );
     },
@@ -119,8 +117,8 @@ export async function scheduleZtpTasks(deps: {
       const before = new Date(
         Date.now() - settings.eventRetentionDays * DAY_MS,
       );
-      const events = await store.pruneEvents(before);
-      const probes = await store.pruneUnknownDevices(before);
+      const events = await stores.events.pruneEvents(before);
+      const probes = await stores.unknownDevices.pruneUnknownDevices(before);
       const jobs = await bulkPushes.prune(
         new Date(Date.now() - JOB_RETENTION_DAYS * DAY_MS),
       );

@@ -4,7 +4,11 @@ import type { Entity } from '@backstage/catalog-model';
 import { SimulatedDevice } from '@ztp-portal/ztp-simulator';
 import type { DeviceBehaviours, PlatformId } from '@ztp-portal/ztp-simulator';
 import knexFactory, { Knex } from 'knex';
-import { DatabaseZtpStore } from '../../database/DatabaseZtpStore';
+import {
+  migrateZtpDatabase,
+  ztpStoresOn,
+  type ZtpStores,
+} from '../../database/ZtpStores';
 import {
   bootstrapArtifacts,
   bootstrapContext,
@@ -104,9 +108,9 @@ export async function bootSimulatedDevice(
   return device;
 }
 
-/** An in-memory ZTP store. */
+/** An in-memory ZTP stores. */
 export async function memoryStore(): Promise<{
-  store: DatabaseZtpStore;
+  stores: ZtpStores;
   knex: Knex;
 }> {
   const knex = knexFactory({
@@ -114,8 +118,8 @@ export async function memoryStore(): Promise<{
     connection: { filename: ':memory:' },
     useNullAsDefault: true,
   });
-  await DatabaseZtpStore.migrate(knex);
-  return { store: new DatabaseZtpStore(knex), knex };
+  await migrateZtpDatabase(knex);
+  return { stores: ztpStoresOn(knex), knex };
 }
 
 export const testVault = new CredentialVault(
@@ -128,7 +132,7 @@ export const testVault = new CredentialVault(
  * SSH port and host key.
  */
 export async function seedDevice(
-  store: DatabaseZtpStore,
+  stores: ZtpStores,
   entity: Entity,
   options: {
     username: string;
@@ -141,62 +145,66 @@ export async function seedDevice(
   const d = fleetDevice(entity, options.username);
   const serial = entity.metadata.annotations!['ztp.network/serial-number'];
   const [ip] = d.managementAddress.split('/');
-  await store.insertDevice(
+  await stores.devices.insertDevices([
     {
-      entityRef: d.entityRef,
-      namespace: 'default',
-      name: d.name,
-      title: entity.metadata.title,
-      site: d.site,
-      role: d.role,
-      platform: d.platform,
-      managementAddress: d.managementAddress,
-      managementIp: ip,
-      defaultGateway: d.defaultGateway,
-      sshPort: options.sshPort,
-      hostname: d.hostname,
-      serial,
-      serialTemporary: false,
-      declarationHash: 'test',
-      expectedSerial: serial,
-      localUsername: options.username,
-      localPasswordEnc: testVault.encrypt(
-        options.password ?? TEST_PASSWORD,
-        d.entityRef,
-      ),
-      localPasswordHash: 'unused',
+      device: {
+        entityRef: d.entityRef,
+        namespace: 'default',
+        name: d.name,
+        title: entity.metadata.title,
+        site: d.site,
+        role: d.role,
+        platform: d.platform,
+        managementAddress: d.managementAddress,
+        managementIp: ip,
+        defaultGateway: d.defaultGateway,
+        sshPort: options.sshPort,
+        hostname: d.hostname,
+        declaredSerial: serial,
+        serialTemporary: false,
+        declarationHash: 'test',
+        expectedSerial: serial,
+        localUsername: options.username,
+        localPasswordEnc: testVault.encrypt(
+          options.password ?? TEST_PASSWORD,
+          d.entityRef,
+        ),
+        localPasswordHash: 'unused',
+      },
+      event: {
+        entityRef: d.entityRef,
+        type: 'device.added',
+        actor: 'system',
+        message: 'added by the test',
+      },
     },
-    {
-      entityRef: d.entityRef,
-      type: 'device.added',
-      actor: 'system',
-      message: 'added by the test',
-    },
-  );
+  ]);
   const state = options.serialState ?? 'checked';
   if (state !== 'not-checked') {
     const now = new Date();
-    await store.claimSerialCheck(
-      d.entityRef,
+    await stores.serialChecks.claimSerialChecks(
+      [d.entityRef],
       'test',
       now,
       new Date(now.getTime() + 60_000),
     );
-    await store.completeSerialCheck(
-      d.entityRef,
-      'test',
-      {
-        state,
-        presentedSerial: state === 'checked' ? serial : 'OTHER0001',
-        hostKeyFingerprint: options.hostKeyFingerprint,
-      },
+    await stores.serialChecks.completeSerialChecks([
       {
         entityRef: d.entityRef,
-        type: state === 'checked' ? 'serial.checked' : 'serial.mismatch',
-        actor: 'system',
-        message: 'set by the test',
+        owner: 'test',
+        outcome: {
+          state,
+          presentedSerial: state === 'checked' ? serial : 'OTHER0001',
+          hostKeyFingerprint: options.hostKeyFingerprint,
+        },
+        event: {
+          entityRef: d.entityRef,
+          type: state === 'checked' ? 'serial.checked' : 'serial.mismatch',
+          actor: 'system',
+          message: 'set by the test',
+        },
       },
-    );
+    ]);
   }
   return d.entityRef;
 }

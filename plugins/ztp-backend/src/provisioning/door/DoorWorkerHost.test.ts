@@ -3,7 +3,11 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import knexFactory, { Knex } from 'knex';
-import { DatabaseZtpStore } from '../../database/DatabaseZtpStore';
+import {
+  migrateZtpDatabase,
+  ztpStoresOn,
+  type ZtpStores,
+} from '../../database/ZtpStores';
 import type { DeviceRecord } from '../../database/types';
 import { freePort, httpGet } from '../../__testUtils__/network';
 import { DoorWorkerHost, workerDatabaseConfig } from './DoorWorkerHost';
@@ -23,7 +27,7 @@ function declared(n: number) {
     sshPort: 22,
     macAddress: `52:54:00:00:20:${n.toString(16).padStart(2, '0')}`,
     hostname: `dev-${n}`,
-    serial: `SER${n}`,
+    declaredSerial: `SER${n}`,
     serialTemporary: false,
     declarationHash: `h${n}`,
     expectedSerial: `SER${n}`,
@@ -60,7 +64,7 @@ it('runs the worker door against PostgreSQL in CI, not only SQLite', () => {
 describe.each(backends)('DoorWorkerHost on %s', backend => {
   let dir: string;
   let db: Knex;
-  let store: DatabaseZtpStore;
+  let stores: ZtpStores;
   let host: DoorWorkerHost | undefined;
 
   beforeEach(async () => {
@@ -75,15 +79,20 @@ describe.each(backends)('DoorWorkerHost on %s', backend => {
       });
       await db.raw('PRAGMA journal_mode = WAL');
     }
-    await DatabaseZtpStore.migrate(db);
-    store = new DatabaseZtpStore(db);
+    await migrateZtpDatabase(db);
+    stores = ztpStoresOn(db);
     for (const n of [1, 2]) {
-      await store.insertDevice(declared(n), {
-        entityRef: `resource:default/dev-${n}`,
-        type: 'device.added',
-        actor: 'system',
-        message: 'added',
-      });
+      await stores.devices.insertDevices([
+        {
+          device: declared(n),
+          event: {
+            entityRef: `resource:default/dev-${n}`,
+            type: 'device.added',
+            actor: 'system',
+            message: 'added',
+          },
+        },
+      ]);
     }
   });
 
@@ -115,7 +124,7 @@ describe.each(backends)('DoorWorkerHost on %s', backend => {
       onUnknownRecorded: () => unknownRecorded.push(Date.now()),
       unknownFlushMs,
     });
-    host.syncDevices(await store.listActiveDevices());
+    host.syncDevices(await stores.devices.listActiveDevices());
     const address = await host.start();
     return {
       base: `http://127.0.0.1:${address.port}`,
@@ -130,7 +139,7 @@ describe.each(backends)('DoorWorkerHost on %s', backend => {
     const first = await httpGet(`${base}/ztp/config/by-mac/5254.0000.2001`);
     expect(first).toEqual({ status: 200, body: 'hostname dev-1\n' });
     // Durable before the response: the main thread's connection sees it.
-    const device = await store.getDevice('resource:default/dev-1');
+    const device = await stores.devices.getDevice('resource:default/dev-1');
     expect(device).toMatchObject({
       confMinState: 'loaded',
       confMinFetchCount: 1,
@@ -140,7 +149,8 @@ describe.each(backends)('DoorWorkerHost on %s', backend => {
       (await httpGet(`${base}/ztp/config/by-hostname/dev-1.cfg`)).status,
     ).toBe(200);
     expect(
-      (await store.getDevice('resource:default/dev-1'))!.confMinFetchCount,
+      (await stores.devices.getDevice('resource:default/dev-1'))!
+        .confMinFetchCount,
     ).toBe(2);
     // The main thread hears of both: the first changes the state.
     await until(async () => (fetched.length === 2 ? true : undefined));
@@ -151,7 +161,7 @@ describe.each(backends)('DoorWorkerHost on %s', backend => {
     ).toEqual({ status: 404, body: 'unknown device\n' });
     // Probes are counted in the worker and written when it stops.
     await host!.stop();
-    const unknown = await store.listUnknownDevices(10);
+    const unknown = await stores.unknownDevices.listUnknownDevices(10);
     expect(unknown).toMatchObject([
       { identifier: 'mac 00:11:22:33:44:55', sourceIp: '127.0.0.1', count: 1 },
     ]);
@@ -167,8 +177,8 @@ describe.each(backends)('DoorWorkerHost on %s', backend => {
     await until(async () => (fetched.length === 1 ? true : undefined));
     const posted = jest.spyOn(host as any, 'post');
     // The periodic refresh sees dev-1 loaded and checked: nothing to send.
-    const loaded = await store.getDevices(['resource:default/dev-1']);
-    const others = await store.listActiveDevices();
+    const loaded = await stores.devices.getDevices(['resource:default/dev-1']);
+    const others = await stores.devices.listActiveDevices();
     host!.syncDevices(
       others.map(d =>
         d.entityRef === loaded[0].entityRef
@@ -202,7 +212,7 @@ describe.each(backends)('DoorWorkerHost on %s', backend => {
     expect((await httpGet(`${base}/ztp/config/by-hostname/dev-2`)).body).toBe(
       'hostname dev-2\n',
     );
-    const [one, two] = await store.getDevices([
+    const [one, two] = await stores.devices.getDevices([
       'resource:default/dev-1',
       'resource:default/dev-2',
     ]);
@@ -233,7 +243,7 @@ describe.each(backends)('DoorWorkerHost on %s', backend => {
       ).toBe(404);
     }
     await until(async () => (unknownRecorded.length ? true : undefined));
-    expect(await store.listUnknownDevices(10)).toMatchObject([
+    expect(await stores.unknownDevices.listUnknownDevices(10)).toMatchObject([
       { identifier: 'hostname stranger-01', sourceIp: '127.0.0.1', count: 3 },
     ]);
     // Nothing new, nothing said.
@@ -255,7 +265,8 @@ describe.each(backends)('DoorWorkerHost on %s', backend => {
       ).status,
     ).toBe(200);
     expect(
-      (await store.getDevice('resource:default/dev-1'))!.confMinLoadedFrom,
+      (await stores.devices.getDevice('resource:default/dev-1'))!
+        .confMinLoadedFrom,
     ).toBe('127.0.0.2');
   });
 
@@ -276,7 +287,8 @@ describe.each(backends)('DoorWorkerHost on %s', backend => {
     });
     expect(again.body).toBe('hostname dev-2\n');
     expect(
-      (await store.getDevice('resource:default/dev-2'))!.confMinFetchCount,
+      (await stores.devices.getDevice('resource:default/dev-2'))!
+        .confMinFetchCount,
     ).toBe(1);
   });
 

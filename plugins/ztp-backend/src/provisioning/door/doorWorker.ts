@@ -6,7 +6,7 @@ import {
 } from 'node:worker_threads';
 import knexFactory from 'knex';
 import type { LoggerService } from '@backstage/backend-plugin-api';
-import { DatabaseZtpStore } from '../../database/DatabaseZtpStore';
+import { ztpStoresOn } from '../../database/ZtpStores';
 import { BootstrapFileIndex } from '../BootstrapFileIndex';
 import { DeviceIndex } from '../DeviceIndex';
 import { DeviceRequestHandler } from '../DeviceRequestHandler';
@@ -59,11 +59,11 @@ export async function runDoorWorker(data: DoorWorkerData, port: MessagePort) {
     useNullAsDefault: true,
     pool: data.database.client === 'pg' ? { min: 0, max: 4 } : undefined,
   });
-  const store = new DatabaseZtpStore(db);
+  const stores = ztpStoresOn(db);
   const index = new DeviceIndex();
   const configs = new Map<string, DoorDevice['config']>();
   const bootstrapFiles = new BootstrapFileIndex();
-  const unknown = new UnknownDeviceCounter(store);
+  const unknown = new UnknownDeviceCounter(stores.unknownDevices);
 
   let fetched: FetchedDevice[] = [];
   // Devices this worker saw load, until the main thread's table says so.
@@ -86,14 +86,14 @@ export async function runDoorWorker(data: DoorWorkerData, port: MessagePort) {
         return config.text;
       },
     },
-    recorder: new FetchRecorder(store, 1000, 2),
+    recorder: new FetchRecorder(stores.fetches, 1000, 2),
     unknown,
     logger,
     allowedNetworks: data.allowedNetworks,
     firstCheckDelayMs: data.firstCheckDelayMs,
     bootstrap: {
       files: bootstrapFiles,
-      store,
+      store: stores.events,
       onReported: entityRef => post({ type: 'reported', entityRef }),
     },
     onFetched: device => {
@@ -117,7 +117,7 @@ export async function runDoorWorker(data: DoorWorkerData, port: MessagePort) {
         limits: data.imageLimits,
         logger,
         record: download =>
-          void store
+          void stores.events
             .addEvent(imageDownloadEvent(download))
             .catch(e =>
               logger.warn(`Could not record an image download: ${e}`),

@@ -5,7 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { mockServices } from '@backstage/backend-test-utils';
 import knexFactory, { Knex } from 'knex';
-import { DatabaseZtpStore } from '../../database/DatabaseZtpStore';
+import { migrateZtpDatabase, ztpStoresOn } from '../../database/ZtpStores';
 import type { DeviceRecord } from '../../database/types';
 import { ImageCatalog } from '../../images/ImageCatalog';
 import { freePort } from '../../__testUtils__/network';
@@ -29,7 +29,7 @@ describe('the door worker serves images', () => {
       useNullAsDefault: true,
     });
     await db.raw('PRAGMA journal_mode = WAL');
-    await DatabaseZtpStore.migrate(db);
+    await migrateZtpDatabase(db);
   });
 
   afterEach(async () => {
@@ -40,32 +40,34 @@ describe('the door worker serves images', () => {
   });
 
   it('streams a verified image from its thread and records the download in the timeline', async () => {
-    const store = new DatabaseZtpStore(db);
-    await store.insertDevice(
+    const stores = ztpStoresOn(db);
+    await stores.devices.insertDevices([
       {
-        entityRef: REF,
-        namespace: 'default',
-        name: 'leaf-07',
-        platform: 'cisco-nxos',
-        managementAddress: `${IP}/24`,
-        managementIp: IP,
-        sshPort: 22,
-        hostname: 'leaf-07',
-        serial: 'FDO22280EJX',
-        serialTemporary: false,
-        declarationHash: 'h',
-        expectedSerial: 'FDO22280EJX',
-        localUsername: 'ztp-7',
-        localPasswordEnc: 'v1:x:y:z',
-        localPasswordHash: '$6$salt$hash',
+        device: {
+          entityRef: REF,
+          namespace: 'default',
+          name: 'leaf-07',
+          platform: 'cisco-nxos',
+          managementAddress: `${IP}/24`,
+          managementIp: IP,
+          sshPort: 22,
+          hostname: 'leaf-07',
+          declaredSerial: 'FDO22280EJX',
+          serialTemporary: false,
+          declarationHash: 'h',
+          expectedSerial: 'FDO22280EJX',
+          localUsername: 'ztp-7',
+          localPasswordEnc: 'v1:x:y:z',
+          localPasswordHash: '$6$salt$hash',
+        },
+        event: {
+          entityRef: REF,
+          type: 'device.added',
+          actor: 'system',
+          message: 'added',
+        },
       },
-      {
-        entityRef: REF,
-        type: 'device.added',
-        actor: 'system',
-        message: 'added',
-      },
-    );
+    ]);
     const image = randomBytes(2 * 1024 * 1024);
     const sha256 = createHash('sha256').update(image).digest('hex');
     fs.writeFileSync(path.join(dir, 'nxos64-cs.10.3.4a.M.bin'), image);
@@ -96,7 +98,7 @@ describe('the door worker serves images', () => {
       onChanged: servable => host!.syncImages(servable),
     });
     await catalog.scan();
-    host.syncDevices(await store.listActiveDevices());
+    host.syncDevices(await stores.devices.listActiveDevices());
     const { port } = await host.start();
 
     const body = await new Promise<Buffer>((resolve, reject) => {
@@ -121,11 +123,11 @@ describe('the door worker serves images', () => {
     expect(createHash('sha256').update(body).digest('hex')).toBe(sha256);
 
     const deadline = Date.now() + 5000;
-    let events = await store.listEvents(REF, 10);
+    let events = await stores.events.listEvents(REF, 10);
     while (!events.some(e => e.type === 'image.downloaded')) {
       if (Date.now() > deadline) throw new Error(JSON.stringify(events));
       await new Promise(r => setTimeout(r, 50));
-      events = await store.listEvents(REF, 10);
+      events = await stores.events.listEvents(REF, 10);
     }
     const event = events.find(e => e.type === 'image.downloaded')!;
     expect(event.actor).toBe(`device:${IP}`);

@@ -1,0 +1,164 @@
+import type { Knex } from 'knex';
+import {
+  eventRow,
+  runInsertEvent,
+  SQLITE_INSERT_EVENT,
+  type EventRow,
+} from './EventStore';
+import { isSqlite, withSqlite } from './sqliteFastPath';
+import type { ConfMinFetch } from './types';
+
+/** The minimal configurations the devices fetched. */
+export interface FetchStore {
+  /**
+   * Records Conf Min fetches in one transaction (group commit): state Loaded,
+   * time, source address, count, and a timeline event for each.
+   */
+  recordFetches(fetches: ConfMinFetch[]): Promise<void>;
+}
+
+/** The timeline events of a batch of fetches. */
+function fetchEvents(fetches: ConfMinFetch[]) {
+  const events = [];
+  for (const f of fetches) {
+    if (f.timeline !== false) {
+      const again = f.repeatedSince
+        ? `; ${f.repeatedSince.count} more fetch${
+            f.repeatedSince.count === 1 ? '' : 'es'
+          } from there since ${f.repeatedSince.at.toISOString()}`
+        : '';
+      events.push(
+        eventRow({
+          entityRef: f.entityRef,
+          at: f.at,
+          type: 'confmin.fetched',
+          actor: `device:${f.sourceIp}`,
+          message: `Minimal configuration fetched from ${f.sourceIp} (recognised by ${f.via})${again}`,
+          details: {
+            sourceIp: f.sourceIp,
+            via: f.via,
+            ...(f.repeatedSince && {
+              repeatedFetches: f.repeatedSince.count,
+              repeatedSince: f.repeatedSince.at.toISOString(),
+            }),
+          },
+        }),
+      );
+    }
+    if (f.headerSerialMismatch) {
+      events.push(
+        eventRow({
+          entityRef: f.entityRef,
+          at: f.at,
+          type: 'serial.header-mismatch',
+          actor: `device:${f.sourceIp}`,
+          message: `The device announced serial ${f.headerSerial} in its ZTP request; ${f.expectedSerial} is expected. It still gets its configuration; the SSH check decides`,
+          details: {
+            headerSerial: f.headerSerial,
+            expected: f.expectedSerial,
+          },
+        }),
+      );
+    }
+  }
+  return events;
+}
+
+// The SQLite fast path's statement (see recordFetchesSqlite).
+const SQLITE_RECORD_FETCH = `UPDATE ztp_devices SET
+  conf_min_state = 'loaded',
+  conf_min_loaded_at = ?,
+  conf_min_loaded_from = ?,
+  updated_at = ?,
+  conf_min_fetch_count = conf_min_fetch_count + ?,
+  header_serial = COALESCE(?, header_serial),
+  serial_next_check_at = CASE
+    WHEN serial_state <> 'checked' AND serial_next_check_at IS NULL
+    THEN ? ELSE serial_next_check_at END
+WHERE entity_ref = ?`;
+
+/** {@link FetchStore} on knex (PostgreSQL) and better-sqlite3 (SQLite). */
+export class DatabaseFetchStore implements FetchStore {
+  constructor(private readonly db: Knex) {}
+
+  async recordFetches(fetches: ConfMinFetch[]) {
+    if (!fetches.length) return;
+    // One device may fetch twice in a batch: count both, keep the latest.
+    const perDevice = new Map<string, { last: ConfMinFetch; count: number }>();
+    for (const f of fetches) {
+      const seen = perDevice.get(f.entityRef);
+      perDevice.set(f.entityRef, { last: f, count: (seen?.count ?? 0) + 1 });
+    }
+    const entries = [...perDevice.values()];
+    const events = fetchEvents(fetches);
+    if (isSqlite(this.db)) {
+      await this.recordFetchesSqlite(entries, events);
+      return;
+    }
+    await this.db.transaction(async tx => {
+      // One set-based UPDATE per batch instead of one statement per fetch:
+      // the door's throughput is bounded by the statements it runs.
+      for (let i = 0; i < entries.length; i += 500) {
+        const chunk = entries.slice(i, i + 500);
+        await tx.raw(
+          `WITH f(f_ref, f_at, f_ip, f_check_at, f_serial, f_n) AS (VALUES ${chunk
+            .map(() => '(?, ?::timestamptz, ?, ?::timestamptz, ?, ?::integer)')
+            .join(', ')})
+          UPDATE ztp_devices SET
+            conf_min_state = 'loaded',
+            conf_min_loaded_at = f.f_at,
+            conf_min_loaded_from = f.f_ip,
+            updated_at = f.f_at,
+            conf_min_fetch_count = ztp_devices.conf_min_fetch_count + f.f_n,
+            header_serial = COALESCE(f.f_serial, ztp_devices.header_serial),
+            serial_next_check_at = CASE
+              WHEN ztp_devices.serial_state <> 'checked'
+                AND ztp_devices.serial_next_check_at IS NULL
+              THEN f.f_check_at ELSE ztp_devices.serial_next_check_at END
+          FROM f WHERE ztp_devices.entity_ref = f.f_ref`,
+          chunk.flatMap(({ last, count }) => [
+            last.entityRef,
+            last.at,
+            last.sourceIp,
+            last.checkAt ?? last.at,
+            last.headerSerial ?? null,
+            count,
+          ]),
+        );
+      }
+      for (let i = 0; i < events.length; i += 500) {
+        await tx('ztp_events').insert(events.slice(i, i + 500));
+      }
+    });
+  }
+
+  /**
+   * SQLite runs on the caller's thread: a prepared statement per row inside
+   * one native transaction costs a fraction of building and planning a
+   * set-based statement per batch.
+   */
+  private async recordFetchesSqlite(
+    entries: { last: ConfMinFetch; count: number }[],
+    events: EventRow[],
+  ) {
+    await withSqlite(this.db, sqlite => {
+      const update = sqlite.statement(SQLITE_RECORD_FETCH);
+      const insertEvent = sqlite.statement(SQLITE_INSERT_EVENT);
+      sqlite.immediate(() => {
+        for (const { last, count } of entries) {
+          const at = last.at.getTime();
+          update.run(
+            at,
+            last.sourceIp,
+            at,
+            count,
+            last.headerSerial ?? null,
+            (last.checkAt ?? last.at).getTime(),
+            last.entityRef,
+          );
+        }
+        for (const e of events) runInsertEvent(insertEvent, e);
+      });
+    });
+  }
+}
