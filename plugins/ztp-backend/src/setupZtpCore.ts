@@ -22,7 +22,7 @@ import { SerialCheckService } from './serialChecks/SerialCheckService';
 import { openDeviceCli } from './ssh';
 
 /**
- * The parts every ZTP concern shares: settings, the platforms, the store
+ * The parts every ZTP concern shares: settings, the platforms, the stores
  * (opened only with the right secrets key), the credential vault, the
  * live updates, the door's view of the queue and the serial checks.
  */

@@ -136,7 +136,6 @@ export type SerialCheckOutcome = {
   comparedWith?: string;
 };
 
-/** The end of one serial check, as the store writes it. */
 export type SerialCheckClaimOptions = {
   /**
    * Claim only a device that still needs an automatic check: Loaded, not
@@ -146,6 +145,7 @@ export type SerialCheckClaimOptions = {
   onlyIfDue?: boolean;
 };
 
+/** The end of one serial check, as the store writes it. */
 export type SerialCheckCompletion = {
   entityRef: string;
   /** The lease owner: a check that lost its lease changes nothing. */

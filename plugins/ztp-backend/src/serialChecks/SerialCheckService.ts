@@ -119,6 +119,7 @@ export class SerialCheckService {
       maxBatchSize: 500,
       batchScheduleFn: (run: () => void) => setImmediate(run),
     };
+    const checks = deps.stores.serialChecks;
     const claimer = (onlyIfDue: boolean) =>
       new DataLoader<string, DeviceRecord | undefined>(refs => {
         const now = new Date();
@@ -126,15 +127,9 @@ export class SerialCheckService {
         const leaseUntil = new Date(
           now.getTime() + s.deadlineMs + s.connectTimeoutMs + 5000,
         );
-        return deps.stores.serialChecks.claimSerialChecks(
-          refs,
-          this.owner,
-          now,
-          leaseUntil,
-          {
-            onlyIfDue,
-          },
-        );
+        return checks.claimSerialChecks(refs, this.owner, now, leaseUntil, {
+          onlyIfDue,
+        });
       }, batching);
     // An explicit check (a person's "Check serial now", host-key
     // acceptance's check at once) runs whenever the lease is free; an
@@ -143,7 +138,7 @@ export class SerialCheckService {
     this.claims = claimer(false);
     this.dueClaims = claimer(true);
     this.completions = new DataLoader(async items => {
-      await deps.stores.serialChecks.completeSerialChecks(items);
+      await checks.completeSerialChecks(items);
       return items.map(() => true);
     }, batching);
   }
