@@ -23,7 +23,7 @@ const goodInput: Input = {
   owner: 'group:default/network-operators',
   platform: 'arista-eos',
   role: 'leaf',
-  declaredSerial: 'JPE20157777',
+  serial: 'JPE20157777',
   serialTemporary: false,
   managementAddress: '127.0.10.25/24',
   defaultGateway: '127.0.10.1',
@@ -161,7 +161,7 @@ describe('ztp:device:declare', () => {
       context({
         ...goodInput,
         name: 'leaf-06-par1',
-        declaredSerial: 'TEMP-0002',
+        serial: 'TEMP-0002',
         serialTemporary: true,
         managementAddress: '127.0.10.26/24',
         macAddress: '',
