@@ -12,7 +12,7 @@ import type { BulkPushJobStore } from '../database/BulkPushJobStore';
 import type { ZtpStore } from '../database/types';
 import type { CredentialVault } from '../credentials/CredentialVault';
 import type { PlatformRegistry } from '../platforms/PlatformRegistry';
-import type { OpenDeviceCli } from '../serialChecks/SerialCheckService';
+import type { OpenDeviceCli } from '../deviceSessions';
 import { BulkPushJobs } from './BulkPushJobs';
 import { FinalConfigRenderer } from './FinalConfigRenderer';
 import { FinalConfigService } from './FinalConfigService';
