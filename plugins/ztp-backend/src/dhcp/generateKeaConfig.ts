@@ -1,6 +1,9 @@
 import { createHash } from 'node:crypto';
 import type { DhcpBootFile } from '@ztp-portal/backstage-plugin-ztp-node';
-import type { ZtpDhcpProblem } from '@ztp-portal/backstage-plugin-ztp-common';
+import {
+  ipInSubnet,
+  type ZtpDhcpProblem,
+} from '@ztp-portal/backstage-plugin-ztp-common';
 import type { DeviceRecord } from '../database/types';
 import { dhcpBootFile } from '../platforms';
 import { platformDevice } from '../platforms/MinimalConfigRenderer';
@@ -12,7 +15,7 @@ import {
 } from './bootOptions';
 import type { KeaReservation, KeaSubnet } from './keaTypes';
 import type { DhcpSettings } from './settings';
-import { inSubnet, isUnicastHost, subnetProblem } from './subnets';
+import { isUnicastHost, subnetProblem } from './subnets';
 
 /** What the generator reads of a device in the queue. */
 export type DhcpDevice = Pick<
@@ -112,7 +115,7 @@ export function generateKeaConfig(
       );
       continue;
     }
-    const subnet = subnets.find(s => inSubnet(d.managementIp, s.subnet));
+    const subnet = subnets.find(s => ipInSubnet(d.managementIp, s.subnet));
     if (!subnet) {
       refuse(
         `${d.name}: its management address ${
@@ -152,7 +155,7 @@ export function generateKeaConfig(
       continue;
     }
     const gateway = d.defaultGateway;
-    if (gateway && !inSubnet(gateway, subnet.subnet)) {
+    if (gateway && !ipInSubnet(gateway, subnet.subnet)) {
       refuse(
         `${d.name}: its gateway ${gateway} is outside ${subnet.subnet}, the subnet of its address`,
       );

@@ -12,16 +12,6 @@ export function isUnicastHost(ip: string, cidr: string): boolean {
   );
 }
 
-/** Whether `ip` is in `cidr`; false when either is not IPv4. */
-export function inSubnet(ip: string, cidr: string): boolean {
-  try {
-    const [net, len] = ipaddr.IPv4.parseCIDR(cidr);
-    return ipaddr.IPv4.parse(ip).match(net, len);
-  } catch {
-    return false;
-  }
-}
-
 /** What is wrong with a configured provisioning subnet, if anything. */
 export function subnetProblem(s: DhcpSubnetSettings): string[] {
   try {
