@@ -38,7 +38,10 @@ backend.add(
             'ztp.network/mac-address': '52:54:00:0a:00:01',
           },
         },
-        spec: { type: 'network-device', owner: 'group:default/network-operators' },
+        spec: {
+          type: 'network-device',
+          owner: 'group:default/network-operators',
+        },
       },
     ],
   }),
