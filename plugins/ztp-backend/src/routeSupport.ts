@@ -9,6 +9,7 @@ import {
   BasicPermission,
 } from '@backstage/plugin-permission-common';
 import {
+  ztpConfigPushPermission,
   ztpCredentialsRevealPermission,
   ztpDeviceReadPermission,
   ztpDeviceReplacePermission,
@@ -64,10 +65,12 @@ function describePermission(permission: BasicPermission): string {
       return 'check or correct device serials';
     case ztpDeviceReplacePermission.name:
       return 'replace or re-provision devices';
+    case ztpConfigPushPermission.name:
+      return 'preview or push final configurations';
     case ztpHostKeyAcceptPermission.name:
       return "accept devices' new SSH host keys";
     case ztpDeviceReadPermission.name:
-      return 'see the ZTP queue';
+      return 'read the ZTP queue';
     default:
       return `use ${permission.name}`;
   }
