@@ -1,54 +1,46 @@
+/*
+ * The ZTP backend plugin on its own, to try its API and device door without
+ * the portal: `yarn start` in this folder (it reads the repository's
+ * app-config.yaml, so ZTP_SECRETS_KEY must be set). Sign-in and permissions
+ * are mocked, so every request acts as an operator:
+ *
+ *   curl http://localhost:7007/api/ztp/devices
+ *   curl http://127.0.0.1:7080/ztp/config/by-mac/52:54:00:0a:00:01
+ *
+ * The catalog is a fixed list with one device on loopback.
+ */
 import { createBackend } from '@backstage/backend-defaults';
 import { mockServices } from '@backstage/backend-test-utils';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
-
-// TEMPLATE NOTE:
-// This is the development setup for your plugin that wires up a
-// minimal backend that can use both real and mocked plugins and services.
-//
-// Start up the backend by running `yarn start` in the package directory.
-// Once it's up and running, try out the following requests:
-//
-// Create a new todo item, standalone or for the sample component:
-//
-//   curl http://localhost:7007/api/ztp/todos -H 'Content-Type: application/json' -d '{"title": "My Todo"}'
-//   curl http://localhost:7007/api/ztp/todos -H 'Content-Type: application/json' -d '{"title": "My Todo", "entityRef": "component:default/sample"}'
-//
-// List TODOs:
-//
-//   curl http://localhost:7007/api/ztp/todos
-//
-// Explicitly make an unauthenticated request, or with service auth:
-//
-//   curl http://localhost:7007/api/ztp/todos -H 'Authorization: Bearer mock-none-token'
-//   curl http://localhost:7007/api/ztp/todos -H 'Authorization: Bearer mock-service-token'
+import { AuthorizeResult } from '@backstage/plugin-permission-common';
 
 const backend = createBackend();
 
-// TEMPLATE NOTE:
-// Mocking the auth and httpAuth service allows you to call your plugin API without
-// having to authenticate.
-//
-// If you want to use real auth, you can install the following instead:
-//   backend.add(import('@backstage/plugin-auth-backend'));
-//   backend.add(import('@backstage/plugin-auth-backend-module-guest-provider'));
 backend.add(mockServices.auth.factory());
 backend.add(mockServices.httpAuth.factory());
+backend.add(
+  mockServices.permissions.factory({ result: AuthorizeResult.ALLOW }),
+);
 
-// TEMPLATE NOTE:
-// Rather than using a real catalog you can use a mock with a fixed set of entities.
 backend.add(
   catalogServiceMock.factory({
     entities: [
       {
         apiVersion: 'backstage.io/v1alpha1',
-        kind: 'Component',
+        kind: 'Resource',
         metadata: {
-          name: 'sample',
-          title: 'Sample Component',
+          name: 'dev-leaf-01',
+          annotations: {
+            'ztp.network/serial-number': 'FOC2148Z0AB',
+            'ztp.network/platform': 'cisco-iosxe',
+            'ztp.network/management-address': '127.0.10.101/24',
+            'ztp.network/default-gateway': '127.0.10.1',
+            'ztp.network/mac-address': '52:54:00:0a:00:01',
+          },
         },
         spec: {
-          type: 'service',
+          type: 'network-device',
+          owner: 'group:default/network-operators',
         },
       },
     ],

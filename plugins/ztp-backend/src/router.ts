@@ -5,16 +5,7 @@ import type {
   LoggerService,
   PermissionsService,
 } from '@backstage/backend-plugin-api';
-import {
-  ConflictError,
-  InputError,
-  NotAllowedError,
-  NotFoundError,
-} from '@backstage/errors';
-import {
-  AuthorizeResult,
-  BasicPermission,
-} from '@backstage/plugin-permission-common';
+import { ConflictError, InputError, NotFoundError } from '@backstage/errors';
 import type { CatalogService } from '@backstage/plugin-catalog-node';
 import type { Config } from '@backstage/config';
 import {
@@ -22,7 +13,6 @@ import {
   ztpDeviceReadPermission,
   ztpSerialUpdatePermission,
   ztpHostKeyAcceptPermission,
-  ztpDeviceReplacePermission,
   ZtpDeviceDetails,
   ZtpDeviceList,
   ZtpLocalAccount,
@@ -36,6 +26,11 @@ import Router from 'express-promise-router';
 import { z } from 'zod';
 import { rejectUnusableInput } from './inputGuard';
 import type { ZtpStores } from './database/ZtpStores';
+import {
+  entityRefFromParams,
+  inputProblem,
+  userAuthorizer,
+} from './routeSupport';
 import { readImageSettings } from './images/settings';
 import type { CredentialVault } from './credentials/CredentialVault';
 import { toZtpDevice, toZtpEvent } from './deviceView';
@@ -80,13 +75,6 @@ const acceptHostKeySchema = z
       ),
   })
   .strict();
-
-/** One message naming each problem of a request's input. */
-function inputProblem(error: z.ZodError): string {
-  return error.issues
-    .map(i => (i.path.length ? `${i.path.join('.')}: ${i.message}` : i.message))
-    .join('; ');
-}
 
 export type RouterOptions = {
   httpAuth: HttpAuthService;
@@ -146,26 +134,7 @@ export async function createRouter(
   router.use(express.json({ limit: '64kb' }));
   router.use(rejectUnusableInput);
 
-  async function authorize(
-    req: express.Request,
-    permission: BasicPermission,
-  ): Promise<BackstageCredentials<{ type: 'user'; userEntityRef: string }>> {
-    const credentials = await httpAuth.credentials(req, { allow: ['user'] });
-    const [decision] = await permissions.authorize([{ permission }], {
-      credentials,
-    });
-    if (decision.result !== AuthorizeResult.ALLOW) {
-      throw new NotAllowedError(
-        `You are not allowed to ${describe(permission)}`,
-      );
-    }
-    return credentials;
-  }
-
-  function refFromParams(req: express.Request): string {
-    const { namespace, name } = req.params;
-    return `resource:${namespace}/${name}`.toLocaleLowerCase('en-US');
-  }
+  const authorize = userAuthorizer(httpAuth, permissions);
 
   async function deviceOr404(entityRef: string) {
     const device = await stores.devices.getDevice(entityRef);
@@ -216,7 +185,7 @@ export async function createRouter(
 
   router.get('/devices/:namespace/:name', async (req, res) => {
     await authorize(req, ztpDeviceReadPermission);
-    const entityRef = refFromParams(req);
+    const entityRef = entityRefFromParams(req);
     const device = await view(entityRef);
     const events = await stores.events.listEvents(entityRef, 200);
     const body: ZtpDeviceDetails = { device, events: events.map(toZtpEvent) };
@@ -226,7 +195,7 @@ export async function createRouter(
   router.post(
     '/devices/:namespace/:name/credentials/reveal',
     async (req, res) => {
-      const entityRef = refFromParams(req);
+      const entityRef = entityRefFromParams(req);
       const auditorEvent = await auditor.createEvent({
         eventId: 'credentials-reveal',
         severityLevel: 'medium',
@@ -262,7 +231,7 @@ export async function createRouter(
 
   router.post('/devices/:namespace/:name/serial-check', async (req, res) => {
     const credentials = await authorize(req, ztpSerialUpdatePermission);
-    const entityRef = refFromParams(req);
+    const entityRef = entityRefFromParams(req);
     await deviceOr404(entityRef);
     const result = await serialChecks.check(
       entityRef,
@@ -284,7 +253,7 @@ export async function createRouter(
 
   router.post('/devices/:namespace/:name/serial', async (req, res) => {
     const credentials = await authorize(req, ztpSerialUpdatePermission);
-    const entityRef = refFromParams(req);
+    const entityRef = entityRefFromParams(req);
     const parsed = newSerialSchema.safeParse(req.body);
     if (!parsed.success) throw new InputError(inputProblem(parsed.error));
     const request = {
@@ -315,7 +284,7 @@ export async function createRouter(
   });
 
   router.post('/devices/:namespace/:name/host-key/accept', async (req, res) => {
-    const entityRef = refFromParams(req);
+    const entityRef = entityRefFromParams(req);
     const auditorEvent = await auditor.createEvent({
       eventId: 'host-key-accept',
       severityLevel: 'high',
@@ -407,21 +376,4 @@ export async function createRouter(
   });
 
   return router;
-}
-
-function describe(permission: BasicPermission): string {
-  switch (permission.name) {
-    case ztpCredentialsRevealPermission.name:
-      return 'reveal device local accounts';
-    case ztpSerialUpdatePermission.name:
-      return 'check or correct device serials';
-    case ztpDeviceReplacePermission.name:
-      return 'replace or re-provision devices';
-    case ztpHostKeyAcceptPermission.name:
-      return "accept devices' new SSH host keys";
-    case ztpDeviceReadPermission.name:
-      return 'see the ZTP queue';
-    default:
-      return `use ${permission.name}`;
-  }
 }

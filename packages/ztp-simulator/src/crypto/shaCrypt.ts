@@ -5,6 +5,8 @@ import { createHash, randomBytes } from 'node:crypto';
  * specification "Unix crypt using SHA-256 and SHA-512". The simulator has its
  * own implementation (the unixcrypt package's import-only export map cannot
  * be loaded by jest), checked in tests against `openssl passwd -5/-6`.
+ * It is a second SHA-crypt beside the backend's on purpose: an independent
+ * oracle, so a bug in one cannot make the other's hashes pass.
  */
 
 const CRYPT_ALPHABET =

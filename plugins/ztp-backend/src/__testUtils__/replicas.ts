@@ -5,10 +5,8 @@ import { migrateZtpDatabase, ztpStoresOn } from '../database/ZtpStores';
 import { CredentialVault } from '../credentials/CredentialVault';
 import { HostKeyMismatchError } from '../ssh';
 import { PlatformRegistry } from '../platforms/PlatformRegistry';
-import {
-  OpenDeviceCli,
-  SerialCheckService,
-} from '../serialChecks/SerialCheckService';
+import type { OpenDeviceCli } from '../deviceSessions';
+import { SerialCheckService } from '../serialChecks/SerialCheckService';
 
 export const testVault = new CredentialVault('replica-test-secret-key-123');
 

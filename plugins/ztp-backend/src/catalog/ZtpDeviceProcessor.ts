@@ -17,8 +17,12 @@ import {
   parseDeviceAnnotations,
   serialsMatch,
 } from '@ztp-portal/backstage-plugin-ztp-common';
-import { describeClash, deviceIdentity, DeviceIdentity } from './deviceClashes';
-import { DeviceIdentityIndex } from './DeviceIdentityIndex';
+import {
+  describeClash,
+  uniqueDeviceValues,
+  UniqueDeviceValues,
+} from './deviceClashes';
+import { UniqueValueIndex } from './UniqueValueIndex';
 import type { DeclarationProblemReporter } from './DeclarationProblemReporter';
 import {
   SerialCorrectionInfo,
@@ -71,7 +75,7 @@ export function isNetworkDevice(entity: Entity): boolean {
  */
 export class ZtpDeviceProcessor implements CatalogProcessor {
   private readonly platforms: string[];
-  private readonly identities?: DeviceIdentityIndex;
+  private readonly uniqueValues?: UniqueValueIndex;
   private uniquenessUnavailable = false;
 
   constructor(private readonly options: ZtpDeviceProcessorOptions) {
@@ -80,7 +84,7 @@ export class ZtpDeviceProcessor implements CatalogProcessor {
       ...(options.additionalPlatforms ?? []),
     ];
     if (options.catalog && options.auth) {
-      this.identities = new DeviceIdentityIndex({
+      this.uniqueValues = new UniqueValueIndex({
         catalog: options.catalog,
         auth: options.auth,
         maxAgeMs: options.uniquenessIndexMaxAgeMs,
@@ -165,14 +169,14 @@ export class ZtpDeviceProcessor implements CatalogProcessor {
     const parsed = parseDeviceAnnotations(annotations, this.platforms);
     // Well-formed values are checked for uniqueness even when others are
     // malformed, so that every problem shows at once.
-    const identity = deviceIdentity(annotations);
+    const values = uniqueDeviceValues(annotations);
     const problems = [
       ...(parsed.ok ? [] : parsed.errors),
-      ...(await this.clashes(entity, identity)),
+      ...(await this.clashes(entity, values)),
     ];
     // Accepted: the catalog is about to hold its values.
     if (!problems.length) {
-      this.identities?.record(stringifyEntityRef(entity), identity);
+      this.uniqueValues?.record(stringifyEntityRef(entity), values);
     }
     for (const message of problems) {
       emit(processingResult.inputError(location, message));
@@ -187,14 +191,14 @@ export class ZtpDeviceProcessor implements CatalogProcessor {
 
   private async clashes(
     entity: Entity,
-    identity: DeviceIdentity,
+    values: UniqueDeviceValues,
   ): Promise<string[]> {
     const { logger } = this.options;
-    if (!this.identities) return [];
+    if (!this.uniqueValues) return [];
     try {
-      const clashes = await this.identities.clashes(
+      const clashes = await this.uniqueValues.clashes(
         stringifyEntityRef(entity),
-        identity,
+        values,
       );
       if (this.uniquenessUnavailable) {
         this.uniquenessUnavailable = false;

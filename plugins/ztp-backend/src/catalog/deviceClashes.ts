@@ -19,7 +19,7 @@ import {
  * notations of the same value compare equal. A value is absent when the
  * device does not declare it or declares it malformed (reported elsewhere).
  */
-export type DeviceIdentity = {
+export type UniqueDeviceValues = {
   serial?: string;
   macAddress?: string;
   hostname?: string;
@@ -41,7 +41,7 @@ type Field = {
   notations: (value: string) => string[];
 };
 
-const FIELDS: Record<keyof DeviceIdentity, Field> = {
+const FIELDS: Record<keyof UniqueDeviceValues, Field> = {
   serial: {
     annotation: ANNOTATION_SERIAL,
     read: a => {
@@ -91,20 +91,20 @@ const FIELDS: Record<keyof DeviceIdentity, Field> = {
 };
 
 /** The annotation each unique value is declared in. */
-export const IDENTITY_ANNOTATIONS = Object.fromEntries(
+export const UNIQUE_VALUE_ANNOTATIONS = Object.fromEntries(
   Object.entries(FIELDS).map(([key, field]) => [key, field.annotation]),
-) as Record<keyof DeviceIdentity, string>;
+) as Record<keyof UniqueDeviceValues, string>;
 
 /** The unique values of a device, read from its annotations. */
-export function deviceIdentity(
+export function uniqueDeviceValues(
   annotations: Record<string, string>,
-): DeviceIdentity {
-  const identity: DeviceIdentity = {};
+): UniqueDeviceValues {
+  const values: UniqueDeviceValues = {};
   for (const [key, field] of Object.entries(FIELDS)) {
     const value = field.read(annotations);
-    if (value) identity[key as keyof DeviceIdentity] = value;
+    if (value) values[key as keyof UniqueDeviceValues] = value;
   }
-  return identity;
+  return values;
 }
 
 function refKey(ref: string) {
@@ -131,12 +131,12 @@ export async function findDeviceClashes(options: {
   catalog: CatalogService;
   credentials: BackstageCredentials;
   entityRef: string;
-  identity: DeviceIdentity;
+  values: UniqueDeviceValues;
 }): Promise<DeviceClash[]> {
-  const { catalog, credentials, identity } = options;
+  const { catalog, credentials, values } = options;
   const self = refKey(options.entityRef);
-  const fields = (Object.keys(FIELDS) as (keyof DeviceIdentity)[]).filter(
-    key => identity[key],
+  const fields = (Object.keys(FIELDS) as (keyof UniqueDeviceValues)[]).filter(
+    key => values[key],
   );
   if (!fields.length) return [];
 
@@ -148,7 +148,7 @@ export async function findDeviceClashes(options: {
         'spec.type': NETWORK_DEVICE_TYPE,
         [`metadata.annotations.${FIELDS[key].annotation}`]: FIELDS[
           key
-        ].notations(identity[key]!),
+        ].notations(values[key]!),
       })),
       fields: [
         'kind',
@@ -163,13 +163,13 @@ export async function findDeviceClashes(options: {
   const candidates = items.map((entity: Entity) => ({
     ref: refKey(stringifyEntityRef(entity)),
     display: stringifyEntityRef(entity),
-    identity: deviceIdentity(entity.metadata.annotations ?? {}),
+    values: uniqueDeviceValues(entity.metadata.annotations ?? {}),
   }));
 
   const clashes: DeviceClash[] = [];
   for (const key of fields) {
-    const value = identity[key]!;
-    const holders = candidates.filter(c => c.identity[key] === value);
+    const value = values[key]!;
+    const holders = candidates.filter(c => c.values[key] === value);
     const others = holders.filter(c => c.ref !== self);
     const alreadyMine = holders.some(c => c.ref === self);
     const winners = alreadyMine ? others.filter(c => c.ref < self) : others;

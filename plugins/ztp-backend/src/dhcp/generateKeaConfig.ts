@@ -1,12 +1,21 @@
 import { createHash } from 'node:crypto';
 import type { DhcpBootFile } from '@ztp-portal/backstage-plugin-ztp-node';
-import type { ZtpDhcpProblem } from '@ztp-portal/backstage-plugin-ztp-common';
-import ipaddr from 'ipaddr.js';
+import {
+  ipInSubnet,
+  type ZtpDhcpProblem,
+} from '@ztp-portal/backstage-plugin-ztp-common';
 import type { DeviceRecord } from '../database/types';
 import { dhcpBootFile } from '../platforms';
 import { platformDevice } from '../platforms/MinimalConfigRenderer';
 import type { PlatformRegistry } from '../platforms/PlatformRegistry';
-import type { DhcpSettings, DhcpSubnetSettings } from './settings';
+import {
+  bootOptionData,
+  bootOptionProblem,
+  TFTP_SERVER_ADDRESS_DEF,
+} from './bootOptions';
+import type { KeaReservation, KeaSubnet } from './keaTypes';
+import type { DhcpSettings } from './settings';
+import { isUnicastHost, subnetProblem } from './subnets';
 
 /** What the generator reads of a device in the queue. */
 export type DhcpDevice = Pick<
@@ -25,35 +34,6 @@ export type DhcpDevice = Pick<
   | 'expectedSerial'
 >;
 
-/** A Kea option-data entry. */
-export type KeaOptionData = {
-  name?: string;
-  code?: number;
-  data: string;
-  'csv-format'?: boolean;
-  'always-send'?: boolean;
-};
-
-export type KeaReservation = {
-  'hw-address'?: string;
-  'circuit-id'?: string;
-  'ip-address': string;
-  hostname: string;
-  'option-data': KeaOptionData[];
-  'user-context': { 'entity-ref': string; platform: string };
-};
-
-export type KeaSubnet = {
-  id: number;
-  subnet: string;
-  pools: { pool: string }[];
-  'valid-lifetime': number;
-  'option-data': KeaOptionData[];
-  relay?: { 'ip-addresses': string[] };
-  interface?: string;
-  reservations: KeaReservation[];
-};
-
 /** The generated configuration, with what was left out and why. */
 export type GeneratedKeaConfig = {
   /** The whole file: { Dhcp4: ... }. */
@@ -71,116 +51,11 @@ export type GeneratedKeaConfig = {
   hash: string;
 };
 
-/** Option 150 is Cisco's, not one Kea knows: defined once for every subnet. */
-const TFTP_SERVER_ADDRESS_DEF = {
-  name: 'tftp-server-address',
-  code: 150,
-  type: 'ipv4-address',
-  array: true,
-  space: 'dhcp4',
-};
-
-// Kea reads option data as comma-separated values: a comma in a URL is data.
-const csvValue = (value: string) => value.replace(/,/g, '\\,');
-
-/** Option 43 sub-options in the order the platform gives them. */
-function subOptions(boot: DhcpBootFile): { code: number; value: string }[] {
-  return Object.entries(boot.vendorOptions ?? {}).map(([code, value]) => ({
-    code: /^\d{1,3}$/.test(code) ? Number(code) : NaN,
-    value,
-  }));
-}
-
-/** Option 43: each sub-option as code, length and value bytes, in hex. */
-function vendorEncapsulated(subs: { code: number; value: string }[]): string {
-  return Buffer.concat(
-    subs.map(({ code, value }) => {
-      const bytes = Buffer.from(value, 'utf8');
-      return Buffer.concat([Buffer.from([code, bytes.length]), bytes]);
-    }),
-  )
-    .toString('hex')
-    .toUpperCase();
-}
-
-function optionProblem(boot: DhcpBootFile): string | undefined {
-  for (const s of subOptions(boot)) {
-    if (!Number.isInteger(s.code) || s.code > 254) {
-      return `option 43 sub-option code ${s.code} is not 0-254`;
-    }
-    if (Buffer.byteLength(s.value, 'utf8') > 255) {
-      return `option 43 sub-option ${s.code} is longer than 255 bytes`;
-    }
-  }
-  if (boot.bootFileName && Buffer.byteLength(boot.bootFileName) > 255) {
-    return `the boot file name (option 67) is longer than 255 bytes: ${boot.bootFileName}`;
-  }
-  if (boot.tftpServer && !ipaddr.IPv4.isValidFourPartDecimal(boot.tftpServer)) {
-    return `option 150 names "${boot.tftpServer}", not an IPv4 address`;
-  }
-  return undefined;
-}
-
-function toOptionData(boot: DhcpBootFile): KeaOptionData[] {
-  const data: KeaOptionData[] = [];
-  // Sent whether or not the device lists them in its request: agents
-  // differ in what they ask for, and each of these is what it boots from.
-  if (boot.bootFileName) {
-    data.push({
-      name: 'boot-file-name',
-      data: csvValue(boot.bootFileName),
-      'always-send': true,
-    });
-  }
-  if (boot.tftpServer) {
-    // 66 for agents that read the standard option, 150 for Cisco's.
-    data.push({
-      name: 'tftp-server-name',
-      data: csvValue(boot.tftpServer),
-      'always-send': true,
-    });
-    data.push({
-      name: TFTP_SERVER_ADDRESS_DEF.name,
-      data: boot.tftpServer,
-      'always-send': true,
-    });
-  }
-  const subs = subOptions(boot);
-  if (subs.length) {
-    data.push({
-      code: 43,
-      'csv-format': false,
-      data: vendorEncapsulated(subs),
-      'always-send': true,
-    });
-  }
-  return data;
-}
-
 /** Kea takes a text circuit ID quoted, bytes as hex. */
 function circuitId(switchPort: string): string {
   return switchPort.startsWith('0x')
     ? switchPort.slice(2).toLowerCase()
     : `'${switchPort}'`;
-}
-
-function isUnicastHost(ip: string, cidr: string): boolean {
-  const [net, len] = ipaddr.IPv4.parseCIDR(cidr);
-  if (len >= 31) return true;
-  const addr = ipaddr.IPv4.parse(ip).toString();
-  return (
-    addr !== ipaddr.IPv4.networkAddressFromCIDR(`${net}/${len}`).toString() &&
-    addr !== ipaddr.IPv4.broadcastAddressFromCIDR(`${net}/${len}`).toString()
-  );
-}
-
-function inSubnet(ip: string, cidr: string): boolean {
-  try {
-    const [net, len] = ipaddr.IPv4.parseCIDR(cidr);
-    return ipaddr.IPv4.parse(ip).match(net, len);
-  } catch {
-    return false;
-  }
 }
 
 /**
@@ -240,7 +115,7 @@ export function generateKeaConfig(
       );
       continue;
     }
-    const subnet = subnets.find(s => inSubnet(d.managementIp, s.subnet));
+    const subnet = subnets.find(s => ipInSubnet(d.managementIp, s.subnet));
     if (!subnet) {
       refuse(
         `${d.name}: its management address ${
@@ -280,7 +155,7 @@ export function generateKeaConfig(
       continue;
     }
     const gateway = d.defaultGateway;
-    if (gateway && !inSubnet(gateway, subnet.subnet)) {
+    if (gateway && !ipInSubnet(gateway, subnet.subnet)) {
       refuse(
         `${d.name}: its gateway ${gateway} is outside ${subnet.subnet}, the subnet of its address`,
       );
@@ -295,7 +170,7 @@ export function generateKeaConfig(
         device: platformDevice(d),
         doorUrl: settings.doorUrl,
       })) || { downloads: [] };
-    const badOption = optionProblem(boot);
+    const badOption = bootOptionProblem(boot);
     if (badOption) {
       refuse(
         `${d.name}: its platform's DHCP options are unusable: ${badOption}`,
@@ -320,7 +195,7 @@ export function generateKeaConfig(
       );
     }
 
-    const optionData = toOptionData(boot);
+    const optionData = bootOptionData(boot);
     if (gateway && gateway !== subnet.gateway) {
       optionData.unshift({ name: 'routers', data: gateway });
     }
@@ -409,26 +284,4 @@ export function generateKeaConfig(
     problems,
     hash: createHash('sha256').update(JSON.stringify(config)).digest('hex'),
   };
-}
-
-function subnetProblem(s: DhcpSubnetSettings): string[] {
-  try {
-    const [net, len] = ipaddr.IPv4.parseCIDR(s.subnet);
-    if (
-      net.toString() !== ipaddr.IPv4.networkAddressFromCIDR(s.subnet).toString()
-    ) {
-      return [
-        `ztp.dhcp.subnets: ${
-          s.subnet
-        } is not a network address (did you mean ${ipaddr.IPv4.networkAddressFromCIDR(
-          s.subnet,
-        )}/${len}?); the subnet is left out`,
-      ];
-    }
-    return [];
-  } catch {
-    return [
-      `ztp.dhcp.subnets: "${s.subnet}" is not an IPv4 network (like 198.18.0.0/24); the subnet is left out`,
-    ];
-  }
 }

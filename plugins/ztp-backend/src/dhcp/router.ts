@@ -2,14 +2,14 @@ import type {
   HttpAuthService,
   PermissionsService,
 } from '@backstage/backend-plugin-api';
-import { InputError, NotAllowedError } from '@backstage/errors';
-import { AuthorizeResult } from '@backstage/plugin-permission-common';
+import { InputError } from '@backstage/errors';
 import {
   ztpDeviceReadPermission,
   ZtpDhcpApplyStatus,
 } from '@ztp-portal/backstage-plugin-ztp-common';
 import express from 'express';
 import Router from 'express-promise-router';
+import { userAuthorizer } from '../routeSupport';
 import type { DhcpService } from './DhcpService';
 
 /**
@@ -27,16 +27,9 @@ export async function createDhcpRouter(options: {
   const { httpAuth, permissions, service, status } = options;
   const router = Router();
 
-  async function authorize(req: express.Request) {
-    const credentials = await httpAuth.credentials(req, { allow: ['user'] });
-    const [decision] = await permissions.authorize(
-      [{ permission: ztpDeviceReadPermission }],
-      { credentials },
-    );
-    if (decision.result !== AuthorizeResult.ALLOW) {
-      throw new NotAllowedError('You are not allowed to read the ZTP queue');
-    }
-  }
+  const authorizeUser = userAuthorizer(httpAuth, permissions);
+  const authorize = (req: express.Request) =>
+    authorizeUser(req, ztpDeviceReadPermission);
 
   router.get('/dhcp/kea-config', async (req, res) => {
     await authorize(req);

@@ -6,7 +6,6 @@ import type {
 import { ConflictError, InputError, NotFoundError } from '@backstage/errors';
 import type { CatalogService } from '@backstage/plugin-catalog-node';
 import {
-  ipInSubnet,
   ZtpFinalConfigPreview,
   ZtpPushResult,
 } from '@ztp-portal/backstage-plugin-ztp-common';
@@ -17,7 +16,7 @@ import type { ZtpStores } from '../database/ZtpStores';
 import type { CredentialVault } from '../credentials/CredentialVault';
 import { toZtpDevice } from '../deviceView';
 import type { PlatformRegistry } from '../platforms/PlatformRegistry';
-import type { OpenDeviceCli } from '../serialChecks/SerialCheckService';
+import { OpenDeviceCli, openQueuedDeviceSession } from '../deviceSessions';
 import { presentedHostKeyOf } from '../ssh/errors';
 import { DeviceCatalogView } from './DeviceCatalogView';
 import type {
@@ -369,31 +368,9 @@ export class FinalConfigService {
     driver: ZtpPlatformDriver,
     procedure?: PushProcedure,
   ): Promise<PushSession> {
-    const { settings, vault, openCli } = this.options;
-    if (
-      !settings.managementNetworks.some(n => ipInSubnet(device.managementIp, n))
-    ) {
-      throw new Error(
-        `refused to connect: ${device.managementIp} is outside the management networks in ztp.serialCheck.managementNetworks`,
-      );
-    }
-    const promptPattern = procedure?.interactivePrompts
-      ? new RegExp(
-          `(?:${driver.cli.promptPattern.source})|(?:${procedure.interactivePrompts.source})`,
-          driver.cli.promptPattern.flags.replace(/[gy]/g, ''),
-        )
-      : driver.cli.promptPattern;
     try {
-      return await openCli({
-        host: device.managementIp,
-        port: device.sshPort,
-        username: device.localUsername,
-        password: vault.decrypt(device.localPasswordEnc, device.entityRef),
-        algorithms: driver.sshAlgorithms,
-        connectTimeoutMs: settings.connectTimeoutMs,
-        deadlineMs: settings.deadlineMs,
-        knownHostKey: device.hostKeyFingerprint,
-        cli: { ...driver.cli, promptPattern },
+      return await openQueuedDeviceSession(device, driver, this.options, {
+        extraPrompts: procedure?.interactivePrompts,
       });
     } catch (error) {
       // A new host key stops the push as it stops checks: kept so the

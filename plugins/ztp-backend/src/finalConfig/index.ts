@@ -11,7 +11,7 @@ import type { CatalogService } from '@backstage/plugin-catalog-node';
 import type { ZtpStores } from '../database/ZtpStores';
 import type { CredentialVault } from '../credentials/CredentialVault';
 import type { PlatformRegistry } from '../platforms/PlatformRegistry';
-import type { OpenDeviceCli } from '../serialChecks/SerialCheckService';
+import type { OpenDeviceCli } from '../deviceSessions';
 import { BulkPushJobs } from './BulkPushJobs';
 import { FinalConfigRenderer } from './FinalConfigRenderer';
 import { FinalConfigService } from './FinalConfigService';

@@ -2,11 +2,10 @@ import type {
   HttpAuthService,
   PermissionsService,
 } from '@backstage/backend-plugin-api';
-import { NotAllowedError } from '@backstage/errors';
-import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import { ztpDeviceReadPermission } from '@ztp-portal/backstage-plugin-ztp-common';
 import express from 'express';
 import Router from 'express-promise-router';
+import { userAuthorizer } from '../routeSupport';
 import type { ImageCatalog } from './ImageCatalog';
 
 /**
@@ -19,16 +18,10 @@ export async function createImagesRouter(options: {
   catalog: Pick<ImageCatalog, 'list'>;
 }): Promise<express.Router> {
   const { httpAuth, permissions, catalog } = options;
+  const authorize = userAuthorizer(httpAuth, permissions);
   const router = Router();
   router.get('/images', async (req, res) => {
-    const credentials = await httpAuth.credentials(req, { allow: ['user'] });
-    const [decision] = await permissions.authorize(
-      [{ permission: ztpDeviceReadPermission }],
-      { credentials },
-    );
-    if (decision.result !== AuthorizeResult.ALLOW) {
-      throw new NotAllowedError('You are not allowed to read the ZTP queue');
-    }
+    await authorize(req, ztpDeviceReadPermission);
     res.setHeader('cache-control', 'no-store');
     res.json({ images: catalog.list() });
   });

@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import type {
   AuthService,
   BackstageCredentials,
@@ -6,17 +5,16 @@ import type {
 } from '@backstage/backend-plugin-api';
 import { Entity, stringifyEntityRef } from '@backstage/catalog-model';
 import type { CatalogService } from '@backstage/plugin-catalog-node';
-import {
-  ANNOTATION_SERIAL_CORRECTED_FROM,
-  NETWORK_DEVICE_TYPE,
-  parseDeviceAnnotations,
-  serialsMatch,
-} from '@ztp-portal/backstage-plugin-ztp-common';
+import { NETWORK_DEVICE_TYPE } from '@ztp-portal/backstage-plugin-ztp-common';
 import type { ZtpPlatformDriver } from '@ztp-portal/backstage-plugin-ztp-node';
 import type { DeclaredDevice, SerialCorrection } from '../database/types';
 import type { ZtpStores } from '../database/ZtpStores';
 import type { CredentialVault } from '../credentials/CredentialVault';
 import type { PlatformRegistry } from '../platforms/PlatformRegistry';
+import { declarationFromEntity } from './declarationFromEntity';
+import { describeDeclarationChanges } from './describeDeclarationChanges';
+import { resolveExpectedSerial } from './resolveExpectedSerial';
+import { mainThreadHasher, PasswordHasher } from './PasswordHasher';
 
 export type SyncResult = {
   added: string[];
@@ -26,45 +24,6 @@ export type SyncResult = {
   /** A whole pass over the catalog ended with this run. */
   finished: boolean;
 };
-
-/** Reads a catalog entity as a queue declaration; undefined when invalid. */
-export function declarationFromEntity(
-  entity: Entity,
-  platformIds: string[],
-): DeclaredDevice | undefined {
-  const parsed = parseDeviceAnnotations(
-    entity.metadata.annotations ?? {},
-    platformIds,
-  );
-  if (!parsed.ok) return undefined;
-  const d = parsed.declaration;
-  const declared: Omit<DeclaredDevice, 'declarationHash'> = {
-    entityRef: stringifyEntityRef(entity).toLocaleLowerCase('en-US'),
-    namespace: entity.metadata.namespace ?? 'default',
-    name: entity.metadata.name,
-    title: entity.metadata.title,
-    site: d.site,
-    role: d.role,
-    platform: d.platform,
-    managementAddress: d.managementAddress,
-    managementIp: d.managementIp,
-    managementInterface: d.managementInterface,
-    managementVrf: d.managementVrf,
-    defaultGateway: d.defaultGateway,
-    sshPort: d.sshPort,
-    macAddress: d.macAddress,
-    switchPort: d.switchPort,
-    hostname: d.hostname ?? entity.metadata.name,
-    declaredSerial: d.serial,
-    serialTemporary: d.serialTemporary,
-  };
-  return {
-    ...declared,
-    declarationHash: createHash('sha1')
-      .update(JSON.stringify(declared))
-      .digest('hex'),
-  };
-}
 
 /** What the queue reads of every device entity: its identity and etag. */
 const PAGE_FIELDS = [
@@ -80,15 +39,6 @@ const DECLARATION_FIELDS = [
   'metadata.annotations',
 ];
 const DEVICE_FILTER = { kind: 'Resource', 'spec.type': NETWORK_DEVICE_TYPE };
-
-/** Hashes a new device's password (the pool of worker threads in the plugin). */
-export type PasswordHasher = {
-  hash(driver: ZtpPlatformDriver, password: string): Promise<string>;
-};
-
-const mainThreadHasher: PasswordHasher = {
-  hash: (driver, password) => driver.hashPassword(password),
-};
 
 const lowerRef = (entity: Entity) =>
   stringifyEntityRef(entity).toLocaleLowerCase('en-US');
@@ -260,22 +210,9 @@ export class DeviceQueueSync {
         continue;
       }
       const correction = corrections.get(declared.entityRef);
-      const correctedFrom =
-        entity.metadata.annotations?.[ANNOTATION_SERIAL_CORRECTED_FROM];
-      // An operator's correction wins over the temporary serial still in the
-      // declaration's source file; a new declaration of another serial wins
-      // over the correction.
-      const expectedSerial =
-        correction &&
-        (serialsMatch(declared.declaredSerial, correction.previousSerial) ||
-          serialsMatch(declared.declaredSerial, correction.serial) ||
-          (correctedFrom &&
-            serialsMatch(correctedFrom, correction.previousSerial)))
-          ? correction.serial
-          : declared.declaredSerial;
       declarations.push({
         entity,
-        expectedSerial,
+        expectedSerial: resolveExpectedSerial(entity, declared, correction),
         declared: {
           ...declared,
           serialTemporary: correction ? false : declared.serialTemporary,
@@ -327,7 +264,7 @@ export class DeviceQueueSync {
           existing.declarationHash !== declared.declarationHash ||
           existing.expectedSerial !== expectedSerial
         ) {
-          const changes = describeChanges(existing, device);
+          const changes = describeDeclarationChanges(existing, device);
           await stores.devices.updateDeclaration(
             { ...device, localPasswordHash: await rehash() },
             {
@@ -425,47 +362,4 @@ export class DeviceQueueSync {
     await stores.devices.markRemoved(removed, new Date());
     return removed;
   }
-}
-
-const FIELD_NAMES: Partial<Record<string, string>> = {
-  declaredSerial: 'declared serial',
-  expectedSerial: 'expected serial',
-  managementAddress: 'management address',
-  managementInterface: 'management interface',
-  managementVrf: 'management VRF',
-  defaultGateway: 'default gateway',
-  macAddress: 'MAC address',
-  switchPort: 'switch port',
-  sshPort: 'SSH port',
-};
-
-function describeChanges(
-  before: DeclaredDevice & { expectedSerial: string },
-  after: DeclaredDevice & { expectedSerial: string },
-): string {
-  const fields: (keyof typeof after)[] = [
-    'declaredSerial',
-    'expectedSerial',
-    'platform',
-    'managementAddress',
-    'managementInterface',
-    'managementVrf',
-    'defaultGateway',
-    'macAddress',
-    'switchPort',
-    'hostname',
-    'sshPort',
-    'site',
-    'role',
-    'title',
-  ];
-  return fields
-    .filter(f => before[f] !== after[f])
-    .map(
-      f =>
-        `${FIELD_NAMES[f] ?? f} ${before[f] ?? '(none)'} → ${
-          after[f] ?? '(none)'
-        }`,
-    )
-    .join(', ');
 }

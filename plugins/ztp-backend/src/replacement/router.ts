@@ -1,14 +1,9 @@
 import type {
   AuditorService,
-  BackstageCredentials,
   HttpAuthService,
   PermissionsService,
 } from '@backstage/backend-plugin-api';
-import { InputError, NotAllowedError, NotFoundError } from '@backstage/errors';
-import {
-  AuthorizeResult,
-  type BasicPermission,
-} from '@backstage/plugin-permission-common';
+import { InputError, NotFoundError } from '@backstage/errors';
 import {
   ztpDeviceReadPermission,
   ztpDeviceReplacePermission,
@@ -21,6 +16,11 @@ import Router from 'express-promise-router';
 import { z } from 'zod';
 import type { ZtpStores } from '../database/ZtpStores';
 import { rejectUnusableInput } from '../inputGuard';
+import {
+  entityRefFromParams,
+  inputProblem,
+  userAuthorizer,
+} from '../routeSupport';
 import { toZtpDevice } from '../deviceView';
 import { DeviceReplacement, MAX_REASON_LENGTH } from './DeviceReplacement';
 import { checkReplacementCsv } from './replacementCsv';
@@ -39,12 +39,6 @@ const reprovisionSchema = z
   .strict();
 
 const csvSchema = z.object({ csv: z.string().max(200_000) }).strict();
-
-function inputProblem(error: z.ZodError): string {
-  return error.issues
-    .map(i => (i.path.length ? `${i.path.join('.')}: ${i.message}` : i.message))
-    .join('; ');
-}
 
 export type ReplacementRouterOptions = {
   httpAuth: HttpAuthService;
@@ -70,28 +64,7 @@ export async function createReplacementRouter(
   router.use(express.json({ limit: '256kb' }));
   router.use(rejectUnusableInput);
 
-  async function authorize(
-    req: express.Request,
-    permission: BasicPermission,
-  ): Promise<BackstageCredentials<{ type: 'user'; userEntityRef: string }>> {
-    const credentials = await httpAuth.credentials(req, { allow: ['user'] });
-    const [decision] = await permissions.authorize([{ permission }], {
-      credentials,
-    });
-    if (decision.result !== AuthorizeResult.ALLOW) {
-      throw new NotAllowedError(
-        permission === ztpDeviceReplacePermission
-          ? 'You are not allowed to replace or re-provision devices'
-          : 'You are not allowed to see the ZTP queue',
-      );
-    }
-    return credentials;
-  }
-
-  const refFromParams = (req: express.Request) =>
-    `resource:${req.params.namespace}/${req.params.name}`.toLocaleLowerCase(
-      'en-US',
-    );
+  const authorize = userAuthorizer(httpAuth, permissions);
 
   /** Runs `action` inside an audit event that records refusals too. */
   async function audited<T>(
@@ -118,7 +91,7 @@ export async function createReplacementRouter(
   }
 
   router.post('/devices/:namespace/:name/replace', async (req, res) => {
-    const entityRef = refFromParams(req);
+    const entityRef = entityRefFromParams(req);
     const body = await audited(
       req,
       'device-replace',
@@ -143,7 +116,7 @@ export async function createReplacementRouter(
   });
 
   router.post('/devices/:namespace/:name/reprovision', async (req, res) => {
-    const entityRef = refFromParams(req);
+    const entityRef = entityRefFromParams(req);
     const body = await audited(
       req,
       'device-reprovision',

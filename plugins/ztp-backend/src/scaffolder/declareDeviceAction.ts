@@ -12,10 +12,10 @@ import {
 } from '@ztp-portal/backstage-plugin-ztp-common';
 import {
   describeClash,
-  DeviceIdentity,
-  deviceIdentity,
+  UniqueDeviceValues,
+  uniqueDeviceValues,
   findDeviceClashes,
-  IDENTITY_ANNOTATIONS,
+  UNIQUE_VALUE_ANNOTATIONS,
 } from '../catalog/deviceClashes';
 import { buildDeviceEntity } from './deviceEntity';
 import { entityDocument, LocalCatalogFile } from './LocalCatalogFile';
@@ -24,7 +24,7 @@ export const DECLARE_DEVICE_ACTION_ID = 'ztp:device:declare';
 
 /** Values of the new device that devices already in the file have. */
 function clashesInFile(
-  identity: DeviceIdentity,
+  values: UniqueDeviceValues,
   entityRef: string,
   existing: Entity[],
   file: string,
@@ -41,11 +41,11 @@ function clashesInFile(
       continue;
     }
     if (other.spec?.type !== NETWORK_DEVICE_TYPE) continue;
-    const theirs = deviceIdentity(other.metadata.annotations ?? {});
-    for (const key of Object.keys(identity) as (keyof DeviceIdentity)[]) {
-      if (identity[key] && identity[key] === theirs[key]) {
+    const theirs = uniqueDeviceValues(other.metadata.annotations ?? {});
+    for (const key of Object.keys(values) as (keyof UniqueDeviceValues)[]) {
+      if (values[key] && values[key] === theirs[key]) {
         problems.push(
-          `${IDENTITY_ANNOTATIONS[key]}: ${identity[key]} is already declared by ${otherRef} in ${file}`,
+          `${UNIQUE_VALUE_ANNOTATIONS[key]}: ${values[key]} is already declared by ${otherRef} in ${file}`,
         );
       }
     }
@@ -146,7 +146,7 @@ export function createDeclareDeviceAction(options: {
         );
       }
       const { entity, entityRef } = built;
-      const identity = deviceIdentity(entity.metadata.annotations ?? {});
+      const values = uniqueDeviceValues(entity.metadata.annotations ?? {});
 
       if (catalog && auth) {
         const credentials = await auth.getOwnServiceCredentials();
@@ -159,7 +159,7 @@ export function createDeclareDeviceAction(options: {
             catalog,
             credentials,
             entityRef,
-            identity,
+            values,
           });
           problems.push(...clashes.map(describeClash));
         } catch (error) {
@@ -177,7 +177,7 @@ export function createDeclareDeviceAction(options: {
 
       const checkFile = (existing: Entity[]) => {
         const problems = clashesInFile(
-          identity,
+          values,
           entityRef,
           existing,
           file.displayPath,

@@ -3,7 +3,8 @@ import type { ZtpPlatformDriver } from '@ztp-portal/backstage-plugin-ztp-node';
 import { migrateZtpDatabase, ztpStoresOn } from '../database/ZtpStores';
 import { CredentialVault } from '../credentials/CredentialVault';
 import { PlatformRegistry } from '../platforms/PlatformRegistry';
-import { OpenDeviceCli, SerialCheckService } from './SerialCheckService';
+import type { OpenDeviceCli } from '../deviceSessions';
+import { SerialCheckService } from './SerialCheckService';
 
 jest.setTimeout(60_000);
 

@@ -3,15 +3,9 @@ import type { LoggerService } from '@backstage/backend-plugin-api';
 import DataLoader from 'dataloader';
 import pLimit from 'p-limit';
 import {
-  ipInSubnet,
   SerialState,
   serialsMatch,
 } from '@ztp-portal/backstage-plugin-ztp-common';
-import type {
-  DeviceCli,
-  PlatformCliOptions,
-  SshAlgorithmPreferences,
-} from '@ztp-portal/backstage-plugin-ztp-node';
 import type {
   DeviceRecord,
   NewEvent,
@@ -19,26 +13,14 @@ import type {
 } from '../database/types';
 import type { ZtpStores } from '../database/ZtpStores';
 import type { CredentialVault } from '../credentials/CredentialVault';
+import {
+  managementNetworkRefusal,
+  OpenDeviceCli,
+  openQueuedDeviceSession,
+} from '../deviceSessions';
 import { presentedHostKeyOf } from '../ssh/errors';
 import type { PlatformRegistry } from '../platforms/PlatformRegistry';
 import { readRunningVersion } from './readRunningVersion';
-
-/** Opens an SSH CLI session on a device (the ssh/ module in production). */
-export type OpenDeviceCli = (options: {
-  host: string;
-  port: number;
-  username: string;
-  password: string;
-  algorithms?: SshAlgorithmPreferences;
-  connectTimeoutMs: number;
-  deadlineMs: number;
-  knownHostKey?: string;
-  cli: PlatformCliOptions;
-}) => Promise<{
-  cli: DeviceCli;
-  hostKeyFingerprint: string;
-  close(): void;
-}>;
 
 export type SerialCheckSettings = {
   /** Checks running at once; one slow device never holds the others up. */
@@ -264,19 +246,16 @@ export class SerialCheckService {
       return this.refuseProvisioned(device, actor);
     }
 
-    if (
-      !settings.managementNetworks.some(n => ipInSubnet(device.managementIp, n))
-    ) {
-      const reason = `refused to connect: ${
-        device.managementIp
-      } is outside the management networks in ztp.serialCheck.managementNetworks (${settings.managementNetworks.join(
-        ', ',
-      )})`;
+    const refusal = managementNetworkRefusal(
+      device.managementIp,
+      settings.managementNetworks,
+    );
+    if (refusal) {
       return finish(
-        { state: 'not-checked', reason },
+        { state: 'not-checked', reason: refusal },
         {
           type: 'serial.check-failed',
-          message: `Serial not checked: ${reason}`,
+          message: `Serial not checked: ${refusal}`,
         },
       );
     }
@@ -394,19 +373,8 @@ export class SerialCheckService {
   }
 
   private async readSerial(device: DeviceRecord) {
-    const { vault, platforms, openCli, settings } = this.deps;
-    const driver = platforms.require(device.platform);
-    const session = await openCli({
-      host: device.managementIp,
-      port: device.sshPort,
-      username: device.localUsername,
-      password: vault.decrypt(device.localPasswordEnc, device.entityRef),
-      algorithms: driver.sshAlgorithms,
-      connectTimeoutMs: settings.connectTimeoutMs,
-      deadlineMs: settings.deadlineMs,
-      knownHostKey: device.hostKeyFingerprint,
-      cli: driver.cli,
-    });
+    const driver = this.deps.platforms.require(device.platform);
+    const session = await openQueuedDeviceSession(device, driver, this.deps);
     try {
       const serial = await driver.readSerial(session.cli);
       const software = await readRunningVersion(driver, session.cli);

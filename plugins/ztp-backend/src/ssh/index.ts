@@ -1,4 +1,5 @@
-export { openDeviceCli, mergeAlgorithms } from './openDeviceCli';
+export { openDeviceCli } from './openDeviceCli';
+export { mergeAlgorithms } from './sshAlgorithms';
 export type { OpenDeviceCliOptions, DeviceCliSession } from './openDeviceCli';
 export {
   HostKeyMismatchError,

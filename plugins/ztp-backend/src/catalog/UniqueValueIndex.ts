@@ -4,16 +4,18 @@ import type { CatalogService } from '@backstage/plugin-catalog-node';
 import { NETWORK_DEVICE_TYPE } from '@ztp-portal/backstage-plugin-ztp-common';
 import {
   DeviceClash,
-  DeviceIdentity,
-  deviceIdentity,
-  IDENTITY_ANNOTATIONS,
+  UniqueDeviceValues,
+  uniqueDeviceValues,
+  UNIQUE_VALUE_ANNOTATIONS,
 } from './deviceClashes';
 
 function refKey(ref: string) {
   return ref.toLocaleLowerCase('en-US');
 }
 
-const KEYS = Object.keys(IDENTITY_ANNOTATIONS) as (keyof DeviceIdentity)[];
+const KEYS = Object.keys(
+  UNIQUE_VALUE_ANNOTATIONS,
+) as (keyof UniqueDeviceValues)[];
 
 /** Devices read per catalog page when the index is (re)built. */
 const PAGE_SIZE = 1000;
@@ -34,14 +36,17 @@ const PAGE_SIZE = 1000;
  *   processed at the same moment), the one whose entity ref sorts first
  *   keeps it.
  */
-export class DeviceIdentityIndex {
+export class UniqueValueIndex {
   /** Each device's values and ref as written, by lower-case ref. */
   private devices = new Map<
     string,
-    { display: string; identity: DeviceIdentity }
+    { display: string; values: UniqueDeviceValues }
   >();
   /** Lower-case refs of the devices holding each value, per field. */
-  private holders = new Map<keyof DeviceIdentity, Map<string, Set<string>>>();
+  private holders = new Map<
+    keyof UniqueDeviceValues,
+    Map<string, Set<string>>
+  >();
   private loadedAt = -Infinity;
   private loading?: Promise<void>;
 
@@ -61,13 +66,13 @@ export class DeviceIdentityIndex {
    */
   async clashes(
     entityRef: string,
-    identity: DeviceIdentity,
+    values: UniqueDeviceValues,
   ): Promise<DeviceClash[]> {
     await this.fresh();
     const self = refKey(entityRef);
     const clashes: DeviceClash[] = [];
     for (const key of KEYS) {
-      const value = identity[key];
+      const value = values[key];
       if (!value) continue;
       const refs = [...(this.holders.get(key)?.get(value) ?? [])];
       const others = refs.filter(ref => ref !== self);
@@ -76,7 +81,7 @@ export class DeviceIdentityIndex {
         : others;
       if (winners.length) {
         clashes.push({
-          annotation: IDENTITY_ANNOTATIONS[key],
+          annotation: UNIQUE_VALUE_ANNOTATIONS[key],
           value,
           heldBy: winners.map(ref => this.devices.get(ref)!.display).sort(),
         });
@@ -90,8 +95,8 @@ export class DeviceIdentityIndex {
    * about to hold them, and another device declaring one before the next
    * read of the catalog must be told.
    */
-  record(entityRef: string, identity: DeviceIdentity) {
-    this.put(this.devices, this.holders, entityRef, identity);
+  record(entityRef: string, values: UniqueDeviceValues) {
+    this.put(this.devices, this.holders, entityRef, values);
   }
 
   private async fresh() {
@@ -132,7 +137,7 @@ export class DeviceIdentityIndex {
           devices,
           holders,
           stringifyEntityRef(entity),
-          deviceIdentity(entity.metadata.annotations ?? {}),
+          uniqueDeviceValues(entity.metadata.annotations ?? {}),
         );
       }
       cursor = page.pageInfo?.nextCursor;
@@ -146,13 +151,13 @@ export class DeviceIdentityIndex {
     devices: typeof this.devices,
     holders: typeof this.holders,
     entityRef: string,
-    identity: DeviceIdentity,
+    values: UniqueDeviceValues,
   ) {
     const ref = refKey(entityRef);
-    const before = devices.get(ref)?.identity;
+    const before = devices.get(ref)?.values;
     for (const key of KEYS) {
       if (before?.[key]) holders.get(key)?.get(before[key]!)?.delete(ref);
-      const value = identity[key];
+      const value = values[key];
       if (!value) continue;
       let byValue = holders.get(key);
       if (!byValue) holders.set(key, (byValue = new Map()));
@@ -160,6 +165,6 @@ export class DeviceIdentityIndex {
       if (!refs) byValue.set(value, (refs = new Set()));
       refs.add(ref);
     }
-    devices.set(ref, { display: entityRef, identity });
+    devices.set(ref, { display: entityRef, values });
   }
 }

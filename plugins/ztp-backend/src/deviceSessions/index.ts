@@ -1,0 +1,6 @@
+export {
+  managementNetworkRefusal,
+  openQueuedDeviceSession,
+  OutsideManagementNetworksError,
+} from './openQueuedDeviceSession';
+export type { OpenDeviceCli } from './openQueuedDeviceSession';
