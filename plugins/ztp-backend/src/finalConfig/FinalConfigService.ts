@@ -24,12 +24,7 @@ import type {
   RenderedFinalConfig,
 } from './FinalConfigRenderer';
 import { buildFinalConfigModel } from './model';
-import {
-  builtinPushProcedures,
-  pushFinalConfig,
-  PushProcedure,
-  PushSession,
-} from './push';
+import { pushFinalConfig, PushSession } from './push';
 import type { FinalConfigSettings } from './settings';
 import { VariablesReader } from './VariablesReader';
 
@@ -46,14 +41,7 @@ export type FinalConfigServiceOptions = {
   settings: FinalConfigSettings;
   /** Called whenever a device's Conf Final state changes (signals). */
   onChanged: (entityRef: string) => void;
-  /** Push procedures besides (or replacing) the built-in ones. */
-  procedures?: PushProcedure[];
 };
-
-/** What comment character each configuration dialect uses. */
-function commentPrefix(platform: string): string {
-  return platform === 'juniper-junos' ? '#' : '!';
-}
 
 function message(error: unknown): string {
   return (error as Error)?.message ?? String(error);
@@ -68,16 +56,12 @@ function message(error: unknown): string {
 export class FinalConfigService {
   private readonly catalogView: DeviceCatalogView;
   private readonly variables: VariablesReader;
-  private readonly procedures = new Map<string, PushProcedure>();
   /** Devices with a push running in this process. */
   private readonly pushing = new Set<string>();
 
   constructor(private readonly options: FinalConfigServiceOptions) {
     this.catalogView = new DeviceCatalogView(options.catalog, options.auth);
     this.variables = new VariablesReader(options.urlReader);
-    for (const p of [...builtinPushProcedures, ...(options.procedures ?? [])]) {
-      this.procedures.set(p.platform, p);
-    }
   }
 
   private async device(entityRef: string): Promise<DeviceRecord> {
@@ -117,6 +101,7 @@ export class FinalConfigService {
       },
       catalog,
       variables,
+      this.options.platforms.get(device.platform)?.finalConfig,
     );
     try {
       return this.options.renderer.render(model);
@@ -138,7 +123,9 @@ export class FinalConfigService {
   ): Promise<ZtpFinalConfigPreview> {
     const device = await this.device(entityRef);
     const rendered = await this.renderFor(device);
-    const c = commentPrefix(device.platform);
+    const c =
+      this.options.platforms.get(device.platform)?.finalConfig?.commentPrefix ??
+      '#';
     const text = `${rendered.config}${c}\n${c} Applied last, once the configuration above is verified:\n${rendered.accountRemoval}`;
     let running: string | undefined;
     let runningError: string | undefined;
@@ -218,7 +205,7 @@ export class FinalConfigService {
     if (this.isPushing(device, options?.takingOver)) {
       return new ConflictError(`A push to ${entityRef} is already running`);
     }
-    if (!this.procedures.has(device.platform)) {
+    if (!this.options.platforms.get(device.platform)?.push) {
       return new ConflictError(
         `No push procedure for platform ${device.platform}`,
       );
@@ -298,7 +285,7 @@ export class FinalConfigService {
       outcome = { ok: false, error, rolledBack: true };
     } else {
       const driver = this.options.platforms.require(device.platform);
-      const procedure = this.procedures.get(device.platform)!;
+      const procedure = driver.push!;
       logger.info(`Pushing the final configuration of ${ref} (${label})`);
       outcome = await pushFinalConfig({
         procedure,
@@ -366,7 +353,7 @@ export class FinalConfigService {
   private async openSession(
     device: DeviceRecord,
     driver: ZtpPlatformDriver,
-    procedure?: PushProcedure,
+    procedure?: ZtpPlatformDriver['push'],
   ): Promise<PushSession> {
     const { settings, vault, openCli } = this.options;
     if (

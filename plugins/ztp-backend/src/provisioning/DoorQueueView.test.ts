@@ -2,7 +2,7 @@ import { mockServices, TestDatabases } from '@backstage/backend-test-utils';
 import { testDevice } from '../__testUtils__/doorOnDatabase';
 import { DatabaseZtpStore } from '../database/DatabaseZtpStore';
 import type { DeviceRecord } from '../database/types';
-import { builtinPlatformDrivers } from '../platforms';
+import { builtinPlatformDrivers } from '../__testUtils__/builtinPlatforms';
 import { BootstrapRenderer } from '../platforms/BootstrapRenderer';
 import { MinimalConfigRenderer } from '../platforms/MinimalConfigRenderer';
 import { PlatformRegistry } from '../platforms/PlatformRegistry';

@@ -10,6 +10,7 @@ import {
   ANNOTATION_SERIAL_CORRECTED_FROM,
   NETWORK_DEVICE_TYPE,
   parseDeviceAnnotations,
+  type DevicePlatform,
   serialsMatch,
 } from '@ztp-portal/backstage-plugin-ztp-common';
 import type { ZtpPlatformDriver } from '@ztp-portal/backstage-plugin-ztp-node';
@@ -33,11 +34,11 @@ export type SyncResult = {
 /** Reads a catalog entity as a queue declaration; undefined when invalid. */
 export function declarationFromEntity(
   entity: Entity,
-  platformIds: string[],
+  platforms: readonly DevicePlatform[],
 ): DeclaredDevice | undefined {
   const parsed = parseDeviceAnnotations(
     entity.metadata.annotations ?? {},
-    platformIds,
+    platforms,
   );
   if (!parsed.ok) return undefined;
   const d = parsed.declaration;
@@ -243,7 +244,7 @@ export class DeviceQueueSync {
       },
       { credentials },
     );
-    const platformIds = platforms.ids();
+    const known = platforms.list();
     const declarations: {
       entity: Entity;
       declared: DeclaredDevice;
@@ -252,7 +253,7 @@ export class DeviceQueueSync {
     const processed = new Map<string, string | undefined>();
     for (const entity of full) {
       if (!entity) continue; // gone since the page was read
-      const declared = declarationFromEntity(entity, platformIds);
+      const declared = declarationFromEntity(entity, known);
       if (!declared) {
         // The catalog processor reports what is wrong on the entity page.
         result.invalid.push(stringifyEntityRef(entity));

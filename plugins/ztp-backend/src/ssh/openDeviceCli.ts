@@ -13,6 +13,7 @@ import type {
   PlatformCliOptions,
   SshAlgorithmPreferences,
 } from '@ztp-portal/backstage-plugin-ztp-node';
+import { TerminalScreen } from '@ztp-portal/backstage-plugin-ztp-node';
 import {
   HostKeyMismatchError,
   SshAuthError,
@@ -21,7 +22,6 @@ import {
   SshUnreachableError,
 } from './errors';
 import { hostKeyFingerprint, normalizeKnownHostKey } from './hostKey';
-import { TerminalScreen } from './TerminalScreen';
 
 /** How to reach a device and drive its CLI. */
 export type OpenDeviceCliOptions = {

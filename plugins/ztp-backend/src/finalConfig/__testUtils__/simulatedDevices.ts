@@ -5,12 +5,9 @@ import { SimulatedDevice } from '@ztp-portal/ztp-simulator';
 import type { DeviceBehaviours, PlatformId } from '@ztp-portal/ztp-simulator';
 import knexFactory, { Knex } from 'knex';
 import { DatabaseZtpStore } from '../../database/DatabaseZtpStore';
-import {
-  bootstrapArtifacts,
-  bootstrapContext,
-  getBuiltinDriver,
-  renderMinimalConfig,
-} from '../../platforms';
+import { bootstrapArtifacts, bootstrapContext } from '../../platforms';
+import { getBuiltinDriver } from '../../__testUtils__/builtinPlatforms';
+import { renderMinimalConfig } from '@ztp-portal/backstage-plugin-ztp-node';
 import { CredentialVault } from '../../credentials/CredentialVault';
 import { fleetDevice } from './exampleFleet';
 
