@@ -2,10 +2,18 @@ import path from 'node:path';
 import { PlatformRegistry } from '../platforms/PlatformRegistry';
 import type { ZtpPlatformDriver } from '@ztp-portal/backstage-plugin-ztp-node';
 import { readFixture } from '@ztp-portal/backstage-plugin-ztp-node/testUtils';
-import { aristaEosDriver } from '@ztp-portal/backstage-plugin-ztp-backend-module-arista-eos';
-import { ciscoIosXeDriver } from '@ztp-portal/backstage-plugin-ztp-backend-module-cisco-iosxe';
-import { ciscoNxosDriver } from '@ztp-portal/backstage-plugin-ztp-backend-module-cisco-nxos';
-import { juniperJunosDriver } from '@ztp-portal/backstage-plugin-ztp-backend-module-juniper-junos';
+import ztpPlatformAristaEos, {
+  aristaEosDriver,
+} from '@ztp-portal/backstage-plugin-ztp-backend-module-arista-eos';
+import ztpPlatformCiscoIosXe, {
+  ciscoIosXeDriver,
+} from '@ztp-portal/backstage-plugin-ztp-backend-module-cisco-iosxe';
+import ztpPlatformCiscoNxos, {
+  ciscoNxosDriver,
+} from '@ztp-portal/backstage-plugin-ztp-backend-module-cisco-nxos';
+import ztpPlatformJuniperJunos, {
+  juniperJunosDriver,
+} from '@ztp-portal/backstage-plugin-ztp-backend-module-juniper-junos';
 
 /*
  * The platform packages the portal ships, for the core's tests (the core
@@ -75,8 +83,8 @@ export function builtinDialect(platformId: string) {
 
 /** The four packages' backend features, for test backends that run the plugin. */
 export const builtinPlatformFeatures = [
-  import('@ztp-portal/backstage-plugin-ztp-backend-module-cisco-iosxe'),
-  import('@ztp-portal/backstage-plugin-ztp-backend-module-cisco-nxos'),
-  import('@ztp-portal/backstage-plugin-ztp-backend-module-arista-eos'),
-  import('@ztp-portal/backstage-plugin-ztp-backend-module-juniper-junos'),
+  ztpPlatformCiscoIosXe,
+  ztpPlatformCiscoNxos,
+  ztpPlatformAristaEos,
+  ztpPlatformJuniperJunos,
 ];

@@ -16,7 +16,7 @@ export type RenderedFinalConfig = {
   config: string;
   /** Applied last, once the configuration is in place and verified. */
   accountRemoval: string;
-  /** Which template rendered it, e.g. arista-eos/leaf.njk. */
+  /** Which template rendered it: <platform id>/<file>, e.g. .../leaf.njk. */
   template: string;
 };
 

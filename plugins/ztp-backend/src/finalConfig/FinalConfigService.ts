@@ -25,6 +25,7 @@ import type {
 } from './FinalConfigRenderer';
 import { buildFinalConfigModel } from './model';
 import { pushFinalConfig, PushSession } from './push';
+import { pushStanding } from './pushStanding';
 import type { FinalConfigSettings } from './settings';
 import { VariablesReader } from './VariablesReader';
 
@@ -183,25 +184,8 @@ export class FinalConfigService {
     entityRef: string,
     options?: { takingOver?: boolean },
   ): Error | undefined {
-    if (!device)
-      return new NotFoundError(`No device ${entityRef} in the ZTP queue`);
-    if (!device.inCatalog) {
-      return new ConflictError(
-        `${entityRef} left the catalog; its configuration is not pushed`,
-      );
-    }
-    if (device.serialState !== 'checked') {
-      return new ConflictError(
-        `Conf Final (Push) needs a Checked serial: ${entityRef} is ${
-          device.serialState === 'mismatch' ? 'in Mismatch' : 'Not Checked'
-        }. The push logs in with the bootstrap account, only to identified devices`,
-      );
-    }
-    if (device.confFinalState === 'pushed') {
-      return new ConflictError(
-        `${entityRef} is already Provisioned: its push removed the bootstrap account, so the portal can no longer log in to it`,
-      );
-    }
+    const standing = pushStanding(device, entityRef);
+    if (standing || !device) return standing;
     if (this.isPushing(device, options?.takingOver)) {
       return new ConflictError(`A push to ${entityRef} is already running`);
     }

@@ -42,6 +42,8 @@ describe('PasswordHashPool', () => {
     const custom = {
       ...driver('arista-eos'),
       id: 'acme-os',
+      // A hash of its own: no standard scheme the threads could compute.
+      passwordHashScheme: undefined,
       hashPassword: async (password: string) => {
         seen.push(threadId);
         return `acme:${password}`;
