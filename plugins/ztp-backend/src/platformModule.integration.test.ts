@@ -267,6 +267,15 @@ describe('a platform added by a module the core does not know', () => {
     });
     await device.start(sshPort);
 
+    // The portal lists it beside the shipped ones it was started with
+    // (none here): choices and display names come from the modules.
+    const listed = await api.get('/api/ztp/platforms').set(as);
+    expect(listed.body).toEqual({
+      items: [
+        { id: 'example-os', displayName: 'Example OS', finalConfig: true },
+      ],
+    });
+
     // Minimal configuration: its template, through the one renderer.
     const minimal = await httpGet(
       `http://127.0.0.1:${doorPort}/ztp/config/by-mac/52:54:00:0a:00:71`,
