@@ -253,15 +253,15 @@ describe('a platform added by a module the core does not know', () => {
 
     // The device answers SSH with the account its minimal configuration
     // creates (its CLI is filled in once it has fetched that).
-    let cli: ReturnType<typeof exampleOsCli> | undefined;
+    const booted: { cli?: ReturnType<typeof exampleOsCli> } = {};
     device = new FakeDevice({
       username: account.username,
       password: account.password,
       prompt: 'ex-01#',
       commands: new Proxy({} as Record<string, string>, {
         get: (_t, command) =>
-          cli
-            ? cli.commands[command as string]
+          booted.cli
+            ? booted.cli.commands[command as string]
             : exampleOsCli('').commands[command as string],
       }),
     });
@@ -287,7 +287,8 @@ describe('a platform added by a module the core does not know', () => {
       ),
     );
 
-    cli = exampleOsCli(minimal.body);
+    const cli = exampleOsCli(minimal.body);
+    booted.cli = cli;
 
     // Serial check after the first fetch, with the platform's reader (and
     // its SSH dialect: prompt, errors).
