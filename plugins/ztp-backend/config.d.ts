@@ -196,7 +196,7 @@ export interface Config {
       }>;
     };
     catalog?: {
-      /** Platform ids accepted in the catalog and the template besides the built-in ones. */
+      /** Platform ids accepted in the catalog and the template besides the installed platform packages' (ztpPlatformServiceRef). */
       additionalPlatforms?: string[];
       serialCorrections?: {
         /** How long the list from /api/ztp/serial-corrections is reused (default 5). */

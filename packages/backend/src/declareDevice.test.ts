@@ -22,6 +22,10 @@ import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import ztpPlatformAristaEos from '@ztp-portal/backstage-plugin-ztp-backend-module-arista-eos';
+import ztpPlatformCiscoIosXe from '@ztp-portal/backstage-plugin-ztp-backend-module-cisco-iosxe';
+import ztpPlatformCiscoNxos from '@ztp-portal/backstage-plugin-ztp-backend-module-cisco-nxos';
+import ztpPlatformJuniperJunos from '@ztp-portal/backstage-plugin-ztp-backend-module-juniper-junos';
 
 const examples = path.resolve(__dirname, '../../../examples');
 
@@ -114,6 +118,11 @@ describe('declaring a device with the scaffolder template', () => {
 
     backend = createBackend();
     const features = [
+      // The shipped platforms, as src/index.ts installs them.
+      ztpPlatformCiscoIosXe,
+      ztpPlatformCiscoNxos,
+      ztpPlatformAristaEos,
+      ztpPlatformJuniperJunos,
       catalogPlugin,
       catalogModuleScaffolderEntityModel,
       catalogModuleZtpDevices,

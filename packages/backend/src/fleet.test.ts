@@ -24,17 +24,21 @@ import {
   ANNOTATION_SERIAL,
   ANNOTATION_SERIAL_CORRECTED_FROM,
   ANNOTATION_SERIAL_TEMPORARY,
-  BUILTIN_PLATFORMS,
   parseDeviceAnnotations,
 } from '@ztp-portal/backstage-plugin-ztp-common';
 import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import ztpPlatformAristaEos from '@ztp-portal/backstage-plugin-ztp-backend-module-arista-eos';
+import ztpPlatformCiscoIosXe from '@ztp-portal/backstage-plugin-ztp-backend-module-cisco-iosxe';
+import ztpPlatformCiscoNxos from '@ztp-portal/backstage-plugin-ztp-backend-module-cisco-nxos';
+import ztpPlatformJuniperJunos from '@ztp-portal/backstage-plugin-ztp-backend-module-juniper-junos';
 
 const examples = path.resolve(__dirname, '../../../examples');
 const devicesFile = path.join(examples, 'fleet/devices.yaml');
-const platforms = BUILTIN_PLATFORMS.map(p => p.id);
+/** The platforms the portal ships (one package each, added in src/index.ts). */
+const platforms = ['cisco-iosxe', 'cisco-nxos', 'arista-eos', 'juniper-junos'];
 
 /** The names declared in devices.yaml (each document's metadata.name). */
 const fleetNames = [
@@ -166,6 +170,11 @@ describe('the example fleet in the catalog', () => {
     // authentication so that the test can call the catalog API.
     backend = createBackend();
     const features = [
+      // The shipped platforms, as src/index.ts installs them.
+      ztpPlatformCiscoIosXe,
+      ztpPlatformCiscoNxos,
+      ztpPlatformAristaEos,
+      ztpPlatformJuniperJunos,
       catalogPlugin,
       catalogModuleLogs,
       catalogModuleZtpDevices,

@@ -48,6 +48,20 @@ backend.add(import('@backstage/plugin-events-backend'));
 backend.add(import('@backstage/plugin-signals-backend'));
 
 backend.add(import('@ztp-portal/backstage-plugin-ztp-backend'));
+// The device platforms: each package is the whole platform (its ZTP module
+// and what the catalog and scaffolder modules need to know of it).
+backend.add(
+  import('@ztp-portal/backstage-plugin-ztp-backend-module-cisco-iosxe'),
+);
+backend.add(
+  import('@ztp-portal/backstage-plugin-ztp-backend-module-cisco-nxos'),
+);
+backend.add(
+  import('@ztp-portal/backstage-plugin-ztp-backend-module-arista-eos'),
+);
+backend.add(
+  import('@ztp-portal/backstage-plugin-ztp-backend-module-juniper-junos'),
+);
 
 // A backend that cannot start (a plugin failed) ends with exit code 1.
 void exitOnStartFailure(() => backend.start());

@@ -13,8 +13,11 @@ import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import request from 'supertest';
-import { IOSXE_MINIMAL_CONFIG_TEMPLATE } from './platforms/cisco-iosxe/minimalConfigTemplate';
-import { md5Hex } from './platforms/common';
+import {
+  builtinPlatformFeatures,
+  ciscoIosXeDriver,
+} from './__testUtils__/builtinPlatforms';
+import { md5Hex } from '@ztp-portal/backstage-plugin-ztp-node';
 import { ztpPlugin } from './plugin';
 import { deviceEntity } from './__testUtils__/fleet';
 import { freePort, httpGet } from './__testUtils__/network';
@@ -114,7 +117,7 @@ describe('factory-default devices bootstrapped by their own ZTP agents', () => {
     const template = path.join(dir, 'iosxe.njk');
     fs.writeFileSync(
       template,
-      IOSXE_MINIMAL_CONFIG_TEMPLATE.replace(
+      ciscoIosXeDriver.minimalConfigTemplate.replace(
         'ip ssh version 2\n',
         "ip ssh version 2\n{% if device.hostname == 'ios-broken' %}\ninterface Bogus0/0\n{% endif %}\n",
       ),
@@ -130,6 +133,7 @@ describe('factory-default devices bootstrapped by their own ZTP agents', () => {
     backend = await startTestBackend({
       features: [
         ztpPlugin,
+        ...builtinPlatformFeatures,
         schedulerServiceFactory,
         catalogServiceMock.factory({
           entities: specs.map(s =>

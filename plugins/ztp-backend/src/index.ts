@@ -7,7 +7,6 @@
 export { ztpPlugin as default } from './plugin';
 export { catalogModuleZtpDevices } from './catalog';
 export { scaffolderModuleZtp } from './scaffolder';
-export { builtinPlatformDrivers } from './platforms';
 export {
   serialCorrectionSourceServiceRef,
   ZtpBackendSerialCorrectionSource,

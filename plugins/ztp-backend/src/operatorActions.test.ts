@@ -10,6 +10,7 @@ import request from 'supertest';
 import { ztpPlugin } from './plugin';
 import { deviceEntity } from './__testUtils__/fleet';
 import { freePort } from './__testUtils__/network';
+import { builtinPlatformFeatures } from './__testUtils__/builtinPlatforms';
 
 jest.setTimeout(30_000);
 
@@ -22,6 +23,7 @@ async function startZtp() {
   const backend = await startTestBackend({
     features: [
       ztpPlugin,
+      ...builtinPlatformFeatures,
       catalogServiceMock.factory({
         entities: [
           deviceEntity('leaf-eos', {

@@ -18,6 +18,7 @@ import { ztpPlatformsExtensionPoint } from '@ztp-portal/backstage-plugin-ztp-nod
 import { ztpPlugin } from './plugin';
 import { deviceEntity } from './__testUtils__/fleet';
 import { freePort, httpGet } from './__testUtils__/network';
+import { builtinPlatformFeatures } from './__testUtils__/builtinPlatforms';
 
 jest.setTimeout(30_000);
 
@@ -58,6 +59,7 @@ async function startZtp(
   const backend = await startTestBackend({
     features: [
       ztpPlugin,
+      ...builtinPlatformFeatures,
       ...(extra.features ?? []),
       catalogServiceMock.factory({ entities: extra.entities ?? entities }),
       mockServices.rootConfig.factory({

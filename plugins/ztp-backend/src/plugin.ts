@@ -12,6 +12,7 @@ import { setupDhcp } from './dhcp';
 import { setupFinalConfig } from './finalConfig';
 import { setupImages } from './images';
 import { ImageGate } from './images/imageGate';
+import { createPlatformsRouter } from './platforms/router';
 import { setupProvisioning } from './provisioning/setupProvisioning';
 import { setupQueueSync } from './queue/setupQueueSync';
 import { setupReplacement } from './replacement';
@@ -108,6 +109,7 @@ export const ztpPlugin = createBackendPlugin({
           platforms,
         });
         httpRouter.use(dhcp.router);
+        httpRouter.use(await createPlatformsRouter({ ...deps, platforms }));
         const doors = await setupProvisioning({ ...deps, ...core, images });
 
         let stopping = false;

@@ -9,7 +9,6 @@ import { ztpPermissions } from '@ztp-portal/backstage-plugin-ztp-common';
 import type { ZtpPlatformDriver } from '@ztp-portal/backstage-plugin-ztp-node';
 import { readZtpConfig } from './config';
 import { openZtpStores } from './database/ZtpStores';
-import { builtinPlatformDrivers } from './platforms';
 import { DoorQueueView } from './provisioning/DoorQueueView';
 import { readReplacementSettings } from './replacement';
 import { verifySecretsKey } from './secrets/keyCheck';
@@ -40,10 +39,8 @@ export async function setupZtpCore(
   const settings = readZtpConfig(config);
   const replacementSettings = readReplacementSettings(config);
   const vault = CredentialVault.fromConfig(config);
-  const platforms = new PlatformRegistry([
-    ...builtinPlatformDrivers,
-    ...addedPlatforms,
-  ]);
+  // Every platform is a module: the core knows only what they added.
+  const platforms = new PlatformRegistry(addedPlatforms);
   deps.permissionsRegistry.addPermissions(ztpPermissions);
 
   const { stores, checkpoint } = await openZtpStores({

@@ -153,6 +153,22 @@ export function ipInSubnet(ip: string, cidr: string): boolean {
   }
 }
 
+/**
+ * A platform a declaration may name: its id, or its id and its own rules
+ * (a platform's backend module gives both; see ZtpPlatformDriver).
+ * @public
+ */
+export type DevicePlatform =
+  | string
+  | {
+      id: string;
+      /** What is wrong with the declared management port or VRF. */
+      declarationProblems?(declaration: {
+        managementInterface?: string;
+        managementVrf?: string;
+      }): string[];
+    };
+
 /** A device's ZTP declaration, validated and normalised. @public */
 export type DeviceDeclaration = {
   serial: string;
@@ -266,7 +282,10 @@ function cachedSchema(platforms: readonly string[]) {
 }
 
 /** Problems that involve more than one annotation. */
-function crossFieldProblems(a: Record<string, string>): string[] {
+function crossFieldProblems(
+  a: Record<string, string>,
+  platforms: readonly DevicePlatform[],
+): string[] {
   const problems: string[] = [];
   if (!a[ANNOTATION_MAC_ADDRESS] && !a[ANNOTATION_HOSTNAME]) {
     problems.push(
@@ -286,25 +305,15 @@ function crossFieldProblems(a: Record<string, string>): string[] {
       `${ANNOTATION_DEFAULT_GATEWAY}: ${gw} is outside the management network ${mgmt}`,
     );
   }
-  const vrf = a[ANNOTATION_MANAGEMENT_VRF];
-  const port = a[ANNOTATION_MANAGEMENT_INTERFACE];
-  if (
-    vrf &&
-    a[ANNOTATION_PLATFORM] === 'juniper-junos' &&
-    vrf !== 'mgmt_junos'
-  ) {
+  const rules = platforms.find(
+    p => typeof p !== 'string' && p.id === a[ANNOTATION_PLATFORM],
+  );
+  if (rules && typeof rules !== 'string') {
     problems.push(
-      `${ANNOTATION_MANAGEMENT_VRF}: Junos puts its management port only in mgmt_junos (system management-instance), not "${vrf}"`,
-    );
-  }
-  if (
-    vrf &&
-    a[ANNOTATION_PLATFORM] === 'cisco-nxos' &&
-    (!port || port === 'mgmt0') &&
-    vrf !== 'management'
-  ) {
-    problems.push(
-      `${ANNOTATION_MANAGEMENT_VRF}: NX-OS keeps mgmt0 in VRF management, not "${vrf}"`,
+      ...(rules.declarationProblems?.({
+        managementInterface: a[ANNOTATION_MANAGEMENT_INTERFACE],
+        managementVrf: a[ANNOTATION_MANAGEMENT_VRF],
+      }) ?? []),
     );
   }
   return problems;
@@ -317,7 +326,7 @@ function crossFieldProblems(a: Record<string, string>): string[] {
  */
 export function parseDeviceAnnotations(
   annotations: Record<string, string | undefined>,
-  platforms: readonly string[],
+  platforms: readonly DevicePlatform[],
 ):
   | { ok: true; declaration: DeviceDeclaration }
   | { ok: false; errors: string[] } {
@@ -326,7 +335,9 @@ export function parseDeviceAnnotations(
       ([k, v]) => k.startsWith('ztp.network/') && v !== undefined,
     ),
   );
-  const result = cachedSchema(platforms).safeParse(relevant);
+  const result = cachedSchema(
+    platforms.map(p => (typeof p === 'string' ? p : p.id)),
+  ).safeParse(relevant);
   const errors = [
     ...(result.success
       ? []
@@ -335,7 +346,7 @@ export function parseDeviceAnnotations(
             ? `${String(i.path[0])}: is required`
             : i.message,
         )),
-    ...crossFieldProblems(relevant as Record<string, string>),
+    ...crossFieldProblems(relevant as Record<string, string>, platforms),
   ];
   if (!result.success || errors.length) {
     return { ok: false, errors };

@@ -1,7 +1,14 @@
 /**
- * Extension points and driver types for modules of the ZTP backend plugin.
+ * The contract of a ZTP platform (what a platform module gives the ZTP
+ * backend), its extension point and service, and the helpers platforms
+ * share.
  *
  * @packageDocumentation
  */
+export * from './cli';
+export * from './bootstrap';
+export * from './push';
+export * from './finalConfig';
 export * from './platformDriver';
 export * from './extensions';
+export * from './helpers';

@@ -7,6 +7,7 @@ import type { Knex } from 'knex';
 import { ztpPlugin } from '../plugin';
 import { deviceEntity } from './fleet';
 import { freePort } from './network';
+import { builtinPlatformFeatures } from './builtinPlatforms';
 
 /**
  * The seed of this run's properties: ZTP_FUZZ_SEED replays a failure,
@@ -115,6 +116,7 @@ export async function startFuzzBackend(knex: Knex) {
   const backend = await startTestBackend({
     features: [
       ztpPlugin,
+      ...builtinPlatformFeatures,
       mockServices.database.factory({ knex }),
       catalogServiceMock.factory({ entities: FUZZ_FLEET }),
       mockServices.rootConfig.factory({

@@ -19,6 +19,7 @@ import {
   SerialCorrectionSource,
 } from './SerialCorrectionSource';
 import { ZtpDeviceProcessor } from './ZtpDeviceProcessor';
+import { builtinPlatformDrivers } from '../__testUtils__/builtinPlatforms';
 
 const location = { type: 'file', target: '/fleet/devices.yaml' };
 
@@ -86,6 +87,7 @@ async function processEntity(
 
 function validationOnly(additionalPlatforms?: string[]) {
   return new ZtpDeviceProcessor({
+    platforms: builtinPlatformDrivers,
     logger: mockServices.logger.mock(),
     corrections: noCorrections,
     additionalPlatforms,
@@ -199,6 +201,7 @@ describe('ZtpDeviceProcessor validation', () => {
   it('tells the ZTP plugin what each declaration has wrong, and when it is fine', async () => {
     const reports: DeclarationReport[] = [];
     const processor = new ZtpDeviceProcessor({
+      platforms: builtinPlatformDrivers,
       logger: mockServices.logger.mock(),
       corrections: noCorrections,
       reporter: { report: r => reports.push(r) },
@@ -272,6 +275,7 @@ describe('ZtpDeviceProcessor uniqueness', () => {
     const logger = mockServices.logger.mock();
     const catalog = catalogServiceMock({ entities });
     const processor = new ZtpDeviceProcessor({
+      platforms: builtinPlatformDrivers,
       logger,
       corrections: noCorrections,
       catalog,
@@ -357,6 +361,7 @@ describe('ZtpDeviceProcessor uniqueness', () => {
       [ANNOTATION_SERIAL_TEMPORARY]: 'true',
     });
     const processor = new ZtpDeviceProcessor({
+      platforms: builtinPlatformDrivers,
       logger: mockServices.logger.mock(),
       corrections: new FakeCorrections({
         'resource:default/leaf-04-par1': {
@@ -405,6 +410,7 @@ describe('ZtpDeviceProcessor uniqueness', () => {
       },
     });
     const processor = new ZtpDeviceProcessor({
+      platforms: builtinPlatformDrivers,
       logger: mockServices.logger.mock(),
       corrections: noCorrections,
       catalog,
@@ -467,6 +473,7 @@ describe('ZtpDeviceProcessor uniqueness', () => {
       },
     });
     const processor = new ZtpDeviceProcessor({
+      platforms: builtinPlatformDrivers,
       logger: mockServices.logger.mock(),
       corrections: noCorrections,
       catalog,
@@ -486,6 +493,7 @@ describe('ZtpDeviceProcessor uniqueness', () => {
       },
     });
     const processor = new ZtpDeviceProcessor({
+      platforms: builtinPlatformDrivers,
       logger,
       corrections: noCorrections,
       catalog,
@@ -526,6 +534,7 @@ describe('ZtpDeviceProcessor serial corrections', () => {
 
   function processorWith(source: SerialCorrectionSource) {
     return new ZtpDeviceProcessor({
+      platforms: builtinPlatformDrivers,
       logger: mockServices.logger.mock(),
       corrections: source,
     });
@@ -609,6 +618,7 @@ describe('ZtpDeviceProcessor serial corrections', () => {
   it('keeps the declared serial when the source fails', async () => {
     const logger = mockServices.logger.mock();
     const processor = new ZtpDeviceProcessor({
+      platforms: builtinPlatformDrivers,
       logger,
       corrections: {
         getCorrection: async () => {
@@ -636,6 +646,7 @@ describe('ZtpDeviceProcessor replacement boxes', () => {
   };
   const processor = (c: SerialCorrectionInfo) =>
     new ZtpDeviceProcessor({
+      platforms: builtinPlatformDrivers,
       logger: mockServices.logger.mock(),
       corrections: new FakeCorrections({ 'resource:default/leaf-01-par1': c }),
     });

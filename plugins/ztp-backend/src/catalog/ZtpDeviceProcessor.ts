@@ -11,11 +11,11 @@ import {
   ANNOTATION_SERIAL,
   ANNOTATION_SERIAL_CORRECTED_FROM,
   ANNOTATION_SERIAL_TEMPORARY,
-  BUILTIN_PLATFORMS,
   NETWORK_DEVICE_TYPE,
   normalizeMac,
   parseDeviceAnnotations,
   serialsMatch,
+  type DevicePlatform,
 } from '@ztp-portal/backstage-plugin-ztp-common';
 import {
   describeClash,
@@ -46,7 +46,9 @@ export type ZtpDeviceProcessorOptions = {
    * catalog, is trusted before it is read again (2 minutes by default).
    */
   uniquenessIndexMaxAgeMs?: number;
-  /** Platform ids accepted besides the built-in ones. */
+  /** The installed platforms, with their own rules. */
+  platforms?: readonly DevicePlatform[];
+  /** Platform ids accepted besides the installed ones. */
   additionalPlatforms?: string[];
   /** Told what each declaration has wrong, for the ZTP dashboard. */
   reporter?: DeclarationProblemReporter;
@@ -74,13 +76,13 @@ export function isNetworkDevice(entity: Entity): boolean {
  * @public
  */
 export class ZtpDeviceProcessor implements CatalogProcessor {
-  private readonly platforms: string[];
+  private readonly platforms: DevicePlatform[];
   private readonly uniqueValues?: UniqueValueIndex;
   private uniquenessUnavailable = false;
 
   constructor(private readonly options: ZtpDeviceProcessorOptions) {
     this.platforms = [
-      ...BUILTIN_PLATFORMS.map(p => p.id),
+      ...(options.platforms ?? []),
       ...(options.additionalPlatforms ?? []),
     ];
     if (options.catalog && options.auth) {

@@ -6,6 +6,7 @@ import {
   catalogProcessingExtensionPoint,
   catalogServiceRef,
 } from '@backstage/plugin-catalog-node';
+import { ztpPlatformServiceRef } from '@ztp-portal/backstage-plugin-ztp-node';
 import { declarationProblemReporterServiceRef } from './DeclarationProblemReporter';
 import { serialCorrectionSourceServiceRef } from './SerialCorrectionSource';
 import { ZtpDeviceProcessor } from './ZtpDeviceProcessor';
@@ -16,8 +17,12 @@ import { ZtpDeviceProcessor } from './ZtpDeviceProcessor';
  * dashboard shows declarations the catalog refused) and applies the serial
  * corrections operators make in the ZTP plugin.
  *
+ * The platforms a declaration may name, and their rules, are the installed
+ * platform packages' (ztpPlatformServiceRef: this module runs in the
+ * catalog plugin, which cannot see the ZTP plugin's extension point).
+ *
  * Config: `ztp.catalog.additionalPlatforms` (platform ids accepted besides
- * the built-in ones) and `ztp.catalog.serialCorrections.cacheSeconds`.
+ * the installed ones) and `ztp.catalog.serialCorrections.cacheSeconds`.
  *
  * @public
  */
@@ -34,6 +39,7 @@ export const catalogModuleZtpDevices = createBackendModule({
         logger: coreServices.logger,
         corrections: serialCorrectionSourceServiceRef,
         reporter: declarationProblemReporterServiceRef,
+        platforms: ztpPlatformServiceRef,
       },
       async init({
         processing,
@@ -43,6 +49,7 @@ export const catalogModuleZtpDevices = createBackendModule({
         logger,
         corrections,
         reporter,
+        platforms,
       }) {
         processing.addProcessor(
           new ZtpDeviceProcessor({
@@ -51,6 +58,7 @@ export const catalogModuleZtpDevices = createBackendModule({
             reporter,
             catalog,
             auth,
+            platforms,
             additionalPlatforms:
               config.getOptionalStringArray(
                 'ztp.catalog.additionalPlatforms',

@@ -1,6 +1,6 @@
 import { mockServices } from '@backstage/backend-test-utils';
 import { memoryStore } from '../finalConfig/__testUtils__/simulatedDevices';
-import { builtinPlatformDrivers } from '../platforms';
+import { builtinPlatformDrivers } from '../__testUtils__/builtinPlatforms';
 import { PlatformRegistry } from '../platforms/PlatformRegistry';
 import { DhcpApplier } from './DhcpApplier';
 import { DhcpApplyStore } from './DhcpApplyStore';

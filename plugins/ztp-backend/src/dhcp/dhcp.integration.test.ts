@@ -17,6 +17,7 @@ import { freePort } from '../__testUtils__/network';
 import { KeaUnixSocketControl } from './KeaControlClient';
 import { leaseCommandsLibrary } from './__testUtils__/kea';
 import { ProvisioningLan } from './__testUtils__/provisioningLan';
+import { builtinPlatformFeatures } from '../__testUtils__/builtinPlatforms';
 
 jest.setTimeout(180_000);
 
@@ -258,6 +259,7 @@ describe('DHCP from the catalog, with a real Kea and real DHCP clients', () => {
     backend = await startTestBackend({
       features: [
         ztpPlugin,
+        ...builtinPlatformFeatures,
         schedulerServiceFactory,
         recordingAuditor(audits),
         liveCatalog(() => entities),
@@ -457,6 +459,7 @@ describe('DHCP from the catalog, with a real Kea and real DHCP clients', () => {
     refusing = await startTestBackend({
       features: [
         ztpPlugin,
+        ...builtinPlatformFeatures,
         schedulerServiceFactory,
         recordingAuditor(refusedAudits),
         liveCatalog(() => entities),
@@ -521,6 +524,7 @@ describe('DHCP from the catalog, with a real Kea and real DHCP clients', () => {
     viaAgent = await startTestBackend({
       features: [
         ztpPlugin,
+        ...builtinPlatformFeatures,
         schedulerServiceFactory,
         recordingAuditor([]),
         liveCatalog(() => entities),

@@ -1,8 +1,5 @@
-import {
-  bootstrapArtifacts,
-  bootstrapContext,
-  builtinPlatformDrivers,
-} from '../platforms';
+import { bootstrapArtifacts, bootstrapContext } from '../platforms';
+import { builtinPlatformDrivers } from '../__testUtils__/builtinPlatforms';
 import { platformDevice } from '../platforms/MinimalConfigRenderer';
 import { PlatformRegistry } from '../platforms/PlatformRegistry';
 import { keaCheck } from './__testUtils__/kea';

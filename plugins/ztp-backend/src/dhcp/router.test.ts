@@ -3,7 +3,7 @@ import { mockCredentials, mockServices } from '@backstage/backend-test-utils';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import express from 'express';
 import request from 'supertest';
-import { builtinPlatformDrivers } from '../platforms';
+import { builtinPlatformDrivers } from '../__testUtils__/builtinPlatforms';
 import { PlatformRegistry } from '../platforms/PlatformRegistry';
 import { memoryStore } from '../finalConfig/__testUtils__/simulatedDevices';
 import { DhcpService } from './DhcpService';

@@ -5,7 +5,8 @@ import type {
 import type { Entity } from '@backstage/catalog-model';
 import { NotFoundError } from '@backstage/errors';
 import type { CatalogService } from '@backstage/plugin-catalog-node';
-import { FinalConfigCatalogView, relatedRefs } from './model';
+import type { FinalConfigCatalogView } from './modelTypes';
+import { relatedRefs } from './relatedRefs';
 
 /**
  * Fetches a device's entity and its neighbourhood from the catalog with the

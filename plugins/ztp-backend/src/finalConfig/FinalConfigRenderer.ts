@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import nunjucks from 'nunjucks';
-import { resolvePackagePath } from '@backstage/backend-plugin-api';
+import type { PlatformRegistry } from '../platforms/PlatformRegistry';
 import type { FinalConfigModel } from './model';
 import { addTemplateFilters } from './templateFilters';
 
@@ -16,17 +16,9 @@ export type RenderedFinalConfig = {
   config: string;
   /** Applied last, once the configuration is in place and verified. */
   accountRemoval: string;
-  /** Which template rendered it, e.g. arista-eos/leaf.njk. */
+  /** Which template rendered it: <platform id>/<file>, e.g. .../leaf.njk. */
   template: string;
 };
-
-/** The directory of the built-in templates, shipped with this package. */
-export function builtinTemplatesDirectory(): string {
-  return resolvePackagePath(
-    '@ztp-portal/backstage-plugin-ztp-backend',
-    'templates/final',
-  );
-}
 
 /**
  * Drops the blank lines that template logic leaves behind: device
@@ -42,43 +34,66 @@ function tidy(text: string): string {
 }
 
 /**
+ * Serves "<platform>/<file>" from the platform's own template directory, so
+ * that an override can extend the file it replaces.
+ */
+class PlatformPrefixLoader extends nunjucks.Loader {
+  private readonly files: nunjucks.FileSystemLoader;
+
+  constructor(private readonly platform: string, directory: string) {
+    super();
+    this.files = new nunjucks.FileSystemLoader(directory, { noCache: false });
+  }
+
+  getSource(name: string) {
+    const prefix = `${this.platform}/`;
+    if (!name.startsWith(prefix)) return null as any;
+    return this.files.getSource(name.slice(prefix.length));
+  }
+}
+
+/**
  * Renders final configurations from Nunjucks templates, one directory per
- * platform: <role>.njk for a device of that role, else default.njk. A
- * directory configured in ztp.templates.<platform>.final is searched first,
- * so a site can replace any file (a role, default.njk or _lib.njk) and still
- * extend the built-in ones, which stay reachable as "<platform>/<file>".
+ * platform (its PlatformFinalConfig.templateDirectory): <role>.njk for a
+ * device of that role, else default.njk. A directory configured in
+ * ztp.templates.<platform>.final is searched first, so a site can replace
+ * any file (a role, default.njk or _lib.njk) and still extend the
+ * platform's own, which stay reachable as "<platform>/<file>".
  */
 export class FinalConfigRenderer {
   private readonly environments = new Map<string, nunjucks.Environment>();
 
   constructor(
     private readonly options: {
-      builtinDirectory?: string;
+      platforms: Pick<PlatformRegistry, 'get'>;
       /** Platform id to a directory of override templates. */
       overrideDirectories?: Record<string, string>;
-    } = {},
+    },
   ) {}
 
-  private builtin(): string {
-    return this.options.builtinDirectory ?? builtinTemplatesDirectory();
-  }
-
+  /** The override directory, then the platform's own. */
   private searchPaths(platform: string): string[] {
     const override = this.options.overrideDirectories?.[platform];
+    const own =
+      this.options.platforms.get(platform)?.finalConfig?.templateDirectory;
     return [
       ...(override ? [path.resolve(override)] : []),
-      path.join(this.builtin(), platform),
-      this.builtin(),
+      ...(own ? [own] : []),
     ];
   }
 
   private environment(platform: string): nunjucks.Environment {
     let env = this.environments.get(platform);
     if (!env) {
+      const own =
+        this.options.platforms.get(platform)?.finalConfig?.templateDirectory;
       env = new nunjucks.Environment(
-        new nunjucks.FileSystemLoader(this.searchPaths(platform), {
-          noCache: false,
-        }),
+        [
+          new nunjucks.FileSystemLoader(this.searchPaths(platform), {
+            noCache: false,
+          }),
+          ...(own ? [new PlatformPrefixLoader(platform, own)] : []),
+        ],
         {
           autoescape: false,
           throwOnUndefined: true,
@@ -100,14 +115,14 @@ export class FinalConfigRenderer {
         ? [`${role}.njk`, 'default.njk']
         : ['default.njk'];
     for (const file of candidates) {
-      if (paths.slice(0, -1).some(dir => fs.existsSync(path.join(dir, file)))) {
+      if (paths.some(dir => fs.existsSync(path.join(dir, file)))) {
         return file;
       }
     }
     throw new Error(
-      `No final-configuration template for platform ${platform}: expected default.njk in ${paths
-        .slice(0, -1)
-        .join(' or ')}`,
+      `No final-configuration template for platform ${platform}: expected default.njk in ${
+        paths.join(' or ') || 'the directory its module names'
+      }`,
     );
   }
 

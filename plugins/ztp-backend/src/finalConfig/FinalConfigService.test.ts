@@ -8,7 +8,10 @@ import type {
   DeviceBehaviours,
   SimulatedDevice,
 } from '@ztp-portal/ztp-simulator';
-import { builtinPlatformDrivers } from '../platforms';
+import {
+  builtinPlatformDrivers,
+  builtinPlatformRegistry,
+} from '../__testUtils__/builtinPlatforms';
 import { PlatformRegistry } from '../platforms/PlatformRegistry';
 import { openDeviceCli } from '../ssh';
 import { FinalConfigRenderer } from './FinalConfigRenderer';
@@ -102,6 +105,7 @@ async function setUp(
       },
     },
     renderer: new FinalConfigRenderer({
+      platforms: builtinPlatformRegistry(),
       overrideDirectories: options.templateDirectories,
     }),
     logger: mockServices.logger.mock(),

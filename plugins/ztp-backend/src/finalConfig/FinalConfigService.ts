@@ -24,12 +24,8 @@ import type {
   RenderedFinalConfig,
 } from './FinalConfigRenderer';
 import { buildFinalConfigModel } from './model';
-import {
-  builtinPushProcedures,
-  pushFinalConfig,
-  PushProcedure,
-  PushSession,
-} from './push';
+import { pushFinalConfig, PushSession } from './push';
+import { pushStanding } from './pushStanding';
 import type { FinalConfigSettings } from './settings';
 import { VariablesReader } from './VariablesReader';
 
@@ -46,14 +42,7 @@ export type FinalConfigServiceOptions = {
   settings: FinalConfigSettings;
   /** Called whenever a device's Conf Final state changes (signals). */
   onChanged: (entityRef: string) => void;
-  /** Push procedures besides (or replacing) the built-in ones. */
-  procedures?: PushProcedure[];
 };
-
-/** What comment character each configuration dialect uses. */
-function commentPrefix(platform: string): string {
-  return platform === 'juniper-junos' ? '#' : '!';
-}
 
 function message(error: unknown): string {
   return (error as Error)?.message ?? String(error);
@@ -68,16 +57,12 @@ function message(error: unknown): string {
 export class FinalConfigService {
   private readonly catalogView: DeviceCatalogView;
   private readonly variables: VariablesReader;
-  private readonly procedures = new Map<string, PushProcedure>();
   /** Devices with a push running in this process. */
   private readonly pushing = new Set<string>();
 
   constructor(private readonly options: FinalConfigServiceOptions) {
     this.catalogView = new DeviceCatalogView(options.catalog, options.auth);
     this.variables = new VariablesReader(options.urlReader);
-    for (const p of [...builtinPushProcedures, ...(options.procedures ?? [])]) {
-      this.procedures.set(p.platform, p);
-    }
   }
 
   private async device(entityRef: string): Promise<DeviceRecord> {
@@ -117,6 +102,7 @@ export class FinalConfigService {
       },
       catalog,
       variables,
+      this.options.platforms.get(device.platform)?.finalConfig,
     );
     try {
       return this.options.renderer.render(model);
@@ -138,7 +124,9 @@ export class FinalConfigService {
   ): Promise<ZtpFinalConfigPreview> {
     const device = await this.device(entityRef);
     const rendered = await this.renderFor(device);
-    const c = commentPrefix(device.platform);
+    const c =
+      this.options.platforms.get(device.platform)?.finalConfig?.commentPrefix ??
+      '#';
     const text = `${rendered.config}${c}\n${c} Applied last, once the configuration above is verified:\n${rendered.accountRemoval}`;
     let running: string | undefined;
     let runningError: string | undefined;
@@ -196,29 +184,12 @@ export class FinalConfigService {
     entityRef: string,
     options?: { takingOver?: boolean },
   ): Error | undefined {
-    if (!device)
-      return new NotFoundError(`No device ${entityRef} in the ZTP queue`);
-    if (!device.inCatalog) {
-      return new ConflictError(
-        `${entityRef} left the catalog; its configuration is not pushed`,
-      );
-    }
-    if (device.serialState !== 'checked') {
-      return new ConflictError(
-        `Conf Final (Push) needs a Checked serial: ${entityRef} is ${
-          device.serialState === 'mismatch' ? 'in Mismatch' : 'Not Checked'
-        }. The push logs in with the bootstrap account, only to identified devices`,
-      );
-    }
-    if (device.confFinalState === 'pushed') {
-      return new ConflictError(
-        `${entityRef} is already Provisioned: its push removed the bootstrap account, so the portal can no longer log in to it`,
-      );
-    }
+    const standing = pushStanding(device, entityRef);
+    if (standing || !device) return standing;
     if (this.isPushing(device, options?.takingOver)) {
       return new ConflictError(`A push to ${entityRef} is already running`);
     }
-    if (!this.procedures.has(device.platform)) {
+    if (!this.options.platforms.get(device.platform)?.push) {
       return new ConflictError(
         `No push procedure for platform ${device.platform}`,
       );
@@ -298,7 +269,7 @@ export class FinalConfigService {
       outcome = { ok: false, error, rolledBack: true };
     } else {
       const driver = this.options.platforms.require(device.platform);
-      const procedure = this.procedures.get(device.platform)!;
+      const procedure = driver.push!;
       logger.info(`Pushing the final configuration of ${ref} (${label})`);
       outcome = await pushFinalConfig({
         procedure,
@@ -366,7 +337,7 @@ export class FinalConfigService {
   private async openSession(
     device: DeviceRecord,
     driver: ZtpPlatformDriver,
-    procedure?: PushProcedure,
+    procedure?: ZtpPlatformDriver['push'],
   ): Promise<PushSession> {
     try {
       return await openQueuedDeviceSession(device, driver, this.options, {

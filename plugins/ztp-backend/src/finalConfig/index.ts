@@ -15,16 +15,12 @@ import type { OpenDeviceCli } from '../deviceSessions';
 import { BulkPushJobs } from './BulkPushJobs';
 import { FinalConfigRenderer } from './FinalConfigRenderer';
 import { FinalConfigService } from './FinalConfigService';
-import type { PushProcedure } from './push';
 import { createFinalConfigRouter } from './router';
 import { readFinalConfigSettings } from './settings';
 import type { ImageGate } from '../images/imageGate';
 
 export { BULK_PUSH_HEARTBEAT_MS, BulkPushJobs } from './BulkPushJobs';
-export {
-  FinalConfigRenderer,
-  builtinTemplatesDirectory,
-} from './FinalConfigRenderer';
+export { FinalConfigRenderer } from './FinalConfigRenderer';
 export type { RenderedFinalConfig } from './FinalConfigRenderer';
 export { FinalConfigService } from './FinalConfigService';
 export { createFinalConfigRouter } from './router';
@@ -32,8 +28,7 @@ export type { FinalConfigRouterOptions } from './router';
 export { JOB_RETENTION_DAYS } from './router';
 export { readFinalConfigSettings } from './settings';
 export type { FinalConfigSettings } from './settings';
-export { builtinPushProcedures, pushFinalConfig } from './push';
-export type { PushProcedure } from './push';
+export { pushFinalConfig } from './push';
 
 /**
  * Builds Conf Final for the plugin: settings from config, the renderer with
@@ -57,11 +52,11 @@ export async function setupFinalConfig(deps: {
   permissions: PermissionsService;
   auditor: AuditorService;
   onChanged: (entityRef: string) => void;
-  procedures?: PushProcedure[];
   imageGate?: ImageGate;
 }) {
   const settings = readFinalConfigSettings(deps.config);
   const renderer = new FinalConfigRenderer({
+    platforms: deps.platforms,
     overrideDirectories: settings.templateDirectories,
   });
   const service = new FinalConfigService({ ...deps, renderer, settings });

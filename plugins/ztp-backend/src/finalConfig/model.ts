@@ -9,212 +9,42 @@ import {
 } from '@ztp-portal/backstage-plugin-ztp-common';
 import { Entity, stringifyEntityRef } from '@backstage/catalog-model';
 import { InputError } from '@backstage/errors';
+import type { PlatformFinalConfig } from '@ztp-portal/backstage-plugin-ztp-node';
+import type {
+  Applied,
+  FinalConfigCatalogView,
+  FinalConfigDevice,
+  FinalConfigModel,
+  ModelInterface,
+  ModelLag,
+  ModelSvi,
+  OspfMembership,
+} from './modelTypes';
 import type {
   FinalConfigVariables,
-  VariablesAcl,
   VariablesInterface,
   VariablesLag,
 } from './variables';
 
-/** What a device's final configuration is rendered from, besides variables. */
-export type FinalConfigDevice = {
-  entityRef: string;
-  name: string;
-  namespace: string;
-  hostname: string;
-  platform: string;
-  role?: string;
-  site?: string;
-  /** The catalog's management address, e.g. 127.0.10.11/24. */
-  managementAddress: string;
-  /** The declared management port and VRF, when the declaration names them. */
-  managementInterface?: string;
-  managementVrf?: string;
-  defaultGateway?: string;
-  /** The ZTP bootstrap account, removed as the push's last step. */
-  localUsername: string;
-};
+export { relatedRefs } from './relatedRefs';
+export type {
+  FinalConfigCatalogView,
+  FinalConfigDevice,
+  FinalConfigModel,
+  ModelAcl,
+  ModelInterface,
+  ModelLag,
+  ModelSvi,
+} from './modelTypes';
 
-/** The catalog around the device: its entity, system and dependencies. */
-export type FinalConfigCatalogView = {
-  entity: Entity;
-  system?: Entity;
-  dependencies: Entity[];
-  /** The other device of a multichassis pair (MLAG, vPC, MC-LAG), if known. */
-  peer?: Entity;
-};
-
-type OspfMembership = {
-  process: number;
-  area: string | number;
-  type?: 'point-to-point' | 'broadcast';
-  passive: boolean;
-  cost?: number;
-};
-
-type Applied = { aclIn?: string; aclOut?: string; ospf?: OspfMembership };
-
-export type ModelInterface = VariablesInterface &
-  Applied & {
-    /** loopback, routed (has an address), access, trunk or member (of a LAG). */
-    kind: 'loopback' | 'routed' | 'access' | 'trunk' | 'member' | 'unused';
-    /** For LAG members: the LAG's number and LACP mode. */
-    channel?: { number: string; lacp: string; name: string };
-  };
-
-export type ModelLag = VariablesLag &
-  Applied & {
-    kind: 'routed' | 'access' | 'trunk';
-    number: string;
-    peerLink: boolean;
-  };
-
-export type ModelSvi = Applied & {
-  id: number;
-  name: string;
-  interface: string;
-  gateway: string;
-  description?: string;
-};
-
-export type ModelAcl = VariablesAcl & {
-  /** Applied to SSH (management-plane protection). */
-  ssh: boolean;
-};
-
-/** Everything a final-configuration template sees. */
-export type FinalConfigModel = {
-  device: {
-    entityRef: string;
-    name: string;
-    namespace: string;
-    title?: string;
-    description?: string;
-    labels: Record<string, string>;
-    annotations: Record<string, string>;
-    tags: string[];
-    hostname: string;
-    domain?: string;
-    platform: string;
-    role?: string;
-    site?: string;
-    model?: string;
-  };
-  system?: { ref: string; name: string; title?: string; description?: string };
-  dependencies: {
-    ref: string;
-    name: string;
-    title?: string;
-    hostname?: string;
-    platform?: string;
-    role?: string;
-    managementAddress?: string;
-  }[];
-  management: {
-    interface?: string;
-    vrf?: string;
-    address: string;
-    gateway?: string;
-  };
-  vars: FinalConfigVariables;
-  account: { username: string };
-  services: FinalConfigVariables['services'];
-  interfaces: ModelInterface[];
-  lags: ModelLag[];
-  lagsByName: Record<string, ModelLag>;
-  svis: ModelSvi[];
-  /** Whether the device switches (access or trunk ports, VLANs). */
-  switching: boolean;
-  /** Names of every interface the configuration defines. */
-  interfaceNames: string[];
-  vlans: FinalConfigVariables['vlans'];
-  /** Traffic filters (ACLs without zones), each once. */
-  filters: ModelAcl[];
-  /** Zone-to-zone security policies (ACLs with from_zone and to_zone). */
-  zonePolicies: ModelAcl[];
-  zones: { name: string; interfaces: string[]; host_inbound?: string[] }[];
-  /** The ACL that protects SSH to the device, if any. */
-  sshAcl?: string;
-  /** Static routes outside any VRF. */
-  globalRoutes: FinalConfigVariables['routing']['static'];
-  /** Static routes per VRF (including the management VRF). */
-  vrfRoutes: {
-    vrf: string;
-    routes: FinalConfigVariables['routing']['static'];
-  }[];
-  /** VRFs the configuration defines besides the management VRF. */
-  vrfs: string[];
-  ospf?: FinalConfigVariables['routing']['ospf'] & {
-    passiveInterfaces: string[];
-  };
-  bgp?: FinalConfigVariables['routing']['bgp'] & {
-    /** Routing policies neighbors refer to, defined by the configuration. */
-    importPolicies: string[];
-    exportPolicies: string[];
-  };
-  multichassis?: NonNullable<FinalConfigVariables['multichassis']> & {
-    /** The lower hostname of the pair takes the primary role. */
-    primary: boolean;
-    peerLinkNumber: string;
-    /** The peer's management IP, from its catalog entity. */
-    peerManagementIp?: string;
-  };
-  aaa: NonNullable<FinalConfigVariables['aaa']>;
-  ssh: FinalConfigVariables['ssh'];
-  banner?: string;
-};
+/** For a platform that names no SVI: the name most CLIs use. */
+const DEFAULT_DIALECT = { sviName: (id: number) => `Vlan${id}` };
 
 const LOOPBACK = /^(?:loopback|lo)\d/i;
 
 function numberOf(name: string): string {
   const match = /(\d+)$/.exec(name);
   return match ? String(Number(match[1])) : name;
-}
-
-function relationTargets(entity: Entity, type: string): string[] {
-  return (entity.relations ?? [])
-    .filter(r => r.type === type)
-    .map(r => r.targetRef);
-}
-
-/**
- * The refs of the device's system and of the entities it depends on: from
- * the catalog's relations, or from spec when relations are not computed.
- */
-export function relatedRefs(entity: Entity): {
-  system?: string;
-  dependsOn: string[];
-} {
-  const partOf = relationTargets(entity, 'partOf').find(r =>
-    r.startsWith('system:'),
-  );
-  const spec = (entity.spec ?? {}) as { system?: unknown; dependsOn?: unknown };
-  const specSystem = typeof spec.system === 'string' ? spec.system : undefined;
-  const system =
-    partOf ??
-    (specSystem
-      ? qualify(specSystem, 'system', entity.metadata.namespace)
-      : undefined);
-  const fromRelations = relationTargets(entity, 'dependsOn');
-  const fromSpec = Array.isArray(spec.dependsOn)
-    ? spec.dependsOn
-        .filter((d): d is string => typeof d === 'string')
-        .map(d => qualify(d, 'resource', entity.metadata.namespace))
-    : [];
-  return {
-    system,
-    dependsOn: [...new Set(fromRelations.length ? fromRelations : fromSpec)],
-  };
-}
-
-function qualify(ref: string, defaultKind: string, namespace = 'default') {
-  const withKind = ref.includes(':') ? ref : `${defaultKind}:${ref}`;
-  const [kind, rest] = [
-    withKind.slice(0, withKind.indexOf(':')),
-    withKind.slice(withKind.indexOf(':') + 1),
-  ];
-  const full = rest.includes('/') ? rest : `${namespace}/${rest}`;
-  return `${kind}:${full}`.toLocaleLowerCase('en-US');
 }
 
 function appliedFilters(vars: FinalConfigVariables) {
@@ -265,11 +95,6 @@ function lagKind(l: VariablesLag): ModelLag['kind'] {
   return 'trunk';
 }
 
-/** The default name of a VLAN's layer-3 interface on a platform. */
-function sviName(platform: string, id: number): string {
-  return platform === 'juniper-junos' ? `irb.${id}` : `Vlan${id}`;
-}
-
 function entityView(e: Entity) {
   const a = e.metadata.annotations ?? {};
   return {
@@ -315,6 +140,8 @@ export function buildFinalConfigModel(
   device: FinalConfigDevice,
   catalog: FinalConfigCatalogView,
   vars: FinalConfigVariables,
+  /** The platform's words: a VLAN's layer-3 interface name. */
+  dialect: Pick<PlatformFinalConfig, 'sviName'> = DEFAULT_DIALECT,
 ): FinalConfigModel {
   const { entity } = catalog;
   const annotations = entity.metadata.annotations ?? {};
@@ -379,7 +206,7 @@ export function buildFinalConfigModel(
   const svis: ModelSvi[] = vars.vlans
     .filter(v => v.gateway)
     .map(v => {
-      const name = v.interface ?? sviName(device.platform, v.id);
+      const name = v.interface ?? dialect.sviName(v.id);
       return {
         id: v.id,
         name: v.name ?? `VLAN${v.id}`,

@@ -1,6 +1,9 @@
 import { mockServices } from '@backstage/backend-test-utils';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
-import { builtinPlatformDrivers } from '../platforms';
+import {
+  builtinPlatformDrivers,
+  builtinPlatformRegistry,
+} from '../__testUtils__/builtinPlatforms';
 import { PlatformRegistry } from '../platforms/PlatformRegistry';
 import { openDeviceCli } from '../ssh';
 import { FinalConfigRenderer } from './FinalConfigRenderer';
@@ -43,7 +46,9 @@ describe('a push to a device that presents a new host key', () => {
             throw new Error('the example fleet is read from files');
           },
         },
-        renderer: new FinalConfigRenderer({}),
+        renderer: new FinalConfigRenderer({
+          platforms: builtinPlatformRegistry(),
+        }),
         logger: mockServices.logger.mock(),
         settings: {
           concurrency: 1,

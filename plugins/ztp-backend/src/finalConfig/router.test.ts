@@ -7,7 +7,10 @@ import { ztpConfigPushPermission } from '@ztp-portal/backstage-plugin-ztp-common
 import type { SimulatedDevice } from '@ztp-portal/ztp-simulator';
 import express from 'express';
 import request from 'supertest';
-import { builtinPlatformDrivers } from '../platforms';
+import {
+  builtinPlatformDrivers,
+  builtinPlatformRegistry,
+} from '../__testUtils__/builtinPlatforms';
 import { PlatformRegistry } from '../platforms/PlatformRegistry';
 import { openDeviceCli } from '../ssh';
 import { BulkPushJobs } from './BulkPushJobs';
@@ -77,7 +80,9 @@ describe('Conf Final API', () => {
           throw new Error('the example fleet is read from files');
         },
       },
-      renderer: new FinalConfigRenderer(),
+      renderer: new FinalConfigRenderer({
+        platforms: builtinPlatformRegistry(),
+      }),
       logger,
       settings: {
         concurrency: 2,

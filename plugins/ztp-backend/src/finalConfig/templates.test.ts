@@ -6,6 +6,10 @@ import { FinalConfigRenderer } from './FinalConfigRenderer';
 import { buildFinalConfigModel, relatedRefs } from './model';
 import { FinalConfigVariables, parseFinalConfigVariables } from './variables';
 import { VariablesReader } from './VariablesReader';
+import {
+  builtinDialect,
+  builtinPlatformRegistry,
+} from '../__testUtils__/builtinPlatforms';
 import { junosDevice, addressMask } from './templateFilters';
 import {
   exampleDevices,
@@ -14,6 +18,7 @@ import {
 } from './__testUtils__/exampleFleet';
 
 const USERNAME = 'ztp-9d8c7b';
+const platforms = builtinPlatformRegistry();
 const fleet = exampleFleetEntities();
 const reader = new VariablesReader({
   readUrl: async () => {
@@ -35,12 +40,13 @@ function catalogView(entity: Entity) {
 function render(
   entity: Entity,
   vars: FinalConfigVariables,
-  renderer = new FinalConfigRenderer(),
+  renderer = new FinalConfigRenderer({ platforms }),
 ) {
   const model = buildFinalConfigModel(
     fleetDevice(entity, USERNAME),
     catalogView(entity),
     vars,
+    builtinDialect(fleetDevice(entity, USERNAME).platform),
   );
   return renderer.render(model);
 }
@@ -293,9 +299,10 @@ describe('the management port', () => {
       { ...fleetDevice(leaf(), USERNAME), managementInterface: 'Management0' },
       catalogView(leaf()),
       vars,
+      builtinDialect('arista-eos'),
     );
     expect(model.management.interface).toBe('Management0');
-    const { config } = new FinalConfigRenderer().render(model);
+    const { config } = new FinalConfigRenderer({ platforms }).render(model);
     expect(config).toMatch(/^interface Management0$/m);
     expect(config).not.toMatch(/^interface Management1$/m);
   });
@@ -317,7 +324,7 @@ describe('the management port', () => {
 
 describe('FinalConfigRenderer', () => {
   it('falls back to default.njk for a role without a template', () => {
-    const renderer = new FinalConfigRenderer();
+    const renderer = new FinalConfigRenderer({ platforms });
     expect(renderer.templateFor('arista-eos', 'leaf')).toBe('leaf.njk');
     expect(renderer.templateFor('arista-eos', 'border')).toBe('default.njk');
     expect(renderer.templateFor('arista-eos', undefined)).toBe('default.njk');
@@ -341,6 +348,7 @@ lldp timer 10
       'hostname {{ device.hostname }}\n! border of {{ system.title }}\n',
     );
     const renderer = new FinalConfigRenderer({
+      platforms,
       overrideDirectories: { 'arista-eos': dir },
     });
     const spine = fleet.find(e => e.metadata.name === 'spine-01-par1')!;
@@ -354,6 +362,7 @@ lldp timer 10
       { ...fleetDevice(spine, USERNAME), role: 'border' },
       catalogView(spine),
       variables,
+      builtinDialect('arista-eos'),
     );
     expect(renderer.render(border).config).toBe(
       'hostname spine-01-par1\n! border of PAR1 data centre network\n',
@@ -367,6 +376,7 @@ lldp timer 10
       'hostname {{ device.nickname }}\n',
     );
     const renderer = new FinalConfigRenderer({
+      platforms,
       overrideDirectories: { 'arista-eos': dir },
     });
     const spine = fleet.find(e => e.metadata.name === 'spine-01-par1')!;

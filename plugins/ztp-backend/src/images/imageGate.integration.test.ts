@@ -16,6 +16,7 @@ import request from 'supertest';
 import { ztpPlugin } from '../plugin';
 import { deviceEntity } from '../__testUtils__/fleet';
 import { freePort } from '../__testUtils__/network';
+import { builtinPlatformFeatures } from '../__testUtils__/builtinPlatforms';
 
 jest.setTimeout(90_000);
 
@@ -61,6 +62,7 @@ describe('approved images and the image gate of Conf Final', () => {
     backend = await startTestBackend({
       features: [
         ztpPlugin,
+        ...builtinPlatformFeatures,
         schedulerServiceFactory,
         catalogServiceMock.factory({
           entities: devices.map(d =>

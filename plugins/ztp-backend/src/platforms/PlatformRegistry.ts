@@ -12,6 +12,11 @@ export class PlatformRegistry {
     this.drivers.set(driver.id, driver);
   }
 
+  /** Every platform, sorted by id. */
+  list(): ZtpPlatformDriver[] {
+    return this.ids().map(id => this.drivers.get(id)!);
+  }
+
   ids(): string[] {
     return [...this.drivers.keys()].sort();
   }

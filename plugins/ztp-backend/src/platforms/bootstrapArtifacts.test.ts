@@ -5,15 +5,15 @@ import path from 'node:path';
 import type { PlatformDevice } from '@ztp-portal/backstage-plugin-ztp-node';
 import {
   aristaEosDriver,
-  bootstrapArtifacts,
-  bootstrapContext,
   ciscoIosXeDriver,
   ciscoNxosDriver,
-  dhcpBootFile,
   juniperJunosDriver,
+} from '../__testUtils__/builtinPlatforms';
+import { bootstrapArtifacts, bootstrapContext, dhcpBootFile } from '.';
+import {
+  md5Hex,
   renderMinimalConfig,
-} from '.';
-import { md5Hex } from './common';
+} from '@ztp-portal/backstage-plugin-ztp-node';
 
 const DOOR = 'http://198.18.0.5:7080';
 

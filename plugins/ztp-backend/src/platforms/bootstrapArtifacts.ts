@@ -6,7 +6,16 @@ import type {
   PlatformDevice,
   ZtpPlatformDriver,
 } from '@ztp-portal/backstage-plugin-ztp-node';
-import { reportToken } from './common';
+import { md5Hex } from '@ztp-portal/backstage-plugin-ztp-node';
+
+/**
+ * The token a device reports its progress with: the MD5 of its minimal
+ * configuration. Only whoever fetched that configuration (which holds the
+ * account) knows it, and POAP's own `.md5` file carries it.
+ */
+function reportToken(minimalConfig: string): string {
+  return md5Hex(minimalConfig);
+}
 
 /** Where a device reports its progress on the door (see BootstrapContext). */
 export function reportPath(minimalConfig: string): string {

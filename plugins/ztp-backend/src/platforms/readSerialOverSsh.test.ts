@@ -1,13 +1,13 @@
 import type { ZtpPlatformDriver } from '@ztp-portal/backstage-plugin-ztp-node';
 import { FakeDevice, FakeDeviceOptions } from '../ssh/__testUtils__/FakeDevice';
 import { openDeviceCli } from '../ssh';
-import { readFixture } from './__testUtils__';
 import {
   aristaEosDriver,
   ciscoIosXeDriver,
   ciscoNxosDriver,
   juniperJunosDriver,
-} from '.';
+  platformFixture,
+} from '../__testUtils__/builtinPlatforms';
 
 /*
  * Each driver through the real SSH client, against an ssh2 server that
@@ -34,7 +34,7 @@ const cases: Case[] = [
         disabledBy: [],
       },
       commands: {
-        'show inventory': readFixture(
+        'show inventory': platformFixture(
           'cisco-iosxe',
           'isr4451x-16.9-show-inventory.txt',
         ),
@@ -53,7 +53,7 @@ const cases: Case[] = [
         disabledBy: [],
       },
       commands: {
-        'show inventory': readFixture(
+        'show inventory': platformFixture(
           'cisco-nxos',
           'n9k-c9508-9.3-show-inventory-modular.txt',
         ),
@@ -72,11 +72,11 @@ const cases: Case[] = [
         disabledBy: [],
       },
       commands: {
-        'show version': readFixture(
+        'show version': platformFixture(
           'arista-eos',
           'dcs-7504n-4.22-show-version.txt',
         ),
-        'show inventory': readFixture(
+        'show inventory': platformFixture(
           'arista-eos',
           'dcs-7504n-4.22-show-inventory-modular.txt',
         ),
@@ -96,7 +96,7 @@ const cases: Case[] = [
         disabledBy: [],
       },
       commands: {
-        'show chassis hardware': readFixture(
+        'show chassis hardware': platformFixture(
           'juniper-junos',
           'mx480-17.4-show-chassis-hardware.txt',
         ),

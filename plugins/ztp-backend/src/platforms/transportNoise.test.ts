@@ -1,9 +1,10 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import * as eos from './arista-eos/parseSerial';
-import * as iosXe from './cisco-iosxe/parseSerial';
-import * as nxos from './cisco-nxos/parseSerial';
-import * as junos from './juniper-junos/parseSerial';
+import * as eos from '@ztp-portal/backstage-plugin-ztp-backend-module-arista-eos';
+import * as iosXe from '@ztp-portal/backstage-plugin-ztp-backend-module-cisco-iosxe';
+import * as nxos from '@ztp-portal/backstage-plugin-ztp-backend-module-cisco-nxos';
+import * as junos from '@ztp-portal/backstage-plugin-ztp-backend-module-juniper-junos';
+import { platformSourceDirectory } from '../__testUtils__/builtinPlatforms';
 
 /**
  * What SSH sessions and terminals add around an output. Every parser must
@@ -54,7 +55,7 @@ const parsers: Record<string, Record<string, (output: string) => unknown>> = {
 
 // Every fixture a parser finds a serial in, with that serial.
 const cases = Object.entries(parsers).flatMap(([platform, fns]) => {
-  const dir = path.join(__dirname, platform, '__fixtures__');
+  const dir = path.join(platformSourceDirectory(platform), '__fixtures__');
   return fs.readdirSync(dir).flatMap(file => {
     const text = fs.readFileSync(path.join(dir, file), 'utf8');
     return Object.entries(fns)

@@ -6,7 +6,7 @@ import {
   type ZtpStores,
 } from '../database/ZtpStores';
 import type { DeviceRecord } from '../database/types';
-import { builtinPlatformDrivers } from '../platforms';
+import { builtinPlatformDrivers } from '../__testUtils__/builtinPlatforms';
 import { BootstrapRenderer } from '../platforms/BootstrapRenderer';
 import { MinimalConfigRenderer } from '../platforms/MinimalConfigRenderer';
 import { PlatformRegistry } from '../platforms/PlatformRegistry';

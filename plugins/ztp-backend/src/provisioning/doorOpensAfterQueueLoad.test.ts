@@ -8,6 +8,7 @@ import { ztpPlugin } from '../plugin';
 import { liveCatalogMock } from '../__testUtils__/catalog';
 import { deviceEntity } from '../__testUtils__/fleet';
 import { freePort, httpGet } from '../__testUtils__/network';
+import { builtinPlatformFeatures } from '../__testUtils__/builtinPlatforms';
 
 jest.setTimeout(30_000);
 
@@ -28,6 +29,7 @@ describe('the device door and the first queue load', () => {
     const backend = await startTestBackend({
       features: [
         ztpPlugin,
+        ...builtinPlatformFeatures,
         catalog.factory,
         mockServices.rootConfig.factory({
           data: {

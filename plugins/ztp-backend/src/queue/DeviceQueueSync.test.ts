@@ -7,7 +7,8 @@ import {
   ztpStoresOn,
   type ZtpStores,
 } from '../database/ZtpStores';
-import { builtinPlatformDrivers, verifyShaCrypt } from '../platforms';
+import { builtinPlatformDrivers } from '../__testUtils__/builtinPlatforms';
+import { verifyShaCrypt } from '@ztp-portal/backstage-plugin-ztp-node';
 import { deviceEntity } from '../__testUtils__/fleet';
 import { CredentialVault } from '../credentials/CredentialVault';
 import { DeviceIndex } from '../provisioning/DeviceIndex';

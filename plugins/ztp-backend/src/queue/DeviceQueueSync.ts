@@ -193,7 +193,7 @@ export class DeviceQueueSync {
       },
       { credentials },
     );
-    const platformIds = platforms.ids();
+    const known = platforms.list();
     const declarations: {
       entity: Entity;
       declared: DeclaredDevice;
@@ -202,7 +202,7 @@ export class DeviceQueueSync {
     const processed = new Map<string, string | undefined>();
     for (const entity of full) {
       if (!entity) continue; // gone since the page was read
-      const declared = declarationFromEntity(entity, platformIds);
+      const declared = declarationFromEntity(entity, known);
       if (!declared) {
         // The catalog processor reports what is wrong on the entity page.
         result.invalid.push(stringifyEntityRef(entity));

@@ -1,16 +1,19 @@
 import { createHash } from 'node:crypto';
 import { Entity, stringifyEntityRef } from '@backstage/catalog-model';
-import { parseDeviceAnnotations } from '@ztp-portal/backstage-plugin-ztp-common';
+import {
+  parseDeviceAnnotations,
+  type DevicePlatform,
+} from '@ztp-portal/backstage-plugin-ztp-common';
 import type { DeclaredDevice } from '../database/types';
 
 /** Reads a catalog entity as a queue declaration; undefined when invalid. */
 export function declarationFromEntity(
   entity: Entity,
-  platformIds: string[],
+  platforms: readonly DevicePlatform[],
 ): DeclaredDevice | undefined {
   const parsed = parseDeviceAnnotations(
     entity.metadata.annotations ?? {},
-    platformIds,
+    platforms,
   );
   if (!parsed.ok) return undefined;
   const d = parsed.declaration;

@@ -2,7 +2,7 @@ import { mockServices, TestDatabases } from '@backstage/backend-test-utils';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { serialsMatch } from '@ztp-portal/backstage-plugin-ztp-common';
 import { migrateZtpDatabase, ztpStoresOn } from '../database/ZtpStores';
-import { builtinPlatformDrivers } from '../platforms';
+import { builtinPlatformDrivers } from '../__testUtils__/builtinPlatforms';
 import { CredentialVault } from '../credentials/CredentialVault';
 import { PlatformRegistry } from '../platforms/PlatformRegistry';
 import { DeviceReplacement } from './DeviceReplacement';

@@ -11,6 +11,7 @@ import request from 'supertest';
 import { ztpPlugin } from '../plugin';
 import { exampleFleetEntities } from '../finalConfig/__testUtils__/exampleFleet';
 import { freePort } from '../__testUtils__/network';
+import { builtinPlatformFeatures } from '../__testUtils__/builtinPlatforms';
 
 jest.setTimeout(120_000);
 
@@ -77,6 +78,7 @@ describe('replacing a Provisioned device by a simulated box', () => {
     backend = await startTestBackend({
       features: [
         ztpPlugin,
+        ...builtinPlatformFeatures,
         schedulerServiceFactory,
         catalogServiceMock.factory({ entities }),
         mockServices.rootConfig.factory({

@@ -12,6 +12,7 @@ import { ztpPlugin } from '../plugin';
 import { deviceEntity } from '../__testUtils__/fleet';
 import { snapshot } from '../__testUtils__/fuzz';
 import { freePort } from '../__testUtils__/network';
+import { builtinPlatformFeatures } from '../__testUtils__/builtinPlatforms';
 
 jest.setTimeout(60_000);
 
@@ -39,6 +40,7 @@ async function startZtp(knex: Awaited<ReturnType<typeof databases.init>>) {
   const backend = await startTestBackend({
     features: [
       ztpPlugin,
+      ...builtinPlatformFeatures,
       mockServices.database.factory({ knex }),
       catalogServiceMock.factory({ entities: FLEET }),
       mockServices.rootConfig.factory({

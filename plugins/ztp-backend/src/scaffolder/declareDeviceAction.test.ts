@@ -12,6 +12,7 @@ import {
   LocalCatalogFile,
   resolveLocalCatalogFile,
 } from './LocalCatalogFile';
+import { builtinPlatformDrivers as platforms } from '../__testUtils__/builtinPlatforms';
 
 type Input = Record<string, string | boolean | undefined>;
 
@@ -90,6 +91,7 @@ describe('ztp:device:declare', () => {
       refreshEntity: async () => {},
     });
     const action = createDeclareDeviceAction({
+      platforms,
       file,
       catalog,
       auth: mockServices.auth(),
@@ -155,7 +157,7 @@ describe('ztp:device:declare', () => {
       file.path,
       '# hand-made\napiVersion: backstage.io/v1alpha1\nkind: Resource\nmetadata:\n  name: other\nspec:\n  type: rack\n  owner: network-operators',
     );
-    const action = createDeclareDeviceAction({ file });
+    const action = createDeclareDeviceAction({ file, platforms });
     await action.handler(context(goodInput).ctx);
     await action.handler(
       context({
@@ -185,7 +187,7 @@ describe('ztp:device:declare', () => {
   });
 
   it('only shows the entity in a dry run', async () => {
-    const action = createDeclareDeviceAction({ file });
+    const action = createDeclareDeviceAction({ file, platforms });
     const { ctx, outputs } = context(goodInput, true);
     await action.handler(ctx);
     expect(yaml.parse(outputs.yaml as string).metadata.name).toBe(
@@ -217,7 +219,7 @@ describe('ztp:device:declare', () => {
     ],
     [{ site: '' }, /ztp.network\/site: is required/],
   ])('refuses %o and writes nothing', async (change, message) => {
-    const action = createDeclareDeviceAction({ file });
+    const action = createDeclareDeviceAction({ file, platforms });
     const { ctx, outputs } = context({ ...goodInput, ...change });
     const error = await action.handler(ctx).then(
       () => undefined,
@@ -240,6 +242,7 @@ describe('ztp:device:declare', () => {
       ],
     });
     const action = createDeclareDeviceAction({
+      platforms,
       file,
       catalog,
       auth: mockServices.auth(),
@@ -261,6 +264,7 @@ describe('ztp:device:declare', () => {
       ],
     });
     const action = createDeclareDeviceAction({
+      platforms,
       file,
       catalog,
       auth: mockServices.auth(),
@@ -271,7 +275,7 @@ describe('ztp:device:declare', () => {
   });
 
   it('refuses a device the file already declares, even before the catalog has it', async () => {
-    const action = createDeclareDeviceAction({ file });
+    const action = createDeclareDeviceAction({ file, platforms });
     await action.handler(context(goodInput).ctx);
     const before = await fileText();
     await expect(
@@ -289,7 +293,7 @@ describe('ztp:device:declare', () => {
   });
 
   it('lets only one of two simultaneous declarations of a serial in', async () => {
-    const action = createDeclareDeviceAction({ file });
+    const action = createDeclareDeviceAction({ file, platforms });
     const results = await Promise.allSettled([
       action.handler(context(goodInput).ctx),
       action.handler(
@@ -312,7 +316,7 @@ describe('ztp:device:declare', () => {
   it('refuses to add to a file that is not valid YAML', async () => {
     await fs.promises.mkdir(path.dirname(file.path), { recursive: true });
     await fs.promises.writeFile(file.path, 'metadata: [unclosed\n');
-    const action = createDeclareDeviceAction({ file });
+    const action = createDeclareDeviceAction({ file, platforms });
     await expect(action.handler(context(goodInput).ctx)).rejects.toThrow(
       /is not valid YAML/,
     );
@@ -328,6 +332,7 @@ describe('ztp:device:declare', () => {
       },
     });
     const action = createDeclareDeviceAction({
+      platforms,
       file,
       catalog,
       auth: mockServices.auth(),

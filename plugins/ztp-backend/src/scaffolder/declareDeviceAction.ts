@@ -7,8 +7,8 @@ import {
 } from '@backstage/plugin-catalog-node';
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
 import {
-  BUILTIN_PLATFORMS,
   NETWORK_DEVICE_TYPE,
+  type DevicePlatform,
 } from '@ztp-portal/backstage-plugin-ztp-common';
 import {
   describeClash,
@@ -64,13 +64,16 @@ export function createDeclareDeviceAction(options: {
   /** To refuse duplicates and refresh the location; optional in tests. */
   catalog?: CatalogService;
   auth?: AuthService;
+  /** The registered platforms (their modules), with their rules. */
+  platforms: readonly DevicePlatform[];
   additionalPlatforms?: string[];
 }) {
   const { file, catalog, auth } = options;
   const platforms = [
-    ...BUILTIN_PLATFORMS.map(p => p.id),
+    ...options.platforms,
     ...(options.additionalPlatforms ?? []),
   ];
+  const platformIds = platforms.map(p => (typeof p === 'string' ? p : p.id));
   const locationRef = `location:default/${locationSpecToMetadataName({
     type: 'file',
     target: file.path,
@@ -97,7 +100,7 @@ export function createDeclareDeviceAction(options: {
           z
             .string()
             .describe('Owner ref, e.g. group:default/network-operators'),
-        platform: z => z.string().describe(`One of ${platforms.join(', ')}`),
+        platform: z => z.string().describe(`One of ${platformIds.join(', ')}`),
         serial: z => z.string().describe('Chassis serial number'),
         serialTemporary: z =>
           z

@@ -21,6 +21,7 @@ import {
   DeviceDeclaration,
   NETWORK_DEVICE_TYPE,
   parseDeviceAnnotations,
+  type DevicePlatform,
 } from '@ztp-portal/backstage-plugin-ztp-common';
 
 /** What an operator fills in to declare a device. */
@@ -82,7 +83,7 @@ function refProblem(
  */
 export function buildDeviceEntity(
   input: DeviceDeclarationInput,
-  platforms: readonly string[],
+  platforms: readonly DevicePlatform[],
 ):
   | {
       ok: true;

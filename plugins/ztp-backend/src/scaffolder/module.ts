@@ -4,6 +4,7 @@ import {
 } from '@backstage/backend-plugin-api';
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import { scaffolderActionsExtensionPoint } from '@backstage/plugin-scaffolder-node';
+import { ztpPlatformServiceRef } from '@ztp-portal/backstage-plugin-ztp-node';
 import { createDeclareDeviceAction } from './declareDeviceAction';
 import {
   findRepoRoot,
@@ -17,7 +18,8 @@ import {
  *
  * Config: `ztp.scaffolder.localCatalogFile` (default
  * .data/declared-devices.yaml, relative to the repository root) and
- * `ztp.catalog.additionalPlatforms`.
+ * `ztp.catalog.additionalPlatforms`. The platforms are the installed
+ * platform packages' (ztpPlatformServiceRef).
  *
  * @public
  */
@@ -32,8 +34,9 @@ export const scaffolderModuleZtp = createBackendModule({
         auth: coreServices.auth,
         config: coreServices.rootConfig,
         logger: coreServices.logger,
+        platforms: ztpPlatformServiceRef,
       },
-      async init({ scaffolder, catalog, auth, config, logger }) {
+      async init({ scaffolder, catalog, auth, config, logger, platforms }) {
         const file = new LocalCatalogFile(
           resolveLocalCatalogFile(config, findRepoRoot()),
         );
@@ -44,6 +47,7 @@ export const scaffolderModuleZtp = createBackendModule({
             file,
             catalog,
             auth,
+            platforms,
             additionalPlatforms:
               config.getOptionalStringArray(
                 'ztp.catalog.additionalPlatforms',

@@ -1,5 +1,4 @@
 import {
-  BUILTIN_PLATFORMS,
   isValidHostname,
   isValidInterfaceName,
   isValidIp,
@@ -13,6 +12,7 @@ import path from 'node:path';
 import yaml from 'yaml';
 import { DECLARE_DEVICE_ACTION_ID } from './declareDeviceAction';
 import { DEFAULT_LOCAL_CATALOG_FILE, findRepoRoot } from './LocalCatalogFile';
+import { builtinPlatformDrivers } from '../__testUtils__/builtinPlatforms';
 
 const templatePath = path.join(
   findRepoRoot(__dirname),
@@ -124,7 +124,7 @@ describe('the "Declare a network device" template', () => {
   });
 
   it('offers exactly the built-in platforms', () => {
-    expect(fields.platform.enum).toEqual(BUILTIN_PLATFORMS.map(p => p.id));
+    expect(fields.platform.enum).toEqual(builtinPlatformDrivers.map(p => p.id));
   });
 
   it.each([

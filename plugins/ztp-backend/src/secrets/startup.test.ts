@@ -6,6 +6,7 @@ import path from 'node:path';
 import { ztpPlugin } from '../plugin';
 import { deviceEntity } from '../__testUtils__/fleet';
 import { freePort } from '../__testUtils__/network';
+import { builtinPlatformFeatures } from '../__testUtils__/builtinPlatforms';
 
 jest.setTimeout(60_000);
 
@@ -14,6 +15,7 @@ async function startZtp(dir: string, key?: string) {
   return startTestBackend({
     features: [
       ztpPlugin,
+      ...builtinPlatformFeatures,
       catalogServiceMock.factory({
         entities: [
           deviceEntity('leaf-1', {

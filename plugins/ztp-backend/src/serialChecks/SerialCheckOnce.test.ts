@@ -7,7 +7,7 @@ import {
   seedDevice,
   testVault,
 } from '../finalConfig/__testUtils__/simulatedDevices';
-import { builtinPlatformDrivers } from '../platforms';
+import { builtinPlatformDrivers } from '../__testUtils__/builtinPlatforms';
 import { openDeviceCli } from '../ssh';
 import { PlatformRegistry } from '../platforms/PlatformRegistry';
 import { SerialCheckService } from './SerialCheckService';

@@ -11,7 +11,10 @@ import {
   seedDevice,
   testVault,
 } from '../finalConfig/__testUtils__/simulatedDevices';
-import { builtinPlatformDrivers } from '../platforms';
+import {
+  builtinPlatformDrivers,
+  builtinPlatformRegistry,
+} from '../__testUtils__/builtinPlatforms';
 import { openDeviceCli } from '../ssh';
 import { PlatformRegistry } from '../platforms/PlatformRegistry';
 import { SerialCheckService } from './SerialCheckService';
@@ -71,7 +74,9 @@ describe('serial checks of a Provisioned device', () => {
           throw new Error('the example fleet is read from files');
         },
       },
-      renderer: new FinalConfigRenderer(),
+      renderer: new FinalConfigRenderer({
+        platforms: builtinPlatformRegistry(),
+      }),
       logger,
       settings: {
         concurrency: 1,

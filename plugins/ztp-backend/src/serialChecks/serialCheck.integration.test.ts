@@ -10,6 +10,7 @@ import request from 'supertest';
 import { ztpPlugin } from '../plugin';
 import { deviceEntity } from '../__testUtils__/fleet';
 import { freePort } from '../__testUtils__/network';
+import { builtinPlatformFeatures } from '../__testUtils__/builtinPlatforms';
 
 jest.setTimeout(90_000);
 
@@ -175,6 +176,7 @@ describe('serial checks against simulated devices', () => {
     backend = await startTestBackend({
       features: [
         ztpPlugin,
+        ...builtinPlatformFeatures,
         // The real scheduler, so retries and sweeps run as in production.
         schedulerServiceFactory,
         catalogServiceMock.factory({

@@ -4,7 +4,7 @@ import { atLineEnd, trimBlankLines, withoutGlobalFlags } from './cliText';
 import { SshProtocolError, SshTimeoutError } from './errors';
 import type { OpenDeviceCliOptions } from './openDeviceCli';
 import { SshShellConnection } from './SshShellConnection';
-import { TerminalScreen } from './TerminalScreen';
+import { TerminalScreen } from '@ztp-portal/backstage-plugin-ztp-node';
 
 type Waiter = {
   /** First screen line that belongs to this exchange. */

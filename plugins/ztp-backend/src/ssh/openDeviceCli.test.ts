@@ -4,7 +4,7 @@ import { createServer, Server as NetServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { PlatformCliOptions } from '@ztp-portal/backstage-plugin-ztp-node';
-import { ciscoIosXeDriver } from '../platforms';
+import { ciscoIosXeDriver } from '../__testUtils__/builtinPlatforms';
 import {
   FakeDevice,
   FakeDeviceOptions,

@@ -1,4 +1,4 @@
-import { ciscoIosXeDriver } from '../platforms';
+import { ciscoIosXeDriver } from '../__testUtils__/builtinPlatforms';
 import { OpenSshServer, startOpenSshServer } from '../__testUtils__/sshd';
 import { HostKeyMismatchError, SshAuthError } from './errors';
 import { openDeviceCli, OpenDeviceCliOptions } from './openDeviceCli';

@@ -1,5 +1,5 @@
 import type { Entity } from '@backstage/catalog-model';
-import { BUILTIN_PLATFORMS } from '@ztp-portal/backstage-plugin-ztp-common';
+import { builtinPlatformDrivers } from '../builtinPlatforms';
 import { deviceEntity } from '../fleet';
 
 /** The catalog of the crash test: written by the test, read by the child. */
@@ -28,7 +28,7 @@ export function crashFleet(count: number): {
       deviceEntity(name, {
         'ztp.network/serial-number': `CRASH${String(i).padStart(6, '0')}`,
         'ztp.network/platform':
-          BUILTIN_PLATFORMS[i % BUILTIN_PLATFORMS.length].id,
+          builtinPlatformDrivers[i % builtinPlatformDrivers.length].id,
         'ztp.network/management-address': `127.0.${40 + (i >> 8)}.${
           (i & 0xff) + 1
         }/8`,

@@ -13,6 +13,7 @@ import { schedulerServiceFactory } from '@backstage/backend-defaults/scheduler';
 import { mockServices, startTestBackend } from '@backstage/backend-test-utils';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { ztpPlugin } from '../../plugin';
+import { builtinPlatformFeatures } from '../builtinPlatforms';
 
 async function main() {
   const [fleetFile, port, prefix] = process.argv.slice(2);
@@ -26,6 +27,7 @@ async function main() {
   const backend = await startTestBackend({
     features: [
       ztpPlugin,
+      ...builtinPlatformFeatures,
       // The real scheduler: its locks in the shared database decide which
       // replica runs a cluster-wide task, as in production.
       schedulerServiceFactory,

@@ -15,6 +15,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { ztpPlugin } from '../../plugin';
 import { FLEET_FILE } from './crashFleet';
+import { builtinPlatformFeatures } from '../builtinPlatforms';
 
 async function main() {
   const [dir, port, door = 'worker'] = process.argv.slice(2);
@@ -25,6 +26,7 @@ async function main() {
   const backend = await startTestBackend({
     features: [
       ztpPlugin,
+      ...builtinPlatformFeatures,
       catalogServiceMock.factory({ entities }),
       // The test reads where the door says it runs.
       mockServices.rootLogger.factory({ level: 'info' }),

@@ -1,8 +1,9 @@
 import { threadId } from 'node:worker_threads';
 import os from 'node:os';
 import type { ZtpPlatformDriver } from '@ztp-portal/backstage-plugin-ztp-node';
-import { builtinPlatformDrivers, verifyShaCrypt } from '../../platforms';
-import { opensslPasswd } from '../../platforms/__testUtils__';
+import { builtinPlatformDrivers } from '../../__testUtils__/builtinPlatforms';
+import { verifyShaCrypt } from '@ztp-portal/backstage-plugin-ztp-node';
+import { opensslPasswd } from '@ztp-portal/backstage-plugin-ztp-node/testUtils';
 import { PasswordHashPool } from './PasswordHashPool';
 
 jest.setTimeout(60_000);
@@ -41,6 +42,8 @@ describe('PasswordHashPool', () => {
     const custom = {
       ...driver('arista-eos'),
       id: 'acme-os',
+      // A hash of its own: no standard scheme the threads could compute.
+      passwordHashScheme: undefined,
       hashPassword: async (password: string) => {
         seen.push(threadId);
         return `acme:${password}`;

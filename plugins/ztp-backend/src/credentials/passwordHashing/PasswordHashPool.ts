@@ -1,7 +1,6 @@
 import os from 'node:os';
 import { Piscina } from 'piscina';
 import type { ZtpPlatformDriver } from '@ztp-portal/backstage-plugin-ztp-node';
-import { findBuiltinDriver } from '../../platforms';
 import { HASH_WORKER_FILE } from './hashWorker';
 import { workerExecArgv } from '../../workerExecArgv';
 
@@ -10,8 +9,8 @@ import { workerExecArgv } from '../../workerExecArgv';
  * core: a platform hash costs milliseconds of CPU on purpose, and importing
  * a fleet hashes thousands, which on the main thread would hold up the
  * device door and every API request. Threads exit when idle. A platform
- * added by another plugin hashes on the main thread (its driver object
- * cannot be sent to a thread).
+ * that declares no standard passwordHashScheme hashes on the main thread
+ * (its driver object cannot be sent to a thread).
  */
 export class PasswordHashPool {
   private readonly pool: Piscina;
@@ -38,10 +37,8 @@ export class PasswordHashPool {
   }
 
   hash(driver: ZtpPlatformDriver, password: string): Promise<string> {
-    if (findBuiltinDriver(driver.id) !== driver) {
-      return driver.hashPassword(password);
-    }
-    return this.pool.run({ platform: driver.id, password });
+    if (!driver.passwordHashScheme) return driver.hashPassword(password);
+    return this.pool.run({ scheme: driver.passwordHashScheme, password });
   }
 
   async close(): Promise<void> {

@@ -1,16 +1,19 @@
-import { getBuiltinDriver } from '../../platforms';
-import { loadFastShaCrypt } from '../../platforms/common/crypt';
+import {
+  hashPasswordWithScheme,
+  loadFastShaCrypt,
+  type PasswordHashScheme,
+} from '@ztp-portal/backstage-plugin-ztp-node';
 
 /** This file, for the pool to start its threads with. */
 export const HASH_WORKER_FILE = __filename;
 
 const ready = loadFastShaCrypt();
 
-/** A pool thread's task: a built-in platform's hash of one password. */
+/** A pool thread's task: a standard hash of one password. */
 export default async function hashInWorker(task: {
-  platform: string;
+  scheme: PasswordHashScheme;
   password: string;
 }): Promise<string> {
   await ready;
-  return getBuiltinDriver(task.platform).hashPassword(task.password);
+  return hashPasswordWithScheme(task.scheme, task.password);
 }

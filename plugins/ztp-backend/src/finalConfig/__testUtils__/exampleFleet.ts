@@ -1,12 +1,10 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { ANNOTATION_LOCATION, Entity } from '@backstage/catalog-model';
-import {
-  BUILTIN_PLATFORMS,
-  parseDeviceAnnotations,
-} from '@ztp-portal/backstage-plugin-ztp-common';
+import { parseDeviceAnnotations } from '@ztp-portal/backstage-plugin-ztp-common';
 import yaml from 'yaml';
 import type { FinalConfigDevice } from '../model';
+import { builtinPlatformDrivers } from '../../__testUtils__/builtinPlatforms';
 
 /** examples/fleet of the repository. */
 export const FLEET_DIRECTORY = path.resolve(
@@ -53,7 +51,7 @@ export function fleetDevice(
 ): FinalConfigDevice {
   const parsed = parseDeviceAnnotations(
     entity.metadata.annotations ?? {},
-    BUILTIN_PLATFORMS.map(p => p.id),
+    builtinPlatformDrivers,
   );
   if (!parsed.ok) throw new Error(parsed.errors.join('; '));
   const d = parsed.declaration;

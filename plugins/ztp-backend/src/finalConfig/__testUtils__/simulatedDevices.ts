@@ -9,12 +9,9 @@ import {
   ztpStoresOn,
   type ZtpStores,
 } from '../../database/ZtpStores';
-import {
-  bootstrapArtifacts,
-  bootstrapContext,
-  getBuiltinDriver,
-  renderMinimalConfig,
-} from '../../platforms';
+import { bootstrapArtifacts, bootstrapContext } from '../../platforms';
+import { getBuiltinDriver } from '../../__testUtils__/builtinPlatforms';
+import { renderMinimalConfig } from '@ztp-portal/backstage-plugin-ztp-node';
 import { CredentialVault } from '../../credentials/CredentialVault';
 import { fleetDevice } from './exampleFleet';
 

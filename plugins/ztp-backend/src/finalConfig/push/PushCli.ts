@@ -1,16 +1,17 @@
-import type { DeviceCli } from '@ztp-portal/backstage-plugin-ztp-node';
-import { isRejected } from '../../platforms/common';
+import {
+  commandLines,
+  isRejected,
+  type DeviceCli,
+  type PlatformPushCli,
+} from '@ztp-portal/backstage-plugin-ztp-node';
 import { DeviceRejectedError } from './types';
-
-/** Lines that carry no command: blank, comments, the closing "end". */
-const NOT_A_COMMAND = /^\s*(?:$|!|#|end\s*$)/;
 
 /**
  * The push's view of a device CLI: every command is checked for the
  * platform's rejection messages and bounded in time, and configuration text
  * is entered line by line so that a rejected line is named precisely.
  */
-export class PushCli {
+export class PushCli implements PlatformPushCli {
   constructor(
     readonly cli: DeviceCli,
     private readonly options: {
@@ -73,7 +74,7 @@ export class PushCli {
     const lines = text.split('\n');
     for (let i = 0; i < lines.length; i++) {
       const line = lines[i];
-      if (NOT_A_COMMAND.test(line)) continue;
+      if (commandLines(line).length === 0) continue;
       const block = options.textBlock;
       if (block?.start.test(line.trim())) {
         const body = [line.trim()];
@@ -90,12 +91,4 @@ export class PushCli {
       await this.run(line.trim(), { what: 'configuration line' });
     }
   }
-}
-
-/** Lines of configuration text that are commands (for counting, checks). */
-export function commandLines(text: string): string[] {
-  return text
-    .split('\n')
-    .filter(line => !NOT_A_COMMAND.test(line))
-    .map(line => line.trim());
 }

@@ -1,19 +1,18 @@
-import type { ZtpPlatformDriver } from '@ztp-portal/backstage-plugin-ztp-node';
+import type {
+  PlatformPushProcedure,
+  PushContext,
+  ZtpPlatformDriver,
+} from '@ztp-portal/backstage-plugin-ztp-node';
 import { hasAccount, missingLines } from './keyLines';
 import { PushCli } from './PushCli';
-import {
-  PushContext,
-  PushProcedure,
-  PushSession,
-  VerificationError,
-} from './types';
+import { PushSession, VerificationError } from './types';
 
 export type PushOutcome =
   | { ok: true; warnings: string[] }
   | { ok: false; error: string; rolledBack: boolean };
 
 export type PushOptions = {
-  procedure: PushProcedure;
+  procedure: PlatformPushProcedure;
   driver: Pick<ZtpPlatformDriver, 'readRunningConfig' | 'cli'>;
   /** Opens a new SSH CLI session with the bootstrap account. */
   openSession: () => Promise<PushSession>;

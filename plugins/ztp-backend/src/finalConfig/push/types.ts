@@ -1,65 +1,7 @@
 import type { DeviceCli } from '@ztp-portal/backstage-plugin-ztp-node';
-import type { PushCli } from './PushCli';
 
 /** An open SSH CLI session on the device being pushed to. */
 export type PushSession = { cli: DeviceCli; close(): void };
-
-/**
- * How far a push got, which decides what a rollback must undo:
- * - clean: nothing on the device changed yet
- * - prepared: a restore point exists (checkpoint, flash copy, session)
- * - changing: the running configuration may hold part of the new one
- * - pending-confirm: committed with an automatic rollback timer
- * - confirmed: the new configuration is permanent
- */
-export type PushPhase =
-  | 'clean'
-  | 'prepared'
-  | 'changing'
-  | 'pending-confirm'
-  | 'confirmed';
-
-export type PushContext = {
-  /** Names the restore point, session or commit: unique per push. */
-  label: string;
-  /** Minutes before a commit timer or commit confirmed reverts by itself. */
-  confirmMinutes: number;
-  /** The bootstrap account the push is logged in with. */
-  username?: string;
-  phase: PushPhase;
-};
-
-/**
- * A platform's safe way of replacing its configuration over the CLI: take a
- * restore point (or open a session), apply, keep the change revertible
- * until it is verified, confirm, and roll back on request.
- */
-export interface PushProcedure {
-  readonly platform: string;
-  /**
-   * Questions the procedure's commands ask ("Destination filename [x]?"),
-   * recognised like prompts so that the procedure can answer them.
-   */
-  readonly interactivePrompts?: RegExp;
-  /** Output that means the device refused a command, beyond the driver's. */
-  readonly rejectPattern?: RegExp;
-  /** Lines of the rendered configuration that must show in the running one. */
-  keyLines(config: string): string[];
-  /** Takes the restore point and applies the configuration, unconfirmed. */
-  apply(cli: PushCli, config: string, ctx: PushContext): Promise<void>;
-  /** Makes the verified configuration permanent. */
-  confirm(cli: PushCli, ctx: PushContext): Promise<void>;
-  /**
-   * Restores the configuration from before the push. `fresh` is true on a
-   * new session (the push session died), false on the push session itself,
-   * which may still be in configuration mode.
-   */
-  rollback(cli: PushCli, ctx: PushContext, fresh: boolean): Promise<void>;
-  /** Applies the account removal snippet and saves the configuration. */
-  removeAccount(cli: PushCli, removal: string, ctx: PushContext): Promise<void>;
-  /** Deletes the restore point once it is no longer needed. */
-  cleanup?(cli: PushCli, ctx: PushContext): Promise<void>;
-}
 
 const PROBLEM =
   /error|invalid|incomplete|ambiguous|syntax|unknown|not found|denied|failed|%/i;

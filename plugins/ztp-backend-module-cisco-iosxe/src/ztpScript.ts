@@ -1,0 +1,88 @@
+import type { BootstrapContext } from '@ztp-portal/backstage-plugin-ztp-node';
+import { pythonString } from '@ztp-portal/backstage-plugin-ztp-node';
+
+/**
+ * The Guest Shell Python script IOS XE's ZTP agent downloads (DHCP option
+ * 67) and runs: it applies the minimal configuration through the `cli`
+ * module, saves it, and reports each step to the device door so that the
+ * portal shows where a box stopped. The minimal configuration itself
+ * carries the domain name and the RSA key generation SSH needs.
+ */
+export function iosXeZtpScript(ctx: BootstrapContext): string {
+  return `# ZTP script for ${ctx.device.hostname}, rendered by the ZTP portal.
+# IOS XE's ZTP agent runs it in Guest Shell (Python 3).
+import base64
+import sys
+import urllib.request
+
+import cli
+
+REPORT_URL = ${pythonString(`${ctx.doorUrl}${ctx.reportPath}`)}
+
+# The device's minimal configuration, exactly as the portal rendered it.
+CONFIG = ${pythonString(ctx.minimalConfig)}
+
+
+def report(stage, detail=""):
+    """Tells the door how far the script got; never stops the script."""
+    url = REPORT_URL + "/" + stage
+    if detail:
+        encoded = base64.urlsafe_b64encode(detail[-1500:].encode("utf-8"))
+        url += "/" + encoded.decode("ascii").rstrip("=")
+    try:
+        urllib.request.urlopen(url, timeout=15).read()
+    except Exception as error:  # the door may be unreachable: keep going
+        print("could not report %s: %s" % (stage, error))
+
+
+def fail(detail):
+    print("ZTP failed: " + detail)
+    report("failed", detail)
+    sys.exit(1)
+
+
+def config_lines(text):
+    """The configuration's commands, without comments and the final end."""
+    lines = []
+    for line in text.splitlines():
+        stripped = line.strip()
+        if not stripped or stripped.startswith("!") or stripped == "end":
+            continue
+        lines.append(line.rstrip())
+    return lines
+
+
+def rejected(results):
+    """Commands the device refused, with what it said."""
+    refused = []
+    for result in results or []:
+        if not getattr(result, "success", True):
+            refused.append(
+                "%s: %s"
+                % (getattr(result, "command", "?"), getattr(result, "output", "").strip())
+            )
+    return refused
+
+
+def main():
+    report("started")
+    try:
+        results = cli.configure(config_lines(CONFIG))
+    except Exception as error:
+        # Releases that raise on a refused command list the results in it.
+        refused = rejected(getattr(error, "results", None))
+        fail("; ".join(refused) if refused else str(error))
+    refused = rejected(results)
+    if refused:
+        fail("; ".join(refused))
+    saved = cli.execute("write memory")
+    if "[OK]" not in saved:
+        fail("write memory: " + saved.strip())
+    report("applied")
+    print("ZTP: configuration applied and saved")
+
+
+if __name__ == "__main__":
+    main()
+`;
+}

@@ -1,0 +1,70 @@
+import type {
+  BootstrapFile,
+  PlatformBootstrap,
+} from '@ztp-portal/backstage-plugin-ztp-node';
+import {
+  bareMac,
+  doorHost,
+  md5Hex,
+  PYTHON,
+  TEXT,
+} from '@ztp-portal/backstage-plugin-ztp-node';
+import { nxosPoapScript } from './poapScript';
+
+/** POAP does not complete DHCP when the lease is shorter than an hour. */
+const POAP_MIN_LEASE_SECONDS = 3600;
+
+/**
+ * NX-OS POAP: DHCP names the POAP script (option 67) and the TFTP/HTTP
+ * server (option 150/66). The script asks for the configuration under the
+ * names POAP's modes use, each with an .md5 file beside it: conf.<serial>
+ * (serial_number), conf_<MAC>.cfg (mac) and conf_<hostname>.cfg (hostname).
+ */
+export const nxosBootstrap: PlatformBootstrap = {
+  files(ctx): BootstrapFile[] {
+    const names = [
+      `conf.${ctx.device.expectedSerial}`,
+      `conf_${ctx.device.hostname}.cfg`,
+    ];
+    const mac = bareMac(ctx.device.macAddress);
+    if (mac) names.push(`conf_${mac.toUpperCase()}.cfg`);
+    const md5 = `${md5Hex(ctx.minimalConfig)}\n`;
+    return [
+      {
+        name: 'poap.py',
+        contentType: PYTHON,
+        body: nxosPoapScript(ctx),
+        deliversConfig: false,
+        shared: 'identical',
+      },
+      ...names.flatMap(name => [
+        {
+          name,
+          contentType: TEXT,
+          body: ctx.minimalConfig,
+          deliversConfig: true,
+        },
+        {
+          name: `${name}.md5`,
+          contentType: TEXT,
+          body: md5,
+          deliversConfig: false,
+        },
+      ]),
+    ];
+  },
+
+  dhcpBootFile(ctx) {
+    return {
+      // Open NX-OS fetches the script by HTTP when 67 is a URL (no port 69
+      // needed); the server in 66/150 is the one it names in its logs.
+      bootFileName: `${ctx.doorUrl}/ztp/boot/poap.py`,
+      tftpServer: doorHost(ctx),
+      minLeaseSeconds: POAP_MIN_LEASE_SECONDS,
+      downloads: [
+        'poap.py over HTTP (its #md5sum line checked by POAP; also served over TFTP as poap.py)',
+        `by the script, over HTTP in the management VRF: conf.${ctx.device.expectedSerial}.md5 and conf.${ctx.device.expectedSerial} (or conf_<MAC>.cfg), staged and applied after a reboot`,
+      ],
+    };
+  },
+};

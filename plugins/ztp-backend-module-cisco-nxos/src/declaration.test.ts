@@ -1,0 +1,51 @@
+import {
+  ANNOTATION_DEFAULT_GATEWAY,
+  ANNOTATION_MAC_ADDRESS,
+  ANNOTATION_MANAGEMENT_ADDRESS,
+  ANNOTATION_MANAGEMENT_INTERFACE,
+  ANNOTATION_MANAGEMENT_VRF,
+  ANNOTATION_PLATFORM,
+  ANNOTATION_SERIAL,
+  parseDeviceAnnotations,
+} from '@ztp-portal/backstage-plugin-ztp-common';
+import { ciscoNxosDriver } from './driver';
+
+/** The catalog's check of a declaration, with this platform's rules. */
+const platforms = [ciscoNxosDriver];
+
+const valid = {
+  [ANNOTATION_SERIAL]: 'FOC2148Z0AB',
+  [ANNOTATION_MANAGEMENT_ADDRESS]: '127.0.10.11/24',
+  [ANNOTATION_DEFAULT_GATEWAY]: '127.0.10.1',
+  [ANNOTATION_MAC_ADDRESS]: '5254.0012.3456',
+};
+
+function errorsOf(annotations: Record<string, string>) {
+  const r = parseDeviceAnnotations(annotations, platforms);
+  if (r.ok) throw new Error('expected errors');
+  return r.errors;
+}
+
+describe('ciscoNxosDriver declarations', () => {
+  it('refuses management VRFs the platform cannot have', () => {
+    expect(
+      errorsOf({
+        ...valid,
+        [ANNOTATION_PLATFORM]: 'cisco-nxos',
+        [ANNOTATION_MANAGEMENT_VRF]: 'OOB',
+      }),
+    ).toEqual([expect.stringMatching(/keeps mgmt0 in VRF management/)]);
+    // A front-panel port may be in any VRF.
+    expect(
+      parseDeviceAnnotations(
+        {
+          ...valid,
+          [ANNOTATION_PLATFORM]: 'cisco-nxos',
+          [ANNOTATION_MANAGEMENT_INTERFACE]: 'Ethernet1/48',
+          [ANNOTATION_MANAGEMENT_VRF]: 'OOB',
+        },
+        platforms,
+      ).ok,
+    ).toBe(true);
+  });
+});

@@ -1,2 +1,0 @@
-export { aristaEosDriver } from './driver';
-export { eosSerialFromInventory, eosSerialFromVersion } from './parseSerial';

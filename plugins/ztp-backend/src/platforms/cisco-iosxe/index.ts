@@ -1,6 +1,0 @@
-export { ciscoIosXeDriver } from './driver';
-export {
-  iosXeSerialFromInventory,
-  iosXeSerialFromVersion,
-  pickIosXeChassis,
-} from './parseSerial';

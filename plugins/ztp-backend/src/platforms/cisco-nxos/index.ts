@@ -1,2 +1,0 @@
-export { ciscoNxosDriver } from './driver';
-export { nxosSerialFromInventory, nxosSerialFromVersion } from './parseSerial';

@@ -1,2 +1,0 @@
-export { juniperJunosDriver } from './driver';
-export { junosSerialFromChassisHardware } from './parseSerial';

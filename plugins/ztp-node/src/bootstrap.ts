@@ -1,0 +1,87 @@
+/** The part of a device declaration drivers and templates see. @public */
+export type PlatformDevice = {
+  entityRef: string;
+  name: string;
+  hostname: string;
+  platform: string;
+  managementIp: string;
+  prefixLength: number;
+  defaultGateway?: string;
+  /** Set when the declaration names the management port; the template's default otherwise. */
+  managementInterface?: string;
+  /** Set when the declaration names the management port's VRF. */
+  managementVrf?: string;
+  macAddress?: string;
+  expectedSerial: string;
+};
+
+/** What a device's bootstrap files are rendered from. @public */
+export type BootstrapContext = {
+  device: PlatformDevice;
+  /** The device's rendered minimal configuration, exactly. */
+  minimalConfig: string;
+  /** The device door as devices reach it, e.g. http://198.18.0.5:7080. */
+  doorUrl: string;
+  /**
+   * Where the device reports its progress on the door: GET
+   * `<doorUrl><reportPath>/<started|applied|failed>[/<base64url detail>]`.
+   */
+  reportPath: string;
+};
+
+/** One file the device door serves to booting devices. @public */
+export type BootstrapFile = {
+  /**
+   * The name the device asks for, over HTTP under /ztp/boot/ and over TFTP
+   * (compared without case).
+   */
+  name: string;
+  contentType: string;
+  body: string;
+  /** Serving it hands the device its minimal configuration (Conf Min Loaded). */
+  deliversConfig: boolean;
+  /**
+   * A file every device of the platform shares (poap.py: same body for
+   * all; network-confg: the devices' lines joined).
+   */
+  shared?: 'identical' | 'concatenate';
+};
+
+/**
+ * What a DHCP server's options are rendered from: the device and the door
+ * as it reaches it (no configuration needed). @public
+ */
+export type DhcpBootContext = Pick<BootstrapContext, 'device' | 'doorUrl'>;
+
+/**
+ * What the operator's DHCP server hands one booting device so that its
+ * agent asks the door for its bootstrap files. The generated Kea
+ * configuration and the README's examples both come from it. @public
+ */
+export type DhcpBootFile = {
+  /** Option 67: a URL, or a file name on the server of option 150/66. */
+  bootFileName?: string;
+  /** Options 150 and 66: the door's IPv4 address (file server, AutoInstall, Junos). */
+  tftpServer?: string;
+  /**
+   * Option 43 vendor-specific sub-options by two-digit decimal code, sent
+   * in key order (Junos: 01 file, 03 transfer mode, 05 HTTP port).
+   */
+  vendorOptions?: Record<string, string>;
+  /** The agent refuses a shorter lease (POAP: 3600 s). */
+  minLeaseSeconds?: number;
+  /** What the device downloads, in the operator's words. */
+  downloads: string[];
+};
+
+/**
+ * How a platform's own ZTP agent is bootstrapped: the files the door serves
+ * it, and what a DHCP server must say to make the device ask for them.
+ * @public
+ */
+export interface PlatformBootstrap {
+  /** The files one device may ask for, rendered for it. */
+  files(ctx: BootstrapContext): BootstrapFile[];
+  /** DHCP options that point a booting device at its files. */
+  dhcpBootFile(ctx: DhcpBootContext): DhcpBootFile;
+}
