@@ -161,6 +161,8 @@ wait_idle() {
   done
 }
 
+# Other work on the machine moves every figure: it is reported with them.
+LOAD_BEFORE=$(cut -d' ' -f1-3 /proc/loadavg)
 say "Generating $DEVICES devices in $TMP"
 node "$HERE/generate-fleet.cjs" "$TMP" "$DEVICES"
 
@@ -250,6 +252,16 @@ until [ "$queued" = "$DEVICES" ]; do
 done
 queue_built=$(($(date +%s) - started))
 say "All $queued devices in the queue after ${queue_built}s"
+
+# The backend's RSS at rest with the whole queue loaded, before any fetch.
+say "Sampling the backend's RSS at rest for 10 s"
+: >"$TMP/rss-idle"
+rss_sampler "$BACKEND_PID" "$TMP/rss-idle" &
+SAMPLER_PID=$!
+sleep 10
+kill "$SAMPLER_PID" 2>/dev/null || true
+wait "$SAMPLER_PID" 2>/dev/null || true
+SAMPLER_PID=""
 
 # 1. The dedicated device door, first, while no device has been fetched.
 store snapshot "$SQLITE" "$TMP/baseline-door.json"
@@ -352,6 +364,8 @@ node "$HERE/report.cjs" "$TMP" "$RESULTS" \
   "database=$([ "$DATABASE" = postgres ] && echo "PostgreSQL $(psql --version | awk '{print $3}') (fsync on)" || echo "SQLite file, journal $([ "$WAL" = 1 ] && echo wal || echo delete) at start")" \
   "door opened after=${startup}s" \
   "all devices queued after=${queue_built}s" \
+  "load average before the run=$LOAD_BEFORE" \
+  "load average after=$(cut -d' ' -f1-3 /proc/loadavg)" \
   "nginx=$(nginx -v 2>&1 | sed 's#.*/##')" \
   "wrk=$(wrk -v 2>&1 | head -1 | awk '{print $2}')" \
   "node=$(node --version)"

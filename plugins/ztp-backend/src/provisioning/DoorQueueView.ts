@@ -3,6 +3,7 @@ import type { DeviceRecord, ZtpStore } from '../database/types';
 import type { BootstrapRenderer } from '../platforms/BootstrapRenderer';
 import { BootstrapFileIndex } from './BootstrapFileIndex';
 import { DeviceIndex } from './DeviceIndex';
+import { doorSignature } from './doorSignature';
 import { identifiesDeclaredDevice } from './recognizeDevice';
 
 /** Where the queue's active devices are sent besides this thread. */
@@ -17,6 +18,8 @@ export class DoorQueueView {
   // The bootstrap files the main thread's doors (plugin router, TFTP)
   // serve; the door's worker keeps its own from the same renderer.
   readonly bootstrapFiles = new BootstrapFileIndex();
+  /** Per device, the signature its bootstrap files were rendered for. */
+  private readonly rendered = new Map<string, string>();
   private worker: DeviceSink | undefined;
   private pending: Promise<void> | undefined;
   private stale = false;
@@ -43,7 +46,15 @@ export class DoorQueueView {
     const { store, renderer } = this.options;
     const devices = await store.listActiveDevices();
     this.index.replaceAll(devices);
+    const active = new Set<string>();
     for (const device of devices) {
+      active.add(device.entityRef);
+      // Rendered again only when what they are made of changed: a reload
+      // every few seconds of 10,000 devices would otherwise render them all
+      // each time, and the garbage of it sets the backend's memory.
+      const signature = doorSignature(device);
+      if (this.rendered.get(device.entityRef) === signature) continue;
+      this.rendered.set(device.entityRef, signature);
       try {
         this.bootstrapFiles.set(device.entityRef, renderer.bootstrap(device));
       } catch {
@@ -51,7 +62,10 @@ export class DoorQueueView {
         this.bootstrapFiles.set(device.entityRef, undefined);
       }
     }
-    this.bootstrapFiles.retain(new Set(devices.map(d => d.entityRef)));
+    for (const ref of this.rendered.keys()) {
+      if (!active.has(ref)) this.rendered.delete(ref);
+    }
+    this.bootstrapFiles.retain(active);
     this.worker?.syncDevices(devices);
   }
 
@@ -79,7 +93,10 @@ export class DoorQueueView {
 
   /** A device's configuration changed: rendered again, index reloaded. */
   changed(...entityRefs: string[]) {
-    for (const ref of entityRefs) this.options.renderer.forget(ref);
+    for (const ref of entityRefs) {
+      this.options.renderer.forget(ref);
+      this.rendered.delete(ref);
+    }
     this.refreshSoon();
   }
 }
