@@ -14,9 +14,7 @@
 const fs = require('node:fs');
 const yaml = require('yaml');
 const { createBackend } = require('@backstage/backend-defaults');
-const {
-  catalogServiceMock,
-} = require('@backstage/plugin-catalog-node/testUtils');
+const { catalogServiceFactory } = require('./benchCatalog.cjs');
 
 const catalogFile = process.env.ZTP_BENCH_CATALOG;
 if (!catalogFile) {
@@ -28,6 +26,6 @@ const entities = yaml
   .map(doc => doc.toJS());
 
 const backend = createBackend();
-backend.add(catalogServiceMock.factory({ entities }));
+backend.add(catalogServiceFactory(entities));
 backend.add(require('@ztp-portal/backstage-plugin-ztp-backend').default);
 backend.start();

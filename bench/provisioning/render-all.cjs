@@ -17,10 +17,10 @@ const { openStoreDb } = require('./storeDb.cjs');
 const src = '../../plugins/ztp-backend/src';
 const { DatabaseDeviceStore } = require(`${src}/database/DeviceStore`);
 const { builtinPlatformDrivers } = require(`${src}/platforms`);
-const { PlatformRegistry } = require(`${src}/services/PlatformRegistry`);
+const { PlatformRegistry } = require(`${src}/platforms/PlatformRegistry`);
 const {
   MinimalConfigRenderer,
-} = require(`${src}/services/MinimalConfigRenderer`);
+} = require(`${src}/platforms/MinimalConfigRenderer`);
 
 function get(url) {
   return new Promise((resolve, reject) => {

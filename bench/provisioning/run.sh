@@ -7,7 +7,7 @@
 #                             [--connections N] [--threads N] [--timeout S]
 #                             [--no-router] [--sqlite-wal] [--profile]
 #                             [--trace-sql] [--keep] [--config FILE]
-#                             [--database sqlite|postgres]
+#                             [--database sqlite|postgres] [--ports BASE]
 #
 #   defaults: 30 s, 10000 devices, 500 connections, 2 threads, and wrk
 #   counts a response slower than 10 s as a timeout (socket error)
@@ -23,6 +23,9 @@
 #   --database    sqlite (default: the embedded default, a file) or postgres
 #                 (a PostgreSQL server from Debian started for the run on
 #                 127.0.0.1, fsync on as in production)
+#   --ports BASE  listen on BASE..BASE+5 (backend, door, nginx, PostgreSQL,
+#                 the two Node references) instead of free ephemeral ports;
+#                 also ZTP_BENCH_PORT_BASE in the environment
 #
 # What runs: a standalone backend (bench/provisioning/backend.cjs:
 # createBackend + the ZTP plugin + an in-memory catalog of the generated
@@ -48,6 +51,7 @@ KEEP=0
 EXTRA_CONFIG=""
 DATABASE=sqlite
 STARTUP_TIMEOUT=900
+PORT_BASE="${ZTP_BENCH_PORT_BASE:-}"
 while [ $# -gt 0 ]; do
   case "$1" in
     --duration) DURATION="$2"; shift 2 ;;
@@ -62,8 +66,9 @@ while [ $# -gt 0 ]; do
     --keep) KEEP=1; shift ;;
     --config) EXTRA_CONFIG="$(realpath "$2")"; shift 2 ;;
     --database) DATABASE="$2"; shift 2 ;;
-    -h|--help) sed -n '2,32p' "$0"; exit 0 ;;
-    *) sed -n '2,32p' "$0" >&2; exit 2 ;;
+    --ports) PORT_BASE="$2"; shift 2 ;;
+    -h|--help) sed -n '2,35p' "$0"; exit 0 ;;
+    *) sed -n '2,35p' "$0" >&2; exit 2 ;;
   esac
 done
 
@@ -101,7 +106,12 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
+# free_port <offset>: BASE+offset with --ports, else a free ephemeral port.
 free_port() {
+  if [ -n "$PORT_BASE" ]; then
+    echo $((PORT_BASE + $1))
+    return
+  fi
   node -e 'const s=require("net").createServer().listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})'
 }
 
@@ -151,12 +161,14 @@ wait_idle() {
   done
 }
 
+# Other work on the machine moves every figure: it is reported with them.
+LOAD_BEFORE=$(cut -d' ' -f1-3 /proc/loadavg)
 say "Generating $DEVICES devices in $TMP"
 node "$HERE/generate-fleet.cjs" "$TMP" "$DEVICES"
 
-BACKEND_PORT=$(free_port)
-DOOR_PORT=$(free_port)
-NGINX_PORT=$(free_port)
+BACKEND_PORT=$(free_port 0)
+DOOR_PORT=$(free_port 1)
+NGINX_PORT=$(free_port 2)
 SQLITE="$TMP/db/ztp.sqlite"
 DB_CONFIG="    client: better-sqlite3
     connection:
@@ -164,7 +176,7 @@ DB_CONFIG="    client: better-sqlite3
 if [ "$DATABASE" = postgres ]; then
   # shellcheck source=../../scripts/postgres.sh
   source "$ROOT/scripts/postgres.sh"
-  ZTP_TEST_PG_PORT=$(free_port) ZTP_TEST_PG_FSYNC=on start_test_postgres
+  ZTP_TEST_PG_PORT=$(free_port 3) ZTP_TEST_PG_FSYNC=on start_test_postgres
   DB_CONFIG="    client: pg
     connection: $ZTP_TEST_POSTGRES_URL"
   # The plugin's own database (Backstage gives each plugin one).
@@ -241,6 +253,16 @@ done
 queue_built=$(($(date +%s) - started))
 say "All $queued devices in the queue after ${queue_built}s"
 
+# The backend's RSS at rest with the whole queue loaded, before any fetch.
+say "Sampling the backend's RSS at rest for 10 s"
+: >"$TMP/rss-idle"
+rss_sampler "$BACKEND_PID" "$TMP/rss-idle" &
+SAMPLER_PID=$!
+sleep 10
+kill "$SAMPLER_PID" 2>/dev/null || true
+wait "$SAMPLER_PID" 2>/dev/null || true
+SAMPLER_PID=""
+
 # 1. The dedicated device door, first, while no device has been fetched.
 store snapshot "$SQLITE" "$TMP/baseline-door.json"
 run_wrk ztp-door "http://127.0.0.1:$DOOR_PORT" "" "$BACKEND_PID"
@@ -308,11 +330,11 @@ kill "$NGINX_PID"
 wait "$NGINX_PID" 2>/dev/null || true
 NGINX_PID=""
 
-# run_reference <label> <script> <what>: one of the Node reference servers,
+# run_reference <label> <script> <what> <port offset>: one of the Node reference servers,
 # started on the static files, loaded like the others, stopped.
 run_reference() {
-  local label=$1 script=$2 what=$3 port
-  port=$(free_port)
+  local label=$1 script=$2 what=$3 offset=$4 port
+  port=$(free_port "$offset")
   say "Starting $what on 127.0.0.1:$port (reference)"
   node "$HERE/$script" "$TMP/static" "$port" >"$TMP/$label.log" 2>&1 &
   NGINX_PID=$!
@@ -328,11 +350,11 @@ run_reference() {
 
 # 4. The ceiling of any Node implementation: a bare node:http server with the
 #    same files in memory (no lookup, no recording).
-run_reference bare-node bare-node.cjs "a bare Node HTTP server"
+run_reference bare-node bare-node.cjs "a bare Node HTTP server" 4
 
 # 5. The floor of Node's connection handling: node:net, the path cut from the
 #    first line, a response prepared beforehand (no parser, no recording).
-run_reference node-net-floor node-net-floor.cjs "the node:net floor"
+run_reference node-net-floor node-net-floor.cjs "the node:net floor" 5
 
 mkdir -p "$ROOT/bench/results"
 RESULTS="$ROOT/bench/results/provisioning-$(date +%Y%m%d-%H%M%S).txt"
@@ -342,6 +364,8 @@ node "$HERE/report.cjs" "$TMP" "$RESULTS" \
   "database=$([ "$DATABASE" = postgres ] && echo "PostgreSQL $(psql --version | awk '{print $3}') (fsync on)" || echo "SQLite file, journal $([ "$WAL" = 1 ] && echo wal || echo delete) at start")" \
   "door opened after=${startup}s" \
   "all devices queued after=${queue_built}s" \
+  "load average before the run=$LOAD_BEFORE" \
+  "load average after=$(cut -d' ' -f1-3 /proc/loadavg)" \
   "nginx=$(nginx -v 2>&1 | sed 's#.*/##')" \
   "wrk=$(wrk -v 2>&1 | head -1 | awk '{print $2}')" \
   "node=$(node --version)"

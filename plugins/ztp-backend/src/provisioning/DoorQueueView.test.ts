@@ -34,18 +34,25 @@ async function storeWith(devices: number[]) {
 
 function viewOf(stores: ZtpStores) {
   const platforms = new PlatformRegistry(builtinPlatformDrivers);
+  const renderer = new BootstrapRenderer(
+    new MinimalConfigRenderer(platforms),
+    platforms,
+    'http://127.0.0.1:7080',
+  );
+  const bootstrapRendered: string[] = [];
+  const bootstrap = renderer.bootstrap.bind(renderer);
+  renderer.bootstrap = device => {
+    bootstrapRendered.push(device.entityRef);
+    return bootstrap(device);
+  };
   const view = new DoorQueueView({
     stores,
-    renderer: new BootstrapRenderer(
-      new MinimalConfigRenderer(platforms),
-      platforms,
-      'http://127.0.0.1:7080',
-    ),
+    renderer,
     logger: mockServices.logger.mock(),
   });
   const reloads: DeviceRecord[][] = [];
   view.attachWorker({ syncDevices: devices => reloads.push(devices) });
-  return { view, reloads };
+  return { view, reloads, bootstrapRendered, renderBootstrap: bootstrap };
 }
 
 describe('DoorQueueView', () => {
@@ -68,5 +75,30 @@ describe('DoorQueueView', () => {
     // Time for a third reload, were the asks not collapsed.
     await new Promise(r => setTimeout(r, 200));
     expect(reloads.map(r => r.length)).toEqual([3, 3]);
+  });
+
+  it('renders bootstrap files again only for devices whose declaration or account changed', async () => {
+    const store = await storeWith([1, 2]);
+    const { view, bootstrapRendered, renderBootstrap } = viewOf(store);
+    const [one, two] = [testDevice(1).entityRef, testDevice(2).entityRef];
+    await view.refresh();
+    expect(bootstrapRendered.sort()).toEqual([one, two].sort());
+    // A fetch moves the device's states, not what it is served.
+    await store.fetches.recordFetches([
+      { entityRef: one, sourceIp: '127.0.0.1', at: new Date(), via: 'test' },
+    ]);
+    await view.refresh();
+    expect(bootstrapRendered).toHaveLength(2);
+    // Still served what it was rendered for.
+    const device = view.index.get(one)!;
+    expect(device.confMinState).toBe('loaded');
+    expect(
+      view.bootstrapFiles.deviceOfToken(renderBootstrap(device).reportToken),
+    ).toBe(one);
+    // A device said to have changed is rendered again.
+    view.changed(two);
+    await view.refresh();
+    expect(bootstrapRendered.filter(r => r === two)).toHaveLength(2);
+    expect(bootstrapRendered.filter(r => r === one)).toHaveLength(1);
   });
 });

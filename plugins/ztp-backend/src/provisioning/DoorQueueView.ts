@@ -4,6 +4,7 @@ import type { ZtpStores } from '../database/ZtpStores';
 import type { BootstrapRenderer } from '../platforms/BootstrapRenderer';
 import { BootstrapFileIndex } from './BootstrapFileIndex';
 import { DeviceIndex } from './DeviceIndex';
+import { doorSignature } from './doorSignature';
 import { identifiesDeclaredDevice } from './recognizeDevice';
 
 /** Where the queue's active devices are sent besides this thread. */
@@ -18,6 +19,8 @@ export class DoorQueueView {
   // The bootstrap files the main thread's doors (plugin router, TFTP)
   // serve; the door's worker keeps its own from the same renderer.
   readonly bootstrapFiles = new BootstrapFileIndex();
+  /** Per device, the signature its bootstrap files were rendered for. */
+  private readonly rendered = new Map<string, string>();
   private worker: DeviceSink | undefined;
   private pending: Promise<void> | undefined;
   private stale = false;
@@ -44,7 +47,15 @@ export class DoorQueueView {
     const { stores, renderer } = this.options;
     const devices = await stores.devices.listActiveDevices();
     this.index.replaceAll(devices);
+    const active = new Set<string>();
     for (const device of devices) {
+      active.add(device.entityRef);
+      // Rendered again only when what they are made of changed: a reload
+      // every few seconds of 10,000 devices would otherwise render them all
+      // each time, and the garbage of it sets the backend's memory.
+      const signature = doorSignature(device);
+      if (this.rendered.get(device.entityRef) === signature) continue;
+      this.rendered.set(device.entityRef, signature);
       try {
         this.bootstrapFiles.set(device.entityRef, renderer.bootstrap(device));
       } catch {
@@ -52,7 +63,10 @@ export class DoorQueueView {
         this.bootstrapFiles.set(device.entityRef, undefined);
       }
     }
-    this.bootstrapFiles.retain(new Set(devices.map(d => d.entityRef)));
+    for (const ref of this.rendered.keys()) {
+      if (!active.has(ref)) this.rendered.delete(ref);
+    }
+    this.bootstrapFiles.retain(active);
     this.worker?.syncDevices(devices);
   }
 
@@ -80,7 +94,10 @@ export class DoorQueueView {
 
   /** A device's configuration changed: rendered again, index reloaded. */
   changed(...entityRefs: string[]) {
-    for (const ref of entityRefs) this.options.renderer.forget(ref);
+    for (const ref of entityRefs) {
+      this.options.renderer.forget(ref);
+      this.rendered.delete(ref);
+    }
     this.refreshSoon();
   }
 }

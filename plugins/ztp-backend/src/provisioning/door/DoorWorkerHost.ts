@@ -5,6 +5,7 @@ import type { DeviceRecord } from '../../database/types';
 import type { ServableImage } from '../../images/ImageCatalog';
 import type { ImageDownloadLimits } from '../ImageDownloads';
 import type { MinimalConfigSource } from '../DeviceRequestHandler';
+import { doorSignature } from '../doorSignature';
 import { DOOR_WORKER_FILE } from './doorWorker';
 import { workerExecArgv } from '../../workerExecArgv';
 import type {
@@ -34,24 +35,6 @@ export type DoorWorkerHostOptions = {
   /** Serve approved images under /ztp/images/ with these bounds. */
   imageLimits?: ImageDownloadLimits;
 };
-
-/**
- * What the door must know again when any of it changes: what it serves and
- * recognises. Not the states its own fetches and the serial checks move: in
- * a boot storm those change for thousands of devices every few seconds, and
- * resending them would stall the door for nothing.
- */
-function doorSignature(d: DeviceRecord): string {
-  return [
-    d.declarationHash,
-    d.localUsername,
-    d.localPasswordHash,
-    d.expectedSerial,
-    d.macAddress ?? '',
-    d.hostname,
-    d.managementIp,
-  ].join('\u0000');
-}
 
 /**
  * Runs the dedicated device door in a worker thread and keeps its table of
