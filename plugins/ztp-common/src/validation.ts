@@ -22,6 +22,7 @@ import {
   ANNOTATION_MANAGEMENT_ADDRESS,
   ANNOTATION_MANAGEMENT_INTERFACE,
   ANNOTATION_MANAGEMENT_VRF,
+  ANNOTATION_MODEL,
   ANNOTATION_PLATFORM,
   ANNOTATION_ROLE,
   ANNOTATION_SERIAL,
@@ -31,6 +32,7 @@ import {
   ANNOTATION_SWITCH_PORT,
   ANNOTATION_VARIABLES,
 } from './annotations';
+import { isValidModel, junosManagementPort } from './managementPorts';
 
 /**
  * Chassis serials across vendors are 4 to 40 letters and digits, sometimes
@@ -161,8 +163,13 @@ export type DeviceDeclaration = {
   managementAddress: string;
   managementIp: string;
   prefixLength: number;
-  /** Set only when the declaration names one; the platform's otherwise. */
+  /**
+   * Set when the declaration names one, or (Junos) when its declared model
+   * has a known management port; the platform's default otherwise.
+   */
   managementInterface?: string;
+  /** The chassis model the declaration names, e.g. EX4300-48T. */
+  model?: string;
   managementVrf?: string;
   defaultGateway?: string;
   macAddress?: string;
@@ -222,6 +229,13 @@ export function deviceAnnotationsSchema(platforms: readonly string[]) {
         : `${JSON.stringify(
             v,
           )} is not a VRF name (letters, digits, _ . -, up to 32)`,
+    ).optional(),
+    [ANNOTATION_MODEL]: checked(ANNOTATION_MODEL, v =>
+      isValidModel(v)
+        ? undefined
+        : `${JSON.stringify(
+            v,
+          )} is not a chassis model (letters, digits, . _ + / -, up to 64, like EX4300-48T)`,
     ).optional(),
     [ANNOTATION_DEFAULT_GATEWAY]: checked(ANNOTATION_DEFAULT_GATEWAY, v =>
       isValidIp(v) ? undefined : `"${v}" is not an IP address`,
@@ -297,6 +311,18 @@ function crossFieldProblems(a: Record<string, string>): string[] {
       `${ANNOTATION_MANAGEMENT_VRF}: Junos puts its management port only in mgmt_junos (system management-instance), not "${vrf}"`,
     );
   }
+  const model = a[ANNOTATION_MODEL];
+  if (
+    model &&
+    !port &&
+    a[ANNOTATION_PLATFORM] === 'juniper-junos' &&
+    isValidModel(model) &&
+    !junosManagementPort(model)
+  ) {
+    problems.push(
+      `${ANNOTATION_MODEL}: the management port of a Junos ${model} is not known (fxp0 on MX and SRX, em0 on QFX, me0 on EX); declare it with ${ANNOTATION_MANAGEMENT_INTERFACE}`,
+    );
+  }
   if (
     vrf &&
     a[ANNOTATION_PLATFORM] === 'cisco-nxos' &&
@@ -351,7 +377,12 @@ export function parseDeviceAnnotations(
       managementAddress: `${mgmt.ip}/${mgmt.prefixLength}`,
       managementIp: mgmt.ip,
       prefixLength: mgmt.prefixLength,
-      managementInterface: a[ANNOTATION_MANAGEMENT_INTERFACE],
+      managementInterface:
+        a[ANNOTATION_MANAGEMENT_INTERFACE] ??
+        (a[ANNOTATION_PLATFORM] === 'juniper-junos' && a[ANNOTATION_MODEL]
+          ? junosManagementPort(a[ANNOTATION_MODEL])
+          : undefined),
+      model: a[ANNOTATION_MODEL],
       managementVrf: a[ANNOTATION_MANAGEMENT_VRF],
       defaultGateway: a[ANNOTATION_DEFAULT_GATEWAY]?.trim(),
       macAddress: a[ANNOTATION_MAC_ADDRESS]
