@@ -8,6 +8,8 @@ describe('EOS show version', () => {
     ['dcs-7050tx-64-4.20-show-version.txt', 'JPE17151234'],
     // Raw capture: prompt, echo, CRLF, tab, trailing spaces.
     ['dcs-7280sr-4.24-session-capture.txt', 'SSJ17491234'],
+    // A MOTD carrying the replaced chassis' "Serial number:" line.
+    ['dcs-7050sx3-4.29-motd-serial-session-capture.txt', 'JPE22141C7A'],
     // The pager prompt sits right before the serial line.
     ['ccs-720xp-4.27-show-version-paged.txt', 'JPE20110456'],
   ])('finds the serial in %s', (name, serial) => {

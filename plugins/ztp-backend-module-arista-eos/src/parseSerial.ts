@@ -8,11 +8,24 @@ import {
  * EOS, and on some modular systems; then undefined.
  */
 export function eosSerialFromVersion(output: string): string | undefined {
-  for (const line of cliLines(output)) {
+  const lines = cliLines(output);
+  const values: { value: string; afterHardware: boolean }[] = [];
+  let previous = '';
+  for (const line of lines) {
     const match = /^\s*Serial number\s*:[ \t]*(\S*)\s*$/i.exec(line);
-    if (match) return looksLikeSerial(match[1]) ? match[1] : undefined;
+    if (match) {
+      values.push({
+        value: match[1],
+        afterHardware: /^\s*Hardware version\s*:/i.test(previous),
+      });
+    }
+    if (line.trim()) previous = line;
   }
-  return undefined;
+  // show version prints it under "Hardware version:"; a login banner
+  // above the output may carry a line of the same form (an asset note),
+  // so otherwise the last one, the command's own.
+  const own = values.find(v => v.afterHardware) ?? values.at(-1);
+  return own && looksLikeSerial(own.value) ? own.value : undefined;
 }
 
 /**

@@ -12,6 +12,8 @@ describe('IOS XE show inventory', () => {
   it.each([
     // ISR: the chassis, not the route processor (R0) or a power supply.
     ['isr4451x-16.9-show-inventory.txt', 'FGL2231A0BX'],
+    // A stack of three behind a banner about serial numbers and chassis.
+    ['c9300-48p-stack-17.9-banner-serial-session-capture.txt', 'FOC2401Y2AB'],
     // Stack with pager residue: member 1, not member 2 or its PSUs.
     ['c9300-48p-stack-17.6-show-inventory-paged.txt', 'FOC2236Y1AB'],
     // Stack without a member 1: the stack entry (the active switch).

@@ -8,6 +8,8 @@ describe('NX-OS show inventory', () => {
   it.each([
     // Fixed 9300 with unquoted transceiver records.
     ['n9k-c93180yc-ex-9.3-show-inventory.txt', 'FDO23140QKB'],
+    // A banner that speaks of the chassis serial, echo, pager prompt.
+    ['n9k-c93180yc-fx-10.2-banner-serial-session-capture.txt', 'FDO24450B1C'],
     // Modular 9508: not a line card, fabric module or supervisor.
     ['n9k-c9508-9.3-show-inventory-modular.txt', 'FGE20370ABC'],
     // Raw capture: echo, CRLF, tabs, reverse-video pager prompt.

@@ -1,5 +1,10 @@
 import { resolvePackagePath } from '@backstage/backend-plugin-api';
-import { ANNOTATION_MANAGEMENT_VRF } from '@ztp-portal/backstage-plugin-ztp-common';
+import {
+  ANNOTATION_MANAGEMENT_INTERFACE,
+  ANNOTATION_MANAGEMENT_VRF,
+  ANNOTATION_MODEL,
+  isValidModel,
+} from '@ztp-portal/backstage-plugin-ztp-common';
 import {
   hashPasswordWithScheme,
   isRejected,
@@ -12,6 +17,7 @@ import { junosSerialFromChassisHardware } from './parseSerial';
 import { junosBootstrap } from './bootstrap';
 import { junosReadVersion } from './version';
 import { juniperJunosPush } from './push';
+import { junosManagementPort } from './managementPort';
 
 const ERROR_PATTERN = /^\s*(?:error:|syntax error|unknown command)/i;
 
@@ -43,14 +49,27 @@ export const juniperJunosDriver: ZtpPlatformDriver = {
     sviName: vlanId => `irb.${vlanId}`,
   },
 
-  declarationProblems({ managementVrf }) {
+  declarationProblems({ managementInterface, managementVrf, model }) {
+    const problems: string[] = [];
     // The management port (fxp0, em0, re0:mgmt-0) can only be in mgmt_junos.
-    return managementVrf && managementVrf !== 'mgmt_junos'
-      ? [
-          `${ANNOTATION_MANAGEMENT_VRF}: Junos puts its management port only in mgmt_junos (system management-instance), not "${managementVrf}"`,
-        ]
-      : [];
+    if (managementVrf && managementVrf !== 'mgmt_junos') {
+      problems.push(
+        `${ANNOTATION_MANAGEMENT_VRF}: Junos puts its management port only in mgmt_junos (system management-instance), not "${managementVrf}"`,
+      );
+    }
+    if (
+      model &&
+      !managementInterface &&
+      isValidModel(model) &&
+      !junosManagementPort(model)
+    ) {
+      problems.push(
+        `${ANNOTATION_MODEL}: the management port of a Junos ${model} is not known (fxp0 on MX and SRX, em0 on QFX, me0 on EX); declare it with ${ANNOTATION_MANAGEMENT_INTERFACE}`,
+      );
+    }
+    return problems;
   },
+  defaultManagementInterface: junosManagementPort,
 
   readVersion: junosReadVersion,
 

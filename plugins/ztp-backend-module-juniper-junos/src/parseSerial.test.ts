@@ -21,6 +21,9 @@ describe('Junos show chassis hardware', () => {
     // Raw capture: echo, ---(more 42%)--- residue, tab, {master:0}, CRLF.
     ['qfx5100-18.3-session-capture.txt', 'VF3716110052'],
     ['ex2300-c-20.2-show-chassis-hardware-crlf.txt', 'JW3618290123'],
+    // A MOTD whose lines start with "Chassis" (an RMA note with the old
+    // unit's serial), the echoed command, a pager prompt on its own line.
+    ['ex4400-48t-21.4-motd-chassis-words-session-capture.txt', 'XN2411AB0C7D'],
   ])('finds the chassis serial in %s', (name, serial) => {
     expect(junosSerialFromChassisHardware(fixture(name))).toBe(serial);
   });

@@ -21,21 +21,27 @@ export function junosSerialFromChassisHardware(
   output: string,
 ): string | undefined {
   const lines = cliLines(output).map(expandTabs);
-  const header = lines.find(line =>
+  const isHeader = (line: string) =>
     /^\s*Item\s+Version\s+Part number\s+Serial number\s+Description/i.test(
       line,
-    ),
-  );
+    );
+  const header = lines.find(isHeader);
   const serialColumn = header?.indexOf('Serial number');
   const descriptionColumn = header?.indexOf('Description');
 
   const active = activeMember(lines);
   const chassisRows: { member?: number; line: string }[] = [];
   let member: number | undefined;
+  // Rows count from the table's header on: a login banner above it may
+  // have lines that start with "Chassis" (an RMA note, the old serial).
+  let inTable = header === undefined;
   for (const line of lines) {
     const section = /^\s*(?:node|member|fpc)(\d+):\s*$/i.exec(line);
     if (section) member = Number(section[1]);
-    else if (/^\s*Chassis\s+\S/.test(line)) chassisRows.push({ member, line });
+    else if (isHeader(line)) inTable = true;
+    else if (inTable && /^\s*Chassis\s+\S/.test(line)) {
+      chassisRows.push({ member, line });
+    }
   }
   const row =
     chassisRows.find(r => active !== undefined && r.member === active) ??

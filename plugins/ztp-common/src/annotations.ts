@@ -16,12 +16,19 @@ export const ANNOTATION_PLATFORM = 'ztp.network/platform';
 export const ANNOTATION_MANAGEMENT_ADDRESS = 'ztp.network/management-address';
 /**
  * Management port the minimal configuration puts the address on, where the
- * platform's usual one is not the device's (e.g. fxp0 on an MX, Gi0 on an
- * ASR 1000). Default per platform: GigabitEthernet0/0, mgmt0, Management1,
- * em0. @public
+ * platform's usual one is not the device's (e.g. Gi0 on an ASR 1000).
+ * Default per platform: GigabitEthernet0/0, mgmt0, Management1; on Junos
+ * the declared model's (see {@link ANNOTATION_MODEL}), else em0. @public
  */
 export const ANNOTATION_MANAGEMENT_INTERFACE =
   'ztp.network/management-interface';
+/**
+ * The chassis model, as the vendor names it (e.g. EX4300-48T, QFX5120-48Y,
+ * MX204). On Junos it picks the management port when
+ * {@link ANNOTATION_MANAGEMENT_INTERFACE} is not declared: fxp0 on MX and
+ * SRX, em0 on QFX, me0 on EX. @public
+ */
+export const ANNOTATION_MODEL = 'ztp.network/model';
 /**
  * VRF of the management port (default per platform: Mgmt-vrf on IOS XE,
  * management on NX-OS, none on EOS; on Junos only mgmt_junos, the
@@ -66,6 +73,7 @@ export const ZTP_ANNOTATIONS = [
   ANNOTATION_MANAGEMENT_ADDRESS,
   ANNOTATION_MANAGEMENT_INTERFACE,
   ANNOTATION_MANAGEMENT_VRF,
+  ANNOTATION_MODEL,
   ANNOTATION_DEFAULT_GATEWAY,
   ANNOTATION_MAC_ADDRESS,
   ANNOTATION_HOSTNAME,

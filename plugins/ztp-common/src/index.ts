@@ -6,6 +6,7 @@
  */
 export * from './annotations';
 export * from './limits';
+export * from './models';
 export * from './dhcp';
 export * from './images';
 export * from './platforms';

@@ -5,6 +5,7 @@ import {
   ANNOTATION_MANAGEMENT_ADDRESS,
   ANNOTATION_MANAGEMENT_INTERFACE,
   ANNOTATION_MANAGEMENT_VRF,
+  ANNOTATION_MODEL,
   ANNOTATION_PLATFORM,
   ANNOTATION_SERIAL,
   ANNOTATION_SERIAL_TEMPORARY,
@@ -166,6 +167,19 @@ describe('parseDeviceAnnotations', () => {
         withRules,
       ).ok,
     ).toBe(true);
+  });
+
+  it('refuses a model that is not one', () => {
+    expect(errorsOf({ ...valid, [ANNOTATION_MODEL]: 'EX4300 48T' })).toEqual([
+      expect.stringMatching(/model: "EX4300 48T" is not a chassis model/),
+    ]);
+    // A platform without model rules keeps the model and says nothing of its port.
+    const ios = parseDeviceAnnotations(
+      { ...valid, [ANNOTATION_MODEL]: 'C9300-48P' },
+      platforms,
+    );
+    expect(ios.ok && ios.declaration).toMatchObject({ model: 'C9300-48P' });
+    expect(ios.ok && ios.declaration.managementInterface).toBeUndefined();
   });
 
   it('takes the switch port a device is cabled to as a circuit ID', () => {

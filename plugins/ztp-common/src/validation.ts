@@ -22,6 +22,7 @@ import {
   ANNOTATION_MANAGEMENT_ADDRESS,
   ANNOTATION_MANAGEMENT_INTERFACE,
   ANNOTATION_MANAGEMENT_VRF,
+  ANNOTATION_MODEL,
   ANNOTATION_PLATFORM,
   ANNOTATION_ROLE,
   ANNOTATION_SERIAL,
@@ -31,6 +32,7 @@ import {
   ANNOTATION_SWITCH_PORT,
   ANNOTATION_VARIABLES,
 } from './annotations';
+import { isValidModel } from './models';
 
 /**
  * Chassis serials across vendors are 4 to 40 letters and digits, sometimes
@@ -162,11 +164,14 @@ export type DevicePlatform =
   | string
   | {
       id: string;
-      /** What is wrong with the declared management port or VRF. */
+      /** What is wrong with the declared management port, VRF or model. */
       declarationProblems?(declaration: {
         managementInterface?: string;
         managementVrf?: string;
+        model?: string;
       }): string[];
+      /** The management port of a model, when the declaration names none. */
+      defaultManagementInterface?(model: string): string | undefined;
     };
 
 /** A device's ZTP declaration, validated and normalised. @public */
@@ -177,8 +182,13 @@ export type DeviceDeclaration = {
   managementAddress: string;
   managementIp: string;
   prefixLength: number;
-  /** Set only when the declaration names one; the platform's otherwise. */
+  /**
+   * Set when the declaration names one, or (Junos) when its declared model
+   * has a known management port; the platform's default otherwise.
+   */
   managementInterface?: string;
+  /** The chassis model the declaration names, e.g. EX4300-48T. */
+  model?: string;
   managementVrf?: string;
   defaultGateway?: string;
   macAddress?: string;
@@ -239,6 +249,13 @@ export function deviceAnnotationsSchema(platforms: readonly string[]) {
             v,
           )} is not a VRF name (letters, digits, _ . -, up to 32)`,
     ).optional(),
+    [ANNOTATION_MODEL]: checked(ANNOTATION_MODEL, v =>
+      isValidModel(v)
+        ? undefined
+        : `${JSON.stringify(
+            v,
+          )} is not a chassis model (letters, digits, . _ + / -, up to 64, like EX4300-48T)`,
+    ).optional(),
     [ANNOTATION_DEFAULT_GATEWAY]: checked(ANNOTATION_DEFAULT_GATEWAY, v =>
       isValidIp(v) ? undefined : `"${v}" is not an IP address`,
     ).optional(),
@@ -281,6 +298,11 @@ function cachedSchema(platforms: readonly string[]) {
   return schema;
 }
 
+function platformRules(platforms: readonly DevicePlatform[], id: string) {
+  const rules = platforms.find(p => typeof p !== 'string' && p.id === id);
+  return typeof rules === 'string' ? undefined : rules;
+}
+
 /** Problems that involve more than one annotation. */
 function crossFieldProblems(
   a: Record<string, string>,
@@ -305,14 +327,13 @@ function crossFieldProblems(
       `${ANNOTATION_DEFAULT_GATEWAY}: ${gw} is outside the management network ${mgmt}`,
     );
   }
-  const rules = platforms.find(
-    p => typeof p !== 'string' && p.id === a[ANNOTATION_PLATFORM],
-  );
-  if (rules && typeof rules !== 'string') {
+  const rules = platformRules(platforms, a[ANNOTATION_PLATFORM]);
+  if (rules) {
     problems.push(
       ...(rules.declarationProblems?.({
         managementInterface: a[ANNOTATION_MANAGEMENT_INTERFACE],
         managementVrf: a[ANNOTATION_MANAGEMENT_VRF],
+        model: a[ANNOTATION_MODEL],
       }) ?? []),
     );
   }
@@ -362,7 +383,15 @@ export function parseDeviceAnnotations(
       managementAddress: `${mgmt.ip}/${mgmt.prefixLength}`,
       managementIp: mgmt.ip,
       prefixLength: mgmt.prefixLength,
-      managementInterface: a[ANNOTATION_MANAGEMENT_INTERFACE],
+      managementInterface:
+        a[ANNOTATION_MANAGEMENT_INTERFACE] ??
+        (a[ANNOTATION_MODEL]
+          ? platformRules(
+              platforms,
+              a[ANNOTATION_PLATFORM],
+            )?.defaultManagementInterface?.(a[ANNOTATION_MODEL])
+          : undefined),
+      model: a[ANNOTATION_MODEL],
       managementVrf: a[ANNOTATION_MANAGEMENT_VRF],
       defaultGateway: a[ANNOTATION_DEFAULT_GATEWAY]?.trim(),
       macAddress: a[ANNOTATION_MAC_ADDRESS]

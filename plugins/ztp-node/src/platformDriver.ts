@@ -33,6 +33,8 @@ export type PasswordHashScheme =
 export type PlatformDeclaration = {
   managementInterface?: string;
   managementVrf?: string;
+  /** The ztp.network/model annotation (e.g. EX4300-48T), when declared. */
+  model?: string;
 };
 
 /**
@@ -66,6 +68,11 @@ export interface ZtpPlatformDriver {
    * other rules.
    */
   declarationProblems?(declaration: PlatformDeclaration): string[];
+  /**
+   * The management port of a chassis model (Junos: fxp0, em0 or me0 by
+   * family), used when the declaration names no port.
+   */
+  defaultManagementInterface?(model: string): string | undefined;
   /**
    * Reads the chassis serial number. Throws SerialParseError when the output
    * holds no chassis serial.

@@ -51,7 +51,8 @@ export type ScriptRecord = {
  * Events of a simulated device:
  * - state (DeviceState): booting, fetching, configured, off
  * - fetch (FetchRecord): each request of the ZTP agent
- * - config-rejected (string[]): a fetched configuration did not parse
+ * - config-rejected (string[]): a fetched configuration did not parse, or
+ *   lines a boot skipped (EOS startup-config, POAP's replay)
  * - listening (port): the SSH service is up
  * - failure (Error): the SSH service could not start
  * - login (LoginRecord), command ({ username, line })
@@ -450,6 +451,12 @@ export class SimulatedDevice extends EventEmitter {
   }
 
   private onPlatformEvent(event: PlatformEvent): void {
+    // Refused lines of a boot (EOS startup-config, POAP's replay) reach
+    // listeners as the ZTP agent's refusals do: the list of errors.
+    if (event.type === 'config-rejected') {
+      this.emit(event.type, event.errors);
+      return;
+    }
     this.emit(event.type, event);
     if (
       (event.type === 'config-committed' ||
@@ -467,6 +474,9 @@ export class SimulatedDevice extends EventEmitter {
    */
   private sshAvailable(): boolean {
     if (this.system.sshServiceUp?.() === false) return false;
+    if (this.system.addressReachable) {
+      return this.system.addressReachable(this.managementIp);
+    }
     const ip = this.managementIp.replace(/\./g, '\\.');
     return new RegExp(`\\baddress ${ip}(?:[\\s/;]|$)`, 'm').test(
       this.system.runningConfigText(),

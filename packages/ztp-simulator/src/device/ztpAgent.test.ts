@@ -192,23 +192,12 @@ describe('ZTP agent', () => {
       fetchRetryMs: 20,
       fetchRetryMaxMs: 40,
     });
-    const rejected = new Promise<string[]>(resolve =>
-      device.once('config-rejected', resolve),
-    );
     const refused = new Promise<void>(resolve =>
       device.on('fetch', f => f.status === 503 && resolve()),
     );
     try {
       await device.powerOn();
       await refused;
-      expect(device.state).toBe('fetching');
-      expect(device.sshPort).toBeUndefined();
-      // A configuration with a typo is rejected as the real CLI would.
-      answer = {
-        status: 200,
-        body: good.replace('management ssh', 'managment ssh'),
-      };
-      expect((await rejected)[0]).toMatch(/"managment ssh": % Invalid input/);
       expect(device.state).toBe('fetching');
       expect(device.sshPort).toBeUndefined();
       answer = { status: 200, body: good };
@@ -219,6 +208,62 @@ describe('ZTP agent', () => {
       await server.close();
     }
     expect(device.state).toBe('off');
+  });
+
+  it('EOS boots a startup-config with a typo, skipping the line it refuses as the real switch does', async () => {
+    const ip = '127.0.40.32';
+    const good = await minimalConfig('arista-eos', {
+      hostname: 'leaf-8',
+      username: 'u',
+      password: 'p',
+      ip,
+    });
+    const server = await startProvisioningServer(() => ({
+      status: 200,
+      body: good.replace('management ssh', 'managment ssh'),
+    }));
+    const device = new SimulatedDevice({
+      name: 'leaf-8',
+      platform: 'arista-eos',
+      managementIp: ip,
+      rebootMs: 10,
+      sshPort: 0,
+      macAddress: '52:54:00:00:00:32',
+      realSerial: 'FDO2',
+      provisioningUrl: server.url,
+      fetchRetryMs: 20,
+      fetchRetryMaxMs: 40,
+    });
+    const rejected = new Promise<string[]>(resolve =>
+      device.once('config-rejected', resolve),
+    );
+    try {
+      await device.powerOn();
+      // ZeroTouch does not read the file: it becomes the startup-config,
+      // the switch reboots, and the boot skips the line it refuses.
+      expect((await rejected)[0]).toMatch(/"managment ssh": % Invalid input/);
+      await device.whenConfigured(5000);
+      expect(device.fetches).toHaveLength(1);
+      expect(device.runningConfig()).toMatch(/^hostname leaf-8$/m);
+      expect(device.runningConfig()).not.toMatch(/managment/);
+      const shell = await Shell.open(
+        { host: ip, port: device.sshPort!, username: 'u', password: 'p' },
+        500,
+      );
+      try {
+        await shell.expect(/leaf-8[>#]\s*$/);
+        const errors = await shell.run(
+          'show startup-config errors',
+          /leaf-8[>#]\s*$/,
+        );
+        expect(errors).toMatch(/"managment ssh": % Invalid input/);
+      } finally {
+        shell.close();
+      }
+    } finally {
+      await device.powerOff();
+      await server.close();
+    }
   });
 
   it('retries when the provisioning server is down', async () => {

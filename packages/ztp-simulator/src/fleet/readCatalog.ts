@@ -16,6 +16,8 @@ export type CatalogDevice = {
   macAddress?: string;
   hostname?: string;
   sshPort?: number;
+  /** The chassis model the catalog declares (ztp.network/model). */
+  model?: string;
   /** The serial the catalog declares. */
   declaredSerial: string;
   file: string;
@@ -138,6 +140,7 @@ function toDevice(entity: RawEntity, file: string): CatalogDevice | string {
   }
   return {
     name,
+    model: get('model'),
     namespace: String(entity.metadata?.namespace ?? 'default'),
     platform: platform as PlatformId,
     managementIp: m[1],

@@ -1,4 +1,5 @@
 import { SimulatedDevice } from '../device/SimulatedDevice';
+import { getPlatform } from '../platforms';
 import type { DeviceState, FetchRecord, LoginRecord } from '../device/types';
 import { readCatalogDevices } from './readCatalog';
 import { type DeviceOverride, readOverrides } from './readOverrides';
@@ -69,7 +70,13 @@ export async function startFleet(options: FleetOptions): Promise<Fleet> {
           macAddress: entry.macAddress,
           hostname: entry.hostname,
           realSerial: override.realSerial ?? entry.declaredSerial,
-          model: override.model,
+          // The hardware the catalog declares, where the simulator has it.
+          model:
+            override.model ??
+            (entry.model &&
+            getPlatform(entry.platform).models.includes(entry.model)
+              ? entry.model
+              : undefined),
           provisioningUrl: options.provisioningUrl,
           bootDelayMs:
             override.bootDelayMs ?? Math.round(Math.random() * maxDelay),

@@ -85,6 +85,12 @@ export interface PlatformSystem {
   dispose(): void;
   /** False while SSH serves nothing (IOS XE without an RSA key). */
   sshServiceUp?(): boolean;
+  /**
+   * Whether the configuration puts an address on a port this box has
+   * (Junos: an address on em0 of an EX, whose port is me0, answers
+   * nothing). Platforms without it: any configured address answers.
+   */
+  addressReachable?(ip: string): boolean;
 }
 
 /** What a ZTP agent knows about itself when it asks for its configuration. */

@@ -101,6 +101,28 @@ const specs: Spec[] = [
       'ztp.network/management-interface': 'fxp0',
       'ztp.network/management-vrf': 'mgmt_junos',
     },
+    behaviours: { model: 'MX204' },
+  },
+  // Junos boxes declared by model only: the minimal configuration must put
+  // the address on the model's own port (me0 on an EX, fxp0 on an SRX);
+  // an address on another family's port name answers nothing.
+  {
+    name: 'junos-ex',
+    platform: 'juniper-junos',
+    ip: '127.0.30.19',
+    declaredSerial: 'JN11D3F4DDFD',
+    realSerial: 'JN11D3F4DDFD',
+    annotations: { 'ztp.network/model': 'EX4300-48T' },
+    behaviours: { model: 'EX4300-48T' },
+  },
+  {
+    name: 'junos-srx',
+    platform: 'juniper-junos',
+    ip: '127.0.30.20',
+    declaredSerial: 'CV4019AF0153',
+    realSerial: 'CV4019AF0153',
+    annotations: { 'ztp.network/model': 'SRX345' },
+    behaviours: { model: 'SRX345' },
   },
   {
     name: 'eos-temp',
@@ -246,6 +268,8 @@ describe('serial checks against simulated devices', () => {
       'eos-vrf',
       'nxos-inband',
       'junos-mx',
+      'junos-ex',
+      'junos-srx',
     ]) {
       const state = await waitFor(
         async () => {

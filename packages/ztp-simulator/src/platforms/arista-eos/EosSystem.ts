@@ -291,6 +291,16 @@ class EosShell extends CiscoStyleShell {
         },
       },
       {
+        // What the last boot could not load from the startup-config.
+        pattern: 'show startup-config errors',
+        value: {
+          run: () =>
+            system.startupErrors.length
+              ? `${system.startupErrors.join('\n')}\n`
+              : '',
+        },
+      },
+      {
         pattern: 'show session-config',
         value: {
           run: () =>
@@ -394,6 +404,8 @@ class EosShell extends CiscoStyleShell {
 export class EosSystem implements PlatformSystem {
   running: ConfigNode = emptyConfig();
   startup: ConfigNode | undefined;
+  /** The startup-config lines the last load refused. */
+  startupErrors: string[] = [];
   readonly sessions = new Map<string, ConfigSession>();
   lastLogin: { at: Date; from: string } | undefined;
   readonly model: EosModel;
@@ -404,11 +416,18 @@ export class EosSystem implements PlatformSystem {
     this.facts = facts;
   }
 
+  /**
+   * ZeroTouch saves any file that is not a script as the startup-config
+   * and reboots; the boot loads it line by line, skipping (and keeping for
+   * "show startup-config errors") the lines EOS refuses, so a bad line
+   * never stops the switch from coming up.
+   */
   loadBootConfig(text: string): LoadResult {
     const { root, errors } = parseConfigText(text, eosGrammar, formatEosError);
-    if (errors.length) return { ok: false, errors };
     this.running = root;
     this.startup = cloneConfig(root);
+    this.startupErrors = errors;
+    if (errors.length) this.facts.notify({ type: 'config-rejected', errors });
     return { ok: true };
   }
 
@@ -416,6 +435,7 @@ export class EosSystem implements PlatformSystem {
     this.dispose();
     this.running = emptyConfig();
     this.startup = undefined;
+    this.startupErrors = [];
     this.sessions.clear();
   }
 

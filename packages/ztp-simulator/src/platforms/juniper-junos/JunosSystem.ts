@@ -10,6 +10,7 @@ import type {
 } from '../types';
 import {
   type JunosConfig,
+  type JunosNode,
   cloneJunos,
   findPath,
   leafValue,
@@ -22,6 +23,19 @@ import { JUNOS_VERSION } from './outputs';
 import { commitProblems, formatLoadError, validateJunos } from './schema';
 
 const MAX_ROLLBACKS = 49;
+
+/** Names Junos gives management ports across its families. */
+const MANAGEMENT_PORT_NAME = /^(?:fxp\d+|em\d+|me\d+|re\d+:mgmt-\d+)$/;
+
+function holdsAddress(node: JunosNode, ip: string): boolean {
+  if (node.inactive) return false;
+  if (!node.children) {
+    return (
+      node.words[0] === 'address' && (node.words[1] ?? '').startsWith(`${ip}/`)
+    );
+  }
+  return node.children.some(child => holdsAddress(child, ip));
+}
 
 type PendingConfirm = {
   rollbackTo: JunosConfig;
@@ -82,6 +96,22 @@ export class JunosSystem implements PlatformSystem {
 
   hasConfig(): boolean {
     return this.active.length > 0;
+  }
+
+  /**
+   * An address answers on the model's own management port or on a
+   * front-panel interface; on another box's management port name (em0 on
+   * an EX, fxp0 on a QFX) it is configured but there is no such port.
+   */
+  addressReachable(ip: string): boolean {
+    const interfaces = findPath(this.active, ['interfaces'])?.children ?? [];
+    return interfaces.some(
+      port =>
+        !port.inactive &&
+        (!MANAGEMENT_PORT_NAME.test(port.words[0]) ||
+          port.words[0] === this.model.managementPort) &&
+        holdsAddress(port, ip),
+    );
   }
 
   hostname(): string {

@@ -17,6 +17,8 @@ export type JunosModel = {
   /** Whether "show version" is grouped per member (Virtual Chassis). */
   virtualChassis: boolean;
   pfePackage: string;
+  /** The out-of-band management port: fxp0 on MX/SRX, em0 on QFX, me0 on EX. */
+  managementPort: string;
   hardware(serial: string): HardwareItem[];
 };
 
@@ -47,6 +49,7 @@ const fans = (count: number, description: string): HardwareItem[] =>
 export const JUNOS_MODELS: Record<string, JunosModel> = {
   'QFX5120-48Y-8C': {
     name: 'QFX5120-48Y-8C',
+    managementPort: 'em0',
     modelLine: 'qfx5120-48y-8c',
     virtualChassis: false,
     pfePackage: 'JUNOS Packet Forwarding Engine Support (qfx-ms-fx)',
@@ -111,6 +114,7 @@ export const JUNOS_MODELS: Record<string, JunosModel> = {
   },
   'EX4300-48T': {
     name: 'EX4300-48T',
+    managementPort: 'me0',
     modelLine: 'ex4300-48t',
     virtualChassis: true,
     pfePackage: 'JUNOS EX  Software Suite',
@@ -167,6 +171,7 @@ export const JUNOS_MODELS: Record<string, JunosModel> = {
   },
   MX204: {
     name: 'JNP204 [MX204]',
+    managementPort: 'fxp0',
     modelLine: 'mx204',
     virtualChassis: false,
     pfePackage: 'JUNOS Packet Forwarding Engine Support (MX/EX92XX Common)',
@@ -224,6 +229,7 @@ export const JUNOS_MODELS: Record<string, JunosModel> = {
   },
   SRX345: {
     name: 'SRX345',
+    managementPort: 'fxp0',
     modelLine: 'srx345',
     virtualChassis: false,
     pfePackage: 'JUNOS Packet Forwarding Engine Support (SRX3XX)',
@@ -258,6 +264,39 @@ export const JUNOS_MODELS: Record<string, JunosModel> = {
         serial: partSerial(serial, 'pem0', 'JN', 12),
         description: 'PS 1.2-1.8A, 100-240V AC in, 12V DC out',
       },
+    ],
+  },
+  SRX4100: {
+    name: 'SRX4100',
+    managementPort: 'fxp0',
+    modelLine: 'srx4100',
+    virtualChassis: false,
+    pfePackage: 'JUNOS Packet Forwarding Engine Support (SRX4100)',
+    hardware: serial => [
+      {
+        name: 'Routing Engine 0',
+        version: 'REV 05',
+        partNumber: '750-085442',
+        serial: partSerial(serial, 're', 'CAKR', 8),
+        description: 'SRX Routing Engine',
+      },
+      {
+        name: 'FPC 0',
+        version: 'REV 07',
+        partNumber: '750-085415',
+        serial: partSerial(serial, 'fpc0', 'CAKS', 8),
+        description: 'FEB',
+        children: [
+          {
+            name: 'PIC 0',
+            version: '',
+            partNumber: 'BUILTIN',
+            serial: 'BUILTIN',
+            description: '8x10G-SFP',
+          },
+        ],
+      },
+      ...psus(serial, 2, '740-058359', '1EDB', 'JPSU-650W-AC-AFO'),
     ],
   },
 };

@@ -45,6 +45,9 @@ export async function bootSimulatedDevice(
       managementIp: ip,
       prefixLength: Number(length),
       defaultGateway: d.defaultGateway,
+      // The port the declaration (or its Junos model) names: the box
+      // below answers only on its own management port.
+      managementInterface: d.managementInterface,
       expectedSerial: entity.metadata.annotations!['ztp.network/serial-number'],
     },
     {
@@ -86,6 +89,8 @@ export async function bootSimulatedDevice(
     managementIp: ip,
     sshPort: 0,
     hostname: d.hostname,
+    // The hardware the catalog declares (an SRX answers on fxp0).
+    model: entity.metadata.annotations!['ztp.network/model'],
     realSerial: entity.metadata.annotations!['ztp.network/serial-number'],
     provisioningUrl: `http://127.0.0.1:${
       (server.address() as AddressInfo).port

@@ -1,0 +1,273 @@
+import {
+  mockCredentials,
+  mockServices,
+  startTestBackend,
+} from '@backstage/backend-test-utils';
+import { schedulerServiceFactory } from '@backstage/backend-defaults/scheduler';
+import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
+import { SimulatedDevice } from '@ztp-portal/ztp-simulator';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import request from 'supertest';
+import {
+  aristaEosDriver,
+  ciscoNxosDriver,
+  juniperJunosDriver,
+} from './__testUtils__/builtinPlatforms';
+import { ztpPlugin } from './plugin';
+import { deviceEntity } from './__testUtils__/fleet';
+import { freePort } from './__testUtils__/network';
+
+jest.setTimeout(120_000);
+
+type Spec = {
+  name: string;
+  platform: 'cisco-nxos' | 'arista-eos' | 'juniper-junos';
+  ip: string;
+  serial: string;
+  mac: string;
+};
+
+// One factory-default box per platform whose minimal configuration carries
+// a line the box refuses, each the way an engineer gets it wrong: a role
+// NX-OS does not have, an EOS secret of the wrong hash type, a Junos login
+// class that does not exist. What each box does with it is its own: POAP's
+// replay after the reboot and EOS's startup-config load skip the line (so
+// the account is missing and the login is refused), Junos refuses the
+// whole commit (and ZTP asks again, never reaching SSH).
+const specs: Spec[] = [
+  {
+    name: 'nxos-badrole',
+    platform: 'cisco-nxos',
+    ip: '127.0.32.12',
+    serial: 'FDO21120V1A',
+    mac: '52:54:00:32:00:12',
+  },
+  {
+    name: 'eos-badsecret',
+    platform: 'arista-eos',
+    ip: '127.0.32.13',
+    serial: 'JPE19251301',
+    mac: '52:54:00:32:00:13',
+  },
+  {
+    name: 'junos-badclass',
+    platform: 'juniper-junos',
+    ip: '127.0.32.14',
+    serial: 'JN11D3F4EEFE',
+    mac: '52:54:00:32:00:14',
+  },
+];
+
+const OPERATOR = mockCredentials.user.header('user:default/operator');
+
+async function waitFor<T>(
+  fn: () => Promise<T | undefined>,
+  describeState: () => Promise<unknown>,
+  timeoutMs = 60_000,
+): Promise<T> {
+  const end = Date.now() + timeoutMs;
+  for (;;) {
+    const v = await fn();
+    if (v !== undefined) return v;
+    if (Date.now() > end) {
+      throw new Error(
+        `timed out waiting; last state: ${JSON.stringify(
+          await describeState(),
+        )}`,
+      );
+    }
+    await new Promise(r => setTimeout(r, 250));
+  }
+}
+
+function withBrokenLine(template: string, from: string, to: string): string {
+  if (!template.includes(from)) {
+    throw new Error(`the template no longer has "${from}"`);
+  }
+  return template.replace(from, to);
+}
+
+describe('a minimal configuration the device refuses, per platform', () => {
+  const devices = new Map<string, SimulatedDevice>();
+  const refused = new Map<string, string[]>();
+  let backend: Awaited<ReturnType<typeof startTestBackend>>;
+  let api: request.SuperTest<request.Test>;
+  let dir: string;
+
+  const deviceState = async (name: string) => {
+    const res = await api
+      .get(`/api/ztp/devices/default/${name}`)
+      .set({ Authorization: OPERATOR });
+    return res.body as { device: any; events: any[] };
+  };
+  const reasonOf = (name: string, pattern: RegExp) =>
+    waitFor(
+      async () => {
+        const { device } = await deviceState(name);
+        return pattern.test(device?.serial?.reason ?? '') ? device : undefined;
+      },
+      async () => ({
+        backend: await deviceState(name),
+        simulator: devices.get(name)!.state,
+      }),
+    );
+
+  beforeAll(async () => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ztp-refused-'));
+    const templates = {
+      'cisco-nxos': withBrokenLine(
+        ciscoNxosDriver.minimalConfigTemplate,
+        'role network-admin',
+        'role network-admn',
+      ),
+      'arista-eos': withBrokenLine(
+        aristaEosDriver.minimalConfigTemplate,
+        'secret sha512',
+        'secret 5',
+      ),
+      'juniper-junos': withBrokenLine(
+        juniperJunosDriver.minimalConfigTemplate,
+        'class super-user;',
+        'class super-usr;',
+      ),
+    };
+    const templateFiles: Record<string, { minimal: string }> = {};
+    for (const [platform, text] of Object.entries(templates)) {
+      const file = path.join(dir, `${platform}.njk`);
+      fs.writeFileSync(file, text);
+      templateFiles[platform] = { minimal: file };
+    }
+    const provisioningPort = await freePort();
+    const door = `http://127.0.0.1:${provisioningPort}`;
+    const ports = new Map<string, number>();
+    for (const s of specs) ports.set(s.name, await freePort());
+    backend = await startTestBackend({
+      features: [
+        ztpPlugin,
+        schedulerServiceFactory,
+        catalogServiceMock.factory({
+          entities: specs.map(s =>
+            deviceEntity(s.name, {
+              'ztp.network/serial-number': s.serial,
+              'ztp.network/platform': s.platform,
+              'ztp.network/management-address': `${s.ip}/24`,
+              'ztp.network/default-gateway': '127.0.32.1',
+              'ztp.network/hostname': s.name,
+              'ztp.network/mac-address': s.mac,
+              'ztp.network/ssh-port': String(ports.get(s.name)),
+            }),
+          ),
+        }),
+        mockServices.rootConfig.factory({
+          data: {
+            ztp: {
+              secrets: { key: 'integration-key-0123456789' },
+              provisioning: { port: provisioningPort },
+              templates: templateFiles,
+              serialCheck: {
+                connectTimeoutMs: 1500,
+                deadlineMs: 4000,
+                retryInitialDelayMs: 300,
+                retryMaxDelayMs: 1000,
+                sweepSeconds: 1,
+                firstCheckDelayMs: 300,
+              },
+            },
+          },
+        }),
+      ],
+    });
+    api = request(backend.server) as any;
+    for (const s of specs) {
+      const device = new SimulatedDevice({
+        name: s.name,
+        platform: s.platform,
+        managementIp: s.ip,
+        sshPort: ports.get(s.name),
+        macAddress: s.mac,
+        hostname: s.name,
+        realSerial: s.serial,
+        provisioningUrl: door,
+        bootDelayMs: 0,
+        fetchRetryMs: 200,
+        fetchRetryMaxMs: 500,
+        rebootMs: 500,
+      });
+      device.on('config-rejected', (errors: string[]) =>
+        refused.set(s.name, errors),
+      );
+      devices.set(s.name, device);
+      await device.powerOn();
+    }
+  });
+
+  afterAll(async () => {
+    await Promise.all([...devices.values()].map(d => d.powerOff()));
+    await backend?.stop();
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('NX-OS: POAP stages the file and reboots; the replay skips the refused account line, and the login is refused', async () => {
+    const device = await reasonOf('nxos-badrole', /^authentication refused/);
+    expect(device.confMin.state).toBe('loaded');
+    expect(device.serial.state).toBe('not-checked');
+    const { events } = await deviceState('nxos-badrole');
+    const messages = events.map((e: any) => `${e.type} ${e.message}`);
+    // The script ran to its end: nothing on the switch failed before the
+    // reboot, so the script has nothing else to report.
+    expect(messages).toEqual(
+      expect.arrayContaining([
+        'bootstrap.progress script started',
+        expect.stringMatching(/^bootstrap\.progress configuration staged/),
+      ]),
+    );
+    expect(messages.some((m: string) => m.startsWith('bootstrap.failed'))).toBe(
+      false,
+    );
+    // The switch's own words, in its replay log.
+    expect(refused.get('nxos-badrole')).toEqual([
+      expect.stringMatching(
+        /username ztp-\w+ password 5 .*role network-admn.*% Invalid/,
+      ),
+    ]);
+    expect(devices.get('nxos-badrole')!.runningConfig()).toMatch(
+      /^hostname nxos-badrole$/m,
+    );
+  });
+
+  it('EOS: the switch boots its startup-config without the refused account line, and the login is refused', async () => {
+    const device = await reasonOf('eos-badsecret', /^authentication refused/);
+    expect(device.confMin.state).toBe('loaded');
+    expect(device.serial.state).toBe('not-checked');
+    expect(refused.get('eos-badsecret')).toEqual([
+      expect.stringMatching(
+        /username ztp-\w+ privilege 15 .*secret 5 .*% Invalid/,
+      ),
+    ]);
+    // It fetched once and came up: ZeroTouch does not read the file.
+    expect(devices.get('eos-badsecret')!.fetches).toHaveLength(1);
+    expect(devices.get('eos-badsecret')!.runningConfig()).toMatch(
+      /^hostname eos-badsecret$/m,
+    );
+  });
+
+  it('Junos: the commit is refused with its own error, ZTP asks again, and SSH never answers', async () => {
+    const device = await reasonOf('junos-badclass', /^unreachable/);
+    expect(device.serial.state).toBe('not-checked');
+    expect(refused.get('junos-badclass')!.join('\n')).toMatch(
+      /Referenced class 'super-usr' is not defined/,
+    );
+    // The door sees the same box ask again and again.
+    const again = await waitFor(
+      async () => {
+        const { device: d } = await deviceState('junos-badclass');
+        return d.confMin.fetchCount > 1 ? d : undefined;
+      },
+      () => deviceState('junos-badclass'),
+    );
+    expect(again.confMin.state).toBe('loaded');
+    expect(devices.get('junos-badclass')!.state).toBe('fetching');
+  });
+});
