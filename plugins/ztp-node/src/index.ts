@@ -5,3 +5,4 @@
  */
 export * from './platformDriver';
 export * from './extensions';
+export * from './upgrade';

@@ -7,6 +7,7 @@ import { EOS_MINIMAL_CONFIG_TEMPLATE } from './minimalConfigTemplate';
 import { eosSerialFromInventory, eosSerialFromVersion } from './parseSerial';
 import { eosBootstrap } from './bootstrap';
 import { eosReadVersion } from './version';
+import { eosUpgrade } from './upgrade';
 
 const ERROR_PATTERN =
   /^\s*% ?(?:Invalid|Incomplete|Ambiguous|Unavailable|Unrecognized|Error|Not supported)/i;
@@ -32,6 +33,8 @@ export const aristaEosDriver: ZtpPlatformDriver = {
   minimalConfigTemplate: EOS_MINIMAL_CONFIG_TEMPLATE,
 
   readVersion: eosReadVersion,
+
+  upgrade: eosUpgrade,
 
   async hashPassword(password: string) {
     return shaCrypt(password, { variant: 'sha512' });

@@ -11,6 +11,7 @@ import {
 } from './parseSerial';
 import { iosXeBootstrap } from './bootstrap';
 import { iosXeReadVersion } from './version';
+import { iosXeUpgrade } from './upgrade';
 
 const ERROR_PATTERN =
   /^\s*% ?(?:Invalid input|Incomplete command|Ambiguous command|Unknown command|Invalid command|Bad|Error)/i;
@@ -34,6 +35,8 @@ export const ciscoIosXeDriver: ZtpPlatformDriver = {
   minimalConfigTemplate: IOSXE_MINIMAL_CONFIG_TEMPLATE,
 
   readVersion: iosXeReadVersion,
+
+  upgrade: iosXeUpgrade,
 
   hashPassword(password: string) {
     return ciscoType9Hash(password);

@@ -7,6 +7,7 @@ import { NXOS_MINIMAL_CONFIG_TEMPLATE } from './minimalConfigTemplate';
 import { nxosSerialFromInventory, nxosSerialFromVersion } from './parseSerial';
 import { nxosBootstrap } from './bootstrap';
 import { nxosReadVersion } from './version';
+import { nxosUpgrade } from './upgrade';
 
 const ERROR_PATTERN =
   /^\s*(?:% ?(?:Invalid|Incomplete|Ambiguous|Permission denied|Error)|Syntax error while parsing)/i;
@@ -30,6 +31,8 @@ export const ciscoNxosDriver: ZtpPlatformDriver = {
   minimalConfigTemplate: NXOS_MINIMAL_CONFIG_TEMPLATE,
 
   readVersion: nxosReadVersion,
+
+  upgrade: nxosUpgrade,
 
   async hashPassword(password: string) {
     return shaCrypt(password, { variant: 'sha256' });

@@ -7,6 +7,7 @@ import { JUNOS_MINIMAL_CONFIG_TEMPLATE } from './minimalConfigTemplate';
 import { junosSerialFromChassisHardware } from './parseSerial';
 import { junosBootstrap } from './bootstrap';
 import { junosReadVersion } from './version';
+import { junosUpgrade } from './upgrade';
 
 const ERROR_PATTERN = /^\s*(?:error:|syntax error|unknown command)/i;
 
@@ -29,6 +30,8 @@ export const juniperJunosDriver: ZtpPlatformDriver = {
   minimalConfigTemplate: JUNOS_MINIMAL_CONFIG_TEMPLATE,
 
   readVersion: junosReadVersion,
+
+  upgrade: junosUpgrade,
 
   async hashPassword(password: string) {
     return shaCrypt(password, { variant: 'sha512' });
