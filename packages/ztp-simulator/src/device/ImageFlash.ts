@@ -154,12 +154,13 @@ export class ImageFlash implements DeviceImages {
           res.on('data', (chunk: Buffer) => {
             bytes += chunk.length;
             if (bytes > free) {
-              res.destroy();
+              // Settled before the socket goes, so "aborted" does not win.
               resolve({
                 ok: false,
                 reason: 'no-space',
                 message: 'No space left on device',
               });
+              res.destroy();
               return;
             }
             if (!corrupted && chunk.length) {
