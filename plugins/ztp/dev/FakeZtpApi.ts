@@ -283,6 +283,26 @@ export class FakeZtpApi implements ZtpApi {
     return { images: [] };
   }
 
+  // The dev harness approves no image: nothing to upgrade.
+  async listUpgrades(): Promise<{ upgrades: ZtpImageUpgrade[] }> {
+    return { upgrades: [] };
+  }
+
+  async upgradeImage(entityRef: string): Promise<{ started: string[] }> {
+    throw new Error(`${entityRef}: no image is approved in the dev harness`);
+  }
+
+  async upgradeImages(entityRefs: string[]) {
+    return {
+      started: [],
+      refused: entityRefs.map(entityRef => ({
+        entityRef,
+        status: 409,
+        reason: `${entityRef}: no image is approved in the dev harness`,
+      })),
+    };
+  }
+
   async listUnknownDevices(): Promise<ZtpUnknownDeviceList> {
     await delay();
     const ago = (minutes: number) =>

@@ -55,7 +55,7 @@ export class ImageFlash implements DeviceImages {
       /** Free bytes before any image is stored. */
       freeBytes: number;
       totalBytes: number;
-      /** Changes one byte of every image download in transit. */
+      /** Changes one byte of every image download in transit (not of other files). */
       corruptDownloads: boolean;
       /** Refuses URLs the device may not reach (not loopback). */
       checkUrl: (url: string) => void;
@@ -130,13 +130,22 @@ export class ImageFlash implements DeviceImages {
           let header: Stored['header'];
           let bytes = 0;
           const small: Buffer[] = [];
-          let corrupted = !this.options.corruptDownloads;
+          // Only images are corrupted in transit (a byte of their payload).
+          let corrupt = this.options.corruptDownloads;
+          const hash = (data: Buffer, payloadFrom: number) => {
+            if (corrupt && header && data.length > payloadFrom) {
+              data = Buffer.from(data);
+              data[data.length - 1] ^= 0x01;
+              corrupt = false;
+            }
+            sha256.update(data);
+            md5.update(data);
+            sha512.update(data);
+            payload!.update(data.subarray(payloadFrom));
+          };
           const feed = (chunk: Buffer) => {
-            sha256.update(chunk);
-            md5.update(chunk);
-            sha512.update(chunk);
             if (payload) {
-              payload.update(chunk);
+              hash(chunk, 0);
               return;
             }
             head = Buffer.concat([head, chunk]);
@@ -149,7 +158,9 @@ export class ImageFlash implements DeviceImages {
               header = { platform: m[1], version: m[2], payloadSha256: m[3] };
             }
             payload = createHash('sha256');
-            payload.update(head.subarray(m ? newline + 1 : 0));
+            const data = head;
+            head = Buffer.alloc(0);
+            hash(data, m ? newline + 1 : 0);
           };
           res.on('data', (chunk: Buffer) => {
             bytes += chunk.length;
@@ -163,12 +174,6 @@ export class ImageFlash implements DeviceImages {
               res.destroy();
               return;
             }
-            if (!corrupted && chunk.length) {
-              // A bit flipped in transit, past the header.
-              chunk = Buffer.from(chunk);
-              chunk[chunk.length - 1] ^= 0x01;
-              corrupted = true;
-            }
             if (bytes <= SMALL_FILE) small.push(chunk);
             feed(chunk);
           });
@@ -176,7 +181,7 @@ export class ImageFlash implements DeviceImages {
             if (bytes > free) return;
             if (!payload) {
               payload = createHash('sha256');
-              payload.update(head);
+              hash(head, 0);
             }
             this.files.set(name, {
               name,

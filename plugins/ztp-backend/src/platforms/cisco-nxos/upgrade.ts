@@ -6,7 +6,9 @@ import {
   type PlatformUpgrade,
 } from '@ztp-portal/backstage-plugin-ztp-node';
 
-const ERROR = /ERROR|% |FAIL|No such file|aborted/i;
+// Not "100% -- SUCCESS": errors start their line or say FAIL.
+const ERROR =
+  /^\s*(?:ERROR|% )|-- FAIL|check failed|No such file|Install is aborted/im;
 
 /**
  * NX-OS: the image is copied to bootflash over the management VRF, its
