@@ -15,6 +15,7 @@ import {
   type ZtpSerialCheckResult,
   type ZtpUnknownDeviceList,
   type ZtpDeclarationProblemList,
+  type ZtpImageUpgrade,
 } from '@ztp-portal/backstage-plugin-ztp-common';
 import type { ZtpApi } from '../src';
 
