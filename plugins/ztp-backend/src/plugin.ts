@@ -79,6 +79,7 @@ export const ztpPlugin = createBackendPlugin({
           vault,
           platforms,
           catalog: images.catalog,
+          approved: images.settings.approved,
           openCli: openDeviceCli,
           ssh: core.settings.serialCheck,
           doorUrl: core.settings.provisioning.deviceUrl,

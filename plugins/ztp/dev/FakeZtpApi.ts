@@ -285,8 +285,11 @@ export class FakeZtpApi implements ZtpApi {
   }
 
   // The dev harness approves no image: nothing to upgrade.
-  async listUpgrades(): Promise<{ upgrades: ZtpImageUpgrade[] }> {
-    return { upgrades: [] };
+  async listUpgrades(): Promise<{
+    upgrades: ZtpImageUpgrade[];
+    upgradeNeeded: number;
+  }> {
+    return { upgrades: [], upgradeNeeded: 0 };
   }
 
   async upgradeImage(entityRef: string): Promise<{ started: string[] }> {

@@ -79,10 +79,13 @@ export interface ZtpApi {
   listImages(
     options?: ZtpRequestOptions,
   ): Promise<{ images: ZtpApprovedImage[] }>;
-  /** Each device's last software upgrade (Upgrading with its phase, Compliant, Failed). */
+  /**
+   * Each device's last software upgrade (Upgrading with its phase,
+   * Compliant, Failed) and how many devices need one.
+   */
   listUpgrades(
     options?: ZtpRequestOptions,
-  ): Promise<{ upgrades: ZtpImageUpgrade[] }>;
+  ): Promise<{ upgrades: ZtpImageUpgrade[]; upgradeNeeded: number }>;
   /** Upgrades one device to its approved image (permission ztp.image.upgrade). */
   upgradeImage(entityRef: string): Promise<{ started: string[] }>;
   /** Upgrades several devices; those that cannot be upgraded say why. */

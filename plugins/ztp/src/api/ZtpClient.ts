@@ -111,7 +111,7 @@ export class ZtpClient implements ZtpApi {
 
   listUpgrades(
     options?: ZtpRequestOptions,
-  ): Promise<{ upgrades: ZtpImageUpgrade[] }> {
+  ): Promise<{ upgrades: ZtpImageUpgrade[]; upgradeNeeded: number }> {
     return this.request('/images/upgrades', options);
   }
 

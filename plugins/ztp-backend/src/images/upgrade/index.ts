@@ -7,6 +7,7 @@ import type {
   SchedulerService,
 } from '@backstage/backend-plugin-api';
 import type { Config } from '@backstage/config';
+import type { ZtpImageApproval } from '@ztp-portal/backstage-plugin-ztp-common';
 import type { CredentialVault } from '../../credentials/CredentialVault';
 import type { ZtpStore } from '../../database/types';
 import type { PlatformRegistry } from '../../platforms/PlatformRegistry';
@@ -35,6 +36,8 @@ export async function setupImageUpgrades(deps: {
   auditor: AuditorService;
   store: ZtpStore;
   catalog: ImageCatalog;
+  /** ztp.images.approved, for the count of devices needing an upgrade. */
+  approved: readonly ZtpImageApproval[];
   platforms: PlatformRegistry;
   vault: CredentialVault;
   openCli: (options: OpenDeviceCliOptions) => Promise<DeviceCliSession>;
@@ -54,6 +57,14 @@ export async function setupImageUpgrades(deps: {
     ...deps,
     upgrades,
     upgradeStore,
+    // The Image filter's own SQL, counted.
+    countUpgradeNeeded: async () =>
+      (
+        await deps.store.listDevices(
+          { image: 'upgrade-needed', limit: 1 },
+          deps.approved,
+        )
+      ).totalCount,
   });
   return {
     settings,

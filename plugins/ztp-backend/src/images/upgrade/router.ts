@@ -32,7 +32,8 @@ const bulkBody = z
  * Upgrades to the approved image: start one (POST
  * /devices/:namespace/:name/image/upgrade) or many (POST /images/upgrade,
  * { entityRefs }), with ztp.image.upgrade, audited; GET /images/upgrades
- * lists each device's last upgrade (its state, phase, why it failed).
+ * lists each device's last upgrade (its state, phase, why it failed) and
+ * how many devices need one (the dashboard's counter).
  */
 export async function createUpgradeRouter(options: {
   httpAuth: HttpAuthService;
@@ -40,6 +41,8 @@ export async function createUpgradeRouter(options: {
   auditor: AuditorService;
   upgrades: Pick<ImageUpgrades, 'request'>;
   upgradeStore: Pick<ImageUpgradeStore, 'list'>;
+  /** Devices that run another version than their approved image. */
+  countUpgradeNeeded: () => Promise<number>;
 }): Promise<express.Router> {
   const { httpAuth, permissions, auditor, upgrades, upgradeStore } = options;
   const router = Router();
@@ -67,7 +70,10 @@ export async function createUpgradeRouter(options: {
   router.get('/images/upgrades', async (req, res) => {
     await authorize(req, ztpDeviceReadPermission);
     res.setHeader('cache-control', 'no-store');
-    res.json({ upgrades: await upgradeStore.list() });
+    res.json({
+      upgrades: await upgradeStore.list(),
+      upgradeNeeded: await options.countUpgradeNeeded(),
+    });
   });
 
   router.post('/devices/:namespace/:name/image/upgrade', async (req, res) => {

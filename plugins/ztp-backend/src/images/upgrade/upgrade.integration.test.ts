@@ -284,6 +284,10 @@ describe('upgrades to the approved image through the real backend and simulated 
       .set({ Authorization: OPERATOR });
     expect(missing.status).toBe(404);
     // Nothing started for the operator's devices (par1: no automatic upgrade).
+    const counted = await api
+      .get('/api/ztp/images/upgrades')
+      .set({ Authorization: OPERATOR });
+    expect(counted.body.upgradeNeeded).toBe(names.length);
     const now = await upgrades();
     for (const t of targets) expect(now.get(ref(t.good))).toBeUndefined();
   });

@@ -7,7 +7,8 @@ import Typography from '@material-ui/core/Typography';
 import { ztpApiRef } from '../../api';
 
 /**
- * How many devices need an upgrade (the server's Image filter, counted);
+ * How many devices need an upgrade (the server's Image filter, counted,
+ * with GET /images/upgrades);
  * clicking it filters the table to them. Read again when `refreshKey`
  * changes (the queue was refreshed).
  */
@@ -21,11 +22,8 @@ export function UpgradeNeededCounter(props: {
   useEffect(() => {
     const controller = new AbortController();
     api
-      .listDevices(
-        { image: 'upgrade-needed', limit: 1 },
-        { signal: controller.signal },
-      )
-      .then(list => setCount(list.totalCount))
+      .listUpgrades({ signal: controller.signal })
+      .then(r => setCount(r.upgradeNeeded))
       .catch(() => {});
     return () => controller.abort();
   }, [api, props.refreshKey]);
