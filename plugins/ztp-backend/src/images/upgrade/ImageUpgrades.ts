@@ -2,18 +2,17 @@ import { randomUUID } from 'node:crypto';
 import type { LoggerService } from '@backstage/backend-plugin-api';
 import {
   describeUpgrade,
-  ipInSubnet,
   type ZtpUpgradePhase,
 } from '@ztp-portal/backstage-plugin-ztp-common';
-import type { PlatformCliOptions } from '@ztp-portal/backstage-plugin-ztp-node';
 import pLimit from 'p-limit';
 import type { CredentialVault } from '../../credentials/CredentialVault';
 import type { DeviceRecord, ZtpStore } from '../../database/types';
 import type { PlatformRegistry } from '../../platforms/PlatformRegistry';
-import type { OpenDeviceCliOptions, DeviceCliSession } from '../../ssh';
+import type { DeviceCliSession, OpenDeviceCliOptions } from '../../ssh';
 import type { ImageCatalog } from '../ImageCatalog';
 import type { ImageUpgradeStore } from './ImageUpgradeStore';
 import { runUpgrade } from './runUpgrade';
+import { openUpgradeSession } from './openUpgradeSession';
 import type { UpgradeSettings } from './settings';
 
 /** Why a device cannot be upgraded now, as a request's answer says it. */
@@ -312,7 +311,8 @@ export class ImageUpgrades {
           version: spec.version,
         },
         fromVersion: device.runningVersion,
-        openSession: prompts => this.openSession(device, driver.cli, prompts),
+        openSession: prompts =>
+          openUpgradeSession(this.deps, device, driver, prompts),
         report,
         longTimeoutMs: settings.commandTimeoutMs,
         rebootTimeoutMs: settings.rebootTimeoutMs,
@@ -368,36 +368,5 @@ export class ImageUpgrades {
       const now = await upgrades.get(ref).catch(() => undefined);
       if (now) logger.info(`${ref}: ${describeUpgrade(now)}`);
     }
-  }
-
-  private async openSession(
-    device: DeviceRecord,
-    cli: PlatformCliOptions,
-    interactivePrompts?: RegExp,
-  ): Promise<DeviceCliSession> {
-    const { ssh, vault, settings, openCli } = this.deps;
-    if (!ssh.managementNetworks.some(n => ipInSubnet(device.managementIp, n))) {
-      throw new Error(
-        `refused to connect: ${device.managementIp} is outside the management networks in ztp.serialCheck.managementNetworks`,
-      );
-    }
-    const promptPattern = interactivePrompts
-      ? new RegExp(
-          `(?:${cli.promptPattern.source})|(?:${interactivePrompts.source})`,
-          cli.promptPattern.flags.replace(/[gy]/g, ''),
-        )
-      : cli.promptPattern;
-    return openCli({
-      host: device.managementIp,
-      port: device.sshPort,
-      username: device.localUsername,
-      password: vault.decrypt(device.localPasswordEnc, device.entityRef),
-      algorithms: this.deps.platforms.require(device.platform).sshAlgorithms,
-      connectTimeoutMs: ssh.connectTimeoutMs,
-      // The whole stage (a download of a large image) runs in one session.
-      deadlineMs: settings.commandTimeoutMs * 3,
-      knownHostKey: device.hostKeyFingerprint,
-      cli: { ...cli, promptPattern },
-    });
   }
 }

@@ -38,6 +38,8 @@ const eos = (name: string, ip: string) =>
     managementAddress: `${ip}/24`,
     managementIp: ip,
     software: { runningVersion: '4.31.2F' },
+    // Only Checked devices can be selected.
+    serial: { state: 'checked' },
   });
 const devices: ZtpDevice[] = [
   eos('leaf-01', '127.0.10.11'),
@@ -64,7 +66,8 @@ const upgrades: ZtpImageUpgrade[] = [
     fromVersion: '4.31.2F',
     targetVersion: '4.32.0F',
     file: 'EOS-4.32.0F.swi',
-    error: 'verifying: the image on flash has SHA-256 0f, not the approved bb: the download is corrupted (deleted)',
+    error:
+      'verifying: the image on flash has SHA-256 0f, not the approved bb: the download is corrupted (deleted)',
     actor: 'system',
     startedAt: at,
     updatedAt: at,
