@@ -132,7 +132,8 @@ export class ImageFlash implements DeviceImages {
           const small: Buffer[] = [];
           // Only images are corrupted in transit (a byte of their payload).
           let corrupt = this.options.corruptDownloads;
-          const hash = (data: Buffer, payloadFrom: number) => {
+          const hash = (received: Buffer, payloadFrom: number) => {
+            let data = received;
             if (corrupt && header && data.length > payloadFrom) {
               data = Buffer.from(data);
               data[data.length - 1] ^= 0x01;

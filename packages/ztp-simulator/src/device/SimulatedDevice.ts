@@ -143,11 +143,12 @@ export class SimulatedDevice extends EventEmitter {
       corruptDownloads: options.corruptImageDownloads === true,
       checkUrl: url => assertLoopbackUrl(url, this.bootFileUrl !== undefined),
     });
-    const device = this;
+    const runningVersion = () => this.runningVersion;
     this.system = this.platform.createSystem({
       model: this.model,
+      // Read at each show version: an installed image changes it.
       get softwareVersion() {
-        return device.runningVersion;
+        return runningVersion();
       },
       images: this.images,
       reload: () => {

@@ -24,12 +24,9 @@ export async function eosCopyHttp(
   const name = target || from.split('/').pop() || '';
   const result = await facts.images.download(from, name);
   if (!result.ok) {
-    const why =
-      result.reason === 'no-space'
-        ? 'No space left on device'
-        : result.status
-        ? `HTTP error ${result.status}`
-        : result.message;
+    let why = result.message;
+    if (result.reason === 'no-space') why = 'No space left on device';
+    else if (result.status) why = `HTTP error ${result.status}`;
     return `% Error copying ${from} to ${to} (${why})\n`;
   }
   return 'Copy completed successfully.\n';
