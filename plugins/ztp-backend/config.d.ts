@@ -194,6 +194,27 @@ export interface Config {
         /** MD5, hexadecimal, for platforms whose tools check it (optional). */
         md5?: string;
       }>;
+      /**
+       * Upgrade a device to its approved image as soon as it is Checked and
+       * runs another version (default false).
+       */
+      autoUpgrade?: boolean;
+      /** Sites where devices are upgraded automatically even with autoUpgrade off. */
+      autoUpgradeSites?: string[];
+      upgrade?: {
+        /** Timeout of a long command (download, checksum, install), seconds (default 1800). */
+        commandTimeoutSeconds?: number;
+        /** Bound on the reboot, seconds; default: the platform's (20 to 30 minutes). */
+        rebootTimeoutSeconds?: number;
+        /** First wait before logging in again after the reload, ms (default 5000); it grows to pollMaxMs. */
+        pollInitialMs?: number;
+        /** Longest wait between logins after the reload, ms (default 30000). */
+        pollMaxMs?: number;
+        /** Upgrades run at once by one replica (default 8). */
+        concurrency?: number;
+        /** How often devices are looked at for an automatic upgrade, seconds (default 15). */
+        sweepSeconds?: number;
+      };
     };
     catalog?: {
       /** Platform ids accepted in the catalog and the template besides the installed platform packages' (ztpPlatformServiceRef). */

@@ -15,6 +15,7 @@ export type {
 } from './device/types';
 export type { PlatformId } from './platforms/types';
 export { PLATFORM_IDS } from './platforms/types';
+export { simulatedImage } from './device/ImageFlash';
 export { listPlatforms } from './platforms';
 export { startFleet } from './fleet/startFleet';
 export type { Fleet, FleetOptions } from './fleet/startFleet';

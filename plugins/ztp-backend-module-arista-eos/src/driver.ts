@@ -11,6 +11,7 @@ import { eosSerialFromInventory, eosSerialFromVersion } from './parseSerial';
 import { eosBootstrap } from './bootstrap';
 import { eosReadVersion } from './version';
 import { aristaEosPush } from './push';
+import { eosUpgrade } from './upgrade';
 
 const ERROR_PATTERN =
   /^\s*% ?(?:Invalid|Incomplete|Ambiguous|Unavailable|Unrecognized|Error|Not supported)/i;
@@ -51,6 +52,7 @@ export const aristaEosDriver: ZtpPlatformDriver = {
   hashPassword(password: string) {
     return hashPasswordWithScheme('sha512-crypt', password);
   },
+  upgrade: eosUpgrade,
 
   async readSerial(cli) {
     const version = await cli.run('show version');

@@ -15,6 +15,7 @@ import {
 import { iosXeBootstrap } from './bootstrap';
 import { iosXeReadVersion } from './version';
 import { ciscoIosXePush } from './push';
+import { iosXeUpgrade } from './upgrade';
 
 const ERROR_PATTERN =
   /^\s*% ?(?:Invalid input|Incomplete command|Ambiguous command|Unknown command|Invalid command|Bad|Error)/i;
@@ -50,6 +51,8 @@ export const ciscoIosXeDriver: ZtpPlatformDriver = {
   readVersion: iosXeReadVersion,
 
   passwordHashScheme: 'cisco-type9',
+  upgrade: iosXeUpgrade,
+
   hashPassword(password: string) {
     return hashPasswordWithScheme('cisco-type9', password);
   },

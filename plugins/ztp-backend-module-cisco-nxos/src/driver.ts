@@ -12,6 +12,7 @@ import { nxosSerialFromInventory, nxosSerialFromVersion } from './parseSerial';
 import { nxosBootstrap } from './bootstrap';
 import { nxosReadVersion } from './version';
 import { ciscoNxosPush } from './push';
+import { nxosUpgrade } from './upgrade';
 
 const ERROR_PATTERN =
   /^\s*(?:% ?(?:Invalid|Incomplete|Ambiguous|Permission denied|Error)|Syntax error while parsing)/i;
@@ -59,6 +60,7 @@ export const ciscoNxosDriver: ZtpPlatformDriver = {
   hashPassword(password: string) {
     return hashPasswordWithScheme('sha256-crypt', password);
   },
+  upgrade: nxosUpgrade,
 
   async readSerial(cli) {
     const inventory = await cli.run('show inventory');

@@ -18,6 +18,7 @@ import { junosBootstrap } from './bootstrap';
 import { junosReadVersion } from './version';
 import { juniperJunosPush } from './push';
 import { junosManagementPort } from './managementPort';
+import { junosUpgrade } from './upgrade';
 
 const ERROR_PATTERN = /^\s*(?:error:|syntax error|unknown command)/i;
 
@@ -77,6 +78,7 @@ export const juniperJunosDriver: ZtpPlatformDriver = {
   hashPassword(password: string) {
     return hashPasswordWithScheme('sha512-crypt', password);
   },
+  upgrade: junosUpgrade,
 
   async readSerial(cli) {
     const output = await cli.run('show chassis hardware');

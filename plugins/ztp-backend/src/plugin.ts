@@ -13,6 +13,7 @@ import { setupFinalConfig } from './finalConfig';
 import { setupImages } from './images';
 import { ImageGate } from './images/imageGate';
 import { createPlatformsRouter } from './platforms/router';
+import { setupImageUpgrades } from './images/upgrade';
 import { setupProvisioning } from './provisioning/setupProvisioning';
 import { setupQueueSync } from './queue/setupQueueSync';
 import { setupReplacement } from './replacement';
@@ -72,6 +73,20 @@ export const ztpPlugin = createBackendPlugin({
         // /ztp/images/, and the gate of Conf Final.
         const images = await setupImages(deps);
         httpRouter.use(images.router);
+        // Upgrades to the approved image (operator or automatic).
+        const imageUpgrades = await setupImageUpgrades({
+          ...deps,
+          stores,
+          vault,
+          platforms,
+          catalog: images.catalog,
+          approved: images.settings.approved,
+          openCli: openDeviceCli,
+          ssh: core.settings.serialCheck,
+          doorUrl: core.settings.provisioning.deviceUrl,
+          onChanged: ref => publisher.changed(ref),
+        });
+        httpRouter.use(imageUpgrades.router);
         // Conf Final: generation, preview and push of production configurations.
         const finalConfig = await setupFinalConfig({
           ...deps,
@@ -125,12 +140,14 @@ export const ztpPlugin = createBackendPlugin({
           ({ doorOpened } = await queue.start({ openDoor, isStopped }));
           doors.startUpkeep();
           await doors.startTftp();
+          await imageUpgrades.start();
         });
         lifecycle.addShutdownHook(async () => {
           stopping = true;
           await doorOpened;
           doors.stopUpkeep();
           core.serialChecks.stop();
+          await imageUpgrades.stop();
           await finalConfig.jobs.stop();
           await replacement.jobs.settled();
           await doors.stop();

@@ -114,3 +114,49 @@ export function imageCompliance(
     ? { state: 'compliant', running, approved: image.version }
     : { state: 'upgrade-needed', running, approved: image.version };
 }
+
+/** Where a running upgrade is (see the device's timeline for each step). @public */
+export type ZtpUpgradePhase =
+  | 'queued'
+  | 'checking-space'
+  | 'downloading'
+  | 'verifying'
+  | 'installing'
+  | 'rebooting'
+  | 'reading-version';
+
+/**
+ * A device's last software upgrade: running (with its phase), done (the
+ * device reported the approved version after its reboot) or failed (why;
+ * the device keeps its old image). @public
+ */
+export type ZtpImageUpgrade = {
+  entityRef: string;
+  state: 'upgrading' | 'compliant' | 'failed';
+  phase?: ZtpUpgradePhase;
+  /** Share of the image downloaded, while downloading and known. */
+  percent?: number;
+  fromVersion?: string;
+  targetVersion: string;
+  file: string;
+  error?: string;
+  actor: string;
+  startedAt: string;
+  updatedAt: string;
+  finishedAt?: string;
+};
+
+/** How the Image column words an upgrade's progress. @public */
+export function describeUpgrade(upgrade: ZtpImageUpgrade): string {
+  if (upgrade.state === 'failed')
+    return `Failed: ${upgrade.error ?? ''}`.trim();
+  if (upgrade.state === 'compliant')
+    return `Upgraded to ${upgrade.targetVersion}`;
+  const phase = upgrade.phase ?? 'queued';
+  if (phase === 'downloading') {
+    return upgrade.percent !== undefined
+      ? `Upgrading: downloading ${upgrade.percent} %`
+      : 'Upgrading: downloading';
+  }
+  return `Upgrading: ${phase.replace('-', ' ')}`;
+}

@@ -53,6 +53,15 @@ export const ztpImageOverridePermission = createPermission({
   attributes: { action: 'update' },
 });
 
+/**
+ * Upgrade a device's software to its approved image (single or bulk); every
+ * request is audited. @public
+ */
+export const ztpImageUpgradePermission = createPermission({
+  name: 'ztp.image.upgrade',
+  attributes: { action: 'update' },
+});
+
 /** @public */
 export const ztpPermissions = [
   ztpDeviceReadPermission,
@@ -62,4 +71,5 @@ export const ztpPermissions = [
   ztpHostKeyAcceptPermission,
   ztpDeviceReplacePermission,
   ztpImageOverridePermission,
+  ztpImageUpgradePermission,
 ];

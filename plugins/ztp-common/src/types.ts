@@ -98,6 +98,10 @@ export type ZtpEventType =
   | 'conffinal.failed'
   | 'image.downloaded'
   | 'image.download-failed'
+  | 'image.upgrade-started'
+  | 'image.upgrade-step'
+  | 'image.upgraded'
+  | 'image.upgrade-failed'
   | 'conffinal.image-override';
 
 /** One line of a device's timeline. @public */

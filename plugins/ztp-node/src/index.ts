@@ -12,3 +12,4 @@ export * from './finalConfig';
 export * from './platformDriver';
 export * from './extensions';
 export * from './helpers';
+export * from './upgrade';

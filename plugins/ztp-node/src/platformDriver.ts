@@ -83,6 +83,7 @@ export interface ZtpPlatformDriver {
    * command. Throws when the output names no version.
    */
   readVersion?(cli: DeviceCli): Promise<PlatformSoftwareVersion>;
+  readonly upgrade?: import('./upgrade').PlatformUpgrade;
   /** Reads the running configuration (for previews and verification). */
   readRunningConfig?(cli: DeviceCli): Promise<string>;
   /** Conf Final's safe push; without it the platform is never pushed. */

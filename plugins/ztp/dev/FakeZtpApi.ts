@@ -15,6 +15,7 @@ import {
   type ZtpSerialCheckResult,
   type ZtpUnknownDeviceList,
   type ZtpDeclarationProblemList,
+  type ZtpImageUpgrade,
 } from '@ztp-portal/backstage-plugin-ztp-common';
 import type { ZtpApi } from '../src';
 
@@ -281,6 +282,29 @@ export class FakeZtpApi implements ZtpApi {
   /** The fake queue's devices have no version read: no image is approved. */
   async listImages(): Promise<{ images: ZtpApprovedImage[] }> {
     return { images: [] };
+  }
+
+  // The dev harness approves no image: nothing to upgrade.
+  async listUpgrades(): Promise<{
+    upgrades: ZtpImageUpgrade[];
+    upgradeNeeded: number;
+  }> {
+    return { upgrades: [], upgradeNeeded: 0 };
+  }
+
+  async upgradeImage(entityRef: string): Promise<{ started: string[] }> {
+    throw new Error(`${entityRef}: no image is approved in the dev harness`);
+  }
+
+  async upgradeImages(entityRefs: string[]) {
+    return {
+      started: [],
+      refused: entityRefs.map(entityRef => ({
+        entityRef,
+        status: 409,
+        reason: `${entityRef}: no image is approved in the dev harness`,
+      })),
+    };
   }
 
   async listUnknownDevices(): Promise<ZtpUnknownDeviceList> {

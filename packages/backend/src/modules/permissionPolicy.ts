@@ -22,6 +22,7 @@ import {
   ztpHostKeyAcceptPermission,
   ztpDeviceReplacePermission,
   ztpImageOverridePermission,
+  ztpImageUpgradePermission,
 } from '@ztp-portal/backstage-plugin-ztp-common';
 
 /** Operators, unless ztp.permissions.operators in config says otherwise. */
@@ -34,6 +35,7 @@ const OPERATOR_PERMISSIONS = new Set([
   ztpHostKeyAcceptPermission.name,
   ztpDeviceReplacePermission.name,
   ztpImageOverridePermission.name,
+  ztpImageUpgradePermission.name,
 ]);
 
 /** The guest provider's user, unless auth.providers.guest says otherwise. */

@@ -9,6 +9,7 @@ import type {
   PlatformSystem,
 } from '../platforms/types';
 import { DeviceSshServer } from './DeviceSshServer';
+import { ImageFlash } from './ImageFlash';
 import { fingerprint, generateHostKeys, type HostKeys } from './hostKeys';
 import {
   assertLoopback,
@@ -87,6 +88,11 @@ export class SimulatedDevice extends EventEmitter {
   private abort: AbortController | undefined;
   private running: Promise<void> | undefined;
   private failure: Error | undefined;
+  /** The software images on flash; the release running now. */
+  readonly images: ImageFlash;
+  private runningVersion: string | undefined;
+  private reloading: Promise<void> | undefined;
+  private portAfterReload: number | undefined;
 
   constructor(options: SimulatedDeviceOptions) {
     super();
@@ -129,9 +135,28 @@ export class SimulatedDevice extends EventEmitter {
     this.baseMac =
       (options.macAddress && normalizeMacAddress(options.macAddress)) ||
       derivedMac(options.name);
+    this.runningVersion = options.softwareVersion;
+    this.images = new ImageFlash({
+      platform: options.platform,
+      sourceAddress: options.managementIp,
+      freeBytes: options.flashFreeBytes ?? 8 * 1024 ** 3,
+      totalBytes: 16 * 1024 ** 3,
+      corruptDownloads: options.corruptImageDownloads === true,
+      checkUrl: url => assertLoopbackUrl(url, this.bootFileUrl !== undefined),
+    });
+    const runningVersion = () => this.runningVersion;
     this.system = this.platform.createSystem({
       model: this.model,
-      softwareVersion: options.softwareVersion,
+      // Read at each show version: an installed image changes it.
+      get softwareVersion() {
+        return runningVersion();
+      },
+      images: this.images,
+      reload: () => {
+        this.reloading ??= this.reloadNow().finally(() => {
+          this.reloading = undefined;
+        });
+      },
       realSerial: () => this.serial,
       baseMac: () => this.baseMac,
       bootedAt: () => this.bootedAt,
@@ -335,7 +360,7 @@ export class SimulatedDevice extends EventEmitter {
     });
     this.boundPort = await ssh.listen(
       this.managementIp,
-      this.options.sshPort ?? 22,
+      this.portAfterReload ?? this.options.sshPort ?? 22,
     );
     if (signal.aborted) {
       await ssh.close();
@@ -407,6 +432,30 @@ export class SimulatedDevice extends EventEmitter {
     this.scripts.push(record);
     this.emit('script-finished', record);
     return record;
+  }
+
+  /** The release show version reports (changed by an installed image). */
+  get softwareVersion(): string | undefined {
+    return this.runningVersion;
+  }
+
+  /**
+   * A reload asked for on the CLI (an install, "reload now"): once the
+   * command's output is out, SSH goes down for rebootMs, the staged image
+   * boots (its release is reported from then on) with the saved
+   * configuration, and SSH answers again on the same port.
+   */
+  private async reloadNow(): Promise<void> {
+    await sleep(50);
+    const port = this.boundPort;
+    await this.powerOff();
+    this.setState('rebooting');
+    await sleep(this.options.rebootMs ?? 3000);
+    this.runningVersion = this.images.bootVersion() ?? this.runningVersion;
+    this.currentState = 'off';
+    // Back on the port it had (an ephemeral one included).
+    this.portAfterReload = port;
+    await this.powerOn();
   }
 
   /** A reboot: SSH is down meanwhile, the saved/staged configuration loads. */

@@ -29,6 +29,10 @@ export type DeviceBehaviours = {
   keyboardInteractive?: boolean;
   /** Closes the connection once this many configuration lines were sent. */
   dropAfterConfigLines?: number;
+  /** Free bytes on flash for software images (default 8 GiB). */
+  flashFreeBytes?: number;
+  /** Changes one byte of every image download in transit (bad checksum). */
+  corruptImageDownloads?: boolean;
 };
 
 export type SimulatedDeviceOptions = DeviceBehaviours & {

@@ -12,6 +12,8 @@ export type DeviceOverride = {
   legacyAlgorithms?: boolean;
   keyboardInteractive?: boolean;
   dropAfterConfigLines?: number;
+  flashFreeBytes?: number;
+  corruptImageDownloads?: boolean;
   bootDelayMs?: number;
   model?: string;
   sshPort?: number;
@@ -26,6 +28,8 @@ const TYPES: Record<keyof DeviceOverride, 'string' | 'number' | 'boolean'> = {
   legacyAlgorithms: 'boolean',
   keyboardInteractive: 'boolean',
   dropAfterConfigLines: 'number',
+  flashFreeBytes: 'number',
+  corruptImageDownloads: 'boolean',
   bootDelayMs: 'number',
   model: 'string',
   sshPort: 'number',

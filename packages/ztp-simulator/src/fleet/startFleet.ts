@@ -89,6 +89,8 @@ export async function startFleet(options: FleetOptions): Promise<Fleet> {
           legacyAlgorithms: override.legacyAlgorithms,
           keyboardInteractive: override.keyboardInteractive,
           dropAfterConfigLines: override.dropAfterConfigLines,
+          flashFreeBytes: override.flashFreeBytes,
+          corruptImageDownloads: override.corruptImageDownloads,
         }),
       );
     } catch (error) {

@@ -36,6 +36,48 @@ export interface DeviceFacts {
    * resolving with the status and body; rejects when nothing answers.
    */
   httpGet(url: string): Promise<{ status: number; body: string }>;
+  /** The software images on its flash, and the one the next boot runs. */
+  readonly images: DeviceImages;
+  /**
+   * Reloads the device (install, "reload now"): SSH goes down, the staged
+   * image boots, SSH comes back. Starts after the current command's output.
+   */
+  reload(): void;
+}
+
+/** An image file on a device's flash, with its checksums as computed on it. */
+export type StoredImage = {
+  name: string;
+  size: number;
+  sha256: string;
+  md5: string;
+  sha512: string;
+};
+
+export type ImageDownload =
+  /** body: the bytes of a small file that is not an image (a script, a configuration). */
+  | { ok: true; bytes: number; seconds: number; body?: Buffer }
+  | {
+      ok: false;
+      reason: 'no-space' | 'http' | 'unreachable';
+      status?: number;
+      message: string;
+    };
+
+/** A device's software images (see device/ImageFlash). */
+export interface DeviceImages {
+  freeBytes(): number;
+  totalBytes(): number;
+  list(): StoredImage[];
+  get(name: string): StoredImage | undefined;
+  delete(name: string): boolean;
+  /** A real transfer from the device's management address. */
+  download(url: string, name: string): Promise<ImageDownload>;
+  /** Checks the image (platform, integrity) and makes it the next boot. */
+  setBoot(
+    name: string,
+  ): { ok: true; version: string } | { ok: false; error: string };
+  bootImage(): string | undefined;
 }
 
 export type PlatformEvent =

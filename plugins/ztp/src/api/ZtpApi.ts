@@ -1,6 +1,7 @@
 import { createApiRef } from '@backstage/frontend-plugin-api';
 import type {
   ZtpApprovedImage,
+  ZtpImageUpgrade,
   ZtpBulkPushJob,
   ZtpDeclarationProblemList,
   ZtpDeviceDetails,
@@ -78,6 +79,20 @@ export interface ZtpApi {
   listImages(
     options?: ZtpRequestOptions,
   ): Promise<{ images: ZtpApprovedImage[] }>;
+  /**
+   * Each device's last software upgrade (Upgrading with its phase,
+   * Compliant, Failed) and how many devices need one.
+   */
+  listUpgrades(
+    options?: ZtpRequestOptions,
+  ): Promise<{ upgrades: ZtpImageUpgrade[]; upgradeNeeded: number }>;
+  /** Upgrades one device to its approved image (permission ztp.image.upgrade). */
+  upgradeImage(entityRef: string): Promise<{ started: string[] }>;
+  /** Upgrades several devices; those that cannot be upgraded say why. */
+  upgradeImages(entityRefs: string[]): Promise<{
+    started: string[];
+    refused: { entityRef: string; status: number; reason: string }[];
+  }>;
   /** Starts a Conf Final (Push) of several devices. */
   startBulkPush(entityRefs: string[]): Promise<ZtpBulkPushJob>;
   /** Progress of a bulk push started by {@link ZtpApi.startBulkPush}. */

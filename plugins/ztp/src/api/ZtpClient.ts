@@ -3,6 +3,7 @@ import type { DiscoveryApi, FetchApi } from '@backstage/frontend-plugin-api';
 import { ResponseError } from '@backstage/errors';
 import type {
   ZtpApprovedImage,
+  ZtpImageUpgrade,
   ZtpBulkPushJob,
   ZtpDeviceDetails,
   ZtpDeviceList,
@@ -106,6 +107,28 @@ export class ZtpClient implements ZtpApi {
     options?: ZtpRequestOptions,
   ): Promise<{ images: ZtpApprovedImage[] }> {
     return this.request('/images', options);
+  }
+
+  listUpgrades(
+    options?: ZtpRequestOptions,
+  ): Promise<{ upgrades: ZtpImageUpgrade[]; upgradeNeeded: number }> {
+    return this.request('/images/upgrades', options);
+  }
+
+  upgradeImage(entityRef: string): Promise<{ started: string[] }> {
+    return this.request(`${devicePath(entityRef)}/image/upgrade`, {
+      method: 'POST',
+    });
+  }
+
+  upgradeImages(entityRefs: string[]): Promise<{
+    started: string[];
+    refused: { entityRef: string; status: number; reason: string }[];
+  }> {
+    return this.request('/images/upgrade', {
+      method: 'POST',
+      body: { entityRefs },
+    });
   }
 
   startBulkPush(entityRefs: string[]): Promise<ZtpBulkPushJob> {

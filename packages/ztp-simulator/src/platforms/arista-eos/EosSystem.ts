@@ -33,6 +33,14 @@ import type {
   SessionInfo,
 } from '../types';
 import { eosGrammar, formatEosError } from './grammar';
+import {
+  eosBash,
+  eosBootSystem,
+  eosCopyHttp,
+  eosDir,
+  eosShowBootConfig,
+  eosVerify,
+} from './imageCommands';
 import type { EosModel } from './models';
 import {
   eosConfigLines,
@@ -140,6 +148,13 @@ class EosShell extends CiscoStyleShell {
   }
 
   protected async configCommand(line: string, io: ShellIO): Promise<boolean> {
+    const boot = this.current
+      ? undefined
+      : eosBootSystem(this.system.facts, line);
+    if (boot !== undefined) {
+      await io.print(boot);
+      return true;
+    }
     const session = this.current;
     const words = line.split(/\s+/);
     if (
@@ -391,6 +406,35 @@ class EosShell extends CiscoStyleShell {
         value: { run: () => this.save() },
       },
       { pattern: 'write [memory]', value: { run: () => this.save() } },
+      {
+        pattern: 'dir [flash:]',
+        value: { run: () => eosDir(facts, unixTime(new Date())) },
+      },
+      {
+        pattern: 'copy <from> <to>',
+        value: { run: ctx => eosCopyHttp(facts, ctx.args.from, ctx.args.to) },
+      },
+      {
+        pattern: 'verify <rest...>',
+        value: { run: ctx => eosVerify(facts, ctx.args.rest) },
+      },
+      {
+        pattern: 'bash <rest...>',
+        value: { run: ctx => eosBash(facts, ctx.args.rest) },
+      },
+      {
+        pattern: 'show boot-config',
+        value: { run: () => eosShowBootConfig(facts) },
+      },
+      {
+        pattern: 'reload now',
+        value: {
+          run: () => {
+            facts.reload();
+            return '';
+          },
+        },
+      },
     ];
   }
 

@@ -28,6 +28,12 @@ import type {
   SessionInfo,
 } from '../types';
 import { formatIosError, iosXeGrammar } from './grammar';
+import {
+  iosXeCopyHttp,
+  iosXeFlashListing,
+  iosXeInstall,
+  iosXeVerify,
+} from './imageCommands';
 import type { IosXeModel } from './models';
 import {
   iosXeConfigFile,
@@ -170,6 +176,19 @@ class IosXeShell extends CiscoStyleShell {
       },
       { pattern: 'write [memory]', value: { run: () => this.writeMemory() } },
       {
+        pattern: 'verify <rest...>',
+        value: { run: ctx => iosXeVerify(facts, ctx.args.rest) },
+      },
+      {
+        pattern: 'install <rest...>',
+        value: {
+          run: ctx =>
+            iosXeInstall(facts, ctx.io, ctx.args.rest, () =>
+              this.writeMemory(),
+            ),
+        },
+      },
+      {
         pattern: 'delete <rest...>',
         value: { run: ctx => this.deleteFile(ctx.io, ctx.args.rest) },
       },
@@ -209,17 +228,11 @@ class IosXeShell extends CiscoStyleShell {
   }
 
   private listFlash(): string {
-    const lines = ['Directory of flash:/', ''];
-    let i = 1;
-    for (const [name, text] of this.system.flash) {
-      lines.push(
-        `${String(i++).padStart(6)}  -rw-  ${String(
-          Buffer.byteLength(text),
-        ).padStart(12)}  ${iosTime(new Date())}  ${name}`,
-      );
-    }
-    lines.push('', '11353194496 bytes total (8475389952 bytes free)');
-    return `${lines.join('\n')}\n`;
+    return iosXeFlashListing(
+      this.system.facts,
+      this.system.flash,
+      iosTime(new Date()),
+    );
   }
 
   private writeMemory(): string {
@@ -260,6 +273,9 @@ class IosXeShell extends CiscoStyleShell {
       return `${bytes} bytes copied in 0.046 secs (${Math.round(
         bytes / 0.046,
       )} bytes/sec)\n`;
+    }
+    if (/^https?:\/\//i.test(from)) {
+      return iosXeCopyHttp(this.system.facts, io, from, to);
     }
     const file = fileName(source);
     if (file && isRunning(to)) {

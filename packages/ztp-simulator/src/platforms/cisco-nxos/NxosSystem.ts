@@ -29,6 +29,13 @@ import type {
   SessionInfo,
 } from '../types';
 import { formatNxosError, nxosGrammar } from './grammar';
+import {
+  bootflashName,
+  nxosCopyHttp,
+  nxosImageDigest,
+  nxosImageListing,
+  nxosInstallAll,
+} from './imageCommands';
 import type { NxosModel } from './models';
 import {
   nxosRunningConfig,
@@ -231,6 +238,23 @@ class NxosShell extends CiscoStyleShell {
         value: { run: ctx => this.showFile(ctx.args.path, true) },
       },
       {
+        pattern: 'show file <path> sha256sum',
+        value: {
+          run: ctx =>
+            nxosImageDigest(facts, ctx.args.path, 'sha256sum') ??
+            `% No such file or directory: ${ctx.args.path}\n`,
+        },
+      },
+      {
+        pattern: 'install all <rest...>',
+        value: {
+          run: ctx =>
+            nxosInstallAll(facts, ctx.io, ctx.args.rest, () =>
+              this.saveStartup(),
+            ),
+        },
+      },
+      {
         pattern: 'configure replace <file>',
         value: { run: ctx => this.configureReplace(ctx.args.file) },
       },
@@ -271,24 +295,17 @@ class NxosShell extends CiscoStyleShell {
       this.system.scheduled = text;
       return 'Copy complete.\n';
     }
-    const target = /^bootflash:\/*(.+)$/i.exec(to);
-    if (/^https?:\/\//i.test(from) && target) {
-      let answer: { status: number; body: string };
-      try {
-        answer = await this.system.facts.httpGet(from);
-      } catch (error) {
-        return `ERROR: Copy failed: ${(error as Error).message}\n`;
-      }
-      if (answer.status !== 200) {
-        return `ERROR: Copy failed: the server answered HTTP ${answer.status}\n`;
-      }
-      this.system.bootflash.set(target[1], answer.body);
-      return `Copy complete.\n`;
+    if (/^https?:\/\//i.test(from) && bootflashName(to) !== undefined) {
+      return nxosCopyHttp(this.system.facts, this.system.bootflash, from, to);
     }
     return `% Invalid command at copy ${from} ${to}\n`;
   }
 
   private showFile(path: string, md5: boolean): string {
+    const image = md5
+      ? nxosImageDigest(this.system.facts, path, 'md5sum')
+      : undefined;
+    if (image) return image;
     const m = /^bootflash:\/*(.+)$/i.exec(path);
     const text = m ? this.system.bootflash.get(m[1]) : undefined;
     if (text === undefined) return `% No such file or directory: ${path}\n`;
@@ -459,12 +476,14 @@ class NxosShell extends CiscoStyleShell {
         )}  ${name}`,
       );
     }
+    const images = this.system.facts.images;
+    lines.push(...nxosImageListing(this.system.facts, unixTime(new Date())));
     lines.push(
       '',
       'Usage for bootflash://sup-local',
-      ' 4763459584 bytes used',
-      '48534740992 bytes free',
-      '53298200576 bytes total',
+      ` ${images.totalBytes() - images.freeBytes()} bytes used`,
+      `${images.freeBytes()} bytes free`,
+      `${images.totalBytes()} bytes total`,
     );
     return `${lines.join('\n')}\n`;
   }

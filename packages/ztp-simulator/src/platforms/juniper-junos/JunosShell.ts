@@ -1,3 +1,9 @@
+import {
+  junosFileChecksum,
+  junosFileCopy,
+  junosSoftwareAdd,
+  junosSystemStorage,
+} from './imageCommands';
 import { CommandMatcher, type MatchResult } from '../../cli/commandMatcher';
 import {
   countLines,
@@ -329,6 +335,30 @@ export class JunosShell implements PlatformShell {
               .toISOString()
               .replace('T', ' ')
               .slice(0, 19)} UTC\n`,
+        } as OpCommand,
+      },
+      {
+        pattern: 'show system storage',
+        value: { run: () => junosSystemStorage(facts) } as OpCommand,
+      },
+      {
+        pattern: 'file copy <from> <to>',
+        value: {
+          run: (ctx: OpContext) =>
+            junosFileCopy(facts, ctx.args.from, ctx.args.to),
+        } as OpCommand,
+      },
+      {
+        pattern: 'file checksum <algorithm> <path>',
+        value: {
+          run: (ctx: OpContext) =>
+            junosFileChecksum(facts, ctx.args.algorithm, ctx.args.path),
+        } as OpCommand,
+      },
+      {
+        pattern: 'request system software add <rest...>',
+        value: {
+          run: (ctx: OpContext) => junosSoftwareAdd(facts, ctx.args.rest),
         } as OpCommand,
       },
       {

@@ -1,5 +1,6 @@
 import { getPlatform } from '..';
 import type { PlatformSystem } from '../types';
+import { ImageFlash } from '../../device/ImageFlash';
 
 function junos(model: string): PlatformSystem {
   return getPlatform('juniper-junos').createSystem({
@@ -10,6 +11,15 @@ function junos(model: string): PlatformSystem {
     timerScale: 1,
     notify: () => {},
     httpGet: async () => ({ status: 404, body: '' }),
+    images: new ImageFlash({
+      platform: 'juniper-junos',
+      sourceAddress: '127.0.0.1',
+      freeBytes: 1024 ** 3,
+      totalBytes: 2 * 1024 ** 3,
+      corruptDownloads: false,
+      checkUrl: () => {},
+    }),
+    reload: () => {},
   });
 }
 

@@ -15,7 +15,7 @@ import {
 import { ztpApiRef } from '../../api';
 import { describeError, formatDateTime } from '../../lib/format';
 import { ConfFinalBadge, ConfMinBadge, SerialBadge } from '../StatusBadges';
-import { ImageBadge } from '../ImageStatus';
+import { ImageBadge, ImageUpgradeButton } from '../ImageStatus';
 
 const useStyles = makeStyles(theme => ({
   stages: {
@@ -164,6 +164,7 @@ export function DeviceStatusCard(props: {
         <Typography variant="body2">Image</Typography>
         <div>
           <ImageBadge device={device} />
+          <ImageUpgradeButton device={device} />
         </div>
         <Typography variant="body2">Conf Final</Typography>
         <div>

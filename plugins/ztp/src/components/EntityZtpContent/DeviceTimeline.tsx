@@ -45,6 +45,10 @@ const EVENT_KINDS: Record<ZtpEventType, [label: string, tone: Tone]> = {
   'image.downloaded': ['Image downloaded', 'ok'],
   'image.download-failed': ['Image download interrupted', 'error'],
   'conffinal.image-override': ['Image gate overridden', 'neutral'],
+  'image.upgrade-started': ['Upgrade started', 'running'],
+  'image.upgrade-step': ['Upgrade step', 'running'],
+  'image.upgraded': ['Upgraded to the approved image', 'ok'],
+  'image.upgrade-failed': ['Upgrade failed', 'error'],
 };
 
 const useStyles = makeStyles(theme => ({

@@ -1,11 +1,13 @@
 import Typography from '@material-ui/core/Typography';
 import {
+  describeUpgrade,
   ZTP_IMAGE_STATES,
   type ZtpDevice,
   type ZtpImageState,
 } from '@ztp-portal/backstage-plugin-ztp-common';
 import { StatusChip } from '../StatusBadges/StatusChip';
 import { useImageCompliance } from './useImageCompliance';
+import { useImageUpgrade } from './useImageUpgrade';
 
 /** The words of each image state, as the Image column and its filter say them. */
 export const IMAGE_STATE_LABELS = {
@@ -25,8 +27,37 @@ export const IMAGE_STATE_FILTER: [ZtpImageState, string][] =
  */
 export function ImageBadge(props: { device: ZtpDevice }) {
   const image = useImageCompliance(props.device);
+  const upgrade = useImageUpgrade(props.device.entityRef);
   // The approved images are on their way: a moment without a badge.
   if (!image) return null;
+  if (upgrade?.state === 'upgrading') {
+    return (
+      <span>
+        <StatusChip
+          label="Upgrading"
+          tone="running"
+          tooltip={`Upgrading to ${upgrade.targetVersion} (${upgrade.file})`}
+        />
+        <Typography variant="caption" display="block">
+          {describeUpgrade(upgrade).replace(/^Upgrading: /, '')}
+        </Typography>
+      </span>
+    );
+  }
+  if (upgrade?.state === 'failed' && image.state === 'upgrade-needed') {
+    return (
+      <span>
+        <StatusChip
+          label="Failed"
+          tone="error"
+          tooltip={`Upgrade to ${upgrade.targetVersion} failed: ${upgrade.error}`}
+        />
+        <Typography variant="caption" display="block">
+          {image.running} → {image.approved}
+        </Typography>
+      </span>
+    );
+  }
   switch (image.state) {
     case 'compliant':
       return (

@@ -6,3 +6,7 @@ export {
 export { ImageOverridePush } from './ImageOverridePush';
 export { imageRefusal } from './imageGate';
 export { useImageCompliance } from './useImageCompliance';
+export { ImageUpgradeButton } from './ImageUpgradeButton';
+export { BulkUpgradeAction } from './BulkUpgradeAction';
+export { UpgradeNeededCounter } from './UpgradeNeededCounter';
+export { useImageUpgrade } from './useImageUpgrade';

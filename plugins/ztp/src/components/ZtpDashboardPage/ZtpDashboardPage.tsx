@@ -26,6 +26,7 @@ import {
 import { useZtpPermissions } from '../../hooks/useZtpPermissions';
 import { describeError } from '../../lib/format';
 import { BulkPushAction } from '../BulkPushAction';
+import { BulkUpgradeAction, UpgradeNeededCounter } from '../ImageStatus';
 import { FixSerialDialog } from '../FixSerialDialog';
 import {
   UNKNOWN_DEVICES_POLL_INTERVAL_MS,
@@ -243,6 +244,13 @@ export function ZtpDashboard(props: ZtpDashboardProps) {
         filter={filter}
         onFilter={changeFilter}
       />
+      <Box my={2} maxWidth={240}>
+        <UpgradeNeededCounter
+          refreshKey={list}
+          selected={filter.image === 'upgrade-needed'}
+          onSelect={() => changeFilter({ image: 'upgrade-needed' })}
+        />
+      </Box>
       <Paper>
         <Box p={2}>
           <QueueFilters
@@ -257,6 +265,11 @@ export function ZtpDashboard(props: ZtpDashboardProps) {
             <Alert severity="warning">
               Could not refresh the queue: {describeError(queue.error)}
             </Alert>
+          </Box>
+        )}
+        {selectedRefs.length > 0 && (
+          <Box px={2} pb={1}>
+            <BulkUpgradeAction entityRefs={selectedRefs} />
           </Box>
         )}
         {permissions.canPushConfig && (
