@@ -14,6 +14,7 @@ import {
   aristaEosDriver,
   ciscoNxosDriver,
   juniperJunosDriver,
+  builtinPlatformFeatures,
 } from './__testUtils__/builtinPlatforms';
 import { ztpPlugin } from './plugin';
 import { deviceEntity } from './__testUtils__/fleet';
@@ -146,6 +147,7 @@ describe('a minimal configuration the device refuses, per platform', () => {
     backend = await startTestBackend({
       features: [
         ztpPlugin,
+        ...builtinPlatformFeatures,
         schedulerServiceFactory,
         catalogServiceMock.factory({
           entities: specs.map(s =>

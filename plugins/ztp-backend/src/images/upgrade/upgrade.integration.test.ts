@@ -14,6 +14,7 @@ import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { ztpImageUpgradePermission } from '@ztp-portal/backstage-plugin-ztp-common';
 import { SimulatedDevice, simulatedImage } from '@ztp-portal/ztp-simulator';
 import request from 'supertest';
+import { builtinPlatformFeatures } from '../../__testUtils__/builtinPlatforms';
 import { ztpPlugin } from '../../plugin';
 import { exampleFleetEntities } from '../../finalConfig/__testUtils__/exampleFleet';
 import { freePort } from '../../__testUtils__/network';
@@ -153,6 +154,7 @@ describe('upgrades to the approved image through the real backend and simulated 
     backend = await startTestBackend({
       features: [
         ztpPlugin,
+        ...builtinPlatformFeatures,
         schedulerServiceFactory,
         catalogServiceMock.factory({ entities }),
         mockServices.rootConfig.factory({
@@ -220,6 +222,8 @@ describe('upgrades to the approved image through the real backend and simulated 
         const device = new SimulatedDevice({
           name,
           platform: t.platform as any,
+          // The box's own model: a Junos box answers SSH on its model's port.
+          ...(a['ztp.network/model'] ? { model: a['ztp.network/model'] } : {}),
           managementIp: a['ztp.network/management-address'].split('/')[0],
           sshPort: ports.get(name),
           hostname: name,
