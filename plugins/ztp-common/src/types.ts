@@ -262,6 +262,18 @@ export type ZtpDeclarationProblem = {
 /** Body of GET /declaration-problems. @public */
 export type ZtpDeclarationProblemList = { items: ZtpDeclarationProblem[] };
 
+/** One installed platform, as the portal's pages and forms show it. @public */
+export type ZtpPlatform = {
+  /** The ztp.network/platform value. */
+  id: string;
+  displayName: string;
+  /** Conf Final can render and push its devices. */
+  finalConfig: boolean;
+};
+
+/** GET /platforms: the platforms the backend's modules installed. @public */
+export type ZtpPlatformList = { items: ZtpPlatform[] };
+
 /** Body of GET /unknown-devices: newest first, at most 200 rows. @public */
 export type ZtpUnknownDeviceList = {
   items: ZtpUnknownDevice[];

@@ -11,6 +11,7 @@ import {
   type ZtpEvent,
   type ZtpFinalConfigPreview,
   type ZtpLocalAccount,
+  type ZtpPlatformList,
   type ZtpPushResult,
   type ZtpSerialCheckResult,
   type ZtpUnknownDeviceList,
@@ -327,6 +328,16 @@ export class FakeZtpApi implements ZtpApi {
           firstSeen: ago(30),
           lastSeen: ago(12),
         },
+      ],
+    };
+  }
+
+  async listPlatforms(): Promise<ZtpPlatformList> {
+    await delay();
+    return {
+      items: [
+        { id: 'cisco-iosxe', displayName: 'Cisco IOS XE', finalConfig: true },
+        { id: 'arista-eos', displayName: 'Arista EOS', finalConfig: true },
       ],
     };
   }

@@ -8,6 +8,7 @@ import {
   EntityCardBlueprint,
   EntityContentBlueprint,
 } from '@backstage/plugin-catalog-react/alpha';
+import { FormFieldBlueprint } from '@backstage/plugin-scaffolder-react/alpha';
 import RouterIcon from '@material-ui/icons/Router';
 import { NETWORK_DEVICE_TYPE } from '@ztp-portal/backstage-plugin-ztp-common';
 import { ztpApiRef, ZtpClient } from './api';
@@ -67,6 +68,20 @@ export const ztpEntityIdentityCard = EntityCardBlueprint.make({
 });
 
 /**
+ * The Scaffolder form field `ZtpPlatformPicker`: the installed platforms as
+ * the choices of "Declare a network device".
+ */
+export const ztpPlatformPickerField = FormFieldBlueprint.make({
+  name: 'platform-picker',
+  params: {
+    field: () =>
+      import('./components/ZtpPlatformPicker').then(
+        m => m.ztpPlatformPickerFormField,
+      ),
+  },
+});
+
+/**
  * The ZTP plugin for the new frontend system: the API, the /ztp page with its
  * sidebar item, the ZTP tab of network devices and their ZTP identity card.
  * @public
@@ -77,5 +92,11 @@ export const ztpPlugin = createFrontendPlugin({
   icon: <RouterIcon fontSize="inherit" />,
   info: { packageJson: () => import('../package.json') },
   routes: { root: rootRouteRef },
-  extensions: [ztpApi, ztpPage, ztpEntityContent, ztpEntityIdentityCard],
+  extensions: [
+    ztpApi,
+    ztpPage,
+    ztpEntityContent,
+    ztpEntityIdentityCard,
+    ztpPlatformPickerField,
+  ],
 });

@@ -1,15 +1,8 @@
 import type { HttpAuthService } from '@backstage/backend-plugin-api';
 import express from 'express';
 import Router from 'express-promise-router';
+import type { ZtpPlatform } from '@ztp-portal/backstage-plugin-ztp-common';
 import type { PlatformRegistry } from './PlatformRegistry';
-
-/** One installed platform as the portal's pages and forms show it. */
-export type ZtpPlatformView = {
-  id: string;
-  displayName: string;
-  /** Conf Final can render and push its devices. */
-  finalConfig: boolean;
-};
 
 /**
  * GET /platforms: the platforms the installed modules added, for choices
@@ -23,7 +16,7 @@ export async function createPlatformsRouter(options: {
   const router = Router();
   router.get('/platforms', async (req, res) => {
     await options.httpAuth.credentials(req, { allow: ['user', 'service'] });
-    const items: ZtpPlatformView[] = options.platforms.list().map(p => ({
+    const items: ZtpPlatform[] = options.platforms.list().map(p => ({
       id: p.id,
       displayName: p.displayName,
       finalConfig: Boolean(p.push && p.finalConfig),

@@ -9,6 +9,7 @@ import type {
   ZtpDeviceListQuery,
   ZtpFinalConfigPreview,
   ZtpLocalAccount,
+  ZtpPlatformList,
   ZtpPushResult,
   ZtpSerialCheckResult,
   ZtpUnknownDeviceList,
@@ -26,6 +27,8 @@ export type ZtpRequestOptions = {
  * @public
  */
 export interface ZtpApi {
+  /** The platforms the backend's modules installed (id and display name). */
+  listPlatforms(options?: ZtpRequestOptions): Promise<ZtpPlatformList>;
   /** One page of the ZTP queue, with its counters and filter facets. */
   listDevices(
     query?: ZtpDeviceListQuery,

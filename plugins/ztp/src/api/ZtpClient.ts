@@ -10,6 +10,7 @@ import type {
   ZtpDeviceListQuery,
   ZtpFinalConfigPreview,
   ZtpLocalAccount,
+  ZtpPlatformList,
   ZtpPushResult,
   ZtpSerialCheckResult,
   ZtpUnknownDeviceList,
@@ -152,6 +153,10 @@ export class ZtpClient implements ZtpApi {
     options?: ZtpRequestOptions,
   ): Promise<ZtpUnknownDeviceList> {
     return this.request('/unknown-devices', options);
+  }
+
+  listPlatforms(options?: ZtpRequestOptions): Promise<ZtpPlatformList> {
+    return this.request('/platforms', options);
   }
 
   listDeclarationProblems(

@@ -1,0 +1,2 @@
+export { ZtpPlatformPicker } from './ZtpPlatformPicker';
+export { ztpPlatformPickerFormField } from './formField';
