@@ -14,7 +14,7 @@ import { setupImages } from './images';
 import { ImageGate } from './images/imageGate';
 import { createPlatformsRouter } from './platforms/router';
 import { setupImageUpgrades } from './images/upgrade';
-import { setupProvisioning } from './provisioning/setupProvisioning';
+import { setupDoor } from './door/setupDoor';
 import { setupQueueSync } from './queue/setupQueueSync';
 import { setupReplacement } from './replacement';
 import { createRouter } from './router';
@@ -125,7 +125,7 @@ export const ztpPlugin = createBackendPlugin({
         });
         httpRouter.use(dhcp.router);
         httpRouter.use(await createPlatformsRouter({ ...deps, platforms }));
-        const doors = await setupProvisioning({ ...deps, ...core, images });
+        const doors = await setupDoor({ ...deps, ...core, images });
 
         let stopping = false;
         const isStopped = () => stopping;

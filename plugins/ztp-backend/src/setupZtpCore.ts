@@ -9,7 +9,7 @@ import { ztpPermissions } from '@ztp-portal/backstage-plugin-ztp-common';
 import type { ZtpPlatformDriver } from '@ztp-portal/backstage-plugin-ztp-node';
 import { readZtpConfig } from './config';
 import { openZtpStores } from './database/ZtpStores';
-import { DoorQueueView } from './provisioning/DoorQueueView';
+import { DoorQueueView } from './door/DoorQueueView';
 import { readReplacementSettings } from './replacement';
 import { verifySecretsKey } from './secrets/keyCheck';
 import { BootstrapRenderer } from './platforms/BootstrapRenderer';

@@ -1,11 +1,11 @@
 import { mockServices } from '@backstage/backend-test-utils';
 import type { Knex } from 'knex';
 import { migrateZtpDatabase, ztpStoresOn } from '../database/ZtpStores';
-import { DeviceIndex } from '../provisioning/DeviceIndex';
-import { DeviceRequestHandler } from '../provisioning/DeviceRequestHandler';
-import { FetchRecorder } from '../provisioning/FetchRecorder';
-import { ProvisioningServer } from '../provisioning/ProvisioningServer';
-import { UnknownDeviceCounter } from '../provisioning/UnknownDeviceCounter';
+import { DeviceIndex } from '../door/DeviceIndex';
+import { DeviceRequestHandler } from '../door/DeviceRequestHandler';
+import { FetchRecorder } from '../door/FetchRecorder';
+import { DoorHttpServer } from '../door/DoorHttpServer';
+import { UnknownDeviceCounter } from '../door/UnknownDeviceCounter';
 
 /** The n-th device of a small test fleet, as the catalog sync declares it. */
 export function testDevice(n: number) {
@@ -66,7 +66,7 @@ export async function startDoorOnDatabase(
     allowedNetworks: options.allowedNetworks ?? [],
     onFetched: () => {},
   });
-  const server = new ProvisioningServer({
+  const server = new DoorHttpServer({
     host: '127.0.0.1',
     port: 0,
     handler,

@@ -1,5 +1,5 @@
 import { TestDatabases } from '@backstage/backend-test-utils';
-import { FetchRecorder } from '../provisioning/FetchRecorder';
+import { FetchRecorder } from '../door/FetchRecorder';
 import { declared, storesFor } from './__testUtils__/storesForTest';
 
 jest.setTimeout(60_000);

@@ -1,7 +1,7 @@
 import { bootstrapArtifacts, bootstrapContext, reportPath } from '.';
 import type { DeviceRecord } from '../database/types';
-import type { DeviceBootstrap } from '../provisioning/BootstrapFileIndex';
-import type { MinimalConfigSource } from '../provisioning/DeviceRequestHandler';
+import type { DeviceBootstrap } from '../door/BootstrapFileIndex';
+import type { MinimalConfigSource } from '../door/DeviceRequestHandler';
 import { MinimalConfigRenderer, platformDevice } from './MinimalConfigRenderer';
 import type { PlatformRegistry } from './PlatformRegistry';
 

@@ -11,7 +11,7 @@ import { builtinPlatformDrivers } from '../__testUtils__/builtinPlatforms';
 import { verifyShaCrypt } from '@ztp-portal/backstage-plugin-ztp-node';
 import { deviceEntity } from '../__testUtils__/fleet';
 import { CredentialVault } from '../credentials/CredentialVault';
-import { DeviceIndex } from '../provisioning/DeviceIndex';
+import { DeviceIndex } from '../door/DeviceIndex';
 import { DeviceQueueSync, SyncResult } from './DeviceQueueSync';
 import { PlatformRegistry } from '../platforms/PlatformRegistry';
 

@@ -1,6 +1,6 @@
 import type { LoggerService } from '@backstage/backend-plugin-api';
 import type { ZtpStores } from '../database/ZtpStores';
-import { waitForFirstQueueLoad } from '../provisioning/waitForFirstQueueLoad';
+import { waitForFirstQueueLoad } from '../door/waitForFirstQueueLoad';
 import type { DeviceQueueSync } from './DeviceQueueSync';
 
 /** How long the startup may spend on the catalog sync before the door opens. */

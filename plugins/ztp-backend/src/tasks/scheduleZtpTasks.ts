@@ -9,7 +9,7 @@ import { DHCP_APPLY_TASK_ID } from '../dhcp';
 import type { DhcpApplier } from '../dhcp/DhcpApplier';
 import { BULK_PUSH_HEARTBEAT_MS, JOB_RETENTION_DAYS } from '../finalConfig';
 import type { BulkPushJobs } from '../finalConfig';
-import type { DoorQueueView } from '../provisioning/DoorQueueView';
+import type { DoorQueueView } from '../door/DoorQueueView';
 import type { DeviceQueueSync } from '../queue/DeviceQueueSync';
 
 const DAY_MS = 86400_000;

@@ -1,4 +1,4 @@
-import type { FetchedDevice } from './door/protocol';
+import type { FetchedDevice } from './worker/protocol';
 
 /** Repeated fetches of one device are published at most this often. */
 export const REFETCH_SIGNAL_INTERVAL_MS = 30_000;

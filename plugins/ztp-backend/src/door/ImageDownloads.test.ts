@@ -18,7 +18,7 @@ import {
   type ImageDownloadLimits,
   type ImageDownloadRecord,
 } from './ImageDownloads';
-import { ProvisioningServer } from './ProvisioningServer';
+import { DoorHttpServer } from './DoorHttpServer';
 import { UnknownDeviceCounter } from './UnknownDeviceCounter';
 
 const device = {
@@ -93,7 +93,7 @@ function stalled(port: number, urlPath: string) {
 
 describe('the door serves approved images', () => {
   let dir: string;
-  let server: ProvisioningServer;
+  let server: DoorHttpServer;
   let downloads: ImageDownloads;
   let port: number;
   let recorded: ImageDownloadRecord[];
@@ -147,7 +147,7 @@ describe('the door serves approved images', () => {
       onChanged: servable => downloads.setImages(servable),
     });
     await catalog.scan();
-    server = new ProvisioningServer({
+    server = new DoorHttpServer({
       host: '127.0.0.1',
       port: 0,
       handler,

@@ -13,7 +13,7 @@ import { DeviceRequestHandler } from '../DeviceRequestHandler';
 import { FetchRecorder } from '../FetchRecorder';
 import { imageDownloadEvent } from '../imageDownloadEvent';
 import { ImageDownloads } from '../ImageDownloads';
-import { ProvisioningServer } from '../ProvisioningServer';
+import { DoorHttpServer } from '../DoorHttpServer';
 import { UnknownDeviceCounter } from '../UnknownDeviceCounter';
 import type {
   DoorDevice,
@@ -124,7 +124,7 @@ export async function runDoorWorker(data: DoorWorkerData, port: MessagePort) {
             ),
       })
     : undefined;
-  const server = new ProvisioningServer({
+  const server = new DoorHttpServer({
     host: data.host,
     port: data.port,
     handler,

@@ -12,13 +12,13 @@ import type { SerialCheckService } from '../serialChecks/SerialCheckService';
 import type { ZtpSignalPublisher } from '../signals/ZtpSignalPublisher';
 import { createDeviceFetchFollowUp } from './deviceFetchFollowUp';
 import { DeviceRequestHandler } from './DeviceRequestHandler';
-import { DoorWorkerHost, workerDatabaseConfig } from './door/DoorWorkerHost';
+import { DoorWorkerHost, workerDatabaseConfig } from './worker/DoorWorkerHost';
 import type { DoorQueueView } from './DoorQueueView';
 import { startDoorUpkeep } from './doorUpkeep';
 import { FetchRecorder } from './FetchRecorder';
 import { imageDownloadEvent } from './imageDownloadEvent';
 import { ImageDownloads } from './ImageDownloads';
-import { ProvisioningServer } from './ProvisioningServer';
+import { DoorHttpServer } from './DoorHttpServer';
 import { TftpServer } from './TftpServer';
 import { UnknownDeviceCounter } from './UnknownDeviceCounter';
 
@@ -28,7 +28,7 @@ import { UnknownDeviceCounter } from './UnknownDeviceCounter';
  * TFTP, and the images they serve. Nothing listens before `open()` and
  * `startTftp()`.
  */
-export async function setupProvisioning(deps: {
+export async function setupDoor(deps: {
   settings: ZtpSettings;
   stores: Pick<ZtpStores, 'events' | 'fetches' | 'unknownDevices'>;
   /** Copies SQLite's write-ahead log into the database file. */
@@ -130,7 +130,7 @@ export async function setupProvisioning(deps: {
   });
   const server =
     doorWorker ??
-    new ProvisioningServer({
+    new DoorHttpServer({
       host: door.host,
       port: door.port,
       handler,

@@ -8,7 +8,7 @@ import type { UnknownDeviceStore } from '../database/UnknownDeviceStore';
 import { DeviceIndex } from './DeviceIndex';
 import { DeviceRequestHandler } from './DeviceRequestHandler';
 import { FetchRecorder } from './FetchRecorder';
-import { ProvisioningServer } from './ProvisioningServer';
+import { DoorHttpServer } from './DoorHttpServer';
 import { UnknownDeviceCounter } from './UnknownDeviceCounter';
 
 const device = {
@@ -61,8 +61,8 @@ function parse(raw: string) {
   };
 }
 
-describe('ProvisioningServer', () => {
-  let server: ProvisioningServer;
+describe('DoorHttpServer', () => {
+  let server: DoorHttpServer;
   let port: number;
   let recorded: ConfMinFetch[];
   let fetched: DeviceRecord[];
@@ -93,7 +93,7 @@ describe('ProvisioningServer', () => {
       allowedNetworks: [],
       onFetched: d => fetched.push(d),
     });
-    server = new ProvisioningServer({
+    server = new DoorHttpServer({
       host: '127.0.0.1',
       port: 0,
       handler,

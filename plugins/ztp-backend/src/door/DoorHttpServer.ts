@@ -69,7 +69,7 @@ function serialize(response: DoorResponse, head: boolean): Buffer {
  * `connection: close`; a client that would keep the connection open
  * reconnects, as HTTP allows.
  */
-export class ProvisioningServer {
+export class DoorHttpServer {
   private server?: net.Server;
   private readonly sockets = new Set<net.Socket>();
   /**
