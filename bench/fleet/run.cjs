@@ -5,7 +5,10 @@
  * ZTP queue → the backend's memory idle → the dashboard in Chromium → a
  * restart with the full queue until the device door opens.
  *
- * usage: run.cjs [--devices N] [--keep] [--no-dashboard] [--no-restart]
+ * With --boot, the simulator then boots every device and the run waits
+ * until all are Loaded and Checked.
+ *
+ * usage: run.cjs [--devices N] [--boot] [--keep] [--no-dashboard] [--no-restart]
  * Ports 27000-27099 only (backend 27010, device door 27011), SQLite in a
  * temporary directory, everything on 127.0.0.1; prints a Markdown summary
  * and writes it to bench/results/fleet-<date>.md.
@@ -18,6 +21,7 @@ const os = require('node:os');
 const path = require('node:path');
 const { execFileSync } = require('node:child_process');
 const { startBackend, tcpOpen, ROOT } = require('./backendProcess.cjs');
+const { bootFleet } = require('./bootFleet.cjs');
 const { measureDashboard } = require('./dashboard.cjs');
 
 const args = process.argv.slice(2);
@@ -32,7 +36,10 @@ const DOOR_PORT = PORT + 1;
 const BASE = `http://127.0.0.1:${PORT}`;
 
 const sleep = ms => new Promise(r => setTimeout(r, ms));
-const secs = ms => `${(ms / 1000).toFixed(1)} s`;
+const secs = ms =>
+  ms === undefined || Number.isNaN(ms)
+    ? 'not reached'
+    : `${(ms / 1000).toFixed(1)} s`;
 const log = (...m) =>
   console.error(`[${new Date().toISOString().slice(11, 19)}]`, ...m);
 
@@ -171,6 +178,24 @@ async function main() {
       );
       result.searchRequest = search;
     }
+    if (opt('--boot')) {
+      log('boot');
+      backend.resetPeak();
+      result.boot = await bootFleet({
+        dir,
+        devices,
+        doorUrl: `http://127.0.0.1:${DOOR_PORT}`,
+        statusPort: PORT + 2,
+        summary: async () =>
+          (
+            await getJson('/api/ztp/devices?limit=1', token)
+          ).summary,
+        listPage: offset =>
+          getJson(`/api/ztp/devices?limit=500&offset=${offset}`, token),
+        log,
+      });
+      result.boot.backendPeakRss = backend.peakRss();
+    }
     if (!opt('--no-restart')) {
       log('restart');
       await backend.stop();
@@ -236,6 +261,27 @@ function report(r) {
       `| platform filter chosen → its rows | ${d.filters.join(', ')} ms |`,
       `| GET /devices?limit=50 (median of 5) | ${r.listRequest} ms |`,
       `| GET /devices?q=<mac> (median of 5) | ${r.searchRequest} ms |`,
+    );
+  }
+  const b = r.boot;
+  if (b) {
+    lines.push(
+      `| simulator boot → all Loaded | ${secs(b.allLoaded)} (${b.loaded}/${
+        r.devices
+      }) |`,
+      `| simulator boot → all Checked | ${secs(b.allChecked)} (${b.checked}/${
+        r.devices
+      }) |`,
+      `| Loaded → Checked per device, p50 / p99 | ${secs(b.p50)} / ${secs(
+        b.p99,
+      )} |`,
+      `| backend RSS peak during the boot | ${b.backendPeakRss.toFixed(
+        0,
+      )} MiB |`,
+      `| simulator: CPU, RSS peak | ${b.simulatorCpuS.toFixed(0)} s CPU (${(
+        (b.simulatorCpuS * 1000) /
+        r.devices
+      ).toFixed(0)} ms per device), ${b.simulatorPeakRss.toFixed(0)} MiB |`,
     );
   }
   if (r.restartDoorOpen !== undefined) {

@@ -9,6 +9,7 @@ import { CredentialVault } from '../credentials/CredentialVault';
 import { DeviceIndex } from '../provisioning/DeviceIndex';
 import { DeviceQueueSync, SyncResult } from './DeviceQueueSync';
 import { PlatformRegistry } from '../platforms/PlatformRegistry';
+import { DatabaseSyncEtagStore } from './SyncEtagStore';
 
 jest.setTimeout(60_000);
 
@@ -54,9 +55,17 @@ function withEtag(entity: Entity, etag: string): Entity {
 }
 
 async function storeFor(id: any) {
+  return (await databaseFor(id)).store;
+}
+
+/** The store and the sync's etags over one database. */
+async function databaseFor(id: any) {
   const knex = await databases.init(id);
   await DatabaseZtpStore.migrate(knex);
-  return new DatabaseZtpStore(knex);
+  return {
+    store: new DatabaseZtpStore(knex),
+    etagStore: new DatabaseSyncEtagStore(knex),
+  };
 }
 
 function leaf(name: string, extra: Record<string, string> = {}) {
@@ -413,5 +422,54 @@ describe.each(databases.eachSupportedId())('DeviceQueueSync on %p', id => {
     expect(
       (await store.listEvents('resource:default/d01', 10)).map(e => e.type),
     ).toEqual(['device.removed', 'device.added']);
+  });
+  it('after a restart, reads only the declarations that changed while it was down (the etags are kept in the database)', async () => {
+    const { store, etagStore } = await databaseFor(id);
+    let entities = fleet(12);
+    const { catalog, reads } = catalogOf(() => entities);
+    const before = makeSync(store, catalog, { pageSize: 5, etagStore });
+    expect((await before.run()).added).toHaveLength(12);
+
+    // The backend stops; meanwhile d03 changes and d07 leaves the catalog.
+    entities = entities
+      .filter(e => e.metadata.name !== 'd07')
+      .map(e =>
+        e.metadata.name === 'd03'
+          ? withEtag(
+              {
+                ...e,
+                metadata: {
+                  ...e.metadata,
+                  annotations: {
+                    ...e.metadata.annotations,
+                    'ztp.network/site': 'PAR9',
+                  },
+                },
+              },
+              'etag-d03-2',
+            )
+          : e,
+      );
+    reads.declarations.length = 0;
+    const after = makeSync(store, catalog, { pageSize: 5, etagStore });
+    const result = await after.run();
+    expect(result).toMatchObject({
+      added: [],
+      updated: ['resource:default/d03'],
+      removed: ['resource:default/d07'],
+      finished: true,
+    });
+    // Only the changed declaration was read again.
+    expect(reads.declarations).toEqual([['resource:default/d03']]);
+    expect((await store.getDevice('resource:default/d03'))?.site).toBe('PAR9');
+    // d07 is forgotten: back in the catalog, it is read (and re-enters).
+    expect((await etagStore.load()).has('resource:default/d07')).toBe(false);
+    entities = fleet(12).map(e =>
+      e.metadata.name === 'd03' ? entities[3] : e,
+    );
+    reads.declarations.length = 0;
+    const back = await after.run();
+    expect(back.added).toEqual(['resource:default/d07']);
+    expect(reads.declarations).toEqual([['resource:default/d07']]);
   });
 });

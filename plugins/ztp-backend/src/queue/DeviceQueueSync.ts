@@ -20,6 +20,7 @@ import type {
 } from '../database/types';
 import type { CredentialVault } from '../credentials/CredentialVault';
 import type { PlatformRegistry } from '../platforms/PlatformRegistry';
+import type { SyncEtagStore } from './SyncEtagStore';
 
 export type SyncResult = {
   added: string[];
@@ -126,6 +127,8 @@ export class DeviceQueueSync {
       pageSize?: number;
       /** How long one run may go on before leaving the rest to the next. */
       runBudgetMs?: number;
+      /** Keeps the etags across restarts (else they are held in memory only). */
+      etagStore?: SyncEtagStore;
     },
   ) {
     this.hasher = deps.hasher ?? mainThreadHasher;
@@ -140,6 +143,8 @@ export class DeviceQueueSync {
    * again.
    */
   private readonly etags = new Map<string, string>();
+  /** The etags kept by the last process, read once before the first run. */
+  private etagsLoaded = false;
   /** The pass under way: where it stopped and the devices it has seen. */
   private pass?: { cursor?: string; seen: Set<string> };
 
@@ -162,6 +167,12 @@ export class DeviceQueueSync {
   private async runOnce(budgetMs: number): Promise<SyncResult> {
     const { catalog, auth, store, logger } = this.deps;
     const deadline = Date.now() + budgetMs;
+    if (!this.etagsLoaded && this.deps.etagStore) {
+      for (const [ref, etag] of await this.deps.etagStore.load()) {
+        this.etags.set(ref, etag);
+      }
+    }
+    this.etagsLoaded = true;
     const credentials = await auth.getOwnServiceCredentials();
     const corrections = new Map(
       (await store.listSerialCorrections()).map(c => [c.entityRef, c]),
@@ -390,9 +401,14 @@ export class DeviceQueueSync {
       }
     }
     // Only what was committed is remembered: the rest is read again.
+    const committed: [string, string][] = [];
     for (const [ref, etag] of processed) {
-      if (etag) this.etags.set(ref, etag);
+      if (etag) committed.push([ref, etag]);
     }
+    // Kept after the page's commit: a crash in between only means the
+    // next process reads these declarations again.
+    await this.deps.etagStore?.save(committed);
+    for (const [ref, etag] of committed) this.etags.set(ref, etag);
     return result;
   }
 
@@ -407,9 +423,11 @@ export class DeviceQueueSync {
     const { catalog, store } = this.deps;
     const active = await store.listActiveDeclarations();
     const unseen = [...active.keys()].filter(ref => !seen.has(ref));
-    for (const ref of this.etags.keys()) {
-      if (!seen.has(ref)) this.etags.delete(ref);
-    }
+    const forgotten = [...this.etags.keys()].filter(ref => !seen.has(ref));
+    // Forgotten before the devices leave the queue: one that comes back is
+    // read again whatever happens in between.
+    await this.deps.etagStore?.forget(forgotten);
+    for (const ref of forgotten) this.etags.delete(ref);
     if (!unseen.length) return [];
     const { items } = await catalog.getEntitiesByRefs(
       {
