@@ -472,4 +472,25 @@ describe.each(databases.eachSupportedId())('DeviceQueueSync on %p', id => {
     expect(back.added).toEqual(['resource:default/d07']);
     expect(reads.declarations).toEqual([['resource:default/d07']]);
   });
+  it('after a restart with another set of platforms, reads every declaration again', async () => {
+    const { store, etagStore } = await databaseFor(id);
+    const entities = fleet(6);
+    const { catalog, reads } = catalogOf(() => entities);
+    // Without the Arista driver every declaration (arista-eos) is invalid.
+    const withoutEos = new PlatformRegistry(
+      builtinPlatformDrivers.filter(d => d.id !== 'arista-eos'),
+    );
+    const before = makeSync(store, catalog, {
+      etagStore,
+      platforms: withoutEos,
+    });
+    expect((await before.run()).invalid).toHaveLength(6);
+    expect(await store.listActiveDevices()).toHaveLength(0);
+
+    // Restarted with the driver installed: the same etags are read again.
+    reads.declarations.length = 0;
+    const after = makeSync(store, catalog, { etagStore });
+    expect((await after.run()).added).toHaveLength(6);
+    expect(reads.declarations.flat()).toHaveLength(6);
+  });
 });

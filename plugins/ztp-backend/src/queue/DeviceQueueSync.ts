@@ -84,6 +84,11 @@ const DECLARATION_FIELDS = [
   'metadata.annotations',
 ];
 const DEVICE_FILTER = { kind: 'Resource', 'spec.type': NETWORK_DEVICE_TYPE };
+/**
+ * Changed whenever declarationFromEntity reads entities differently, so
+ * that the etags kept by an older version do not skip them.
+ */
+const DECLARATION_READING_VERSION = 1;
 
 /** Hashes a new device's password (the pool of worker threads in the plugin). */
 export type PasswordHasher = {
@@ -168,8 +173,14 @@ export class DeviceQueueSync {
     const { catalog, auth, store, logger } = this.deps;
     const deadline = Date.now() + budgetMs;
     if (!this.etagsLoaded && this.deps.etagStore) {
-      for (const [ref, etag] of await this.deps.etagStore.load()) {
-        this.etags.set(ref, etag);
+      // Only etags kept under the same reading of declarations count: an
+      // entity read with other platforms (a module added) or another
+      // version of this code is read again.
+      const prefix = `${this.readingVersion()}:`;
+      for (const [ref, kept] of await this.deps.etagStore.load()) {
+        if (kept.startsWith(prefix)) {
+          this.etags.set(ref, kept.slice(prefix.length));
+        }
       }
     }
     this.etagsLoaded = true;
@@ -407,9 +418,22 @@ export class DeviceQueueSync {
     }
     // Kept after the page's commit: a crash in between only means the
     // next process reads these declarations again.
-    await this.deps.etagStore?.save(committed);
+    if (this.deps.etagStore) {
+      const version = this.readingVersion();
+      await this.deps.etagStore.save(
+        committed.map(([ref, etag]) => [ref, `${version}:${etag}`]),
+      );
+    }
     for (const [ref, etag] of committed) this.etags.set(ref, etag);
     return result;
+  }
+
+  /** What a declaration's reading depends on besides its entity. */
+  private readingVersion(): string {
+    return createHash('sha1')
+      .update(`${DECLARATION_READING_VERSION}\n${[...this.deps.platforms.ids()].sort().join(',')}`)
+      .digest('hex')
+      .slice(0, 12);
   }
 
   /**
