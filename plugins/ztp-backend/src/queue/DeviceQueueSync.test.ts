@@ -10,6 +10,12 @@ import { DeviceIndex } from '../provisioning/DeviceIndex';
 import { DeviceQueueSync, SyncResult } from './DeviceQueueSync';
 import { PlatformRegistry } from '../platforms/PlatformRegistry';
 import { DatabaseSyncEtagStore } from './SyncEtagStore';
+import { DoorQueueView } from '../provisioning/DoorQueueView';
+import { DeviceRequestHandler } from '../provisioning/DeviceRequestHandler';
+import { FetchRecorder } from '../provisioning/FetchRecorder';
+import { ProvisioningServer } from '../provisioning/ProvisioningServer';
+import { UnknownDeviceCounter } from '../provisioning/UnknownDeviceCounter';
+import type { BootstrapRenderer } from '../platforms/BootstrapRenderer';
 
 jest.setTimeout(60_000);
 
@@ -492,5 +498,71 @@ describe.each(databases.eachSupportedId())('DeviceQueueSync on %p', id => {
     const after = makeSync(store, catalog, { etagStore });
     expect((await after.run()).added).toHaveLength(6);
     expect(reads.declarations.flat()).toHaveLength(6);
+  });
+  it('the device door answers 404 to a device whose account is not generated yet, and serves it once its page is committed', async () => {
+    const store = await storeFor(id);
+    const entities = fleet(4);
+    const { catalog } = catalogOf(() => entities);
+    let release: () => void = () => {};
+    const held = new Promise<void>(r => (release = r));
+    const logger = mockServices.logger.mock();
+    const doorView = new DoorQueueView({
+      store,
+      // No bootstrap scripts here: the minimal configuration route is tested.
+      renderer: { bootstrap: () => undefined } as unknown as BootstrapRenderer,
+      logger,
+    });
+    let pages = 0;
+    const sync = makeSync(store, catalog, {
+      pageSize: 2,
+      hasher: {
+        hash: async (driver, password) => {
+          const hash = await driver.hashPassword(password);
+          if (pages === 1) await held;
+          return hash;
+        },
+      },
+      onChanged: () => {
+        pages++;
+      },
+    });
+    const server = new ProvisioningServer({
+      host: '127.0.0.1',
+      port: 0,
+      handler: new DeviceRequestHandler({
+        index: doorView.index,
+        renderer: { render: d => `hostname ${d.hostname}\n` },
+        recorder: new FetchRecorder(store),
+        unknown: new UnknownDeviceCounter(store),
+        logger,
+        allowedNetworks: [],
+        onFetched: () => {},
+      }),
+      logger,
+      requestTimeoutMs: 2000,
+    });
+    const { port } = await server.start();
+    const fetchConfig = (name: string) =>
+      fetch(`http://127.0.0.1:${port}/ztp/config/by-hostname/${name}`);
+    try {
+      const running = sync.run();
+      while (pages < 1) await new Promise(r => setTimeout(r, 10));
+      await doorView.refresh();
+      const d01 = await fetchConfig('d01');
+      expect(d01.status).toBe(200);
+      expect(await d01.text()).toBe('hostname d01\n');
+      // d02's account is still being generated: the door does not know it.
+      expect((await fetchConfig('d02')).status).toBe(404);
+
+      release();
+      await running;
+      await doorView.refresh();
+      const d02 = await fetchConfig('d02');
+      expect(d02.status).toBe(200);
+      expect(await d02.text()).toBe('hostname d02\n');
+    } finally {
+      release();
+      await server.stop();
+    }
   });
 });
