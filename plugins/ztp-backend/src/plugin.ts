@@ -60,7 +60,7 @@ export const ztpPlugin = createBackendPlugin({
         const { logger, lifecycle, httpRouter } = deps;
         const core = await setupZtpCore(deps, addedPlatforms);
         const { stores, vault, platforms, publisher, doorView } = core;
-        const queue = setupQueueSync(deps, core);
+        const queue = await setupQueueSync(deps, core);
         httpRouter.use(
           await createRouter({
             ...deps,

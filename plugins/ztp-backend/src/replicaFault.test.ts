@@ -173,6 +173,10 @@ describe('two replicas on one PostgreSQL, one killed mid-work', () => {
       const device = new SimulatedDevice({
         name: entity.metadata.name,
         platform: annotations['ztp.network/platform'] as PlatformId,
+        // The box's own model: a Junos box answers SSH on its model's port.
+        ...(annotations['ztp.network/model']
+          ? { model: annotations['ztp.network/model'] }
+          : {}),
         managementIp:
           annotations['ztp.network/management-address'].split('/')[0],
         sshPort: sshPorts.get(entity.metadata.name),

@@ -14,6 +14,13 @@ import { CredentialVault } from '../credentials/CredentialVault';
 import { DeviceIndex } from '../door/DeviceIndex';
 import { DeviceQueueSync, SyncResult } from './DeviceQueueSync';
 import { PlatformRegistry } from '../platforms/PlatformRegistry';
+import { DatabaseSyncEtagStore } from './SyncEtagStore';
+import { DoorQueueView } from '../door/DoorQueueView';
+import { DeviceRequestHandler } from '../door/DeviceRequestHandler';
+import { FetchRecorder } from '../door/FetchRecorder';
+import { DoorHttpServer } from '../door/DoorHttpServer';
+import { UnknownDeviceCounter } from '../door/UnknownDeviceCounter';
+import type { BootstrapRenderer } from '../platforms/BootstrapRenderer';
 
 jest.setTimeout(60_000);
 
@@ -59,9 +66,17 @@ function withEtag(entity: Entity, etag: string): Entity {
 }
 
 async function storeFor(id: any) {
+  return (await databaseFor(id)).stores;
+}
+
+/** The store and the sync's etags over one database. */
+async function databaseFor(id: any) {
   const knex = await databases.init(id);
   await migrateZtpDatabase(knex);
-  return ztpStoresOn(knex);
+  return {
+    stores: ztpStoresOn(knex),
+    etagStore: new DatabaseSyncEtagStore(knex),
+  };
 }
 
 function leaf(name: string, extra: Record<string, string> = {}) {
@@ -424,5 +439,143 @@ describe.each(databases.eachSupportedId())('DeviceQueueSync on %p', id => {
         e => e.type,
       ),
     ).toEqual(['device.removed', 'device.added']);
+  });
+  it('after a restart, reads only the declarations that changed while it was down (the etags are kept in the database)', async () => {
+    const { stores, etagStore } = await databaseFor(id);
+    let entities = fleet(12);
+    const { catalog, reads } = catalogOf(() => entities);
+    const before = makeSync(stores, catalog, { pageSize: 5, etagStore });
+    expect((await before.run()).added).toHaveLength(12);
+
+    // The backend stops; meanwhile d03 changes and d07 leaves the catalog.
+    entities = entities
+      .filter(e => e.metadata.name !== 'd07')
+      .map(e =>
+        e.metadata.name === 'd03'
+          ? withEtag(
+              {
+                ...e,
+                metadata: {
+                  ...e.metadata,
+                  annotations: {
+                    ...e.metadata.annotations,
+                    'ztp.network/site': 'PAR9',
+                  },
+                },
+              },
+              'etag-d03-2',
+            )
+          : e,
+      );
+    reads.declarations.length = 0;
+    const after = makeSync(stores, catalog, { pageSize: 5, etagStore });
+    const result = await after.run();
+    expect(result).toMatchObject({
+      added: [],
+      updated: ['resource:default/d03'],
+      removed: ['resource:default/d07'],
+      finished: true,
+    });
+    // Only the changed declaration was read again.
+    expect(reads.declarations).toEqual([['resource:default/d03']]);
+    expect((await stores.devices.getDevice('resource:default/d03'))?.site).toBe(
+      'PAR9',
+    );
+    // d07 is forgotten: back in the catalog, it is read (and re-enters).
+    expect((await etagStore.load()).has('resource:default/d07')).toBe(false);
+    entities = fleet(12).map(e =>
+      e.metadata.name === 'd03' ? entities[3] : e,
+    );
+    reads.declarations.length = 0;
+    const back = await after.run();
+    expect(back.added).toEqual(['resource:default/d07']);
+    expect(reads.declarations).toEqual([['resource:default/d07']]);
+  });
+  it('after a restart with another set of platforms, reads every declaration again', async () => {
+    const { stores, etagStore } = await databaseFor(id);
+    const entities = fleet(6);
+    const { catalog, reads } = catalogOf(() => entities);
+    // Without the Arista driver every declaration (arista-eos) is invalid.
+    const withoutEos = new PlatformRegistry(
+      builtinPlatformDrivers.filter(d => d.id !== 'arista-eos'),
+    );
+    const before = makeSync(stores, catalog, {
+      etagStore,
+      platforms: withoutEos,
+    });
+    expect((await before.run()).invalid).toHaveLength(6);
+    expect(await stores.devices.listActiveDevices()).toHaveLength(0);
+
+    // Restarted with the driver installed: the same etags are read again.
+    reads.declarations.length = 0;
+    const after = makeSync(stores, catalog, { etagStore });
+    expect((await after.run()).added).toHaveLength(6);
+    expect(reads.declarations.flat()).toHaveLength(6);
+  });
+  it('the device door answers 404 to a device whose account is not generated yet, and serves it once its page is committed', async () => {
+    const stores = await storeFor(id);
+    const entities = fleet(4);
+    const { catalog } = catalogOf(() => entities);
+    let release: () => void = () => {};
+    const held = new Promise<void>(r => (release = r));
+    const logger = mockServices.logger.mock();
+    const doorView = new DoorQueueView({
+      stores,
+      // No bootstrap scripts here: the minimal configuration route is tested.
+      renderer: { bootstrap: () => undefined } as unknown as BootstrapRenderer,
+      logger,
+    });
+    let pages = 0;
+    const sync = makeSync(stores, catalog, {
+      pageSize: 2,
+      hasher: {
+        hash: async (driver, password) => {
+          const hash = await driver.hashPassword(password);
+          if (pages === 1) await held;
+          return hash;
+        },
+      },
+      onChanged: () => {
+        pages++;
+      },
+    });
+    const server = new DoorHttpServer({
+      host: '127.0.0.1',
+      port: 0,
+      handler: new DeviceRequestHandler({
+        index: doorView.index,
+        renderer: { render: d => `hostname ${d.hostname}\n` },
+        recorder: new FetchRecorder(stores.fetches),
+        unknown: new UnknownDeviceCounter(stores.unknownDevices),
+        logger,
+        allowedNetworks: [],
+        onFetched: () => {},
+      }),
+      logger,
+      requestTimeoutMs: 2000,
+    });
+    const { port } = await server.start();
+    const fetchConfig = (name: string) =>
+      fetch(`http://127.0.0.1:${port}/ztp/config/by-hostname/${name}`);
+    try {
+      const running = sync.run();
+      while (pages < 1) await new Promise(r => setTimeout(r, 10));
+      await doorView.refresh();
+      const d01 = await fetchConfig('d01');
+      expect(d01.status).toBe(200);
+      expect(await d01.text()).toBe('hostname d01\n');
+      // d02's account is still being generated: the door does not know it.
+      expect((await fetchConfig('d02')).status).toBe(404);
+
+      release();
+      await running;
+      await doorView.refresh();
+      const d02 = await fetchConfig('d02');
+      expect(d02.status).toBe(200);
+      expect(await d02.text()).toBe('hostname d02\n');
+    } finally {
+      release();
+      await server.stop();
+    }
   });
 });

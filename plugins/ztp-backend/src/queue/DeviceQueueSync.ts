@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type {
   AuthService,
   BackstageCredentials,
@@ -15,6 +16,7 @@ import { declarationFromEntity } from './declarationFromEntity';
 import { describeDeclarationChanges } from './describeDeclarationChanges';
 import { resolveExpectedSerial } from './resolveExpectedSerial';
 import { mainThreadHasher, PasswordHasher } from './PasswordHasher';
+import type { SyncEtagStore } from './SyncEtagStore';
 
 export type SyncResult = {
   added: string[];
@@ -39,6 +41,11 @@ const DECLARATION_FIELDS = [
   'metadata.annotations',
 ];
 const DEVICE_FILTER = { kind: 'Resource', 'spec.type': NETWORK_DEVICE_TYPE };
+/**
+ * Changed whenever declarationFromEntity reads entities differently, so
+ * that the etags kept by an older version do not skip them.
+ */
+const DECLARATION_READING_VERSION = 1;
 
 const lowerRef = (entity: Entity) =>
   stringifyEntityRef(entity).toLocaleLowerCase('en-US');
@@ -73,6 +80,8 @@ export class DeviceQueueSync {
       pageSize?: number;
       /** How long one run may go on before leaving the rest to the next. */
       runBudgetMs?: number;
+      /** Keeps the etags across restarts (else they are held in memory only). */
+      etagStore?: SyncEtagStore;
     },
   ) {
     this.hasher = deps.hasher ?? mainThreadHasher;
@@ -87,6 +96,8 @@ export class DeviceQueueSync {
    * again.
    */
   private readonly etags = new Map<string, string>();
+  /** The etags kept by the last process, read once before the first run. */
+  private etagsLoaded = false;
   /** The pass under way: where it stopped and the devices it has seen. */
   private pass?: { cursor?: string; seen: Set<string> };
 
@@ -109,6 +120,18 @@ export class DeviceQueueSync {
   private async runOnce(budgetMs: number): Promise<SyncResult> {
     const { catalog, auth, stores, logger } = this.deps;
     const deadline = Date.now() + budgetMs;
+    if (!this.etagsLoaded && this.deps.etagStore) {
+      // Only etags kept under the same reading of declarations count: an
+      // entity read with other platforms (a module added) or another
+      // version of this code is read again.
+      const prefix = `${this.readingVersion()}:`;
+      for (const [ref, kept] of await this.deps.etagStore.load()) {
+        if (kept.startsWith(prefix)) {
+          this.etags.set(ref, kept.slice(prefix.length));
+        }
+      }
+    }
+    this.etagsLoaded = true;
     const credentials = await auth.getOwnServiceCredentials();
     const corrections = new Map(
       (await stores.serialCorrections.listSerialCorrections()).map(c => [
@@ -329,10 +352,32 @@ export class DeviceQueueSync {
       }
     }
     // Only what was committed is remembered: the rest is read again.
+    const committed: [string, string][] = [];
     for (const [ref, etag] of processed) {
-      if (etag) this.etags.set(ref, etag);
+      if (etag) committed.push([ref, etag]);
     }
+    // Kept after the page's commit: a crash in between only means the
+    // next process reads these declarations again.
+    if (this.deps.etagStore) {
+      const version = this.readingVersion();
+      await this.deps.etagStore.save(
+        committed.map(([ref, etag]) => [ref, `${version}:${etag}`]),
+      );
+    }
+    for (const [ref, etag] of committed) this.etags.set(ref, etag);
     return result;
+  }
+
+  /** What a declaration's reading depends on besides its entity. */
+  private readingVersion(): string {
+    return createHash('sha1')
+      .update(
+        `${DECLARATION_READING_VERSION}\n${[...this.deps.platforms.ids()]
+          .sort()
+          .join(',')}`,
+      )
+      .digest('hex')
+      .slice(0, 12);
   }
 
   /**
@@ -346,9 +391,11 @@ export class DeviceQueueSync {
     const { catalog, stores } = this.deps;
     const active = await stores.devices.listActiveDeclarations();
     const unseen = [...active.keys()].filter(ref => !seen.has(ref));
-    for (const ref of this.etags.keys()) {
-      if (!seen.has(ref)) this.etags.delete(ref);
-    }
+    const forgotten = [...this.etags.keys()].filter(ref => !seen.has(ref));
+    // Forgotten before the devices leave the queue: one that comes back is
+    // read again whatever happens in between.
+    await this.deps.etagStore?.forget(forgotten);
+    for (const ref of forgotten) this.etags.delete(ref);
     if (!unseen.length) return [];
     const { items } = await catalog.getEntitiesByRefs(
       {

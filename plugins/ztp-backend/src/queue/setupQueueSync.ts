@@ -1,20 +1,26 @@
-import type { AuthService, LoggerService } from '@backstage/backend-plugin-api';
+import type {
+  AuthService,
+  DatabaseService,
+  LoggerService,
+} from '@backstage/backend-plugin-api';
 import type { CatalogService } from '@backstage/plugin-catalog-node';
 import { DeviceQueueSync } from './DeviceQueueSync';
 import { PasswordHashPool } from '../credentials/passwordHashing/PasswordHashPool';
 import type { ZtpCore } from '../setupZtpCore';
 import { startQueueSync } from './startQueueSync';
+import { DatabaseSyncEtagStore } from './SyncEtagStore';
 
 /**
  * The ZTP queue kept in step with the catalog: the sync, the pool that
  * hashes the generated accounts' passwords, and the start-up load that
  * opens the device door.
  */
-export function setupQueueSync(
+export async function setupQueueSync(
   deps: {
     catalog: CatalogService;
     auth: AuthService;
     logger: LoggerService;
+    database: DatabaseService;
   },
   core: Pick<
     ZtpCore,
@@ -31,6 +37,7 @@ export function setupQueueSync(
     platforms: core.platforms,
     logger: deps.logger,
     hasher,
+    etagStore: new DatabaseSyncEtagStore(await deps.database.getClient()),
     onChanged: result => {
       publisher.changed(...result.added, ...result.updated);
       publisher.removedFromQueue(...result.removed);

@@ -8,7 +8,7 @@ export const INITIAL_SYNC_BUDGET_MS = 5_000;
 
 /**
  * The queue's first load at startup, and the device door opened once it
- * is loaded. Resolves when the startup may go on; `doorOpened` settles
+ * is loaded (from the database on a restart, else from the catalog). Resolves when the startup may go on; `doorOpened` settles
  * when the door is open (or will not open).
  */
 export async function startQueueSync(options: {
@@ -26,11 +26,15 @@ export async function startQueueSync(options: {
     await sync.run({ budgetMs: INITIAL_SYNC_BUDGET_MS });
     return (await stores.devices.summary()).total;
   };
-  // The door opens once the queue is loaded: at once when the first
-  // sync finds the devices, else in the background (the backend
+  // A restart finds the queue in the database: the door serves it at
+  // once, and the sync brings in what changed meanwhile (a device is
+  // served its last synced declaration until then, as between two runs).
+  // A first start opens the door once the queue is loaded: at once when
+  // the first sync finds the devices, else in the background (the backend
   // starts meanwhile; booting devices retry).
   let doorOpened: Promise<void> = Promise.resolve();
-  const first = await loadQueue().catch(() => 0);
+  const stored = (await stores.devices.summary()).total;
+  const first = stored > 0 ? stored : await loadQueue().catch(() => 0);
   if (first > 0) await options.openDoor();
   else {
     doorOpened = waitForFirstQueueLoad({ load: loadQueue, logger, isStopped })

@@ -110,6 +110,27 @@ describe('DhcpCard', () => {
     ]);
   });
 
+  it('shows the first 20 Not Loaded devices of a large fleet, and all of them when asked', async () => {
+    leases = {
+      ...leases,
+      items: Array.from({ length: 1000 }, (_, i) => ({
+        entityRef: `resource:default/bench-${String(i).padStart(4, '0')}`,
+        confMin: 'not-loaded' as const,
+        state: 'none' as const,
+      })),
+    };
+    await renderInTestApp(<DhcpCard />, { apis: ztpTestApis() });
+    const list = await screen.findByRole('list', {
+      name: 'Not Loaded devices and their DHCP leases',
+    });
+    expect(within(list).getAllByRole('listitem')).toHaveLength(20);
+    fireEvent.click(screen.getByRole('button', { name: 'Show all 1,000' }));
+    expect(within(list).getAllByRole('listitem')).toHaveLength(1000);
+    expect(
+      screen.queryByRole('button', { name: /Show all/ }),
+    ).not.toBeInTheDocument();
+  });
+
   it('says why Kea refused the last configuration, and that it keeps the one before', async () => {
     status = {
       ...status,

@@ -6,11 +6,11 @@ import {
 } from '@backstage/core-components';
 import Box from '@material-ui/core/Box';
 import Button from '@material-ui/core/Button';
-import List from '@material-ui/core/List';
 import ListItem from '@material-ui/core/ListItem';
 import ListItemText from '@material-ui/core/ListItemText';
 import Typography from '@material-ui/core/Typography';
 import Alert from '@material-ui/lab/Alert';
+import { ShortList } from './ShortList';
 import type {
   ZtpDhcpApplyStatus,
   ZtpDhcpConfigPart,
@@ -185,13 +185,15 @@ export function DhcpCard(props: DhcpCardProps) {
         {config.problems.length > 0 && (
           <>
             <Typography variant="subtitle2">Left out or incomplete</Typography>
-            <List dense aria-label="DHCP configuration problems">
-              {config.problems.map(p => (
+            <ShortList
+              label="DHCP configuration problems"
+              items={config.problems}
+              render={p => (
                 <ListItem key={`${p.entityRef}:${p.message}`} disableGutters>
                   <ListItemText primary={p.message} />
                 </ListItem>
-              ))}
-            </List>
+              )}
+            />
           </>
         )}
         {leases.available ? (
@@ -200,16 +202,18 @@ export function DhcpCard(props: DhcpCardProps) {
               <Typography variant="subtitle2">
                 Not Loaded devices and DHCP
               </Typography>
-              <List dense aria-label="Not Loaded devices and their DHCP leases">
-                {waiting.map(l => (
+              <ShortList
+                label="Not Loaded devices and their DHCP leases"
+                items={waiting}
+                render={l => (
                   <ListItem key={l.entityRef} disableGutters>
                     <ListItemText
                       primary={name(l.entityRef)}
                       secondary={leaseSentence(l)}
                     />
                   </ListItem>
-                ))}
-              </List>
+                )}
+              />
             </>
           )
         ) : (

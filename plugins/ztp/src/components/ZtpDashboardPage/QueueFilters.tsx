@@ -87,8 +87,12 @@ export function filterToSearchParams(
   return params;
 }
 
-/** Typing pauses this long before the search is sent. */
-const SEARCH_DEBOUNCE_MS = 300;
+/**
+ * Typing pauses this long before the search is sent: short enough that a
+ * search answers within 300 ms (a newer search aborts the request of the
+ * previous one).
+ */
+export const SEARCH_DEBOUNCE_MS = 150;
 
 function Select(props: {
   label: string;

@@ -212,6 +212,37 @@ export function ZtpDashboard(props: ZtpDashboardProps) {
   const openFix = useCallback((device: ZtpDevice) => setFixing(device), []);
   const selectedRefs = useMemo(() => [...selected.keys()], [selected]);
 
+  // The cards below the queue keep their own state: a filter, a page or a
+  // live update of the queue does not render them again (with a large
+  // fleet their lists are long).
+  const cards = useMemo(
+    () => (
+      <>
+        <Box mt={3}>
+          <StuckDevicesCard />
+        </Box>
+        <Box mt={3}>
+          <ReplacementListCard />
+        </Box>
+        <Box mt={3}>
+          <UnknownDevicesCard
+            pollIntervalMs={Math.min(
+              pollIntervalMs,
+              UNKNOWN_DEVICES_POLL_INTERVAL_MS,
+            )}
+          />
+        </Box>
+        <Box mt={3}>
+          <DeclarationProblemsCard />
+        </Box>
+        <Box mt={3}>
+          <DhcpCard />
+        </Box>
+      </>
+    ),
+    [pollIntervalMs],
+  );
+
   if (queue.error && !list) {
     return (
       <Content>
@@ -309,26 +340,7 @@ export function ZtpDashboard(props: ZtpDashboardProps) {
           }
         />
       </Paper>
-      <Box mt={3}>
-        <StuckDevicesCard />
-      </Box>
-      <Box mt={3}>
-        <ReplacementListCard />
-      </Box>
-      <Box mt={3}>
-        <UnknownDevicesCard
-          pollIntervalMs={Math.min(
-            pollIntervalMs,
-            UNKNOWN_DEVICES_POLL_INTERVAL_MS,
-          )}
-        />
-      </Box>
-      <Box mt={3}>
-        <DeclarationProblemsCard />
-      </Box>
-      <Box mt={3}>
-        <DhcpCard />
-      </Box>
+      {cards}
       {replacing && (
         <ReplaceDeviceDialog
           key={replacing.entityRef}

@@ -1,0 +1,124 @@
+/*
+ * The ZTP dashboard in headless Chromium against a running portal: time to
+ * the first rows of the queue, then how long a search and a filter take to
+ * show their rows. Uses Debian's Chromium through playwright-core.
+ *
+ * usage: dashboard.cjs <portal base URL> <a device name to search for>
+ * prints one JSON line.
+ */
+'use strict';
+
+const { chromium } = require('playwright-core');
+
+const CHROMIUM_FLAGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+];
+
+const ROW = 'table[aria-label="ZTP queue"] tbody tr';
+
+async function timeUntil(start, promise) {
+  await promise;
+  return Date.now() - start;
+}
+
+async function measureDashboard(baseUrl, searchFor) {
+  const browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
+    args: CHROMIUM_FLAGS,
+  });
+  try {
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    // Sign in as the guest (the sign-in page, then the dashboard).
+    let start = Date.now();
+    await page.goto(`${baseUrl}/`);
+    await page.getByRole('button', { name: 'Enter' }).click();
+    const signInToRows = await timeUntil(
+      start,
+      page.locator(ROW).first().waitFor(),
+    );
+
+    // The figure of the issue: a fresh load of the dashboard, signed in.
+    const firstRender = [];
+    for (let i = 0; i < 3; i++) {
+      start = Date.now();
+      await page.goto(`${baseUrl}/ztp`, { waitUntil: 'commit' });
+      firstRender.push(
+        await timeUntil(
+          start,
+          page.locator(`${ROW}:has-text("bench-")`).first().waitFor(),
+        ),
+      );
+    }
+
+    // Search: from the typed text to the one matching row alone on screen.
+    const search = page.locator('#ztp-filter-search');
+    const searches = [];
+    for (const text of [searchFor, '']) {
+      start = Date.now();
+      await search.fill(text);
+      if (text) {
+        await page
+          .locator(ROW)
+          .filter({ hasText: searchFor })
+          .first()
+          .waitFor();
+        await page.waitForFunction(
+          sel => document.querySelectorAll(sel).length === 1,
+          ROW,
+        );
+      } else {
+        await page.waitForFunction(
+          sel => document.querySelectorAll(sel).length > 1,
+          ROW,
+        );
+      }
+      searches.push(Date.now() - start);
+    }
+
+    // A filter: Platform = one of the four, rows of that platform only.
+    const filters = [];
+    for (const [id, option] of [
+      ['arista-eos', 'Arista EOS'],
+      ['cisco-nxos', 'Cisco NX-OS'],
+    ]) {
+      await page.locator('#ztp-filter-platform').click();
+      const choice = page.getByRole('option', { name: option });
+      await choice.waitFor();
+      start = Date.now();
+      await choice.click();
+      await page.waitForURL(new RegExp(`platform=${id}`));
+      await page.waitForFunction(
+        ([sel, name]) => {
+          const rows = [...document.querySelectorAll(sel)];
+          return (
+            rows.length > 0 && rows.every(r => r.textContent.includes(name))
+          );
+        },
+        [ROW, option],
+      );
+      filters.push(Date.now() - start);
+    }
+    return { signInToRows, firstRender, searches, filters };
+  } finally {
+    await browser.close();
+  }
+}
+
+module.exports = { measureDashboard };
+
+if (require.main === module) {
+  const [baseUrl, searchFor] = process.argv.slice(2);
+  measureDashboard(baseUrl, searchFor ?? 'bench-00042')
+    .then(r => console.log(JSON.stringify(r)))
+    .catch(e => {
+      console.error(e);
+      process.exit(1);
+    });
+}

@@ -1,0 +1,315 @@
+#!/usr/bin/env node
+/*
+ * The path a user runs, measured on the portal's real backend: a catalog
+ * file of N devices → every device in the catalog → every device in the
+ * ZTP queue → the backend's memory idle → the dashboard in Chromium → a
+ * restart with the full queue until the device door opens.
+ *
+ * With --boot, the simulator then boots every device and the run waits
+ * until all are Loaded and Checked.
+ *
+ * usage: run.cjs [--devices N] [--boot] [--keep] [--no-dashboard] [--no-restart]
+ * Ports 27000-27099 only (backend 27010, device door 27011), SQLite in a
+ * temporary directory, everything on 127.0.0.1; prints a Markdown summary
+ * and writes it to bench/results/fleet-<date>.md.
+ */
+'use strict';
+
+const crypto = require('node:crypto');
+const fs = require('node:fs');
+const os = require('node:os');
+const path = require('node:path');
+const { execFileSync } = require('node:child_process');
+const { startBackend, tcpOpen, ROOT } = require('./backendProcess.cjs');
+const { bootFleet } = require('./bootFleet.cjs');
+const { measureDashboard } = require('./dashboard.cjs');
+
+const args = process.argv.slice(2);
+const opt = name => args.includes(name);
+const value = (name, fallback) => {
+  const i = args.indexOf(name);
+  return i >= 0 ? args[i + 1] : fallback;
+};
+const devices = Number(value('--devices', 1000));
+const PORT = Number(value('--port', 27010));
+const DOOR_PORT = PORT + 1;
+const BASE = `http://127.0.0.1:${PORT}`;
+
+const sleep = ms => new Promise(r => setTimeout(r, ms));
+const secs = ms =>
+  ms === undefined || Number.isNaN(ms)
+    ? 'not reached'
+    : `${(ms / 1000).toFixed(1)} s`;
+const log = (...m) =>
+  console.error(`[${new Date().toISOString().slice(11, 19)}]`, ...m);
+
+function writeConfig(dir) {
+  const file = path.join(dir, 'bench-config.yaml');
+  fs.writeFileSync(
+    file,
+    `app:
+  baseUrl: ${BASE}
+backend:
+  baseUrl: ${BASE}
+  listen: { host: 127.0.0.1, port: ${PORT} }
+  cors: { origin: ${BASE} }
+  database:
+    client: better-sqlite3
+    connection: { directory: ${path.join(dir, 'sqlite')} }
+catalog:
+  locations:
+    - type: file
+      target: ${path.join(dir, 'catalog.yaml')}
+    - type: file
+      target: ${path.join(ROOT, 'examples/org.yaml')}
+      rules: [{ allow: [User, Group] }]
+ztp:
+  secrets:
+    key: ${crypto.randomBytes(32).toString('base64')}
+  provisioning: { host: 127.0.0.1, port: ${DOOR_PORT} }
+  scaffolder:
+    localCatalogFile: ${path.join(dir, 'declared-devices.yaml')}
+`,
+  );
+  return file;
+}
+
+async function guestToken() {
+  const res = await fetch(`${BASE}/api/auth/guest/refresh`, {
+    headers: { 'x-requested-with': 'XMLHttpRequest' },
+  });
+  if (!res.ok) throw new Error(`guest sign-in: ${res.status}`);
+  return (await res.json()).backstageIdentity.token;
+}
+
+async function getJson(url, token) {
+  const res = await fetch(`${BASE}${url}`, {
+    headers: { authorization: `Bearer ${token}` },
+  });
+  if (!res.ok) throw new Error(`${url}: ${res.status}`);
+  return res.json();
+}
+
+/** Waits until fn() is true, polling; returns when (ms since epoch). */
+async function waitFor(fn, { every = 1000, timeoutMs, what }) {
+  const end = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      if (await fn()) return Date.now();
+    } catch {
+      // not up yet
+    }
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await sleep(every);
+  }
+}
+
+async function main() {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ztp-fleet-bench-'));
+  fs.mkdirSync(path.join(dir, 'sqlite'));
+  execFileSync(process.execPath, [
+    path.join(ROOT, 'bench/provisioning/generate-fleet.cjs'),
+    dir,
+    String(devices),
+  ]);
+  const config = writeConfig(dir);
+  const configFiles = [path.join(ROOT, 'app-config.yaml'), config];
+  const logFile = path.join(dir, 'backend.log');
+  const result = { devices, load: os.loadavg()[0].toFixed(2) };
+  log(`fleet of ${devices} in ${dir}; load ${result.load}`);
+
+  // The guest sign-in, as `yarn start` gives it.
+  const env = { NODE_ENV: 'development' };
+  let backend = startBackend({ configFiles, logFile, env });
+  try {
+    const up = await waitFor(() => tcpOpen('127.0.0.1', PORT), {
+      every: 200,
+      timeoutMs: 180_000,
+      what: 'the backend',
+    });
+    result.backendUp = up - backend.startedAt;
+    let token;
+    await waitFor(async () => (token = await guestToken()), {
+      every: 200,
+      timeoutMs: 180_000,
+      what: 'the guest sign-in',
+    });
+    result.backendReady = Date.now() - backend.startedAt;
+    let catalogFull;
+    let inCatalog = 0;
+    let inQueue = 0;
+    const queueFull = await waitFor(
+      async () => {
+        if (!catalogFull) {
+          const page = await getJson(
+            '/api/catalog/entities/by-query?filter=kind=resource,spec.type=network-device&limit=1&fields=metadata.name',
+            token,
+          );
+          inCatalog = page.totalItems;
+          if (inCatalog >= devices) catalogFull = Date.now();
+        }
+        const list = await getJson('/api/ztp/devices?limit=1', token);
+        inQueue = list.summary.total;
+        return inQueue >= devices;
+      },
+      { timeoutMs: 3_600_000, what: 'the queue' },
+    );
+    log(`catalog ${inCatalog}, queue ${inQueue}`);
+    result.catalogFull = catalogFull - backend.startedAt;
+    result.queueFull = queueFull - backend.startedAt;
+    result.catalogToQueue = Math.max(0, queueFull - catalogFull);
+    result.peakRssLoading = backend.peakRss();
+
+    // Idle: the queue full, nothing booting, the sync running on schedule.
+    await sleep(30_000);
+    result.idleRss = backend.rss();
+
+    if (!opt('--no-dashboard')) {
+      log('dashboard');
+      result.dashboard = await measureDashboard(BASE, 'bench-00042').catch(
+        e => ({ error: String(e).split('\n')[0] }),
+      );
+      const list = await timed(() =>
+        getJson('/api/ztp/devices?limit=50', token),
+      );
+      result.listRequest = list;
+      const search = await timed(() =>
+        getJson('/api/ztp/devices?limit=50&q=52:54:00:00:00:2a', token),
+      );
+      result.searchRequest = search;
+    }
+    if (opt('--boot')) {
+      log('boot');
+      backend.resetPeak();
+      result.boot = await bootFleet({
+        dir,
+        devices,
+        doorUrl: `http://127.0.0.1:${DOOR_PORT}`,
+        statusPort: PORT + 2,
+        summary: async () =>
+          (
+            await getJson('/api/ztp/devices?limit=1', token)
+          ).summary,
+        listPage: offset =>
+          getJson(`/api/ztp/devices?limit=500&offset=${offset}`, token),
+        log,
+      });
+      result.boot.backendPeakRss = backend.peakRss();
+    }
+    if (!opt('--no-restart')) {
+      log('restart');
+      await backend.stop();
+      backend = startBackend({ configFiles, logFile, env });
+      const doorOpen = await waitFor(() => tcpOpen('127.0.0.1', DOOR_PORT), {
+        every: 100,
+        timeoutMs: 300_000,
+        what: 'the door',
+      });
+      result.restartDoorOpen = doorOpen - backend.startedAt;
+      // The door serves a device from the restored queue.
+      const res = await fetch(
+        `http://127.0.0.1:${DOOR_PORT}/ztp/config/by-mac/52:54:00:00:00:07`,
+      );
+      result.restartDoorStatus = res.status;
+      await sleep(20_000);
+      result.restartRss = backend.rss();
+    }
+  } finally {
+    await backend.stop();
+    if (!opt('--keep')) fs.rmSync(dir, { recursive: true, force: true });
+    else log(`kept ${dir}`);
+  }
+  return result;
+}
+
+async function timed(fn) {
+  const times = [];
+  for (let i = 0; i < 5; i++) {
+    const start = process.hrtime.bigint();
+    await fn();
+    times.push(Number(process.hrtime.bigint() - start) / 1e6);
+  }
+  times.sort((a, b) => a - b);
+  return Math.round(times[2]);
+}
+
+function report(r) {
+  const d = r.dashboard;
+  const lines = [
+    `Fleet benchmark, ${r.devices} devices (real backend, SQLite; load average ${r.load} at the start, machine shared)`,
+    '',
+    '| what | measured |',
+    '| --- | --- |',
+    `| backend up (port open) | ${secs(r.backendUp)} |`,
+    `| backend ready (sign-in answers) | ${secs(r.backendReady)} |`,
+    `| every device in the catalog | ${secs(r.catalogFull)} after start |`,
+    `| every device in the ZTP queue | ${secs(r.queueFull)} after start |`,
+    `| catalog full → queue full | ${secs(r.catalogToQueue)} |`,
+    `| RSS peak while loading | ${r.peakRssLoading.toFixed(0)} MiB |`,
+    `| RSS idle (queue full, 30 s later) | ${r.idleRss.toFixed(0)} MiB |`,
+  ];
+  if (d?.error) lines.push(`| dashboard | failed: ${d.error} |`);
+  else if (d) {
+    lines.push(
+      `| dashboard: sign-in → first rows (cold bundle) | ${d.signInToRows} ms |`,
+      `| dashboard: load of /ztp → first rows (3 loads) | ${d.firstRender.join(
+        ', ',
+      )} ms |`,
+      `| search typed → its row alone; cleared → rows | ${d.searches.join(
+        ', ',
+      )} ms |`,
+      `| platform filter chosen → its rows | ${d.filters.join(', ')} ms |`,
+      `| GET /devices?limit=50 (median of 5) | ${r.listRequest} ms |`,
+      `| GET /devices?q=<mac> (median of 5) | ${r.searchRequest} ms |`,
+    );
+  }
+  const b = r.boot;
+  if (b) {
+    lines.push(
+      `| simulator boot → all Loaded | ${secs(b.allLoaded)} (${b.loaded}/${
+        r.devices
+      }) |`,
+      `| simulator boot → all Checked | ${secs(b.allChecked)} (${b.checked}/${
+        r.devices
+      }) |`,
+      `| Loaded → Checked per device, p50 / p99 | ${secs(b.p50)} / ${secs(
+        b.p99,
+      )} |`,
+      `| backend RSS peak during the boot | ${b.backendPeakRss.toFixed(
+        0,
+      )} MiB |`,
+      `| simulator: CPU, RSS peak | ${b.simulatorCpuS.toFixed(0)} s CPU (${(
+        (b.simulatorCpuS * 1000) /
+        r.devices
+      ).toFixed(0)} ms per device), ${b.simulatorPeakRss.toFixed(0)} MiB |`,
+    );
+  }
+  if (r.restartDoorOpen !== undefined) {
+    lines.push(
+      `| restart with the full queue → door open | ${secs(
+        r.restartDoorOpen,
+      )} (first fetch: HTTP ${r.restartDoorStatus}) |`,
+      `| RSS 20 s after the restart | ${r.restartRss.toFixed(0)} MiB |`,
+    );
+  }
+  return lines.join('\n');
+}
+
+main()
+  .then(r => {
+    const text = report(r);
+    console.log(text);
+    const out = path.join(ROOT, 'bench/results');
+    fs.mkdirSync(out, { recursive: true });
+    fs.writeFileSync(
+      path.join(
+        out,
+        `fleet-${r.devices}-${new Date().toISOString().slice(0, 16)}.md`,
+      ),
+      `${text}\n\n${JSON.stringify(r)}\n`,
+    );
+  })
+  .catch(e => {
+    console.error(e);
+    process.exit(1);
+  });
