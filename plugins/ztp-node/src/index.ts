@@ -11,5 +11,6 @@ export * from './push';
 export * from './finalConfig';
 export * from './platformDriver';
 export * from './extensions';
+export * from './platformFeatures';
 export * from './helpers';
 export * from './upgrade';
