@@ -14,10 +14,8 @@ import type { Entity } from '@backstage/catalog-model';
 import catalogPlugin from '@backstage/plugin-catalog-backend';
 import catalogModuleScaffolderEntityModel from '@backstage/plugin-catalog-backend-module-scaffolder-entity-model';
 import scaffolderPlugin from '@backstage/plugin-scaffolder-backend';
-import {
-  catalogModuleZtpDevices,
-  scaffolderModuleZtp,
-} from '@ztp-portal/backstage-plugin-ztp-backend';
+import { catalogModuleZtpDevices } from '@ztp-portal/backstage-plugin-catalog-backend-module-ztp';
+import { scaffolderModuleZtp } from '@ztp-portal/backstage-plugin-scaffolder-backend-module-ztp';
 import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';

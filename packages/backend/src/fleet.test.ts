@@ -17,8 +17,8 @@ import type { Entity } from '@backstage/catalog-model';
 import {
   catalogModuleZtpDevices,
   serialCorrectionSourceServiceRef,
-} from '@ztp-portal/backstage-plugin-ztp-backend';
-import type { SerialCorrectionInfo } from '@ztp-portal/backstage-plugin-ztp-backend';
+} from '@ztp-portal/backstage-plugin-catalog-backend-module-ztp';
+import type { SerialCorrectionInfo } from '@ztp-portal/backstage-plugin-catalog-backend-module-ztp';
 import {
   ANNOTATION_MAC_ADDRESS,
   ANNOTATION_SERIAL,

@@ -4,10 +4,6 @@
  * live dashboard, the scaffolder for declaring devices, and the ZTP plugin.
  */
 import { createBackend } from '@backstage/backend-defaults';
-import {
-  catalogModuleZtpDevices,
-  scaffolderModuleZtp,
-} from '@ztp-portal/backstage-plugin-ztp-backend';
 import { exitOnStartFailure } from './exitOnStartFailure';
 
 const backend = createBackend();
@@ -26,14 +22,16 @@ backend.add(
 );
 backend.add(import('@backstage/plugin-catalog-backend-module-logs'));
 // Validates devices' ZTP annotations and applies operators' serial corrections.
-backend.add(catalogModuleZtpDevices);
+backend.add(import('@ztp-portal/backstage-plugin-catalog-backend-module-ztp'));
 
 backend.add(import('@backstage/plugin-scaffolder-backend'));
 backend.add(
   import('@backstage/plugin-scaffolder-backend-module-notifications'),
 );
 // The ztp:device:declare action of the "Declare a network device" template.
-backend.add(scaffolderModuleZtp);
+backend.add(
+  import('@ztp-portal/backstage-plugin-scaffolder-backend-module-ztp'),
+);
 
 backend.add(import('@backstage/plugin-permission-backend'));
 backend.add(import('./modules/permissionPolicy'));

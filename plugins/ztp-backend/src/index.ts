@@ -1,14 +1,8 @@
 /**
- * The ZTP backend plugin: provisioning server, ZTP queue, SSH serial checks,
- * and the catalog and scaffolder modules that go with it.
+ * The ZTP backend plugin: the ZTP queue, the device door, SSH serial checks,
+ * Conf Final, DHCP and images. Its catalog and scaffolder modules are the
+ * packages catalog-backend-module-ztp and scaffolder-backend-module-ztp.
  *
  * @packageDocumentation
  */
 export { ztpPlugin as default } from './plugin';
-export { catalogModuleZtpDevices } from './catalog';
-export { scaffolderModuleZtp } from './scaffolder';
-export {
-  serialCorrectionSourceServiceRef,
-  ZtpBackendSerialCorrectionSource,
-} from './catalog';
-export type { SerialCorrectionInfo, SerialCorrectionSource } from './catalog';

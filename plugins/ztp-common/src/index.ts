@@ -14,3 +14,4 @@ export * from './permissions';
 export * from './signals';
 export * from './types';
 export * from './validation';
+export * from './declarationReports';

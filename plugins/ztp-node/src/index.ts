@@ -12,5 +12,6 @@ export * from './finalConfig';
 export * from './platformDriver';
 export * from './extensions';
 export * from './platformFeatures';
+export * from './catalog/deviceClashes';
 export * from './helpers';
 export * from './upgrade';

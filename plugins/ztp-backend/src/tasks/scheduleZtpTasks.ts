@@ -2,7 +2,7 @@ import type {
   LoggerService,
   SchedulerService,
 } from '@backstage/backend-plugin-api';
-import { REPORT_REFRESH_MS } from '../catalog/DeclarationProblemReporter';
+import { DECLARATION_REPORT_REFRESH_MS } from '@ztp-portal/backstage-plugin-ztp-common';
 import type { ZtpSettings } from '../config';
 import type { ZtpStores } from '../database/ZtpStores';
 import { DHCP_APPLY_TASK_ID } from '../dhcp';
@@ -104,7 +104,7 @@ export async function scheduleZtpTasks(deps: {
       // Problems are reported again every 10 minutes while they last:
       // older ones belong to declarations the catalog no longer reads.
       await deps.stores.declarationProblems.prune(
-        new Date(Date.now() - 3 * REPORT_REFRESH_MS),
+        new Date(Date.now() - 3 * DECLARATION_REPORT_REFRESH_MS),
       );
     },
   });

@@ -1,3 +1,12 @@
+/**
+ * The catalog's ZTP module: validates network devices' ZTP annotations (with
+ * the rules of the installed platforms), finds values two devices share,
+ * reports refused declarations to the ZTP backend and puts operators'
+ * serial corrections on the entities.
+ *
+ * @packageDocumentation
+ */
+export { catalogModuleZtpDevices as default } from './module';
 export { catalogModuleZtpDevices } from './module';
 export { ZtpDeviceProcessor } from './ZtpDeviceProcessor';
 export type { ZtpDeviceProcessorOptions } from './ZtpDeviceProcessor';

@@ -7,7 +7,7 @@ import {
   UniqueDeviceValues,
   uniqueDeviceValues,
   UNIQUE_VALUE_ANNOTATIONS,
-} from './deviceClashes';
+} from '@ztp-portal/backstage-plugin-ztp-node';
 
 function refKey(ref: string) {
   return ref.toLocaleLowerCase('en-US');

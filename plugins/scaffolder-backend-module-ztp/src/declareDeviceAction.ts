@@ -16,7 +16,7 @@ import {
   uniqueDeviceValues,
   findDeviceClashes,
   UNIQUE_VALUE_ANNOTATIONS,
-} from '../catalog/deviceClashes';
+} from '@ztp-portal/backstage-plugin-ztp-node';
 import { buildDeviceEntity } from './deviceEntity';
 import { entityDocument, LocalCatalogFile } from './LocalCatalogFile';
 

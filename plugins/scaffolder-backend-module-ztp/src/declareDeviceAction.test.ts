@@ -12,7 +12,18 @@ import {
   LocalCatalogFile,
   resolveLocalCatalogFile,
 } from './LocalCatalogFile';
-import { builtinPlatformDrivers as platforms } from '../__testUtils__/builtinPlatforms';
+import { aristaEosDriver } from '@ztp-portal/backstage-plugin-ztp-backend-module-arista-eos';
+import { ciscoIosXeDriver } from '@ztp-portal/backstage-plugin-ztp-backend-module-cisco-iosxe';
+import { ciscoNxosDriver } from '@ztp-portal/backstage-plugin-ztp-backend-module-cisco-nxos';
+import { juniperJunosDriver } from '@ztp-portal/backstage-plugin-ztp-backend-module-juniper-junos';
+
+/** The platform packages the portal ships. */
+const platforms = [
+  ciscoIosXeDriver,
+  ciscoNxosDriver,
+  aristaEosDriver,
+  juniperJunosDriver,
+];
 
 type Input = Record<string, string | boolean | undefined>;
 

@@ -1,6 +1,6 @@
 import { mockServices } from '@backstage/backend-test-utils';
+import { DECLARATION_REPORT_REFRESH_MS } from '@ztp-portal/backstage-plugin-ztp-common';
 import {
-  REPORT_REFRESH_MS,
   ZtpBackendDeclarationProblemReporter,
   type DeclarationReport,
 } from './DeclarationProblemReporter';
@@ -68,7 +68,7 @@ describe('ZtpBackendDeclarationProblemReporter', () => {
     // Fixed: sent once; still fine later: never again.
     reporter.report(fine(1));
     await reporter.flush();
-    now += REPORT_REFRESH_MS + 1;
+    now += DECLARATION_REPORT_REFRESH_MS + 1;
     reporter.report(fine(1));
     reporter.report(fine(2));
     await reporter.flush();
@@ -82,7 +82,7 @@ describe('ZtpBackendDeclarationProblemReporter', () => {
     const { reporter } = createReporter();
     reporter.report(bad(3));
     await reporter.flush();
-    now += REPORT_REFRESH_MS - 1;
+    now += DECLARATION_REPORT_REFRESH_MS - 1;
     reporter.report(bad(3));
     await reporter.flush();
     now += 2;

@@ -1,3 +1,4 @@
+import { DECLARATION_REPORT_REFRESH_MS } from '@ztp-portal/backstage-plugin-ztp-common';
 import {
   AuthService,
   coreServices,
@@ -28,8 +29,6 @@ export interface DeclarationProblemReporter {
   report(report: DeclarationReport): void;
 }
 
-/** The same problems are sent again this often (a liveness mark). */
-export const REPORT_REFRESH_MS = 10 * 60 * 1000;
 /** Reports are gathered this long into one request. */
 const FLUSH_DELAY_MS = 2000;
 /** At most this many reports per request (the route takes 200). */
@@ -71,7 +70,7 @@ export class ZtpBackendDeclarationProblemReporter
     if (
       last &&
       last.key === key &&
-      (!report.problems.length || now - last.at < REPORT_REFRESH_MS)
+      (!report.problems.length || now - last.at < DECLARATION_REPORT_REFRESH_MS)
     ) {
       return;
     }

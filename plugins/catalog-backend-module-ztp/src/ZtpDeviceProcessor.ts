@@ -21,7 +21,7 @@ import {
   describeClash,
   uniqueDeviceValues,
   UniqueDeviceValues,
-} from './deviceClashes';
+} from '@ztp-portal/backstage-plugin-ztp-node';
 import { UniqueValueIndex } from './UniqueValueIndex';
 import type { DeclarationProblemReporter } from './DeclarationProblemReporter';
 import {

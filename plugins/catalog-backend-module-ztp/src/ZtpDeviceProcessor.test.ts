@@ -19,7 +19,18 @@ import {
   SerialCorrectionSource,
 } from './SerialCorrectionSource';
 import { ZtpDeviceProcessor } from './ZtpDeviceProcessor';
-import { builtinPlatformDrivers } from '../__testUtils__/builtinPlatforms';
+import { aristaEosDriver } from '@ztp-portal/backstage-plugin-ztp-backend-module-arista-eos';
+import { ciscoIosXeDriver } from '@ztp-portal/backstage-plugin-ztp-backend-module-cisco-iosxe';
+import { ciscoNxosDriver } from '@ztp-portal/backstage-plugin-ztp-backend-module-cisco-nxos';
+import { juniperJunosDriver } from '@ztp-portal/backstage-plugin-ztp-backend-module-juniper-junos';
+
+/** The platform packages the portal ships. */
+const builtinPlatformDrivers = [
+  ciscoIosXeDriver,
+  ciscoNxosDriver,
+  aristaEosDriver,
+  juniperJunosDriver,
+];
 
 const location = { type: 'file', target: '/fleet/devices.yaml' };
 

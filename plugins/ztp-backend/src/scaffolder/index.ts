@@ -1,1 +1,0 @@
-export { scaffolderModuleZtp } from './module';
