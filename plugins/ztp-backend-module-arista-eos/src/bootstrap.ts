@@ -2,33 +2,46 @@ import type { PlatformBootstrap } from '@ztp-portal/backstage-plugin-ztp-node';
 import {
   deviceFileKey,
   deviceFileKeys,
+  PYTHON,
   TEXT,
 } from '@ztp-portal/backstage-plugin-ztp-node';
+import { eosZeroTouchScript } from './zeroTouchScript';
 
 /**
- * EOS ZTP: DHCP option 67 is an HTTP URL. A file that does not start with
- * "#!" becomes the startup-config and the switch reboots into it. The agent
- * sends X-Arista-SystemMAC and X-Arista-Serial, so one URL can serve every
- * switch (/ztp/config); the per-device name works without them.
+ * EOS ZeroTouch: DHCP option 67 is an HTTP URL. A file that starts with
+ * "#!" runs as a script and the switch reboots when it exits 0; any other
+ * file becomes the startup-config and the switch reboots into it. DHCP
+ * points at the script (eos-<key>.py), which reports to the door what the
+ * switch refused; the startup-config (eos-<key>.cfg, and /ztp/config, which
+ * recognises the switch by its X-Arista-SystemMAC / X-Arista-Serial
+ * headers) stays for operators who prefer it.
  */
 export const eosBootstrap: PlatformBootstrap = {
   files(ctx) {
-    return deviceFileKeys(ctx.device).map(key => ({
-      name: `eos-${key}.cfg`,
-      contentType: TEXT,
-      body: ctx.minimalConfig,
-      deliversConfig: true,
-    }));
+    const script = eosZeroTouchScript(ctx);
+    return deviceFileKeys(ctx.device).flatMap(key => [
+      {
+        name: `eos-${key}.py`,
+        contentType: PYTHON,
+        body: script,
+        deliversConfig: true,
+      },
+      {
+        name: `eos-${key}.cfg`,
+        contentType: TEXT,
+        body: ctx.minimalConfig,
+        deliversConfig: true,
+      },
+    ]);
   },
 
   dhcpBootFile(ctx) {
+    const key = deviceFileKey(ctx.device);
     return {
-      bootFileName: `${ctx.doorUrl}/ztp/boot/eos-${deviceFileKey(
-        ctx.device,
-      )}.cfg`,
+      bootFileName: `${ctx.doorUrl}/ztp/boot/eos-${key}.py`,
       downloads: [
-        'the startup-config over HTTP; the switch reboots into it',
-        `or ${ctx.doorUrl}/ztp/config for every switch, recognised by the X-Arista-SystemMAC / X-Arista-Serial headers`,
+        `eos-${key}.py over HTTP, run by ZeroTouch: it applies the minimal configuration with FastCli, saves it, reports to the door (what the switch refused, in its own words), and the switch reboots`,
+        `or the startup-config itself (${ctx.doorUrl}/ztp/boot/eos-${key}.cfg, or ${ctx.doorUrl}/ztp/config for every switch, recognised by the X-Arista-SystemMAC / X-Arista-Serial headers); the switch reboots into it, and refused lines only show in "show startup-config errors"`,
       ],
     };
   },

@@ -30,6 +30,8 @@ type Spec = {
   ip: string;
   serial: string;
   mac: string;
+  /** The file DHCP names (/ztp/boot/...); the platform's default request otherwise. */
+  bootFile?: string;
 };
 
 // Factory-default devices that fetch what their platform's own agent
@@ -63,6 +65,15 @@ const specs: Spec[] = [
     ip: '127.0.31.14',
     serial: 'JN11D3F4AAFA',
     mac: '52:54:00:31:00:14',
+  },
+  // DHCP points this one at the ZeroTouch script, as the door advises.
+  {
+    name: 'eos-script',
+    platform: 'arista-eos',
+    ip: '127.0.31.16',
+    serial: 'JPE19251116',
+    mac: '52:54:00:31:00:16',
+    bootFile: 'eos-525400310016.py',
   },
   // Its minimal configuration carries a line IOS XE refuses.
   {
@@ -181,6 +192,7 @@ describe('factory-default devices bootstrapped by their own ZTP agents', () => {
         hostname: s.name,
         realSerial: s.serial,
         provisioningUrl: door,
+        bootFileUrl: s.bootFile ? `${door}/ztp/boot/${s.bootFile}` : undefined,
         bootDelayMs: 0,
         fetchRetryMs: 200,
         fetchRetryMaxMs: 500,
@@ -222,6 +234,7 @@ describe('factory-default devices bootstrapped by their own ZTP agents', () => {
     expect(urls('ios-ztp')).toEqual(['/ztp/boot/ztp-525400310011.py']);
     expect(urls('nxos-poap')).toEqual(['/ztp/boot/poap.py']);
     expect(urls('eos-ztp')).toEqual(['/ztp/config']);
+    expect(urls('eos-script')).toEqual(['/ztp/boot/eos-525400310016.py']);
     expect(urls('junos-ztp')).toEqual(['/ztp/boot/junos-525400310014.conf']);
 
     // The scripts ran and said so; the timeline holds the device's words.
@@ -239,6 +252,15 @@ describe('factory-default devices bootstrapped by their own ZTP agents', () => {
         expect.stringMatching(/^bootstrap\.progress configuration staged/),
       ]),
     );
+    expect(await messages('eos-script')).toEqual(
+      expect.arrayContaining([
+        'bootstrap.progress script started',
+        'bootstrap.progress configuration applied',
+      ]),
+    );
+    // The script exited 0 and the switch rebooted into what it saved.
+    expect(devices.get('eos-script')!.scripts[0].exitCode).toBe(0);
+    expect(devices.get('eos-script')!.logins.at(-1)!.accepted).toBe(true);
     // POAP rebooted into its staged configuration, EOS into its startup-config.
     expect(devices.get('nxos-poap')!.scripts[0].exitCode).toBe(0);
     const eosLogin = devices.get('eos-ztp')!.logins.at(-1)!;

@@ -28,6 +28,8 @@ type Spec = {
   ip: string;
   serial: string;
   mac: string;
+  /** The file DHCP names (/ztp/boot/...); the platform's default request otherwise. */
+  bootFile?: string;
 };
 
 // One factory-default box per platform whose minimal configuration carries
@@ -36,7 +38,9 @@ type Spec = {
 // class that does not exist. What each box does with it is its own: POAP's
 // replay after the reboot and EOS's startup-config load skip the line (so
 // the account is missing and the login is refused), Junos refuses the
-// whole commit (and ZTP asks again, never reaching SSH).
+// whole commit (and ZTP asks again, never reaching SSH). The EOS box DHCP
+// points at the ZeroTouch script sees the refusal as it happens, and the
+// script reports it.
 const specs: Spec[] = [
   {
     name: 'nxos-badrole',
@@ -51,6 +55,14 @@ const specs: Spec[] = [
     ip: '127.0.32.13',
     serial: 'JPE19251301',
     mac: '52:54:00:32:00:13',
+  },
+  {
+    name: 'eos-script-badsecret',
+    platform: 'arista-eos',
+    ip: '127.0.32.15',
+    serial: 'JPE19251315',
+    mac: '52:54:00:32:00:15',
+    bootFile: 'eos-525400320015.py',
   },
   {
     name: 'junos-badclass',
@@ -192,6 +204,7 @@ describe('a minimal configuration the device refuses, per platform', () => {
         hostname: s.name,
         realSerial: s.serial,
         provisioningUrl: door,
+        bootFileUrl: s.bootFile ? `${door}/ztp/boot/${s.bootFile}` : undefined,
         bootDelayMs: 0,
         fetchRetryMs: 200,
         fetchRetryMaxMs: 500,
@@ -252,6 +265,46 @@ describe('a minimal configuration the device refuses, per platform', () => {
     expect(devices.get('eos-badsecret')!.fetches).toHaveLength(1);
     expect(devices.get('eos-badsecret')!.runningConfig()).toMatch(
       /^hostname eos-badsecret$/m,
+    );
+  });
+
+  it('EOS with the ZeroTouch script: the timeline shows the refused line in the switch’s own words, and the switch stays in ZeroTouch', async () => {
+    const name = 'eos-script-badsecret';
+    const failed = await waitFor(
+      async () => {
+        const { events } = await deviceState(name);
+        return events.find((e: any) => e.type === 'bootstrap.failed');
+      },
+      async () => ({
+        backend: await deviceState(name),
+        simulator: devices.get(name)!.scripts,
+      }),
+    );
+    // The CLI's own error, for the line it refused; the hash left out.
+    expect(failed.message).toMatch(
+      /^failed: username ztp-\w+ privilege 15 role network-admin secret 5 <removed>: % Invalid input$/,
+    );
+    expect(failed.message).not.toContain('$6$');
+    const { events } = await deviceState(name);
+    const messages = events.map((e: any) => `${e.type} ${e.message}`);
+    expect(messages).toContain('bootstrap.progress script started');
+    expect(messages).not.toContain('bootstrap.progress configuration applied');
+    // The script exited 1: no reboot, ZeroTouch starts over, SSH never
+    // answers.
+    const device = await reasonOf(name, /^unreachable/);
+    expect(device.confMin.state).toBe('loaded');
+    expect(device.serial.state).toBe('not-checked');
+    const simulated = devices.get(name)!;
+    expect(simulated.scripts[0].exitCode).toBe(1);
+    expect(simulated.scripts[0].output).toMatch(
+      /ZeroTouch script failed: username .*% Invalid input/,
+    );
+    expect(simulated.sshPort).toBeUndefined();
+    expect(simulated.fetches[0].url).toBe(
+      `${simulated.fetches[0].url.replace(
+        /\/ztp\/.*$/,
+        '',
+      )}/ztp/boot/eos-525400320015.py`,
     );
   });
 

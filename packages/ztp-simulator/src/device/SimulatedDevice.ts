@@ -23,7 +23,7 @@ import type {
   LoginRecord,
   SimulatedDeviceOptions,
 } from './types';
-import { runDeviceScript } from './runDeviceScript';
+import { runDeviceScript, type ScriptEnvironment } from './runDeviceScript';
 import { answerScriptRequest } from './scriptCli';
 import { runZtpAgent } from './ZtpAgent';
 
@@ -399,21 +399,39 @@ export class SimulatedDevice extends EventEmitter {
         await this.reboot(signal);
         return this.system.hasConfig() ? 'done' : 'retry';
       }
-      default: {
-        const result = this.system.loadBootConfig(text);
-        if (!result.ok) {
-          this.emit('config-rejected', result.errors);
-          return 'retry';
+      case 'zerotouch': {
+        if (text.startsWith('#!')) {
+          // EOS runs a script and reboots once it exits 0; after a failure
+          // ZeroTouch starts over (DHCP, download).
+          const result = await this.runScript(text, 'eos', signal);
+          if (signal.aborted || result.exitCode !== 0) return 'retry';
+          await this.reboot(signal);
+          return this.system.hasConfig() ? 'done' : 'retry';
         }
-        if (this.platform.rebootsAfterZtp) await this.reboot(signal);
-        return 'done';
+        return this.applyBootConfig(text, signal);
       }
+      default:
+        return this.applyBootConfig(text, signal);
     }
+  }
+
+  /** A configuration file: Junos commits it, EOS reboots into it. */
+  private async applyBootConfig(
+    text: string,
+    signal: AbortSignal,
+  ): Promise<'done' | 'retry'> {
+    const result = this.system.loadBootConfig(text);
+    if (!result.ok) {
+      this.emit('config-rejected', result.errors);
+      return 'retry';
+    }
+    if (this.platform.rebootsAfterZtp) await this.reboot(signal);
+    return 'done';
   }
 
   private async runScript(
     script: string,
-    environment: 'guestshell' | 'nxos',
+    environment: ScriptEnvironment,
     signal: AbortSignal,
   ): Promise<ScriptRecord> {
     const result = await runDeviceScript({

@@ -2,6 +2,7 @@ import { spawn } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
+import { createServer, type Server } from 'node:net';
 import { createInterface } from 'node:readline';
 import type { Readable, Writable } from 'node:stream';
 
@@ -14,13 +15,20 @@ const PYTHON_DIR = join(
   'python',
 );
 
-/** The Python environment a platform runs device scripts in. */
-export type ScriptEnvironment = 'guestshell' | 'nxos';
+/**
+ * The Python environment a platform runs device scripts in; eos scripts
+ * run programs (FastCli, python/eos/bin) rather than import a module.
+ */
+export type ScriptEnvironment = 'guestshell' | 'nxos' | 'eos';
 
-/** A request of the script's `cli` module (see python/bridge.py). */
+/**
+ * A request of the script's `cli` module (see python/bridge.py), or of
+ * EOS's FastCli: lines run in one CLI session, at privilege 15 or not.
+ */
 export type ScriptRequest =
   | { op: 'exec'; commands: string[] }
-  | { op: 'configure'; lines: string[] };
+  | { op: 'configure'; lines: string[] }
+  | { op: 'fastcli'; lines: string[]; privileged: boolean };
 
 export type ScriptResult = {
   exitCode: number | null;
@@ -44,12 +52,30 @@ export async function runDeviceScript(options: {
   const dir = await mkdtemp(join(tmpdir(), 'ztp-sim-script-'));
   const file = join(dir, 'script.py');
   await writeFile(file, options.script);
+  const answerLine = async (line: string): Promise<string> => {
+    let reply: Record<string, unknown>;
+    try {
+      reply = await options.answer(JSON.parse(line) as ScriptRequest);
+    } catch (error) {
+      reply = { output: `% ${(error as Error).message}\n`, failed: true };
+    }
+    return `${JSON.stringify(reply)}\n`;
+  };
+  // Programs the script starts (EOS's FastCli) do not inherit its pipes
+  // (Python closes them), so they reach the device on a socket instead.
+  const socket = join(dir, 'device.sock');
+  const server =
+    options.environment === 'eos'
+      ? await serveSocket(socket, answerLine)
+      : undefined;
+  const path = process.env.PATH ?? '/usr/bin:/bin';
   try {
     return await new Promise<ScriptResult>((done, fail) => {
       const child = spawn('python3', [file], {
         cwd: dir,
         env: {
-          PATH: process.env.PATH ?? '/usr/bin:/bin',
+          PATH: server ? `${join(PYTHON_DIR, 'eos', 'bin')}:${path}` : path,
+          ...(server ? { ZTP_SIM_DEVICE_SOCKET: socket } : {}),
           PYTHONPATH: join(PYTHON_DIR, options.environment),
           PYTHONDONTWRITEBYTECODE: '1',
           PYTHONUNBUFFERED: '1',
@@ -66,13 +92,8 @@ export async function runDeviceScript(options: {
       let queue = Promise.resolve();
       lines.on('line', line => {
         queue = queue.then(async () => {
-          let reply: Record<string, unknown>;
-          try {
-            reply = await options.answer(JSON.parse(line) as ScriptRequest);
-          } catch (error) {
-            reply = { output: `% ${(error as Error).message}\n`, failed: true };
-          }
-          if (answers.writable) answers.write(`${JSON.stringify(reply)}\n`);
+          const reply = await answerLine(line);
+          if (answers.writable) answers.write(reply);
         });
       });
       const timer = setTimeout(
@@ -92,6 +113,31 @@ export async function runDeviceScript(options: {
       });
     });
   } finally {
+    server?.close();
     await rm(dir, { recursive: true, force: true });
   }
+}
+
+/** Answers requests, one JSON document a line, on a Unix socket. */
+async function serveSocket(
+  socket: string,
+  answerLine: (line: string) => Promise<string>,
+): Promise<Server> {
+  const server = createServer(connection => {
+    // A FastCli the script left running must not keep the device waiting.
+    server.once('close', () => connection.destroy());
+    connection.on('error', () => {});
+    let queue = Promise.resolve();
+    createInterface({ input: connection }).on('line', line => {
+      queue = queue.then(async () => {
+        const reply = await answerLine(line);
+        if (connection.writable) connection.write(reply);
+      });
+    });
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(socket, () => resolve());
+  });
+  return server;
 }

@@ -13,7 +13,11 @@ class ScriptSession {
   private readonly terminal: Terminal;
   private buffer = '';
 
-  constructor(system: PlatformSystem, private readonly refused: RegExp) {
+  constructor(
+    system: PlatformSystem,
+    private readonly refused: RegExp,
+    privileged = false,
+  ) {
     const input = new InputQueue();
     input.end();
     this.terminal = new Terminal({
@@ -29,6 +33,7 @@ class ScriptSession {
     this.shell = system.openShell({
       username: 'guestshell',
       remoteAddress: '127.0.0.1',
+      privileged,
     });
   }
 
@@ -54,8 +59,22 @@ export async function answerScriptRequest(
   request: ScriptRequest,
   onCommand?: (line: string) => void,
 ): Promise<Record<string, unknown>> {
-  const session = new ScriptSession(system, refused);
+  const session = new ScriptSession(
+    system,
+    refused,
+    request.op === 'fastcli' && request.privileged,
+  );
   try {
+    if (request.op === 'fastcli') {
+      // FastCli -c: every line in one session (modes carry over), each
+      // refusal printed where it happens, and the next line still runs.
+      let output = '';
+      for (const line of request.lines) {
+        onCommand?.(line);
+        output += (await session.run(line)).output;
+      }
+      return { output };
+    }
     if (request.op === 'exec') {
       let output = '';
       for (const command of request.commands) {

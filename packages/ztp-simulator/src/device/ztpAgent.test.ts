@@ -505,6 +505,57 @@ describe('faithful agents', () => {
     }
   });
 
+  it('EOS runs a "#!" file as a script with FastCli, reboots after exit 0, and starts over after a failure', async () => {
+    const config = await minimalConfig('arista-eos', {
+      hostname: 'edge-07',
+      username: 'u',
+      password: 'p',
+      ip: '127.0.40.63',
+    });
+    // Without -p 15 FastCli lands unprivileged, as a login does.
+    const script = (privilege: string, lines: string) =>
+      `#!/usr/bin/env python3
+import subprocess
+def fastcli(args, commands):
+    return subprocess.run(["FastCli"] + args + ["-c", commands], stdout=subprocess.PIPE, universal_newlines=True).stdout
+print("unprivileged: " + fastcli([], "configure"))
+out = fastcli(${privilege}, "configure\\n" + ${JSON.stringify(
+        lines,
+      )} + "\\nend\\ncopy running-config startup-config")
+print(out)
+raise SystemExit(1 if "%" in out else 0)
+`;
+    let body = script('["-p", "15"]', 'hostname edge-07\ninterface Bogus9');
+    const { server, device } = await boot(
+      'arista-eos',
+      () => ({ status: 200, body }),
+      '127.0.40.63',
+    );
+    try {
+      const refused = await new Promise<any>(resolve =>
+        device.once('script-finished', resolve),
+      );
+      expect(refused.exitCode).toBe(1);
+      expect(refused.output).toMatch(
+        /unprivileged: % Invalid input \(privileged mode required\)/,
+      );
+      expect(refused.output).toMatch(/^% Invalid input$/m);
+      expect(device.state).not.toBe('configured');
+      body = script('["-p", "15"]', config.replace(/^end$/m, ''));
+      await device.whenState('rebooting', 5000);
+      // The script saved, so the switch reboots into the configuration.
+      expect(device.sshPort).toBeUndefined();
+      await device.whenConfigured(5000);
+      expect(device.scripts.at(-1)!.exitCode).toBe(0);
+      expect(device.hostname).toBe('edge-07');
+      expect(device.fetches.length).toBeGreaterThan(1);
+      expect(await portOpen('127.0.40.63', device.sshPort!)).toBe(true);
+    } finally {
+      await device.powerOff();
+      await server.close();
+    }
+  });
+
   it('POAP scripts need the md5 helper to match exactly', () => {
     const script = withPoapMd5('#!/bin/env python3\nprint(1)\n');
     expect(script.split('\n')[1]).toMatch(/^#md5sum="[0-9a-f]{32}"$/);

@@ -88,7 +88,12 @@ export type PlatformEvent =
 export type LoadResult = { ok: true } | { ok: false; errors: string[] };
 
 /** One logged-in CLI session. */
-export type SessionInfo = { username: string; remoteAddress: string };
+export type SessionInfo = {
+  username: string;
+  remoteAddress: string;
+  /** Opened at privilege 15 by the device itself (EOS's FastCli -p 15). */
+  privileged?: boolean;
+};
 
 /** The CLI of one session. */
 export interface PlatformShell {
@@ -154,9 +159,12 @@ export type ZtpRequest = { path: string; headers: Record<string, string> };
  *   it the startup-config and reboots into it, `rebootsInto`),
  * - guestshell: runs it as a Python script in Guest Shell (IOS XE),
  * - poap: checks its #md5sum line, runs it with NX-OS's cli module, and
- *   reboots when it ends well (the scheduled configuration is replayed).
+ *   reboots when it ends well (the scheduled configuration is replayed),
+ * - zerotouch: EOS runs a file that starts with "#!" as a script (with
+ *   FastCli on its PATH) and reboots when it exits 0; any other file is the
+ *   startup-config, as with config.
  */
-export type ZtpAgentKind = 'config' | 'guestshell' | 'poap';
+export type ZtpAgentKind = 'config' | 'guestshell' | 'poap' | 'zerotouch';
 
 export interface PlatformDefinition {
   readonly id: PlatformId;

@@ -368,12 +368,16 @@ describe('DHCP from the catalog, with a real Kea and real DHCP clients', () => {
         expect.stringMatching(/^bootstrap\.progress configuration staged/),
       ]),
     );
-    // EOS: the startup-config by URL; the switch rebooted into it.
+    // EOS: the ZeroTouch script by URL; it ran, saved the configuration,
+    // and the switch rebooted into it.
     const eos = seen.get('eos-dhcp')!;
     expect(eos.bootFile.url).toMatch(
-      new RegExp(`^${door}/eos-525400180013\\.cfg$`),
+      new RegExp(`^${door}/eos-525400180013\\.py$`),
     );
-    expect(eos.ran).toEqual([{ event: 'state', state: 'rebooting' }]);
+    expect(eos.ran).toEqual([
+      expect.objectContaining({ event: 'script-finished', exitCode: 0 }),
+      { event: 'state', state: 'rebooting' },
+    ]);
     // Junos found its file in option 43 and its server in option 150, and
     // committed it as is.
     const junos = seen.get('junos-dhcp')!;

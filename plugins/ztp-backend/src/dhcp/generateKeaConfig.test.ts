@@ -127,7 +127,7 @@ describe('generateKeaConfig', () => {
     expect(byMac.get('52:54:00:00:00:13')!['option-data']).toEqual([
       {
         name: 'boot-file-name',
-        data: 'http://198.18.0.1:7080/ztp/boot/eos-525400000013.cfg',
+        data: 'http://198.18.0.1:7080/ztp/boot/eos-525400000013.py',
         'always-send': true,
       },
     ]);

@@ -118,16 +118,33 @@ describe('bootstrap artifacts', () => {
     });
   });
 
-  it('EOS and Junos: the configuration file itself, and where DHCP points', () => {
+  it('EOS: a ZeroTouch script that compiles and carries the minimal configuration exactly, and the startup-config beside it', () => {
     const eos = context(aristaEosDriver);
-    const [eosFile] = bootstrapArtifacts(aristaEosDriver, eos.ctx);
-    expect(eosFile).toMatchObject({
-      name: 'eos-5254000a0011.cfg',
+    const files = bootstrapArtifacts(aristaEosDriver, eos.ctx);
+    const script = files.find(f => f.name === 'eos-5254000a0011.py')!;
+    // ZeroTouch runs a file as a script only when it starts with "#!".
+    expect(script.body.startsWith('#!/usr/bin/env python3\n')).toBe(true);
+    expect(script.contentType).toMatch(/^text\/x-python/);
+    expect(script.deliversConfig).toBe(true);
+    expect(files.find(f => f.name === 'eos-leaf-01.py')!.body).toBe(
+      script.body,
+    );
+    expect(pythonConstant(script.body, 'CONFIG')).toBe(eos.config);
+    expect(pythonConstant(script.body, 'REPORT_URL')).toBe(
+      `${DOOR}/ztp/report/${md5Hex(eos.config)}`,
+    );
+    expect(files.find(f => f.name === 'eos-5254000a0011.cfg')).toMatchObject({
       body: eos.config,
+      deliversConfig: true,
     });
     expect(eos.config).toMatch(/^aaa authorization exec default local$/m);
     expect(eos.config).toMatch(/^username ztp-3f9a1c privilege 15 /m);
+    expect(dhcpBootFile(aristaEosDriver, eos.ctx)).toMatchObject({
+      bootFileName: `${DOOR}/ztp/boot/eos-5254000a0011.py`,
+    });
+  });
 
+  it('Junos: the configuration file itself, and where DHCP points', () => {
     const junos = context(juniperJunosDriver);
     const [junosFile] = bootstrapArtifacts(juniperJunosDriver, junos.ctx);
     expect(junosFile).toMatchObject({

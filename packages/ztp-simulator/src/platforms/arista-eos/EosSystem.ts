@@ -84,7 +84,9 @@ class EosShell extends CiscoStyleShell {
     super();
     this.system = system;
     this.session = session;
-    this.privileged = system.grantsPrivilegedExec(session.username);
+    this.privileged =
+      session.privileged === true ||
+      system.grantsPrivilegedExec(session.username);
   }
 
   prompt(): string {

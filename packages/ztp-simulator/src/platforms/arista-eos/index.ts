@@ -32,9 +32,9 @@ export const aristaEos: PlatformDefinition = {
     };
     return { path: '/ztp/config', headers };
   },
-  ztpAgent: 'config',
-  // A fetched file that is not a script becomes the startup-config, and the
-  // switch reboots into it.
+  ztpAgent: 'zerotouch',
+  // A fetched script runs and the switch reboots when it exits 0; any other
+  // file becomes the startup-config, and the switch reboots into it.
   rebootsAfterZtp: true,
   cliErrorPattern:
     /^\s*% ?(?:Invalid|Incomplete|Ambiguous|Unavailable|Error)/im,
