@@ -125,7 +125,14 @@ export const ztpPlugin = createBackendPlugin({
         });
         httpRouter.use(dhcp.router);
         httpRouter.use(await createPlatformsRouter({ ...deps, platforms }));
-        const doors = await setupDoor({ ...deps, ...core, images });
+        const doors = await setupDoor({
+          ...deps,
+          ...core,
+          images,
+          // The door sees the bytes an upgrade's download has sent.
+          onImageProgress: downloads =>
+            imageUpgrades.upgrades.downloadProgress(downloads),
+        });
 
         let stopping = false;
         const isStopped = () => stopping;

@@ -59,6 +59,8 @@ export class ImageFlash implements DeviceImages {
       corruptDownloads: boolean;
       /** Refuses URLs the device may not reach (not loopback). */
       checkUrl: (url: string) => void;
+      /** The link's pace for image downloads, bytes a second (unbounded). */
+      downloadBytesPerSecond?: number;
     },
   ) {}
 
@@ -177,6 +179,15 @@ export class ImageFlash implements DeviceImages {
             }
             if (bytes <= SMALL_FILE) small.push(chunk);
             feed(chunk);
+            const pace = this.options.downloadBytesPerSecond;
+            const ahead = pace
+              ? started + (bytes * 1000) / pace - Date.now()
+              : 0;
+            if (ahead > 0) {
+              // A slow link: the server waits for the device's window.
+              res.pause();
+              setTimeout(() => res.resume(), ahead);
+            }
           });
           res.on('end', () => {
             if (bytes > free) return;

@@ -142,6 +142,7 @@ export class SimulatedDevice extends EventEmitter {
       freeBytes: options.flashFreeBytes ?? 8 * 1024 ** 3,
       totalBytes: 16 * 1024 ** 3,
       corruptDownloads: options.corruptImageDownloads === true,
+      downloadBytesPerSecond: options.imageDownloadBytesPerSecond,
       checkUrl: url => assertLoopbackUrl(url, this.bootFileUrl !== undefined),
     });
     const runningVersion = () => this.runningVersion;

@@ -33,6 +33,8 @@ export type DeviceBehaviours = {
   flashFreeBytes?: number;
   /** Changes one byte of every image download in transit (bad checksum). */
   corruptImageDownloads?: boolean;
+  /** Image downloads go no faster than this many bytes a second (a slow link). */
+  imageDownloadBytesPerSecond?: number;
 };
 
 export type SimulatedDeviceOptions = DeviceBehaviours & {

@@ -16,6 +16,7 @@ import { FetchRecorder } from './FetchRecorder';
 import {
   ImageDownloads,
   type ImageDownloadLimits,
+  type ImageDownloadProgress,
   type ImageDownloadRecord,
 } from './ImageDownloads';
 import { DoorHttpServer } from './DoorHttpServer';
@@ -97,6 +98,7 @@ describe('the door serves approved images', () => {
   let downloads: ImageDownloads;
   let port: number;
   let recorded: ImageDownloadRecord[];
+  let progress: { at: number; downloads: ImageDownloadProgress[] }[];
   let image: Buffer;
   let catalog: ImageCatalog;
 
@@ -139,6 +141,8 @@ describe('the door serves approved images', () => {
       limits,
       logger: mockServices.logger.mock(),
       record: d => recorded.push(d),
+      onProgress: d => progress.push({ at: Date.now(), downloads: d }),
+      progressIntervalMs: 100,
     });
     catalog = new ImageCatalog({
       directory: dir,
@@ -170,6 +174,7 @@ describe('the door serves approved images', () => {
   beforeEach(() => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ztp-images-'));
     recorded = [];
+    progress = [];
     image = randomBytes(3 * 1024 * 1024 + 17);
   });
 
@@ -212,6 +217,63 @@ describe('the door serves approved images', () => {
     expect(head.status).toBe(200);
     expect(head.headers['content-length']).toBe(String(image.length));
     expect(head.body.length).toBe(0);
+  });
+
+  it('reports how far a slow download is while it runs, at most once per interval, counting a resumed range from its offset', async () => {
+    const big = randomBytes(16 * 1024 * 1024);
+    await start([{ spec: spec('cat9k.bin', big), data: big }]);
+    const offset = 1024 * 1024;
+    const began = Date.now();
+    // A device on a slow link: it takes a chunk every 5 ms.
+    const received = await new Promise<number>((resolve, reject) => {
+      http
+        .get(
+          {
+            host: '127.0.0.1',
+            port,
+            path: '/ztp/images/cat9k.bin',
+            headers: { range: `bytes=${offset}-` },
+            localAddress: device.managementIp,
+            agent: false,
+          },
+          res => {
+            let n = 0;
+            res.on('data', (c: Buffer) => {
+              n += c.length;
+              res.pause();
+              setTimeout(() => res.resume(), 5);
+            });
+            res.on('end', () => resolve(n));
+            res.on('error', reject);
+          },
+        )
+        .on('error', reject);
+    });
+    const ended = Date.now();
+    expect(received).toBe(big.length - offset);
+    const seen = progress.flatMap(p => p.downloads);
+    expect(seen.length).toBeGreaterThan(0);
+    for (const d of seen) {
+      expect(d).toMatchObject({
+        entityRef: device.entityRef,
+        file: 'cat9k.bin',
+        size: big.length,
+      });
+      expect(d.bytes).toBeGreaterThan(offset);
+      expect(d.bytes).toBeLessThanOrEqual(big.length);
+    }
+    // Before the end, a share strictly between the offset and the whole.
+    expect(seen.some(d => d.bytes < big.length)).toBe(true);
+    const bytes = seen.map(d => d.bytes);
+    expect([...bytes].sort((a, b) => a - b)).toEqual(bytes);
+    // Coalesced: one report per interval at most, never one per chunk.
+    expect(progress.length).toBeLessThanOrEqual(
+      Math.ceil((ended - began) / 100) + 1,
+    );
+    // Nothing once it is over.
+    const after = progress.length;
+    await new Promise(r => setTimeout(r, 250));
+    expect(progress.length).toBe(after);
   });
 
   it('answers byte ranges with 206, and 416 past the end', async () => {

@@ -26,10 +26,32 @@ export type ImageDownloadRecord = {
   outcome: 'complete' | 'interrupted';
 };
 
+/**
+ * How far a download is, reported while it runs (at most once per
+ * progress interval per download) so that an upgrade can show its share.
+ */
+export type ImageDownloadProgress = {
+  entityRef: string;
+  file: string;
+  /** Bytes of the image the device has: the resumed offset plus those sent. */
+  bytes: number;
+  /** The whole image's size. */
+  size: number;
+};
+
 export type ImageDownloadLimits = {
   maxConcurrent: number;
   maxPerImage: number;
   retryAfterSeconds: number;
+};
+
+type RunningDownload = {
+  entityRef: string;
+  file: string;
+  offset: number;
+  size: number;
+  sent: number;
+  reported: number;
 };
 
 type Plain = { status: number; body: string; headers?: Record<string, string> };
@@ -58,8 +80,52 @@ export class ImageDownloads {
       record(download: ImageDownloadRecord): void;
       /** A download whose device reads nothing for this long is cut (60 s). */
       idleTimeoutMs?: number;
+      /** Downloads of known devices that moved since the last report. */
+      onProgress?(downloads: ImageDownloadProgress[]): void;
+      /** How often progress is reported (1 s). */
+      progressIntervalMs?: number;
     },
   ) {}
+
+  /** Running downloads of known devices, with the bytes sent so far. */
+  private readonly running = new Set<RunningDownload>();
+  private progressTimer?: NodeJS.Timeout;
+
+  /**
+   * One timer for every download instead of work per chunk: each tick
+   * reports the downloads that moved, in one call (one message from the
+   * door's thread).
+   */
+  private reportProgress() {
+    const moved: ImageDownloadProgress[] = [];
+    for (const d of this.running) {
+      if (d.sent === d.reported) continue;
+      d.reported = d.sent;
+      moved.push({
+        entityRef: d.entityRef,
+        file: d.file,
+        bytes: d.offset + d.sent,
+        size: d.size,
+      });
+    }
+    if (moved.length) this.options.onProgress?.(moved);
+  }
+
+  private track(entry: RunningDownload) {
+    this.running.add(entry);
+    this.progressTimer ??= setInterval(
+      () => this.reportProgress(),
+      this.options.progressIntervalMs ?? 1000,
+    );
+    this.progressTimer.unref?.();
+    return () => {
+      this.running.delete(entry);
+      if (!this.running.size && this.progressTimer) {
+        clearInterval(this.progressTimer);
+        this.progressTimer = undefined;
+      }
+    };
+  }
 
   setImages(images: ServableImage[]) {
     this.images = new Map(images.map(i => [i.file, i]));
@@ -255,9 +321,18 @@ export class ImageDownloads {
       end,
       highWaterMark: 64 * 1024,
     });
-    let sent = 0;
+    const progress: RunningDownload = {
+      entityRef: device?.entityRef ?? '',
+      file: image.file,
+      offset: start,
+      size,
+      sent: 0,
+      reported: 0,
+    };
+    const untrack =
+      device && this.options.onProgress ? this.track(progress) : () => {};
     body.on('data', (chunk: Buffer | string) => {
-      sent += chunk.length;
+      progress.sent += chunk.length;
     });
     // pipe() pauses the file while the socket's buffer is full: memory stays
     // at a chunk or two per download, whatever the image's size.
@@ -280,12 +355,13 @@ export class ImageDownloads {
     ]).catch(() => false);
     socket.setTimeout(0);
     body.destroy();
+    untrack();
     release();
     answered();
     // The socket's own buffer is not the device's: bytesWritten counts what
     // left, less what the kernel still held when a connection was cut.
     const bytes = Math.min(
-      sent,
+      progress.sent,
       Math.max(0, socket.bytesWritten - head.length),
     );
     const complete = finished && !failed && bytes === length;

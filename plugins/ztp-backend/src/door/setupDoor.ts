@@ -17,7 +17,7 @@ import type { DoorQueueView } from './DoorQueueView';
 import { startDoorUpkeep } from './doorUpkeep';
 import { FetchRecorder } from './FetchRecorder';
 import { imageDownloadEvent } from './imageDownloadEvent';
-import { ImageDownloads } from './ImageDownloads';
+import { ImageDownloads, type ImageDownloadProgress } from './ImageDownloads';
 import { DoorHttpServer } from './DoorHttpServer';
 import { TftpServer } from './TftpServer';
 import { UnknownDeviceCounter } from './UnknownDeviceCounter';
@@ -37,6 +37,8 @@ export async function setupDoor(deps: {
   renderer: BootstrapRenderer;
   publisher: ZtpSignalPublisher;
   serialChecks: Pick<SerialCheckService, 'trigger'>;
+  /** Running image downloads that moved (an upgrade shows its share). */
+  onImageProgress?: (downloads: ImageDownloadProgress[]) => void;
   images: {
     settings: Pick<ImageSettings, 'downloads'>;
     onServableChanged(listener: (images: ServableImage[]) => void): void;
@@ -106,6 +108,7 @@ export async function setupDoor(deps: {
         onReported: ref => publisher.changed(ref),
         unknownFlushMs: serialCheck.sweepSeconds * 1000,
         imageLimits: images.settings.downloads,
+        onImageProgress: deps.onImageProgress,
       })
     : undefined;
   if (doorWorker) view.attachWorker(doorWorker);
@@ -123,6 +126,7 @@ export async function setupDoor(deps: {
             .catch(e =>
               logger.warn(`Could not record an image download: ${e}`),
             ),
+        onProgress: deps.onImageProgress,
       });
   images.onServableChanged(servable => {
     imageDownloads?.setImages(servable);

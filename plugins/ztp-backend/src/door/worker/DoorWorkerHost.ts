@@ -3,7 +3,10 @@ import { Worker } from 'node:worker_threads';
 import type { LoggerService } from '@backstage/backend-plugin-api';
 import type { DeviceRecord } from '../../database/types';
 import type { ServableImage } from '../../images/ImageCatalog';
-import type { ImageDownloadLimits } from '../ImageDownloads';
+import type {
+  ImageDownloadLimits,
+  ImageDownloadProgress,
+} from '../ImageDownloads';
 import type { MinimalConfigSource } from '../DeviceRequestHandler';
 import { doorSignature } from '../doorSignature';
 import { DOOR_WORKER_FILE } from './doorWorker';
@@ -34,6 +37,9 @@ export type DoorWorkerHostOptions = {
   unknownFlushMs?: number;
   /** Serve approved images under /ztp/images/ with these bounds. */
   imageLimits?: ImageDownloadLimits;
+  /** Running image downloads that moved, at most once a second each. */
+  onImageProgress?: (downloads: ImageDownloadProgress[]) => void;
+  imageProgressIntervalMs?: number;
 };
 
 /**
@@ -118,6 +124,7 @@ export class DoorWorkerHost {
       database: this.options.database,
       unknownFlushMs: this.options.unknownFlushMs ?? 5000,
       imageLimits: this.options.imageLimits,
+      imageProgressIntervalMs: this.options.imageProgressIntervalMs,
     };
     const worker = new Worker(DOOR_WORKER_FILE, {
       workerData,
@@ -195,6 +202,9 @@ export class DoorWorkerHost {
         break;
       case 'reported':
         this.options.onReported?.(m.entityRef);
+        break;
+      case 'image-progress':
+        this.options.onImageProgress?.(m.downloads);
         break;
       default:
         break;

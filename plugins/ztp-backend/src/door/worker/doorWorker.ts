@@ -122,6 +122,8 @@ export async function runDoorWorker(data: DoorWorkerData, port: MessagePort) {
             .catch(e =>
               logger.warn(`Could not record an image download: ${e}`),
             ),
+        onProgress: downloads => post({ type: 'image-progress', downloads }),
+        progressIntervalMs: data.imageProgressIntervalMs,
       })
     : undefined;
   const server = new DoorHttpServer({

@@ -1,6 +1,9 @@
 import type { DeviceRecord } from '../../database/types';
 import type { ServableImage } from '../../images/ImageCatalog';
-import type { ImageDownloadLimits } from '../ImageDownloads';
+import type {
+  ImageDownloadLimits,
+  ImageDownloadProgress,
+} from '../ImageDownloads';
 import type { DeviceBootstrap } from '../BootstrapFileIndex';
 
 /** How the door worker reaches the plugin's database on its own. */
@@ -22,6 +25,8 @@ export type DoorWorkerData = {
   unknownFlushMs: number;
   /** Bounds of image downloads at once (ztp.images.downloads). */
   imageLimits?: ImageDownloadLimits;
+  /** How often running downloads report their progress (1 s). */
+  imageProgressIntervalMs?: number;
 };
 
 /** A device as the door needs it: its identities and its rendered bytes. */
@@ -52,5 +57,7 @@ export type DoorToMain =
   | { type: 'fetched'; devices: FetchedDevice[] }
   | { type: 'unknown-recorded' }
   | { type: 'reported'; entityRef: string }
+  /** Downloads that moved since the last report (at most one a second). */
+  | { type: 'image-progress'; downloads: ImageDownloadProgress[] }
   | { type: 'log'; level: 'info' | 'warn' | 'error'; message: string }
   | { type: 'stopped' };

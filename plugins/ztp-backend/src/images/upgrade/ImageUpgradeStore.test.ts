@@ -77,4 +77,40 @@ describe.each(databases.eachSupportedId())('ImageUpgradeStore on %s', id => {
     expect(done?.error).toBeUndefined();
     expect(await s.list()).toHaveLength(1);
   });
+
+  it('records the downloaded share only while that file is downloading, keeps it through a lease renewal, and drops it with the next phase', async () => {
+    const s = await store(id);
+    const ref = 'resource:default/leaf-01';
+    const t0 = new Date();
+    const lease = new Date(t0.getTime() + 60_000);
+    expect(await s.claim(claim('replica-a', t0))).toBe(true);
+    // Still checking the free space: no share yet.
+    expect(await s.downloadProgress(ref, 'EOS-4.32.0F.swi', 10)).toBe(false);
+    await s.progress(ref, 'replica-a', {
+      phase: 'downloading',
+      leaseUntil: lease,
+    });
+    // Any replica's door may record it (not only the runner's).
+    expect(await s.downloadProgress(ref, 'EOS-4.32.0F.swi', 40)).toBe(true);
+    // Another file (not this upgrade's image): nothing.
+    expect(await s.downloadProgress(ref, 'other.swi', 90)).toBe(false);
+    // The same share again: no write.
+    expect(await s.downloadProgress(ref, 'EOS-4.32.0F.swi', 40)).toBe(false);
+    expect(await s.get(ref)).toMatchObject({
+      phase: 'downloading',
+      percent: 40,
+    });
+    // The heartbeat renews the lease in the same phase: the share stays.
+    await s.progress(ref, 'replica-a', {
+      phase: 'downloading',
+      leaseUntil: lease,
+    });
+    expect((await s.get(ref))?.percent).toBe(40);
+    await s.progress(ref, 'replica-a', {
+      phase: 'verifying',
+      leaseUntil: lease,
+    });
+    expect((await s.get(ref))?.percent).toBeUndefined();
+    expect(await s.downloadProgress(ref, 'EOS-4.32.0F.swi', 100)).toBe(false);
+  });
 });

@@ -108,10 +108,39 @@ export class ImageUpgradeStore {
       .where({ entity_ref: entityRef, runner, state: 'upgrading' })
       .update({
         phase: update.phase,
-        percent: update.percent ?? null,
+        // A renewal in the same phase keeps the download's share; a new
+        // phase starts without one.
+        percent:
+          update.percent ??
+          this.db.raw('CASE WHEN phase = ? THEN percent ELSE NULL END', [
+            update.phase,
+          ]),
         lease_until: update.leaseUntil,
         updated_at: new Date(),
       });
+    return n > 0;
+  }
+
+  /**
+   * Records the share of the image a running upgrade has downloaded, as
+   * the door saw it (the door may be another replica's than the upgrade's
+   * runner): only while that upgrade is downloading that file. True if a
+   * row changed.
+   */
+  async downloadProgress(
+    entityRef: string,
+    file: string,
+    percent: number,
+  ): Promise<boolean> {
+    const n = await this.db(TABLE)
+      .where({
+        entity_ref: entityRef,
+        file,
+        state: 'upgrading',
+        phase: 'downloading',
+      })
+      .andWhere(q => q.whereNull('percent').orWhereNot('percent', percent))
+      .update({ percent, updated_at: new Date() });
     return n > 0;
   }
 

@@ -10,6 +10,7 @@ import type { DeviceRecord } from '../../database/types';
 import type { ZtpStores } from '../../database/ZtpStores';
 import type { PlatformRegistry } from '../../platforms/PlatformRegistry';
 import type { DeviceCliSession, OpenDeviceCliOptions } from '../../ssh';
+import type { ImageDownloadProgress } from '../../door/ImageDownloads';
 import type { ImageCatalog } from '../ImageCatalog';
 import type { ImageUpgradeStore } from './ImageUpgradeStore';
 import { runUpgrade } from './runUpgrade';
@@ -236,6 +237,36 @@ export class ImageUpgrades {
       );
   }
 
+  /** The share last written per device, so that only a new one is written. */
+  private readonly lastPercent = new Map<string, number>();
+
+  /**
+   * The door's report of running downloads (at most one a second each):
+   * a device whose upgrade is downloading that image shows its share. A
+   * write only when the whole percent changes, so at most about a hundred
+   * per download, never one per chunk.
+   */
+  downloadProgress(downloads: ImageDownloadProgress[]): void {
+    for (const d of downloads) {
+      if (d.size <= 0) continue;
+      const percent = Math.min(100, Math.floor((d.bytes * 100) / d.size));
+      if (this.lastPercent.get(d.entityRef) === percent) continue;
+      this.lastPercent.set(d.entityRef, percent);
+      this.deps.upgrades
+        .downloadProgress(d.entityRef, d.file, percent)
+        .then(changed => {
+          // Not downloading yet (its phase is on its way): written again.
+          if (changed) this.deps.onChanged(d.entityRef);
+          else this.lastPercent.delete(d.entityRef);
+        })
+        .catch(e =>
+          this.deps.logger.warn(
+            `Could not record the download progress of ${d.entityRef}: ${e}`,
+          ),
+        );
+    }
+  }
+
   /**
    * Starts no more upgrades and waits a little for the running ones; one
    * still running lets its lease lapse, and the sweep of another replica
@@ -261,6 +292,7 @@ export class ImageUpgrades {
       device.platform,
       device.deviceModel,
     )!;
+    this.lastPercent.delete(ref);
     let phase: ZtpUpgradePhase = 'queued';
     let lost = false;
     const renew = async () => {
@@ -362,6 +394,7 @@ export class ImageUpgrades {
         .catch(() => {});
     } finally {
       clearInterval(heartbeat);
+      this.lastPercent.delete(ref);
       this.deps.onChanged(ref);
       const now = await upgrades.get(ref).catch(() => undefined);
       if (now) logger.info(`${ref}: ${describeUpgrade(now)}`);
