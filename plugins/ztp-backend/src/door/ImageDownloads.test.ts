@@ -507,5 +507,5 @@ describe('the door serves approved images', () => {
     expect(received).toBe(size);
     // Chunks in flight and garbage not yet collected: far below the image.
     expect(peak).toBeLessThan(64 * 1024 * 1024);
-  });
+  }, 60_000); // the heap is what is measured, not the time: a loaded machine takes longer
 });
