@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import type {
   AuthService,
   BackstageCredentials,
@@ -17,6 +16,7 @@ import { describeDeclarationChanges } from './describeDeclarationChanges';
 import { resolveExpectedSerial } from './resolveExpectedSerial';
 import { mainThreadHasher, PasswordHasher } from './PasswordHasher';
 import type { SyncEtagStore } from './SyncEtagStore';
+import { KnownEtags } from './KnownEtags';
 
 export type SyncResult = {
   added: string[];
@@ -41,12 +41,6 @@ const DECLARATION_FIELDS = [
   'metadata.annotations',
 ];
 const DEVICE_FILTER = { kind: 'Resource', 'spec.type': NETWORK_DEVICE_TYPE };
-/**
- * Changed whenever declarationFromEntity reads entities differently, so
- * that the etags kept by an older version do not skip them.
- */
-const DECLARATION_READING_VERSION = 1;
-
 const lowerRef = (entity: Entity) =>
   stringifyEntityRef(entity).toLocaleLowerCase('en-US');
 
@@ -87,17 +81,15 @@ export class DeviceQueueSync {
     this.hasher = deps.hasher ?? mainThreadHasher;
     this.pageSize = deps.pageSize ?? 500;
     this.budgetMs = deps.runBudgetMs ?? 30_000;
+    this.etags = new KnownEtags({
+      store: deps.etagStore,
+      platformIds: () => deps.platforms.ids(),
+    });
   }
 
   private running?: Promise<SyncResult>;
-  /**
-   * The catalog etag each device entity had when it was last processed
-   * (held for invalid ones too): an entity with the same etag is not read
-   * again.
-   */
-  private readonly etags = new Map<string, string>();
-  /** The etags kept by the last process, read once before the first run. */
-  private etagsLoaded = false;
+  /** The etags of the entities already committed: unchanged ones are not read. */
+  private readonly etags: KnownEtags;
   /** The pass under way: where it stopped and the devices it has seen. */
   private pass?: { cursor?: string; seen: Set<string> };
 
@@ -120,18 +112,7 @@ export class DeviceQueueSync {
   private async runOnce(budgetMs: number): Promise<SyncResult> {
     const { catalog, auth, stores, logger } = this.deps;
     const deadline = Date.now() + budgetMs;
-    if (!this.etagsLoaded && this.deps.etagStore) {
-      // Only etags kept under the same reading of declarations count: an
-      // entity read with other platforms (a module added) or another
-      // version of this code is read again.
-      const prefix = `${this.readingVersion()}:`;
-      for (const [ref, kept] of await this.deps.etagStore.load()) {
-        if (kept.startsWith(prefix)) {
-          this.etags.set(ref, kept.slice(prefix.length));
-        }
-      }
-    }
-    this.etagsLoaded = true;
+    await this.etags.load();
     const credentials = await auth.getOwnServiceCredentials();
     const corrections = new Map(
       (await stores.serialCorrections.listSerialCorrections()).map(c => [
@@ -205,7 +186,7 @@ export class DeviceQueueSync {
     };
     const changed = items.filter(e => {
       const etag = e.metadata.etag;
-      return !etag || this.etags.get(lowerRef(e)) !== etag;
+      return this.etags.changed(lowerRef(e), etag);
     });
     if (!changed.length) return result;
     const { items: full } = await catalog.getEntitiesByRefs(
@@ -358,26 +339,8 @@ export class DeviceQueueSync {
     }
     // Kept after the page's commit: a crash in between only means the
     // next process reads these declarations again.
-    if (this.deps.etagStore) {
-      const version = this.readingVersion();
-      await this.deps.etagStore.save(
-        committed.map(([ref, etag]) => [ref, `${version}:${etag}`]),
-      );
-    }
-    for (const [ref, etag] of committed) this.etags.set(ref, etag);
+    await this.etags.commit(committed);
     return result;
-  }
-
-  /** What a declaration's reading depends on besides its entity. */
-  private readingVersion(): string {
-    return createHash('sha1')
-      .update(
-        `${DECLARATION_READING_VERSION}\n${[...this.deps.platforms.ids()]
-          .sort()
-          .join(',')}`,
-      )
-      .digest('hex')
-      .slice(0, 12);
   }
 
   /**
@@ -391,11 +354,9 @@ export class DeviceQueueSync {
     const { catalog, stores } = this.deps;
     const active = await stores.devices.listActiveDeclarations();
     const unseen = [...active.keys()].filter(ref => !seen.has(ref));
-    const forgotten = [...this.etags.keys()].filter(ref => !seen.has(ref));
     // Forgotten before the devices leave the queue: one that comes back is
     // read again whatever happens in between.
-    await this.deps.etagStore?.forget(forgotten);
-    for (const ref of forgotten) this.etags.delete(ref);
+    await this.etags.forgetUnseen(seen);
     if (!unseen.length) return [];
     const { items } = await catalog.getEntitiesByRefs(
       {

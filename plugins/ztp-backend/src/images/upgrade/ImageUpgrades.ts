@@ -15,6 +15,7 @@ import type { ImageCatalog } from '../ImageCatalog';
 import type { ImageUpgradeStore } from './ImageUpgradeStore';
 import { runUpgrade } from './runUpgrade';
 import { openUpgradeSession } from './openUpgradeSession';
+import { PHASE_WORDS } from './phaseWords';
 import type { UpgradeSettings } from './settings';
 
 /** Why a device cannot be upgraded now, as a request's answer says it. */
@@ -22,16 +23,6 @@ export type UpgradeRefusal = {
   entityRef: string;
   status: 404 | 409;
   reason: string;
-};
-
-const PHASE_WORDS: Record<ZtpUpgradePhase, string> = {
-  queued: 'queued',
-  'checking-space': 'checking the free space',
-  downloading: 'downloading the image from the door',
-  verifying: 'verifying the checksum on the device',
-  installing: 'installing',
-  rebooting: 'rebooting',
-  'reading-version': 'reading the version',
 };
 
 /**
