@@ -157,6 +157,7 @@ export const ztpPlugin = createBackendPlugin({
           await imageUpgrades.stop();
           await finalConfig.jobs.stop();
           await replacement.jobs.settled();
+          replacement.jobs.stop();
           await doors.stop();
           await publisher.flushNow();
           await queue.hasher.close();
@@ -167,6 +168,7 @@ export const ztpPlugin = createBackendPlugin({
           ...core,
           sync: queue.sync,
           replacementFollowUp: replacement.followUp,
+          replacementJobs: replacement.jobs,
           finalConfig,
           dhcp,
         });

@@ -3,6 +3,7 @@ import {
   resolvePackagePath,
 } from '@backstage/backend-plugin-api';
 import type { Knex } from 'knex';
+import { ReplacementJobStore } from '../replacement/ReplacementJobStore';
 import { ReplacementStore } from '../replacement/ReplacementStore';
 import {
   DatabaseBulkPushJobStore,
@@ -46,8 +47,10 @@ export type ZtpStores = {
   unknownDevices: UnknownDeviceStore;
   bulkPushJobs: BulkPushJobStore;
   declarationProblems: DeclarationProblemStore;
-  /** Replacements, re-provisions and replacement lists. */
+  /** Replacements and re-provisions. */
   replacements: ReplacementStore;
+  /** Replacement lists (CSV) as jobs. */
+  replacementJobs: ReplacementJobStore;
   /** The encrypted passwords and the key check value, for the secrets key. */
   secretsKey: SecretsKeyStore;
 };
@@ -64,6 +67,7 @@ export function ztpStoresOn(db: Knex): ZtpStores {
     bulkPushJobs: new DatabaseBulkPushJobStore(db),
     declarationProblems: new DatabaseDeclarationProblemStore(db),
     replacements: new ReplacementStore(db),
+    replacementJobs: new ReplacementJobStore(db),
     secretsKey: new SecretsKeyStore(db),
   };
 }

@@ -1,9 +1,5 @@
-import { randomUUID } from 'node:crypto';
 import type { Knex } from 'knex';
-import type {
-  ZtpReplacementJob,
-  ZtpReplacementMarker,
-} from '@ztp-portal/backstage-plugin-ztp-common';
+import type { ZtpReplacementMarker } from '@ztp-portal/backstage-plugin-ztp-common';
 import type { NewEvent, SerialCorrection } from '../database/types';
 
 /** What a replacement or re-provision writes on the device's row. */
@@ -19,14 +15,6 @@ export type DeviceReset = {
   correction?: SerialCorrection;
 };
 
-/** Dates come back as Date (pg), number or string (SQLite). */
-function toDate(value: unknown): Date | undefined {
-  if (value === null || value === undefined) return undefined;
-  if (value instanceof Date) return value;
-  const s = String(value);
-  return /^\d+$/.test(s) ? new Date(Number(s)) : new Date(s);
-}
-
 function eventRow(e: NewEvent, at: Date) {
   return {
     entity_ref: e.entityRef,
@@ -40,8 +28,8 @@ function eventRow(e: NewEvent, at: Date) {
 
 /**
  * Replacements and re-provisions in the ZTP database: the device's reset
- * with its marker, the claim of the automatic push, and replacement lists
- * as jobs that any replica reports on.
+ * with its marker and the claim of the automatic push (replacement lists
+ * are in ReplacementJobStore).
  */
 export class ReplacementStore {
   constructor(private readonly db: Knex) {}
@@ -186,66 +174,5 @@ export class ReplacementStore {
       .orderBy('entity_ref')
       .limit(1000);
     return rows.map(r => r.entity_ref as string);
-  }
-
-  async createJob(actor: string, total: number, now = new Date()) {
-    const id = randomUUID();
-    await this.db('ztp_replacement_jobs').insert({
-      id,
-      actor,
-      total,
-      state: 'running',
-      started_at: now,
-    });
-    return id;
-  }
-
-  async recordResult(
-    jobId: string,
-    result: { entityRef: string; ok: boolean; error?: string },
-  ): Promise<void> {
-    await this.db.transaction(async tx => {
-      await tx('ztp_replacement_results').insert({
-        job_id: jobId,
-        entity_ref: result.entityRef,
-        ok: result.ok,
-        error: result.error ?? null,
-        at: new Date(),
-      });
-      await tx('ztp_replacement_jobs')
-        .where({ id: jobId })
-        .increment(result.ok ? 'done' : 'failed', 1);
-    });
-  }
-
-  async finishJob(jobId: string, now = new Date()): Promise<void> {
-    await this.db('ztp_replacement_jobs')
-      .where({ id: jobId })
-      .update({ state: 'finished', finished_at: now });
-  }
-
-  async getJob(jobId: string): Promise<ZtpReplacementJob | undefined> {
-    const row = await this.db('ztp_replacement_jobs')
-      .where({ id: jobId })
-      .first();
-    if (!row) return undefined;
-    const results = await this.db('ztp_replacement_results')
-      .where({ job_id: jobId })
-      .orderBy('id');
-    return {
-      id: row.id,
-      actor: row.actor,
-      total: Number(row.total),
-      done: Number(row.done),
-      failed: Number(row.failed),
-      running: row.state === 'running',
-      startedAt: toDate(row.started_at)!.toISOString(),
-      finishedAt: toDate(row.finished_at)?.toISOString(),
-      results: results.map(r => ({
-        entityRef: r.entity_ref,
-        ok: Boolean(r.ok),
-        ...(r.error ? { error: r.error } : {}),
-      })),
-    };
   }
 }

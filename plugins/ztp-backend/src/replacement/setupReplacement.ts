@@ -25,7 +25,11 @@ export async function setupReplacement(deps: {
   settings: ReplacementSettings;
   stores: Pick<
     ZtpStores,
-    'devices' | 'events' | 'serialCorrections' | 'replacements'
+    | 'devices'
+    | 'events'
+    | 'serialCorrections'
+    | 'replacements'
+    | 'replacementJobs'
   >;
   vault: Pick<CredentialVault, 'generateAccount' | 'encrypt'>;
   platforms: PlatformRegistry;
@@ -57,7 +61,8 @@ export async function setupReplacement(deps: {
   });
   const jobs = new ReplacementJobs({
     replacement,
-    store: replacements,
+    store: stores.replacementJobs,
+    devices: stores.devices,
     logger,
   });
   const followUp = new ReplacementFollowUp({

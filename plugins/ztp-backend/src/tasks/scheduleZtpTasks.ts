@@ -11,6 +11,10 @@ import { BULK_PUSH_HEARTBEAT_MS, JOB_RETENTION_DAYS } from '../finalConfig';
 import type { BulkPushJobs } from '../finalConfig';
 import type { DoorQueueView } from '../door/DoorQueueView';
 import type { DeviceQueueSync } from '../queue/DeviceQueueSync';
+import {
+  REPLACEMENT_JOB_HEARTBEAT_MS,
+  type ReplacementJobs,
+} from '../replacement';
 
 const DAY_MS = 86400_000;
 
@@ -28,6 +32,7 @@ export async function scheduleZtpTasks(deps: {
   doorView: Pick<DoorQueueView, 'refresh'>;
   serialChecks: { sweep(): Promise<unknown> };
   replacementFollowUp: { sweep(): Promise<void> };
+  replacementJobs: Pick<ReplacementJobs, 'sweep'>;
   finalConfig: {
     jobs: Pick<BulkPushJobs, 'sweep' | 'prune'>;
     settings: { jobHeartbeatMs?: number };
@@ -93,6 +98,15 @@ export async function scheduleZtpTasks(deps: {
     initialDelay: { milliseconds: bulkPushHeartbeatMs },
     fn: async () => {
       await bulkPushes.sweep();
+    },
+  });
+  await scheduler.scheduleTask({
+    id: 'ztp-replacement-jobs-sweep',
+    frequency: { milliseconds: REPLACEMENT_JOB_HEARTBEAT_MS },
+    timeout: { minutes: 1 },
+    fn: async () => {
+      // Also after a restart: this replica resumes its own lists.
+      await deps.replacementJobs.sweep();
     },
   });
   await scheduler.scheduleTask({
