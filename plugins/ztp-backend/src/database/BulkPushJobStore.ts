@@ -1,5 +1,6 @@
 import type { Knex } from 'knex';
 import type { ZtpBulkPushJob } from '@ztp-portal/backstage-plugin-ztp-common';
+import { takeOverStaleJobs } from './takeOverStaleJobs';
 
 /** One device's outcome in a bulk push. */
 export type BulkPushResult = { entityRef: string; ok: boolean; error?: string };
@@ -166,33 +167,23 @@ export class DatabaseBulkPushJobStore implements BulkPushJobStore {
 
   async takeOver(options: { runner: string; staleBefore: Date; at: Date }) {
     return this.db.transaction(async tx => {
-      const stale = await tx('ztp_bulk_push_jobs')
-        .where({ state: 'running' })
-        .where('heartbeat_at', '<', options.staleBefore)
-        .select('id', 'actor', 'entity_refs');
-      const taken = [];
-      for (const job of stale) {
-        // Conditional: of two replicas sweeping at once, one takes the job.
-        const changed = await tx('ztp_bulk_push_jobs')
-          .where({ id: job.id, state: 'running' })
-          .where('heartbeat_at', '<', options.staleBefore)
-          .update({ runner: options.runner, heartbeat_at: options.at });
-        if (!changed) continue;
-        const reached = new Set(
-          (
-            await tx('ztp_bulk_push_results')
-              .where({ job_id: job.id })
-              .select('entity_ref')
-          ).map(r => r.entity_ref as string),
-        );
-        const refs: string[] = JSON.parse(job.entity_refs);
-        taken.push({
-          id: job.id as string,
-          actor: job.actor as string,
-          remaining: refs.filter(ref => !reached.has(ref)),
-        });
-      }
-      return taken;
+      const taken = await takeOverStaleJobs<{
+        id: string;
+        actor: string;
+        entity_refs: string;
+      }>(
+        tx,
+        { jobs: 'ztp_bulk_push_jobs', results: 'ztp_bulk_push_results' },
+        options,
+        ['actor', 'entity_refs'],
+      );
+      return taken.map(({ job, reached }) => ({
+        id: job.id,
+        actor: job.actor,
+        remaining: (JSON.parse(job.entity_refs) as string[]).filter(
+          ref => !reached.has(ref),
+        ),
+      }));
     });
   }
 

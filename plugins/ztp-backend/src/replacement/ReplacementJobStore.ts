@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Knex } from 'knex';
 import type { ZtpReplacementJob } from '@ztp-portal/backstage-plugin-ztp-common';
 import { toDate } from '../database/rows';
+import { takeOverStaleJobs } from '../database/takeOverStaleJobs';
 
 /** One line of a replacement list, as a job keeps it. */
 export type ReplacementJobRow = {
@@ -95,34 +96,26 @@ export class ReplacementJobStore {
     at: Date;
   }): Promise<TakenOverReplacementJob[]> {
     return this.db.transaction(async tx => {
-      const stale = await tx('ztp_replacement_jobs')
-        .where({ state: 'running' })
-        .whereNotNull('rows')
-        .where('heartbeat_at', '<', options.staleBefore)
-        .select('id', 'actor', 'rows', 'started_at');
-      const taken: TakenOverReplacementJob[] = [];
-      for (const job of stale) {
-        const changed = await tx('ztp_replacement_jobs')
-          .where({ id: job.id, state: 'running' })
-          .where('heartbeat_at', '<', options.staleBefore)
-          .update({ runner: options.runner, heartbeat_at: options.at });
-        if (!changed) continue;
-        const reached = new Set(
-          (
-            await tx('ztp_replacement_results')
-              .where({ job_id: job.id })
-              .select('entity_ref')
-          ).map(r => r.entity_ref as string),
-        );
-        const rows: ReplacementJobRow[] = JSON.parse(job.rows);
-        taken.push({
-          id: job.id,
-          actor: job.actor,
-          startedAt: toDate(job.started_at)!,
-          remaining: rows.filter(row => !reached.has(row.entityRef)),
-        });
-      }
-      return taken;
+      const taken = await takeOverStaleJobs<{
+        id: string;
+        actor: string;
+        rows: string | null;
+        started_at: unknown;
+      }>(
+        tx,
+        { jobs: 'ztp_replacement_jobs', results: 'ztp_replacement_results' },
+        options,
+        ['actor', 'rows', 'started_at'],
+      );
+      return taken.map(({ job, reached }) => ({
+        id: job.id,
+        actor: job.actor,
+        startedAt: toDate(job.started_at)!,
+        // Jobs from before their rows were kept have nothing to resume.
+        remaining: (JSON.parse(job.rows ?? '[]') as ReplacementJobRow[]).filter(
+          row => !reached.has(row.entityRef),
+        ),
+      }));
     });
   }
 
