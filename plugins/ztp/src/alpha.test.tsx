@@ -29,8 +29,9 @@ import {
   ztpPlugin,
 } from './alpha';
 import defaultExport, { EntityZtpIdentityCard } from './index';
+import { installedPlatformHandlers } from './__testUtils__/platformHandlers';
 
-const server = setupServer();
+const server = setupServer(...installedPlatformHandlers());
 registerMswTestHooks(server);
 
 const entity = (kind: string, type: string) => ({

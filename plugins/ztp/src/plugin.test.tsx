@@ -20,8 +20,9 @@ import {
   ztpLegacyPlugin,
   ZtpDashboardPage,
 } from './plugin';
+import { installedPlatformHandlers } from './__testUtils__/platformHandlers';
 
-const server = setupServer();
+const server = setupServer(...installedPlatformHandlers());
 registerMswTestHooks(server);
 
 describe('ztp plugin (legacy frontend system)', () => {

@@ -9,8 +9,9 @@ import {
 import type { ZtpBulkPushJob } from '@ztp-portal/backstage-plugin-ztp-common';
 import { ztpTestApis, ZTP_API } from '../../__testUtils__/apis';
 import { BulkPushAction } from './BulkPushAction';
+import { installedPlatformHandlers } from '../../__testUtils__/platformHandlers';
 
-const server = setupServer();
+const server = setupServer(...installedPlatformHandlers());
 registerMswTestHooks(server);
 
 const refs = ['resource:default/leaf-01', 'resource:default/leaf-02'];

@@ -11,9 +11,10 @@ import { ztpTestApis, ZTP_API } from '../../__testUtils__/apis';
 import { dhcpDownloadOnlyHandlers } from '../../__testUtils__/dhcpHandlers';
 import { makeDevice, makeEvent, makeList } from '../../__testUtils__/fixtures';
 import { ZtpDashboard } from '../ZtpDashboardPage';
+import { installedPlatformHandlers } from '../../__testUtils__/platformHandlers';
 
 // The dashboard for an operator allowed to replace devices.
-const server = setupServer();
+const server = setupServer(...installedPlatformHandlers());
 registerMswTestHooks(server);
 
 const stuck = makeDevice('leaf-01', {

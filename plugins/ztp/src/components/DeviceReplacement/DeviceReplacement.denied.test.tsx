@@ -11,10 +11,11 @@ import { ztpTestApis, ZTP_API } from '../../__testUtils__/apis';
 import { makeDevice, makeEvent } from '../../__testUtils__/fixtures';
 import { EntityZtpContent } from '../EntityZtpContent';
 import { ReplacementListCard } from './ReplacementListCard';
+import { installedPlatformHandlers } from '../../__testUtils__/platformHandlers';
 
 // A user without ztp.device.replace. (usePermission caches answers in a
 // module-wide SWR cache, hence one permission setup per test file.)
-const server = setupServer();
+const server = setupServer(...installedPlatformHandlers());
 registerMswTestHooks(server);
 
 const entity: Entity = {

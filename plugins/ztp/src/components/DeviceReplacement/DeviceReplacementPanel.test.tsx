@@ -16,10 +16,11 @@ import {
   makeEvent,
 } from '../../__testUtils__/fixtures';
 import { EntityZtpContent } from '../EntityZtpContent';
+import { installedPlatformHandlers } from '../../__testUtils__/platformHandlers';
 
 // An operator allowed to replace. (usePermission caches answers in a
 // module-wide SWR cache, hence the denied case in a file of its own.)
-const server = setupServer();
+const server = setupServer(...installedPlatformHandlers());
 registerMswTestHooks(server);
 
 const REF = 'resource:default/leaf-01';

@@ -8,7 +8,6 @@ import Typography from '@material-ui/core/Typography';
 import { makeStyles } from '@material-ui/core/styles';
 import Alert from '@material-ui/lab/Alert';
 import {
-  platformDisplayName,
   type ZtpDevice,
   type ZtpSerialCheckResult,
 } from '@ztp-portal/backstage-plugin-ztp-common';
@@ -16,6 +15,7 @@ import { ztpApiRef } from '../../api';
 import { describeError, formatDateTime } from '../../lib/format';
 import { ConfFinalBadge, ConfMinBadge, SerialBadge } from '../StatusBadges';
 import { ImageBadge, ImageUpgradeButton } from '../ImageStatus';
+import { usePlatformDisplayName } from '../../hooks/usePlatformDisplayName';
 
 const useStyles = makeStyles(theme => ({
   stages: {
@@ -91,6 +91,7 @@ export function DeviceStatusCard(props: {
   const { device, canUpdateSerial, onFix, onDeviceUpdated } = props;
   const classes = useStyles();
   const api = useApi(ztpApiRef);
+  const platformDisplayName = usePlatformDisplayName();
   const [checking, setChecking] = useState(false);
   const [outcome, setOutcome] = useState<Outcome>();
 

@@ -17,10 +17,11 @@ import { ztpTestApis, ZTP_API } from '../../__testUtils__/apis';
 import { makeDevice, makeEvent } from '../../__testUtils__/fixtures';
 import { MockSignalApi } from '../../__testUtils__/MockSignalApi';
 import { EntityZtpContent } from './EntityZtpContent';
+import { installedPlatformHandlers } from '../../__testUtils__/platformHandlers';
 
 // The user may check serials and push, but not reveal credentials. (One
 // permission setup per file: usePermission caches answers module-wide.)
-const server = setupServer();
+const server = setupServer(...installedPlatformHandlers());
 registerMswTestHooks(server);
 
 const REF = 'resource:default/leaf-01';

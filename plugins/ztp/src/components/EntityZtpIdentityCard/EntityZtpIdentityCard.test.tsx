@@ -18,8 +18,9 @@ import { ztpTestApis, ZTP_API } from '../../__testUtils__/apis';
 import { makeDevice } from '../../__testUtils__/fixtures';
 import { MockSignalApi } from '../../__testUtils__/MockSignalApi';
 import { EntityZtpIdentityCard } from './EntityZtpIdentityCard';
+import { installedPlatformHandlers } from '../../__testUtils__/platformHandlers';
 
-const server = setupServer();
+const server = setupServer(...installedPlatformHandlers());
 registerMswTestHooks(server);
 
 const REF = 'resource:default/leaf-01';

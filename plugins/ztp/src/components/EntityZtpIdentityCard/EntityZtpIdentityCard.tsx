@@ -10,7 +10,6 @@ import Typography from '@material-ui/core/Typography';
 import { makeStyles } from '@material-ui/core/styles';
 import Alert from '@material-ui/lab/Alert';
 import {
-  platformDisplayName,
   ztpDeviceChannel,
   type ZtpDeviceSignal,
 } from '@ztp-portal/backstage-plugin-ztp-common';
@@ -23,6 +22,7 @@ import {
 import { describeError, statusOf } from '../../lib/format';
 import { ConfFinalBadge, ConfMinBadge, SerialBadge } from '../StatusBadges';
 import { readDeviceIdentity, type DeviceIdentity } from './readDeviceIdentity';
+import { usePlatformDisplayName } from '../../hooks/usePlatformDisplayName';
 
 const DEFAULT_SSH_PORT = '22';
 
@@ -143,6 +143,7 @@ function DeviceStages(props: { entityRef: string; pollIntervalMs: number }) {
 function DeclaredIdentity(props: { identity: DeviceIdentity }) {
   const { identity: id } = props;
   const classes = useStyles();
+  const platformDisplayName = usePlatformDisplayName();
   // Optional annotations show only when declared.
   const optional: [string, string | undefined, boolean][] = [
     ['Management port', id.managementInterface, true],

@@ -12,10 +12,11 @@ import type { ZtpDevice } from '@ztp-portal/backstage-plugin-ztp-common';
 import { ztpTestApis, ZTP_API } from '../../__testUtils__/apis';
 import { makeDevice, makeEvent } from '../../__testUtils__/fixtures';
 import { EntityZtpContent } from '../EntityZtpContent';
+import { installedPlatformHandlers } from '../../__testUtils__/platformHandlers';
 
 // The ZTP tab of a device that presented a new host key, for an operator
 // allowed to accept it. (One permission setup per file.)
-const server = setupServer();
+const server = setupServer(...installedPlatformHandlers());
 registerMswTestHooks(server);
 
 const REF = 'resource:default/leaf-01';

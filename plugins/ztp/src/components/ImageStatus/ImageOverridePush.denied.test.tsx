@@ -11,9 +11,10 @@ import { ztpImageOverridePermission } from '@ztp-portal/backstage-plugin-ztp-com
 import { ztpTestApis, ZTP_API } from '../../__testUtils__/apis';
 import { makeDevice } from '../../__testUtils__/fixtures';
 import { EntityZtpContent } from '../EntityZtpContent';
+import { installedPlatformHandlers } from '../../__testUtils__/platformHandlers';
 
 // The operator may push but not override the image gate.
-const server = setupServer();
+const server = setupServer(...installedPlatformHandlers());
 registerMswTestHooks(server);
 
 const DEVICE_URL = `${ZTP_API}/devices/default/leaf-02`;

@@ -12,10 +12,11 @@ import type { ZtpDevice } from '@ztp-portal/backstage-plugin-ztp-common';
 import { ztpTestApis, ZTP_API } from '../../__testUtils__/apis';
 import { makeDevice } from '../../__testUtils__/fixtures';
 import { EntityZtpContent } from '../EntityZtpContent';
+import { installedPlatformHandlers } from '../../__testUtils__/platformHandlers';
 
 // The operator may push and override the image gate. (One permission setup
 // per file: usePermission caches answers module-wide.)
-const server = setupServer();
+const server = setupServer(...installedPlatformHandlers());
 registerMswTestHooks(server);
 
 const DEVICE_URL = `${ZTP_API}/devices/default/leaf-02`;

@@ -16,8 +16,9 @@ import { ztpTestApis, ZTP_API } from '../../__testUtils__/apis';
 import { dhcpDownloadOnlyHandlers } from '../../__testUtils__/dhcpHandlers';
 import { makeDevice, makeList } from '../../__testUtils__/fixtures';
 import { ZtpDashboard } from '../ZtpDashboardPage';
+import { installedPlatformHandlers } from '../../__testUtils__/platformHandlers';
 
-const server = setupServer();
+const server = setupServer(...installedPlatformHandlers());
 registerMswTestHooks(server);
 
 const approved: ZtpApprovedImage[] = [

@@ -13,11 +13,11 @@ import TableSortLabel from '@material-ui/core/TableSortLabel';
 import Tooltip from '@material-ui/core/Tooltip';
 import Typography from '@material-ui/core/Typography';
 import { makeStyles } from '@material-ui/core/styles';
-import {
-  platformDisplayName,
-  type ZtpDevice,
-  type ZtpDeviceSortField,
+import type {
+  ZtpDevice,
+  ZtpDeviceSortField,
 } from '@ztp-portal/backstage-plugin-ztp-common';
+import { usePlatformDisplayName } from '../../hooks/usePlatformDisplayName';
 import { useDeviceCatalogLink } from '../../hooks/useDeviceCatalogLink';
 import {
   deviceLabel,
@@ -141,6 +141,7 @@ function DeviceRowView(props: RowProps) {
   const { device, catalogLink, selectable, selected, onToggle, onFix } = props;
   const { onReplace } = props;
   const classes = useStyles();
+  const platformDisplayName = usePlatformDisplayName();
   const label = deviceLabel(device);
   const notPushable = whyNotPushable(device);
   const pushable = !notPushable;

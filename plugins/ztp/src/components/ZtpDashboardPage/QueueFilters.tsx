@@ -5,13 +5,13 @@ import MenuItem from '@material-ui/core/MenuItem';
 import TextField from '@material-ui/core/TextField';
 import SearchIcon from '@material-ui/icons/Search';
 import {
-  platformDisplayName,
   type ConfFinalState,
   type ConfMinState,
   type SerialState,
   type ZtpImageState,
 } from '@ztp-portal/backstage-plugin-ztp-common';
 import { IMAGE_STATE_FILTER } from '../ImageStatus';
+import { usePlatformDisplayName } from '../../hooks/usePlatformDisplayName';
 
 /** The dashboard's filters, all optional. */
 export type QueueFilter = {
@@ -132,6 +132,7 @@ export function QueueFilters(props: {
   onChange: (change: Partial<QueueFilter>) => void;
 }) {
   const { filter, sites, platforms, onChange } = props;
+  const platformDisplayName = usePlatformDisplayName();
   const [text, setText] = useState(filter.q ?? '');
 
   // The search box answers every key; the query follows once typing pauses.

@@ -9,10 +9,11 @@ import { ztpTestApis, ZTP_API } from '../../__testUtils__/apis';
 import { dhcpDownloadOnlyHandlers } from '../../__testUtils__/dhcpHandlers';
 import { makeDevice, makeList } from '../../__testUtils__/fixtures';
 import { ZtpDashboard } from './ZtpDashboardPage';
+import { installedPlatformHandlers } from '../../__testUtils__/platformHandlers';
 
 // A reader without any ZTP action permission. (usePermission caches answers
 // in a module-wide SWR cache, hence one permission setup per test file.)
-const server = setupServer();
+const server = setupServer(...installedPlatformHandlers());
 registerMswTestHooks(server);
 
 describe('ZtpDashboard for a user who may only read', () => {

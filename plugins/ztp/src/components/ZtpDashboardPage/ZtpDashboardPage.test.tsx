@@ -16,6 +16,7 @@ import {
 } from '@ztp-portal/backstage-plugin-ztp-common';
 import { ztpTestApis, ZTP_API } from '../../__testUtils__/apis';
 import { dhcpDownloadOnlyHandlers } from '../../__testUtils__/dhcpHandlers';
+import { installedPlatformHandlers } from '../../__testUtils__/platformHandlers';
 import {
   makeDevice,
   makeList,
@@ -26,7 +27,7 @@ import { ZtpDashboard, ZtpDashboardPage } from './ZtpDashboardPage';
 
 // Every permission is allowed in this file. usePermission caches answers in a
 // module-wide SWR cache, so other permission setups have files of their own.
-const server = setupServer();
+const server = setupServer(...installedPlatformHandlers());
 registerMswTestHooks(server);
 
 /** The backend's queue for one test; handlers read it on every request. */
@@ -223,6 +224,27 @@ describe('ZtpDashboard', () => {
     await userEvent.click(screen.getByRole('button', { name: 'Site Any' }));
     await userEvent.click(screen.getByRole('option', { name: 'lon2' }));
     await waitFor(() => expect(listRequests.at(-1)?.get('site')).toBe('lon2'));
+  });
+
+  it("names an added platform package's devices as its backend module does, in the rows and the filter", async () => {
+    devices.push(
+      makeDevice('edge-09', {
+        site: 'par1',
+        platform: 'example-os',
+        managementAddress: '127.0.10.19/24',
+        managementIp: '127.0.10.19',
+      }),
+    );
+    await renderDashboard();
+    expect(
+      await within(row('edge-09')).findByText('Example OS 7'),
+    ).toBeInTheDocument();
+    expect(within(row('edge-09')).queryByText('example-os')).toBeNull();
+    await userEvent.click(screen.getByRole('button', { name: 'Platform Any' }));
+    await userEvent.click(screen.getByRole('option', { name: 'Example OS 7' }));
+    await waitFor(() =>
+      expect(listRequests.at(-1)?.get('platform')).toBe('example-os'),
+    );
   });
 
   it('fixes a mismatch from the gear: Check Serial closes the dialog and the row turns green', async () => {
