@@ -23,6 +23,7 @@ import { ztpPlatformsExtensionPoint } from '@ztp-portal/backstage-plugin-ztp-nod
 import { ztpPlugin } from './plugin';
 import { deviceEntity } from './__testUtils__/fleet';
 import { freePort, httpGet } from './__testUtils__/network';
+import { tftpGet } from './__testUtils__/tftpGet';
 import { builtinPlatformFeatures } from './__testUtils__/builtinPlatforms';
 
 jest.setTimeout(30_000);
@@ -515,6 +516,70 @@ describe('ZTP backend plugin', () => {
       });
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
+      await backend.stop();
+    }
+  });
+
+  it('answers AutoInstall’s default router-confg over TFTP with the asking box’s own configuration, by its address', async () => {
+    const udp = dgram.createSocket('udp4');
+    await new Promise<void>(r => udp.bind(0, '127.0.0.1', () => r()));
+    const tftpPort = udp.address().port;
+    await new Promise<void>(r => udp.close(() => r()));
+    const { backend, base } = await startZtp({
+      provisioning: { tftp: { enabled: true, port: tftpPort } },
+      serialCheck: { sweepSeconds: 1 },
+    });
+    try {
+      const ask = (filename: string, sourceAddress: string) =>
+        tftpGet({
+          server: '127.0.0.1',
+          port: tftpPort,
+          filename,
+          sourceAddress,
+        });
+      // edge-ios is declared at 127.0.10.11: DHCP's reservation gave it that
+      // address, and it resolved no hostname from network-confg.
+      const own = await httpGet(`${base}/ztp/boot/edge-ios.par1-confg`);
+      expect(own.body).toMatch(/^hostname edge-ios\.par1$/m);
+      expect(await ask('router-confg', '127.0.10.11')).toEqual({
+        body: own.body,
+      });
+      expect(await ask('ciscortr.cfg', '127.0.10.11')).toEqual({
+        body: own.body,
+      });
+      // network-confg under its 8.3 name too.
+      expect(await ask('cisconet.cfg', '127.0.10.11')).toEqual({
+        body: 'ip host edge-ios.par1 127.0.10.11\n',
+      });
+      // From an address nobody is declared at: no configuration, and the
+      // dashboard lists the address as an unknown device.
+      expect(await ask('router-confg', '127.0.10.99')).toEqual({
+        code: 1,
+        error: 'unknown device',
+      });
+      const api = request(backend.server);
+      const auth = { Authorization: mockCredentials.user.header(OPERATOR) };
+      const device = await api
+        .get('/api/ztp/devices/default/edge-ios')
+        .set(auth);
+      expect(device.body.device.confMin).toMatchObject({
+        state: 'loaded',
+        loadedFrom: '127.0.10.11',
+      });
+      let items: any[] = [];
+      const deadline = Date.now() + 15_000;
+      while (!items.length && Date.now() < deadline) {
+        await new Promise(r => setTimeout(r, 250));
+        items = (await api.get('/api/ztp/unknown-devices').set(auth)).body
+          .items;
+      }
+      expect(items).toEqual([
+        expect.objectContaining({
+          identifier: 'address 127.0.10.99',
+          sourceIp: '127.0.10.99',
+        }),
+      ]);
+    } finally {
       await backend.stop();
     }
   });
