@@ -66,7 +66,8 @@ catalog:
 ztp:
   secrets:
     key: ${crypto.randomBytes(32).toString('base64')}
-  provisioning: { host: 127.0.0.1, port: ${DOOR_PORT} }
+  # HTTP only: port 69 stays the portal's
+  provisioning: { host: 127.0.0.1, port: ${DOOR_PORT}, tftp: { enabled: false } }
   scaffolder:
     localCatalogFile: ${path.join(dir, 'declared-devices.yaml')}
 `,

@@ -142,6 +142,7 @@ ztp:
   provisioning:
     host: 127.0.0.1
     port: $DOOR_PORT
+    tftp: { enabled: false } # HTTP only; port 69 stays the portal's
   images:
     directory: $TMP/images
     downloads:

@@ -204,6 +204,7 @@ ztp:
     host: 127.0.0.1
     port: $DOOR_PORT
     exposeOnPluginRouter: true
+    tftp: { enabled: false } # HTTP only; port 69 stays the portal's
 EOF
 
 if [ "$WAL" = 1 ] && [ "$DATABASE" = sqlite ]; then

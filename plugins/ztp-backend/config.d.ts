@@ -33,8 +33,13 @@ export interface Config {
        * scripts and DHCP options (default http://<host>:<port>).
        */
       deviceUrl?: string;
-      /** The same files over TFTP (POAP, AutoInstall; default off). */
+      /**
+       * The same files over TFTP (POAP, AutoInstall): on by default with the
+       * door, on the provisioning host, port 69. When the port cannot be
+       * bound the backend logs why and runs on without it.
+       */
       tftp?: {
+        /** Default: true when the door is enabled. */
         enabled?: boolean;
         /** Default: the provisioning host. */
         host?: string;

@@ -65,7 +65,11 @@ describe('exitOnStartFailure', () => {
         configFile,
         JSON.stringify({
           ztp: {
-            provisioning: { host: '127.0.0.1', port: await freePort() },
+            provisioning: {
+              host: '127.0.0.1',
+              port: await freePort(),
+              tftp: { enabled: false },
+            },
           },
         }),
       );

@@ -20,8 +20,11 @@ export function iosXeScriptName(ctx: DhcpBootContext): string {
 /**
  * IOS XE: ZTP (16.5 and later) downloads the Python script DHCP option 67
  * names and runs it in Guest Shell. Without a script it falls back to
- * AutoInstall over TFTP: network-confg (which maps the address DHCP gave
- * to a hostname with "ip host"), then <hostname>-confg.
+ * AutoInstall over TFTP: network-confg (or its 8.3 name cisconet.cfg),
+ * which maps the address DHCP gave to a hostname with "ip host", then
+ * <hostname>-confg; a box that resolves no hostname asks for the default
+ * router-confg (then ciscortr.cfg), answered with its own configuration
+ * by the address it asks from.
  */
 export const iosXeBootstrap: PlatformBootstrap = {
   files(ctx): BootstrapFile[] {
@@ -32,6 +35,7 @@ export const iosXeBootstrap: PlatformBootstrap = {
       body: script,
       deliversConfig: true,
     }));
+    const hostLine = `ip host ${ctx.device.hostname} ${ctx.device.managementIp}\n`;
     return [
       ...scripts,
       {
@@ -40,13 +44,20 @@ export const iosXeBootstrap: PlatformBootstrap = {
         body: ctx.minimalConfig,
         deliversConfig: true,
       },
-      {
-        name: 'network-confg',
+      ...['network-confg', 'cisconet.cfg'].map(name => ({
+        name,
         contentType: TEXT,
-        body: `ip host ${ctx.device.hostname} ${ctx.device.managementIp}\n`,
+        body: hostLine,
         deliversConfig: false,
-        shared: 'concatenate',
-      },
+        shared: 'concatenate' as const,
+      })),
+      ...['router-confg', 'ciscortr.cfg'].map(name => ({
+        name,
+        contentType: TEXT,
+        body: ctx.minimalConfig,
+        deliversConfig: true,
+        shared: 'by-source-address' as const,
+      })),
     ];
   },
 
@@ -58,7 +69,7 @@ export const iosXeBootstrap: PlatformBootstrap = {
         `ZTP: ${iosXeScriptName(
           ctx,
         )} over HTTP, run in Guest Shell: it applies the minimal configuration, generates the RSA key, saves, and reports to the door`,
-        `AutoInstall (no script): network-confg then ${ctx.device.hostname}-confg over TFTP from option 150`,
+        `AutoInstall (no script): network-confg then ${ctx.device.hostname}-confg over TFTP from option 150 (router-confg, answered by the address it asks from, when it resolves no hostname)`,
       ],
     };
   },

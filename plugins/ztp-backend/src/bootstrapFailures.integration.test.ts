@@ -178,7 +178,10 @@ describe('a minimal configuration the device refuses, per platform', () => {
           data: {
             ztp: {
               secrets: { key: 'integration-key-0123456789' },
-              provisioning: { port: provisioningPort },
+              provisioning: {
+                port: provisioningPort,
+                tftp: { enabled: false },
+              },
               templates: templateFiles,
               serialCheck: {
                 connectTimeoutMs: 1500,

@@ -6,8 +6,9 @@ describe('readZtpConfig', () => {
     const settings = readZtpConfig(
       new ConfigReader({ ztp: { provisioning: { host: '198.18.0.5' } } }),
     );
+    // On by default, where devices ask: the provisioning host, port 69.
     expect(settings.provisioning.tftp).toEqual({
-      enabled: false,
+      enabled: true,
       host: '198.18.0.5',
       port: 69,
     });
@@ -26,5 +27,17 @@ describe('readZtpConfig', () => {
     );
     expect(behindNat.provisioning.deviceUrl).toBe('http://198.18.0.9:8080');
     expect(behindNat.provisioning.tftp.port).toBe(6969);
+  });
+
+  it('keeps the TFTP door off with the door, or when turned off', () => {
+    const tftp = (provisioning: object) =>
+      readZtpConfig(new ConfigReader({ ztp: { provisioning } })).provisioning
+        .tftp;
+    expect(tftp({})).toEqual({ enabled: true, host: '127.0.0.1', port: 69 });
+    expect(tftp({ enabled: false }).enabled).toBe(false);
+    expect(tftp({ tftp: { enabled: false } }).enabled).toBe(false);
+    expect(
+      tftp({ enabled: false, tftp: { enabled: true, host: '198.18.0.7' } }),
+    ).toEqual({ enabled: true, host: '198.18.0.7', port: 69 });
   });
 });

@@ -38,9 +38,10 @@ export function readZtpConfig(root: Config): ZtpSettings {
   }
   const host = p?.getOptionalString('host') ?? '127.0.0.1';
   const port = p?.getOptionalNumber('port') ?? 7080;
+  const doorEnabled = p?.getOptionalBoolean('enabled') ?? true;
   return {
     provisioning: {
-      enabled: p?.getOptionalBoolean('enabled') ?? true,
+      enabled: doorEnabled,
       host,
       port,
       deviceUrl: (
@@ -52,9 +53,10 @@ export function readZtpConfig(root: Config): ZtpSettings {
         p?.getOptionalBoolean('exposeOnPluginRouter') ?? false,
       worker: p?.getOptionalBoolean('worker') ?? true,
       tftp: {
-        enabled: p?.getOptionalBoolean('tftp.enabled') ?? false,
-        // Devices ask the server DHCP names, on the TFTP port: the door's own
-        // address, port 69.
+        // On with the door: devices that fall back to TFTP (AutoInstall,
+        // POAP) ask the server DHCP names, on port 69, the door's own
+        // address; DHCP cannot carry another port.
+        enabled: p?.getOptionalBoolean('tftp.enabled') ?? doorEnabled,
         host: p?.getOptionalString('tftp.host') ?? host,
         port: p?.getOptionalNumber('tftp.port') ?? 69,
       },

@@ -38,7 +38,11 @@ async function startZtp() {
         data: {
           ztp: {
             secrets: { key: 'test-key-0123456789abcdef' },
-            provisioning: { host: '127.0.0.1', port: await freePort() },
+            provisioning: {
+              host: '127.0.0.1',
+              port: await freePort(),
+              tftp: { enabled: false },
+            },
             serialCheck: { connectTimeoutMs: 300, deadlineMs: 1000 },
           },
         },

@@ -223,7 +223,11 @@ describe('a platform added by a module the core does not know', () => {
           data: {
             ztp: {
               secrets: { key: 'test-key-0123456789abcdef' },
-              provisioning: { port: doorPort, worker: false },
+              provisioning: {
+                port: doorPort,
+                worker: false,
+                tftp: { enabled: false },
+              },
               serialCheck: { retryInitialDelayMs: 60_000 },
             },
           },

@@ -13,11 +13,17 @@ import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { ztpCredentialsRevealPermission } from '@ztp-portal/backstage-plugin-ztp-common';
-import { createBackendModule } from '@backstage/backend-plugin-api';
+import {
+  coreServices,
+  createBackendModule,
+  createServiceFactory,
+  type LoggerService,
+} from '@backstage/backend-plugin-api';
 import { ztpPlatformsExtensionPoint } from '@ztp-portal/backstage-plugin-ztp-node';
 import { ztpPlugin } from './plugin';
 import { deviceEntity } from './__testUtils__/fleet';
 import { freePort, httpGet } from './__testUtils__/network';
+import { tftpGet } from './__testUtils__/tftpGet';
 import { builtinPlatformFeatures } from './__testUtils__/builtinPlatforms';
 
 jest.setTimeout(30_000);
@@ -51,6 +57,24 @@ const entities = [
   }),
 ];
 
+/** The plugin's logger, keeping what it logs as errors. */
+function recordingLogger() {
+  const errors: string[] = [];
+  const logger: LoggerService = {
+    error: (message: string) => void errors.push(message),
+    warn: () => {},
+    info: () => {},
+    debug: () => {},
+    child: () => logger,
+  };
+  const factory = createServiceFactory({
+    service: coreServices.logger,
+    deps: {},
+    factory: () => logger,
+  });
+  return { errors, factory };
+}
+
 async function startZtp(
   extraConfig: Record<string, unknown> = {},
   extra: { features?: any[]; entities?: typeof entities } = {},
@@ -66,7 +90,12 @@ async function startZtp(
         data: {
           ztp: {
             secrets: { key: 'test-key-0123456789abcdef' },
-            provisioning: { port, ...(extraConfig.provisioning as object) },
+            provisioning: {
+              port,
+              // Only the tests of the TFTP door open it, each on its own port.
+              tftp: { enabled: false },
+              ...(extraConfig.provisioning as object),
+            },
             serialCheck: {
               connectTimeoutMs: 300,
               deadlineMs: 1000,
@@ -397,27 +426,161 @@ describe('ZTP backend plugin', () => {
     }
   });
 
-  it('runs on without TFTP when its port cannot be bound', async () => {
+  it('runs on without TFTP when its port cannot be bound, saying why in the log and on the DHCP card', async () => {
     // Another server holds the port, as port 69 is held without privilege.
     const holder = dgram.createSocket('udp4');
     await new Promise<void>(r => holder.bind(0, '127.0.0.1', () => r()));
+    const logged = recordingLogger();
     try {
-      const { backend, base } = await startZtp({
-        provisioning: {
-          tftp: { enabled: true, port: holder.address().port },
+      const held = `127.0.0.1:${holder.address().port}`;
+      const { backend, base } = await startZtp(
+        {
+          provisioning: {
+            tftp: { enabled: true, port: holder.address().port },
+          },
         },
-      });
+        { features: [logged.factory] },
+      );
       try {
         // The device door and the portal are up regardless.
         const res = await httpGet(
           `${base}/ztp/config/by-mac/52:54:00:0a:00:13`,
         );
         expect(res.status).toBe(200);
+        // The log says why, and what to do.
+        expect(logged.errors).toContainEqual(
+          expect.stringMatching(
+            new RegExp(
+              `TFTP door is not serving: another process already holds ${held} \\(EADDRINUSE\\)`,
+            ),
+          ),
+        );
+        // The DHCP card, whose options 66/150 name the door, shows it.
+        const config = await request(backend.server)
+          .get('/api/ztp/dhcp/kea-config')
+          .set({ Authorization: mockCredentials.user.header(OPERATOR) });
+        expect(config.status).toBe(200);
+        expect(config.body.problems).toContainEqual({
+          message: expect.stringMatching(
+            new RegExp(
+              `^The TFTP door is not serving: another process already holds ${held} \\(EADDRINUSE\\)`,
+            ),
+          ),
+        });
       } finally {
         await backend.stop();
       }
     } finally {
       await new Promise<void>(r => holder.close(() => r()));
+    }
+  });
+
+  it('opens the TFTP door by default on the provisioning host, port 69', async () => {
+    // An address of its own, so no other test's door shares its port 69.
+    const host = '127.0.73.1';
+    const logged = recordingLogger();
+    const { backend } = await startZtp(
+      { provisioning: { host, tftp: {} } },
+      { features: [logged.factory] },
+    );
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ztp-tftp-'));
+    try {
+      // HPA's tftp client asks where a device asks: port 69. As root the
+      // door serves there; without the privilege the bind is refused and
+      // the log says so, with what to do.
+      const out = path.join(dir, 'leaf.cfg');
+      const outcome = await promisify(execFile)('tftp', [
+        '-m',
+        'binary',
+        host,
+        '69',
+        '-c',
+        'get',
+        'conf_5254000A0013.cfg',
+        out,
+      ]).then(
+        () => fs.readFileSync(out, 'utf8').match(/hostname leaf-eos/)?.[0],
+        error => `${error}`,
+      );
+      const privileged = process.getuid?.() === 0;
+      const refused =
+        /TFTP door is not serving: binding 127\.0\.73\.1:69 needs a privilege this process lacks \(EACCES\)/;
+      expect({
+        outcome: privileged ? outcome : 'not served',
+        errors: logged.errors
+          .filter(e => /TFTP/.test(e))
+          .map(e => (refused.test(e) ? 'EACCES, with what to do' : e)),
+      }).toEqual({
+        outcome: privileged ? 'hostname leaf-eos' : 'not served',
+        errors: privileged ? [] : ['EACCES, with what to do'],
+      });
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+      await backend.stop();
+    }
+  });
+
+  it('answers AutoInstall’s default router-confg over TFTP with the asking box’s own configuration, by its address', async () => {
+    const udp = dgram.createSocket('udp4');
+    await new Promise<void>(r => udp.bind(0, '127.0.0.1', () => r()));
+    const tftpPort = udp.address().port;
+    await new Promise<void>(r => udp.close(() => r()));
+    const { backend, base } = await startZtp({
+      provisioning: { tftp: { enabled: true, port: tftpPort } },
+      serialCheck: { sweepSeconds: 1 },
+    });
+    try {
+      const ask = (filename: string, sourceAddress: string) =>
+        tftpGet({
+          server: '127.0.0.1',
+          port: tftpPort,
+          filename,
+          sourceAddress,
+        });
+      // edge-ios is declared at 127.0.10.11: DHCP's reservation gave it that
+      // address, and it resolved no hostname from network-confg.
+      const own = await httpGet(`${base}/ztp/boot/edge-ios.par1-confg`);
+      expect(own.body).toMatch(/^hostname edge-ios\.par1$/m);
+      expect(await ask('router-confg', '127.0.10.11')).toEqual({
+        body: own.body,
+      });
+      expect(await ask('ciscortr.cfg', '127.0.10.11')).toEqual({
+        body: own.body,
+      });
+      // network-confg under its 8.3 name too.
+      expect(await ask('cisconet.cfg', '127.0.10.11')).toEqual({
+        body: 'ip host edge-ios.par1 127.0.10.11\n',
+      });
+      // From an address nobody is declared at: no configuration, and the
+      // dashboard lists the address as an unknown device.
+      expect(await ask('router-confg', '127.0.10.99')).toEqual({
+        code: 1,
+        error: 'unknown device',
+      });
+      const api = request(backend.server);
+      const auth = { Authorization: mockCredentials.user.header(OPERATOR) };
+      const device = await api
+        .get('/api/ztp/devices/default/edge-ios')
+        .set(auth);
+      expect(device.body.device.confMin).toMatchObject({
+        state: 'loaded',
+        loadedFrom: '127.0.10.11',
+      });
+      let items: any[] = [];
+      const deadline = Date.now() + 15_000;
+      while (!items.length && Date.now() < deadline) {
+        await new Promise(r => setTimeout(r, 250));
+        items = (await api.get('/api/ztp/unknown-devices').set(auth)).body
+          .items;
+      }
+      expect(items).toEqual([
+        expect.objectContaining({
+          identifier: 'address 127.0.10.99',
+          sourceIp: '127.0.10.99',
+        }),
+      ]);
+    } finally {
+      await backend.stop();
     }
   });
 

@@ -14,6 +14,7 @@ import { setupImages } from './images';
 import { ImageGate } from './images/imageGate';
 import { createPlatformsRouter } from './platforms/router';
 import { setupImageUpgrades } from './images/upgrade';
+import { TftpDoorStatus } from './door/TftpDoorStatus';
 import { setupDoor } from './door/setupDoor';
 import { setupQueueSync } from './queue/setupQueueSync';
 import { setupReplacement } from './replacement';
@@ -117,8 +118,12 @@ export const ztpPlugin = createBackendPlugin({
         httpRouter.use(replacement.router);
         // DHCP from the catalog: the Kea configuration, applied when a
         // control endpoint is configured.
+        // The TFTP door's state: kept by the door, shown by the DHCP card
+        // (options 66/150 name the door).
+        const tftpStatus = new TftpDoorStatus();
         const dhcp = await setupDhcp({
           ...deps,
+          tftpProblem: () => tftpStatus.problem(),
           db: await deps.database.getClient(),
           stores,
           platforms,
@@ -129,6 +134,7 @@ export const ztpPlugin = createBackendPlugin({
           ...deps,
           ...core,
           images,
+          tftpStatus,
           // The door sees the bytes an upgrade's download has sent.
           onImageProgress: downloads =>
             imageUpgrades.upgrades.downloadProgress(downloads),

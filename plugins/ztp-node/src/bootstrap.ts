@@ -42,9 +42,12 @@ export type BootstrapFile = {
   deliversConfig: boolean;
   /**
    * A file every device of the platform shares (poap.py: same body for
-   * all; network-confg: the devices' lines joined).
+   * all; network-confg: the devices' lines joined), or a name every device
+   * asks for and each gets its own, recognised by the address it asks from
+   * (its declared management address, which DHCP gave it: AutoInstall's
+   * router-confg).
    */
-  shared?: 'identical' | 'concatenate';
+  shared?: 'identical' | 'concatenate' | 'by-source-address';
 };
 
 /**

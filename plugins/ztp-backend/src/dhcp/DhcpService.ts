@@ -10,6 +10,11 @@ import { GeneratedKeaConfig, generateKeaConfig } from './generateKeaConfig';
 import type { KeaLeaseSource } from './KeaLeaseReader';
 import type { DhcpSettings } from './settings';
 
+function doorProblems(tftpProblem?: () => string | undefined) {
+  const message = tftpProblem?.();
+  return message ? [{ message }] : [];
+}
+
 /** DHCP from the catalog: the generated configuration, its apply status, leases. */
 export class DhcpService {
   constructor(
@@ -18,6 +23,8 @@ export class DhcpService {
       stores: Pick<ZtpStores, 'devices'>;
       platforms: Pick<PlatformRegistry, 'get'>;
       leases?: KeaLeaseSource;
+      /** Why the TFTP door the options name is not serving, if so. */
+      tftpProblem?: () => string | undefined;
     },
   ) {}
 
@@ -33,7 +40,7 @@ export class DhcpService {
       content:
         part === 'reservations' ? generated.reservations : generated.config,
       reservationCount: generated.reservationCount,
-      problems: generated.problems,
+      problems: [...doorProblems(this.deps.tftpProblem), ...generated.problems],
     };
   }
 

@@ -266,7 +266,11 @@ describe('DHCP from the catalog, with a real Kea and real DHCP clients', () => {
         mockServices.rootConfig.factory({
           data: {
             ztp: ztpConfig({
-              provisioning: { host: lan.hostAddress, port: doorPort },
+              provisioning: {
+                host: lan.hostAddress,
+                port: doorPort,
+                tftp: { enabled: false },
+              },
               dhcp,
             }),
           },

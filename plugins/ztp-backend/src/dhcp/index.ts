@@ -42,6 +42,8 @@ export async function setupDhcp(deps: {
   permissions: PermissionsService;
   auditor: AuditorService;
   logger: LoggerService;
+  /** Why the TFTP door that options 66/150 name is not serving, if so. */
+  tftpProblem?: () => string | undefined;
 }) {
   const settings = readDhcpSettings(deps.config);
   const control = keaControlFromSettings(settings.control);
@@ -56,6 +58,7 @@ export async function setupDhcp(deps: {
     stores: deps.stores,
     platforms: deps.platforms,
     leases,
+    tftpProblem: deps.tftpProblem,
   });
   const applier = control
     ? new DhcpApplier({

@@ -3,12 +3,12 @@ import { BootstrapFileIndex } from './BootstrapFileIndex';
 const file = (
   name: string,
   body: string,
-  shared?: 'identical' | 'concatenate',
+  shared?: 'identical' | 'concatenate' | 'by-source-address',
 ) => ({
   name,
   body,
   contentType: 'text/plain',
-  deliversConfig: !shared,
+  deliversConfig: !shared || shared === 'by-source-address',
   shared,
 });
 
@@ -46,5 +46,26 @@ describe('BootstrapFileIndex', () => {
       entityRef: 'resource:default/b',
     });
     expect(index.deviceOfToken('a'.repeat(32))).toBeUndefined();
+  });
+
+  it('answers a name every device asks for with the asking device’s own file only', () => {
+    const index = new BootstrapFileIndex();
+    for (const name of ['a', 'b']) {
+      index.set(`resource:default/${name}`, {
+        reportToken: name.repeat(32),
+        files: [
+          file('router-confg', `hostname ${name}\n`, 'by-source-address'),
+        ],
+      });
+    }
+    expect(index.answersBySourceAddress('ROUTER-confg')).toBe(true);
+    expect(index.answersBySourceAddress('network-confg')).toBe(false);
+    expect(index.find('router-confg', 'resource:default/b')).toMatchObject({
+      entityRef: 'resource:default/b',
+      file: { body: 'hostname b\n' },
+    });
+    // Nobody recognised, or a device without that file: no file.
+    expect(index.find('router-confg')).toBeUndefined();
+    expect(index.find('router-confg', 'resource:default/c')).toBeUndefined();
   });
 });

@@ -18,6 +18,8 @@ export type FoundFile = { file: BootstrapFile; entityRef?: string };
 export class BootstrapFileIndex {
   private readonly devices = new Map<string, DeviceBootstrap>();
   private byName = new Map<string, FoundFile | 'ambiguous'>();
+  /** Names each device answers with its own file: name → device → file. */
+  private bySource = new Map<string, Map<string, BootstrapFile>>();
   private byToken = new Map<string, string>();
   private stale = false;
 
@@ -38,11 +40,27 @@ export class BootstrapFileIndex {
     }
   }
 
-  /** The file of that name, and the device it belongs to (none if shared). */
-  find(name: string): FoundFile | undefined {
+  /**
+   * The file of that name, and the device it belongs to (none if shared).
+   * A name each device answers with its own file is found only for the
+   * device asking (recognised by its source address).
+   */
+  find(name: string, askingDevice?: string): FoundFile | undefined {
     this.rebuild();
-    const found = this.byName.get(name.toLowerCase());
+    const key = name.toLowerCase();
+    const perDevice = this.bySource.get(key);
+    if (perDevice) {
+      const file = askingDevice && perDevice.get(askingDevice);
+      return file ? { file, entityRef: askingDevice } : undefined;
+    }
+    const found = this.byName.get(key);
     return found === 'ambiguous' ? undefined : found;
+  }
+
+  /** Whether each device asking for this name gets its own file. */
+  answersBySourceAddress(name: string): boolean {
+    this.rebuild();
+    return this.bySource.has(name.toLowerCase());
   }
 
   /** The device whose reports carry this token. */
@@ -56,6 +74,7 @@ export class BootstrapFileIndex {
     this.stale = false;
     const byName = new Map<string, FoundFile | 'ambiguous'>();
     const byToken = new Map<string, string>();
+    const bySource = new Map<string, Map<string, BootstrapFile>>();
     const concatenated = new Map<
       string,
       { file: BootstrapFile; parts: string[] }
@@ -66,6 +85,12 @@ export class BootstrapFileIndex {
       byToken.set(bootstrap.reportToken.toLowerCase(), entityRef);
       for (const file of bootstrap.files) {
         const key = file.name.toLowerCase();
+        if (file.shared === 'by-source-address') {
+          const perDevice = bySource.get(key) ?? new Map();
+          perDevice.set(entityRef, file);
+          bySource.set(key, perDevice);
+          continue;
+        }
         if (file.shared === 'concatenate') {
           const entry = concatenated.get(key) ?? { file, parts: [] };
           entry.parts.push(file.body);
@@ -92,5 +117,6 @@ export class BootstrapFileIndex {
     }
     this.byName = byName;
     this.byToken = byToken;
+    this.bySource = bySource;
   }
 }

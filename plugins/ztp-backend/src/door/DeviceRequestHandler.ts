@@ -367,12 +367,14 @@ export class DeviceRequestHandler {
       )
         ? 'mac'
         : 'hostname';
-    const result = await this.provide({
-      kind,
-      key: name,
-      headers: {},
-      sourceIp,
-    });
+    // A name every device asks for (router-confg), from an address no
+    // device with that file is declared at: recognised, or counted as
+    // unknown, by its address rather than by the name.
+    const result = await this.provide(
+      this.bootstrap?.answersBySourceAddress(filename)
+        ? { kind: 'auto', headers: {}, sourceIp }
+        : { kind, key: name, headers: {}, sourceIp },
+    );
     if (result.device) this.options.onFetched(result.device);
     return result.status === 200
       ? { body: result.body }

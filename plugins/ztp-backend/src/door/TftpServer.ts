@@ -99,13 +99,19 @@ export class TftpServer {
         this.options.logger.warn(`TFTP request failed: ${error}`),
       );
     });
-    await new Promise<void>((resolve, reject) => {
-      socket.once('error', reject);
-      socket.bind(this.options.port, this.options.host, () => {
-        socket.off('error', reject);
-        resolve();
+    try {
+      await new Promise<void>((resolve, reject) => {
+        socket.once('error', reject);
+        socket.bind(this.options.port, this.options.host, () => {
+          socket.off('error', reject);
+          resolve();
+        });
       });
-    });
+    } catch (error) {
+      // A socket that could not bind still holds a descriptor.
+      socket.close();
+      throw error;
+    }
     // A send to a peer that went away fails here; the server keeps serving.
     socket.on('error', error =>
       this.options.logger.warn(`TFTP server: ${error}`),

@@ -89,8 +89,22 @@ export class BootstrapRoutes {
     sourceIp: string,
   ): Promise<DoorResponse | undefined> {
     const name = filename.replace(/^.*\//, '');
-    if (!this.options.files.find(name)) return undefined;
+    if (!this.options.files.find(name, this.askingDevice(sourceIp))) {
+      return undefined;
+    }
     return this.serve(name, sourceIp, false, 'TFTP');
+  }
+
+  /** Whether a TFTP name is answered per device, by the asking address. */
+  answersBySourceAddress(filename: string): boolean {
+    return this.options.files.answersBySourceAddress(
+      filename.replace(/^.*\//, ''),
+    );
+  }
+
+  /** The device declared at the address a request comes from, if any. */
+  private askingDevice(sourceIp: string): string | undefined {
+    return this.options.index.findByIp(sourceIp)?.entityRef;
   }
 
   private async serve(
@@ -99,7 +113,7 @@ export class BootstrapRoutes {
     head: boolean,
     via: string,
   ): Promise<DoorResponse> {
-    const found = this.options.files.find(name);
+    const found = this.options.files.find(name, this.askingDevice(sourceIp));
     if (!found) return { status: 404, body: `no file named ${name}\n` };
     const { file, entityRef } = found;
     const device = entityRef ? this.options.index.get(entityRef) : undefined;

@@ -35,7 +35,7 @@ describe('the device door and the first queue load', () => {
           data: {
             ztp: {
               secrets: { key: 'test-key-0123456789abcdef' },
-              provisioning: { port, worker: false },
+              provisioning: { port, worker: false, tftp: { enabled: false } },
               serialCheck: { retryInitialDelayMs: 60_000 },
             },
           },

@@ -20,6 +20,7 @@ import { imageDownloadEvent } from './imageDownloadEvent';
 import { ImageDownloads, type ImageDownloadProgress } from './ImageDownloads';
 import { DoorHttpServer } from './DoorHttpServer';
 import { TftpServer } from './TftpServer';
+import { TftpDoorStatus, tftpBindFailureReason } from './TftpDoorStatus';
 import { UnknownDeviceCounter } from './UnknownDeviceCounter';
 
 /**
@@ -46,6 +47,8 @@ export async function setupDoor(deps: {
   database: DatabaseService;
   httpRouter: HttpRouterService;
   logger: LoggerService;
+  /** Where the TFTP door's state is kept for those who show it. */
+  tftpStatus: TftpDoorStatus;
 }) {
   const { settings, stores, doorView: view, publisher, images, logger } = deps;
   const { provisioning: door, serialCheck } = settings;
@@ -176,13 +179,22 @@ export async function setupDoor(deps: {
       stopUpkeep?.();
     },
     async startTftp() {
-      await tftp?.start().catch(error => {
-        // Port 69 needs a privilege the backend may not have: the rest
-        // of the portal runs on, and the log says what to do.
+      if (!tftp) return;
+      const address = `${door.tftp.host}:${door.tftp.port}`;
+      deps.tftpStatus.set({ state: 'starting', address });
+      try {
+        await tftp.start();
+        deps.tftpStatus.set({ state: 'serving', address });
+      } catch (error) {
+        // Port 69 needs a privilege the backend may not have, or another
+        // server holds it: the rest of the portal runs on, and the log and
+        // the DHCP card say why and what to do.
+        const reason = tftpBindFailureReason(error, address);
+        deps.tftpStatus.set({ state: 'failed', address, reason });
         logger.error(
-          `The ZTP TFTP door could not start on ${door.tftp.host}:${door.tftp.port}: ${error}. Devices ask on port 69: grant the backend CAP_NET_BIND_SERVICE, or redirect port 69 to ztp.provisioning.tftp.port (see the README).`,
+          `The ZTP TFTP door is not serving: ${reason}. The portal and the HTTP door run on.`,
         );
-      });
+      }
     },
     /** Closes the doors and writes the last unknown-device probes. */
     async stop() {

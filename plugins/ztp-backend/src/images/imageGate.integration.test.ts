@@ -80,7 +80,10 @@ describe('approved images and the image gate of Conf Final', () => {
           data: {
             ztp: {
               secrets: { key: 'integration-key-0123456789' },
-              provisioning: { port: provisioningPort },
+              provisioning: {
+                port: provisioningPort,
+                tftp: { enabled: false },
+              },
               serialCheck: {
                 connectTimeoutMs: 1500,
                 deadlineMs: 5000,

@@ -81,6 +81,19 @@ describe('bootstrap artifacts', () => {
       body: 'ip host leaf-01 198.18.10.11\n',
       shared: 'concatenate',
     });
+    // AutoInstall's other names: the 8.3 network file, and the default
+    // file a box that resolves no hostname asks for, each device its own.
+    expect(files.find(f => f.name === 'cisconet.cfg')).toMatchObject({
+      body: 'ip host leaf-01 198.18.10.11\n',
+      shared: 'concatenate',
+    });
+    for (const name of ['router-confg', 'ciscortr.cfg']) {
+      expect(files.find(f => f.name === name)).toMatchObject({
+        body: config,
+        deliversConfig: true,
+        shared: 'by-source-address',
+      });
+    }
     expect(dhcpBootFile(ciscoIosXeDriver, ctx)).toMatchObject({
       bootFileName: `${DOOR}/ztp/boot/ztp-5254000a0011.py`,
       tftpServer: '198.18.0.5',

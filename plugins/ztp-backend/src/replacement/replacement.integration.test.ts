@@ -85,7 +85,11 @@ describe('replacing a Provisioned device by a simulated box', () => {
           data: {
             ztp: {
               secrets: { key: 'replacement-key-0123456789' },
-              provisioning: { host: '127.0.0.1', port: doorPort },
+              provisioning: {
+                host: '127.0.0.1',
+                port: doorPort,
+                tftp: { enabled: false },
+              },
               serialCheck: {
                 connectTimeoutMs: 1500,
                 deadlineMs: 5000,

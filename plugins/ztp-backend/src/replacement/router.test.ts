@@ -47,7 +47,11 @@ async function startZtp(knex: Awaited<ReturnType<typeof databases.init>>) {
         data: {
           ztp: {
             secrets: { key: 'test-key-0123456789abcdef' },
-            provisioning: { host: '127.0.0.1', port: doorPort },
+            provisioning: {
+              host: '127.0.0.1',
+              port: doorPort,
+              tftp: { enabled: false },
+            },
             catalogSync: { frequencySeconds: 3600, indexRefreshSeconds: 3600 },
             // No check runs during these tests: a Loaded device stays so.
             serialCheck: {

@@ -36,7 +36,11 @@ async function startZtp(dir: string, key?: string) {
           },
           ztp: {
             ...(key && { secrets: { key } }),
-            provisioning: { host: '127.0.0.1', port: await freePort() },
+            provisioning: {
+              host: '127.0.0.1',
+              port: await freePort(),
+              tftp: { enabled: false },
+            },
           },
         },
       }),

@@ -218,7 +218,10 @@ describe('serial checks against simulated devices', () => {
           data: {
             ztp: {
               secrets: { key: 'integration-key-0123456789' },
-              provisioning: { port: provisioningPort },
+              provisioning: {
+                port: provisioningPort,
+                tftp: { enabled: false },
+              },
               serialCheck: {
                 connectTimeoutMs: 1500,
                 deadlineMs: 2500,

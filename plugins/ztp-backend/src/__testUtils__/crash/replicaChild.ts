@@ -38,7 +38,11 @@ async function main() {
           backend: { database: { client: 'pg', connection, prefix } },
           ztp: {
             secrets: { key: 'fault-test-key-0123456789abcdef' },
-            provisioning: { host: '127.0.0.1', port: Number(port) },
+            provisioning: {
+              host: '127.0.0.1',
+              port: Number(port),
+              tftp: { enabled: false },
+            },
             serialCheck: {
               concurrency: 8,
               connectTimeoutMs: 1500,

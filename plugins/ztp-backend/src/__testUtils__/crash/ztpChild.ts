@@ -44,6 +44,7 @@ async function main() {
               host: '127.0.0.1',
               port: Number(port),
               worker: door === 'worker',
+              tftp: { enabled: false },
             },
             serialCheck: {
               concurrency: 4,

@@ -161,7 +161,11 @@ describe('upgrades to the approved image through the real backend and simulated 
           data: {
             ztp: {
               secrets: { key: 'upgrade-key-0123456789' },
-              provisioning: { host: '127.0.0.1', port: doorPort },
+              provisioning: {
+                host: '127.0.0.1',
+                port: doorPort,
+                tftp: { enabled: false },
+              },
               serialCheck: {
                 connectTimeoutMs: 1500,
                 deadlineMs: 8000,

@@ -79,7 +79,11 @@ describe('the download share of an upgrade, through the real door and API', () =
           data: {
             ztp: {
               secrets: { key: 'progress-key-0123456789' },
-              provisioning: { host: '127.0.0.1', port: doorPort },
+              provisioning: {
+                host: '127.0.0.1',
+                port: doorPort,
+                tftp: { enabled: false },
+              },
               serialCheck: {
                 connectTimeoutMs: 1500,
                 deadlineMs: 8000,
