@@ -4,32 +4,48 @@ import {
   deviceFileKeys,
   doorHost,
   doorPort,
+  PYTHON,
   TEXT,
 } from '@ztp-portal/backstage-plugin-ztp-node';
+import { junosZtpScript } from './ztpScript';
 
 /**
- * Junos ZTP: option 43 sub-option 01 names the configuration file, 03 the
- * transfer mode and 05 the HTTP port; the server is option 150 (or 66).
- * The file is committed as is (curly-brace text), and Junos refuses a
- * commit without root authentication.
+ * Junos ZTP: option 43 sub-option 01 names the file, 03 the transfer mode
+ * and 05 the HTTP port; the server is option 150 (or 66). A file that
+ * starts with "#!" runs as a script, any other is committed as the
+ * configuration. DHCP names the script (junos-<key>.py), which commits the
+ * configuration with the Junos CLI and reports the box's own error to the
+ * door; the plain configuration (junos-<key>.conf) stays for operators who
+ * prefer it, though a commit Junos refuses then shows on its console only.
  */
 export const junosBootstrap: PlatformBootstrap = {
   files(ctx) {
-    return deviceFileKeys(ctx.device).map(key => ({
-      name: `junos-${key}.conf`,
-      contentType: TEXT,
-      body: ctx.minimalConfig,
-      deliversConfig: true,
-    }));
+    const script = junosZtpScript(ctx);
+    return deviceFileKeys(ctx.device).flatMap(key => [
+      {
+        name: `junos-${key}.py`,
+        contentType: PYTHON,
+        body: script,
+        deliversConfig: true,
+      },
+      {
+        name: `junos-${key}.conf`,
+        contentType: TEXT,
+        body: ctx.minimalConfig,
+        deliversConfig: true,
+      },
+    ]);
   },
 
   dhcpBootFile(ctx) {
-    const file = `ztp/boot/junos-${deviceFileKey(ctx.device)}.conf`;
+    const key = deviceFileKey(ctx.device);
+    const file = `ztp/boot/junos-${key}.py`;
     return {
       tftpServer: doorHost(ctx),
       vendorOptions: { '01': file, '03': 'http', '05': doorPort(ctx) },
       downloads: [
-        `${file} over HTTP from the option 150 server, committed as the configuration`,
+        `${file} over HTTP from the option 150 server, run by ZTP (a file starting with "#!"): it commits the minimal configuration with the Junos CLI (configure private, load override, commit and-quit) and reports to the door ("script started", "configuration applied", or "failed: <the load or commit error, in Junos's words>"); no reboot`,
+        `or the configuration itself (01 = ztp/boot/junos-${key}.conf), committed as is; a commit Junos refuses then shows only on its console, and ZTP asks again`,
       ],
     };
   },

@@ -74,6 +74,9 @@ end
     default:
       return `system {
     host-name ${v.hostname};
+    root-authentication {
+        encrypted-password "${shaCrypt(v.password, '$6$cm9vdHNhbHQ')}";
+    }
     login {
         user ${v.username} {
             class super-user;

@@ -411,6 +411,17 @@ export class SimulatedDevice extends EventEmitter {
         }
         return this.applyBootConfig(text, signal);
       }
+      case 'config': {
+        if (text.startsWith('#!')) {
+          // Junos ZTP runs a file that starts with "#!" with the
+          // interpreter it names; ZTP is over once it exits 0 (no
+          // reboot), and starts over (DHCP, download) otherwise.
+          const result = await this.runScript(text, 'junos', signal);
+          if (signal.aborted || result.exitCode !== 0) return 'retry';
+          return 'done';
+        }
+        return this.applyBootConfig(text, signal);
+      }
       default:
         return this.applyBootConfig(text, signal);
     }

@@ -16,10 +16,14 @@ const PYTHON_DIR = join(
 );
 
 /**
- * The Python environment a platform runs device scripts in; eos scripts
- * run programs (FastCli, python/eos/bin) rather than import a module.
+ * The Python environment a platform runs device scripts in; eos and junos
+ * scripts run programs (FastCli, python/eos/bin; cli, python/junos/bin)
+ * rather than import a module.
  */
-export type ScriptEnvironment = 'guestshell' | 'nxos' | 'eos';
+export type ScriptEnvironment = 'guestshell' | 'nxos' | 'eos' | 'junos';
+
+/** Environments whose scripts reach the device through programs. */
+const PROGRAM_ENVIRONMENTS: ScriptEnvironment[] = ['eos', 'junos'];
 
 /**
  * A request of the script's `cli` module (see python/bridge.py), or of
@@ -28,7 +32,8 @@ export type ScriptEnvironment = 'guestshell' | 'nxos' | 'eos';
 export type ScriptRequest =
   | { op: 'exec'; commands: string[] }
   | { op: 'configure'; lines: string[] }
-  | { op: 'fastcli'; lines: string[]; privileged: boolean };
+  | { op: 'fastcli'; lines: string[]; privileged: boolean }
+  | { op: 'junoscli'; lines: string[]; cwd: string };
 
 export type ScriptResult = {
   exitCode: number | null;
@@ -37,10 +42,29 @@ export type ScriptResult = {
 };
 
 /**
- * Runs a script the device downloaded with the machine's real python3, as
- * Guest Shell or POAP would, with the simulator's `cli` module on its path:
- * each call of it is handed to `answer`, which runs it on the device's own
- * CLI. Stops the script after `timeoutMs`.
+ * The program a script runs with. Guest Shell, POAP and ZeroTouch run
+ * Python; Junos ZTP runs the interpreter the "#!" line names, of which the
+ * simulated box has the shell and Python 3 (a SLAX script, whose
+ * interpreter is the Junos CLI itself, is not simulated: it fails to run).
+ */
+function interpreterOf(
+  script: string,
+  environment: ScriptEnvironment,
+): string | undefined {
+  if (environment !== 'junos') return 'python3';
+  const first = /^#![ \t]*(\S+)(?:[ \t]+(\S+))?/.exec(script);
+  const program = first?.[1] === '/usr/bin/env' ? first[2] : first?.[1];
+  if (program === '/bin/sh' || program === 'sh') return '/bin/sh';
+  if (/(?:^|\/)python3(?:\.\d+)?$/.test(program ?? '')) return 'python3';
+  return undefined;
+}
+
+/**
+ * Runs a script the device downloaded with the machine's real python3 (or
+ * /bin/sh, where Junos runs a shell script), as Guest Shell, POAP,
+ * ZeroTouch or Junos ZTP would, with the simulator's `cli` module or
+ * programs on its path: each call of them is handed to `answer`, which
+ * runs it on the device's own CLI. Stops the script after `timeoutMs`.
  */
 export async function runDeviceScript(options: {
   script: string;
@@ -49,6 +73,14 @@ export async function runDeviceScript(options: {
   timeoutMs?: number;
   signal?: AbortSignal;
 }): Promise<ScriptResult> {
+  const interpreter = interpreterOf(options.script, options.environment);
+  if (!interpreter) {
+    const line = options.script.split('\n', 1)[0];
+    return {
+      exitCode: 126,
+      output: `${line.slice(2).trim()}: interpreter not available\n`,
+    };
+  }
   const dir = await mkdtemp(join(tmpdir(), 'ztp-sim-script-'));
   const file = join(dir, 'script.py');
   await writeFile(file, options.script);
@@ -64,17 +96,18 @@ export async function runDeviceScript(options: {
   // Programs the script starts (EOS's FastCli) do not inherit its pipes
   // (Python closes them), so they reach the device on a socket instead.
   const socket = join(dir, 'device.sock');
-  const server =
-    options.environment === 'eos'
-      ? await serveSocket(socket, answerLine)
-      : undefined;
+  const server = PROGRAM_ENVIRONMENTS.includes(options.environment)
+    ? await serveSocket(socket, answerLine)
+    : undefined;
   const path = process.env.PATH ?? '/usr/bin:/bin';
   try {
     return await new Promise<ScriptResult>((done, fail) => {
-      const child = spawn('python3', [file], {
+      const child = spawn(interpreter, [file], {
         cwd: dir,
         env: {
-          PATH: server ? `${join(PYTHON_DIR, 'eos', 'bin')}:${path}` : path,
+          PATH: server
+            ? `${join(PYTHON_DIR, options.environment, 'bin')}:${path}`
+            : path,
           ...(server ? { ZTP_SIM_DEVICE_SOCKET: socket } : {}),
           PYTHONPATH: join(PYTHON_DIR, options.environment),
           PYTHONDONTWRITEBYTECODE: '1',

@@ -1,3 +1,5 @@
+import { readFile } from 'node:fs/promises';
+import { isAbsolute, resolve } from 'node:path';
 import { Terminal } from '../terminal/Terminal';
 import { InputQueue } from '../terminal/InputQueue';
 import type { PlatformShell, PlatformSystem } from '../platforms/types';
@@ -16,7 +18,7 @@ class ScriptSession {
   constructor(
     system: PlatformSystem,
     private readonly refused: RegExp,
-    privileged = false,
+    session: { privileged?: boolean; username?: string; cwd?: string } = {},
   ) {
     const input = new InputQueue();
     input.end();
@@ -30,10 +32,12 @@ class ScriptSession {
       pageLength: 0,
       pager: { prompt: () => '', erase: () => '' },
     });
+    const cwd = session.cwd;
     this.shell = system.openShell({
-      username: 'guestshell',
+      username: session.username ?? 'guestshell',
       remoteAddress: '127.0.0.1',
-      privileged,
+      privileged: session.privileged,
+      readFile: cwd ? path => readScriptFile(cwd, path) : undefined,
     });
   }
 
@@ -59,15 +63,19 @@ export async function answerScriptRequest(
   request: ScriptRequest,
   onCommand?: (line: string) => void,
 ): Promise<Record<string, unknown>> {
-  const session = new ScriptSession(
-    system,
-    refused,
-    request.op === 'fastcli' && request.privileged,
-  );
+  const session = new ScriptSession(system, refused, {
+    privileged: request.op === 'fastcli' && request.privileged,
+    // Junos ZTP runs its scripts as root; the files they write are on the
+    // box, here the machine the script runs on.
+    ...(request.op === 'junoscli'
+      ? { username: 'root', cwd: request.cwd }
+      : {}),
+  });
   try {
-    if (request.op === 'fastcli') {
-      // FastCli -c: every line in one session (modes carry over), each
-      // refusal printed where it happens, and the next line still runs.
+    if (request.op === 'fastcli' || request.op === 'junoscli') {
+      // FastCli -c and Junos cli -c: every line in one session (modes
+      // carry over), each refusal printed where it happens, and the next
+      // line still runs.
       let output = '';
       for (const line of request.lines) {
         onCommand?.(line);
@@ -103,5 +111,24 @@ export async function answerScriptRequest(
     return { results };
   } finally {
     session.close();
+  }
+}
+
+/**
+ * A file a Junos script names in `load override <file>`: the box's /var/tmp
+ * and /tmp (where scripts write), resolved from the script's directory,
+ * and nothing else of the machine the simulator runs on.
+ */
+async function readScriptFile(
+  cwd: string,
+  path: string,
+): Promise<string | undefined> {
+  const full = isAbsolute(path) ? resolve(path) : resolve(cwd, path);
+  const allowed = ['/var/tmp/', '/tmp/', `${resolve(cwd)}/`];
+  if (!allowed.some(dir => full.startsWith(dir))) return undefined;
+  try {
+    return await readFile(full, 'utf8');
+  } catch {
+    return undefined;
   }
 }

@@ -93,6 +93,11 @@ export type SessionInfo = {
   remoteAddress: string;
   /** Opened at privilege 15 by the device itself (EOS's FastCli -p 15). */
   privileged?: boolean;
+  /**
+   * Reads a file of the box's own file system, as `load override <file>`
+   * does; a session without it (SSH) finds no such file.
+   */
+  readFile?: (path: string) => Promise<string | undefined>;
 };
 
 /** The CLI of one session. */

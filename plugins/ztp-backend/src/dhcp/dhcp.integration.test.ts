@@ -382,14 +382,16 @@ describe('DHCP from the catalog, with a real Kea and real DHCP clients', () => {
       expect.objectContaining({ event: 'script-finished', exitCode: 0 }),
       { event: 'state', state: 'rebooting' },
     ]);
-    // Junos found its file in option 43 and its server in option 150, and
-    // committed it as is.
+    // Junos found its script in option 43 and its server in option 150,
+    // ran it (it committed the configuration) and did not reboot.
     const junos = seen.get('junos-dhcp')!;
     expect(junos.lease.bootFileName).toBeUndefined();
     expect(junos.bootFile.url).toMatch(
-      new RegExp(`^${door}/junos-525400180014\\.conf$`),
+      new RegExp(`^${door}/junos-525400180014\\.py$`),
     );
-    expect(junos.ran).toEqual([]);
+    expect(junos.ran).toEqual([
+      expect.objectContaining({ event: 'script-finished', exitCode: 0 }),
+    ]);
 
     // Kea's lease file tells a device without a lease from one with a lease.
     const leases = (

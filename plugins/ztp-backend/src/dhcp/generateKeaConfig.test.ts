@@ -141,7 +141,7 @@ describe('generateKeaConfig', () => {
       sub[tlv[i]] = tlv.subarray(i + 2, i + 2 + tlv[i + 1]).toString();
     }
     expect(sub).toEqual({
-      1: 'ztp/boot/junos-525400000014.conf',
+      1: 'ztp/boot/junos-525400000014.py',
       3: 'http',
       5: '7080',
     });

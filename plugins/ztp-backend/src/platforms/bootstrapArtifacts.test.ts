@@ -157,20 +157,69 @@ describe('bootstrap artifacts', () => {
     });
   });
 
-  it('Junos: the configuration file itself, and where DHCP points', () => {
+  it('Junos: a ZTP script that compiles and carries the minimal configuration exactly, the configuration file beside it, and where DHCP points', () => {
     const junos = context(juniperJunosDriver);
-    const [junosFile] = bootstrapArtifacts(juniperJunosDriver, junos.ctx);
-    expect(junosFile).toMatchObject({
-      name: 'junos-5254000a0011.conf',
-      body: junos.config,
-    });
+    const files = bootstrapArtifacts(juniperJunosDriver, junos.ctx);
+    const script = files.find(f => f.name === 'junos-5254000a0011.py')!;
+    // Junos ZTP runs the file as a script only when it starts with "#!".
+    expect(script.body.startsWith('#!/usr/bin/python3\n')).toBe(true);
+    expect(script.contentType).toMatch(/^text\/x-python/);
+    expect(script.deliversConfig).toBe(true);
+    expect(files.find(f => f.name === 'junos-leaf-01.py')!.body).toBe(
+      script.body,
+    );
+    expect(pythonConstant(script.body, 'CONFIG')).toBe(junos.config);
+    expect(pythonConstant(script.body, 'REPORT_URL')).toBe(
+      `${DOOR}/ztp/report/${md5Hex(junos.config)}`,
+    );
+    expect(files.find(f => f.name === 'junos-5254000a0011.conf')).toMatchObject(
+      { body: junos.config, deliversConfig: true },
+    );
+    expect(junos.config).toMatch(/^ {4}root-authentication \{$/m);
     expect(dhcpBootFile(juniperJunosDriver, junos.ctx)).toMatchObject({
       tftpServer: '198.18.0.5',
       vendorOptions: {
-        '01': 'ztp/boot/junos-5254000a0011.conf',
+        '01': 'ztp/boot/junos-5254000a0011.py',
         '03': 'http',
         '05': '7080',
       },
     });
+  });
+
+  it('Junos: the script reports the box\u2019s words without password hashes', () => {
+    const junos = context(juniperJunosDriver);
+    const script = bootstrapArtifacts(juniperJunosDriver, junos.ctx).find(
+      f => f.name === 'junos-5254000a0011.py',
+    )!;
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ztp-artifact-'));
+    try {
+      fs.writeFileSync(path.join(dir, 'junos_ztp.py'), script.body);
+      const run = (code: string, input: string) =>
+        execFileSync('python3', ['-c', code], {
+          cwd: dir,
+          input,
+        }).toString();
+      // The statement of a refused load, as Junos quotes it.
+      expect(
+        run(
+          'import sys, junos_ztp\nsys.stdout.write(junos_ztp.without_secrets(sys.stdin.read()))',
+          `/var/tmp/ztp-x.conf:9:(17) syntax error: bogus\n  [edit system root-authentication]\n    'encrypted-password "$6$salt$hash";'\n$6$other$hash`,
+        ),
+      ).toBe(
+        `/var/tmp/ztp-x.conf:9:(17) syntax error: bogus\n  [edit system root-authentication]\n    'encrypted-password <removed>;'\n<removed>`,
+      );
+      // After a refused load only the load's lines count (the commit that
+      // follows commits nothing new); routine lines are left out.
+      expect(
+        run(
+          'import sys, junos_ztp\nsys.stdout.write("|".join(junos_ztp.complaints(sys.stdin.read())))',
+          "warning: uncommitted changes will be discarded on exit\nEntering configuration mode\nx.conf:3:(5) syntax error: bogus\nerror: configuration load failed: 1 error\n[edit]\n  'system'\n    Missing mandatory statement: 'root-authentication'\nerror: configuration check-out failed\n",
+        ),
+      ).toBe(
+        'x.conf:3:(5) syntax error: bogus|error: configuration load failed: 1 error',
+      );
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -133,8 +133,29 @@ interfaces { ge-0/0/0 { description uplink; } }`);
 
   it('finds missing mandatory statements at commit', () => {
     const problems = commitProblems(
-      parse('system { login { user bob { uid 2001; } } }'),
+      parse(
+        'system { root-authentication { encrypted-password "$6$x$y"; } login { user bob { uid 2001; } } }',
+      ),
     );
     expect(problems[0]).toContain("Missing mandatory statement: 'class'");
+  });
+
+  it('refuses a commit without root authentication, as Junos does', () => {
+    for (const text of [
+      'system { host-name a; }',
+      'system { root-authentication; }',
+      'interfaces { em0 { unit 0; } }',
+    ]) {
+      expect(commitProblems(parse(text))).toEqual([
+        "[edit]\n  'system'\n    Missing mandatory statement: 'root-authentication'",
+      ]);
+    }
+    expect(
+      commitProblems(
+        parse(
+          'system { root-authentication { encrypted-password "$6$x$y"; } }',
+        ),
+      ),
+    ).toEqual([]);
   });
 });

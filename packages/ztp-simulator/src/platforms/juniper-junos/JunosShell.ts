@@ -391,10 +391,17 @@ export class JunosShell implements PlatformShell {
   private configurationCommands() {
     const load = (how: 'override' | 'merge' | 'replace') =>
       ({ run: (ctx: OpContext) => this.load(how, ctx.io) } as OpCommand);
+    const loadFile = (how: 'override' | 'merge' | 'replace') =>
+      ({
+        run: (ctx: OpContext) => this.loadFile(how, ctx.args.file),
+      } as OpCommand);
     return [
       { pattern: 'load override terminal', value: load('override') },
       { pattern: 'load merge terminal', value: load('merge') },
       { pattern: 'load replace terminal', value: load('replace') },
+      { pattern: 'load override <file>', value: loadFile('override') },
+      { pattern: 'load merge <file>', value: loadFile('merge') },
+      { pattern: 'load replace <file>', value: loadFile('replace') },
       {
         pattern: 'load set terminal',
         value: { run: (ctx: OpContext) => this.loadSet(ctx.io) } as OpCommand,
@@ -526,12 +533,36 @@ export class JunosShell implements PlatformShell {
       if (line.trim()) io.countConfigLine();
     });
     if (body === null) return '';
+    return this.loadText(how, body, 'terminal');
+  }
+
+  /**
+   * "load override|merge|replace <file>": a file on the box (a ZTP script
+   * writes its configuration to /var/tmp first); errors name the file.
+   */
+  private async loadFile(
+    how: 'override' | 'merge' | 'replace',
+    file: string,
+  ): Promise<string> {
+    const body = await this.session.readFile?.(file);
+    if (body === undefined) {
+      return `error: Could not open configuration file: ${file}: No such file or directory\nerror: configuration load failed\n`;
+    }
+    return this.loadText(how, body, file);
+  }
+
+  /** Loads configuration text into the candidate, whole or not at all. */
+  private loadText(
+    how: 'override' | 'merge' | 'replace',
+    body: string,
+    source: string,
+  ): string {
     const parsed = parseJunosConfig(body);
     const errors =
       'error' in parsed ? [parsed.error] : validateJunos(parsed.config);
     if (errors.length || 'error' in parsed) {
       return `${errors
-        .map(e => formatLoadError(e))
+        .map(e => formatLoadError(e, source))
         .join('\n')}\nerror: configuration load failed: ${errors.length} error${
         errors.length === 1 ? '' : 's'
       }; the candidate configuration is unchanged\n`;

@@ -379,6 +379,15 @@ const BUILTIN_CLASSES = ['super-user', 'operator', 'read-only', 'unauthorized'];
 export function commitProblems(config: JunosConfig): string[] {
   const problems: string[] = [];
   const system = config.find(n => n.words[0] === 'system' && n.children);
+  // Junos commits nothing without a root password or key.
+  const root = system?.children?.find(
+    n => n.words[0] === 'root-authentication' && n.children?.length,
+  );
+  if (!root) {
+    problems.push(
+      `[edit]\n  'system'\n    Missing mandatory statement: 'root-authentication'`,
+    );
+  }
   const login = system?.children?.find(
     n => n.words[0] === 'login' && n.children,
   );
