@@ -63,7 +63,7 @@ export const nxosBootstrap: PlatformBootstrap = {
       minLeaseSeconds: POAP_MIN_LEASE_SECONDS,
       downloads: [
         'poap.py over HTTP (its #md5sum line checked by POAP; also served over TFTP as poap.py)',
-        `by the script, over HTTP in the management VRF: conf.${ctx.device.expectedSerial}.md5 and conf.${ctx.device.expectedSerial} (or conf_<MAC>.cfg), staged and applied after a reboot`,
+        `by the script, over HTTP in the management VRF: conf.${ctx.device.expectedSerial}.md5 and conf.${ctx.device.expectedSerial} (or conf_<MAC>.cfg), each command tried on the switch (checkpoint, then rollback), then staged and applied after a reboot; a refused command is reported to the door in the switch's own words`,
       ],
     };
   },

@@ -109,6 +109,7 @@ async function waitFor<T>(
 
 describe('factory-default devices bootstrapped by their own ZTP agents', () => {
   const devices = new Map<string, SimulatedDevice>();
+  const nxosScriptCommands: string[] = [];
   let backend: Awaited<ReturnType<typeof startTestBackend>>;
   let api: request.SuperTest<request.Test>;
   let door: string;
@@ -199,6 +200,13 @@ describe('factory-default devices bootstrapped by their own ZTP agents', () => {
         rebootMs: 500,
       });
       devices.set(s.name, device);
+      // --- NX-OS (POAP): what the POAP script ran on the switch ---
+      if (s.platform === 'cisco-nxos') {
+        device.on('command', ({ username, line }) => {
+          if (username === 'script') nxosScriptCommands.push(line);
+        });
+      }
+      // --- end NX-OS ---
       await device.powerOn();
     }
   });
@@ -252,6 +260,33 @@ describe('factory-default devices bootstrapped by their own ZTP agents', () => {
         expect.stringMatching(/^bootstrap\.progress configuration staged/),
       ]),
     );
+    // --- NX-OS (POAP) ---
+    // In order: started, then staged once the switch took every command
+    // of the file between a checkpoint and its rollback.
+    const nxosReports = (await deviceState('nxos-poap')).events
+      .filter((e: any) => e.type.startsWith('bootstrap.'))
+      .map((e: any) => e.message);
+    expect(nxosReports).toEqual(
+      expect.arrayContaining([
+        'script started',
+        'configuration staged; POAP applies it after the reboot: conf.FDO21120U8N: the switch took its 5 commands (rolled back); rebooting to apply it',
+      ]),
+    );
+    expect(nxosReports.some((m: string) => m.startsWith('failed'))).toBe(false);
+    const trial = nxosScriptCommands.filter(c =>
+      /checkpoint|configure terminal|scheduled-config/.test(c),
+    );
+    expect(trial.slice(0, 2)).toEqual([
+      'no checkpoint ztp_poap_trial',
+      'checkpoint ztp_poap_trial',
+    ]);
+    expect(trial.filter(c => c === 'configure terminal')).toHaveLength(5);
+    expect(trial.slice(-3)).toEqual([
+      'rollback running-config checkpoint ztp_poap_trial',
+      'no checkpoint ztp_poap_trial',
+      'copy bootflash:conf.FDO21120U8N scheduled-config',
+    ]);
+    // --- end NX-OS ---
     expect(await messages('eos-script')).toEqual(
       expect.arrayContaining([
         'bootstrap.progress script started',

@@ -30,18 +30,20 @@ type Spec = {
   mac: string;
   /** The file DHCP names (/ztp/boot/...); the platform's default request otherwise. */
   bootFile?: string;
+  /** Free bytes on the device's flash (the simulator's default otherwise). */
+  flashFreeBytes?: number;
 };
 
 // One factory-default box per platform whose minimal configuration carries
 // a line the box refuses, each the way an engineer gets it wrong: a role
 // NX-OS does not have, an EOS secret of the wrong hash type, a Junos login
-// class that does not exist. What each box does with it is its own: POAP's
-// replay after the reboot and EOS's startup-config load skip the line (so
-// the account is missing and the login is refused), Junos refuses the
-// whole commit (and ZTP asks again, never reaching SSH). The EOS box DHCP
-// points at the ZeroTouch script sees the refusal as it happens, and the
-// script reports it.
+// class that does not exist. What each box does with it is its own: EOS's
+// startup-config load skips the line (so the account is missing and the
+// login is refused), Junos refuses the whole commit (and ZTP asks again,
+// never reaching SSH). The POAP script and the EOS box DHCP points at the
+// ZeroTouch script see the refusal as it happens, and report it.
 const specs: Spec[] = [
+  // --- NX-OS (POAP) ---
   {
     name: 'nxos-badrole',
     platform: 'cisco-nxos',
@@ -49,6 +51,16 @@ const specs: Spec[] = [
     serial: 'FDO21120V1A',
     mac: '52:54:00:32:00:12',
   },
+  // Its bootflash has room for the .md5 file, not for the configuration.
+  {
+    name: 'nxos-fullflash',
+    platform: 'cisco-nxos',
+    ip: '127.0.32.16',
+    serial: 'FDO21120V1B',
+    mac: '52:54:00:32:00:16',
+    flashFreeBytes: 100,
+  },
+  // --- end NX-OS ---
   {
     name: 'eos-badsecret',
     platform: 'arista-eos',
@@ -212,6 +224,7 @@ describe('a minimal configuration the device refuses, per platform', () => {
         fetchRetryMs: 200,
         fetchRetryMaxMs: 500,
         rebootMs: 500,
+        flashFreeBytes: s.flashFreeBytes,
       });
       device.on('config-rejected', (errors: string[]) =>
         refused.set(s.name, errors),
@@ -227,33 +240,75 @@ describe('a minimal configuration the device refuses, per platform', () => {
     fs.rmSync(dir, { recursive: true, force: true });
   });
 
-  it('NX-OS: POAP stages the file and reboots; the replay skips the refused account line, and the login is refused', async () => {
-    const device = await reasonOf('nxos-badrole', /^authentication refused/);
+  // --- NX-OS (POAP) ---
+  it('NX-OS: the POAP script tries the file on the switch, reports the refused line in the switch’s own words, and POAP starts over', async () => {
+    const name = 'nxos-badrole';
+    const failed = await waitFor(
+      async () => {
+        const { events } = await deviceState(name);
+        return events.find((e: any) => e.type === 'bootstrap.failed');
+      },
+      async () => ({
+        backend: await deviceState(name),
+        simulator: devices.get(name)!.scripts,
+      }),
+    );
+    // The command the switch refused, its hash left out, and its words.
+    expect(failed.message).toMatch(
+      /^failed: username ztp-\w+ password 5 <removed> role network-admn: % Invalid command at '\^' marker\.$/,
+    );
+    expect(failed.message).not.toContain('$5$');
+    const { events } = await deviceState(name);
+    const messages = events.map((e: any) => `${e.type} ${e.message}`);
+    expect(messages).toContain('bootstrap.progress script started');
+    expect(
+      messages.some((m: string) => m.includes('configuration staged')),
+    ).toBe(false);
+    // The script exited 1: nothing staged, no reboot, the trial rolled
+    // back (the switch is as POAP found it), POAP asks for the script
+    // again and SSH never answers.
+    const device = await reasonOf(name, /^unreachable/);
     expect(device.confMin.state).toBe('loaded');
     expect(device.serial.state).toBe('not-checked');
-    const { events } = await deviceState('nxos-badrole');
-    const messages = events.map((e: any) => `${e.type} ${e.message}`);
-    // The script ran to its end: nothing on the switch failed before the
-    // reboot, so the script has nothing else to report.
-    expect(messages).toEqual(
-      expect.arrayContaining([
-        'bootstrap.progress script started',
-        expect.stringMatching(/^bootstrap\.progress configuration staged/),
-      ]),
+    const simulated = devices.get(name)!;
+    expect(simulated.scripts[0].exitCode).toBe(1);
+    expect(simulated.scripts[0].output).toMatch(
+      /POAP failed: username .*role network-admn: % Invalid command/,
     );
-    expect(messages.some((m: string) => m.startsWith('bootstrap.failed'))).toBe(
-      false,
+    expect(simulated.scripts[0].output).not.toContain('$5$');
+    await waitFor(
+      async () => (simulated.fetches.length > 1 ? true : undefined),
+      async () => simulated.fetches,
     );
-    // The switch's own words, in its replay log.
-    expect(refused.get('nxos-badrole')).toEqual([
-      expect.stringMatching(
-        /username ztp-\w+ password 5 .*role network-admn.*% Invalid/,
-      ),
-    ]);
-    expect(devices.get('nxos-badrole')!.runningConfig()).toMatch(
-      /^hostname nxos-badrole$/m,
-    );
+    expect(simulated.hostname).toBe('switch');
+    expect(simulated.runningConfig()).not.toMatch(/^username ztp-/m);
+    expect(simulated.sshPort).toBeUndefined();
+    // The replay never happened: nothing was staged.
+    expect(refused.get(name)).toBeUndefined();
   });
+
+  it('NX-OS: a command that fails on the switch (cli() raises) is reported with what the switch said, not "None"', async () => {
+    const name = 'nxos-fullflash';
+    const failed = await waitFor(
+      async () => {
+        const { events } = await deviceState(name);
+        return events.find((e: any) => e.type === 'bootstrap.failed');
+      },
+      async () => ({
+        backend: await deviceState(name),
+        simulator: devices.get(name)!.scripts,
+      }),
+    );
+    expect(failed.message).toMatch(
+      /^failed: copy http:\/\/127\.0\.0\.1:\d+\/ztp\/boot\/conf\.FDO21120V1B bootflash:conf\.FDO21120V1B vrf management: ERROR: Copy failed: No space left on device$/,
+    );
+    expect(failed.message).not.toMatch(/None/);
+    const simulated = devices.get(name)!;
+    expect(simulated.scripts[0].exitCode).toBe(1);
+    const device = await reasonOf(name, /^unreachable/);
+    expect(device.serial.state).toBe('not-checked');
+  });
+  // --- end NX-OS ---
 
   it('EOS: the switch boots its startup-config without the refused account line, and the login is refused', async () => {
     const device = await reasonOf('eos-badsecret', /^authentication refused/);

@@ -1,7 +1,9 @@
 """NX-OS's Python `cli` module, as the simulated switch provides it to POAP.
 
-cli() returns the output of commands separated by " ; ", clip() prints it,
-clid() asks for JSON; a command the CLI refuses raises cli_syntax_error.
+cli() returns the output of commands separated by " ; " (the mode a command
+enters lasts until the call ends), clip() prints it, clid() asks for JSON;
+a command the CLI refuses raises cli_syntax_error, one that fails
+("ERROR: ...") cli_execution_error, each with the switch's output.
 """
 import json
 import os
@@ -21,7 +23,9 @@ class cli_execution_error(Exception):
 
 
 def cli(command):
-    commands = [part.strip() for part in command.split(";") if part.strip()]
+    # Commands are separated by " ; " (a semicolon between single spaces);
+    # a bare ";" is part of the command, which NX-OS then refuses.
+    commands = [part.strip() for part in command.split(" ; ") if part.strip()]
     answer = ask("exec", commands=commands)
     if answer.get("refused"):
         raise cli_syntax_error(answer["output"])

@@ -436,6 +436,82 @@ describe('faithful agents', () => {
     }
   });
 
+  it('POAP replays the staged configuration after the reboot, skipping (and logging) a line NX-OS refuses', async () => {
+    // A script that stages without trying the file first: the replay is
+    // where the refusal happens, and only the switch's log has it.
+    const config = (
+      await minimalConfig('cisco-nxos', {
+        hostname: 'edge-07',
+        username: 'u',
+        password: 'p',
+        ip,
+      })
+    ).replace('role network-admin', 'role network-admn');
+    let files: Record<string, string> = {};
+    const { server, device } = await boot('cisco-nxos', url => {
+      const name = url.replace(/^.*\//, '');
+      return { status: 200, body: files[name] ?? files.script };
+    });
+    files = bootFileFor('cisco-nxos', config, server.url);
+    const refused: string[][] = [];
+    device.on('config-rejected', (errors: string[]) => refused.push(errors));
+    try {
+      await device.whenConfigured(5000);
+      expect(device.scripts[0].exitCode).toBe(0);
+      expect(refused).toEqual([
+        [
+          expect.stringMatching(
+            /username u password 5 .*role network-admn.*% Invalid command/s,
+          ),
+        ],
+      ]);
+      // The rest of the file went in: the switch answers, without the account.
+      expect(device.hostname).toBe('edge-07');
+      expect(device.runningConfig()).not.toMatch(/^username u /m);
+    } finally {
+      await device.powerOff();
+      await server.close();
+    }
+  });
+
+  it('POAP\'s cli() keeps a mode only within one call, splits on " ; " only, and raises with the switch\'s own words', async () => {
+    const body = `#!/bin/env python3
+from cli import cli
+print("TERM:" + cli("configure terminal ; hostname in-one-call"))
+try:
+    cli("configure terminal;hostname glued")
+except Exception as error:
+    print("GLUED:%s:%s" % (type(error).__name__, error))
+try:
+    cli("interface mgmt0")
+except Exception as error:
+    print("NOMODE:%s:%s" % (type(error).__name__, error))
+try:
+    cli("configure terminal ; username x password 5 $5$abc$def role network-admn")
+except Exception as error:
+    print("ROLE:%s:%s" % (type(error).__name__, " ".join(str(error).split())))
+`;
+    const script = withPoapMd5(body);
+    const { server, device } = await boot('cisco-nxos', () => ({
+      status: 200,
+      body: script,
+    }));
+    try {
+      const record = await new Promise<{ output: string }>(resolve =>
+        device.once('script-finished', resolve),
+      );
+      expect(record.output).toMatch(/^TERM:/m);
+      expect(record.output).toMatch(/^GLUED:cli_syntax_error:/m);
+      expect(record.output).toMatch(/^NOMODE:cli_syntax_error:/m);
+      expect(record.output).toMatch(
+        /^ROLE:cli_syntax_error:.*% Invalid command at '\^' marker\.$/m,
+      );
+    } finally {
+      await device.powerOff();
+      await server.close();
+    }
+  });
+
   it('IOS XE runs what it downloads as Python: CLI text fails, and a refused line fails the script', async () => {
     const text = await boot('cisco-iosxe', () => ({
       status: 200,

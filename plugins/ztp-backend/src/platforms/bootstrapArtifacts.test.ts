@@ -131,6 +131,78 @@ describe('bootstrap artifacts', () => {
     });
   });
 
+  // --- NX-OS (POAP) ---
+  it('NX-OS: the POAP script tries every command of the file, keeps the switch’s words, and reports no secret', () => {
+    const { ctx, config } = context(ciscoNxosDriver);
+    const poap = bootstrapArtifacts(ciscoNxosDriver, ctx).find(
+      f => f.name === 'poap.py',
+    )!;
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ztp-poap-'));
+    try {
+      fs.writeFileSync(path.join(dir, 'poap.py'), poap.body);
+      // The script's helpers only; its cli module is never called here.
+      fs.writeFileSync(
+        path.join(dir, 'cli.py'),
+        'def cli(command):\n    raise AssertionError(command)\n',
+      );
+      fs.writeFileSync(path.join(dir, 'config.txt'), config);
+      const out = execFileSync(
+        'python3',
+        [
+          '-c',
+          [
+            'import json, sys',
+            'sys.path.insert(0, sys.argv[1])',
+            'import poap',
+            'class cmd_exec_error(Exception): pass',
+            'text = open(sys.argv[1] + "/config.txt").read()',
+            'caret = "          ^\\n% Invalid command at \'^\' marker.\\n"',
+            'print(json.dumps({',
+            '  "blocks": poap.blocks(text),',
+            '  "caret": poap.switch_words(cmd_exec_error(caret)),',
+            '  "plain": poap.switch_words(cmd_exec_error("ERROR: Copy failed:\\n No space left on device\\n")),',
+            '  "empty": poap.switch_words(cmd_exec_error()),',
+            '  "secret": poap.without_secrets(text),',
+            '}))',
+          ].join('\n'),
+          dir,
+        ],
+        { env: { ...process.env, PYTHONDONTWRITEBYTECODE: '1' } },
+      ).toString();
+      const result = JSON.parse(out);
+      // Every command of the file, exactly, each top-level one with its
+      // sub-commands (one cli() call each: a mode lasts one call).
+      expect(result.blocks.map((b: string[]) => b[0])).toEqual(
+        config.split('\n').filter(l => /^\S/.test(l)),
+      );
+      expect(result.blocks.flat()).toEqual(
+        config
+          .split('\n')
+          .map(l => l.trim())
+          .filter(Boolean),
+      );
+      expect(
+        result.blocks.find((b: string[]) => b[0] === 'interface mgmt0'),
+      ).toEqual([
+        'interface mgmt0',
+        'vrf member management',
+        'ip address 198.18.10.11/24',
+        'no shutdown',
+      ]);
+      // The switch's own words: its "%" line, else all it said; never None.
+      expect(result.caret).toBe("% Invalid command at '^' marker.");
+      expect(result.plain).toBe('ERROR: Copy failed: No space left on device');
+      expect(result.empty).toBe('cmd_exec_error');
+      expect(result.secret).toMatch(
+        /^username ztp-3f9a1c password 5 <removed> {2}role network-admin$/m,
+      );
+      expect(result.secret).not.toContain('$9$');
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+  // --- end NX-OS ---
+
   it('EOS: a ZeroTouch script that compiles and carries the minimal configuration exactly, and the startup-config beside it', () => {
     const eos = context(aristaEosDriver);
     const files = bootstrapArtifacts(aristaEosDriver, eos.ctx);
