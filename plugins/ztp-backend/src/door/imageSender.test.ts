@@ -66,21 +66,55 @@ describe('sendFileRange', () => {
       );
       expect(sizes.every(n => n <= 64 * 1024)).toBe(true);
       expect(sizes.reduce((a, b) => a + b, 0)).toBe(length);
-      // At most two buffers per download (one read, one written), reused.
-      expect(buffers.idleCount).toBeGreaterThanOrEqual(1);
-      expect(buffers.idleCount).toBeLessThanOrEqual(2);
+      // At most two buffers per download (one read, one written), given back.
+      expect(buffers.inUse).toBe(0);
+      expect(buffers.allocatedCount).toBeLessThanOrEqual(2);
     }
-    // The second download allocated nothing new: still at most two kept.
-    expect(buffers.idleCount).toBeLessThanOrEqual(2);
+    // The second download reused the first one's buffers.
+    expect(buffers.allocatedCount).toBeLessThanOrEqual(2);
   });
 
-  it('keeps no more idle buffers than it is told to', () => {
-    const buffers = new ImageChunkBuffers(1024, 2);
-    const taken = [buffers.take(), buffers.take(), buffers.take()];
-    taken.forEach(b => buffers.give(b));
-    expect(buffers.idleCount).toBe(2);
-    // A buffer given back is the one taken next.
-    expect(taken).toContain(buffers.take());
+  it('never holds more buffers than its bound, however many download at once: the others wait their turn', async () => {
+    const buffers = new ImageChunkBuffers(64 * 1024, 3);
+    let most = 0;
+    const downloads = await Promise.all(
+      Array.from({ length: 8 }, async () => {
+        const [sender, client] = await socketPair();
+        const received = readAll(client);
+        const all = await sendFileRange({
+          fd,
+          socket: sender,
+          start: 0,
+          length: data.length,
+          buffers,
+          sent: () => {
+            most = Math.max(most, buffers.inUse);
+          },
+        });
+        sender.end();
+        return { all, received: await received };
+      }),
+    );
+    for (const { all, received } of downloads) {
+      expect(all).toBe(true);
+      expect(received.equals(data)).toBe(true);
+    }
+    expect(buffers.allocatedCount).toBe(3);
+    expect(most).toBeLessThanOrEqual(3);
+    expect(buffers.inUse).toBe(0);
+  });
+
+  it('gives a buffer back to the first download waiting for one', async () => {
+    const buffers = new ImageChunkBuffers(1024, 1);
+    const only = buffers.tryTake()!;
+    expect(buffers.tryTake()).toBeUndefined();
+    const first = buffers.take();
+    const second = buffers.take();
+    buffers.give(only);
+    expect(await first).toBe(only);
+    buffers.give(only);
+    expect(await second).toBe(only);
+    expect(buffers.allocatedCount).toBe(1);
   });
 
   it('stops when the device hangs up, and says so', async () => {
