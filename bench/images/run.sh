@@ -3,9 +3,11 @@
 # devices at once, against nginx (Debian's) serving the same file to the
 # same load, in the same run, one after the other.
 #
-#   bench/images/run.sh [--clients N] [--size-mib N] [--keep]
+#   bench/images/run.sh [--clients N] [--size-mib N] [--keep] [--ports BASE]
 #
 #   defaults: 200 clients downloading a 512 MiB image at once
+#   --ports BASE  listen on BASE..BASE+2 (backend, door, nginx) instead of
+#                 free ephemeral ports; also ZTP_BENCH_PORT_BASE
 #
 # Each client is a curl process downloading the whole file (to /dev/null)
 # once, all started together; a download that is not a 200 with every byte
@@ -23,13 +25,15 @@ HERE="$ROOT/bench/images"
 CLIENTS=200
 SIZE_MIB=512
 KEEP=0
+PORT_BASE="${ZTP_BENCH_PORT_BASE:-}"
 while [ $# -gt 0 ]; do
   case "$1" in
     --clients) CLIENTS="$2"; shift 2 ;;
     --size-mib) SIZE_MIB="$2"; shift 2 ;;
     --keep) KEEP=1; shift ;;
-    -h|--help) sed -n '2,20p' "$0"; exit 0 ;;
-    *) sed -n '2,20p' "$0" >&2; exit 2 ;;
+    --ports) PORT_BASE="$2"; shift 2 ;;
+    -h|--help) sed -n '2,22p' "$0"; exit 0 ;;
+    *) sed -n '2,22p' "$0" >&2; exit 2 ;;
   esac
 done
 
@@ -60,7 +64,12 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
+# free_port <offset>: BASE+offset with --ports, else a free ephemeral port.
 free_port() {
+  if [ -n "$PORT_BASE" ]; then
+    echo $((PORT_BASE + $1))
+    return
+  fi
   node -e 'const s=require("net").createServer().listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})'
 }
 
@@ -123,9 +132,9 @@ SHA256=$(sha256sum "$TMP/images/$IMAGE" | cut -d' ' -f1)
 # addresses that are no device's are served and not recorded).
 node "$ROOT/bench/provisioning/generate-fleet.cjs" "$TMP" 10 >/dev/null
 
-BACKEND_PORT=$(free_port)
-DOOR_PORT=$(free_port)
-NGINX_PORT=$(free_port)
+BACKEND_PORT=$(free_port 0)
+DOOR_PORT=$(free_port 1)
+NGINX_PORT=$(free_port 2)
 cat >"$TMP/backend-config.yaml" <<EOF
 backend:
   baseUrl: http://127.0.0.1:$BACKEND_PORT

@@ -28,4 +28,16 @@ const entities = yaml
 const backend = createBackend();
 backend.add(catalogServiceFactory(entities));
 backend.add(require('@ztp-portal/backstage-plugin-ztp-backend').default);
+// The platforms are modules of their own: without them no declaration is valid.
+for (const platform of [
+  'cisco-iosxe',
+  'cisco-nxos',
+  'arista-eos',
+  'juniper-junos',
+]) {
+  backend.add(
+    require(`@ztp-portal/backstage-plugin-ztp-backend-module-${platform}`)
+      .default,
+  );
+}
 backend.start();

@@ -16,7 +16,17 @@ const path = require('node:path');
 const { openStoreDb } = require('./storeDb.cjs');
 const src = '../../plugins/ztp-backend/src';
 const { DatabaseDeviceStore } = require(`${src}/database/DeviceStore`);
-const { builtinPlatformDrivers } = require(`${src}/platforms`);
+// Each platform is a module of its own, with its driver.
+const platformDrivers = [
+  require('@ztp-portal/backstage-plugin-ztp-backend-module-cisco-iosxe')
+    .ciscoIosXeDriver,
+  require('@ztp-portal/backstage-plugin-ztp-backend-module-cisco-nxos')
+    .ciscoNxosDriver,
+  require('@ztp-portal/backstage-plugin-ztp-backend-module-arista-eos')
+    .aristaEosDriver,
+  require('@ztp-portal/backstage-plugin-ztp-backend-module-juniper-junos')
+    .juniperJunosDriver,
+];
 const { PlatformRegistry } = require(`${src}/platforms/PlatformRegistry`);
 const {
   MinimalConfigRenderer,
@@ -52,7 +62,7 @@ async function main() {
   const db = openStoreDb(file, { readonly: true });
   const store = new DatabaseDeviceStore(db);
   const renderer = new MinimalConfigRenderer(
-    new PlatformRegistry(builtinPlatformDrivers),
+    new PlatformRegistry(platformDrivers),
   );
   const devices = await store.listActiveDevices();
   await db.destroy();

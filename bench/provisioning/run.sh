@@ -371,8 +371,13 @@ node "$HERE/report.cjs" "$TMP" "$RESULTS" \
   "wrk=$(wrk -v 2>&1 | head -1 | awk '{print $2}')" \
   "node=$(node --version)"
 # Both are written when the backend exits (done above).
+# One profile per thread (the main thread, the door's, the hashing pool's),
+# numbered as node numbers them.
+n=0
 for f in "$TMP"/profile/*.cpuprofile; do
-  [ -f "$f" ] && cp "$f" "${RESULTS%.txt}.cpuprofile" && say "CPU profile: ${RESULTS%.txt}.cpuprofile"
+  [ -f "$f" ] || continue
+  cp "$f" "${RESULTS%.txt}.thread-$n.cpuprofile" && say "CPU profile: ${RESULTS%.txt}.thread-$n.cpuprofile"
+  n=$((n + 1))
 done
 if [ -f "$TMP/sql-trace.txt" ]; then
   cp "$TMP/sql-trace.txt" "${RESULTS%.txt}.sql.txt"

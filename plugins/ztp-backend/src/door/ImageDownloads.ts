@@ -6,6 +6,7 @@ import type { LoggerService } from '@backstage/backend-plugin-api';
 import type { ServableImage } from '../images/ImageCatalog';
 import type { DeviceIndex } from './DeviceIndex';
 import { parseRange } from './imageRange';
+import { ImageChunkBuffers, sendFileRange } from './imageSender';
 import type { RequestHead } from './requestHead';
 
 const ROUTE = /^\/ztp\/images\/(?:by-hostname\/([^/?]+)\/)?([^/?]+)(?:\?.*)?$/;
@@ -69,6 +70,7 @@ type Plain = { status: number; body: string; headers?: Record<string, string> };
 export class ImageDownloads {
   private images = new Map<string, ServableImage>();
   private active = 0;
+  private readonly buffers = new ImageChunkBuffers();
   private readonly activePerImage = new Map<string, number>();
 
   constructor(
@@ -316,11 +318,6 @@ export class ImageDownloads {
       ? this.options.index.findByHostname(hostname)
       : this.options.index.findByIp(sourceIp);
     const began = Date.now();
-    const body = fd.createReadStream({
-      start,
-      end,
-      highWaterMark: 64 * 1024,
-    });
     const progress: RunningDownload = {
       entityRef: device?.entityRef ?? '',
       file: image.file,
@@ -331,18 +328,31 @@ export class ImageDownloads {
     };
     const untrack =
       device && this.options.onProgress ? this.track(progress) : () => {};
-    body.on('data', (chunk: Buffer | string) => {
-      progress.sent += chunk.length;
-    });
-    // pipe() pauses the file while the socket's buffer is full: memory stays
-    // at a chunk or two per download, whatever the image's size.
-    body.pipe(socket);
     let failed = false;
-    body.on('error', error => {
-      failed = true;
-      this.options.logger.error(`Reading image ${image.path}: ${error}`);
-      socket.destroy();
-    });
+    const file = fd;
+    // Each chunk is written once the last one has left, so memory stays at
+    // two chunks per download, whatever the image's size.
+    const sending = sendFileRange({
+      fd: file.fd,
+      socket,
+      start,
+      length,
+      buffers: this.buffers,
+      sent: bytes => {
+        progress.sent += bytes;
+      },
+    }).then(
+      all => {
+        if (all) socket.end();
+      },
+      error => {
+        failed = true;
+        this.options.logger.error(`Reading image ${image.path}: ${error}`);
+        socket.destroy();
+      },
+    );
+    // The descriptor is closed only after its last read has returned.
+    void sending.finally(() => file.close().catch(() => {}));
     // A device that stops reading holds a download slot until this passes.
     socket.setTimeout(this.options.idleTimeoutMs ?? 60_000, () =>
       socket.destroy(),
@@ -354,7 +364,7 @@ export class ImageDownloads {
       once(socket, 'close').then(() => false),
     ]).catch(() => false);
     socket.setTimeout(0);
-    body.destroy();
+    if (!finished && !socket.destroyed) socket.destroy();
     untrack();
     release();
     answered();

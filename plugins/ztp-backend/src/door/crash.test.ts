@@ -90,6 +90,19 @@ async function burstAndKill(
   return outcomes;
 }
 
+/** A PostgreSQL server for the plugin's database (scripts/test.sh sets it). */
+const POSTGRES_URL = process.env.ZTP_TEST_POSTGRES_URL;
+
+type CrashCase = [string, 'worker' | 'main-thread', 'sqlite' | 'postgres'];
+const cases: CrashCase[] = [
+  ['a worker thread', 'worker', 'sqlite'],
+  ['the main thread', 'main-thread', 'sqlite'],
+];
+// Where the tests have a PostgreSQL server (scripts/test.sh starts one).
+if (POSTGRES_URL) {
+  cases.push(['a worker thread on PostgreSQL', 'worker', 'postgres']);
+}
+
 describe('the device door under a crash', () => {
   let dir: string;
   let child: ZtpChild | undefined;
@@ -107,18 +120,22 @@ describe('the device door under a crash', () => {
     fs.rmSync(dir, { recursive: true, force: true });
   });
 
-  it.each([
-    ['a worker thread', 'worker' as const],
-    ['the main thread', 'main-thread' as const],
-  ])(
+  it.each(cases)(
     'on %s, has recorded every fetch that got a complete 200 before a SIGKILL',
-    async (_, door) => {
+    async (_, door, database) => {
+      const postgres =
+        database === 'postgres'
+          ? {
+              url: POSTGRES_URL!,
+              prefix: `ztp_crash_${process.pid}_${Date.now()}_`,
+            }
+          : undefined;
       const { entities, devices } = crashFleet(DEVICES);
       fs.writeFileSync(path.join(dir, FLEET_FILE), JSON.stringify(entities));
       const port = await freePort();
       const base = `http://127.0.0.1:${port}`;
 
-      child = startZtpChild(dir, port, door);
+      child = startZtpChild(dir, port, door, postgres);
       await waitForDoor(base, child, 35_000);
       // The door runs where this case says.
       expect(
@@ -148,15 +165,20 @@ describe('the device door under a crash', () => {
       expect(served).toBeGreaterThanOrEqual(KILL_AFTER);
       expect(outcomes.length - served).toBeGreaterThan(0);
 
-      // The backend comes back on the same file, and its door works.
-      child = startZtpChild(dir, port, door);
+      // The backend comes back on the same database, and its door works.
+      child = startZtpChild(dir, port, door, postgres);
       await waitForDoor(base, child, 35_000);
 
-      db = knexFactory({
-        client: 'better-sqlite3',
-        connection: { filename: path.join(dir, ZTP_SQLITE_FILE) },
-        useNullAsDefault: true,
-      });
+      db = postgres
+        ? knexFactory({
+            client: 'pg',
+            connection: `${postgres.url}/${postgres.prefix}ztp`,
+          })
+        : knexFactory({
+            client: 'better-sqlite3',
+            connection: { filename: path.join(dir, ZTP_SQLITE_FILE) },
+            useNullAsDefault: true,
+          });
       const stores = ztpStoresOn(db);
       const records = new Map(
         (await stores.devices.getDevices([...askedByRef.keys()])).map(d => [

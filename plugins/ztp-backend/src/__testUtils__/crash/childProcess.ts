@@ -19,6 +19,8 @@ export function startZtpChild(
   dir: string,
   port: number,
   door: 'worker' | 'main-thread' = 'worker',
+  /** The plugin's database on PostgreSQL (`<prefix>ztp`), not a SQLite file. */
+  postgres?: { url: string; prefix: string },
 ): ZtpChild {
   const child = spawn(
     process.execPath,
@@ -26,7 +28,15 @@ export function startZtpChild(
     {
       stdio: ['ignore', 'pipe', 'pipe'],
       // The child is a plain Node process, not a Jest worker.
-      env: { ...process.env, NODE_ENV: 'test', LOG_LEVEL: 'info' },
+      env: {
+        ...process.env,
+        NODE_ENV: 'test',
+        LOG_LEVEL: 'info',
+        ...(postgres && {
+          ZTP_CRASH_POSTGRES_URL: postgres.url,
+          ZTP_CRASH_POSTGRES_PREFIX: postgres.prefix,
+        }),
+      },
     },
   );
   let output = '';

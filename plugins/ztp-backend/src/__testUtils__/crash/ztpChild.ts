@@ -7,7 +7,9 @@
  *
  * <dir> holds fleet.json (the catalog) and receives the SQLite file; <port>
  * is the device door's port on 127.0.0.1; the door runs on a worker thread
- * (the default) or on the main thread.
+ * (the default) or on the main thread. With ZTP_CRASH_POSTGRES_URL and
+ * ZTP_CRASH_POSTGRES_PREFIX in the environment the plugin's database is on
+ * that PostgreSQL server (`<prefix>ztp`) instead of a SQLite file.
  */
 import { mockServices, startTestBackend } from '@backstage/backend-test-utils';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
@@ -33,10 +35,16 @@ async function main() {
       mockServices.rootConfig.factory({
         data: {
           backend: {
-            database: {
-              client: 'better-sqlite3',
-              connection: { directory: dir },
-            },
+            database: process.env.ZTP_CRASH_POSTGRES_URL
+              ? {
+                  client: 'pg',
+                  connection: process.env.ZTP_CRASH_POSTGRES_URL,
+                  prefix: process.env.ZTP_CRASH_POSTGRES_PREFIX,
+                }
+              : {
+                  client: 'better-sqlite3',
+                  connection: { directory: dir },
+                },
           },
           ztp: {
             secrets: { key: 'crash-test-key-0123456789abcdef' },

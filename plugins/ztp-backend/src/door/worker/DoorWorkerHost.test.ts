@@ -106,6 +106,7 @@ describe.each(backends)('DoorWorkerHost on %s', backend => {
   async function startHost(
     allowedNetworks: string[] = [],
     unknownFlushMs = 60_000,
+    repeatFetchReportMs?: number,
   ) {
     const fetched: FetchedDevice[] = [];
     const unknownRecorded: number[] = [];
@@ -123,6 +124,7 @@ describe.each(backends)('DoorWorkerHost on %s', backend => {
       onFetched: devices => fetched.push(...devices),
       onUnknownRecorded: () => unknownRecorded.push(Date.now()),
       unknownFlushMs,
+      repeatFetchReportMs,
     });
     host.syncDevices(await stores.devices.listActiveDevices());
     const address = await host.start();
@@ -135,7 +137,8 @@ describe.each(backends)('DoorWorkerHost on %s', backend => {
   }
 
   it('serves from a worker thread and records each fetch in the database', async () => {
-    const { base, fetched } = await startHost();
+    // Every repeat reported, to see both fetches reach the main thread.
+    const { base, fetched } = await startHost([], 60_000, 0);
     const first = await httpGet(`${base}/ztp/config/by-mac/5254.0000.2001`);
     expect(first).toEqual({ status: 200, body: 'hostname dev-1\n' });
     // Durable before the response: the main thread's connection sees it.
@@ -168,6 +171,29 @@ describe.each(backends)('DoorWorkerHost on %s', backend => {
     await expect(
       httpGet(`${base}/ztp/config/by-mac/5254.0000.2001`),
     ).rejects.toThrow(/ECONNREFUSED/);
+  });
+
+  it('tells the main thread of a repeated fetch at most once per interval, and of every first fetch', async () => {
+    const { base, fetched } = await startHost();
+    for (let i = 0; i < 5; i++) {
+      expect(
+        (await httpGet(`${base}/ztp/config/by-mac/5254.0000.2001`)).status,
+      ).toBe(200);
+    }
+    expect(
+      (await httpGet(`${base}/ztp/config/by-mac/5254.0000.2002`)).status,
+    ).toBe(200);
+    // All six are recorded; the repeats within 30 s are not messages.
+    expect(
+      (await stores.devices.getDevice('resource:default/dev-1'))!
+        .confMinFetchCount,
+    ).toBe(5);
+    await until(async () => (fetched.length >= 2 ? true : undefined));
+    await new Promise(r => setTimeout(r, 100));
+    expect(fetched.map(f => [f.entityRef, f.first])).toEqual([
+      ['resource:default/dev-1', true],
+      ['resource:default/dev-2', true],
+    ]);
   });
 
   it('resends a device for what it serves, not for the states fetches and checks move', async () => {

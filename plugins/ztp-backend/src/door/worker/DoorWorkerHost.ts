@@ -40,6 +40,8 @@ export type DoorWorkerHostOptions = {
   /** Running image downloads that moved, at most once a second each. */
   onImageProgress?: (downloads: ImageDownloadProgress[]) => void;
   imageProgressIntervalMs?: number;
+  /** Repeated fetches of a device reported at most this often (30 s). */
+  repeatFetchReportMs?: number;
 };
 
 /**
@@ -125,6 +127,7 @@ export class DoorWorkerHost {
       unknownFlushMs: this.options.unknownFlushMs ?? 5000,
       imageLimits: this.options.imageLimits,
       imageProgressIntervalMs: this.options.imageProgressIntervalMs,
+      repeatFetchReportMs: this.options.repeatFetchReportMs,
     };
     const worker = new Worker(DOOR_WORKER_FILE, {
       workerData,

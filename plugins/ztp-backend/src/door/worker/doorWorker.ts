@@ -8,6 +8,7 @@ import knexFactory from 'knex';
 import type { LoggerService } from '@backstage/backend-plugin-api';
 import { ztpStoresOn } from '../../database/ZtpStores';
 import { BootstrapFileIndex } from '../BootstrapFileIndex';
+import { REFETCH_SIGNAL_INTERVAL_MS } from '../deviceFetchFollowUp';
 import { DeviceIndex } from '../DeviceIndex';
 import { DeviceRequestHandler } from '../DeviceRequestHandler';
 import { FetchRecorder } from '../FetchRecorder';
@@ -66,6 +67,11 @@ export async function runDoorWorker(data: DoorWorkerData, port: MessagePort) {
   const unknown = new UnknownDeviceCounter(stores.unknownDevices);
 
   let fetched: FetchedDevice[] = [];
+  // When each device's repeated fetch was last handed to the main thread,
+  // which publishes repeats only this often anyway: a storm of repeats
+  // would otherwise cost a cloned message entry per fetch on both threads.
+  const repeatPostedAt = new Map<string, number>();
+  const repeatReportMs = data.repeatFetchReportMs ?? REFETCH_SIGNAL_INTERVAL_MS;
   // Devices this worker saw load, until the main thread's table says so.
   const loadedHere = new Set<string>();
   let fetchedTimer: NodeJS.Timeout | undefined;
@@ -86,7 +92,7 @@ export async function runDoorWorker(data: DoorWorkerData, port: MessagePort) {
         return config.text;
       },
     },
-    recorder: new FetchRecorder(stores.fetches, 1000, 2),
+    recorder: new FetchRecorder(stores.fetches, 1000, 5),
     unknown,
     logger,
     allowedNetworks: data.allowedNetworks,
@@ -102,6 +108,12 @@ export async function runDoorWorker(data: DoorWorkerData, port: MessagePort) {
       const first =
         device.confMinState !== 'loaded' && !loadedHere.has(device.entityRef);
       if (first) loadedHere.add(device.entityRef);
+      const now = Date.now();
+      const last = repeatPostedAt.get(device.entityRef);
+      if (!first && last !== undefined && now - last < repeatReportMs) {
+        return;
+      }
+      repeatPostedAt.set(device.entityRef, now);
       fetched.push({
         entityRef: device.entityRef,
         serialState: device.serialState,
@@ -163,6 +175,7 @@ export async function runDoorWorker(data: DoorWorkerData, port: MessagePort) {
   port.on('message', (m: MainToDoor) => {
     if (m.type === 'devices') {
       for (const ref of m.remove) {
+        repeatPostedAt.delete(ref);
         index.remove(ref);
         configs.delete(ref);
         bootstrapFiles.remove(ref);

@@ -27,6 +27,11 @@ export type DoorWorkerData = {
   imageLimits?: ImageDownloadLimits;
   /** How often running downloads report their progress (1 s). */
   imageProgressIntervalMs?: number;
+  /**
+   * A device's repeated fetches are passed to the main thread at most this
+   * often (REFETCH_SIGNAL_INTERVAL_MS, as the main thread publishes them).
+   */
+  repeatFetchReportMs?: number;
 };
 
 /** A device as the door needs it: its identities and its rendered bytes. */
