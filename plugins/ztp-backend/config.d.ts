@@ -107,6 +107,11 @@ export interface Config {
     catalogSync?: {
       /** How often the queue follows catalog changes (default 10 s). */
       frequencySeconds?: number;
+      /**
+       * After a pass over the catalog that found no change, the wait before
+       * the next one (default 60 s): a pass reads every device entity.
+       */
+      quietPassSeconds?: number;
       indexRefreshSeconds?: number;
     };
     signals?: {

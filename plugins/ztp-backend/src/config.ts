@@ -20,6 +20,7 @@ export type ZtpSettings = {
     firstCheckDelayMs: number;
   };
   catalogSyncSeconds: number;
+  catalogQuietPassSeconds: number;
   indexRefreshSeconds: number;
   signalWindowMs: number;
   eventRetentionDays: number;
@@ -75,6 +76,8 @@ export function readZtpConfig(root: Config): ZtpSettings {
     },
     catalogSyncSeconds:
       c?.getOptionalNumber('catalogSync.frequencySeconds') ?? 10,
+    catalogQuietPassSeconds:
+      c?.getOptionalNumber('catalogSync.quietPassSeconds') ?? 60,
     indexRefreshSeconds:
       c?.getOptionalNumber('catalogSync.indexRefreshSeconds') ?? 10,
     signalWindowMs: c?.getOptionalNumber('signals.windowMs') ?? 100,

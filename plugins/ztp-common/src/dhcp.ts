@@ -66,3 +66,25 @@ export type ZtpDhcpLeaseList = {
   error?: string;
   items: ZtpDhcpLease[];
 };
+
+/**
+ * Body of GET /dhcp/summary: the counts the DHCP card shows and the first
+ * entries of its lists, without the whole configuration or a lease per
+ * device (megabytes at 10,000 devices, read every few seconds). @public
+ */
+export type ZtpDhcpSummary = {
+  /** Devices with a reservation in the generated configuration. */
+  reservationCount: number;
+  /** How many problems the generator found; `problems` holds the first. */
+  problemCount: number;
+  problems: ZtpDhcpProblem[];
+  leases: {
+    /** False when no lease source is configured or it could not be read. */
+    available: boolean;
+    source?: string;
+    error?: string;
+    /** How many Not Loaded devices there are; `notLoaded` holds the first. */
+    notLoadedCount: number;
+    notLoaded: ZtpDhcpLease[];
+  };
+};

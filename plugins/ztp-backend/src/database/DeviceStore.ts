@@ -22,6 +22,11 @@ export interface DeviceStore {
   getDevices(entityRefs: string[]): Promise<DeviceRecord[]>;
   /** Every device in the catalog (not removed), for indexes and sync. */
   listActiveDevices(): Promise<DeviceRecord[]>;
+  /**
+   * Changes when a device is added or written with a new updated_at: a
+   * one-row answer to "has the queue changed since", for periodic reloads.
+   */
+  changeMark(): Promise<string>;
   /** The image filter needs the approved images (ztp.images.approved). */
   listDevices(
     query: ZtpDeviceListQuery,
@@ -102,6 +107,14 @@ export class DatabaseDeviceStore implements DeviceStore {
         },
       ]),
     );
+  }
+
+  async changeMark() {
+    const [row] = await this.db('ztp_devices')
+      .count({ n: '*' })
+      .max({ m: 'updated_at' });
+    const last = row?.m instanceof Date ? row.m.getTime() : row?.m;
+    return `${row?.n ?? 0}:${last ?? ''}`;
   }
 
   async listActiveDevices() {

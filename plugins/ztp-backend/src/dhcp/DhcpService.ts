@@ -3,7 +3,9 @@ import type {
   ZtpDhcpConfigView,
   ZtpDhcpLease,
   ZtpDhcpLeaseList,
+  ZtpDhcpSummary,
 } from '@ztp-portal/backstage-plugin-ztp-common';
+import type { DeviceRecord } from '../database/types';
 import type { ZtpStores } from '../database/ZtpStores';
 import type { PlatformRegistry } from '../platforms/PlatformRegistry';
 import { GeneratedKeaConfig, generateKeaConfig } from './generateKeaConfig';
@@ -30,7 +32,34 @@ export class DhcpService {
 
   async generate(): Promise<GeneratedKeaConfig> {
     const devices = await this.deps.stores.devices.listActiveDevices();
+    return this.generateFor(devices);
+  }
+
+  private generateFor(devices: DeviceRecord[]): GeneratedKeaConfig {
     return generateKeaConfig(devices, this.deps.settings, this.deps.platforms);
+  }
+
+  /**
+   * What the DHCP card polls: counts and the first `limit` problems and Not
+   * Loaded devices, from one read of the queue.
+   */
+  async summary(limit: number, now = new Date()): Promise<ZtpDhcpSummary> {
+    const devices = await this.deps.stores.devices.listActiveDevices();
+    const generated = this.generateFor(devices);
+    const leases = await this.leasesFor(devices, now);
+    const notLoaded = leases.items.filter(l => l.confMin === 'not-loaded');
+    return {
+      reservationCount: generated.reservationCount,
+      problemCount: generated.problems.length,
+      problems: generated.problems.slice(0, limit),
+      leases: {
+        available: leases.available,
+        ...(leases.source !== undefined && { source: leases.source }),
+        ...(leases.error !== undefined && { error: leases.error }),
+        notLoadedCount: notLoaded.length,
+        notLoaded: notLoaded.slice(0, limit),
+      },
+    };
   }
 
   async configView(part: ZtpDhcpConfigPart): Promise<ZtpDhcpConfigView> {
@@ -46,6 +75,15 @@ export class DhcpService {
 
   /** Per device in the queue: what Kea's lease data says DHCP handed it. */
   async leases(now = new Date()): Promise<ZtpDhcpLeaseList> {
+    if (!this.deps.leases) return { available: false, items: [] };
+    const devices = await this.deps.stores.devices.listActiveDevices();
+    return this.leasesFor(devices, now);
+  }
+
+  private async leasesFor(
+    devices: DeviceRecord[],
+    now: Date,
+  ): Promise<ZtpDhcpLeaseList> {
     const source = this.deps.leases;
     if (!source) return { available: false, items: [] };
     let leases;
@@ -63,7 +101,6 @@ export class DhcpService {
       leases.filter(l => l.macAddress).map(l => [l.macAddress!, l]),
     );
     const byAddress = new Map(leases.map(l => [l.address, l]));
-    const devices = await this.deps.stores.devices.listActiveDevices();
     const items = devices.map((d): ZtpDhcpLease => {
       const lease =
         (d.macAddress && byMac.get(d.macAddress)) ||

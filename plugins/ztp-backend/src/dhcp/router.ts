@@ -12,15 +12,20 @@ import Router from 'express-promise-router';
 import { userAuthorizer } from '../routeSupport';
 import type { DhcpService } from './DhcpService';
 
+/** Entries of each list in a summary unless asked otherwise. */
+const DEFAULT_SUMMARY_LIMIT = 20;
+const MAX_SUMMARY_LIMIT = 1000;
+
 /**
  * The DHCP part of the portal API: the generated Kea configuration (whole
- * or reservations alone, with its problems), the apply status and the
- * leases, for a signed-in user who may read the queue.
+ * or reservations alone, with its problems), a summary of it and of the
+ * leases (counts and first entries, what the dashboard polls), the apply
+ * status and the leases, for a signed-in user who may read the queue.
  */
 export async function createDhcpRouter(options: {
   httpAuth: HttpAuthService;
   permissions: PermissionsService;
-  service: Pick<DhcpService, 'configView' | 'leases'>;
+  service: Pick<DhcpService, 'configView' | 'leases' | 'summary'>;
   /** The apply status; download mode when no Kea control endpoint is configured. */
   status: () => Promise<ZtpDhcpApplyStatus>;
 }): Promise<express.Router> {
@@ -41,6 +46,21 @@ export async function createDhcpRouter(options: {
     }
     res.setHeader('cache-control', 'no-store');
     res.json(await service.configView(part));
+  });
+
+  router.get('/dhcp/summary', async (req, res) => {
+    await authorize(req);
+    const raw = req.query.limit ?? String(DEFAULT_SUMMARY_LIMIT);
+    const limit = typeof raw === 'string' && /^\d{1,4}$/.test(raw) ? +raw : -1;
+    if (limit < 0 || limit > MAX_SUMMARY_LIMIT) {
+      throw new InputError(
+        `limit must be a whole number from 0 to ${MAX_SUMMARY_LIMIT}, not ${JSON.stringify(
+          raw,
+        )}`,
+      );
+    }
+    res.setHeader('cache-control', 'no-store');
+    res.json(await service.summary(limit));
   });
 
   router.get('/dhcp/status', async (req, res) => {

@@ -12,10 +12,10 @@ import { MinimalConfigRenderer } from '../platforms/MinimalConfigRenderer';
 import { PlatformRegistry } from '../platforms/PlatformRegistry';
 import { DoorQueueView } from './DoorQueueView';
 
-const databases = TestDatabases.create({ ids: ['SQLITE_3'] });
+const databases = TestDatabases.create({ ids: ['POSTGRES_15', 'SQLITE_3'] });
 
-async function storeWith(devices: number[]) {
-  const knex = await databases.init('SQLITE_3');
+async function storeWith(devices: number[], id: any = 'SQLITE_3') {
+  const knex = await databases.init(id);
   await migrateZtpDatabase(knex);
   const stores = ztpStoresOn(knex);
   await stores.devices.insertDevices(
@@ -32,7 +32,10 @@ async function storeWith(devices: number[]) {
   return stores;
 }
 
-function viewOf(stores: ZtpStores) {
+function viewOf(
+  stores: ZtpStores,
+  more: { now?: () => number; fullReloadMs?: number } = {},
+) {
   const platforms = new PlatformRegistry(builtinPlatformDrivers);
   const renderer = new BootstrapRenderer(
     new MinimalConfigRenderer(platforms),
@@ -49,6 +52,7 @@ function viewOf(stores: ZtpStores) {
     stores,
     renderer,
     logger: mockServices.logger.mock(),
+    ...more,
   });
   const reloads: DeviceRecord[][] = [];
   view.attachWorker({ syncDevices: devices => reloads.push(devices) });
@@ -102,3 +106,39 @@ describe('DoorQueueView', () => {
     expect(bootstrapRendered.filter(r => r === one)).toHaveLength(1);
   });
 });
+
+describe.each(databases.eachSupportedId())(
+  'DoorQueueView scheduled reloads on %p',
+  id => {
+    it('reloads only when the queue changed, and at least every fullReloadMs', async () => {
+      const stores = await storeWith([1, 2, 3], id);
+      let clock = 1_000_000;
+      const { view, reloads } = viewOf(stores, {
+        now: () => clock,
+        fullReloadMs: 60_000,
+      });
+      await view.refreshIfChanged();
+      expect(reloads.map(r => r.length)).toEqual([3]);
+      // Nothing changed: no reload.
+      clock += 10_000;
+      await view.refreshIfChanged();
+      expect(reloads).toHaveLength(1);
+
+      // A device leaves the queue (as another replica's sync would do it).
+      await new Promise(r => setTimeout(r, 5));
+      await stores.devices.markRemoved([testDevice(2).entityRef], new Date());
+      clock += 10_000;
+      await view.refreshIfChanged();
+      expect(reloads.map(r => r.length)).toEqual([3, 2]);
+      expect(view.index.get(testDevice(2).entityRef)).toBeUndefined();
+
+      clock += 10_000;
+      await view.refreshIfChanged();
+      expect(reloads).toHaveLength(2);
+      // Unchanged for a minute: reloaded all the same.
+      clock += 50_000;
+      await view.refreshIfChanged();
+      expect(reloads.map(r => r.length)).toEqual([3, 2, 2]);
+    });
+  },
+);

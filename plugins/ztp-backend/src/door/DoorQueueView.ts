@@ -24,12 +24,18 @@ export class DoorQueueView {
   private worker: DeviceSink | undefined;
   private pending: Promise<void> | undefined;
   private stale = false;
+  /** The queue's change mark at the last reload, and when that was. */
+  private lastMark?: string;
+  private lastReloadAt = -Infinity;
 
   constructor(
     private readonly options: {
       stores: Pick<ZtpStores, 'devices'>;
       renderer: BootstrapRenderer;
       logger: LoggerService;
+      /** A scheduled reload happens at least this often, changed or not. */
+      fullReloadMs?: number;
+      now?: () => number;
     },
   ) {}
 
@@ -42,10 +48,30 @@ export class DoorQueueView {
     return identifiesDeclaredDevice(this.index, identifier);
   }
 
+  /**
+   * The scheduled reload: skipped while the queue's change mark is the one
+   * of the last reload (at 10,000 devices a reload every 10 s of an idle
+   * queue was most of the ZTP plugin's garbage), but done at least every
+   * fullReloadMs, for writes that leave updated_at alone.
+   */
+  async refreshIfChanged() {
+    const now = this.options.now ?? Date.now;
+    const mark = await this.options.stores.devices.changeMark();
+    const fullReloadMs = this.options.fullReloadMs ?? 60_000;
+    if (mark === this.lastMark && now() - this.lastReloadAt < fullReloadMs) {
+      return;
+    }
+    await this.refresh();
+  }
+
   /** Reloads the active devices now. */
   async refresh() {
     const { stores, renderer } = this.options;
+    // Read before the rows: a write in between makes the next one differ.
+    const mark = await stores.devices.changeMark();
+    this.lastReloadAt = (this.options.now ?? Date.now)();
     const devices = await stores.devices.listActiveDevices();
+    this.lastMark = mark;
     this.index.replaceAll(devices);
     const active = new Set<string>();
     for (const device of devices) {

@@ -348,6 +348,44 @@ describe.each(databases.eachSupportedId())('DeviceQueueSync on %p', id => {
     expect(reads.declarations).toEqual([]);
   });
 
+  it('after a pass that changed nothing, reads the catalog again only after the quiet interval, then picks up the change', async () => {
+    const stores = await storeFor(id);
+    let entities = fleet(6);
+    const { catalog, reads } = catalogOf(() => entities);
+    let clock = 1_000_000;
+    const sync = makeSync(stores, catalog, {
+      pageSize: 4,
+      quietPassIntervalMs: 60_000,
+      now: () => clock,
+    });
+    expect((await sync.run()).added).toHaveLength(6);
+    // That pass changed the queue: the next one starts at the next run.
+    let pages = reads.pages.length;
+    expect(await sync.run()).toMatchObject({ added: [], finished: true });
+    expect(reads.pages.length).toBe(pages + 2);
+
+    // That one changed nothing: the catalog is left alone for a minute,
+    // even when a device changed meanwhile.
+    entities = entities.map(e =>
+      e.metadata.name === 'd03'
+        ? withEtag(
+            { ...e, metadata: { ...e.metadata, title: 'Leaf d03, rack 2' } },
+            'etag-d03-2',
+          )
+        : e,
+    );
+    pages = reads.pages.length;
+    clock += 59_000;
+    expect(await sync.run()).toMatchObject({ updated: [], finished: true });
+    expect(reads.pages.length).toBe(pages);
+
+    clock += 1_000;
+    reads.declarations.length = 0;
+    expect(await sync.run()).toMatchObject({ finished: true, added: [] });
+    expect(reads.pages.length).toBe(pages + 2);
+    expect(reads.declarations).toEqual([['resource:default/d03']]);
+  });
+
   it('runs for its time budget and leaves the rest of the pass to the next run', async () => {
     const stores = await storeFor(id);
     const entities = fleet(9);

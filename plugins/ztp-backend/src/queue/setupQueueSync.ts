@@ -24,7 +24,7 @@ export async function setupQueueSync(
   },
   core: Pick<
     ZtpCore,
-    'stores' | 'vault' | 'platforms' | 'publisher' | 'doorView'
+    'stores' | 'vault' | 'platforms' | 'publisher' | 'doorView' | 'settings'
   >,
 ) {
   const { stores, publisher, doorView } = core;
@@ -38,6 +38,7 @@ export async function setupQueueSync(
     logger: deps.logger,
     hasher,
     etagStore: new DatabaseSyncEtagStore(await deps.database.getClient()),
+    quietPassIntervalMs: core.settings.catalogQuietPassSeconds * 1000,
     onChanged: result => {
       publisher.changed(...result.added, ...result.updated);
       publisher.removedFromQueue(...result.removed);

@@ -29,7 +29,7 @@ export async function scheduleZtpTasks(deps: {
   settings: ZtpSettings;
   stores: Pick<ZtpStores, 'events' | 'unknownDevices' | 'declarationProblems'>;
   sync: Pick<DeviceQueueSync, 'run'>;
-  doorView: Pick<DoorQueueView, 'refresh'>;
+  doorView: Pick<DoorQueueView, 'refreshIfChanged'>;
   serialChecks: { sweep(): Promise<unknown> };
   replacementFollowUp: { sweep(): Promise<void> };
   replacementJobs: Pick<ReplacementJobs, 'sweep'>;
@@ -74,7 +74,7 @@ export async function scheduleZtpTasks(deps: {
     scope: 'local',
     frequency: { seconds: settings.indexRefreshSeconds },
     timeout: { minutes: 1 },
-    fn: () => deps.doorView.refresh(),
+    fn: () => deps.doorView.refreshIfChanged(),
   });
   await scheduler.scheduleTask({
     id: 'ztp-serial-check-sweep',

@@ -15,6 +15,14 @@ export function dhcpDownloadOnlyHandlers() {
         problems: [],
       }),
     ),
+    http.get(`${ZTP_API}/dhcp/summary`, () =>
+      HttpResponse.json({
+        reservationCount: 0,
+        problemCount: 0,
+        problems: [],
+        leases: { available: false, notLoadedCount: 0, notLoaded: [] },
+      }),
+    ),
     http.get(`${ZTP_API}/dhcp/leases`, () =>
       HttpResponse.json({ available: false, items: [] }),
     ),

@@ -5,6 +5,7 @@ import type {
   ZtpDhcpConfigPart,
   ZtpDhcpConfigView,
   ZtpDhcpLeaseList,
+  ZtpDhcpSummary,
 } from '@ztp-portal/backstage-plugin-ztp-common';
 
 /** The DHCP part of the ztp backend's API. @public */
@@ -21,6 +22,15 @@ export class ZtpDhcpClient {
     options?: { signal?: AbortSignal },
   ): Promise<ZtpDhcpConfigView> {
     return this.get(`/dhcp/kea-config?part=${part}`, options);
+  }
+
+  /** Counts and the first `limit` entries of each list (what the card polls). */
+  getSummary(options?: {
+    limit?: number;
+    signal?: AbortSignal;
+  }): Promise<ZtpDhcpSummary> {
+    const query = options?.limit === undefined ? '' : `?limit=${options.limit}`;
+    return this.get(`/dhcp/summary${query}`, options);
   }
 
   getStatus(options?: { signal?: AbortSignal }): Promise<ZtpDhcpApplyStatus> {

@@ -8,6 +8,8 @@ import {
 import type {
   ZtpDhcpApplyStatus,
   ZtpDhcpLeaseList,
+  ZtpDhcpProblem,
+  ZtpDhcpSummary,
 } from '@ztp-portal/backstage-plugin-ztp-common';
 import { ztpTestApis, ZTP_API } from '../../__testUtils__/apis';
 import { backendError } from '../../__testUtils__/fixtures';
@@ -21,7 +23,10 @@ const minutesAgo = (n: number) =>
 
 let status: ZtpDhcpApplyStatus;
 let leases: ZtpDhcpLeaseList;
+let problems: ZtpDhcpProblem[];
 let configRequests: string[];
+/** Every DHCP request the card made, by path. */
+let requests: string[];
 const reservations = {
   'option-def': [],
   subnet4: [
@@ -35,6 +40,14 @@ const reservations = {
 
 beforeEach(() => {
   configRequests = [];
+  requests = [];
+  problems = [
+    {
+      entityRef: 'resource:default/far-01',
+      message:
+        'far-01: its management address 198.19.7.5 is outside every provisioning subnet (198.18.0.0/24)',
+    },
+  ];
   status = {
     mode: 'apply',
     endpoint: 'unix:/run/kea/kea4-ctrl-socket',
@@ -66,9 +79,31 @@ beforeEach(() => {
       },
     ],
   };
+  server.events.removeAllListeners();
+  server.events.on('request:start', ({ request }) => {
+    requests.push(new URL(request.url).pathname.replace(/.*\/dhcp\//, ''));
+  });
   server.use(
     http.get(`${ZTP_API}/dhcp/status`, () => HttpResponse.json(status)),
     http.get(`${ZTP_API}/dhcp/leases`, () => HttpResponse.json(leases)),
+    // The backend's summary: counts and the first `limit` of each list.
+    http.get(`${ZTP_API}/dhcp/summary`, ({ request }) => {
+      const limit = Number(new URL(request.url).searchParams.get('limit'));
+      const notLoaded = leases.items.filter(l => l.confMin === 'not-loaded');
+      const summary: ZtpDhcpSummary = {
+        reservationCount: 2,
+        problemCount: problems.length,
+        problems: problems.slice(0, limit),
+        leases: {
+          available: leases.available,
+          source: leases.source,
+          error: leases.error,
+          notLoadedCount: notLoaded.length,
+          notLoaded: notLoaded.slice(0, limit),
+        },
+      };
+      return HttpResponse.json(summary);
+    }),
     http.get(`${ZTP_API}/dhcp/kea-config`, ({ request }) => {
       const part = new URL(request.url).searchParams.get('part')!;
       configRequests.push(part);
@@ -76,13 +111,7 @@ beforeEach(() => {
         part,
         content: part === 'reservations' ? reservations : { Dhcp4: {} },
         reservationCount: 2,
-        problems: [
-          {
-            entityRef: 'resource:default/far-01',
-            message:
-              'far-01: its management address 198.19.7.5 is outside every provisioning subnet (198.18.0.0/24)',
-          },
-        ],
+        problems,
       });
     }),
   );
@@ -110,6 +139,28 @@ describe('DhcpCard', () => {
     ]);
   });
 
+  it('reads only the summary until asked for a whole list, then the problems in full', async () => {
+    problems = Array.from({ length: 300 }, (_, i) => ({
+      entityRef: `resource:default/far-${i}`,
+      message: `far-${i}: outside every provisioning subnet`,
+    }));
+    await renderInTestApp(<DhcpCard />, { apis: ztpTestApis() });
+    const list = await screen.findByRole('list', {
+      name: 'DHCP configuration problems',
+    });
+    expect(within(list).getAllByRole('listitem')).toHaveLength(20);
+    // Polled: the status and the summary, never the whole configuration.
+    expect([...new Set(requests)].sort()).toEqual(['status', 'summary']);
+    fireEvent.click(screen.getByRole('button', { name: 'Show all 300' }));
+    await waitFor(() =>
+      expect(within(list).getAllByRole('listitem')).toHaveLength(300),
+    );
+    expect(configRequests).toEqual(['reservations']);
+    expect(
+      within(list).getByText('far-299: outside every provisioning subnet'),
+    ).toBeInTheDocument();
+  });
+
   it('shows the first 20 Not Loaded devices of a large fleet, and all of them when asked', async () => {
     leases = {
       ...leases,
@@ -124,8 +175,12 @@ describe('DhcpCard', () => {
       name: 'Not Loaded devices and their DHCP leases',
     });
     expect(within(list).getAllByRole('listitem')).toHaveLength(20);
+    expect(requests).not.toContain('leases');
     fireEvent.click(screen.getByRole('button', { name: 'Show all 1,000' }));
-    expect(within(list).getAllByRole('listitem')).toHaveLength(1000);
+    await waitFor(() =>
+      expect(within(list).getAllByRole('listitem')).toHaveLength(1000),
+    );
+    expect(requests).toContain('leases');
     expect(
       screen.queryByRole('button', { name: /Show all/ }),
     ).not.toBeInTheDocument();

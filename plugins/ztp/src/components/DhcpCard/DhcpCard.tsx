@@ -149,8 +149,8 @@ export function DhcpCard(props: DhcpCardProps) {
       />
     );
   } else {
-    const { status, config, leases } = overview;
-    const waiting = leases.items.filter(l => l.confMin === 'not-loaded');
+    const { status, summary } = overview;
+    const { leases } = summary;
     body = (
       <>
         {error !== undefined && (
@@ -173,8 +173,8 @@ export function DhcpCard(props: DhcpCardProps) {
             Download reservations
           </Button>
           <Typography variant="body2" color="textSecondary">
-            {config.reservationCount}{' '}
-            {config.reservationCount === 1 ? 'reservation' : 'reservations'}
+            {summary.reservationCount}{' '}
+            {summary.reservationCount === 1 ? 'reservation' : 'reservations'}
           </Typography>
         </Box>
         {downloadError !== undefined && (
@@ -182,12 +182,16 @@ export function DhcpCard(props: DhcpCardProps) {
             Could not download: {describeError(downloadError)}
           </Alert>
         )}
-        {config.problems.length > 0 && (
+        {summary.problemCount > 0 && (
           <>
             <Typography variant="subtitle2">Left out or incomplete</Typography>
             <ShortList
               label="DHCP configuration problems"
-              items={config.problems}
+              items={summary.problems}
+              total={summary.problemCount}
+              loadAll={async () =>
+                (await client.getKeaConfig('reservations')).problems
+              }
               render={p => (
                 <ListItem key={`${p.entityRef}:${p.message}`} disableGutters>
                   <ListItemText primary={p.message} />
@@ -197,14 +201,20 @@ export function DhcpCard(props: DhcpCardProps) {
           </>
         )}
         {leases.available ? (
-          waiting.length > 0 && (
+          leases.notLoadedCount > 0 && (
             <>
               <Typography variant="subtitle2">
                 Not Loaded devices and DHCP
               </Typography>
               <ShortList
                 label="Not Loaded devices and their DHCP leases"
-                items={waiting}
+                items={leases.notLoaded}
+                total={leases.notLoadedCount}
+                loadAll={async () =>
+                  (await client.getLeases()).items.filter(
+                    l => l.confMin === 'not-loaded',
+                  )
+                }
                 render={l => (
                   <ListItem key={l.entityRef} disableGutters>
                     <ListItemText

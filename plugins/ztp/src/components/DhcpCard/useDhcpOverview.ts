@@ -6,19 +6,18 @@ import {
 } from '@backstage/frontend-plugin-api';
 import type {
   ZtpDhcpApplyStatus,
-  ZtpDhcpConfigView,
-  ZtpDhcpLeaseList,
+  ZtpDhcpSummary,
 } from '@ztp-portal/backstage-plugin-ztp-common';
 import { ZtpDhcpClient } from '../../api/ZtpDhcpClient';
 import { usePolledValue } from '../../hooks/usePolledValue';
+import { SHORT_LIST_LENGTH } from './ShortList';
 
 /** Applies happen every few seconds at most; no signal tells of them. */
 export const DHCP_POLL_INTERVAL_MS = 15_000;
 
 export type DhcpOverview = {
   status: ZtpDhcpApplyStatus;
-  config: ZtpDhcpConfigView;
-  leases: ZtpDhcpLeaseList;
+  summary: ZtpDhcpSummary;
 };
 
 /** The DHCP client of the page (the app's discovery and fetch). */
@@ -32,20 +31,20 @@ export function useDhcpClient(): ZtpDhcpClient {
 }
 
 /**
- * The apply status, the generated configuration's problems and the leases,
- * read again every `pollIntervalMs` while the page is visible. A failed
+ * The apply status and the summary of the generated configuration and the
+ * leases (counts and first entries: the whole lists are megabytes at
+ * 10,000 devices and are read only when the user asks for them), read again every `pollIntervalMs` while the page is visible. A failed
  * refresh keeps the last answer beside its error.
  */
 export function useDhcpOverview(pollIntervalMs: number) {
   const client = useDhcpClient();
   const load = useCallback(
     async (signal: AbortSignal): Promise<DhcpOverview> => {
-      const [status, config, leases] = await Promise.all([
+      const [status, summary] = await Promise.all([
         client.getStatus({ signal }),
-        client.getKeaConfig('whole', { signal }),
-        client.getLeases({ signal }),
+        client.getSummary({ limit: SHORT_LIST_LENGTH, signal }),
       ]);
-      return { status, config, leases };
+      return { status, summary };
     },
     [client],
   );
