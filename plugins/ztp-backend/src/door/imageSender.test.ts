@@ -61,9 +61,9 @@ describe('sendFileRange', () => {
       });
       sender.end();
       expect(all).toBe(true);
-      expect((await received).equals(data.subarray(start, start + length))).toBe(
-        true,
-      );
+      expect(
+        (await received).equals(data.subarray(start, start + length)),
+      ).toBe(true);
       expect(sizes.every(n => n <= 64 * 1024)).toBe(true);
       expect(sizes.reduce((a, b) => a + b, 0)).toBe(length);
       // At most two buffers per download (one read, one written), given back.

@@ -112,7 +112,12 @@ export async function sendFileRange(options: {
     buffer ??= await buffers.take();
     let bytes: number;
     try {
-      bytes = await readInto(fd, buffer, Math.min(left, buffer.length), position);
+      bytes = await readInto(
+        fd,
+        buffer,
+        Math.min(left, buffer.length),
+        position,
+      );
     } catch (error) {
       buffers.give(buffer);
       if (writing) buffers.give((await finishWrite()).buffer);
