@@ -8,8 +8,8 @@
  * With --boot, the simulator then boots every device and the run waits
  * until all are Loaded and Checked.
  *
- * usage: run.cjs [--devices N] [--boot] [--keep] [--no-dashboard] [--no-restart]
- * Ports 27000-27099 only (backend 27010, device door 27011), SQLite in a
+ * usage: run.cjs [--devices N] [--port P] [--boot] [--keep] [--no-dashboard] [--no-restart]
+ * Ports P, P+1 (device door) and P+2 (simulator status; default P 27010), SQLite in a
  * temporary directory, everything on 127.0.0.1; prints a Markdown summary
  * and writes it to bench/results/fleet-<date>.md.
  */
@@ -164,6 +164,18 @@ async function main() {
     // Idle: the queue full, nothing booting, the sync running on schedule.
     await sleep(30_000);
     result.idleRss = backend.rss();
+    // Settled: the ingestion's garbage collected, the periodic work alone
+    // (sampled every 5 s for the minute after the third minute).
+    await sleep(150_000);
+    const settled = [];
+    for (let i = 0; i < 12; i++) {
+      settled.push(backend.rss());
+      await sleep(5_000);
+    }
+    result.settledRss = {
+      min: Math.min(...settled),
+      max: Math.max(...settled),
+    };
 
     if (!opt('--no-dashboard')) {
       log('dashboard');
@@ -248,6 +260,9 @@ function report(r) {
     `| catalog full → queue full | ${secs(r.catalogToQueue)} |`,
     `| RSS peak while loading | ${r.peakRssLoading.toFixed(0)} MiB |`,
     `| RSS idle (queue full, 30 s later) | ${r.idleRss.toFixed(0)} MiB |`,
+    `| RSS settled (3–4 min after the queue was full), min–max | ${r.settledRss.min.toFixed(
+      0,
+    )}–${r.settledRss.max.toFixed(0)} MiB |`,
   ];
   if (d?.error) lines.push(`| dashboard | failed: ${d.error} |`);
   else if (d) {
