@@ -109,7 +109,8 @@ export interface Config {
       frequencySeconds?: number;
       /**
        * After a pass over the catalog that found no change, the wait before
-       * the next one (default 60 s): a pass reads every device entity.
+       * the next one at 10,000 devices (default 60 s; smaller fleets wait
+       * in proportion): a pass reads every device entity.
        */
       quietPassSeconds?: number;
       indexRefreshSeconds?: number;

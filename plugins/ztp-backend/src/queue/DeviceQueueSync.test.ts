@@ -356,6 +356,8 @@ describe.each(databases.eachSupportedId())('DeviceQueueSync on %p', id => {
     const sync = makeSync(stores, catalog, {
       pageSize: 4,
       quietPassIntervalMs: 60_000,
+      // Six devices stand for a full-size fleet here.
+      quietPassFullAtDevices: 6,
       now: () => clock,
     });
     expect((await sync.run()).added).toHaveLength(6);
@@ -384,6 +386,28 @@ describe.each(databases.eachSupportedId())('DeviceQueueSync on %p', id => {
     expect(await sync.run()).toMatchObject({ finished: true, added: [] });
     expect(reads.pages.length).toBe(pages + 2);
     expect(reads.declarations).toEqual([['resource:default/d03']]);
+  });
+
+  it('waits after a quiet pass in proportion to the fleet: a small site sees a new device at once', async () => {
+    const stores = await storeFor(id);
+    let entities = fleet(3);
+    const { catalog, reads } = catalogOf(() => entities);
+    let clock = 1_000_000;
+    const sync = makeSync(stores, catalog, {
+      pageSize: 4,
+      quietPassIntervalMs: 60_000,
+      quietPassFullAtDevices: 300,
+      now: () => clock,
+    });
+    await sync.run();
+    await sync.run(); // quiet: 3 of 300 devices, so 600 ms of the minute
+    entities = [...entities, ...fleet(4).slice(3)];
+    const pages = reads.pages.length;
+    clock += 599;
+    expect((await sync.run()).added).toEqual([]);
+    expect(reads.pages.length).toBe(pages);
+    clock += 1;
+    expect((await sync.run()).added).toHaveLength(1);
   });
 
   it('runs for its time budget and leaves the rest of the pass to the next run', async () => {

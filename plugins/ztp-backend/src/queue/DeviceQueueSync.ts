@@ -78,12 +78,20 @@ export class DeviceQueueSync {
       etagStore?: SyncEtagStore;
       /**
        * After a whole pass that changed nothing, how long until the next
-       * pass starts (0: at the next run). Each pass reads every device
-       * entity's ref and etag, which the catalog answers by reading each
-       * whole entity: at 10,000 devices a pass every 10 s was the largest
-       * share of the idle backend's garbage and so of its memory.
+       * pass starts at `quietPassFullAtDevices` devices (0: at the next
+       * run). Each pass reads every device entity's ref and etag, which
+       * the catalog answers by reading each whole entity: at 10,000
+       * devices a pass every 10 s was the largest share of the idle
+       * backend's garbage and so of its memory.
        */
       quietPassIntervalMs?: number;
+      /**
+       * The fleet size at which the whole quiet interval applies; smaller
+       * fleets wait in proportion (a 20-device lab hardly at all), so the
+       * idle cost of following the catalog stays about the same at any
+       * size while a small site sees new devices at the next run.
+       */
+      quietPassFullAtDevices?: number;
       now?: () => number;
     },
   ) {
@@ -182,7 +190,13 @@ export class DeviceQueueSync {
     this.pass = undefined;
     total.finished = true;
     const quiet = !pass.changed && !total.removed.length;
-    this.quietUntil = quiet ? now() + (this.deps.quietPassIntervalMs ?? 0) : 0;
+    const share = Math.min(
+      1,
+      pass.seen.size / (this.deps.quietPassFullAtDevices ?? 10_000),
+    );
+    this.quietUntil = quiet
+      ? now() + Math.round((this.deps.quietPassIntervalMs ?? 0) * share)
+      : 0;
     if (total.removed.length) {
       this.deps.onChanged({ ...total, added: [], updated: [] });
     }
