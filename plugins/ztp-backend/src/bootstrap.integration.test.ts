@@ -75,6 +75,15 @@ const specs: Spec[] = [
     mac: '52:54:00:31:00:16',
     bootFile: 'eos-525400310016.py',
   },
+  // Junos: DHCP option 43.01 names the ZTP script, as the door advises.
+  {
+    name: 'junos-script',
+    platform: 'juniper-junos',
+    ip: '127.0.31.41',
+    serial: 'JN11D3F4AA41',
+    mac: '52:54:00:31:00:41',
+    bootFile: 'junos-525400310041.py',
+  },
   // Its minimal configuration carries a line IOS XE refuses.
   {
     name: 'ios-broken',
@@ -300,6 +309,76 @@ describe('factory-default devices bootstrapped by their own ZTP agents', () => {
     expect(devices.get('nxos-poap')!.scripts[0].exitCode).toBe(0);
     const eosLogin = devices.get('eos-ztp')!.logins.at(-1)!;
     expect(eosLogin.accepted).toBe(true);
+  });
+
+  it('Junos: ZTP runs the script option 43.01 names; it commits the configuration, reports each step, and the box is Checked without a reboot', async () => {
+    const name = 'junos-script';
+    const device = await waitFor(
+      async () => {
+        const { device: d } = await deviceState(name);
+        return d?.serial?.state === 'checked' ? d : undefined;
+      },
+      async () => ({
+        backend: await deviceState(name),
+        simulator: devices.get(name)!.scripts,
+      }),
+    );
+    expect(device.confMin.state).toBe('loaded');
+    expect(device.serial.presentedSerial).toBe('JN11D3F4AA41');
+    const simulated = devices.get(name)!;
+    expect(simulated.fetches.map(f => new URL(f.url).pathname)).toEqual([
+      '/ztp/boot/junos-525400310041.py',
+    ]);
+    expect(simulated.scripts).toHaveLength(1);
+    expect(simulated.scripts[0].exitCode).toBe(0);
+    expect(simulated.scripts[0].output).toMatch(
+      /ZTP script: configuration committed/,
+    );
+    // What the box runs is what the portal rendered: the committed
+    // configuration is the door's plain file, statement for statement.
+    const conf = await httpGet(`${door}/ztp/boot/junos-525400310041.conf`);
+    expect(simulated.runningConfig()).toContain('host-name junos-script;');
+    expect(conf.body).toMatch(/^ {4}host-name junos-script;$/m);
+    const { events } = await deviceState(name);
+    const messages = events.map((e: any) => `${e.type} ${e.message}`);
+    expect(messages).toEqual(
+      expect.arrayContaining([
+        'bootstrap.progress script started',
+        'bootstrap.progress configuration applied',
+      ]),
+    );
+    expect(messages.some((m: string) => m.startsWith('bootstrap.failed'))).toBe(
+      false,
+    );
+    const script = await new Promise<{ type?: string; body: string }>(
+      (resolve, reject) => {
+        // eslint-disable-next-line @typescript-eslint/no-require-imports
+        require('node:http')
+          .get(`${door}/ztp/boot/junos-junos-script.py`, (res: any) => {
+            let body = '';
+            res.on('data', (c: Buffer) => (body += c));
+            res.on('end', () =>
+              resolve({ type: res.headers['content-type'], body }),
+            );
+          })
+          .on('error', reject);
+      },
+    );
+    expect(script.type).toMatch(/^text\/x-python/);
+    expect(script.body.startsWith('#!/usr/bin/python3\n')).toBe(true);
+    // Over TFTP by its bare name too.
+    const out = path.join(dir, 'junos-525400310041.py');
+    await promisify(execFile)('tftp', [
+      '-m',
+      'binary',
+      '127.0.0.1',
+      String(tftpPort),
+      '-c',
+      'get',
+      'junos-525400310041.py',
+      out,
+    ]);
+    expect(fs.readFileSync(out, 'utf8')).toBe(script.body);
   });
 
   it('shows in the timeline why a box stopped when the device refuses a line', async () => {

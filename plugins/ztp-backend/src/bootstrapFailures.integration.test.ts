@@ -83,6 +83,16 @@ const specs: Spec[] = [
     serial: 'JN11D3F4EEFE',
     mac: '52:54:00:32:00:14',
   },
+  // Junos with the ZTP script DHCP option 43.01 names: the script sees the
+  // refused commit and reports it.
+  {
+    name: 'junos-script-badclass',
+    platform: 'juniper-junos',
+    ip: '127.0.32.41',
+    serial: 'JN11D3F4EE41',
+    mac: '52:54:00:32:00:41',
+    bootFile: 'junos-525400320041.py',
+  },
 ];
 
 const OPERATOR = mockCredentials.user.header('user:default/operator');
@@ -363,6 +373,45 @@ describe('a minimal configuration the device refuses, per platform', () => {
         /\/ztp\/.*$/,
         '',
       )}/ztp/boot/eos-525400320015.py`,
+    );
+  });
+
+  it('Junos with the ZTP script: the timeline shows the refused commit in Junos’s own words, and ZTP starts over', async () => {
+    const name = 'junos-script-badclass';
+    const failed = await waitFor(
+      async () => {
+        const { events } = await deviceState(name);
+        return events.find((e: any) => e.type === 'bootstrap.failed');
+      },
+      async () => ({
+        backend: await deviceState(name),
+        simulator: devices.get(name)!.scripts,
+      }),
+    );
+    expect(failed.message).toMatch(
+      /^failed: \[edit system login user ztp-\w+\]\n'class super-usr'\nReferenced class 'super-usr' is not defined\nerror: configuration check-out failed$/,
+    );
+    expect(failed.message).not.toContain('$6$');
+    const { events } = await deviceState(name);
+    const messages = events.map((e: any) => `${e.type} ${e.message}`);
+    expect(messages).toContain('bootstrap.progress script started');
+    expect(messages).not.toContain('bootstrap.progress configuration applied');
+    // The script exited 1: ZTP asks again, the box never answers SSH.
+    const device = await reasonOf(name, /^unreachable/);
+    expect(device.confMin.state).toBe('loaded');
+    expect(device.serial.state).toBe('not-checked');
+    const simulated = devices.get(name)!;
+    expect(simulated.scripts[0].exitCode).toBe(1);
+    expect(simulated.scripts[0].output).toMatch(
+      /ZTP script failed: [\s\S]*Referenced class 'super-usr' is not defined/,
+    );
+    expect(simulated.sshPort).toBeUndefined();
+    await waitFor(
+      async () => (simulated.fetches.length > 1 ? true : undefined),
+      async () => simulated.fetches,
+    );
+    expect(new URL(simulated.fetches[1].url).pathname).toBe(
+      '/ztp/boot/junos-525400320041.py',
     );
   });
 
