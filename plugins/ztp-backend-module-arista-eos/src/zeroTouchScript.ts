@@ -1,5 +1,8 @@
 import type { BootstrapContext } from '@ztp-portal/backstage-plugin-ztp-node';
-import { pythonString } from '@ztp-portal/backstage-plugin-ztp-node';
+import {
+  pythonDoorReport,
+  pythonString,
+} from '@ztp-portal/backstage-plugin-ztp-node';
 
 /**
  * The script EOS's ZeroTouch agent downloads (DHCP option 67): a file that
@@ -23,28 +26,11 @@ import subprocess
 import sys
 import urllib.request
 
-REPORT_URL = ${pythonString(`${ctx.doorUrl}${ctx.reportPath}`)}
-
 # The switch's minimal configuration, exactly as the portal rendered it.
 CONFIG = ${pythonString(ctx.minimalConfig)}
 
 
-def report(stage, detail=""):
-    """Tells the door how far the script got; never stops the script."""
-    url = REPORT_URL + "/" + stage
-    if detail:
-        encoded = base64.urlsafe_b64encode(detail[-1500:].encode("utf-8"))
-        url += "/" + encoded.decode("ascii").rstrip("=")
-    try:
-        urllib.request.urlopen(url, timeout=15).read()
-    except Exception as error:  # the door may be unreachable: keep going
-        print("could not report %s: %s" % (stage, error))
-
-
-def fail(detail):
-    print("ZeroTouch script failed: " + detail)
-    report("failed", detail)
-    sys.exit(1)
+${pythonDoorReport(ctx, 'ZeroTouch script failed')}
 
 
 def fastcli(commands):

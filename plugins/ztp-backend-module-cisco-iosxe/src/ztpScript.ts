@@ -1,5 +1,8 @@
 import type { BootstrapContext } from '@ztp-portal/backstage-plugin-ztp-node';
-import { pythonString } from '@ztp-portal/backstage-plugin-ztp-node';
+import {
+  pythonDoorReport,
+  pythonString,
+} from '@ztp-portal/backstage-plugin-ztp-node';
 
 /**
  * The Guest Shell Python script IOS XE's ZTP agent downloads (DHCP option
@@ -17,28 +20,11 @@ import urllib.request
 
 import cli
 
-REPORT_URL = ${pythonString(`${ctx.doorUrl}${ctx.reportPath}`)}
-
 # The device's minimal configuration, exactly as the portal rendered it.
 CONFIG = ${pythonString(ctx.minimalConfig)}
 
 
-def report(stage, detail=""):
-    """Tells the door how far the script got; never stops the script."""
-    url = REPORT_URL + "/" + stage
-    if detail:
-        encoded = base64.urlsafe_b64encode(detail[-1500:].encode("utf-8"))
-        url += "/" + encoded.decode("ascii").rstrip("=")
-    try:
-        urllib.request.urlopen(url, timeout=15).read()
-    except Exception as error:  # the door may be unreachable: keep going
-        print("could not report %s: %s" % (stage, error))
-
-
-def fail(detail):
-    print("ZTP failed: " + detail)
-    report("failed", detail)
-    sys.exit(1)
+${pythonDoorReport(ctx, 'ZTP failed')}
 
 
 def config_lines(text):

@@ -1,5 +1,8 @@
 import type { BootstrapContext } from '@ztp-portal/backstage-plugin-ztp-node';
-import { pythonString } from '@ztp-portal/backstage-plugin-ztp-node';
+import {
+  pythonDoorReport,
+  pythonString,
+} from '@ztp-portal/backstage-plugin-ztp-node';
 
 /**
  * The script Junos ZTP downloads (DHCP option 43 sub-option 01): a file
@@ -26,8 +29,6 @@ import sys
 import tempfile
 import urllib.request
 
-REPORT_URL = ${pythonString(`${ctx.doorUrl}${ctx.reportPath}`)}
-
 # The box's minimal configuration, exactly as the portal rendered it.
 CONFIG = ${pythonString(ctx.minimalConfig)}
 
@@ -43,22 +44,7 @@ ROUTINE = (
 LOAD_FAILED = "error: configuration load failed"
 
 
-def report(stage, detail=""):
-    """Tells the door how far the script got; never stops the script."""
-    url = REPORT_URL + "/" + stage
-    if detail:
-        encoded = base64.urlsafe_b64encode(detail[-1500:].encode("utf-8"))
-        url += "/" + encoded.decode("ascii").rstrip("=")
-    try:
-        urllib.request.urlopen(url, timeout=15).read()
-    except Exception as error:  # the door may be unreachable: keep going
-        print("could not report %s: %s" % (stage, error))
-
-
-def fail(detail):
-    print("ZTP script failed: " + detail)
-    report("failed", detail)
-    sys.exit(1)
+${pythonDoorReport(ctx, 'ZTP script failed')}
 
 
 def cli(commands):

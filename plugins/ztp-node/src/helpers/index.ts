@@ -47,3 +47,4 @@ export {
   TEXT,
 } from './bootstrapFiles';
 export { ciscoStyleKeyLines, commandLines } from './keyLines';
+export { pythonDoorReport } from './pythonDoorReport';
