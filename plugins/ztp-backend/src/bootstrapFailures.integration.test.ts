@@ -149,6 +149,19 @@ describe('a minimal configuration the device refuses, per platform', () => {
       }),
     );
 
+  /** The device script's "failed: …" report, as the timeline holds it. */
+  const failureReportOf = (name: string) =>
+    waitFor(
+      async () => {
+        const { events } = await deviceState(name);
+        return events.find((e: any) => e.type === 'bootstrap.failed');
+      },
+      async () => ({
+        backend: await deviceState(name),
+        simulator: devices.get(name)!.scripts,
+      }),
+    );
+
   beforeAll(async () => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ztp-refused-'));
     const templates = {
@@ -253,16 +266,7 @@ describe('a minimal configuration the device refuses, per platform', () => {
   // --- NX-OS (POAP) ---
   it('NX-OS: the POAP script tries the file on the switch, reports the refused line in the switch’s own words, and POAP starts over', async () => {
     const name = 'nxos-badrole';
-    const failed = await waitFor(
-      async () => {
-        const { events } = await deviceState(name);
-        return events.find((e: any) => e.type === 'bootstrap.failed');
-      },
-      async () => ({
-        backend: await deviceState(name),
-        simulator: devices.get(name)!.scripts,
-      }),
-    );
+    const failed = await failureReportOf(name);
     // The command the switch refused, its hash left out, and its words.
     expect(failed.message).toMatch(
       /^failed: username ztp-\w+ password 5 <removed> role network-admn: % Invalid command at '\^' marker\.$/,
@@ -299,16 +303,7 @@ describe('a minimal configuration the device refuses, per platform', () => {
 
   it('NX-OS: a command that fails on the switch (cli() raises) is reported with what the switch said, not "None"', async () => {
     const name = 'nxos-fullflash';
-    const failed = await waitFor(
-      async () => {
-        const { events } = await deviceState(name);
-        return events.find((e: any) => e.type === 'bootstrap.failed');
-      },
-      async () => ({
-        backend: await deviceState(name),
-        simulator: devices.get(name)!.scripts,
-      }),
-    );
+    const failed = await failureReportOf(name);
     expect(failed.message).toMatch(
       /^failed: copy http:\/\/127\.0\.0\.1:\d+\/ztp\/boot\/conf\.FDO21120V1B bootflash:conf\.FDO21120V1B vrf management: ERROR: Copy failed: No space left on device$/,
     );
@@ -338,16 +333,7 @@ describe('a minimal configuration the device refuses, per platform', () => {
 
   it('EOS with the ZeroTouch script: the timeline shows the refused line in the switch’s own words, and the switch stays in ZeroTouch', async () => {
     const name = 'eos-script-badsecret';
-    const failed = await waitFor(
-      async () => {
-        const { events } = await deviceState(name);
-        return events.find((e: any) => e.type === 'bootstrap.failed');
-      },
-      async () => ({
-        backend: await deviceState(name),
-        simulator: devices.get(name)!.scripts,
-      }),
-    );
+    const failed = await failureReportOf(name);
     // The CLI's own error, for the line it refused; the hash left out.
     expect(failed.message).toMatch(
       /^failed: username ztp-\w+ privilege 15 role network-admin secret 5 <removed>: % Invalid input$/,
@@ -378,16 +364,7 @@ describe('a minimal configuration the device refuses, per platform', () => {
 
   it('Junos with the ZTP script: the timeline shows the refused commit in Junos’s own words, and ZTP starts over', async () => {
     const name = 'junos-script-badclass';
-    const failed = await waitFor(
-      async () => {
-        const { events } = await deviceState(name);
-        return events.find((e: any) => e.type === 'bootstrap.failed');
-      },
-      async () => ({
-        backend: await deviceState(name),
-        simulator: devices.get(name)!.scripts,
-      }),
-    );
+    const failed = await failureReportOf(name);
     expect(failed.message).toMatch(
       /^failed: \[edit system login user ztp-\w+\]\n'class super-usr'\nReferenced class 'super-usr' is not defined\nerror: configuration check-out failed$/,
     );
