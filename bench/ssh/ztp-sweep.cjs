@@ -46,7 +46,16 @@ if (clientNoDelay) {
 
 const BACKEND = path.resolve(__dirname, '../../plugins/ztp-backend/src');
 const { openDeviceCli } = require(`${BACKEND}/ssh`);
-const { getBuiltinDriver } = require(`${BACKEND}/platforms`);
+
+/** The platform's driver, from its own module package (one per platform). */
+function platformDriver(id) {
+  const module = require(`@ztp-portal/backstage-plugin-ztp-backend-module-${id}`);
+  const driver = Object.values(module).find(
+    value => value && typeof value === 'object' && value.id === id,
+  );
+  if (!driver) throw new Error(`no driver for platform ${id}`);
+  return driver;
+}
 
 async function checkSerial(driver, device) {
   const session = await openDeviceCli({
@@ -67,7 +76,7 @@ async function checkSerial(driver, device) {
 }
 
 async function main() {
-  const driver = getBuiltinDriver(args.platform);
+  const driver = platformDriver(args.platform);
   const fleet = fs
     .readFileSync(args.fleet, 'utf8')
     .trim()
