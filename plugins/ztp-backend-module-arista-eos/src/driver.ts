@@ -1,7 +1,7 @@
 import { resolvePackagePath } from '@backstage/backend-plugin-api';
 import {
   hashPasswordWithScheme,
-  isRejected,
+  runAndParse,
   readConfigText,
   SerialParseError,
   type ZtpPlatformDriver,
@@ -55,21 +55,25 @@ export const aristaEosDriver: ZtpPlatformDriver = {
   upgrade: eosUpgrade,
 
   async readSerial(cli) {
-    const version = await cli.run('show version');
-    const fromVersion = isRejected(version, ERROR_PATTERN)
-      ? undefined
-      : eosSerialFromVersion(version);
-    if (fromVersion) return fromVersion;
+    const version = await runAndParse(
+      cli,
+      'show version',
+      ERROR_PATTERN,
+      eosSerialFromVersion,
+    );
+    if (version.value) return version.value;
 
-    const inventory = await cli.run('show inventory');
-    const fromInventory = isRejected(inventory, ERROR_PATTERN)
-      ? undefined
-      : eosSerialFromInventory(inventory);
-    if (fromInventory) return fromInventory;
+    const inventory = await runAndParse(
+      cli,
+      'show inventory',
+      ERROR_PATTERN,
+      eosSerialFromInventory,
+    );
+    if (inventory.value) return inventory.value;
 
     throw new SerialParseError(
       'neither "show version" ("Serial number:" is empty) nor the "System information" of "show inventory" names the chassis serial',
-      `${version}\n${inventory}`,
+      `${version.output}\n${inventory.output}`,
     );
   },
 

@@ -1,7 +1,7 @@
 import { resolvePackagePath } from '@backstage/backend-plugin-api';
 import {
   hashPasswordWithScheme,
-  isRejected,
+  runAndParse,
   readConfigText,
   SerialParseError,
   type ZtpPlatformDriver,
@@ -58,26 +58,30 @@ export const ciscoIosXeDriver: ZtpPlatformDriver = {
   },
 
   async readSerial(cli) {
-    const inventory = await cli.run('show inventory');
-    const fromInventory = isRejected(inventory, ERROR_PATTERN)
-      ? undefined
-      : iosXeSerialFromInventory(inventory);
+    const inventory = await runAndParse(
+      cli,
+      'show inventory',
+      ERROR_PATTERN,
+      iosXeSerialFromInventory,
+    );
     // Members listed without a whole-system entry (StackWise Virtual,
     // classic stacks): only show version names the active one.
-    if (fromInventory && !iosXeInventoryHidesActiveMember(inventory)) {
-      return fromInventory;
+    if (inventory.value && !iosXeInventoryHidesActiveMember(inventory.output)) {
+      return inventory.value;
     }
 
-    const version = await cli.run('show version');
-    const fromVersion = isRejected(version, ERROR_PATTERN)
-      ? undefined
-      : iosXeSerialFromVersion(version);
-    if (fromVersion) return fromVersion;
-    if (fromInventory) return fromInventory;
+    const version = await runAndParse(
+      cli,
+      'show version',
+      ERROR_PATTERN,
+      iosXeSerialFromVersion,
+    );
+    if (version.value) return version.value;
+    if (inventory.value) return inventory.value;
 
     throw new SerialParseError(
       'neither "show inventory" (no chassis entry) nor "show version" (no "Processor board ID") names the chassis serial',
-      `${inventory}\n${version}`,
+      `${inventory.output}\n${version.output}`,
     );
   },
 

@@ -2,7 +2,7 @@ import { resolvePackagePath } from '@backstage/backend-plugin-api';
 import { ANNOTATION_MANAGEMENT_VRF } from '@ztp-portal/backstage-plugin-ztp-common';
 import {
   hashPasswordWithScheme,
-  isRejected,
+  runAndParse,
   readConfigText,
   SerialParseError,
   type ZtpPlatformDriver,
@@ -63,21 +63,25 @@ export const ciscoNxosDriver: ZtpPlatformDriver = {
   upgrade: nxosUpgrade,
 
   async readSerial(cli) {
-    const inventory = await cli.run('show inventory');
-    const fromInventory = isRejected(inventory, ERROR_PATTERN)
-      ? undefined
-      : nxosSerialFromInventory(inventory);
-    if (fromInventory) return fromInventory;
+    const inventory = await runAndParse(
+      cli,
+      'show inventory',
+      ERROR_PATTERN,
+      nxosSerialFromInventory,
+    );
+    if (inventory.value) return inventory.value;
 
-    const version = await cli.run('show version');
-    const fromVersion = isRejected(version, ERROR_PATTERN)
-      ? undefined
-      : nxosSerialFromVersion(version);
-    if (fromVersion) return fromVersion;
+    const version = await runAndParse(
+      cli,
+      'show version',
+      ERROR_PATTERN,
+      nxosSerialFromVersion,
+    );
+    if (version.value) return version.value;
 
     throw new SerialParseError(
       'neither "show inventory" (no "Chassis" entry) nor "show version" (no "Processor Board ID") names the chassis serial',
-      `${inventory}\n${version}`,
+      `${inventory.output}\n${version.output}`,
     );
   },
 

@@ -7,7 +7,7 @@ import {
 } from '@ztp-portal/backstage-plugin-ztp-common';
 import {
   hashPasswordWithScheme,
-  isRejected,
+  runAndParse,
   readConfigText,
   SerialParseError,
   type ZtpPlatformDriver,
@@ -81,14 +81,16 @@ export const juniperJunosDriver: ZtpPlatformDriver = {
   upgrade: junosUpgrade,
 
   async readSerial(cli) {
-    const output = await cli.run('show chassis hardware');
-    const serial = isRejected(output, ERROR_PATTERN)
-      ? undefined
-      : junosSerialFromChassisHardware(output);
-    if (serial) return serial;
+    const hardware = await runAndParse(
+      cli,
+      'show chassis hardware',
+      ERROR_PATTERN,
+      junosSerialFromChassisHardware,
+    );
+    if (hardware.value) return hardware.value;
     throw new SerialParseError(
       '"show chassis hardware" has no Chassis row with a serial number',
-      output,
+      hardware.output,
     );
   },
 

@@ -29,7 +29,7 @@ export {
 export { hashPasswordWithScheme } from './passwordHash';
 export { netmask, renderMinimalConfig } from './minimalConfig';
 export type { MinimalConfigAccount } from './minimalConfig';
-export { cliLines, isRejected, looksLikeSerial } from './output';
+export { cliLines, isRejected, looksLikeSerial, runAndParse } from './output';
 export { TerminalScreen } from './TerminalScreen';
 export { parseCiscoInventory } from './ciscoInventory';
 export type { CiscoInventoryEntry } from './ciscoInventory';

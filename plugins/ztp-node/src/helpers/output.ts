@@ -1,3 +1,4 @@
+import type { DeviceCli } from '../cli';
 import { TerminalScreen } from './TerminalScreen';
 
 /** Pager prompts of all four platforms, wherever a stray one is left. */
@@ -40,4 +41,22 @@ export function looksLikeSerial(value: string | undefined): value is string {
     return false;
   }
   return !/^(?:na|none|unknown|builtin|0+)$/i.test(value);
+}
+
+/**
+ * Runs one show command and parses its output, unless the CLI refused the
+ * command: the output is kept for the error a driver throws when no
+ * command named the serial.
+ */
+export async function runAndParse<T>(
+  cli: DeviceCli,
+  command: string,
+  errorPattern: RegExp | undefined,
+  parse: (output: string) => T | undefined,
+): Promise<{ output: string; value?: T }> {
+  const output = await cli.run(command);
+  return {
+    output,
+    value: isRejected(output, errorPattern) ? undefined : parse(output),
+  };
 }
