@@ -21,6 +21,7 @@ import { md5Hex } from '@ztp-portal/backstage-plugin-ztp-node';
 import { ztpPlugin } from './plugin';
 import { deviceEntity } from './__testUtils__/fleet';
 import { freePort, httpGet } from './__testUtils__/network';
+import { QUICK_BOOT, quickSerialChecks } from './__testUtils__/testTimings';
 
 jest.setTimeout(120_000);
 
@@ -178,14 +179,7 @@ describe('factory-default devices bootstrapped by their own ZTP agents', () => {
                 tftp: { enabled: true, port: tftpPort },
               },
               templates: { 'cisco-iosxe': { minimal: template } },
-              serialCheck: {
-                connectTimeoutMs: 1500,
-                deadlineMs: 4000,
-                retryInitialDelayMs: 300,
-                retryMaxDelayMs: 1000,
-                sweepSeconds: 1,
-                firstCheckDelayMs: 300,
-              },
+              serialCheck: quickSerialChecks(4000),
             },
           },
         }),
@@ -203,9 +197,7 @@ describe('factory-default devices bootstrapped by their own ZTP agents', () => {
         realSerial: s.serial,
         provisioningUrl: door,
         bootFileUrl: s.bootFile ? `${door}/ztp/boot/${s.bootFile}` : undefined,
-        bootDelayMs: 0,
-        fetchRetryMs: 200,
-        fetchRetryMaxMs: 500,
+        ...QUICK_BOOT,
         rebootMs: 500,
       });
       devices.set(s.name, device);

@@ -19,6 +19,7 @@ import {
 import { ztpPlugin } from './plugin';
 import { deviceEntity } from './__testUtils__/fleet';
 import { freePort } from './__testUtils__/network';
+import { QUICK_BOOT, quickSerialChecks } from './__testUtils__/testTimings';
 
 jest.setTimeout(120_000);
 
@@ -218,14 +219,7 @@ describe('a minimal configuration the device refuses, per platform', () => {
                 tftp: { enabled: false },
               },
               templates: templateFiles,
-              serialCheck: {
-                connectTimeoutMs: 1500,
-                deadlineMs: 4000,
-                retryInitialDelayMs: 300,
-                retryMaxDelayMs: 1000,
-                sweepSeconds: 1,
-                firstCheckDelayMs: 300,
-              },
+              serialCheck: quickSerialChecks(4000),
             },
           },
         }),
@@ -243,9 +237,7 @@ describe('a minimal configuration the device refuses, per platform', () => {
         realSerial: s.serial,
         provisioningUrl: door,
         bootFileUrl: s.bootFile ? `${door}/ztp/boot/${s.bootFile}` : undefined,
-        bootDelayMs: 0,
-        fetchRetryMs: 200,
-        fetchRetryMaxMs: 500,
+        ...QUICK_BOOT,
         rebootMs: 500,
         flashFreeBytes: s.flashFreeBytes,
       });

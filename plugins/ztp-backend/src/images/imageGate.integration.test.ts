@@ -17,6 +17,7 @@ import { ztpPlugin } from '../plugin';
 import { deviceEntity } from '../__testUtils__/fleet';
 import { freePort } from '../__testUtils__/network';
 import { builtinPlatformFeatures } from '../__testUtils__/builtinPlatforms';
+import { QUICK_BOOT, quickSerialChecks } from '../__testUtils__/testTimings';
 
 jest.setTimeout(90_000);
 
@@ -84,14 +85,7 @@ describe('approved images and the image gate of Conf Final', () => {
                 port: provisioningPort,
                 tftp: { enabled: false },
               },
-              serialCheck: {
-                connectTimeoutMs: 1500,
-                deadlineMs: 5000,
-                retryInitialDelayMs: 300,
-                retryMaxDelayMs: 1000,
-                sweepSeconds: 1,
-                firstCheckDelayMs: 300,
-              },
+              serialCheck: quickSerialChecks(5000),
               images: {
                 directory: dir,
                 approved: [
@@ -153,9 +147,7 @@ describe('approved images and the image gate of Conf Final', () => {
         hostname: d.name,
         realSerial: d.serial,
         provisioningUrl: `http://127.0.0.1:${provisioningPort}`,
-        bootDelayMs: 0,
-        fetchRetryMs: 200,
-        fetchRetryMaxMs: 500,
+        ...QUICK_BOOT,
       } as any);
       simulated.push(device);
       await device.powerOn();

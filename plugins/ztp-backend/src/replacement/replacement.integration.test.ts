@@ -12,6 +12,7 @@ import { ztpPlugin } from '../plugin';
 import { exampleFleetEntities } from '../finalConfig/__testUtils__/exampleFleet';
 import { freePort } from '../__testUtils__/network';
 import { builtinPlatformFeatures } from '../__testUtils__/builtinPlatforms';
+import { QUICK_BOOT, quickSerialChecks } from '../__testUtils__/testTimings';
 
 jest.setTimeout(120_000);
 
@@ -90,14 +91,7 @@ describe('replacing a Provisioned device by a simulated box', () => {
                 port: doorPort,
                 tftp: { enabled: false },
               },
-              serialCheck: {
-                connectTimeoutMs: 1500,
-                deadlineMs: 5000,
-                retryInitialDelayMs: 300,
-                retryMaxDelayMs: 1000,
-                sweepSeconds: 1,
-                firstCheckDelayMs: 300,
-              },
+              serialCheck: quickSerialChecks(5000),
               finalConfig: { deadlineMs: 30_000 },
               catalogSync: { indexRefreshSeconds: 1 },
             },
@@ -121,9 +115,7 @@ describe('replacing a Provisioned device by a simulated box', () => {
         macAddress: box.mac,
         realSerial: box.serial,
         provisioningUrl: `http://127.0.0.1:${doorPort}`,
-        bootDelayMs: 0,
-        fetchRetryMs: 200,
-        fetchRetryMaxMs: 500,
+        ...QUICK_BOOT,
       } as any);
       boxes.push(device);
       await device.powerOn();

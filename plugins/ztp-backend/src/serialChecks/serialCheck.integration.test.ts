@@ -11,6 +11,7 @@ import { ztpPlugin } from '../plugin';
 import { deviceEntity } from '../__testUtils__/fleet';
 import { freePort } from '../__testUtils__/network';
 import { builtinPlatformFeatures } from '../__testUtils__/builtinPlatforms';
+import { QUICK_BOOT, quickSerialChecks } from '../__testUtils__/testTimings';
 
 jest.setTimeout(90_000);
 
@@ -222,14 +223,7 @@ describe('serial checks against simulated devices', () => {
                 port: provisioningPort,
                 tftp: { enabled: false },
               },
-              serialCheck: {
-                connectTimeoutMs: 1500,
-                deadlineMs: 2500,
-                retryInitialDelayMs: 300,
-                retryMaxDelayMs: 1000,
-                sweepSeconds: 1,
-                firstCheckDelayMs: 300,
-              },
+              serialCheck: quickSerialChecks(2500),
             },
           },
         }),
@@ -245,9 +239,7 @@ describe('serial checks against simulated devices', () => {
         hostname: s.name,
         realSerial: s.realSerial,
         provisioningUrl: `http://127.0.0.1:${provisioningPort}`,
-        bootDelayMs: 0,
-        fetchRetryMs: 200,
-        fetchRetryMaxMs: 500,
+        ...QUICK_BOOT,
         ...s.behaviours,
       } as any);
       devices.set(s.name, device);

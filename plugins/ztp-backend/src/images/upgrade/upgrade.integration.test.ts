@@ -18,6 +18,7 @@ import { builtinPlatformFeatures } from '../../__testUtils__/builtinPlatforms';
 import { ztpPlugin } from '../../plugin';
 import { exampleFleetEntities } from '../../finalConfig/__testUtils__/exampleFleet';
 import { freePort } from '../../__testUtils__/network';
+import { QUICK_BOOT, quickSerialChecks } from '../../__testUtils__/testTimings';
 
 jest.setTimeout(240_000);
 
@@ -166,14 +167,7 @@ describe('upgrades to the approved image through the real backend and simulated 
                 port: doorPort,
                 tftp: { enabled: false },
               },
-              serialCheck: {
-                connectTimeoutMs: 1500,
-                deadlineMs: 8000,
-                retryInitialDelayMs: 300,
-                retryMaxDelayMs: 1000,
-                sweepSeconds: 1,
-                firstCheckDelayMs: 300,
-              },
+              serialCheck: quickSerialChecks(8000),
               finalConfig: { deadlineMs: 30_000 },
               catalogSync: { indexRefreshSeconds: 1 },
               images: {
@@ -235,9 +229,7 @@ describe('upgrades to the approved image through the real backend and simulated 
           realSerial: a['ztp.network/serial-number'],
           softwareVersion: t.from,
           provisioningUrl: `http://127.0.0.1:${doorPort}`,
-          bootDelayMs: 0,
-          fetchRetryMs: 200,
-          fetchRetryMaxMs: 500,
+          ...QUICK_BOOT,
           rebootMs: 1000,
           corruptImageDownloads: name === t.corrupted,
         });

@@ -20,6 +20,7 @@ import { builtinPlatformFeatures } from '../../__testUtils__/builtinPlatforms';
 import { ztpPlugin } from '../../plugin';
 import { exampleFleetEntities } from '../../finalConfig/__testUtils__/exampleFleet';
 import { freePort } from '../../__testUtils__/network';
+import { QUICK_BOOT, quickSerialChecks } from '../../__testUtils__/testTimings';
 
 jest.setTimeout(120_000);
 
@@ -84,14 +85,7 @@ describe('the download share of an upgrade, through the real door and API', () =
                 port: doorPort,
                 tftp: { enabled: false },
               },
-              serialCheck: {
-                connectTimeoutMs: 1500,
-                deadlineMs: 8000,
-                retryInitialDelayMs: 300,
-                retryMaxDelayMs: 1000,
-                sweepSeconds: 1,
-                firstCheckDelayMs: 300,
-              },
+              serialCheck: quickSerialChecks(8000),
               catalogSync: { indexRefreshSeconds: 1 },
               images: {
                 directory: dir,
@@ -131,9 +125,7 @@ describe('the download share of an upgrade, through the real door and API', () =
       realSerial: a['ztp.network/serial-number'],
       softwareVersion: '4.31.2F',
       provisioningUrl: `http://127.0.0.1:${doorPort}`,
-      bootDelayMs: 0,
-      fetchRetryMs: 200,
-      fetchRetryMaxMs: 500,
+      ...QUICK_BOOT,
       rebootMs: 1000,
       // About five seconds for the image, more than the loopback's socket
       // buffers hold: several reports of the door.
