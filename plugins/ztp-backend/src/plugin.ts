@@ -10,7 +10,7 @@ import {
 } from '@ztp-portal/backstage-plugin-ztp-node';
 import { setupDhcp } from './dhcp';
 import { setupFinalConfig } from './finalConfig';
-import { setupImages } from './images';
+import { BootstrapImages, setupImages } from './images';
 import { ImageGate } from './images/imageGate';
 import { createPlatformsRouter } from './platforms/router';
 import { setupImageUpgrades } from './images/upgrade';
@@ -88,6 +88,15 @@ export const ztpPlugin = createBackendPlugin({
           onChanged: ref => publisher.changed(ref),
         });
         httpRouter.use(imageUpgrades.router);
+        // Where the automatic upgrade covers a device, its own agent takes
+        // the approved image while it boots; re-rendered when images change.
+        const bootstrapImages = new BootstrapImages({
+          catalog: images.catalog,
+          settings: imageUpgrades.settings,
+          doorUrl: core.settings.provisioning.deviceUrl,
+        });
+        core.renderer.takeImagesFrom(bootstrapImages);
+        images.onServableChanged(() => doorView.refreshSoon());
         // Conf Final: generation, preview and push of production configurations.
         const finalConfig = await setupFinalConfig({
           ...deps,
@@ -127,6 +136,7 @@ export const ztpPlugin = createBackendPlugin({
           db: await deps.database.getClient(),
           stores,
           platforms,
+          imageFor: device => bootstrapImages.imageFor(device),
         });
         httpRouter.use(dhcp.router);
         httpRouter.use(await createPlatformsRouter({ ...deps, platforms }));

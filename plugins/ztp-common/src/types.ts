@@ -81,6 +81,7 @@ export type ZtpEventType =
   | 'confmin.fetched'
   | 'bootstrap.progress'
   | 'bootstrap.failed'
+  | 'bootstrap.image-failed'
   | 'serial.header-mismatch'
   | 'serial.check-started'
   | 'serial.checked'

@@ -1,3 +1,5 @@
+import type { UpgradeImage } from './upgrade';
+
 /** The part of a device declaration drivers and templates see. @public */
 export type PlatformDevice = {
   entityRef: string;
@@ -24,9 +26,23 @@ export type BootstrapContext = {
   doorUrl: string;
   /**
    * Where the device reports its progress on the door: GET
-   * `<doorUrl><reportPath>/<started|applied|failed>[/<base64url detail>]`.
+   * `<doorUrl><reportPath>/<stage>[/<base64url detail>]`, the stage one of
+   * started, applied, staged, failed, image (taking the software image:
+   * the detail says the step) or image-failed (the image was not taken,
+   * the device keeps its old one and goes on with its configuration).
    */
   reportPath: string;
+  /**
+   * The approved software image the device takes during ZTP itself, where
+   * its platform's agent can (the POAP target image, Junos option 43
+   * sub-option 00, the IOS XE and EOS scripts): set when
+   * ztp.images.autoUpgrade covers the device and the image's file is
+   * verified on the door. The artifact installs it only when the running
+   * version differs; a failure to take it is reported (stage
+   * `image-failed`) and the device keeps its old image. The portal reads
+   * the version again at the serial check either way.
+   */
+  image?: UpgradeImage;
 };
 
 /** One file the device door serves to booting devices. @public */
@@ -54,7 +70,10 @@ export type BootstrapFile = {
  * What a DHCP server's options are rendered from: the device and the door
  * as it reaches it (no configuration needed). @public
  */
-export type DhcpBootContext = Pick<BootstrapContext, 'device' | 'doorUrl'>;
+export type DhcpBootContext = Pick<
+  BootstrapContext,
+  'device' | 'doorUrl' | 'image'
+>;
 
 /**
  * What the operator's DHCP server hands one booting device so that its

@@ -494,6 +494,8 @@ export class SimulatedDevice extends EventEmitter {
     await sleep(this.options.rebootMs ?? 3000, signal);
     if (signal.aborted) return;
     this.bootedAt = new Date();
+    // A boot image the ZTP script set (POAP, EOS) is what boots now.
+    this.runningVersion = this.images.bootVersion() ?? this.runningVersion;
     this.system.reload();
   }
 

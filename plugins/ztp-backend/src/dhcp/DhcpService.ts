@@ -5,10 +5,15 @@ import type {
   ZtpDhcpLeaseList,
   ZtpDhcpSummary,
 } from '@ztp-portal/backstage-plugin-ztp-common';
+import type { UpgradeImage } from '@ztp-portal/backstage-plugin-ztp-node';
 import type { DeviceRecord } from '../database/types';
 import type { ZtpStores } from '../database/ZtpStores';
 import type { PlatformRegistry } from '../platforms/PlatformRegistry';
-import { GeneratedKeaConfig, generateKeaConfig } from './generateKeaConfig';
+import {
+  type DhcpDevice,
+  GeneratedKeaConfig,
+  generateKeaConfig,
+} from './generateKeaConfig';
 import type { KeaLeaseSource } from './KeaLeaseReader';
 import type { DhcpSettings } from './settings';
 
@@ -27,6 +32,8 @@ export class DhcpService {
       leases?: KeaLeaseSource;
       /** Why the TFTP door the options name is not serving, if so. */
       tftpProblem?: () => string | undefined;
+      /** The image a device's agent takes while it boots. */
+      imageFor?: (device: DhcpDevice) => UpgradeImage | undefined;
     },
   ) {}
 
@@ -36,7 +43,12 @@ export class DhcpService {
   }
 
   private generateFor(devices: DeviceRecord[]): GeneratedKeaConfig {
-    return generateKeaConfig(devices, this.deps.settings, this.deps.platforms);
+    return generateKeaConfig(
+      devices,
+      this.deps.settings,
+      this.deps.platforms,
+      this.deps.imageFor,
+    );
   }
 
   /**

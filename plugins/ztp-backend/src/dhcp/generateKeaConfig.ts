@@ -1,5 +1,8 @@
 import { createHash } from 'node:crypto';
-import type { DhcpBootFile } from '@ztp-portal/backstage-plugin-ztp-node';
+import type {
+  DhcpBootFile,
+  UpgradeImage,
+} from '@ztp-portal/backstage-plugin-ztp-node';
 import {
   ipInSubnet,
   type ZtpDhcpProblem,
@@ -32,6 +35,8 @@ export type DhcpDevice = Pick<
   | 'macAddress'
   | 'switchPort'
   | 'expectedSerial'
+  | 'site'
+  | 'deviceModel'
 >;
 
 /** The generated configuration, with what was left out and why. */
@@ -70,6 +75,8 @@ export function generateKeaConfig(
   devices: readonly DhcpDevice[],
   settings: DhcpSettings,
   platforms: Pick<PlatformRegistry, 'get'>,
+  /** The image a device's agent takes while it boots, if any. */
+  imageFor: (device: DhcpDevice) => UpgradeImage | undefined = () => undefined,
 ): GeneratedKeaConfig {
   const problems: ZtpDhcpProblem[] = [];
   const subnetProblems = settings.subnets.flatMap(s => subnetProblem(s));
@@ -169,6 +176,7 @@ export function generateKeaConfig(
       dhcpBootFile(driver, {
         device: platformDevice(d),
         doorUrl: settings.doorUrl,
+        image: imageFor(d),
       })) || { downloads: [] };
     const badOption = bootOptionProblem(boot);
     if (badOption) {

@@ -5,12 +5,14 @@ import type {
   PermissionsService,
 } from '@backstage/backend-plugin-api';
 import type { Config } from '@backstage/config';
+import type { UpgradeImage } from '@ztp-portal/backstage-plugin-ztp-node';
 import type { Knex } from 'knex';
 import type { ZtpStores } from '../database/ZtpStores';
 import type { PlatformRegistry } from '../platforms/PlatformRegistry';
 import { DhcpApplier } from './DhcpApplier';
 import { DhcpApplyStore } from './DhcpApplyStore';
 import { DhcpService } from './DhcpService';
+import type { DhcpDevice } from './generateKeaConfig';
 import { keaControlFromSettings } from './KeaControlClient';
 import {
   KeaCommandLeaseSource,
@@ -44,6 +46,8 @@ export async function setupDhcp(deps: {
   logger: LoggerService;
   /** Why the TFTP door that options 66/150 name is not serving, if so. */
   tftpProblem?: () => string | undefined;
+  /** The image a device's agent takes while it boots (Junos option 43 sub-option 00). */
+  imageFor?: (device: DhcpDevice) => UpgradeImage | undefined;
 }) {
   const settings = readDhcpSettings(deps.config);
   const control = keaControlFromSettings(settings.control);
@@ -59,6 +63,7 @@ export async function setupDhcp(deps: {
     platforms: deps.platforms,
     leases,
     tftpProblem: deps.tftpProblem,
+    imageFor: deps.imageFor,
   });
   const applier = control
     ? new DhcpApplier({

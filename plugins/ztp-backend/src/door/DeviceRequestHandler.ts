@@ -26,6 +26,8 @@ export type MinimalConfigSource = {
   render(device: DeviceRecord): string;
   /** The files its platform's own agent asks for (BootstrapRenderer). */
   bootstrap?(device: DeviceRecord): DeviceBootstrap;
+  /** What, changed, is rendered again (doorSignature when not given). */
+  signature?(device: DeviceRecord): string;
 };
 
 /** What the door answers to one request. */

@@ -4,7 +4,6 @@ import type { ZtpStores } from '../database/ZtpStores';
 import type { BootstrapRenderer } from '../platforms/BootstrapRenderer';
 import { BootstrapFileIndex } from './BootstrapFileIndex';
 import { DeviceIndex } from './DeviceIndex';
-import { doorSignature } from './doorSignature';
 import { identifiesDeclaredDevice } from './recognizeDevice';
 
 /** Where the queue's active devices are sent besides this thread. */
@@ -79,7 +78,7 @@ export class DoorQueueView {
       // Rendered again only when what they are made of changed: a reload
       // every few seconds of 10,000 devices would otherwise render them all
       // each time, and the garbage of it sets the backend's memory.
-      const signature = doorSignature(device);
+      const signature = renderer.signature(device);
       if (this.rendered.get(device.entityRef) === signature) continue;
       this.rendered.set(device.entityRef, signature);
       try {

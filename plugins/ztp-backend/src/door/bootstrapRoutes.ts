@@ -6,13 +6,16 @@ import type { DoorResponse } from './DeviceRequestHandler';
 
 const BOOT_ROUTE = /^\/ztp\/boot\/([^/?]+)\/?(?:\?.*)?$/;
 const REPORT_ROUTE =
-  /^\/ztp\/report\/([0-9a-f]{32})\/([a-z]+)(?:\/([A-Za-z0-9_-]*))?\/?(?:\?.*)?$/i;
+  /^\/ztp\/report\/([0-9a-f]{32})\/([a-z-]+)(?:\/([A-Za-z0-9_-]*))?\/?(?:\?.*)?$/i;
 
 /** What each reported stage means, in the timeline's words. */
 const STAGES: Record<string, string> = {
   started: 'script started',
   applied: 'configuration applied',
   staged: 'configuration staged; POAP applies it after the reboot',
+  image: 'software image',
+  'image-failed':
+    'software image not taken; the device keeps its old image and goes on',
 };
 
 /** Longest device output a report may carry into the timeline. */
@@ -150,7 +153,7 @@ export class BootstrapRoutes {
     if (lower !== 'failed' && !STAGES[lower]) {
       return {
         status: 400,
-        body: `unknown stage "${stage}": started, applied, staged or failed\n`,
+        body: `unknown stage "${stage}": started, applied, staged, image, image-failed or failed\n`,
       };
     }
     const detail = decodeDetail(encodedDetail);
@@ -158,7 +161,11 @@ export class BootstrapRoutes {
     try {
       await this.options.store.addEvent({
         entityRef,
-        type: failed ? 'bootstrap.failed' : 'bootstrap.progress',
+        type: failed
+          ? 'bootstrap.failed'
+          : lower === 'image-failed'
+          ? 'bootstrap.image-failed'
+          : 'bootstrap.progress',
         actor: `device:${sourceIp}`,
         message: failed
           ? `failed: ${detail || 'no detail'}`

@@ -9,6 +9,7 @@ import { ImageCatalog, type ServableImage } from './ImageCatalog';
 import { createImagesRouter } from './router';
 import { readImageSettings } from './settings';
 
+export { BootstrapImages } from './BootstrapImages';
 export { ImageCatalog } from './ImageCatalog';
 export type { ServableImage } from './ImageCatalog';
 export { readImageSettings } from './settings';

@@ -1,6 +1,8 @@
+import type { UpgradeImage } from '@ztp-portal/backstage-plugin-ztp-node';
 import { bootstrapArtifacts, bootstrapContext, reportPath } from '.';
 import type { DeviceRecord } from '../database/types';
 import type { DeviceBootstrap } from '../door/BootstrapFileIndex';
+import { doorSignature } from '../door/doorSignature';
 import type { MinimalConfigSource } from '../door/DeviceRequestHandler';
 import { MinimalConfigRenderer, platformDevice } from './MinimalConfigRenderer';
 import type { PlatformRegistry } from './PlatformRegistry';
@@ -11,12 +13,34 @@ import type { PlatformRegistry } from './PlatformRegistry';
  * script and its configuration with the .md5, ...), rendered around it.
  */
 export class BootstrapRenderer implements MinimalConfigSource {
+  /** The image a device takes during ZTP, once the images are set up. */
+  private imageFor: (device: DeviceRecord) => UpgradeImage | undefined = () =>
+    undefined;
+
   constructor(
     private readonly minimal: MinimalConfigRenderer,
     private readonly platforms: PlatformRegistry,
     /** The door as devices reach it. */
     private readonly deviceUrl: string,
   ) {}
+
+  /** Where the image a device takes while it boots comes from (BootstrapImages). */
+  takeImagesFrom(source: {
+    imageFor(device: DeviceRecord): UpgradeImage | undefined;
+  }) {
+    this.imageFor = device => source.imageFor(device);
+  }
+
+  /**
+   * What a door must render again when it changes: the device's own
+   * signature and the image its bootstrap names.
+   */
+  signature(device: DeviceRecord): string {
+    const image = this.imageFor(device);
+    return `${doorSignature(device)}\u0000${
+      image ? `${image.file}\u0000${image.sha256}` : ''
+    }`;
+  }
 
   render(device: DeviceRecord): string {
     return this.minimal.render(device);
@@ -29,6 +53,7 @@ export class BootstrapRenderer implements MinimalConfigSource {
       platformDevice(device),
       config,
       this.deviceUrl,
+      this.imageFor(device),
     );
     return {
       files: bootstrapArtifacts(driver, ctx),

@@ -4,6 +4,7 @@ import type {
   DhcpBootContext,
   DhcpBootFile,
   PlatformDevice,
+  UpgradeImage,
   ZtpPlatformDriver,
 } from '@ztp-portal/backstage-plugin-ztp-node';
 import { md5Hex } from '@ztp-portal/backstage-plugin-ztp-node';
@@ -27,12 +28,14 @@ export function bootstrapContext(
   device: PlatformDevice,
   minimalConfig: string,
   doorUrl: string,
+  image?: UpgradeImage,
 ): BootstrapContext {
   return {
     device,
     minimalConfig,
     doorUrl: doorUrl.replace(/\/+$/, ''),
     reportPath: reportPath(minimalConfig),
+    ...(image && { image }),
   };
 }
 

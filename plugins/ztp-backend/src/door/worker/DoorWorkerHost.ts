@@ -79,7 +79,8 @@ export class DoorWorkerHost {
     const seen = new Set<string>();
     for (const device of devices) {
       seen.add(device.entityRef);
-      const signature = doorSignature(device);
+      const signature =
+        this.options.renderer.signature?.(device) ?? doorSignature(device);
       const loaded = device.confMinState === 'loaded';
       // Loading is what the door itself recorded, so it knows; a device
       // set back to Not Loaded (its next fetch is a first one again) is sent.

@@ -14,6 +14,7 @@ import type { ImageDownloadProgress } from '../../door/ImageDownloads';
 import type { ImageCatalog } from '../ImageCatalog';
 import type { ImageUpgradeStore } from './ImageUpgradeStore';
 import { runUpgrade } from './runUpgrade';
+import { upgradeImage } from '../upgradeImage';
 import { openUpgradeSession } from './openUpgradeSession';
 import { PHASE_WORDS } from './phaseWords';
 import type { UpgradeSettings } from './settings';
@@ -321,16 +322,7 @@ export class ImageUpgrades {
     try {
       const outcome = await runUpgrade({
         driver,
-        image: {
-          file: spec.file,
-          url: `${this.deps.doorUrl}/ztp/images/${encodeURIComponent(
-            spec.file,
-          )}`,
-          size: spec.size,
-          sha256: spec.sha256,
-          md5: spec.md5,
-          version: spec.version,
-        },
+        image: upgradeImage(spec, this.deps.doorUrl),
         fromVersion: device.runningVersion,
         openSession: prompts =>
           openUpgradeSession(this.deps, device, driver, prompts),

@@ -27,6 +27,7 @@ const EVENT_KINDS: Record<ZtpEventType, [label: string, tone: Tone]> = {
   'confmin.fetched': ['Conf Min loaded', 'ok'],
   'bootstrap.progress': ['Reported by the device', 'running'],
   'bootstrap.failed': ['Bootstrap failed on the device', 'error'],
+  'bootstrap.image-failed': ['Software image not taken during ZTP', 'error'],
   'serial.header-mismatch': ['Serial mismatch announced at boot', 'error'],
   'serial.check-started': ['Serial check started', 'running'],
   'serial.checked': ['Serial Checked', 'ok'],
