@@ -204,6 +204,13 @@ export interface Config {
         sha256: string;
         /** MD5, hexadecimal, for platforms whose tools check it (optional). */
         md5?: string;
+        /**
+         * Where devices download it instead of the door: an http(s) URL they
+         * can reach (a server near them). The backend downloads it to verify
+         * it, again only when the server's length, ETag or Last-Modified
+         * changes; the directory is then not needed for it.
+         */
+        url?: string;
       }>;
       /**
        * Upgrade a device to its approved image as soon as it is Checked and

@@ -20,6 +20,8 @@ export type ZtpApprovedImage = {
   size: number;
   sha256: string;
   md5?: string;
+  /** Where devices download it, when not from the portal's door. */
+  url?: string;
   status: ZtpImageFileStatus;
   /** What is wrong, in the operator's words, when not verified. */
   problem?: string;

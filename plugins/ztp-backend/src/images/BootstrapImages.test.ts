@@ -27,10 +27,7 @@ function images(
               (model ?? '').startsWith(a.modelFamily),
           )
           .sort((x, y) => y.modelFamily.length - x.modelFamily.length)[0],
-      servable: () =>
-        approved
-          .filter(a => verified.includes(a.file))
-          .map(a => ({ ...a, path: `/images/${a.file}`, mtimeMs: 1, ino: 1 })),
+      available: () => approved.filter(a => verified.includes(a.file)),
     },
     settings,
     doorUrl: 'http://127.0.0.1:7080/',
@@ -80,6 +77,15 @@ describe('BootstrapImages', () => {
     expect(
       images(on).imageFor({ platform: 'arista-eos', site: 'par1' }),
     ).toBeUndefined();
+  });
+
+  it('sends the device to the image\u2019s own URL when the operator gave one', () => {
+    const remote = { ...nxos, url: 'http://127.0.0.1:8088/nxos.bin' };
+    expect(
+      images({ autoUpgrade: true, autoUpgradeSites: [] }, [remote]).imageFor(
+        device,
+      )?.url,
+    ).toBe('http://127.0.0.1:8088/nxos.bin');
   });
 
   it('matches a model family only once the device has reported its model', () => {

@@ -9,7 +9,7 @@ import { upgradeImage } from './upgradeImage';
  * POAP target image, Junos option 43 sub-option 00, the IOS XE and EOS
  * scripts): only where the automatic upgrade covers the device (globally
  * or for its site), so that switching it off keeps every bootstrap as it
- * was, and only once the file is verified on the door. A device not
+ * was, and only once its file is verified (on the door, or at its own URL). A device not
  * identified yet is matched by its last reported model, so an image
  * approved for a model family only is left to the SSH upgrade after the
  * serial check.
@@ -17,7 +17,7 @@ import { upgradeImage } from './upgradeImage';
 export class BootstrapImages {
   constructor(
     private readonly deps: {
-      catalog: Pick<ImageCatalog, 'approvedFor' | 'servable'>;
+      catalog: Pick<ImageCatalog, 'approvedFor' | 'available'>;
       settings: Pick<UpgradeSettings, 'autoUpgrade' | 'autoUpgradeSites'>;
       /** The device door as devices reach it. */
       doorUrl: string;
@@ -34,7 +34,7 @@ export class BootstrapImages {
         settings.autoUpgradeSites.includes(device.site));
     if (!covered) return undefined;
     const spec = catalog.approvedFor(device.platform, device.deviceModel);
-    if (!spec || !catalog.servable().some(s => s.file === spec.file)) {
+    if (!spec || !catalog.available().some(s => s.file === spec.file)) {
       return undefined;
     }
     return upgradeImage(spec, this.deps.doorUrl);

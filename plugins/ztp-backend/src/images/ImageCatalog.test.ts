@@ -1,5 +1,7 @@
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { mockServices } from '@backstage/backend-test-utils';
@@ -78,6 +80,78 @@ describe('ImageCatalog', () => {
     expect(changes).toHaveLength(2);
   });
 
+  it('verifies an image at its own URL once, again only when the server says it changed, and refuses a mismatch', async () => {
+    let body = data;
+    let etag = '"v1"';
+    const gets: string[] = [];
+    const server = http.createServer((req, res) => {
+      if (req.url === '/gone.bin') {
+        res.writeHead(404).end();
+        return;
+      }
+      if (req.method === 'GET') gets.push(req.url!);
+      res.writeHead(200, {
+        'content-length': body.length,
+        etag,
+        'content-type': 'application/octet-stream',
+      });
+      res.end(req.method === 'HEAD' ? undefined : body);
+    });
+    await new Promise<void>(r => server.listen(0, '127.0.0.1', () => r()));
+    const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    try {
+      const changes: string[][] = [];
+      const catalog = new ImageCatalog({
+        approved: [
+          spec('near.bin', { url: `${base}/near.bin` }),
+          spec('gone.bin', { url: `${base}/gone.bin` }),
+        ],
+        logger: mockServices.logger.mock(),
+        onChanged: s => changes.push(s.map(i => i.file)),
+      });
+      await catalog.scan();
+      expect(catalog.list().map(i => [i.status, i.url])).toEqual([
+        ['verified', `${base}/near.bin`],
+        ['missing', `${base}/gone.bin`],
+      ]);
+      expect(catalog.list()[1].problem).toBe(
+        `gone.bin at ${base}/gone.bin: the server answered HTTP 404`,
+      );
+      // Devices fetch it from its URL: the door has nothing to serve.
+      expect(catalog.available().map(i => i.file)).toEqual(['near.bin']);
+      expect(catalog.servable()).toEqual([]);
+      expect(gets).toEqual(['/near.bin']);
+
+      // Unchanged (same length and ETag): not downloaded again.
+      await catalog.scan();
+      expect(gets).toEqual(['/near.bin']);
+
+      // Replaced on the server by other bytes of the same length: refused.
+      body = Buffer.from(data).fill(0x41, 0, 10);
+      etag = '"v2"';
+      await catalog.scan();
+      expect(gets).toEqual(['/near.bin', '/near.bin']);
+      expect(catalog.list()[0].status).toBe('checksum-mismatch');
+      expect(catalog.list()[0].problem).toMatch(
+        /^near\.bin has SHA-256 [0-9a-f]{64}, the approved image/,
+      );
+      expect(catalog.available()).toEqual([]);
+    } finally {
+      await new Promise(r => server.close(r));
+    }
+
+    // The server gone: not reachable, said so.
+    const unreachable = new ImageCatalog({
+      approved: [spec('near.bin', { url: `${base}/near.bin` })],
+      logger: mockServices.logger.mock(),
+    });
+    await unreachable.scan();
+    expect(unreachable.list()[0].status).toBe('unreadable');
+    expect(unreachable.list()[0].problem).toMatch(
+      new RegExp(`^near\\.bin at ${base}/near\\.bin: not reachable \\(`),
+    );
+  });
+
   it('finds the approved image of a model by its longest family', () => {
     const catalog = new ImageCatalog({
       approved: [
@@ -135,5 +209,15 @@ describe('ImageCatalog', () => {
         new ConfigReader({ ztp: { images: { approved: [good] } } }),
       ),
     ).toThrow('ztp.images.directory is required');
+    // An image at its own URL needs no directory; a URL must be http(s).
+    const remote = { ...good, url: 'http://127.0.0.1:8080/EOS.swi' };
+    expect(
+      readImageSettings(
+        new ConfigReader({ ztp: { images: { approved: [remote] } } }),
+      ).approved[0].url,
+    ).toBe('http://127.0.0.1:8080/EOS.swi');
+    expect(() => read([{ ...good, url: 'ftp://127.0.0.1/EOS.swi' }])).toThrow(
+      'ztp.images.approved[0].url "ftp://127.0.0.1/EOS.swi" must be an http:// or https:// URL the devices can reach',
+    );
   });
 });

@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import fs from 'node:fs/promises';
 import path from 'node:path';
@@ -8,9 +7,14 @@ import {
   imageCompliance,
   type ZtpApprovedImage,
   type ZtpImageCompliance,
-  type ZtpImageFileStatus,
 } from '@ztp-portal/backstage-plugin-ztp-common';
+import {
+  compareWithApproved,
+  digestsOf,
+  type ImageFileState,
+} from './imageVerification';
 import type { ImageSpec } from './settings';
+import { verifyImageUrl } from './verifyImageUrl';
 
 /** A verified image as the door serves it. */
 export type ServableImage = ImageSpec & {
@@ -20,28 +24,6 @@ export type ServableImage = ImageSpec & {
   ino: number;
 };
 
-type FileState = {
-  status: ZtpImageFileStatus;
-  problem?: string;
-  verifiedAt?: Date;
-  /** size, mtime and inode of the file as last verified. */
-  identity?: string;
-  mtimeMs?: number;
-  ino?: number;
-};
-
-async function digests(file: string, withMd5: boolean) {
-  const sha256 = createHash('sha256');
-  const md5 = withMd5 ? createHash('md5') : undefined;
-  for await (const chunk of createReadStream(file, {
-    highWaterMark: 1 << 20,
-  })) {
-    sha256.update(chunk as Buffer);
-    md5?.update(chunk as Buffer);
-  }
-  return { sha256: sha256.digest('hex'), md5: md5?.digest('hex') };
-}
-
 /**
  * The approved images of ztp.images and whether each file in the images
  * directory is what the operator declared: its size, SHA-256 and, when
@@ -49,7 +31,7 @@ async function digests(file: string, withMd5: boolean) {
  * does not match is refused (never served) with what is wrong.
  */
 export class ImageCatalog {
-  private readonly states = new Map<string, FileState>();
+  private readonly states = new Map<string, ImageFileState>();
   private scanning?: Promise<void>;
 
   constructor(
@@ -101,8 +83,11 @@ export class ImageCatalog {
 
   private async verify(
     spec: ImageSpec,
-    before: FileState | undefined,
-  ): Promise<FileState> {
+    before: ImageFileState | undefined,
+  ): Promise<ImageFileState> {
+    if (spec.url !== undefined) {
+      return verifyImageUrl({ ...spec, url: spec.url }, before);
+    }
     const file = path.join(this.options.directory ?? '', spec.file);
     let stat;
     try {
@@ -131,7 +116,10 @@ export class ImageCatalog {
     }
     let actual;
     try {
-      actual = await digests(file, spec.md5 !== undefined);
+      actual = await digestsOf(
+        createReadStream(file, { highWaterMark: 1 << 20 }),
+        spec.md5 !== undefined,
+      );
     } catch (error) {
       return {
         status: 'unreadable',
@@ -139,27 +127,10 @@ export class ImageCatalog {
         identity,
       };
     }
-    if (actual.sha256 !== spec.sha256) {
-      return {
-        status: 'checksum-mismatch',
-        problem: `${spec.file} has SHA-256 ${actual.sha256}, the approved image ${spec.sha256}`,
-        identity,
-      };
-    }
-    if (spec.md5 !== undefined && actual.md5 !== spec.md5) {
-      return {
-        status: 'checksum-mismatch',
-        problem: `${spec.file} has MD5 ${actual.md5}, the approved image ${spec.md5}`,
-        identity,
-      };
-    }
-    return {
-      status: 'verified',
-      verifiedAt: new Date(),
-      identity,
-      mtimeMs: stat.mtimeMs,
-      ino: stat.ino,
-    };
+    const state = compareWithApproved(spec, actual, identity);
+    return state.status === 'verified'
+      ? { ...state, mtimeMs: stat.mtimeMs, ino: stat.ino }
+      : state;
   }
 
   /** Every approved image with the state of its file (GET /images). */
@@ -175,11 +146,21 @@ export class ImageCatalog {
     });
   }
 
-  /** The images whose file was verified, for the door. */
+  /**
+   * The verified images devices may be sent to: from the door or from
+   * their own URL.
+   */
+  available(): ImageSpec[] {
+    return this.options.approved.filter(
+      spec => this.states.get(spec.file)?.status === 'verified',
+    );
+  }
+
+  /** The images whose file was verified in the directory, for the door. */
   servable(): ServableImage[] {
     return this.options.approved.flatMap(spec => {
       const state = this.states.get(spec.file);
-      if (state?.status !== 'verified') return [];
+      if (state?.status !== 'verified' || spec.url !== undefined) return [];
       return [
         {
           ...spec,

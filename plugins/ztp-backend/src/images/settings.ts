@@ -13,6 +13,11 @@ export type ImageSpec = {
   /** Lower-case hex. */
   sha256: string;
   md5?: string;
+  /**
+   * Where devices download it instead of the door (an HTTP server near
+   * them); the backend downloads it once to verify it.
+   */
+  url?: string;
 };
 
 /** The image settings (ztp.images, see config.d.ts) with their defaults. */
@@ -31,6 +36,15 @@ export type ImageSettings = {
     retryAfterSeconds: number;
   };
 };
+
+function isHttpUrl(text: string): boolean {
+  try {
+    const u = new URL(text);
+    return (u.protocol === 'http:' || u.protocol === 'https:') && !!u.host;
+  } catch {
+    return false;
+  }
+}
 
 const SHA256 = /^[0-9a-f]{64}$/;
 const MD5 = /^[0-9a-f]{32}$/;
@@ -65,6 +79,12 @@ export function readImageSettings(root: Config): ImageSettings {
     if (!Number.isSafeInteger(size) || size < 0) {
       throw new Error(`${where}.size must be a number of bytes`);
     }
+    const url = entry.getOptionalString('url');
+    if (url !== undefined && !isHttpUrl(url)) {
+      throw new Error(
+        `${where}.url "${url}" must be an http:// or https:// URL the devices can reach`,
+      );
+    }
     const spec: ImageSpec = {
       platform: entry.getString('platform'),
       modelFamily: entry.getOptionalString('modelFamily') ?? '',
@@ -73,6 +93,7 @@ export function readImageSettings(root: Config): ImageSettings {
       size,
       sha256,
       md5,
+      ...(url !== undefined && { url }),
     };
     const key = `${spec.platform}\u0000${spec.modelFamily.toUpperCase()}`;
     if (seen.has(key)) {
@@ -85,9 +106,9 @@ export function readImageSettings(root: Config): ImageSettings {
     seen.add(key);
     approved.push(spec);
   });
-  if (approved.length && !directory) {
+  if (approved.some(a => a.url === undefined) && !directory) {
     throw new Error(
-      'ztp.images.directory is required when ztp.images.approved lists images',
+      'ztp.images.directory is required when ztp.images.approved lists images without a url',
     );
   }
   return {

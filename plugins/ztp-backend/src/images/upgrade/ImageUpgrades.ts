@@ -43,7 +43,7 @@ export class ImageUpgrades {
     private readonly deps: {
       stores: Pick<ZtpStores, 'devices' | 'events'>;
       upgrades: ImageUpgradeStore;
-      catalog: Pick<ImageCatalog, 'approvedFor' | 'compliance' | 'servable'>;
+      catalog: Pick<ImageCatalog, 'approvedFor' | 'compliance' | 'available'>;
       platforms: PlatformRegistry;
       vault: Pick<CredentialVault, 'decrypt'>;
       openCli: (options: OpenDeviceCliOptions) => Promise<DeviceCliSession>;
@@ -97,7 +97,7 @@ export class ImageUpgrades {
     );
     if (
       !spec ||
-      !this.deps.catalog.servable().some(s => s.file === spec.file)
+      !this.deps.catalog.available().some(s => s.file === spec.file)
     ) {
       return refuse(
         409,
