@@ -1,38 +1,24 @@
-import {
-  mockCredentials,
-  mockServices,
-  startTestBackend,
-} from '@backstage/backend-test-utils';
-import { schedulerServiceFactory } from '@backstage/backend-defaults/scheduler';
-import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
-import { SimulatedDevice } from '@ztp-portal/ztp-simulator';
+import type { SimulatedDevice } from '@ztp-portal/ztp-simulator';
 import { execFile } from 'node:child_process';
 import dgram from 'node:dgram';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import request from 'supertest';
-import {
-  builtinPlatformFeatures,
-  ciscoIosXeDriver,
-} from './__testUtils__/builtinPlatforms';
+import { ciscoIosXeDriver } from './__testUtils__/builtinPlatforms';
 import { md5Hex } from '@ztp-portal/backstage-plugin-ztp-node';
-import { ztpPlugin } from './plugin';
-import { deviceEntity } from './__testUtils__/fleet';
-import { freePort, httpGet } from './__testUtils__/network';
-import { QUICK_BOOT, quickSerialChecks } from './__testUtils__/testTimings';
+import { httpGet } from './__testUtils__/network';
+import { waitFor } from './__testUtils__/waitFor';
+import {
+  startZtpTestBackend,
+  type TestDeviceSpec,
+  type ZtpTestBackend,
+} from './__testUtils__/ztpTestBackend';
 
 jest.setTimeout(120_000);
 
-type Spec = {
-  name: string;
+type Spec = TestDeviceSpec & {
   platform: 'cisco-iosxe' | 'cisco-nxos' | 'arista-eos' | 'juniper-junos';
-  ip: string;
-  serial: string;
-  mac: string;
-  /** The file DHCP names (/ztp/boot/...); the platform's default request otherwise. */
-  bootFile?: string;
 };
 
 // Factory-default devices that fetch what their platform's own agent
@@ -95,43 +81,15 @@ const specs: Spec[] = [
   },
 ];
 
-const OPERATOR = mockCredentials.user.header('user:default/operator');
-
-async function waitFor<T>(
-  fn: () => Promise<T | undefined>,
-  describeState: () => Promise<unknown>,
-  timeoutMs = 45_000,
-): Promise<T> {
-  const end = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await fn();
-    if (v !== undefined) return v;
-    if (Date.now() > end) {
-      throw new Error(
-        `timed out waiting; last state: ${JSON.stringify(
-          await describeState(),
-        )}`,
-      );
-    }
-    await new Promise(r => setTimeout(r, 250));
-  }
-}
-
 describe('factory-default devices bootstrapped by their own ZTP agents', () => {
   const devices = new Map<string, SimulatedDevice>();
   const nxosScriptCommands: string[] = [];
-  let backend: Awaited<ReturnType<typeof startTestBackend>>;
-  let api: request.SuperTest<request.Test>;
+  let ztp: ZtpTestBackend;
   let door: string;
   let tftpPort: number;
   let dir: string;
 
-  const deviceState = async (name: string) => {
-    const res = await api
-      .get(`/api/ztp/devices/default/${name}`)
-      .set({ Authorization: OPERATOR });
-    return res.body as { device: any; events: any[] };
-  };
+  const deviceState = (name: string) => ztp.deviceState(name);
 
   beforeAll(async () => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ztp-bootstrap-'));
@@ -144,62 +102,21 @@ describe('factory-default devices bootstrapped by their own ZTP agents', () => {
         "ip ssh version 2\n{% if device.hostname == 'ios-broken' %}\ninterface Bogus0/0\n{% endif %}\n",
       ),
     );
-    const provisioningPort = await freePort();
-    door = `http://127.0.0.1:${provisioningPort}`;
     const udp = dgram.createSocket('udp4');
     await new Promise<void>(r => udp.bind(0, '127.0.0.1', () => r()));
     tftpPort = udp.address().port;
     await new Promise<void>(r => udp.close(() => r()));
-    const ports = new Map<string, number>();
-    for (const s of specs) ports.set(s.name, await freePort());
-    backend = await startTestBackend({
-      features: [
-        ztpPlugin,
-        ...builtinPlatformFeatures,
-        schedulerServiceFactory,
-        catalogServiceMock.factory({
-          entities: specs.map(s =>
-            deviceEntity(s.name, {
-              'ztp.network/serial-number': s.serial,
-              'ztp.network/platform': s.platform,
-              'ztp.network/management-address': `${s.ip}/24`,
-              'ztp.network/default-gateway': '127.0.31.1',
-              'ztp.network/hostname': s.name,
-              'ztp.network/mac-address': s.mac,
-              'ztp.network/ssh-port': String(ports.get(s.name)),
-            }),
-          ),
-        }),
-        mockServices.rootConfig.factory({
-          data: {
-            ztp: {
-              secrets: { key: 'integration-key-0123456789' },
-              provisioning: {
-                port: provisioningPort,
-                tftp: { enabled: true, port: tftpPort },
-              },
-              templates: { 'cisco-iosxe': { minimal: template } },
-              serialCheck: quickSerialChecks(4000),
-            },
-          },
-        }),
-      ],
+    ztp = await startZtpTestBackend({
+      devices: specs,
+      gateway: '127.0.31.1',
+      ztp: {
+        provisioning: { tftp: { enabled: true, port: tftpPort } },
+        templates: { 'cisco-iosxe': { minimal: template } },
+      },
     });
-    api = request(backend.server) as any;
+    door = ztp.door;
     for (const s of specs) {
-      const device = new SimulatedDevice({
-        name: s.name,
-        platform: s.platform,
-        managementIp: s.ip,
-        sshPort: ports.get(s.name),
-        macAddress: s.mac,
-        hostname: s.name,
-        realSerial: s.serial,
-        provisioningUrl: door,
-        bootFileUrl: s.bootFile ? `${door}/ztp/boot/${s.bootFile}` : undefined,
-        ...QUICK_BOOT,
-        rebootMs: 500,
-      });
+      const device = ztp.simulatedDevice(s);
       devices.set(s.name, device);
       // --- NX-OS (POAP): what the POAP script ran on the switch ---
       if (s.platform === 'cisco-nxos') {
@@ -213,8 +130,7 @@ describe('factory-default devices bootstrapped by their own ZTP agents', () => {
   });
 
   afterAll(async () => {
-    await Promise.all([...devices.values()].map(d => d.powerOff()));
-    await backend?.stop();
+    await ztp?.stop();
     fs.rmSync(dir, { recursive: true, force: true });
   });
 

@@ -1,36 +1,24 @@
-import {
-  mockCredentials,
-  mockServices,
-  startTestBackend,
-} from '@backstage/backend-test-utils';
-import { schedulerServiceFactory } from '@backstage/backend-defaults/scheduler';
-import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
-import { SimulatedDevice } from '@ztp-portal/ztp-simulator';
+import type { SimulatedDevice } from '@ztp-portal/ztp-simulator';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import request from 'supertest';
 import {
   aristaEosDriver,
   ciscoNxosDriver,
   juniperJunosDriver,
-  builtinPlatformFeatures,
 } from './__testUtils__/builtinPlatforms';
-import { ztpPlugin } from './plugin';
-import { deviceEntity } from './__testUtils__/fleet';
-import { freePort } from './__testUtils__/network';
-import { QUICK_BOOT, quickSerialChecks } from './__testUtils__/testTimings';
+import {
+  startZtpTestBackend,
+  type TestDeviceSpec,
+  type ZtpTestBackend,
+} from './__testUtils__/ztpTestBackend';
+
+import { waitFor } from './__testUtils__/waitFor';
 
 jest.setTimeout(120_000);
 
-type Spec = {
-  name: string;
+type Spec = TestDeviceSpec & {
   platform: 'cisco-nxos' | 'arista-eos' | 'juniper-junos';
-  ip: string;
-  serial: string;
-  mac: string;
-  /** The file DHCP names (/ztp/boot/...); the platform's default request otherwise. */
-  bootFile?: string;
   /** Free bytes on the device's flash (the simulator's default otherwise). */
   flashFreeBytes?: number;
 };
@@ -96,28 +84,6 @@ const specs: Spec[] = [
   },
 ];
 
-const OPERATOR = mockCredentials.user.header('user:default/operator');
-
-async function waitFor<T>(
-  fn: () => Promise<T | undefined>,
-  describeState: () => Promise<unknown>,
-  timeoutMs = 60_000,
-): Promise<T> {
-  const end = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await fn();
-    if (v !== undefined) return v;
-    if (Date.now() > end) {
-      throw new Error(
-        `timed out waiting; last state: ${JSON.stringify(
-          await describeState(),
-        )}`,
-      );
-    }
-    await new Promise(r => setTimeout(r, 250));
-  }
-}
-
 function withBrokenLine(template: string, from: string, to: string): string {
   if (!template.includes(from)) {
     throw new Error(`the template no longer has "${from}"`);
@@ -128,16 +94,10 @@ function withBrokenLine(template: string, from: string, to: string): string {
 describe('a minimal configuration the device refuses, per platform', () => {
   const devices = new Map<string, SimulatedDevice>();
   const refused = new Map<string, string[]>();
-  let backend: Awaited<ReturnType<typeof startTestBackend>>;
-  let api: request.SuperTest<request.Test>;
+  let ztp: ZtpTestBackend;
   let dir: string;
 
-  const deviceState = async (name: string) => {
-    const res = await api
-      .get(`/api/ztp/devices/default/${name}`)
-      .set({ Authorization: OPERATOR });
-    return res.body as { device: any; events: any[] };
-  };
+  const deviceState = (name: string) => ztp.deviceState(name);
   const reasonOf = (name: string, pattern: RegExp) =>
     waitFor(
       async () => {
@@ -188,57 +148,13 @@ describe('a minimal configuration the device refuses, per platform', () => {
       fs.writeFileSync(file, text);
       templateFiles[platform] = { minimal: file };
     }
-    const provisioningPort = await freePort();
-    const door = `http://127.0.0.1:${provisioningPort}`;
-    const ports = new Map<string, number>();
-    for (const s of specs) ports.set(s.name, await freePort());
-    backend = await startTestBackend({
-      features: [
-        ztpPlugin,
-        ...builtinPlatformFeatures,
-        schedulerServiceFactory,
-        catalogServiceMock.factory({
-          entities: specs.map(s =>
-            deviceEntity(s.name, {
-              'ztp.network/serial-number': s.serial,
-              'ztp.network/platform': s.platform,
-              'ztp.network/management-address': `${s.ip}/24`,
-              'ztp.network/default-gateway': '127.0.32.1',
-              'ztp.network/hostname': s.name,
-              'ztp.network/mac-address': s.mac,
-              'ztp.network/ssh-port': String(ports.get(s.name)),
-            }),
-          ),
-        }),
-        mockServices.rootConfig.factory({
-          data: {
-            ztp: {
-              secrets: { key: 'integration-key-0123456789' },
-              provisioning: {
-                port: provisioningPort,
-                tftp: { enabled: false },
-              },
-              templates: templateFiles,
-              serialCheck: quickSerialChecks(4000),
-            },
-          },
-        }),
-      ],
+    ztp = await startZtpTestBackend({
+      devices: specs,
+      gateway: '127.0.32.1',
+      ztp: { templates: templateFiles },
     });
-    api = request(backend.server) as any;
     for (const s of specs) {
-      const device = new SimulatedDevice({
-        name: s.name,
-        platform: s.platform,
-        managementIp: s.ip,
-        sshPort: ports.get(s.name),
-        macAddress: s.mac,
-        hostname: s.name,
-        realSerial: s.serial,
-        provisioningUrl: door,
-        bootFileUrl: s.bootFile ? `${door}/ztp/boot/${s.bootFile}` : undefined,
-        ...QUICK_BOOT,
-        rebootMs: 500,
+      const device = ztp.simulatedDevice(s, {
         flashFreeBytes: s.flashFreeBytes,
       });
       device.on('config-rejected', (errors: string[]) =>
@@ -250,8 +166,7 @@ describe('a minimal configuration the device refuses, per platform', () => {
   });
 
   afterAll(async () => {
-    await Promise.all([...devices.values()].map(d => d.powerOff()));
-    await backend?.stop();
+    await ztp?.stop();
     fs.rmSync(dir, { recursive: true, force: true });
   });
 

@@ -13,6 +13,8 @@ import { freePort } from '../__testUtils__/network';
 import { builtinPlatformFeatures } from '../__testUtils__/builtinPlatforms';
 import { QUICK_BOOT, quickSerialChecks } from '../__testUtils__/testTimings';
 
+import { waitFor } from '../__testUtils__/waitFor';
+
 jest.setTimeout(90_000);
 
 type Spec = {
@@ -165,26 +167,6 @@ async function deviceState(api: request.SuperTest<request.Test>, name: string) {
     .get(`/api/ztp/devices/default/${name}`)
     .set({ Authorization: OPERATOR });
   return res.body as { device: any; events: any[] };
-}
-
-async function waitFor<T>(
-  fn: () => Promise<T | undefined>,
-  describeState: () => Promise<unknown>,
-  timeoutMs = 30_000,
-): Promise<T> {
-  const end = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await fn();
-    if (v !== undefined) return v;
-    if (Date.now() > end) {
-      throw new Error(
-        `timed out waiting; last state: ${JSON.stringify(
-          await describeState(),
-        )}`,
-      );
-    }
-    await new Promise(r => setTimeout(r, 250));
-  }
 }
 
 describe('serial checks against simulated devices', () => {
