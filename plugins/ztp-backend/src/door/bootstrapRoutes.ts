@@ -1,4 +1,5 @@
 import type { LoggerService } from '@backstage/backend-plugin-api';
+import type { ZtpEventType } from '@ztp-portal/backstage-plugin-ztp-common';
 import type { DeviceRecord, NewEvent } from '../database/types';
 import type { BootstrapFileIndex } from './BootstrapFileIndex';
 import type { DeviceIndex } from './DeviceIndex';
@@ -16,6 +17,12 @@ const STAGES: Record<string, string> = {
   image: 'software image',
   'image-failed':
     'software image not taken; the device keeps its old image and goes on',
+};
+
+/** The timeline event of a stage that is not plain progress. */
+const EVENT_OF_STAGE: Record<string, ZtpEventType> = {
+  failed: 'bootstrap.failed',
+  'image-failed': 'bootstrap.image-failed',
 };
 
 /** Longest device output a report may carry into the timeline. */
@@ -161,11 +168,7 @@ export class BootstrapRoutes {
     try {
       await this.options.store.addEvent({
         entityRef,
-        type: failed
-          ? 'bootstrap.failed'
-          : lower === 'image-failed'
-          ? 'bootstrap.image-failed'
-          : 'bootstrap.progress',
+        type: EVENT_OF_STAGE[lower] ?? 'bootstrap.progress',
         actor: `device:${sourceIp}`,
         message: failed
           ? `failed: ${detail || 'no detail'}`
