@@ -6,6 +6,7 @@ import {
   type ZtpImageState,
 } from '@ztp-portal/backstage-plugin-ztp-common';
 import { StatusChip } from '../StatusBadges/StatusChip';
+import { imageStepDuringZtp } from './imageStepDuringZtp';
 import { useImageCompliance } from './useImageCompliance';
 import { useImageUpgrade } from './useImageUpgrade';
 
@@ -23,13 +24,34 @@ export const IMAGE_STATE_FILTER: [ZtpImageState, string][] =
 /**
  * Image: Compliant or Upgrade needed with the running and approved versions
  * (running → approved), or Unknown with why (no version read, no image
- * approved).
+ * approved); Upgrading or Failed while an upgrade runs, or while the
+ * device's own agent takes the image during ZTP and reports it.
  */
 export function ImageBadge(props: { device: ZtpDevice }) {
   const image = useImageCompliance(props.device);
   const upgrade = useImageUpgrade(props.device.entityRef);
   // The approved images are on their way: a moment without a badge.
   if (!image) return null;
+  // Its own agent takes the image while it boots, and says how far it is.
+  const duringZtp = imageStepDuringZtp(props.device);
+  if (duringZtp) {
+    return (
+      <span>
+        <StatusChip
+          label={duringZtp.failed ? 'Failed' : 'Upgrading'}
+          tone={duringZtp.failed ? 'error' : 'running'}
+          tooltip={
+            duringZtp.failed
+              ? `The image was not taken during ZTP: ${duringZtp.words}. The device keeps its old image and goes on with its configuration.`
+              : `Taking the approved image during ZTP: ${duringZtp.words}`
+          }
+        />
+        <Typography variant="caption" display="block">
+          {duringZtp.failed ? 'during ZTP' : `ZTP: ${duringZtp.words}`}
+        </Typography>
+      </span>
+    );
+  }
   if (upgrade?.state === 'upgrading') {
     return (
       <span>

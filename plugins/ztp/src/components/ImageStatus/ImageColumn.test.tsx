@@ -59,6 +59,41 @@ const devices: ZtpDevice[] = [
     managementAddress: '127.0.20.1/24',
     managementIp: '127.0.20.1',
   }),
+  // Booting: its own agent takes the image and reports each step.
+  makeDevice('leaf-03', {
+    platform: 'arista-eos',
+    managementAddress: '127.0.10.13/24',
+    managementIp: '127.0.10.13',
+    lastEvent: {
+      id: 7,
+      entityRef: 'resource:default/leaf-03',
+      at: '2026-12-04T10:00:00.000Z',
+      type: 'bootstrap.progress',
+      actor: 'device:127.0.10.13',
+      message: 'software image: downloading EOS-4.32.0F.swi',
+      details: { stage: 'image' },
+    },
+  }),
+  // Its agent could not take it; the version read before is older news.
+  makeDevice('leaf-04', {
+    platform: 'arista-eos',
+    managementAddress: '127.0.10.14/24',
+    managementIp: '127.0.10.14',
+    software: {
+      runningVersion: '4.31.2F',
+      readAt: '2026-12-04T09:00:00.000Z',
+    },
+    lastEvent: {
+      id: 8,
+      entityRef: 'resource:default/leaf-04',
+      at: '2026-12-04T10:00:00.000Z',
+      type: 'bootstrap.image-failed',
+      actor: 'device:127.0.10.14',
+      message:
+        'software image not taken; the device keeps its old image and goes on: % Error copying http://127.0.0.1:7080/ztp/images/EOS-4.32.0F.swi (No space left on device)',
+      details: { stage: 'image-failed' },
+    },
+  }),
 ];
 let listRequests: URLSearchParams[];
 
@@ -130,6 +165,24 @@ describe('the Image column of the ZTP dashboard', () => {
       within(row('leaf-02')).getByText('4.31.2F → 4.32.0F'),
     ).toBeInTheDocument();
     expect(within(row('spine-01')).getByText('Unknown')).toBeInTheDocument();
+  });
+
+  it('shows the image a booting device takes during ZTP, and the step its agent reported', async () => {
+    await renderDashboard();
+    expect(
+      await within(row('leaf-03')).findByText('Upgrading'),
+    ).toBeInTheDocument();
+    expect(
+      within(row('leaf-03')).getByText('ZTP: downloading EOS-4.32.0F.swi'),
+    ).toBeInTheDocument();
+    const failed = within(row('leaf-04')).getByText('Failed');
+    expect(within(row('leaf-04')).getByText('during ZTP')).toBeInTheDocument();
+    await userEvent.hover(failed);
+    expect(
+      await screen.findByText(
+        /No space left on device\)\. The device keeps its old image/,
+      ),
+    ).toBeInTheDocument();
   });
 
   it('filters on the server by image state, kept in the URL and read back from it', async () => {
