@@ -20,6 +20,7 @@ import { DeviceRequestHandler } from '../door/DeviceRequestHandler';
 import { FetchRecorder } from '../door/FetchRecorder';
 import { DoorHttpServer } from '../door/DoorHttpServer';
 import { UnknownDeviceCounter } from '../door/UnknownDeviceCounter';
+import { doorSignature } from '../door/doorSignature';
 import type { BootstrapRenderer } from '../platforms/BootstrapRenderer';
 
 jest.setTimeout(60_000);
@@ -584,7 +585,10 @@ describe.each(databases.eachSupportedId())('DeviceQueueSync on %p', id => {
     const doorView = new DoorQueueView({
       stores,
       // No bootstrap scripts here: the minimal configuration route is tested.
-      renderer: { bootstrap: () => undefined } as unknown as BootstrapRenderer,
+      renderer: {
+        bootstrap: () => undefined,
+        signature: doorSignature,
+      } as unknown as BootstrapRenderer,
       logger,
     });
     let pages = 0;
