@@ -236,6 +236,17 @@ describe('the NX-OS POAP script with an approved image', () => {
     expect(run.reports.slice(0, 2)).toEqual(['started', 'image: already runs 10.04(02)']);
   });
 
+  it('deletes a file of the same name with other contents before it checks the space and downloads', () => {
+    const run = runScript(
+      imageScript(),
+      switchRules([['sha256sum$', [`${'0f'.repeat(32)}\n`, `${SHA256}\n`]]]),
+    );
+    const i = (c: string) => run.commands.indexOf(c);
+    expect(i('delete bootflash:nxos64-cs.10.4.2.F.bin no-prompt')).toBeGreaterThan(-1);
+    expect(i('delete bootflash:nxos64-cs.10.4.2.F.bin no-prompt')).toBeLessThan(i('dir bootflash:'));
+    expect(run.reports[2]).toMatch(/^image: installing/);
+  });
+
   it('does not download again an image an earlier run left on bootflash', () => {
     const run = runScript(
       imageScript(),

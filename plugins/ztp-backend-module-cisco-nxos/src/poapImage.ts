@@ -54,11 +54,17 @@ def image_digest(kind):
 
 
 def image_on_bootflash():
-    """Whether an earlier POAP run left the approved image on bootflash."""
+    """Whether an earlier POAP run left the approved image on bootflash; a
+    file of that name with other contents is deleted (copy would ask
+    before overwriting it, and its space counts as free)."""
     try:
-        return image_digest("sha256sum") == IMAGE_SHA256
+        found = image_digest("sha256sum")
     except Refused:
         return False
+    if found == IMAGE_SHA256:
+        return True
+    quietly("delete bootflash:%s no-prompt" % IMAGE_FILE)
+    return False
 
 
 def check_space():
