@@ -5,6 +5,7 @@ import { withPoapMd5 } from '../../__testUtils__/bootFiles';
 import { minimalConfig } from '../../__testUtils__/minimalConfigs';
 import { simulatedImage } from '../../device/ImageFlash';
 import { SimulatedDevice } from '../../device/SimulatedDevice';
+import { Shell } from '../../__testUtils__/sshClient';
 
 jest.setTimeout(30_000);
 
@@ -104,6 +105,22 @@ describe('NX-OS POAP taking a software image', () => {
     expect(d.softwareVersion).toBe(NEW);
     expect(d.hostname).toBe('leaf-img');
     expect(d.runningConfig()).toMatch(/^boot nxos bootflash:nxos\.bin$/m);
+    // What show version says over SSH, once the switch is back.
+    const shell = await Shell.open({
+      host: '127.41.0.21',
+      port: d.sshPort!,
+      username: 'u',
+      password: 'p',
+    });
+    try {
+      await shell.expect(/leaf-img# ?$/);
+      await shell.run('terminal length 0', /leaf-img# ?$/);
+      expect(await shell.run('show version', /leaf-img# ?$/)).toMatch(
+        /NXOS: version 10\.4\(2\) /,
+      );
+    } finally {
+      shell.close();
+    }
   });
 
   it('refuses a corrupted download at "boot nxos" in its own words: the old release boots, with the configuration', async () => {
