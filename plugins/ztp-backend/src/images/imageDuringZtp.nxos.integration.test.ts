@@ -12,10 +12,7 @@ import {
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { SimulatedDevice, simulatedImage } from '@ztp-portal/ztp-simulator';
 import request from 'supertest';
-import {
-  builtinPlatformFeatures,
-  ciscoNxosDriver,
-} from '../__testUtils__/builtinPlatforms';
+import { builtinPlatformFeatures } from '../__testUtils__/builtinPlatforms';
 import { freePort } from '../__testUtils__/network';
 import { QUICK_BOOT, quickSerialChecks } from '../__testUtils__/testTimings';
 import {
@@ -159,6 +156,9 @@ describe('NX-OS takes the approved image during POAP, through the real backend',
               serialCheck: quickSerialChecks(8000),
               finalConfig: { deadlineMs: 30_000 },
               catalogSync: { indexRefreshSeconds: 1 },
+              dhcp: {
+                subnets: [{ subnet: '127.41.0.0/24', gateway: '127.41.0.1' }],
+              },
               images: {
                 directory: images,
                 approved: [approved],
@@ -179,31 +179,28 @@ describe('NX-OS takes the approved image during POAP, through the real backend',
     api = request(backend.server) as any;
 
     const doorUrl = `http://127.0.0.1:${doorPort}`;
+    // What the portal's DHCP configuration hands each switch (option 67),
+    // once the image is verified: the script that takes it.
+    const reservations = await until('option 67 naming the image script', async () => {
+      const r = await api
+        .get('/api/ztp/dhcp/kea-config?part=reservations')
+        .set({ Authorization: OPERATOR });
+      const found = new Map<string, string>(
+        (r.body.content?.subnet4?.[0]?.reservations ?? []).map((v: any) => [
+          v['ip-address'],
+          v['option-data']?.find((o: any) => o.name === 'boot-file-name')
+            ?.data,
+        ]),
+      );
+      return Object.values(devices).every(d =>
+        /\/ztp\/boot\/poap_[0-9a-f]{16}\.py$/.test(found.get(d.ip) ?? ''),
+      )
+        ? found
+        : undefined;
+    });
     for (const [kind, d] of Object.entries(devices)) {
       const a = entities.find(e => e.metadata.name === d.name)!.metadata
         .annotations!;
-      // What the DHCP server hands the switch (option 67): the platform
-      // names the script that takes this image.
-      const boot = ciscoNxosDriver.bootstrap!.dhcpBootFile({
-        device: {
-          entityRef: ref(d.name),
-          name: d.name,
-          hostname: d.name,
-          platform: 'cisco-nxos',
-          managementIp: d.ip,
-          prefixLength: 24,
-          expectedSerial: a['ztp.network/serial-number'],
-        },
-        doorUrl,
-        image: {
-          file: FILE,
-          url: `${doorUrl}/ztp/images/${FILE}`,
-          size: approved.size,
-          sha256: approved.sha256,
-          md5: approved.md5,
-          version: TO,
-        },
-      });
       const device = new SimulatedDevice({
         name: d.name,
         platform: 'cisco-nxos',
@@ -214,7 +211,7 @@ describe('NX-OS takes the approved image during POAP, through the real backend',
         realSerial: a['ztp.network/serial-number'],
         softwareVersion: FROM,
         provisioningUrl: doorUrl,
-        bootFileUrl: boot.bootFileName,
+        bootFileUrl: reservations.get(d.ip),
         ...QUICK_BOOT,
         rebootMs: 1000,
         corruptImageDownloads: kind === 'corrupted',
