@@ -9,7 +9,7 @@ import {
   PYTHON,
   TEXT,
 } from '@ztp-portal/backstage-plugin-ztp-node';
-import { poapImageScriptName } from './poapImage';
+import { poapImageScriptName, poapTakesImage } from './poapImage';
 import { nxosPoapScript } from './poapScript';
 
 /** POAP does not complete DHCP when the lease is shorter than an hour. */
@@ -36,12 +36,13 @@ export const nxosBootstrap: PlatformBootstrap = {
     const mac = bareMac(ctx.device.macAddress);
     if (mac) names.push(`conf_${mac.toUpperCase()}.cfg`);
     const md5 = `${md5Hex(ctx.minimalConfig)}\n`;
-    const imageScript: BootstrapFile[] = ctx.image
+    const image = poapTakesImage(ctx.image);
+    const imageScript: BootstrapFile[] = image
       ? [
           {
-            name: poapImageScriptName(ctx.image),
+            name: poapImageScriptName(image),
             contentType: PYTHON,
-            body: nxosPoapScript(ctx),
+            body: nxosPoapScript({ doorUrl: ctx.doorUrl, image }),
             deliversConfig: false,
             shared: 'identical',
           },
@@ -74,7 +75,8 @@ export const nxosBootstrap: PlatformBootstrap = {
   },
 
   dhcpBootFile(ctx) {
-    const script = ctx.image ? poapImageScriptName(ctx.image) : 'poap.py';
+    const image = poapTakesImage(ctx.image);
+    const script = image ? poapImageScriptName(image) : 'poap.py';
     return {
       // Open NX-OS fetches the script by HTTP when 67 is a URL (no port 69
       // needed); the server in 66/150 is the one it names in its logs.
@@ -83,9 +85,9 @@ export const nxosBootstrap: PlatformBootstrap = {
       minLeaseSeconds: POAP_MIN_LEASE_SECONDS,
       downloads: [
         `${script} over HTTP (its #md5sum line checked by POAP; also served over TFTP as ${script})`,
-        ...(ctx.image
+        ...(image
           ? [
-              `by the script, unless the switch runs ${ctx.image.version} already: ${ctx.image.file} (${ctx.image.size} bytes) from ${ctx.image.url} over HTTP in the management VRF, its SHA-256 checked on the switch, set as the next boot (boot nxos) and saved; the switch boots it when POAP ends and replays its configuration there (a failure is reported and the switch keeps its image)`,
+              `by the script, unless the switch runs ${image.version} already: ${image.file} (${image.size} bytes) from ${image.url} over HTTP in the management VRF, its SHA-256 checked on the switch, set as the next boot (boot nxos) and saved; the switch boots it when POAP ends and replays its configuration there (a failure is reported and the switch keeps its image)`,
             ]
           : []),
         `by the script, over HTTP in the management VRF: conf.${ctx.device.expectedSerial}.md5 and conf.${ctx.device.expectedSerial} (or conf_<MAC>.cfg), each command tried on the switch (checkpoint, then rollback), then staged and applied after a reboot; a refused command is reported to the door in the switch's own words`,

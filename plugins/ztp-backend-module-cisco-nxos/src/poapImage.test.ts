@@ -170,6 +170,16 @@ describe('the NX-OS POAP script with an approved image', () => {
     expect(dhcp.downloads.join('\n')).toContain(image.url);
   });
 
+  it('leaves an image whose file name the CLI could not take as one word to the SSH upgrade', () => {
+    const odd = { ...image, file: 'nxos 10.4.2 ; reload.bin' };
+    expect(nxosBootstrap.files({ ...ctx, image: odd })).toEqual(
+      nxosBootstrap.files(ctx),
+    );
+    expect(nxosBootstrap.dhcpBootFile({ ...ctx, image: odd })).toEqual(
+      nxosBootstrap.dhcpBootFile(ctx),
+    );
+  });
+
   it('compiles, and its #md5sum line is the MD5 of the script without it', () => {
     const script = imageScript();
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'nxos-poap-'));

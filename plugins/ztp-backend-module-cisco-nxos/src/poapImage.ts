@@ -2,6 +2,19 @@ import type { UpgradeImage } from '@ztp-portal/backstage-plugin-ztp-node';
 import { pythonString } from '@ztp-portal/backstage-plugin-ztp-node';
 
 /**
+ * The image the POAP script may take: its file name goes into CLI commands
+ * (a " ; " would start another one), so a name of other characters than
+ * letters, digits and ._+- is left to the SSH upgrade.
+ */
+export function poapTakesImage(
+  image: UpgradeImage | undefined,
+): UpgradeImage | undefined {
+  return image && /^[A-Za-z0-9][A-Za-z0-9._+-]*$/.test(image.file)
+    ? image
+    : undefined;
+}
+
+/**
  * The name of the POAP script that takes this image: one per image, so
  * that every switch taking the same image shares the same script (POAP
  * scripts are shared files) and poap.py stays the script without an image.
