@@ -1,5 +1,9 @@
-import type { BootstrapContext } from '@ztp-portal/backstage-plugin-ztp-node';
+import type {
+  BootstrapContext,
+  UpgradeImage,
+} from '@ztp-portal/backstage-plugin-ztp-node';
 import { md5Hex, pythonString } from '@ztp-portal/backstage-plugin-ztp-node';
+import { poapImageStep } from './poapImage';
 
 /**
  * The body of the POAP script (without its md5sum line). POAP downloads it
@@ -17,8 +21,12 @@ import { md5Hex, pythonString } from '@ztp-portal/backstage-plugin-ztp-node';
  * commands), so each command goes through `configure terminal` on the
  * running image, which refuses it in its own words, and the rollback
  * leaves the switch as POAP expects it: unconfigured until the replay.
+ *
+ * With an image, the script first makes it the next boot (poapImage.ts):
+ * the switch reboots into it when POAP ends and replays the configuration
+ * there, though the trial ran on the old image.
  */
-function poapBody(doorUrl: string): string {
+function poapBody(doorUrl: string, image?: UpgradeImage): string {
   return `# POAP script rendered by the ZTP portal: NX-OS runs it with its cli module.
 import base64
 import re
@@ -163,7 +171,7 @@ def try_on_switch(name):
     return count
 
 
-def main():
+${image ? poapImageStep(image) : ''}def main():
     serial = serial_number()
     mac = mgmt_mac()
     names = []
@@ -183,7 +191,7 @@ def main():
         sys.exit(1)
     token = run("show file bootflash:%s.md5" % name).split()[0]
     report(token, "started")
-    try:
+${image ? '    take_image(token)\n' : ''}    try:
         download(name)
         actual = run("show file bootflash:%s md5sum" % name).strip()
         if actual != token:
@@ -207,8 +215,10 @@ if __name__ == "__main__":
  * The POAP script with the line POAP checks before running it: the MD5 of
  * the script without that line.
  */
-export function nxosPoapScript(ctx: Pick<BootstrapContext, 'doorUrl'>): string {
-  const body = poapBody(ctx.doorUrl);
+export function nxosPoapScript(
+  ctx: Pick<BootstrapContext, 'doorUrl' | 'image'>,
+): string {
+  const body = poapBody(ctx.doorUrl, ctx.image);
   const shebang = '#!/bin/env python3\n';
   const rest = body;
   const withoutLine = shebang + rest;

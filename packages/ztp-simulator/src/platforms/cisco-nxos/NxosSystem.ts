@@ -31,7 +31,9 @@ import type {
 import { formatNxosError, nxosGrammar } from './grammar';
 import {
   bootflashName,
+  nxosBootNxos,
   nxosCopyHttp,
+  nxosDelete,
   nxosImageDigest,
   nxosImageListing,
   nxosInstallAll,
@@ -89,6 +91,17 @@ class NxosShell extends CiscoStyleShell {
 
   hostname(): string {
     return this.system.hostname();
+  }
+
+  /**
+   * "boot nxos <image>": checked by the switch before it is taken; a
+   * refused one is not kept in the configuration.
+   */
+  protected async configCommand(line: string, io: ShellIO): Promise<boolean> {
+    const boot = nxosBootNxos(this.system.facts, line);
+    if (!boot) return false;
+    await io.print(boot.output);
+    return !boot.ok;
   }
 
   motd(): string {
@@ -243,6 +256,20 @@ class NxosShell extends CiscoStyleShell {
           run: ctx =>
             nxosImageDigest(facts, ctx.args.path, 'sha256sum') ??
             `% No such file or directory: ${ctx.args.path}\n`,
+        },
+      },
+      {
+        pattern: 'delete <path>',
+        value: {
+          run: ctx =>
+            nxosDelete(facts, system.bootflash, ctx.io, ctx.args.path, false),
+        },
+      },
+      {
+        pattern: 'delete <path> no-prompt',
+        value: {
+          run: ctx =>
+            nxosDelete(facts, system.bootflash, ctx.io, ctx.args.path, true),
         },
       },
       {

@@ -5,8 +5,11 @@ import type { DeviceFacts } from '../types';
  * NX-OS's software commands: "copy http://... bootflash:[<file>] vrf
  * <vrf>" (a real transfer; a small file that is not an image, a POAP
  * configuration, lands as text), "show file bootflash:<file>
- * md5sum|sha256sum" and "install all nxos bootflash:<file>
- * [non-interruptive]", which saves the configuration and reloads.
+ * md5sum|sha256sum", "install all nxos bootflash:<file>
+ * [non-interruptive]", which saves the configuration and reloads, "boot
+ * nxos bootflash:<file>" (configuration mode: the image the next boot
+ * runs, as the POAP script sets it) and "delete bootflash:<file>
+ * [no-prompt]".
  */
 export function bootflashName(path: string): string | undefined {
   const m = /^bootflash:\/*(.*)$/i.exec(path);
@@ -91,4 +94,62 @@ export function nxosImageListing(facts: DeviceFacts, time: string): string[] {
   return facts.images
     .list()
     .map(i => `${String(i.size).padStart(12)}    ${time}  ${i.name}`);
+}
+
+/**
+ * "boot nxos bootflash:<file>" in configuration mode: undefined when the
+ * line is not one. The switch checks the image before it takes it as the
+ * next boot (a missing, foreign or corrupted image is refused and the boot
+ * variable left as it was); the line then stays in the running
+ * configuration.
+ */
+export function nxosBootNxos(
+  facts: DeviceFacts,
+  line: string,
+): { ok: boolean; output: string } | undefined {
+  const m = /^boot\s+nxos\s+(\S+)$/i.exec(line);
+  if (!m) return undefined;
+  const checking =
+    'Performing image verification and compatibility check, please wait....\n';
+  const name = bootflashName(m[1]);
+  if (name === undefined || !facts.images.get(name)) {
+    return {
+      ok: false,
+      output: `${checking}ERROR: ${m[1]}: No such file or directory\n`,
+    };
+  }
+  const boot = facts.images.setBoot(name);
+  if (!boot.ok) {
+    return {
+      ok: false,
+      output: `${checking}ERROR: Image verification failed: ${boot.error}\n`,
+    };
+  }
+  return { ok: true, output: checking };
+}
+
+/**
+ * "delete bootflash:<file> [no-prompt]": asks first unless no-prompt (a
+ * script, which cannot answer, gives up).
+ */
+export async function nxosDelete(
+  facts: DeviceFacts,
+  textFiles: Map<string, string>,
+  io: ShellIO,
+  path: string,
+  noPrompt: boolean,
+): Promise<string> {
+  const name = bootflashName(path);
+  if (!name || (!facts.images.get(name) && !textFiles.has(name))) {
+    return `% No such file or directory: ${path}\n`;
+  }
+  if (!noPrompt) {
+    const answer = await io.readLine(
+      `Do you want to delete "/${name}" ? (yes/no/abort)   [y] `,
+    );
+    if (answer === null || /^[na]/i.test(answer.trim())) return '';
+  }
+  facts.images.delete(name);
+  textFiles.delete(name);
+  return '';
 }
