@@ -3,7 +3,12 @@ import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { ImageChunkBuffers, sendFileRange } from './imageSender';
+import {
+  ChunkSource,
+  fileSource,
+  ImageChunkCache,
+  sendFileRange,
+} from './imageSender';
 
 /** A connected pair of sockets on loopback: what is written, what is read. */
 async function socketPair(): Promise<[net.Socket, net.Socket]> {
@@ -23,11 +28,29 @@ function readAll(socket: net.Socket): Promise<Buffer> {
   return new Promise(r => socket.on('close', () => r(Buffer.concat(chunks))));
 }
 
+/** An in-memory image whose reads are counted. */
+function memorySource(
+  key: string,
+  bytes: Buffer,
+): ChunkSource & { reads: number } {
+  const source = {
+    key,
+    size: bytes.length,
+    reads: 0,
+    read: async (buffer: Buffer, length: number, position: number) => {
+      source.reads++;
+      return bytes.copy(buffer, 0, position, position + length);
+    },
+  };
+  return source;
+}
+
 describe('sendFileRange', () => {
   let dir: string;
   let file: string;
   let data: Buffer;
   let fd: number;
+  let source: ChunkSource;
 
   beforeEach(() => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ztp-sender-'));
@@ -35,6 +58,7 @@ describe('sendFileRange', () => {
     data = randomBytes(5 * 64 * 1024 + 123);
     fs.writeFileSync(file, data);
     fd = fs.openSync(file, 'r');
+    source = fileSource(fd, 'image.bin', data.length);
   });
 
   afterEach(() => {
@@ -43,7 +67,7 @@ describe('sendFileRange', () => {
   });
 
   it('sends exactly the range asked for, in chunks, and gives its buffers back for the next download', async () => {
-    const buffers = new ImageChunkBuffers(64 * 1024, 4);
+    const chunks = new ImageChunkCache(64 * 1024, 4);
     for (const [start, length] of [
       [0, data.length],
       [70_000, 200_001],
@@ -51,13 +75,17 @@ describe('sendFileRange', () => {
       const [sender, client] = await socketPair();
       const received = readAll(client);
       const sizes: number[] = [];
+      let most = 0;
       const all = await sendFileRange({
-        fd,
+        source,
         socket: sender,
         start,
         length,
-        buffers,
-        sent: n => sizes.push(n),
+        chunks,
+        sent: n => {
+          sizes.push(n);
+          most = Math.max(most, chunks.inUse);
+        },
       });
       sender.end();
       expect(all).toBe(true);
@@ -67,66 +95,215 @@ describe('sendFileRange', () => {
       expect(sizes.every(n => n <= 64 * 1024)).toBe(true);
       expect(sizes.reduce((a, b) => a + b, 0)).toBe(length);
       // At most two buffers per download (one read, one written), given back.
-      expect(buffers.inUse).toBe(0);
-      expect(buffers.allocatedCount).toBeLessThanOrEqual(2);
+      expect(most).toBeLessThanOrEqual(2);
+      expect(chunks.inUse).toBe(0);
     }
-    // The second download reused the first one's buffers.
-    expect(buffers.allocatedCount).toBeLessThanOrEqual(2);
+    // The second download reused the first one's buffers: a download alone
+    // keeps nothing it has gone past.
+    expect(chunks.allocatedCount).toBeLessThanOrEqual(2);
   });
 
   it('never holds more buffers than its bound, however many download at once: the others wait their turn', async () => {
-    const buffers = new ImageChunkBuffers(64 * 1024, 3);
+    const chunks = new ImageChunkCache(64 * 1024, 3);
     let most = 0;
+    // Each starts elsewhere, so that they cannot share every chunk.
+    const starts = Array.from({ length: 8 }, (_, i) => i * 40_000);
     const downloads = await Promise.all(
-      Array.from({ length: 8 }, async () => {
+      starts.map(async start => {
         const [sender, client] = await socketPair();
         const received = readAll(client);
         const all = await sendFileRange({
-          fd,
+          source,
           socket: sender,
-          start: 0,
-          length: data.length,
-          buffers,
+          start,
+          length: data.length - start,
+          chunks,
           sent: () => {
-            most = Math.max(most, buffers.inUse);
+            most = Math.max(most, chunks.inUse);
           },
         });
         sender.end();
-        return { all, received: await received };
+        return { start, all, received: await received };
       }),
     );
-    for (const { all, received } of downloads) {
+    for (const { start, all, received } of downloads) {
+      expect(all).toBe(true);
+      expect(received.equals(data.subarray(start))).toBe(true);
+    }
+    expect(chunks.allocatedCount).toBe(3);
+    expect(most).toBeLessThanOrEqual(3);
+    expect(chunks.inUse).toBe(0);
+  });
+
+  it('reads a chunk once for all the downloads at the same place in the same image', async () => {
+    const chunks = new ImageChunkCache(64 * 1024, 8);
+    const counted = memorySource('image.bin', data);
+    const pairs = await Promise.all(Array.from({ length: 5 }, socketPair));
+    // All five start in the same turn, as devices upgraded together do.
+    const downloads = pairs.map(async ([sender, client]) => {
+      const received = readAll(client);
+      const all = await sendFileRange({
+        source: counted,
+        socket: sender,
+        start: 0,
+        length: data.length,
+        chunks,
+        sent: () => {},
+      });
+      sender.end();
+      return { all, received: await received };
+    });
+    for (const { all, received } of await Promise.all(downloads)) {
       expect(all).toBe(true);
       expect(received.equals(data)).toBe(true);
     }
-    expect(buffers.allocatedCount).toBe(3);
-    expect(most).toBeLessThanOrEqual(3);
-    expect(buffers.inUse).toBe(0);
+    // Six chunks in the image, read once each instead of once per download.
+    expect(counted.reads).toBe(6);
+    expect(chunks.readCount).toBe(6);
+    expect(chunks.inUse).toBe(0);
+  });
+
+  it('keeps images apart: the same place in another file is read from it', async () => {
+    const chunks = new ImageChunkCache(64 * 1024, 8);
+    const other = randomBytes(data.length);
+    const received = await Promise.all(
+      [memorySource('a.bin', data), memorySource('b.bin', other)].map(
+        async from => {
+          const [sender, client] = await socketPair();
+          const bytes = readAll(client);
+          await sendFileRange({
+            source: from,
+            socket: sender,
+            start: 1000,
+            length: 100_000,
+            chunks,
+            sent: () => {},
+          });
+          sender.end();
+          return bytes;
+        },
+      ),
+    );
+    expect(received[0].equals(data.subarray(1000, 101_000))).toBe(true);
+    expect(received[1].equals(other.subarray(1000, 101_000))).toBe(true);
   });
 
   it('gives a buffer back to the first download waiting for one', async () => {
-    const buffers = new ImageChunkBuffers(1024, 1);
-    const only = buffers.tryTake()!;
-    expect(buffers.tryTake()).toBeUndefined();
-    const first = buffers.take();
-    const second = buffers.take();
-    buffers.give(only);
-    expect(await first).toBe(only);
-    buffers.give(only);
-    expect(await second).toBe(only);
-    expect(buffers.allocatedCount).toBe(1);
+    const chunks = new ImageChunkCache(1024, 1);
+    const bytes = randomBytes(4096);
+    const from = memorySource('a.bin', bytes);
+    const only = chunks.tryAcquire(from, 0)!;
+    await only.ready;
+    expect(chunks.tryAcquire(from, 1)).toBeUndefined();
+    const first = chunks.acquire(from, 1);
+    const second = chunks.acquire(from, 2);
+    chunks.release(only);
+    const got = await first;
+    expect(got.index).toBe(1);
+    expect(got.buffer).toBe(only.buffer);
+    await got.ready;
+    expect(got.buffer.equals(bytes.subarray(1024, 2048))).toBe(true);
+    chunks.release(got);
+    expect((await second).index).toBe(2);
+    expect(chunks.allocatedCount).toBe(1);
+  });
+
+  it('keeps a chunk nobody holds while a download is behind it, until its buffer is needed, the one furthest back going first', async () => {
+    const chunks = new ImageChunkCache(1024, 2);
+    const from = memorySource('a.bin', randomBytes(8 * 1024));
+    const behind = chunks.openReader('a.bin', 0, 8 * 1024);
+    for (const index of [5, 3]) {
+      const chunk = chunks.tryAcquire(from, index)!;
+      await chunk.ready;
+      chunks.release(chunk);
+    }
+    expect(from.reads).toBe(2);
+    // Chunk 7 takes the buffer of chunk 3, behind 5: 5 is still there.
+    const seventh = chunks.tryAcquire(from, 7)!;
+    await seventh.ready;
+    chunks.release(seventh);
+    const fifth = chunks.tryAcquire(from, 5)!;
+    expect(await fifth.ready).toBe(1024);
+    expect(from.reads).toBe(3);
+    chunks.release(fifth);
+    const third = chunks.tryAcquire(from, 3)!;
+    await third.ready;
+    expect(from.reads).toBe(4);
+    chunks.release(third);
+    chunks.closeReader(behind);
+  });
+
+  it('keeps no chunk that every download of its image has gone past', async () => {
+    const chunks = new ImageChunkCache(1024, 4);
+    const from = memorySource('a.bin', randomBytes(8 * 1024));
+    // One download past chunk 2, one that ends before it, one of another
+    // image at 0.
+    const past = chunks.openReader('a.bin', 3 * 1024, 8 * 1024);
+    const before = chunks.openReader('a.bin', 0, 2 * 1024);
+    const other = chunks.openReader('b.bin', 0, 8 * 1024);
+    const second = chunks.tryAcquire(from, 2)!;
+    await second.ready;
+    chunks.release(second);
+    await chunks.tryAcquire(from, 2)!.ready;
+    expect(from.reads).toBe(2);
+    expect(chunks.allocatedCount).toBe(1);
+    for (const reader of [past, before, other]) chunks.closeReader(reader);
+  });
+
+  it('fails every download sharing a chunk that could not be read, and keeps none of it for the next', async () => {
+    const chunks = new ImageChunkCache(64 * 1024, 4);
+    let failRead: (error: Error) => void = () => {};
+    let reads = 0;
+    const flaky: ChunkSource = {
+      key: 'a.bin',
+      size: data.length,
+      read: (buffer, length, position) => {
+        reads++;
+        // The first read fails once both downloads wait for it.
+        if (reads === 1) return new Promise((_, reject) => (failRead = reject));
+        return Promise.resolve(
+          data.copy(buffer, 0, position, position + length),
+        );
+      },
+    };
+    const attempt = async () => {
+      const [sender, client] = await socketPair();
+      const received = readAll(client);
+      try {
+        return await sendFileRange({
+          source: flaky,
+          socket: sender,
+          start: 0,
+          length: data.length,
+          chunks,
+          sent: () => {},
+        });
+      } finally {
+        sender.end();
+        await received;
+      }
+    };
+    const both = Promise.allSettled([attempt(), attempt()]);
+    await new Promise(r => setTimeout(r, 200));
+    failRead(new Error('EIO: the disk failed'));
+    expect((await both).map(r => r.status)).toEqual(['rejected', 'rejected']);
+    expect(reads).toBe(1);
+    expect(chunks.inUse).toBe(0);
+    await expect(attempt()).resolves.toBe(true);
+    // All six chunks read again: the failed one was not kept.
+    expect(reads).toBe(7);
   });
 
   it('stops when the device hangs up, and says so', async () => {
-    const buffers = new ImageChunkBuffers(64 * 1024, 4);
+    const chunks = new ImageChunkCache(64 * 1024, 4);
     const [sender, client] = await socketPair();
     let sent = 0;
     const sending = sendFileRange({
-      fd,
+      source,
       socket: sender,
       start: 0,
       length: data.length,
-      buffers,
+      chunks,
       sent: n => {
         sent += n;
         if (sent >= 64 * 1024) sender.destroy();
@@ -135,23 +312,26 @@ describe('sendFileRange', () => {
     client.resume();
     await expect(sending).resolves.toBe(false);
     expect(sent).toBeLessThan(data.length);
+    expect(chunks.inUse).toBe(0);
     client.destroy();
   });
 
   it('rejects when the file is shorter than the range', async () => {
-    const buffers = new ImageChunkBuffers(64 * 1024, 4);
+    const chunks = new ImageChunkCache(64 * 1024, 4);
     const [sender, client] = await socketPair();
     client.resume();
     await expect(
       sendFileRange({
-        fd,
+        // The size the image was verified at, 90 bytes past today's end.
+        source: fileSource(fd, 'image.bin', data.length + 90),
         socket: sender,
         start: data.length - 10,
         length: 100,
-        buffers,
+        chunks,
         sent: () => {},
       }),
     ).rejects.toThrow(/ended 90 bytes early/);
+    expect(chunks.inUse).toBe(0);
     sender.destroy();
     client.destroy();
   });
