@@ -6,7 +6,8 @@ import type { LoggerService } from '@backstage/backend-plugin-api';
 import type { ServableImage } from '../images/ImageCatalog';
 import type { DeviceIndex } from './DeviceIndex';
 import { parseRange } from './imageRange';
-import { fileSource, ImageChunkCache, sendFileRange } from './imageSender';
+import { fileSource, ImageChunkCache } from './imageChunkCache';
+import { sendFileRange } from './imageSender';
 import type { RequestHead } from './requestHead';
 
 const ROUTE = /^\/ztp\/images\/(?:by-hostname\/([^/?]+)\/)?([^/?]+)(?:\?.*)?$/;

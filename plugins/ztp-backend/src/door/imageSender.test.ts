@@ -3,12 +3,9 @@ import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import {
-  ChunkSource,
-  fileSource,
-  ImageChunkCache,
-  sendFileRange,
-} from './imageSender';
+import { ChunkSource, fileSource, ImageChunkCache } from './imageChunkCache';
+import { sendFileRange } from './imageSender';
+import { memorySource } from '../__testUtils__/memoryImageSource';
 
 /** A connected pair of sockets on loopback: what is written, what is read. */
 async function socketPair(): Promise<[net.Socket, net.Socket]> {
@@ -26,23 +23,6 @@ function readAll(socket: net.Socket): Promise<Buffer> {
   const chunks: Buffer[] = [];
   socket.on('data', (c: Buffer) => chunks.push(c));
   return new Promise(r => socket.on('close', () => r(Buffer.concat(chunks))));
-}
-
-/** An in-memory image whose reads are counted. */
-function memorySource(
-  key: string,
-  bytes: Buffer,
-): ChunkSource & { reads: number } {
-  const source = {
-    key,
-    size: bytes.length,
-    reads: 0,
-    read: async (buffer: Buffer, length: number, position: number) => {
-      source.reads++;
-      return bytes.copy(buffer, 0, position, position + length);
-    },
-  };
-  return source;
 }
 
 describe('sendFileRange', () => {
@@ -186,68 +166,6 @@ describe('sendFileRange', () => {
     );
     expect(received[0].equals(data.subarray(1000, 101_000))).toBe(true);
     expect(received[1].equals(other.subarray(1000, 101_000))).toBe(true);
-  });
-
-  it('gives a buffer back to the first download waiting for one', async () => {
-    const chunks = new ImageChunkCache(1024, 1);
-    const bytes = randomBytes(4096);
-    const from = memorySource('a.bin', bytes);
-    const only = chunks.tryAcquire(from, 0)!;
-    await only.ready;
-    expect(chunks.tryAcquire(from, 1)).toBeUndefined();
-    const first = chunks.acquire(from, 1);
-    const second = chunks.acquire(from, 2);
-    chunks.release(only);
-    const got = await first;
-    expect(got.index).toBe(1);
-    expect(got.buffer).toBe(only.buffer);
-    await got.ready;
-    expect(got.buffer.equals(bytes.subarray(1024, 2048))).toBe(true);
-    chunks.release(got);
-    expect((await second).index).toBe(2);
-    expect(chunks.allocatedCount).toBe(1);
-  });
-
-  it('keeps a chunk nobody holds while a download is behind it, until its buffer is needed, the one furthest back going first', async () => {
-    const chunks = new ImageChunkCache(1024, 2);
-    const from = memorySource('a.bin', randomBytes(8 * 1024));
-    const behind = chunks.openReader('a.bin', 0, 8 * 1024);
-    for (const index of [5, 3]) {
-      const chunk = chunks.tryAcquire(from, index)!;
-      await chunk.ready;
-      chunks.release(chunk);
-    }
-    expect(from.reads).toBe(2);
-    // Chunk 7 takes the buffer of chunk 3, behind 5: 5 is still there.
-    const seventh = chunks.tryAcquire(from, 7)!;
-    await seventh.ready;
-    chunks.release(seventh);
-    const fifth = chunks.tryAcquire(from, 5)!;
-    expect(await fifth.ready).toBe(1024);
-    expect(from.reads).toBe(3);
-    chunks.release(fifth);
-    const third = chunks.tryAcquire(from, 3)!;
-    await third.ready;
-    expect(from.reads).toBe(4);
-    chunks.release(third);
-    chunks.closeReader(behind);
-  });
-
-  it('keeps no chunk that every download of its image has gone past', async () => {
-    const chunks = new ImageChunkCache(1024, 4);
-    const from = memorySource('a.bin', randomBytes(8 * 1024));
-    // One download past chunk 2, one that ends before it, one of another
-    // image at 0.
-    const past = chunks.openReader('a.bin', 3 * 1024, 8 * 1024);
-    const before = chunks.openReader('a.bin', 0, 2 * 1024);
-    const other = chunks.openReader('b.bin', 0, 8 * 1024);
-    const second = chunks.tryAcquire(from, 2)!;
-    await second.ready;
-    chunks.release(second);
-    await chunks.tryAcquire(from, 2)!.ready;
-    expect(from.reads).toBe(2);
-    expect(chunks.allocatedCount).toBe(1);
-    for (const reader of [past, before, other]) chunks.closeReader(reader);
   });
 
   it('fails every download sharing a chunk that could not be read, and keeps none of it for the next', async () => {
