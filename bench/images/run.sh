@@ -4,7 +4,7 @@
 # same load, in the same run, one after the other.
 #
 #   bench/images/run.sh [--clients N] [--size-mib N] [--keep] [--ports BASE]
-#                       [--nginx-first]
+#                       [--nginx-first] [--stagger-ms N]
 #
 #   defaults: 200 clients downloading a 512 MiB image at once
 #   --ports BASE   listen on BASE..BASE+2 (backend, door, nginx) instead of
@@ -12,6 +12,8 @@
 #   --nginx-first  load nginx first, then the door (alternate the order
 #                  between runs: whichever goes second finds the machine
 #                  warmer, or busier with other work)
+#   --stagger-ms N client i starts i × N ms after the first (default 0:
+#                  all at once); the aggregate is over the whole batch
 #
 # Each client is a curl process downloading the whole file (to /dev/null)
 # once, all started together; a download that is not a 200 with every byte
@@ -30,6 +32,7 @@ CLIENTS=200
 SIZE_MIB=512
 KEEP=0
 ORDER=door-first
+STAGGER_MS=0
 PORT_BASE="${ZTP_BENCH_PORT_BASE:-}"
 while [ $# -gt 0 ]; do
   case "$1" in
@@ -38,8 +41,9 @@ while [ $# -gt 0 ]; do
     --keep) KEEP=1; shift ;;
     --ports) PORT_BASE="$2"; shift 2 ;;
     --nginx-first) ORDER=nginx-first; shift ;;
-    -h|--help) sed -n '2,26p' "$0"; exit 0 ;;
-    *) sed -n '2,26p' "$0" >&2; exit 2 ;;
+    --stagger-ms) STAGGER_MS="$2"; shift 2 ;;
+    -h|--help) sed -n '2,28p' "$0"; exit 0 ;;
+    *) sed -n '2,28p' "$0" >&2; exit 2 ;;
   esac
 done
 
@@ -106,7 +110,11 @@ rss_now() {
 # load <label> <url> <pid>: every client downloads the image once, at once.
 load() {
   local label=$1 url=$2 pid=$3
-  say "$label: $CLIENTS clients downloading $SIZE_MIB MiB at once"
+  if [ "$STAGGER_MS" = 0 ]; then
+    say "$label: $CLIENTS clients downloading $SIZE_MIB MiB at once"
+  else
+    say "$label: $CLIENTS clients downloading $SIZE_MIB MiB, ${STAGGER_MS} ms apart"
+  fi
   rss_now "$pid" >"$TMP/rss-before-$label"
   : >"$TMP/rss-$label"
   rss_sampler "$pid" "$TMP/rss-$label" &
@@ -115,10 +123,20 @@ load() {
   load=$(cut -d' ' -f1-3 /proc/loadavg)
   start=$(date +%s.%N)
   # 503 (the door's bound) is an error here: the bounds are set above the load.
-  seq "$CLIENTS" | xargs -P "$CLIENTS" -I{} \
-    curl -s -o /dev/null --max-time 1800 \
-      -w '%{http_code} %{size_download} %{time_total}\n' "$url" \
-    >"$TMP/downloads-$label.txt" || true
+  if [ "$STAGGER_MS" = 0 ]; then
+    seq "$CLIENTS" | xargs -P "$CLIENTS" -I{} \
+      curl -s -o /dev/null --max-time 1800 \
+        -w '%{http_code} %{size_download} %{time_total}\n' "$url" \
+      >"$TMP/downloads-$label.txt" || true
+  else
+    # One line per client: its delay in seconds.
+    seq 0 $((CLIENTS - 1)) |
+      awk -v ms="$STAGGER_MS" '{ printf "%.3f\n", $1 * ms / 1000 }' |
+      xargs -P "$CLIENTS" -I{} sh -c 'sleep "$1"; exec curl -s -o /dev/null \
+        --max-time 1800 -w "%{http_code} %{size_download} %{time_total}\n" "$0"' \
+        "$url" {} \
+      >"$TMP/downloads-$label.txt" || true
+  fi
   end=$(date +%s.%N)
   kill "$SAMPLER_PID" 2>/dev/null || true
   wait "$SAMPLER_PID" 2>/dev/null || true
@@ -259,7 +277,7 @@ fi
 mkdir -p "$ROOT/bench/results"
 OUT="$ROOT/bench/results/images-$(date -u +%Y%m%dT%H%M%SZ).txt"
 {
-  echo "Image benchmark, $(date -u), $(nproc) CPUs, $CLIENTS clients, $SIZE_MIB MiB, $ORDER, load average at the start $LOAD_START"
+  echo "Image benchmark, $(date -u), $(nproc) CPUs, $CLIENTS clients, $SIZE_MIB MiB, $ORDER, clients started ${STAGGER_MS} ms apart, load average at the start $LOAD_START"
   cat "$TMP/report.txt"
   node "$HERE/report.cjs" --ratio "$TMP/report.txt"
 } >"$OUT"
