@@ -55,8 +55,8 @@ export type ChunkReader = {
  * the machine's CPU under 200 downloads). A chunk is kept only while a
  * download of its image is still behind it, so a lone download holds two
  * buffers, as before, and the cache fills only when downloads follow each
- * other through the image. The memory is at most
- * max × chunkBytes whatever the number of downloads or images; a download
+ * other through the image. The memory is at most max × chunkBytes
+ * whatever the number of downloads or images; a download
  * holds at most two chunks (one written, the next read), and waits, first
  * come first served, when every buffer is held. A kept chunk nobody holds
  * stays until its buffer is needed; the one furthest back in its image goes
@@ -94,10 +94,10 @@ export class ImageChunkCache {
   }
 
   /** Whether a download of the chunk's image still needs it. */
-  private isAhead(key: string, chunk: ImageChunk): boolean {
+  private isStillNeeded(chunk: ImageChunk): boolean {
     const start = chunk.index * this.chunkBytes;
     const end = start + this.chunkBytes;
-    for (const reader of this.readers.get(key) ?? []) {
+    for (const reader of this.readers.get(chunk.key) ?? []) {
       // Still to come: the bytes in [position, reader.end) that it overlaps.
       if (
         reader.position < end &&
@@ -147,7 +147,7 @@ export class ImageChunkCache {
     }
     chunk.refs--;
     if (chunk.refs > 0) return;
-    if (this.chunks.get(chunk.id) === chunk && this.isAhead(chunk.key, chunk)) {
+    if (this.chunks.get(chunk.id) === chunk && this.isStillNeeded(chunk)) {
       this.unused.add(chunk);
     } else {
       this.forget(chunk);
