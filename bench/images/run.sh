@@ -4,10 +4,16 @@
 # same load, in the same run, one after the other.
 #
 #   bench/images/run.sh [--clients N] [--size-mib N] [--keep] [--ports BASE]
+#                       [--nginx-first] [--stagger-ms N]
 #
 #   defaults: 200 clients downloading a 512 MiB image at once
-#   --ports BASE  listen on BASE..BASE+2 (backend, door, nginx) instead of
-#                 free ephemeral ports; also ZTP_BENCH_PORT_BASE
+#   --ports BASE   listen on BASE..BASE+2 (backend, door, nginx) instead of
+#                  free ephemeral ports; also ZTP_BENCH_PORT_BASE
+#   --nginx-first  load nginx first, then the door (alternate the order
+#                  between runs: whichever goes second finds the machine
+#                  warmer, or busier with other work)
+#   --stagger-ms N client i starts i × N ms after the first (default 0:
+#                  all at once); the aggregate is over the whole batch
 #
 # Each client is a curl process downloading the whole file (to /dev/null)
 # once, all started together; a download that is not a 200 with every byte
@@ -25,6 +31,8 @@ HERE="$ROOT/bench/images"
 CLIENTS=200
 SIZE_MIB=512
 KEEP=0
+ORDER=door-first
+STAGGER_MS=0
 PORT_BASE="${ZTP_BENCH_PORT_BASE:-}"
 while [ $# -gt 0 ]; do
   case "$1" in
@@ -32,8 +40,10 @@ while [ $# -gt 0 ]; do
     --size-mib) SIZE_MIB="$2"; shift 2 ;;
     --keep) KEEP=1; shift ;;
     --ports) PORT_BASE="$2"; shift 2 ;;
-    -h|--help) sed -n '2,22p' "$0"; exit 0 ;;
-    *) sed -n '2,22p' "$0" >&2; exit 2 ;;
+    --nginx-first) ORDER=nginx-first; shift ;;
+    --stagger-ms) STAGGER_MS="$2"; shift 2 ;;
+    -h|--help) sed -n '2,28p' "$0"; exit 0 ;;
+    *) sed -n '2,28p' "$0" >&2; exit 2 ;;
   esac
 done
 
@@ -100,18 +110,33 @@ rss_now() {
 # load <label> <url> <pid>: every client downloads the image once, at once.
 load() {
   local label=$1 url=$2 pid=$3
-  say "$label: $CLIENTS clients downloading $SIZE_MIB MiB at once"
+  if [ "$STAGGER_MS" = 0 ]; then
+    say "$label: $CLIENTS clients downloading $SIZE_MIB MiB at once"
+  else
+    say "$label: $CLIENTS clients downloading $SIZE_MIB MiB, ${STAGGER_MS} ms apart"
+  fi
   rss_now "$pid" >"$TMP/rss-before-$label"
   : >"$TMP/rss-$label"
   rss_sampler "$pid" "$TMP/rss-$label" &
   SAMPLER_PID=$!
-  local start end
+  local start end load
+  load=$(cut -d' ' -f1-3 /proc/loadavg)
   start=$(date +%s.%N)
   # 503 (the door's bound) is an error here: the bounds are set above the load.
-  seq "$CLIENTS" | xargs -P "$CLIENTS" -I{} \
-    curl -s -o /dev/null --max-time 1800 \
-      -w '%{http_code} %{size_download} %{time_total}\n' "$url" \
-    >"$TMP/downloads-$label.txt" || true
+  if [ "$STAGGER_MS" = 0 ]; then
+    seq "$CLIENTS" | xargs -P "$CLIENTS" -I{} \
+      curl -s -o /dev/null --max-time 1800 \
+        -w '%{http_code} %{size_download} %{time_total}\n' "$url" \
+      >"$TMP/downloads-$label.txt" || true
+  else
+    # One line per client: its delay in seconds.
+    seq 0 $((CLIENTS - 1)) |
+      awk -v ms="$STAGGER_MS" '{ printf "%.3f\n", $1 * ms / 1000 }' |
+      xargs -P "$CLIENTS" -I{} sh -c 'sleep "$1"; exec curl -s -o /dev/null \
+        --max-time 1800 -w "%{http_code} %{size_download} %{time_total}\n" "$0"' \
+        "$url" {} \
+      >"$TMP/downloads-$label.txt" || true
+  fi
   end=$(date +%s.%N)
   kill "$SAMPLER_PID" 2>/dev/null || true
   wait "$SAMPLER_PID" 2>/dev/null || true
@@ -119,8 +144,10 @@ load() {
   node "$HERE/report.cjs" "$label" "$TMP/downloads-$label.txt" "$SIZE" \
     "$start" "$end" "$TMP/rss-before-$label" "$TMP/rss-$label" "$CLIENTS" |
     tee -a "$TMP/report.txt"
+  echo "  (load average at its start: $load)" | tee -a "$TMP/report.txt"
 }
 
+LOAD_START=$(cut -d' ' -f1-3 /proc/loadavg)
 SIZE=$((SIZE_MIB * 1024 * 1024))
 mkdir -p "$TMP/images"
 IMAGE=bench-image.bin
@@ -165,39 +192,42 @@ ztp:
         sha256: $SHA256
 EOF
 
-say "Starting the backend (door on 127.0.0.1:$DOOR_PORT)"
-(
-  cd "$ROOT" || exit 1
-  exec env NODE_ENV=production ZTP_BENCH_CATALOG="$TMP/catalog.yaml" \
-    node -r "$TS_LOADER" "$ROOT/bench/provisioning/backend.cjs" --config "$TMP/backend-config.yaml"
-) >"$TMP/backend.log" 2>&1 &
-BACKEND_PID=$!
-started=$(date +%s)
-# Served once the door is open and the file verified (hashing takes seconds).
-until [ "$(curl -s -I -o /dev/null -w '%{http_code}' "http://127.0.0.1:$DOOR_PORT/ztp/images/$IMAGE")" = 200 ]; do
-  if ! kill -0 "$BACKEND_PID" 2>/dev/null; then
-    tail -50 "$TMP/backend.log" >&2
-    echo "The backend exited before it served the image" >&2
-    exit 1
-  fi
-  if [ $(($(date +%s) - started)) -gt 600 ]; then
-    echo "The image was not served within 600 s" >&2
-    exit 1
-  fi
-  sleep 1
-done
-say "Image verified and served after $(($(date +%s) - started)) s"
+run_door() {
+  say "Starting the backend (door on 127.0.0.1:$DOOR_PORT)"
+  (
+    cd "$ROOT" || exit 1
+    exec env NODE_ENV=production ZTP_BENCH_CATALOG="$TMP/catalog.yaml" \
+      node -r "$TS_LOADER" "$ROOT/bench/provisioning/backend.cjs" --config "$TMP/backend-config.yaml"
+  ) >"$TMP/backend.log" 2>&1 &
+  BACKEND_PID=$!
+  started=$(date +%s)
+  # Served once the door is open and the file verified (hashing takes seconds).
+  until [ "$(curl -s -I -o /dev/null -w '%{http_code}' "http://127.0.0.1:$DOOR_PORT/ztp/images/$IMAGE")" = 200 ]; do
+    if ! kill -0 "$BACKEND_PID" 2>/dev/null; then
+      tail -50 "$TMP/backend.log" >&2
+      echo "The backend exited before it served the image" >&2
+      exit 1
+    fi
+    if [ $(($(date +%s) - started)) -gt 600 ]; then
+      echo "The image was not served within 600 s" >&2
+      exit 1
+    fi
+    sleep 1
+  done
+  say "Image verified and served after $(($(date +%s) - started)) s"
 
-load ztp-door "http://127.0.0.1:$DOOR_PORT/ztp/images/$IMAGE" "$BACKEND_PID"
+  load ztp-door "http://127.0.0.1:$DOOR_PORT/ztp/images/$IMAGE" "$BACKEND_PID"
 
-say "Stopping the backend"
-kill "$BACKEND_PID"
-for _ in $(seq 1 300); do kill -0 "$BACKEND_PID" 2>/dev/null || break; sleep 0.1; done
-kill -9 "$BACKEND_PID" 2>/dev/null || true
-BACKEND_PID=""
+  say "Stopping the backend"
+  kill "$BACKEND_PID"
+  for _ in $(seq 1 300); do kill -0 "$BACKEND_PID" 2>/dev/null || break; sleep 0.1; done
+  kill -9 "$BACKEND_PID" 2>/dev/null || true
+  BACKEND_PID=""
+}
 
-mkdir -p "$TMP/nginx/tmp"
-cat >"$TMP/nginx/nginx.conf" <<EOF
+run_nginx() {
+  mkdir -p "$TMP/nginx/tmp"
+  cat >"$TMP/nginx/nginx.conf" <<EOF
 worker_processes auto;
 daemon off;
 user root;
@@ -234,11 +264,20 @@ load nginx "http://127.0.0.1:$NGINX_PORT/$IMAGE" "$NGINX_PID"
 kill "$NGINX_PID"
 wait "$NGINX_PID" 2>/dev/null || true
 NGINX_PID=""
+}
+
+if [ "$ORDER" = nginx-first ]; then
+  run_nginx
+  run_door
+else
+  run_door
+  run_nginx
+fi
 
 mkdir -p "$ROOT/bench/results"
 OUT="$ROOT/bench/results/images-$(date -u +%Y%m%dT%H%M%SZ).txt"
 {
-  echo "Image benchmark, $(date -u), $(nproc) CPUs, $CLIENTS clients, $SIZE_MIB MiB"
+  echo "Image benchmark, $(date -u), $(nproc) CPUs, $CLIENTS clients, $SIZE_MIB MiB, $ORDER, clients started ${STAGGER_MS} ms apart, load average at the start $LOAD_START"
   cat "$TMP/report.txt"
   node "$HERE/report.cjs" --ratio "$TMP/report.txt"
 } >"$OUT"

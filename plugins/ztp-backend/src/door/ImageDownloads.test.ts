@@ -219,6 +219,43 @@ describe('the door serves approved images', () => {
     expect(head.body.length).toBe(0);
   });
 
+  it('serves many downloads of two images at once, whole and in ranges, each with its own bytes, all recorded', async () => {
+    const other = randomBytes(image.length);
+    await start([
+      { spec: spec('cat9k.bin', image) },
+      { spec: spec('other.bin', other), data: other },
+    ]);
+    // Ranges off the chunk boundaries, downloads of both images side by side.
+    const asks: [string, Buffer, number?, number?][] = [
+      ['cat9k.bin', image],
+      ['other.bin', other],
+      ['cat9k.bin', image, 1000, 2_500_000],
+      ['other.bin', other, 524_287, 524_289],
+      ['cat9k.bin', image],
+      ['cat9k.bin', image, image.length - 5, image.length - 1],
+    ];
+    const replies = await Promise.all(
+      asks.map(([file, , first, last]) =>
+        get(
+          port,
+          `/ztp/images/${file}`,
+          first === undefined ? {} : { range: `bytes=${first}-${last}` },
+        ),
+      ),
+    );
+    replies.forEach((reply, i) => {
+      const [, bytes, first, last] = asks[i];
+      expect(reply.status).toBe(first === undefined ? 200 : 206);
+      const want =
+        first === undefined ? bytes : bytes.subarray(first, last! + 1);
+      expect(reply.body.equals(want)).toBe(true);
+    });
+    for (let i = 0; i < 100 && recorded.length < asks.length; i++) {
+      await new Promise(r => setTimeout(r, 20));
+    }
+    expect(recorded.map(r => r.outcome)).toEqual(asks.map(() => 'complete'));
+  });
+
   it('reports how far a slow download is while it runs, at most once per interval, counting a resumed range from its offset', async () => {
     const big = randomBytes(16 * 1024 * 1024);
     await start([{ spec: spec('cat9k.bin', big), data: big }]);

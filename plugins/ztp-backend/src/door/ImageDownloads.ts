@@ -6,7 +6,8 @@ import type { LoggerService } from '@backstage/backend-plugin-api';
 import type { ServableImage } from '../images/ImageCatalog';
 import type { DeviceIndex } from './DeviceIndex';
 import { parseRange } from './imageRange';
-import { ImageChunkBuffers, sendFileRange } from './imageSender';
+import { fileSource, ImageChunkCache } from './imageChunkCache';
+import { sendFileRange } from './imageSender';
 import type { RequestHead } from './requestHead';
 
 const ROUTE = /^\/ztp\/images\/(?:by-hostname\/([^/?]+)\/)?([^/?]+)(?:\?.*)?$/;
@@ -70,7 +71,7 @@ type Plain = { status: number; body: string; headers?: Record<string, string> };
 export class ImageDownloads {
   private images = new Map<string, ServableImage>();
   private active = 0;
-  private readonly buffers = new ImageChunkBuffers();
+  private readonly chunks = new ImageChunkCache();
   private readonly activePerImage = new Map<string, number>();
 
   constructor(
@@ -330,14 +331,19 @@ export class ImageDownloads {
       device && this.options.onProgress ? this.track(progress) : () => {};
     let failed = false;
     const file = fd;
-    // Each chunk is written once the last one has left, so memory stays at
-    // two chunks per download, whatever the image's size.
+    // Each chunk is written once the last one has left, so a download holds
+    // at most two chunks of the shared cache, whatever the image's size.
     const sending = sendFileRange({
-      fd: file.fd,
+      // Downloads of the same verified file share the chunks they read.
+      source: fileSource(
+        file.fd,
+        `${image.path}:${image.ino}:${image.mtimeMs}:${size}`,
+        size,
+      ),
       socket,
       start,
       length,
-      buffers: this.buffers,
+      chunks: this.chunks,
       sent: bytes => {
         progress.sent += bytes;
       },
