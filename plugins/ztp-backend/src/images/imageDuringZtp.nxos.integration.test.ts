@@ -181,23 +181,26 @@ describe('NX-OS takes the approved image during POAP, through the real backend',
     const doorUrl = `http://127.0.0.1:${doorPort}`;
     // What the portal's DHCP configuration hands each switch (option 67),
     // once the image is verified: the script that takes it.
-    const reservations = await until('option 67 naming the image script', async () => {
-      const r = await api
-        .get('/api/ztp/dhcp/kea-config?part=reservations')
-        .set({ Authorization: OPERATOR });
-      const found = new Map<string, string>(
-        (r.body.content?.subnet4?.[0]?.reservations ?? []).map((v: any) => [
-          v['ip-address'],
-          v['option-data']?.find((o: any) => o.name === 'boot-file-name')
-            ?.data,
-        ]),
-      );
-      return Object.values(devices).every(d =>
-        /\/ztp\/boot\/poap_[0-9a-f]{16}\.py$/.test(found.get(d.ip) ?? ''),
-      )
-        ? found
-        : undefined;
-    });
+    const reservations = await until(
+      'option 67 naming the image script',
+      async () => {
+        const r = await api
+          .get('/api/ztp/dhcp/kea-config?part=reservations')
+          .set({ Authorization: OPERATOR });
+        const found = new Map<string, string>(
+          (r.body.content?.subnet4?.[0]?.reservations ?? []).map((v: any) => [
+            v['ip-address'],
+            v['option-data']?.find((o: any) => o.name === 'boot-file-name')
+              ?.data,
+          ]),
+        );
+        return Object.values(devices).every(d =>
+          /\/ztp\/boot\/poap_[0-9a-f]{16}\.py$/.test(found.get(d.ip) ?? ''),
+        )
+          ? found
+          : undefined;
+      },
+    );
     for (const [kind, d] of Object.entries(devices)) {
       const a = entities.find(e => e.metadata.name === d.name)!.metadata
         .annotations!;
@@ -278,8 +281,11 @@ describe('NX-OS takes the approved image during POAP, through the real backend',
     const push = await api
       .post(`/api/ztp/devices/default/${name}/final-config/push`)
       .set({ Authorization: OPERATOR });
-    expect({ status: push.status, ok: push.body.ok, error: push.body.error })
-      .toMatchObject({ status: 200, ok: true });
+    expect({
+      status: push.status,
+      ok: push.body.ok,
+      error: push.body.error,
+    }).toMatchObject({ status: 200, ok: true });
   });
 
   it('a switch whose download arrives corrupted keeps its release, says why, still gets its configuration and is Checked as needing an upgrade', async () => {
