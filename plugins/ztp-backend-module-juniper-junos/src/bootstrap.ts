@@ -45,6 +45,11 @@ export const junosBootstrap: PlatformBootstrap = {
       vendorOptions: { '01': file, '03': 'http', '05': doorPort(ctx) },
       downloads: [
         `${file} over HTTP from the option 150 server, run by ZTP (a file starting with "#!"): it commits the minimal configuration with the Junos CLI (configure private, load override, commit and-quit) and reports to the door ("script started", "configuration applied", or "failed: <the load or commit error, in Junos's words>"); no reboot`,
+        ...(ctx.image
+          ? [
+              `before the configuration, that script takes the approved image when the box runs another release than ${ctx.image.version}: ${ctx.image.file} from the door's /ztp/images/ (checked with "show system storage", fetched with "file copy" to /var/tmp, its SHA-256 checked with "file checksum sha-256", installed with "request system software add ... no-copy no-validate reboot"); ZTP runs the script again on the new release; a refusal is reported (image-failed, in Junos's words) and the configuration follows on the old release. Option 43.00 is left out on purpose: Junos ZTP restarts on any image failure and would never apply the configuration`,
+            ]
+          : []),
         `or the configuration itself (01 = ztp/boot/junos-${key}.conf), committed as is; a commit Junos refuses then shows only on its console, and ZTP asks again`,
       ],
     };

@@ -3,6 +3,7 @@ import {
   pythonDoorReport,
   pythonString,
 } from '@ztp-portal/backstage-plugin-ztp-node';
+import { junosImageSection } from './ztpScriptImage';
 
 /**
  * The script Junos ZTP downloads (DHCP option 43 sub-option 01): a file
@@ -15,8 +16,14 @@ import {
  * because only then does the box's own load or commit error come back to
  * the script, which reports it to the door; a plain configuration file
  * refused by ZTP leaves that error on the console alone.
+ *
+ * With an approved image (ctx.image) it first takes the image, when the
+ * box runs another release (see ztpScriptImage): ZTP's own image option
+ * (43.00) is not used, because Junos ZTP restarts on any image failure
+ * and so never reaches the configuration, nor tells anyone why.
  */
 export function junosZtpScript(ctx: BootstrapContext): string {
+  const image = ctx.image;
   return `#!/usr/bin/python3
 # Junos ZTP script for ${ctx.device.hostname}, rendered by the ZTP portal.
 # ZTP runs it; it commits the configuration below and exits 0, or reports
@@ -27,7 +34,7 @@ import re
 import subprocess
 import sys
 import tempfile
-import urllib.request
+${image ? 'import time\n' : ''}import urllib.request
 
 # The box's minimal configuration, exactly as the portal rendered it.
 CONFIG = ${pythonString(ctx.minimalConfig)}
@@ -79,9 +86,11 @@ def complaints(output):
     return [line for line in lines if line and line not in ROUTINE]
 
 
-def main():
+${image ? `${junosImageSection(image)}\n\n\n` : ''}def main():
     report("started")
-    handle, path = tempfile.mkstemp(prefix="ztp-", suffix=".conf", dir="/var/tmp")
+${
+  image ? '    take_image()\n' : ''
+}    handle, path = tempfile.mkstemp(prefix="ztp-", suffix=".conf", dir="/var/tmp")
     try:
         with os.fdopen(handle, "w") as file:
             file.write(CONFIG)

@@ -66,6 +66,34 @@ describe('what each agent makes of its lease', () => {
         }),
       ),
     ).toEqual({ refused: expect.stringMatching(/asks for tftp/) });
+    // 43.00 (the image Junos ZTP installs itself) is read as a sub-option
+    // of its own, and refused: the simulated ZTP does not install it.
+    const withImage = Buffer.concat([
+      Buffer.from([0, 17]),
+      Buffer.from('ztp/images/j.tgz1'),
+      Buffer.from([1, 4]),
+      Buffer.from('a.py'),
+      Buffer.from([3, 4]),
+      Buffer.from('http'),
+    ]);
+    expect([...readSubOptions(withImage)]).toEqual([
+      [0, 'ztp/images/j.tgz1'],
+      [1, 'a.py'],
+      [3, 'http'],
+    ]);
+    expect(
+      bootFileFromLease(
+        'juniper-junos',
+        lease({
+          vendorEncapsulated: withImage,
+          tftpServerAddresses: ['198.18.0.1'],
+        }),
+      ),
+    ).toEqual({
+      refused: expect.stringMatching(
+        /option 43\.00 names an image .*"ztp\/images\/j\.tgz1"/,
+      ),
+    });
     expect(
       bootFileFromLease(
         'arista-eos',

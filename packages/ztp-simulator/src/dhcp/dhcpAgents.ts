@@ -33,17 +33,16 @@ export const REQUESTED_OPTIONS: Record<PlatformId, string[]> = {
 
 const isHttpUrl = (value?: string) => !!value && /^https?:\/\//i.test(value);
 
-/** Option 43 read as Junos reads it: code, length, value. */
+/**
+ * Option 43 read as Junos reads it: code, length, value. Code 0 is a
+ * sub-option like the others (00, the image file name), not padding.
+ */
 export function readSubOptions(bytes: Buffer): Map<number, string> {
   const out = new Map<number, string>();
   let i = 0;
   while (i + 2 <= bytes.length) {
     const code = bytes[i];
     const length = bytes[i + 1];
-    if (code === 0) {
-      i += 1;
-      continue;
-    }
     if (code === 255 || i + 2 + length > bytes.length) break;
     out.set(code, bytes.subarray(i + 2, i + 2 + length).toString('latin1'));
     i += 2 + length;
@@ -100,6 +99,15 @@ export function bootFileFromLease(
       const mode = sub.get(3) ?? 'tftp';
       const server = lease.tftpServerAddresses[0] ?? lease.tftpServerName;
       if (!file) return { refused: 'option 43 has no sub-option 01 (file)' };
+      // A real box would install that image first; this one cannot, and
+      // says so rather than boot as if it had not been asked.
+      if (sub.has(0)) {
+        return {
+          refused: `option 43.00 names an image for ZTP to install ("${sub.get(
+            0,
+          )}"), which the simulated Junos ZTP does not do: let the ZTP script (43.01) take the image`,
+        };
+      }
       if (!server) {
         return { refused: 'no server address in option 150 or 66' };
       }

@@ -1,6 +1,7 @@
 import {
   junosFileChecksum,
   junosFileCopy,
+  junosFileDelete,
   junosSoftwareAdd,
   junosSystemStorage,
 } from './imageCommands';
@@ -353,6 +354,12 @@ export class JunosShell implements PlatformShell {
         value: {
           run: (ctx: OpContext) =>
             junosFileChecksum(facts, ctx.args.algorithm, ctx.args.path),
+        } as OpCommand,
+      },
+      {
+        pattern: 'file delete <path>',
+        value: {
+          run: (ctx: OpContext) => junosFileDelete(facts, ctx.args.path),
         } as OpCommand,
       },
       {

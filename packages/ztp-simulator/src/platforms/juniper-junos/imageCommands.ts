@@ -2,7 +2,8 @@ import type { DeviceFacts } from '../types';
 
 /**
  * Junos's software commands: "show system storage", "file copy http://...
- * /var/tmp/<file>", "file checksum md5|sha-256 /var/tmp/<file>" and
+ * /var/tmp/<file>", "file checksum md5|sha-256 /var/tmp/<file>", "file
+ * delete /var/tmp/<file>" and
  * "request system software add /var/tmp/<file> [no-copy] [no-validate]
  * reboot", which checks the package and reboots into it.
  */
@@ -88,6 +89,15 @@ export function junosFileChecksum(
   if (algorithm === 'md5') return `MD5 (${path}) = ${file.md5}\n`;
   if (algorithm === 'sha-256') return `SHA256 (${path}) = ${file.sha256}\n`;
   return `error: unknown checksum algorithm ${algorithm}\n`;
+}
+
+/** Silent when the file went, as the CLI is; rm's words otherwise. */
+export function junosFileDelete(facts: DeviceFacts, path: string): string {
+  const name = tmpName(path);
+  if (name === undefined || !facts.images.delete(name)) {
+    return `rm: ${path}: No such file or directory\n`;
+  }
+  return '';
 }
 
 export function junosSoftwareAdd(facts: DeviceFacts, rest: string): string {
