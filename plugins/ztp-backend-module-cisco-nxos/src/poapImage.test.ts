@@ -67,7 +67,10 @@ function switchRules(overrides: Rules): Rules {
   const conf = 'conf\\.FDO123';
   return [
     ...overrides,
-    ['^show inventory', 'NAME: "Chassis", DESCR: "Nexus"\nPID: N9K  ,  SN: FDO123'],
+    [
+      '^show inventory',
+      'NAME: "Chassis", DESCR: "Nexus"\nPID: N9K  ,  SN: FDO123',
+    ],
     ['^show interface mgmt0', ''],
     ['^copy http://\\S+/ztp/report/', 'Copy complete.'],
     [`^copy http://\\S+/ztp/boot/${conf}`, 'Copy complete.'],
@@ -75,8 +78,14 @@ function switchRules(overrides: Rules): Rules {
     [`^show file bootflash:${conf} md5sum$`, `${TOKEN}\n`],
     [`^show file bootflash:${conf}$`, 'hostname leaf-1\n'],
     [`^copy bootflash:${conf} scheduled-config`, 'Copy complete.'],
-    ['^show version', '  BIOS: version 07.69\n  NXOS: version 9.3(8) [Maintenance Release]\n'],
-    ['^dir bootflash:', '  12 poap.py\n\nUsage for bootflash://sup-local\n 100 bytes used\n8000000000 bytes free\n'],
+    [
+      '^show version',
+      '  BIOS: version 07.69\n  NXOS: version 9.3(8) [Maintenance Release]\n',
+    ],
+    [
+      '^dir bootflash:',
+      '  12 poap.py\n\nUsage for bootflash://sup-local\n 100 bytes used\n8000000000 bytes free\n',
+    ],
     ['^copy http://\\S+/ztp/images/', 'Copy complete.'],
     // Not on bootflash before the download, then the real digest.
     ['sha256sum$', ['% No such file or directory', `${SHA256}\n`]],
@@ -239,11 +248,18 @@ describe('the NX-OS POAP script with an approved image', () => {
   it('leaves a switch that runs the approved release already (case and leading zeros aside) as it is', () => {
     const run = runScript(
       imageScript(),
-      switchRules([['^show version', '  NXOS: version 10.04(02) [Feature Release]\n']]),
+      switchRules([
+        ['^show version', '  NXOS: version 10.04(02) [Feature Release]\n'],
+      ]),
     );
     expect(run.status).toBe(0);
-    expect(run.commands.join('\n')).not.toMatch(/ztp\/images|boot nxos|dir bootflash/);
-    expect(run.reports.slice(0, 2)).toEqual(['started', 'image: already runs 10.04(02)']);
+    expect(run.commands.join('\n')).not.toMatch(
+      /ztp\/images|boot nxos|dir bootflash/,
+    );
+    expect(run.reports.slice(0, 2)).toEqual([
+      'started',
+      'image: already runs 10.04(02)',
+    ]);
   });
 
   it('deletes a file of the same name with other contents before it checks the space and downloads', () => {
@@ -252,8 +268,12 @@ describe('the NX-OS POAP script with an approved image', () => {
       switchRules([['sha256sum$', [`${'0f'.repeat(32)}\n`, `${SHA256}\n`]]]),
     );
     const i = (c: string) => run.commands.indexOf(c);
-    expect(i('delete bootflash:nxos64-cs.10.4.2.F.bin no-prompt')).toBeGreaterThan(-1);
-    expect(i('delete bootflash:nxos64-cs.10.4.2.F.bin no-prompt')).toBeLessThan(i('dir bootflash:'));
+    expect(
+      i('delete bootflash:nxos64-cs.10.4.2.F.bin no-prompt'),
+    ).toBeGreaterThan(-1);
+    expect(i('delete bootflash:nxos64-cs.10.4.2.F.bin no-prompt')).toBeLessThan(
+      i('dir bootflash:'),
+    );
     expect(run.reports[2]).toMatch(/^image: installing/);
   });
 
@@ -274,7 +294,12 @@ describe('the NX-OS POAP script with an approved image', () => {
   it.each([
     {
       what: 'too little free space on bootflash',
-      rules: [['^dir bootflash:', 'Usage for bootflash://sup-local\n1000 bytes free\n']] as Rules,
+      rules: [
+        [
+          '^dir bootflash:',
+          'Usage for bootflash://sup-local\n1000 bytes free\n',
+        ],
+      ] as Rules,
       reason:
         'not enough space on bootflash for nxos64-cs.10.4.2.F.bin (2000000 bytes): 1000 bytes free; keeping 9.3(8)',
       downloading: 0,
@@ -282,14 +307,19 @@ describe('the NX-OS POAP script with an approved image', () => {
     {
       what: 'a download the switch refuses',
       rules: [
-        ['^copy http://\\S+/ztp/images/', 'RAISE:ERROR: Copy failed: No space left on device'],
+        [
+          '^copy http://\\S+/ztp/images/',
+          'RAISE:ERROR: Copy failed: No space left on device',
+        ],
       ] as Rules,
       reason:
         'copy http://127.0.0.1:7080/ztp/images/nxos64-cs.10.4.2.F.bin bootflash:nxos64-cs.10.4.2.F.bin vrf management: ERROR: Copy failed: No space left on device; keeping 9.3(8)',
     },
     {
       what: 'a corrupted download',
-      rules: [['sha256sum$', ['% No such file or directory', `${'ee'.repeat(32)}\n`]]] as Rules,
+      rules: [
+        ['sha256sum$', ['% No such file or directory', `${'ee'.repeat(32)}\n`]],
+      ] as Rules,
       reason: `show file bootflash:nxos64-cs.10.4.2.F.bin sha256sum: ${'ee'.repeat(
         32,
       )}, not the approved ${SHA256}: the download is corrupted (deleted); keeping 9.3(8)`,
@@ -303,7 +333,7 @@ describe('the NX-OS POAP script with an approved image', () => {
       deleted: true,
     },
   ])(
-    'reports $what in the switch\'s words as image-failed and goes on with the configuration on the old image',
+    "reports $what in the switch's words as image-failed and goes on with the configuration on the old image",
     ({ rules, reason, deleted, downloading = 1 }) => {
       const run = runScript(imageScript(), switchRules(rules));
       expect(run.status).toBe(0);
@@ -314,10 +344,14 @@ describe('the NX-OS POAP script with an approved image', () => {
         expect.stringMatching(/^staged: /),
       ]);
       expect(run.commands).not.toContain('copy running-config startup-config');
-      expect(run.commands.includes('delete bootflash:nxos64-cs.10.4.2.F.bin no-prompt')).toBe(
-        deleted === true,
+      expect(
+        run.commands.includes(
+          'delete bootflash:nxos64-cs.10.4.2.F.bin no-prompt',
+        ),
+      ).toBe(deleted === true);
+      expect(run.commands).toContain(
+        'copy bootflash:conf.FDO123 scheduled-config',
       );
-      expect(run.commands).toContain('copy bootflash:conf.FDO123 scheduled-config');
     },
   );
 });
