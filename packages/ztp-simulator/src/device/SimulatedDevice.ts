@@ -210,7 +210,14 @@ export class SimulatedDevice extends EventEmitter {
 
   /** New host keys, as after "crypto key generate" or a reinstall. */
   async regenerateHostKey(): Promise<void> {
-    this.hostKeys = await generateHostKeys();
+    this.hostKeys = await generateHostKeys(this.sharedRsaHostKeys());
+  }
+
+  /** The fleet's shared RSA keys, unless RSA is the key a client pins. */
+  private sharedRsaHostKeys() {
+    return this.options.legacyAlgorithms
+      ? undefined
+      : this.options.sharedRsaHostKeys;
   }
 
   /** Forgets the configuration: the next power on runs ZTP again. */
@@ -305,7 +312,7 @@ export class SimulatedDevice extends EventEmitter {
   }
 
   private async boot(signal: AbortSignal): Promise<void> {
-    this.hostKeys ??= await generateHostKeys();
+    this.hostKeys ??= await generateHostKeys(this.sharedRsaHostKeys());
     await sleep(this.options.bootDelayMs ?? 0, signal);
     if (signal.aborted) return;
     this.system.reload();

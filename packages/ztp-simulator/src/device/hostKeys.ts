@@ -33,13 +33,40 @@ async function generateUsable(
   }
 }
 
-/** New host keys: RSA (all platforms, and the only one on old IOS) and Ed25519. */
-export async function generateHostKeys(): Promise<HostKeys> {
+/** Where a device's RSA host key comes from, when not its own. */
+export type RsaHostKeySource = () => Promise<string>;
+
+/**
+ * New host keys: RSA (all platforms, and the only one on old IOS) and
+ * Ed25519. `sharedRsa` gives the RSA key from a fleet's few (see
+ * rsaHostKeyPool); the Ed25519 key, the one a default client negotiates
+ * and the portal pins, is always the device's own.
+ */
+export async function generateHostKeys(
+  sharedRsa?: RsaHostKeySource,
+): Promise<HostKeys> {
   const [rsa, ed25519] = await Promise.all([
-    generateUsable('rsa', { bits: 2048 }),
+    sharedRsa ? sharedRsa() : generateUsable('rsa', { bits: 2048 }),
     generateUsable('ed25519', {}),
   ]);
   return { rsa, ed25519 };
+}
+
+/**
+ * A few RSA host keys that a large simulated fleet's devices take in turn.
+ * An RSA-2048 key pair costs about a hundred milliseconds of CPU, which
+ * real boxes each spend on their own processor; a simulator playing
+ * thousands of boxes on two cores would spend most of a fleet boot on it,
+ * and the benchmark would measure the simulator, not the portal.
+ */
+export function rsaHostKeyPool(size: number): RsaHostKeySource {
+  const keys: Promise<string>[] = [];
+  let next = 0;
+  return () => {
+    const i = next++ % size;
+    keys[i] ??= generateUsable('rsa', { bits: 2048 });
+    return keys[i];
+  };
 }
 
 /** The OpenSSH-style SHA256 fingerprint of a private key's public half. */

@@ -1,3 +1,4 @@
+import type { RsaHostKeySource } from './hostKeys';
 import type { PlatformId } from '../platforms/types';
 
 /**
@@ -73,6 +74,12 @@ export type SimulatedDeviceOptions = DeviceBehaviours & {
   timerScale?: number;
   /** How long a reboot takes (EOS after ZTP, POAP). Default 3000. */
   rebootMs?: number;
+  /**
+   * Where its RSA host key comes from when not its own (a fleet's few,
+   * rsaHostKeyPool); a device with legacyAlgorithms, whose only key it is,
+   * always has its own.
+   */
+  sharedRsaHostKeys?: RsaHostKeySource;
 };
 
 /** One request the ZTP agent made. */

@@ -1,3 +1,4 @@
+import { rsaHostKeyPool } from '../device/hostKeys';
 import { SimulatedDevice } from '../device/SimulatedDevice';
 import { getPlatform } from '../platforms';
 import type { DeviceState, FetchRecord, LoginRecord } from '../device/types';
@@ -5,6 +6,9 @@ import { readCatalogDevices } from './readCatalog';
 import { type DeviceOverride, readOverrides } from './readOverrides';
 import { DoorWait } from './DoorWait';
 import { startStatusServer } from './statusServer';
+
+/** RSA host keys a fleet's devices share (see rsaHostKeyPool). */
+const RSA_HOST_KEYS_PER_FLEET = 8;
 
 export type FleetOptions = {
   catalogFiles: string[];
@@ -57,6 +61,8 @@ export async function startFleet(options: FleetOptions): Promise<Fleet> {
     : declared;
 
   const maxDelay = options.bootDelayMaxMs ?? 3000;
+  // Each box's Ed25519 key is its own; RSA keys come from a few.
+  const sharedRsaHostKeys = rsaHostKeyPool(RSA_HOST_KEYS_PER_FLEET);
   const devices: SimulatedDevice[] = [];
   for (const entry of selected) {
     const override = overrides[entry.name] ?? {};
@@ -91,6 +97,7 @@ export async function startFleet(options: FleetOptions): Promise<Fleet> {
           dropAfterConfigLines: override.dropAfterConfigLines,
           flashFreeBytes: override.flashFreeBytes,
           corruptImageDownloads: override.corruptImageDownloads,
+          sharedRsaHostKeys,
         }),
       );
     } catch (error) {
