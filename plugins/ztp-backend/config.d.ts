@@ -97,8 +97,18 @@ export interface Config {
       deadlineMs?: number;
       /** Networks the backend may SSH into (default ['127.0.0.0/8']). */
       managementNetworks?: string[];
+      /** First wait after a failed check; it doubles up to retryMaxDelayMs (default 5000, 300000). */
       retryInitialDelayMs?: number;
       retryMaxDelayMs?: number;
+      /**
+       * For this long after its Conf Min Loaded, a device whose SSH does not
+       * answer at all (refused, no route: it is still applying its
+       * configuration or rebooting) is tried again every
+       * bootRetryMaxDelayMs at the most, rather than after the doubling
+       * backoff (default 1200 s, 5000 ms).
+       */
+      bootWindowSeconds?: number;
+      bootRetryMaxDelayMs?: number;
       /** How often due checks are swept (default 5 s). */
       sweepSeconds?: number;
       /** Wait after a Conf Min fetch before the first check, while the device applies it (default 3000). */

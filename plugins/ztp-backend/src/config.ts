@@ -71,6 +71,8 @@ export function readZtpConfig(root: Config): ZtpSettings {
       ],
       retryInitialDelayMs: s?.getOptionalNumber('retryInitialDelayMs') ?? 5000,
       retryMaxDelayMs: s?.getOptionalNumber('retryMaxDelayMs') ?? 300000,
+      bootWindowMs: (s?.getOptionalNumber('bootWindowSeconds') ?? 1200) * 1000,
+      bootRetryMaxDelayMs: s?.getOptionalNumber('bootRetryMaxDelayMs') ?? 5000,
       sweepSeconds: s?.getOptionalNumber('sweepSeconds') ?? 5,
       firstCheckDelayMs: s?.getOptionalNumber('firstCheckDelayMs') ?? 3000,
     },

@@ -187,6 +187,43 @@ describe.each(databases.eachSupportedId())('SerialCheckService on %p', id => {
     expect(d?.serialNextCheckAt).toBeUndefined();
   });
 
+  it('asks a device that fetched its configuration lately and where nothing listens yet again within bootRetryMaxDelayMs; other failures and late devices get the backoff', async () => {
+    let failure = errorNamed('SshUnreachableError', 'connect ECONNREFUSED');
+    const { stores, make, add, dueNow } = await setup(
+      id,
+      fakeSsh(async () => {
+        throw failure;
+      }),
+      { bootWindowMs: 60_000, bootRetryMaxDelayMs: 1500 },
+    );
+    const service = make();
+    const ref = await add(1);
+    // Loaded now: the device is booting.
+    await stores.fetches.recordFetches([
+      {
+        entityRef: ref,
+        at: new Date(),
+        sourceIp: '127.0.10.1',
+        via: 'by-mac',
+        timeline: false,
+      },
+    ]);
+    const waitAfter = async () => {
+      const d = (await stores.devices.getDevice(ref))!;
+      return d.serialNextCheckAt!.getTime() - d.serialCheckedAt!.getTime();
+    };
+    for (let attempt = 1; attempt <= 4; attempt++) {
+      await service.check(ref, 'system');
+      // 1 s, then 1.5 s and never the 2, 4, 8 s of the backoff.
+      expect(await waitAfter()).toBeLessThanOrEqual(1500);
+      await dueNow(ref);
+    }
+    // It answers but times out: the backoff (attempt 5: 8 s, the cap).
+    failure = errorNamed('SshTimeoutError', 'handshake timed out');
+    await service.check(ref, 'system');
+    expect(await waitAfter()).toBeGreaterThanOrEqual(7900);
+  });
+
   it('keeps a device retrying the same failure off the timeline and the live view, except on attempts 1, 2, 4, 8', async () => {
     let answer: () => Promise<string> = async () => {
       throw errorNamed('SshUnreachableError', 'connect ECONNREFUSED');

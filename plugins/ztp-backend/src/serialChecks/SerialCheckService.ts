@@ -21,6 +21,7 @@ import {
 import { presentedHostKeyOf } from '../ssh/errors';
 import type { PlatformRegistry } from '../platforms/PlatformRegistry';
 import { readRunningVersion } from './readRunningVersion';
+import { retryDelayMs, type RetrySettings } from './retryDelay';
 
 export type SerialCheckSettings = {
   /** Checks running at once; one slow device never holds the others up. */
@@ -32,7 +33,7 @@ export type SerialCheckSettings = {
   managementNetworks: string[];
   retryInitialDelayMs: number;
   retryMaxDelayMs: number;
-};
+} & Partial<Pick<RetrySettings, 'bootWindowMs' | 'bootRetryMaxDelayMs'>>;
 
 export type SerialCheckResult = {
   outcome: SerialState;
@@ -41,7 +42,12 @@ export type SerialCheckResult = {
   loggedIn?: boolean;
 };
 
-type Failure = { reason: string; retry: boolean };
+type Failure = {
+  reason: string;
+  retry: boolean;
+  /** Nothing answered the connection (refused, no route): still booting? */
+  nothingListens?: boolean;
+};
 
 /** Maps the SSH layer's and drivers' errors to the timeline's reasons. */
 export function classifyFailure(error: unknown): Failure {
@@ -49,7 +55,11 @@ export function classifyFailure(error: unknown): Failure {
   const detail = e?.message ?? String(error);
   switch (e?.name) {
     case 'SshUnreachableError':
-      return { reason: `unreachable: ${detail}`, retry: true };
+      return {
+        reason: `unreachable: ${detail}`,
+        retry: true,
+        nothingListens: true,
+      };
     case 'SshTimeoutError':
       return { reason: `timed out: ${detail}`, retry: true };
     case 'SshAuthError':
@@ -305,9 +315,16 @@ export class SerialCheckService {
       );
     } catch (error) {
       const failure = classifyFailure(error);
-      const delay = Math.min(
-        settings.retryInitialDelayMs * 2 ** device.serialAttempts,
-        settings.retryMaxDelayMs,
+      const delay = retryDelayMs(
+        {
+          bootWindowMs: 0,
+          bootRetryMaxDelayMs: settings.retryMaxDelayMs,
+          ...settings,
+        },
+        device.serialAttempts,
+        failure,
+        device.confMinLoadedAt,
+        Date.now(),
       );
       const nextCheckAt = failure.retry
         ? new Date(Date.now() + delay)
