@@ -50,7 +50,14 @@ describe('IOS XE takes the approved image in its Guest Shell ZTP script, through
   let backend: Awaited<ReturnType<typeof startTestBackend>>;
   let api: request.SuperTest<request.Test>;
   let dir: string;
-  let approved: Array<Record<string, unknown>>;
+  let approved: Array<{
+    platform: string;
+    version: string;
+    file: string;
+    size: number;
+    sha256: string;
+    md5: string;
+  }>;
 
   const details = async (name: string) =>
     (
