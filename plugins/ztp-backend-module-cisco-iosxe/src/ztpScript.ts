@@ -3,20 +3,24 @@ import {
   pythonDoorReport,
   pythonString,
 } from '@ztp-portal/backstage-plugin-ztp-node';
+import { iosXeImageStep } from './ztpImageStep';
 
 /**
  * The Guest Shell Python script IOS XE's ZTP agent downloads (DHCP option
  * 67) and runs: it applies the minimal configuration through the `cli`
  * module, saves it, and reports each step to the device door so that the
  * portal shows where a box stopped. The minimal configuration itself
- * carries the domain name and the RSA key generation SSH needs.
+ * carries the domain name and the RSA key generation SSH needs. With an
+ * approved image (ctx.image) it first takes the image (see ztpImageStep);
+ * without one the script is exactly what it always was.
  */
 export function iosXeZtpScript(ctx: BootstrapContext): string {
+  const image = ctx.image;
   return `# ZTP script for ${ctx.device.hostname}, rendered by the ZTP portal.
 # IOS XE's ZTP agent runs it in Guest Shell (Python 3).
 import base64
-import sys
-import urllib.request
+${image ? 'import re\n' : ''}import sys
+${image ? 'import time\n' : ''}import urllib.request
 
 import cli
 
@@ -26,7 +30,7 @@ CONFIG = ${pythonString(ctx.minimalConfig)}
 
 ${pythonDoorReport(ctx, 'ZTP failed')}
 
-
+${image ? `\n${iosXeImageStep(image)}\n\n` : ''}
 def config_lines(text):
     """The configuration's commands, without comments and the final end."""
     lines = []
@@ -52,7 +56,7 @@ def rejected(results):
 
 def main():
     report("started")
-    try:
+${image ? '    take_image()\n' : ''}    try:
         results = cli.configure(config_lines(CONFIG))
     except Exception as error:
         # Releases that raise on a refused command list the results in it.

@@ -183,9 +183,10 @@ class IosXeShell extends CiscoStyleShell {
         pattern: 'install <rest...>',
         value: {
           run: ctx =>
-            iosXeInstall(facts, ctx.io, ctx.args.rest, () =>
-              this.writeMemory(),
-            ),
+            iosXeInstall(facts, ctx.io, ctx.args.rest, {
+              modified: () => this.system.configModified(),
+              save: () => this.writeMemory(),
+            }),
         },
       },
       {
@@ -275,7 +276,15 @@ class IosXeShell extends CiscoStyleShell {
       )} bytes/sec)\n`;
     }
     if (/^https?:\/\//i.test(from)) {
-      return iosXeCopyHttp(this.system.facts, io, from, to);
+      return iosXeCopyHttp(
+        this.system.facts,
+        io,
+        from,
+        to,
+        this.system.running.children.some(c =>
+          /^file prompt quiet$/i.test(c.line),
+        ),
+      );
     }
     const file = fileName(source);
     if (file && isRunning(to)) {
@@ -494,6 +503,15 @@ export class IosXeSystem implements PlatformSystem {
 
   reload(): void {
     this.running = this.startup ? cloneConfig(this.startup) : emptyConfig();
+  }
+
+  /** Whether the running configuration differs from the saved one. */
+  configModified(): boolean {
+    const saved = this.startup ? iosXeConfigFile(this.startup).join('\n') : '';
+    return (
+      (this.running.children.length > 0 || this.startup !== undefined) &&
+      iosXeConfigFile(this.running).join('\n') !== saved
+    );
   }
 
   hasConfig(): boolean {

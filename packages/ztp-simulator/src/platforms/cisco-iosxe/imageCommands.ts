@@ -11,20 +11,29 @@ export function flashName(path: string): string | undefined {
   return m ? m[1] : undefined;
 }
 
+/**
+ * "copy http://... flash:<file>": asks for the destination file name
+ * unless "file prompt quiet" is configured (a script has nobody to answer,
+ * so without it the copy gives up).
+ */
 export async function iosXeCopyHttp(
   facts: DeviceFacts,
   io: ShellIO,
   from: string,
   to: string,
+  promptQuiet = false,
 ): Promise<string> {
   const target = flashName(to);
   if (target === undefined) {
     return `%Error parsing filename (Invalid argument)\n`;
   }
   const offered = target || from.split('/').pop() || '';
-  const answer = await io.readLine(`Destination filename [${offered}]? `);
-  if (answer === null) return '';
-  const name = answer.trim() || offered;
+  let name = offered;
+  if (!promptQuiet) {
+    const answer = await io.readLine(`Destination filename [${offered}]? `);
+    if (answer === null) return '';
+    name = answer.trim() || offered;
+  }
   await io.print(`Accessing ${from}...\n`);
   const result = await facts.images.download(from, name);
   if (!result.ok) {
@@ -60,11 +69,18 @@ export function iosXeVerify(facts: DeviceFacts, rest: string): string {
   return `${dots}Done!\n%Error verifying ${path}\nComputed signature   = ${computed}\nSubmitted signature  = ${submitted.toLowerCase()}\n`;
 }
 
+/**
+ * "install add file ... activate commit": with "prompt-level none" it asks
+ * nothing and saves nothing (what is not saved is gone after the reload,
+ * which is why Cisco's scripts "write memory" first, and why a ZTP script
+ * that has not saved comes back to ZTP); otherwise it asks whether to save
+ * a modified configuration ([y/n/q]) and whether to reload ([y/n]).
+ */
 export async function iosXeInstall(
   facts: DeviceFacts,
   io: ShellIO,
   rest: string,
-  saveConfig: () => void,
+  config: { modified: () => boolean; save: () => void },
 ): Promise<string> {
   const m =
     /^add\s+file\s+(\S+)\s+activate\s+commit(\s+prompt-level\s+none)?$/i.exec(
@@ -87,6 +103,16 @@ export async function iosXeInstall(
     `SUCCESS: Finished Add: ${when}\ninstall_add_activate_commit: Activating PACKAGE\n--- Starting Activate ---\n`,
   );
   if (!m[2]) {
+    if (config.modified()) {
+      const save = await io.readLine(
+        'System configuration has been modified.\nPress Yes(y) to save the configuration and proceed.\nPress No(n) for proceeding without saving the configuration.\nPress Quit(q) to exit, you may save configuration and re-enter the command. [y/n/q]',
+      );
+      const word = save?.trim().toLowerCase() ?? '';
+      if (save === null || !/^[yn]/.test(word)) {
+        return 'FAILED: install_add_activate_commit : aborted by the user\n';
+      }
+      if (word.startsWith('y')) config.save();
+    }
     const answer = await io.readLine(
       'This operation may require a reload of the system. Do you want to proceed? [y/n]',
     );
@@ -94,7 +120,6 @@ export async function iosXeInstall(
       return 'FAILED: install_add_activate_commit : aborted by the user\n';
     }
   }
-  saveConfig();
   facts.reload();
   return `SUCCESS: Finished Activate: ${when}\n--- Starting Commit ---\nSUCCESS: Finished Commit: ${when}\n\nChassis 1 reloading, reason - Reload command\n`;
 }

@@ -132,10 +132,10 @@ export function iosXeShowVersion(
           `${i === 0 ? '*' : ' '}    ${m.number} ${col(
             String(Math.round(model.ports.gigabit / members.length) + 14),
             5,
-          )} ${col(model.pid, 18)} ${col('17.09.04a', 17)} ${col(
-            model.imageName,
-            21,
-          )} INSTALL`,
+          )} ${col(model.pid, 18)} ${col(
+            facts.softwareVersion ?? '17.09.04a',
+            17,
+          )} ${col(model.imageName, 21)} INSTALL`,
       ),
     );
     for (const m of members.slice(1)) {
