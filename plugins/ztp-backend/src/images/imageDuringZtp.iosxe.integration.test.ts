@@ -1,27 +1,14 @@
-import { createHash } from 'node:crypto';
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import type { Entity } from '@backstage/catalog-model';
-import { schedulerServiceFactory } from '@backstage/backend-defaults/scheduler';
-import {
-  mockCredentials,
-  mockServices,
-  startTestBackend,
-} from '@backstage/backend-test-utils';
-import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { imageCompliance } from '@ztp-portal/backstage-plugin-ztp-common';
-import { SimulatedDevice, simulatedImage } from '@ztp-portal/ztp-simulator';
-import request from 'supertest';
-import { builtinPlatformFeatures } from '../__testUtils__/builtinPlatforms';
-import { ztpPlugin } from '../plugin';
-import { exampleFleetEntities } from '../finalConfig/__testUtils__/exampleFleet';
-import { freePort } from '../__testUtils__/network';
-import { QUICK_BOOT, quickSerialChecks } from '../__testUtils__/testTimings';
+import type { SimulatedDevice } from '@ztp-portal/ztp-simulator';
+import { OPERATOR } from '../__testUtils__/ztpTestBackend';
+import {
+  startImageTestFleet,
+  until,
+  type ImageTestFleet,
+} from './__testUtils__/imageTestFleet';
 
 jest.setTimeout(240_000);
 
-const OPERATOR = mockCredentials.user.header('user:default/operator');
 const FROM = '17.06.05';
 const TO = '17.9.4a';
 const FILE = 'cat9k_iosxe.17.09.04a.SPA.bin';
@@ -31,40 +18,13 @@ const GOOD = 'oob-01-par1';
 const CORRUPTED = 'edge-01-lon1';
 const NAMES = [GOOD, CORRUPTED];
 
-async function until<T>(
-  what: string,
-  fn: () => Promise<T | undefined>,
-  timeoutMs = 120_000,
-): Promise<T> {
-  const end = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await fn();
-    if (v !== undefined) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise(r => setTimeout(r, 300));
-  }
-}
-
 describe('IOS XE takes the approved image in its Guest Shell ZTP script, through the real backend', () => {
   const simulated = new Map<string, SimulatedDevice>();
-  let backend: Awaited<ReturnType<typeof startTestBackend>>;
-  let api: request.SuperTest<request.Test>;
-  let dir: string;
-  let approved: Array<{
-    platform: string;
-    version: string;
-    file: string;
-    size: number;
-    sha256: string;
-    md5: string;
-  }>;
+  let fleet: ImageTestFleet;
+  let api: any;
+  let approved: ImageTestFleet['approved'][];
 
-  const details = async (name: string) =>
-    (
-      await api
-        .get(`/api/ztp/devices/default/${name}`)
-        .set({ Authorization: OPERATOR })
-    ).body;
+  const details = (name: string) => fleet.details(name);
   const checked = (name: string) =>
     until(`${name} Checked`, async () => {
       const d = await details(name);
@@ -72,119 +32,31 @@ describe('IOS XE takes the approved image in its Guest Shell ZTP script, through
     });
 
   beforeAll(async () => {
-    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ztp-image-iosxe-'));
-    const bytes = simulatedImage(
-      'cisco-iosxe',
-      TO,
-      Buffer.alloc(600_000, 'cat9k payload '),
-    );
-    fs.writeFileSync(path.join(dir, FILE), bytes);
-    approved = [
-      {
+    fleet = await startImageTestFleet({
+      names: NAMES,
+      image: {
         platform: 'cisco-iosxe',
         version: TO,
         file: FILE,
-        size: bytes.length,
-        sha256: createHash('sha256').update(bytes).digest('hex'),
-        md5: createHash('md5').update(bytes).digest('hex'),
+        payloadBytes: 600_000,
+        withMd5: true,
       },
-    ];
-    const doorPort = await freePort();
-    const ports = new Map<string, number>();
-    for (const n of NAMES) ports.set(n, await freePort());
-    const entities: Entity[] = exampleFleetEntities()
-      .filter(
-        e =>
-          (e.spec as any)?.type !== 'network-device' ||
-          NAMES.includes(e.metadata.name),
-      )
-      .map(e =>
-        NAMES.includes(e.metadata.name)
-          ? {
-              ...e,
-              metadata: {
-                ...e.metadata,
-                annotations: {
-                  ...e.metadata.annotations,
-                  'ztp.network/ssh-port': String(ports.get(e.metadata.name)),
-                },
-              },
-            }
-          : e,
-      );
-    backend = await startTestBackend({
-      features: [
-        ztpPlugin,
-        ...builtinPlatformFeatures,
-        schedulerServiceFactory,
-        catalogServiceMock.factory({ entities }),
-        mockServices.rootConfig.factory({
-          data: {
-            ztp: {
-              secrets: { key: 'iosxe-image-key-0123456789' },
-              provisioning: {
-                host: '127.0.0.1',
-                port: doorPort,
-                tftp: { enabled: false },
-              },
-              serialCheck: quickSerialChecks(8000),
-              finalConfig: { deadlineMs: 30_000 },
-              catalogSync: { indexRefreshSeconds: 1 },
-              images: {
-                directory: dir,
-                approved,
-                autoUpgrade: true,
-                upgrade: {
-                  commandTimeoutSeconds: 60,
-                  rebootTimeoutSeconds: 40,
-                  pollInitialMs: 300,
-                  pollMaxMs: 1000,
-                  sweepSeconds: 1,
-                },
-              },
-            },
-          },
-        }),
-        mockServices.permissions.factory(),
-      ],
     });
-    api = request(backend.server) as any;
-    // The image must be verified on the door before any script names it.
-    await until('the image verified on the door', async () => {
-      const images = (
-        await api.get('/api/ztp/images').set({ Authorization: OPERATOR })
-      ).body.images;
-      return images?.every((i: any) => i.status === 'verified')
-        ? true
-        : undefined;
-    });
-    const all = exampleFleetEntities();
+    api = fleet.api;
+    approved = [fleet.approved];
     for (const name of NAMES) {
-      const a = all.find(e => e.metadata.name === name)!.metadata.annotations!;
-      const device = new SimulatedDevice({
+      simulated.set(
         name,
-        platform: 'cisco-iosxe',
-        ...(a['ztp.network/model'] ? { model: a['ztp.network/model'] } : {}),
-        managementIp: a['ztp.network/management-address'].split('/')[0],
-        sshPort: ports.get(name),
-        hostname: name,
-        macAddress: a['ztp.network/mac-address'],
-        realSerial: a['ztp.network/serial-number'],
-        softwareVersion: FROM,
-        provisioningUrl: `http://127.0.0.1:${doorPort}`,
-        ...QUICK_BOOT,
-        rebootMs: 1000,
-        corruptImageDownloads: name === CORRUPTED,
-      });
-      simulated.set(name, device);
-      await device.powerOn();
+        await fleet.powerOn(name, {
+          softwareVersion: FROM,
+          corruptImageDownloads: name === CORRUPTED,
+        }),
+      );
     }
   });
 
   afterAll(async () => {
-    await Promise.all([...simulated.values()].map(d => d.powerOff()));
-    await backend?.stop();
-    fs.rmSync(dir, { recursive: true, force: true });
+    await fleet?.stop();
   });
 
   it('a box on an old release takes the image during ZTP, reloads, runs ZTP again and reaches Checked on the approved release without an SSH upgrade; Conf Final is accepted', async () => {

@@ -1,26 +1,13 @@
-import { createHash } from 'node:crypto';
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import type { Entity } from '@backstage/catalog-model';
-import { schedulerServiceFactory } from '@backstage/backend-defaults/scheduler';
+import type { SimulatedDevice } from '@ztp-portal/ztp-simulator';
+import { OPERATOR } from '../__testUtils__/ztpTestBackend';
 import {
-  mockCredentials,
-  mockServices,
-  startTestBackend,
-} from '@backstage/backend-test-utils';
-import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
-import { SimulatedDevice, simulatedImage } from '@ztp-portal/ztp-simulator';
-import request from 'supertest';
-import { builtinPlatformFeatures } from '../__testUtils__/builtinPlatforms';
-import { freePort } from '../__testUtils__/network';
-import { QUICK_BOOT, quickSerialChecks } from '../__testUtils__/testTimings';
-import { exampleFleetEntities } from '../finalConfig/__testUtils__/exampleFleet';
-import { ztpPlugin } from '../plugin';
+  startImageTestFleet,
+  until,
+  type ImageTestFleet,
+} from './__testUtils__/imageTestFleet';
 
 jest.setTimeout(240_000);
 
-const OPERATOR = mockCredentials.user.header('user:default/operator');
 const FROM = '22.4R3.25';
 const TO = '23.2R1.13';
 const FILE = 'junos-install-23.2R1.13.tgz';
@@ -29,20 +16,6 @@ const GOOD = 'edge-01-par1';
 /** Its image download arrives corrupted. */
 const CORRUPTED = 'leaf-01-lon1';
 const NAMES = [GOOD, CORRUPTED];
-
-async function until<T>(
-  what: string,
-  fn: () => Promise<T | undefined>,
-  timeoutMs = 90_000,
-): Promise<T> {
-  const end = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await fn();
-    if (v !== undefined) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise(r => setTimeout(r, 300));
-  }
-}
 
 /** Option 43 as Junos reads it: code, length, value. */
 function subOptions(hex: string): Map<number, string> {
@@ -58,132 +31,42 @@ function subOptions(hex: string): Map<number, string> {
 
 describe('Junos takes the approved image during ZTP, through its own ZTP script', () => {
   const simulated = new Map<string, SimulatedDevice>();
-  let backend: Awaited<ReturnType<typeof startTestBackend>>;
-  let api: request.SuperTest<request.Test>;
-  let dir: string;
+  let fleet: ImageTestFleet;
   /** What DHCP (the generated Kea reservation) hands each device. */
   const dhcp = new Map<string, { subs: Map<number, string>; url: string }>();
   let door: string;
 
-  const details = async (name: string) =>
-    (
-      await api
-        .get(`/api/ztp/devices/default/${name}`)
-        .set({ Authorization: OPERATOR })
-    ).body;
-  const listed = async (image: string) =>
-    (
-      await api
-        .get(`/api/ztp/devices?image=${image}`)
-        .set({ Authorization: OPERATOR })
-    ).body.items.map((d: any) => d.name);
+  const details = (name: string) => fleet.details(name);
+  const listed = (image: string) => fleet.listed(image);
 
   beforeAll(async () => {
-    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ztp-junos-image-'));
-    const bytes = simulatedImage(
-      'juniper-junos',
-      TO,
-      Buffer.alloc(400_000, FILE),
-    );
-    fs.writeFileSync(path.join(dir, FILE), bytes);
-    const doorPort = await freePort();
-    const ports = new Map<string, number>();
-    for (const n of NAMES) ports.set(n, await freePort());
-    const entities: Entity[] = exampleFleetEntities()
-      .filter(
-        e =>
-          (e.spec as any)?.type !== 'network-device' ||
-          NAMES.includes(e.metadata.name),
-      )
-      .map(e =>
-        NAMES.includes(e.metadata.name)
-          ? {
-              ...e,
-              metadata: {
-                ...e.metadata,
-                annotations: {
-                  ...e.metadata.annotations,
-                  'ztp.network/ssh-port': String(ports.get(e.metadata.name)),
-                },
-              },
-            }
-          : e,
-      );
-    backend = await startTestBackend({
-      features: [
-        ztpPlugin,
-        ...builtinPlatformFeatures,
-        schedulerServiceFactory,
-        catalogServiceMock.factory({ entities }),
-        mockServices.rootConfig.factory({
-          data: {
-            ztp: {
-              secrets: { key: 'junos-image-key-0123456789' },
-              provisioning: {
-                host: '127.0.0.1',
-                port: doorPort,
-                tftp: { enabled: false },
-              },
-              // The reservations only (no Kea is driven): what the
-              // operator's DHCP would hand each Junos box.
-              dhcp: {
-                subnets: [
-                  { id: 10, subnet: '127.0.10.0/24' },
-                  { id: 20, subnet: '127.0.20.0/24' },
-                ],
-              },
-              serialCheck: quickSerialChecks(8000),
-              finalConfig: { deadlineMs: 30_000 },
-              catalogSync: { indexRefreshSeconds: 1 },
-              images: {
-                directory: dir,
-                approved: [
-                  {
-                    platform: 'juniper-junos',
-                    version: TO,
-                    file: FILE,
-                    size: bytes.length,
-                    sha256: createHash('sha256').update(bytes).digest('hex'),
-                  },
-                ],
-                autoUpgrade: true,
-                upgrade: {
-                  commandTimeoutSeconds: 60,
-                  rebootTimeoutSeconds: 40,
-                  pollInitialMs: 300,
-                  pollMaxMs: 1000,
-                  sweepSeconds: 1,
-                },
-              },
-            },
-          },
-        }),
-      ],
+    fleet = await startImageTestFleet({
+      names: NAMES,
+      image: {
+        platform: 'juniper-junos',
+        version: TO,
+        file: FILE,
+        payloadBytes: 400_000,
+      },
+      // The reservations only (no Kea is driven): what the operator's DHCP
+      // would hand each Junos box.
+      ztp: {
+        dhcp: {
+          subnets: [
+            { id: 10, subnet: '127.0.10.0/24' },
+            { id: 20, subnet: '127.0.20.0/24' },
+          ],
+        },
+      },
     });
-    api = request(backend.server) as any;
-    door = `http://127.0.0.1:${doorPort}`;
-
-    // The image is offered to a booting device once its file is verified.
-    await until('the image verified on the door', async () => {
-      const images = (
-        await api.get('/api/ztp/images').set({ Authorization: OPERATOR })
-      ).body.images;
-      return images?.[0]?.status === 'verified' || undefined;
-    });
-    const all = exampleFleetEntities();
+    door = fleet.door;
     await until('the Kea reservations of both boxes', async () => {
-      const kea = (
-        await api
-          .get('/api/ztp/dhcp/kea-config?part=reservations')
-          .set({ Authorization: OPERATOR })
-      ).body;
+      const reservations = await fleet.reservations();
       for (const name of NAMES) {
-        const mac = all
-          .find(e => e.metadata.name === name)!
-          .metadata.annotations!['ztp.network/mac-address'].toLowerCase();
-        const reservation = kea.content?.subnet4
-          ?.flatMap((s: any) => s.reservations)
-          .find((r: any) => r['hw-address'] === mac);
+        const mac = fleet
+          .annotationsOf(name)
+          ['ztp.network/mac-address'].toLowerCase();
+        const reservation = reservations.find(r => r['hw-address'] === mac);
         if (!reservation) return undefined;
         const data = (code: number | string) =>
           (reservation['option-data'] ?? []).find(
@@ -200,32 +83,19 @@ describe('Junos takes the approved image during ZTP, through its own ZTP script'
       return true;
     });
     for (const name of NAMES) {
-      const a = all.find(e => e.metadata.name === name)!.metadata.annotations!;
-      const device = new SimulatedDevice({
+      simulated.set(
         name,
-        platform: 'juniper-junos',
-        model: a['ztp.network/model'],
-        managementIp: a['ztp.network/management-address'].split('/')[0],
-        sshPort: ports.get(name),
-        hostname: name,
-        macAddress: a['ztp.network/mac-address'],
-        realSerial: a['ztp.network/serial-number'],
-        softwareVersion: FROM,
-        provisioningUrl: door,
-        bootFileUrl: dhcp.get(name)!.url,
-        ...QUICK_BOOT,
-        rebootMs: 1000,
-        corruptImageDownloads: name === CORRUPTED,
-      });
-      simulated.set(name, device);
-      await device.powerOn();
+        await fleet.powerOn(name, {
+          softwareVersion: FROM,
+          bootFileUrl: dhcp.get(name)!.url,
+          corruptImageDownloads: name === CORRUPTED,
+        }),
+      );
     }
   });
 
   afterAll(async () => {
-    await Promise.all([...simulated.values()].map(d => d.powerOff()));
-    await backend?.stop();
-    fs.rmSync(dir, { recursive: true, force: true });
+    await fleet?.stop();
   });
 
   it('DHCP names the ZTP script (43.01, http, the door port) and no 43.00: the script takes the image', () => {
@@ -277,7 +147,7 @@ describe('Junos takes the approved image during ZTP, through its own ZTP script'
     expect(fetched.length).toBeGreaterThanOrEqual(2);
     expect(new Set(fetched)).toEqual(new Set([dhcp.get(GOOD)!.url]));
 
-    const push = await api
+    const push = await fleet.api
       .post(`/api/ztp/devices/default/${GOOD}/final-config/push`)
       .set({ Authorization: OPERATOR });
     expect({ status: push.status, ok: push.body.ok }).toEqual({

@@ -1,29 +1,17 @@
-import { createHash } from 'node:crypto';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { ANNOTATION_LOCATION, type Entity } from '@backstage/catalog-model';
-import { schedulerServiceFactory } from '@backstage/backend-defaults/scheduler';
+import type { SimulatedDevice } from '@ztp-portal/ztp-simulator';
+import { OPERATOR } from '../__testUtils__/ztpTestBackend';
+import { FLEET_DIRECTORY } from '../finalConfig/__testUtils__/exampleFleet';
 import {
-  mockCredentials,
-  mockServices,
-  startTestBackend,
-} from '@backstage/backend-test-utils';
-import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
-import { SimulatedDevice, simulatedImage } from '@ztp-portal/ztp-simulator';
-import request from 'supertest';
-import { builtinPlatformFeatures } from '../__testUtils__/builtinPlatforms';
-import { freePort } from '../__testUtils__/network';
-import { QUICK_BOOT, quickSerialChecks } from '../__testUtils__/testTimings';
-import {
-  exampleFleetEntities,
-  FLEET_DIRECTORY,
-} from '../finalConfig/__testUtils__/exampleFleet';
-import { ztpPlugin } from '../plugin';
+  startImageTestFleet,
+  until,
+  type ImageTestFleet,
+} from './__testUtils__/imageTestFleet';
 
 jest.setTimeout(240_000);
 
-const OPERATOR = mockCredentials.user.header('user:default/operator');
 const FROM = '9.3(8)';
 const TO = '10.4(2)';
 const FILE = 'nxos64-cs.10.4.2.F.bin';
@@ -38,157 +26,87 @@ const devices = {
 const escape = (text: string) => text.replace(/\./g, '\\.');
 const ref = (name: string) => `resource:default/${name}`;
 
-async function until<T>(
-  what: string,
-  fn: () => Promise<T | undefined>,
-  timeoutMs = 120_000,
-): Promise<T> {
-  const end = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await fn();
-    if (v !== undefined) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise(r => setTimeout(r, 300));
-  }
-}
-
 describe('NX-OS takes the approved image during POAP, through the real backend', () => {
   const simulated = new Map<string, SimulatedDevice>();
-  let backend: Awaited<ReturnType<typeof startTestBackend>>;
-  let api: request.SuperTest<request.Test>;
-  let dir: string;
+  let fleet: ImageTestFleet;
 
-  const details = async (name: string) =>
-    (
-      await api
-        .get(`/api/ztp/devices/default/${name}`)
-        .set({ Authorization: OPERATOR })
-    ).body;
+  const details = (name: string) => fleet.details(name);
   const withImage = async (state: string) =>
     (
-      await api
+      await fleet.api
         .get(`/api/ztp/devices?image=${state}`)
         .set({ Authorization: OPERATOR })
     ).body.items.map((d: any) => d.entityRef);
 
   beforeAll(async () => {
-    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ztp-poap-image-'));
-    const images = path.join(dir, 'images');
-    fs.mkdirSync(path.join(dir, 'vars'), { recursive: true });
-    fs.mkdirSync(images);
-    const bytes = simulatedImage(
-      'cisco-nxos',
-      TO,
-      Buffer.alloc(400_000, 'nxos during poap '),
-    );
-    fs.writeFileSync(path.join(images, FILE), bytes);
-    const approved = {
-      platform: 'cisco-nxos',
-      version: TO,
-      file: FILE,
-      size: bytes.length,
-      sha256: createHash('sha256').update(bytes).digest('hex'),
-      md5: createHash('md5').update(bytes).digest('hex'),
-    };
-
     // The two switches, with their variables, at addresses of this test.
-    const fleet = exampleFleetEntities();
-    const entities: Entity[] = fleet
-      .filter(e => (e.spec as any)?.type !== 'network-device')
-      .concat(
-        Object.values(devices).map(d => {
-          const entity = fleet.find(e => e.metadata.name === d.name)!;
-          const a = entity.metadata.annotations!;
-          const original = a['ztp.network/management-address'].split('/')[0];
-          const vars = fs.readFileSync(
-            path.join(FLEET_DIRECTORY, a['ztp.network/variables']),
-            'utf8',
-          );
-          fs.writeFileSync(
-            path.join(dir, 'vars', `${d.name}.yaml`),
-            vars
-              .replace(new RegExp(`\\b${escape(original)}\\b`, 'g'), d.ip)
-              .replace(
-                new RegExp(
-                  `\\b${escape(a['ztp.network/default-gateway'])}\\b`,
-                  'g',
+    const moved = (declared: Entity[], dir: string): Entity[] => {
+      fs.mkdirSync(path.join(dir, 'vars'), { recursive: true });
+      return declared
+        .filter(e => (e.spec as any)?.type !== 'network-device')
+        .concat(
+          Object.values(devices).map(d => {
+            const entity = declared.find(e => e.metadata.name === d.name)!;
+            const a = entity.metadata.annotations!;
+            const original = a['ztp.network/management-address'].split('/')[0];
+            const vars = fs.readFileSync(
+              path.join(FLEET_DIRECTORY, a['ztp.network/variables']),
+              'utf8',
+            );
+            fs.writeFileSync(
+              path.join(dir, 'vars', `${d.name}.yaml`),
+              vars
+                .replace(new RegExp(`\\b${escape(original)}\\b`, 'g'), d.ip)
+                .replace(
+                  new RegExp(
+                    `\\b${escape(a['ztp.network/default-gateway'])}\\b`,
+                    'g',
+                  ),
+                  '127.41.0.1',
                 ),
-                '127.41.0.1',
-              ),
-          );
-          return {
-            ...entity,
-            metadata: {
-              ...entity.metadata,
-              annotations: {
-                ...a,
-                [ANNOTATION_LOCATION]: `file:${path.join(dir, 'devices.yaml')}`,
-                'ztp.network/management-address': `${d.ip}/24`,
-                'ztp.network/default-gateway': '127.41.0.1',
-                'ztp.network/variables': `./vars/${d.name}.yaml`,
-              },
-            },
-          };
-        }),
-      );
-    const doorPort = await freePort();
-    const ports = new Map<string, number>();
-    for (const d of Object.values(devices)) ports.set(d.name, await freePort());
-    for (const e of entities) {
-      const port = ports.get(e.metadata.name);
-      if (port) e.metadata.annotations!['ztp.network/ssh-port'] = String(port);
-    }
-    backend = await startTestBackend({
-      features: [
-        ztpPlugin,
-        ...builtinPlatformFeatures,
-        schedulerServiceFactory,
-        catalogServiceMock.factory({ entities }),
-        mockServices.rootConfig.factory({
-          data: {
-            ztp: {
-              secrets: { key: 'poap-image-key-0123456789' },
-              provisioning: {
-                host: '127.0.0.1',
-                port: doorPort,
-                tftp: { enabled: false },
-              },
-              serialCheck: quickSerialChecks(8000),
-              finalConfig: { deadlineMs: 30_000 },
-              catalogSync: { indexRefreshSeconds: 1 },
-              dhcp: {
-                subnets: [{ subnet: '127.41.0.0/24', gateway: '127.41.0.1' }],
-              },
-              images: {
-                directory: images,
-                approved: [approved],
-                autoUpgrade: true,
-                upgrade: {
-                  commandTimeoutSeconds: 60,
-                  rebootTimeoutSeconds: 40,
-                  pollInitialMs: 300,
-                  pollMaxMs: 1000,
-                  sweepSeconds: 1,
+            );
+            return {
+              ...entity,
+              metadata: {
+                ...entity.metadata,
+                annotations: {
+                  ...a,
+                  [ANNOTATION_LOCATION]: `file:${path.join(
+                    dir,
+                    'devices.yaml',
+                  )}`,
+                  'ztp.network/management-address': `${d.ip}/24`,
+                  'ztp.network/default-gateway': '127.41.0.1',
+                  'ztp.network/variables': `./vars/${d.name}.yaml`,
                 },
               },
-            },
-          },
-        }),
-      ],
+            };
+          }),
+        );
+    };
+    fleet = await startImageTestFleet({
+      names: Object.values(devices).map(d => d.name),
+      image: {
+        platform: 'cisco-nxos',
+        version: TO,
+        file: FILE,
+        payloadBytes: 400_000,
+        withMd5: true,
+      },
+      ztp: {
+        dhcp: {
+          subnets: [{ subnet: '127.41.0.0/24', gateway: '127.41.0.1' }],
+        },
+      },
+      entities: moved,
     });
-    api = request(backend.server) as any;
-
-    const doorUrl = `http://127.0.0.1:${doorPort}`;
     // What the portal's DHCP configuration hands each switch (option 67),
     // once the image is verified: the script that takes it.
     const reservations = await until(
       'option 67 naming the image script',
       async () => {
-        const r = await api
-          .get('/api/ztp/dhcp/kea-config?part=reservations')
-          .set({ Authorization: OPERATOR });
         const found = new Map<string, string>(
-          (r.body.content?.subnet4?.[0]?.reservations ?? []).map((v: any) => [
+          (await fleet.reservations()).map((v: any) => [
             v['ip-address'],
             v['option-data']?.find((o: any) => o.name === 'boot-file-name')
               ?.data,
@@ -202,25 +120,14 @@ describe('NX-OS takes the approved image during POAP, through the real backend',
       },
     );
     for (const [kind, d] of Object.entries(devices)) {
-      const a = entities.find(e => e.metadata.name === d.name)!.metadata
-        .annotations!;
-      const device = new SimulatedDevice({
-        name: d.name,
-        platform: 'cisco-nxos',
-        managementIp: d.ip,
-        sshPort: ports.get(d.name),
-        hostname: d.name,
-        macAddress: a['ztp.network/mac-address'],
-        realSerial: a['ztp.network/serial-number'],
-        softwareVersion: FROM,
-        provisioningUrl: doorUrl,
-        bootFileUrl: reservations.get(d.ip),
-        ...QUICK_BOOT,
-        rebootMs: 1000,
-        corruptImageDownloads: kind === 'corrupted',
-      });
-      simulated.set(d.name, device);
-      await device.powerOn();
+      simulated.set(
+        d.name,
+        await fleet.powerOn(d.name, {
+          softwareVersion: FROM,
+          bootFileUrl: reservations.get(d.ip),
+          corruptImageDownloads: kind === 'corrupted',
+        }),
+      );
     }
     let waiting = '';
     await until('both switches Checked', async () => {
@@ -240,9 +147,7 @@ describe('NX-OS takes the approved image during POAP, through the real backend',
   });
 
   afterAll(async () => {
-    await Promise.all([...simulated.values()].map(d => d.powerOff()));
-    await backend?.stop();
-    fs.rmSync(dir, { recursive: true, force: true });
+    await fleet?.stop();
   });
 
   it('a switch on an old release takes the image during POAP, is Checked on the approved release with no SSH upgrade, and accepts Conf Final', async () => {
@@ -278,7 +183,7 @@ describe('NX-OS takes the approved image during POAP, through the real backend',
       later.events.filter((e: any) => e.type === 'image.upgrade-started'),
     ).toEqual([]);
 
-    const push = await api
+    const push = await fleet.api
       .post(`/api/ztp/devices/default/${name}/final-config/push`)
       .set({ Authorization: OPERATOR });
     expect({
