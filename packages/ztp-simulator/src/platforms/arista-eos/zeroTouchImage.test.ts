@@ -89,7 +89,8 @@ describe('EOS ZeroTouch script taking an image (FastCli on the simulated switch)
     return { device, output, step, ip };
   }
 
-  async function showVersion(device: SimulatedDevice, ip: string) {
+  /** Runs each line on the switch's CLI over SSH; their outputs. */
+  async function cli(device: SimulatedDevice, ip: string, lines: string[]) {
     const shell = await Shell.open({
       host: ip,
       port: device.sshPort!,
@@ -98,11 +99,18 @@ describe('EOS ZeroTouch script taking an image (FastCli on the simulated switch)
     });
     try {
       await shell.expect(/leaf-03[>#]\s*$/);
-      return await shell.run('show version', /leaf-03[>#]\s*$/);
+      const outputs: string[] = [];
+      for (const line of lines) {
+        outputs.push(await shell.run(line, /leaf-03[>#]\s*$/));
+      }
+      return outputs;
     } finally {
       shell.close();
     }
   }
+
+  const showVersion = async (device: SimulatedDevice, ip: string) =>
+    (await cli(device, ip, ['show version']))[0];
 
   it('downloads the bytes over HTTP, answers sha256sum from them, takes boot system, and the ZeroTouch reboot runs the new release', async () => {
     const { device, step, ip } = await run('127.44.0.11', {});
@@ -147,6 +155,17 @@ describe('EOS ZeroTouch script taking an image (FastCli on the simulated switch)
       expect(device.softwareVersion).toBe('4.31.2F');
       expect(await showVersion(device, ip)).toMatch(
         /^Software image version: 4\.31\.2F$/m,
+      );
+      // The refused file frees flash once deleted; a second delete fails.
+      const [deleted, listing, again] = await cli(device, ip, [
+        `delete flash:${FILE}`,
+        'dir flash:',
+        `delete flash:${FILE}`,
+      ]);
+      expect(deleted).not.toMatch(/%/);
+      expect(listing).not.toContain(FILE);
+      expect(again).toMatch(
+        /% Error deleting flash:EOS-4\.32\.0F\.swi \(No such file or directory\)/,
       );
     } finally {
       await device.powerOff();
