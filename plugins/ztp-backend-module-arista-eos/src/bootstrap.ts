@@ -41,6 +41,11 @@ export const eosBootstrap: PlatformBootstrap = {
       bootFileName: `${ctx.doorUrl}/ztp/boot/eos-${key}.py`,
       downloads: [
         `eos-${key}.py over HTTP, run by ZeroTouch: it applies the minimal configuration with FastCli, saves it, reports to the door (what the switch refused, in its own words), and the switch reboots`,
+        ...(ctx.image
+          ? [
+              `first, unless it already runs ${ctx.image.version}, the approved image ${ctx.image.url} (${ctx.image.size} bytes) to flash:, its SHA-256 checked on the switch, and "boot system flash:${ctx.image.file}": the reboot runs it; a refusal (no space, corrupted) is reported and the switch keeps its image`,
+            ]
+          : []),
         `or the startup-config itself (${ctx.doorUrl}/ztp/boot/eos-${key}.cfg, or ${ctx.doorUrl}/ztp/config for every switch, recognised by the X-Arista-SystemMAC / X-Arista-Serial headers); the switch reboots into it, and refused lines only show in "show startup-config errors"`,
       ],
     };

@@ -3,6 +3,7 @@ import {
   pythonDoorReport,
   pythonString,
 } from '@ztp-portal/backstage-plugin-ztp-node';
+import { eosZeroTouchImage } from './zeroTouchImage';
 
 /**
  * The script EOS's ZeroTouch agent downloads (DHCP option 67): a file that
@@ -15,8 +16,12 @@ import {
  * boot, when the script is gone, and a refused line ends up in "show
  * startup-config errors" that nobody reads. FastCli answers on the spot
  * with the CLI's own "% ..." error, which the script can report.
+ *
+ * With an approved image (ctx.image) it first takes the image (see
+ * eosZeroTouchImage); without one the script is exactly what it was.
  */
 export function eosZeroTouchScript(ctx: BootstrapContext): string {
+  const image = ctx.image;
   return `#!/usr/bin/env python3
 # ZeroTouch script for ${ctx.device.hostname}, rendered by the ZTP portal.
 # EOS runs it, then reboots into the saved configuration if it exits 0.
@@ -73,10 +78,10 @@ def without_secrets(line):
         line,
     )
 
-
+${image ? `\n${eosZeroTouchImage(image)}\n` : ''}
 def main():
     report("started")
-    refused = []
+${image ? '    take_image()\n' : ''}    refused = []
     for block in blocks(CONFIG):
         errors = refusals(fastcli(["configure"] + block + ["end"]))
         if errors:

@@ -37,6 +37,7 @@ import {
   eosBash,
   eosBootSystem,
   eosCopyHttp,
+  eosDelete,
   eosDir,
   eosShowBootConfig,
   eosVerify,
@@ -419,6 +420,10 @@ class EosShell extends CiscoStyleShell {
       {
         pattern: 'verify <rest...>',
         value: { run: ctx => eosVerify(facts, ctx.args.rest) },
+      },
+      {
+        pattern: 'delete <path>',
+        value: { run: ctx => eosDelete(facts, ctx.args.path) },
       },
       {
         pattern: 'bash <rest...>',

@@ -2,7 +2,7 @@ import type { DeviceFacts } from '../types';
 
 /**
  * EOS's software commands: "dir flash:", "copy http://... flash:<file>",
- * "verify /md5|/sha512 flash:<file>", "bash [timeout <s>]
+ * "verify /md5|/sha512 flash:<file>", "delete flash:<file>", "bash [timeout <s>]
  * sha256sum|md5sum /mnt/flash/<file>", "boot system flash:<file>" (in
  * configuration mode; the boot-config, not the running configuration),
  * "show boot-config" and "reload now", which boots the boot-config image.
@@ -57,6 +57,15 @@ export function eosBash(facts: DeviceFacts, rest: string): string {
     return `${m[1]}: /mnt/flash/${m[2]}: No such file or directory\n`;
   }
   return `${m[1] === 'md5sum' ? file.md5 : file.sha256}  /mnt/flash/${m[2]}\n`;
+}
+
+/** "delete flash:<file>": silent when done, as EOS is. */
+export function eosDelete(facts: DeviceFacts, path: string): string {
+  const name = flashName(path);
+  if (name === undefined) return '% Invalid input\n';
+  return facts.images.delete(name)
+    ? ''
+    : `% Error deleting ${path} (No such file or directory)\n`;
 }
 
 /** "boot system flash:<file>": undefined when the line is not one. */
