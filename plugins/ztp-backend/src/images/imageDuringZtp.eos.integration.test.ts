@@ -1,29 +1,17 @@
-import { createHash } from 'node:crypto';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { ANNOTATION_LOCATION, type Entity } from '@backstage/catalog-model';
-import { schedulerServiceFactory } from '@backstage/backend-defaults/scheduler';
+import type { SimulatedDevice } from '@ztp-portal/ztp-simulator';
+import { OPERATOR } from '../__testUtils__/ztpTestBackend';
+import { FLEET_DIRECTORY } from '../finalConfig/__testUtils__/exampleFleet';
 import {
-  mockCredentials,
-  mockServices,
-  startTestBackend,
-} from '@backstage/backend-test-utils';
-import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
-import { SimulatedDevice, simulatedImage } from '@ztp-portal/ztp-simulator';
-import request from 'supertest';
-import { builtinPlatformFeatures } from '../__testUtils__/builtinPlatforms';
-import { freePort } from '../__testUtils__/network';
-import { QUICK_BOOT, quickSerialChecks } from '../__testUtils__/testTimings';
-import {
-  exampleFleetEntities,
-  FLEET_DIRECTORY,
-} from '../finalConfig/__testUtils__/exampleFleet';
-import { ztpPlugin } from '../plugin';
+  startImageTestFleet,
+  until,
+  type ImageTestFleet,
+} from './__testUtils__/imageTestFleet';
 
 jest.setTimeout(180_000);
 
-const OPERATOR = mockCredentials.user.header('user:default/operator');
 const FROM = '4.31.2F';
 const TO = '4.32.0F';
 const FILE = 'EOS-4.32.0F.swi';
@@ -34,71 +22,35 @@ const devices = [
   { name: 'leaf-03-lon1', ip: '127.44.0.22', corrupted: true },
 ];
 
-async function until<T>(
-  what: string,
-  fn: () => Promise<T | undefined>,
-  timeoutMs = 90_000,
-): Promise<T> {
-  const end = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await fn();
-    if (v !== undefined) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise(r => setTimeout(r, 300));
-  }
-}
-
 describe('EOS takes the approved image during ZTP, through its ZeroTouch script', () => {
   const simulated = new Map<string, SimulatedDevice>();
-  let backend: Awaited<ReturnType<typeof startTestBackend>>;
-  let api: request.SuperTest<request.Test>;
-  let dir: string;
+  let fleet: ImageTestFleet;
 
-  const details = async (name: string) =>
-    (
-      await api
-        .get(`/api/ztp/devices/default/${name}`)
-        .set({ Authorization: OPERATOR })
-    ).body;
+  const details = (name: string) => fleet.details(name);
   const withImage = async (image: string) =>
     (
-      await api
+      await fleet.api
         .get('/api/ztp/devices')
         .query({ image })
         .set({ Authorization: OPERATOR })
     ).body.items.map((d: any) => d.name);
 
   beforeAll(async () => {
-    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ztp-eos-image-'));
-    const bytes = simulatedImage(
-      'arista-eos',
-      TO,
-      Buffer.alloc(400_000, 'eos image '),
-    );
-    fs.writeFileSync(path.join(dir, FILE), bytes);
-    const doorPort = await freePort();
-    const door = `http://127.0.0.1:${doorPort}`;
-    const ports = new Map<string, number>();
-    for (const d of devices) ports.set(d.name, await freePort());
-    // Their final-configuration variables, with the same addresses.
-    fs.mkdirSync(path.join(dir, 'fleet', 'vars'), { recursive: true });
-    for (const d of devices) {
-      const vars = path.join('vars', `${d.name}.yaml`);
-      fs.writeFileSync(
-        path.join(dir, 'fleet', vars),
-        fs
-          .readFileSync(path.join(FLEET_DIRECTORY, vars), 'utf8')
-          .replace(/\b127\.0\.\d+\.\d+\/24/, `${d.ip}/24`)
-          .replace(/(gateway:\s*)127\.0\.\d+\.1\b/, '$1127.44.0.1'),
-      );
-    }
-    const entities: Entity[] = exampleFleetEntities()
-      .filter(
-        e =>
-          (e.spec as any)?.type !== 'network-device' ||
-          devices.some(d => d.name === e.metadata.name),
-      )
-      .map(e => {
+    // The two switches, with their final-configuration variables, at
+    // addresses of their own.
+    const moved = (declared: Entity[], dir: string): Entity[] => {
+      fs.mkdirSync(path.join(dir, 'fleet', 'vars'), { recursive: true });
+      for (const d of devices) {
+        const vars = path.join('vars', `${d.name}.yaml`);
+        fs.writeFileSync(
+          path.join(dir, 'fleet', vars),
+          fs
+            .readFileSync(path.join(FLEET_DIRECTORY, vars), 'utf8')
+            .replace(/\b127\.0\.\d+\.\d+\/24/, `${d.ip}/24`)
+            .replace(/(gateway:\s*)127\.0\.\d+\.1\b/, '$1127.44.0.1'),
+        );
+      }
+      return declared.map(e => {
         const d = devices.find(x => x.name === e.metadata.name);
         if (!d) return e;
         return {
@@ -114,95 +66,48 @@ describe('EOS takes the approved image during ZTP, through its ZeroTouch script'
               )}`,
               'ztp.network/management-address': `${d.ip}/24`,
               'ztp.network/default-gateway': '127.44.0.1',
-              'ztp.network/ssh-port': String(ports.get(d.name)),
             },
           },
         };
       });
+    };
     const started = Date.now();
-    backend = await startTestBackend({
-      features: [
-        ztpPlugin,
-        ...builtinPlatformFeatures,
-        schedulerServiceFactory,
-        catalogServiceMock.factory({ entities }),
-        mockServices.rootConfig.factory({
-          data: {
-            ztp: {
-              secrets: { key: 'eos-image-key-0123456789' },
-              provisioning: {
-                host: '127.0.0.1',
-                port: doorPort,
-                tftp: { enabled: false },
-              },
-              serialCheck: quickSerialChecks(8000),
-              finalConfig: { deadlineMs: 30_000 },
-              catalogSync: { indexRefreshSeconds: 1 },
-              images: {
-                directory: dir,
-                approved: [
-                  {
-                    platform: 'arista-eos',
-                    version: TO,
-                    file: FILE,
-                    size: bytes.length,
-                    sha256: createHash('sha256').update(bytes).digest('hex'),
-                  },
-                ],
-                autoUpgrade: true,
-                // The automatic SSH upgrade's sweep runs once, 5 s after the
-                // start (before the switches boot), then not within the
-                // test: whatever image they run is what ZTP gave them.
-                upgrade: { sweepSeconds: 3600 },
-              },
-            },
-          },
-        }),
-      ],
-    });
-    api = request(backend.server) as any;
-    // The script carries the image only once the door has verified it.
-    await until('the image verified on the door', async () => {
-      const images = (
-        await api.get('/api/ztp/images').set({ Authorization: OPERATOR })
-      ).body.images;
-      return images?.every((i: any) => i.status === 'verified') || undefined;
+    fleet = await startImageTestFleet({
+      names: devices.map(d => d.name),
+      image: {
+        platform: 'arista-eos',
+        version: TO,
+        file: FILE,
+        payloadBytes: 400_000,
+      },
+      // The automatic SSH upgrade's sweep runs once, 5 s after the start
+      // (before the switches boot), then not within the test: whatever
+      // image they run is what ZTP gave them.
+      upgrade: { sweepSeconds: 3600 },
+      entities: moved,
     });
     await new Promise(r =>
       setTimeout(r, Math.max(0, 6000 - (Date.now() - started))),
     );
-    const all = exampleFleetEntities();
     for (const d of devices) {
-      const a = all.find(e => e.metadata.name === d.name)!.metadata
-        .annotations!;
-      const mac = a['ztp.network/mac-address'];
-      const device = new SimulatedDevice({
-        name: d.name,
-        platform: 'arista-eos',
-        managementIp: d.ip,
-        sshPort: ports.get(d.name),
-        hostname: d.name,
-        macAddress: mac,
-        realSerial: a['ztp.network/serial-number'],
-        softwareVersion: FROM,
-        provisioningUrl: door,
-        // DHCP option 67 names the ZeroTouch script, as the door advises.
-        bootFileUrl: `${door}/ztp/boot/eos-${mac
-          .replace(/[^0-9a-f]/gi, '')
-          .toLowerCase()}.py`,
-        ...QUICK_BOOT,
-        rebootMs: 500,
-        corruptImageDownloads: d.corrupted,
-      });
-      simulated.set(d.name, device);
-      await device.powerOn();
+      const mac = fleet.annotationsOf(d.name)['ztp.network/mac-address'];
+      simulated.set(
+        d.name,
+        await fleet.powerOn(d.name, {
+          softwareVersion: FROM,
+          // DHCP option 67 names the ZeroTouch script, as the door advises.
+          bootFileUrl: `${fleet.door}/ztp/boot/eos-${mac
+            .replace(/[^0-9a-f]/gi, '')
+            .toLowerCase()}.py`,
+          rebootMs: 500,
+          corruptImageDownloads: d.corrupted,
+        }),
+      );
     }
   });
 
   afterAll(async () => {
-    await Promise.all([...simulated.values()].map(d => d.powerOff()));
-    await backend?.stop();
-    fs.rmSync(dir, { recursive: true, force: true });
+    await fleet?.stop();
   });
 
   const checked = (name: string) =>
@@ -243,7 +148,7 @@ describe('EOS takes the approved image during ZTP, through its ZeroTouch script'
       ]),
     );
 
-    const push = await api
+    const push = await fleet.api
       .post(`/api/ztp/devices/default/${name}/final-config/push`)
       .set({ Authorization: OPERATOR });
     expect({

@@ -56,6 +56,8 @@ export async function startImageTestFleet(options: {
   image: TestImage;
   /** ztp.* settings beside the images' (DHCP subnets, for instance). */
   ztp?: JsonObject;
+  /** ztp.images.upgrade settings over the quick ones. */
+  upgrade?: JsonObject;
   /** Changes the declared entities (moves them to other addresses...). */
   entities?: (entities: Entity[], dir: string) => Entity[];
 }) {
@@ -129,6 +131,7 @@ export async function startImageTestFleet(options: {
                 pollInitialMs: 300,
                 pollMaxMs: 1000,
                 sweepSeconds: 1,
+                ...options.upgrade,
               },
             },
             ...options.ztp,
