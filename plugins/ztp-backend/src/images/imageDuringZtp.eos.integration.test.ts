@@ -5,10 +5,10 @@ import type { SimulatedDevice } from '@ztp-portal/ztp-simulator';
 import { OPERATOR } from '../__testUtils__/ztpTestBackend';
 import { FLEET_DIRECTORY } from '../finalConfig/__testUtils__/exampleFleet';
 import {
-  startImageTestFleet,
+  startExampleFleetBackend,
   until,
-  type ImageTestFleet,
-} from './__testUtils__/imageTestFleet';
+  type ExampleFleetBackend,
+} from '../__testUtils__/exampleFleetBackend';
 
 jest.setTimeout(180_000);
 
@@ -24,7 +24,7 @@ const devices = [
 
 describe('EOS takes the approved image during ZTP, through its ZeroTouch script', () => {
   const simulated = new Map<string, SimulatedDevice>();
-  let fleet: ImageTestFleet;
+  let fleet: ExampleFleetBackend;
 
   const details = (name: string) => fleet.details(name);
   const withImage = async (image: string) =>
@@ -72,14 +72,16 @@ describe('EOS takes the approved image during ZTP, through its ZeroTouch script'
       });
     };
     const started = Date.now();
-    fleet = await startImageTestFleet({
+    fleet = await startExampleFleetBackend({
       names: devices.map(d => d.name),
-      image: {
-        platform: 'arista-eos',
-        version: TO,
-        file: FILE,
-        payloadBytes: 400_000,
-      },
+      images: [
+        {
+          platform: 'arista-eos',
+          version: TO,
+          file: FILE,
+          payloadBytes: 400_000,
+        },
+      ],
       // The automatic SSH upgrade's sweep runs once, 5 s after the start
       // (before the switches boot), then not within the test: whatever
       // image they run is what ZTP gave them.

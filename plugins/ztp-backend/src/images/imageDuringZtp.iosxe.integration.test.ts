@@ -2,10 +2,10 @@ import { imageCompliance } from '@ztp-portal/backstage-plugin-ztp-common';
 import type { SimulatedDevice } from '@ztp-portal/ztp-simulator';
 import { OPERATOR } from '../__testUtils__/ztpTestBackend';
 import {
-  startImageTestFleet,
+  startExampleFleetBackend,
   until,
-  type ImageTestFleet,
-} from './__testUtils__/imageTestFleet';
+  type ExampleFleetBackend,
+} from '../__testUtils__/exampleFleetBackend';
 
 jest.setTimeout(240_000);
 
@@ -20,9 +20,9 @@ const NAMES = [GOOD, CORRUPTED];
 
 describe('IOS XE takes the approved image in its Guest Shell ZTP script, through the real backend', () => {
   const simulated = new Map<string, SimulatedDevice>();
-  let fleet: ImageTestFleet;
+  let fleet: ExampleFleetBackend;
   let api: any;
-  let approved: ImageTestFleet['approved'][];
+  let approved: ExampleFleetBackend['approved'];
 
   const details = (name: string) => fleet.details(name);
   const checked = (name: string) =>
@@ -32,18 +32,20 @@ describe('IOS XE takes the approved image in its Guest Shell ZTP script, through
     });
 
   beforeAll(async () => {
-    fleet = await startImageTestFleet({
+    fleet = await startExampleFleetBackend({
       names: NAMES,
-      image: {
-        platform: 'cisco-iosxe',
-        version: TO,
-        file: FILE,
-        payloadBytes: 600_000,
-        withMd5: true,
-      },
+      images: [
+        {
+          platform: 'cisco-iosxe',
+          version: TO,
+          file: FILE,
+          payloadBytes: 600_000,
+          withMd5: true,
+        },
+      ],
     });
     api = fleet.api;
-    approved = [fleet.approved];
+    approved = fleet.approved;
     for (const name of NAMES) {
       simulated.set(
         name,

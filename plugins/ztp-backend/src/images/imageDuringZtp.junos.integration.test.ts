@@ -1,10 +1,10 @@
 import type { SimulatedDevice } from '@ztp-portal/ztp-simulator';
 import { OPERATOR } from '../__testUtils__/ztpTestBackend';
 import {
-  startImageTestFleet,
+  startExampleFleetBackend,
   until,
-  type ImageTestFleet,
-} from './__testUtils__/imageTestFleet';
+  type ExampleFleetBackend,
+} from '../__testUtils__/exampleFleetBackend';
 
 jest.setTimeout(240_000);
 
@@ -31,7 +31,7 @@ function subOptions(hex: string): Map<number, string> {
 
 describe('Junos takes the approved image during ZTP, through its own ZTP script', () => {
   const simulated = new Map<string, SimulatedDevice>();
-  let fleet: ImageTestFleet;
+  let fleet: ExampleFleetBackend;
   /** What DHCP (the generated Kea reservation) hands each device. */
   const dhcp = new Map<string, { subs: Map<number, string>; url: string }>();
   let door: string;
@@ -40,14 +40,16 @@ describe('Junos takes the approved image during ZTP, through its own ZTP script'
   const listed = (image: string) => fleet.listed(image);
 
   beforeAll(async () => {
-    fleet = await startImageTestFleet({
+    fleet = await startExampleFleetBackend({
       names: NAMES,
-      image: {
-        platform: 'juniper-junos',
-        version: TO,
-        file: FILE,
-        payloadBytes: 400_000,
-      },
+      images: [
+        {
+          platform: 'juniper-junos',
+          version: TO,
+          file: FILE,
+          payloadBytes: 400_000,
+        },
+      ],
       // The reservations only (no Kea is driven): what the operator's DHCP
       // would hand each Junos box.
       ztp: {

@@ -5,10 +5,10 @@ import type { SimulatedDevice } from '@ztp-portal/ztp-simulator';
 import { OPERATOR } from '../__testUtils__/ztpTestBackend';
 import { FLEET_DIRECTORY } from '../finalConfig/__testUtils__/exampleFleet';
 import {
-  startImageTestFleet,
+  startExampleFleetBackend,
   until,
-  type ImageTestFleet,
-} from './__testUtils__/imageTestFleet';
+  type ExampleFleetBackend,
+} from '../__testUtils__/exampleFleetBackend';
 
 jest.setTimeout(240_000);
 
@@ -28,7 +28,7 @@ const ref = (name: string) => `resource:default/${name}`;
 
 describe('NX-OS takes the approved image during POAP, through the real backend', () => {
   const simulated = new Map<string, SimulatedDevice>();
-  let fleet: ImageTestFleet;
+  let fleet: ExampleFleetBackend;
 
   const details = (name: string) => fleet.details(name);
   const withImage = async (state: string) =>
@@ -84,15 +84,17 @@ describe('NX-OS takes the approved image during POAP, through the real backend',
           }),
         );
     };
-    fleet = await startImageTestFleet({
+    fleet = await startExampleFleetBackend({
       names: Object.values(devices).map(d => d.name),
-      image: {
-        platform: 'cisco-nxos',
-        version: TO,
-        file: FILE,
-        payloadBytes: 400_000,
-        withMd5: true,
-      },
+      images: [
+        {
+          platform: 'cisco-nxos',
+          version: TO,
+          file: FILE,
+          payloadBytes: 400_000,
+          withMd5: true,
+        },
+      ],
       ztp: {
         dhcp: {
           subnets: [{ subnet: '127.41.0.0/24', gateway: '127.41.0.1' }],

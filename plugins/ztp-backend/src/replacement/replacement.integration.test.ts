@@ -1,22 +1,14 @@
-import type { Entity } from '@backstage/catalog-model';
-import { schedulerServiceFactory } from '@backstage/backend-defaults/scheduler';
+import { mockCredentials } from '@backstage/backend-test-utils';
+import type { SimulatedDevice } from '@ztp-portal/ztp-simulator';
 import {
-  mockCredentials,
-  mockServices,
-  startTestBackend,
-} from '@backstage/backend-test-utils';
-import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
-import { SimulatedDevice } from '@ztp-portal/ztp-simulator';
-import request from 'supertest';
-import { ztpPlugin } from '../plugin';
-import { exampleFleetEntities } from '../finalConfig/__testUtils__/exampleFleet';
-import { freePort } from '../__testUtils__/network';
-import { builtinPlatformFeatures } from '../__testUtils__/builtinPlatforms';
-import { QUICK_BOOT, quickSerialChecks } from '../__testUtils__/testTimings';
+  startExampleFleetBackend,
+  type ExampleFleetBackend,
+} from '../__testUtils__/exampleFleetBackend';
+import { waitFor } from '../__testUtils__/waitFor';
+import { OPERATOR } from '../__testUtils__/ztpTestBackend';
 
 jest.setTimeout(120_000);
 
-const OPERATOR = mockCredentials.user.header('user:default/operator');
 const NAME = 'spine-01-par1';
 const ROUTE = `/api/ztp/devices/default/${NAME}`;
 const OLD_BOX = { serial: 'JPE19251107', mac: '44:4c:a8:a1:10:11' };
@@ -29,98 +21,37 @@ const configBody = (text: string) =>
     .filter(line => !/^\s*[!#]/.test(line))
     .join('\n');
 
-async function until<T>(
-  what: string,
+/** Waits for what fn gives, failing with the device's state after 40 s. */
+const until = <T>(
+  _what: string,
   fn: () => Promise<T | undefined>,
   state: () => Promise<unknown>,
   timeoutMs = 40_000,
-): Promise<T> {
-  const end = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await fn();
-    if (v !== undefined) return v;
-    if (Date.now() > end) {
-      throw new Error(
-        `timed out waiting for ${what}; last state: ${JSON.stringify(
-          await state(),
-        )}`,
-      );
-    }
-    await new Promise(r => setTimeout(r, 250));
-  }
-}
+) => waitFor(fn, state, timeoutMs);
 
 describe('replacing a Provisioned device by a simulated box', () => {
-  const boxes: SimulatedDevice[] = [];
-  let backend: Awaited<ReturnType<typeof startTestBackend>>;
+  let fleet: ExampleFleetBackend | undefined;
 
   afterAll(async () => {
-    await Promise.all(boxes.map(b => b.powerOff()));
-    await backend?.stop();
+    await fleet?.stop();
   });
 
   it('takes the new serial, MAC and host key, gets Checked and Provisioned with the same final configuration, and the timeline keeps both boxes', async () => {
-    const doorPort = await freePort();
-    const sshPort = await freePort();
-    const entities: Entity[] = exampleFleetEntities().map(e =>
-      e.metadata.name === NAME
-        ? {
-            ...e,
-            metadata: {
-              ...e.metadata,
-              annotations: {
-                ...e.metadata.annotations,
-                'ztp.network/ssh-port': String(sshPort),
-              },
-            },
-          }
-        : e,
-    );
-    backend = await startTestBackend({
-      features: [
-        ztpPlugin,
-        ...builtinPlatformFeatures,
-        schedulerServiceFactory,
-        catalogServiceMock.factory({ entities }),
-        mockServices.rootConfig.factory({
-          data: {
-            ztp: {
-              secrets: { key: 'replacement-key-0123456789' },
-              provisioning: {
-                host: '127.0.0.1',
-                port: doorPort,
-                tftp: { enabled: false },
-              },
-              serialCheck: quickSerialChecks(5000),
-              finalConfig: { deadlineMs: 30_000 },
-              catalogSync: { indexRefreshSeconds: 1 },
-            },
-          },
-        }),
-      ],
-    });
-    const api = request(backend.server);
+    fleet = await startExampleFleetBackend({ names: [NAME] });
+    const api = fleet.api;
     const details = async () =>
       (await api.get(ROUTE).set({ Authorization: OPERATOR })).body as {
         device: any;
         events: any[];
       };
-    const boot = async (box: { serial: string; mac: string }) => {
-      const device = new SimulatedDevice({
-        name: NAME,
-        platform: 'arista-eos',
-        managementIp: '127.0.10.11',
-        sshPort,
-        hostname: NAME,
+    const boot = (box: {
+      serial: string;
+      mac: string;
+    }): Promise<SimulatedDevice> =>
+      fleet!.powerOn(NAME, {
         macAddress: box.mac,
         realSerial: box.serial,
-        provisioningUrl: `http://127.0.0.1:${doorPort}`,
-        ...QUICK_BOOT,
-      } as any);
-      boxes.push(device);
-      await device.powerOn();
-      return device;
-    };
+      });
 
     // The old box: Checked, then Provisioned by an operator's push.
     const oldBox = await boot(OLD_BOX);

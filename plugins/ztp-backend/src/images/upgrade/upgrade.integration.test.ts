@@ -1,28 +1,16 @@
-import { createHash } from 'node:crypto';
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import type { Entity } from '@backstage/catalog-model';
-import { schedulerServiceFactory } from '@backstage/backend-defaults/scheduler';
-import {
-  mockCredentials,
-  mockServices,
-  startTestBackend,
-} from '@backstage/backend-test-utils';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
-import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
+import { mockCredentials, mockServices } from '@backstage/backend-test-utils';
 import { ztpImageUpgradePermission } from '@ztp-portal/backstage-plugin-ztp-common';
-import { SimulatedDevice, simulatedImage } from '@ztp-portal/ztp-simulator';
-import request from 'supertest';
-import { builtinPlatformFeatures } from '../../__testUtils__/builtinPlatforms';
-import { ztpPlugin } from '../../plugin';
-import { exampleFleetEntities } from '../../finalConfig/__testUtils__/exampleFleet';
-import { freePort } from '../../__testUtils__/network';
-import { QUICK_BOOT, quickSerialChecks } from '../../__testUtils__/testTimings';
+import type { SimulatedDevice } from '@ztp-portal/ztp-simulator';
+import { OPERATOR } from '../../__testUtils__/ztpTestBackend';
+import {
+  startExampleFleetBackend,
+  until,
+  type ExampleFleetBackend,
+} from '../../__testUtils__/exampleFleetBackend';
 
 jest.setTimeout(240_000);
 
-const OPERATOR = mockCredentials.user.header('user:default/operator');
 /** May read the queue, may not upgrade. */
 const VIEWER = mockCredentials.user.header('user:default/viewer');
 
@@ -75,26 +63,11 @@ const targets: Target[] = [
 const names = targets.flatMap(t => [t.good, t.corrupted]);
 const ref = (name: string) => `resource:default/${name}`;
 
-async function until<T>(
-  what: string,
-  fn: () => Promise<T | undefined>,
-  timeoutMs = 90_000,
-): Promise<T> {
-  const end = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await fn();
-    if (v !== undefined) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise(r => setTimeout(r, 300));
-  }
-}
-
 describe('upgrades to the approved image through the real backend and simulated devices', () => {
   const simulated = new Map<string, SimulatedDevice>();
   const auditEvents: { id: string; outcome: string }[] = [];
-  let backend: Awaited<ReturnType<typeof startTestBackend>>;
-  let api: request.SuperTest<request.Test>;
-  let dir: string;
+  let fleet: ExampleFleetBackend;
+  let api: any;
 
   const details = async (name: string) =>
     (
@@ -112,81 +85,18 @@ describe('upgrades to the approved image through the real backend and simulated 
     );
 
   beforeAll(async () => {
-    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ztp-upgrade-'));
-    const approved = targets.map(t => {
-      const bytes = simulatedImage(
-        t.platform,
-        t.to,
-        Buffer.alloc(400_000 + Math.floor(Math.random() * 1000), t.file),
-      );
-      fs.writeFileSync(path.join(dir, t.file), bytes);
-      return {
+    fleet = await startExampleFleetBackend({
+      names,
+      images: targets.map((t, i) => ({
         platform: t.platform,
         version: t.to,
         file: t.file,
-        size: bytes.length,
-        sha256: createHash('sha256').update(bytes).digest('hex'),
-        md5: createHash('md5').update(bytes).digest('hex'),
-      };
-    });
-    const doorPort = await freePort();
-    const ports = new Map<string, number>();
-    for (const n of names) ports.set(n, await freePort());
-    const entities: Entity[] = exampleFleetEntities()
-      .filter(
-        e =>
-          (e.spec as any)?.type !== 'network-device' ||
-          names.includes(e.metadata.name),
-      )
-      .map(e =>
-        names.includes(e.metadata.name)
-          ? {
-              ...e,
-              metadata: {
-                ...e.metadata,
-                annotations: {
-                  ...e.metadata.annotations,
-                  'ztp.network/ssh-port': String(ports.get(e.metadata.name)),
-                },
-              },
-            }
-          : e,
-      );
-    backend = await startTestBackend({
+        payloadBytes: 400_000 + i,
+        withMd5: true,
+      })),
+      // Automatic upgrades in lon1 only: par1 waits for an operator.
+      autoUpgrade: { autoUpgrade: false, autoUpgradeSites: ['lon1'] },
       features: [
-        ztpPlugin,
-        ...builtinPlatformFeatures,
-        schedulerServiceFactory,
-        catalogServiceMock.factory({ entities }),
-        mockServices.rootConfig.factory({
-          data: {
-            ztp: {
-              secrets: { key: 'upgrade-key-0123456789' },
-              provisioning: {
-                host: '127.0.0.1',
-                port: doorPort,
-                tftp: { enabled: false },
-              },
-              serialCheck: quickSerialChecks(8000),
-              finalConfig: { deadlineMs: 30_000 },
-              catalogSync: { indexRefreshSeconds: 1 },
-              images: {
-                directory: dir,
-                approved,
-                // Automatic upgrades in lon1 only: par1 waits for an operator.
-                autoUpgrade: false,
-                autoUpgradeSites: ['lon1'],
-                upgrade: {
-                  commandTimeoutSeconds: 60,
-                  rebootTimeoutSeconds: 40,
-                  pollInitialMs: 300,
-                  pollMaxMs: 1000,
-                  sweepSeconds: 1,
-                },
-              },
-            },
-          },
-        }),
         mockServices.permissions.mock({
           authorize: async (requests, options) =>
             requests.map(r => ({
@@ -211,30 +121,16 @@ describe('upgrades to the approved image through the real backend and simulated 
         }).factory,
       ],
     });
-    api = request(backend.server) as any;
-    const all = exampleFleetEntities();
+    api = fleet.api;
     for (const t of targets) {
       for (const name of [t.good, t.corrupted]) {
-        const a = all.find(e => e.metadata.name === name)!.metadata
-          .annotations!;
-        const device = new SimulatedDevice({
+        simulated.set(
           name,
-          platform: t.platform as any,
-          // The box's own model: a Junos box answers SSH on its model's port.
-          ...(a['ztp.network/model'] ? { model: a['ztp.network/model'] } : {}),
-          managementIp: a['ztp.network/management-address'].split('/')[0],
-          sshPort: ports.get(name),
-          hostname: name,
-          macAddress: a['ztp.network/mac-address'],
-          realSerial: a['ztp.network/serial-number'],
-          softwareVersion: t.from,
-          provisioningUrl: `http://127.0.0.1:${doorPort}`,
-          ...QUICK_BOOT,
-          rebootMs: 1000,
-          corruptImageDownloads: name === t.corrupted,
-        });
-        simulated.set(name, device);
-        await device.powerOn();
+          await fleet.powerOn(name, {
+            softwareVersion: t.from,
+            corruptImageDownloads: name === t.corrupted,
+          }),
+        );
       }
     }
     let waiting = '';
@@ -259,9 +155,7 @@ describe('upgrades to the approved image through the real backend and simulated 
   });
 
   afterAll(async () => {
-    await Promise.all([...simulated.values()].map(d => d.powerOff()));
-    await backend?.stop();
-    fs.rmSync(dir, { recursive: true, force: true });
+    await fleet?.stop();
   });
 
   it('refuses an upgrade without ztp.image.upgrade, audited, and a bad bulk body with 400', async () => {

@@ -1,137 +1,48 @@
-import { createHash } from 'node:crypto';
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import type { Entity } from '@backstage/catalog-model';
-import { schedulerServiceFactory } from '@backstage/backend-defaults/scheduler';
-import {
-  mockCredentials,
-  mockServices,
-  startTestBackend,
-} from '@backstage/backend-test-utils';
-import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import {
   describeUpgrade,
   type ZtpImageUpgrade,
 } from '@ztp-portal/backstage-plugin-ztp-common';
-import { SimulatedDevice, simulatedImage } from '@ztp-portal/ztp-simulator';
-import request from 'supertest';
-import { builtinPlatformFeatures } from '../../__testUtils__/builtinPlatforms';
-import { ztpPlugin } from '../../plugin';
-import { exampleFleetEntities } from '../../finalConfig/__testUtils__/exampleFleet';
-import { freePort } from '../../__testUtils__/network';
-import { QUICK_BOOT, quickSerialChecks } from '../../__testUtils__/testTimings';
+import { OPERATOR } from '../../__testUtils__/ztpTestBackend';
+import {
+  startExampleFleetBackend,
+  type ExampleFleetBackend,
+} from '../../__testUtils__/exampleFleetBackend';
 
 jest.setTimeout(120_000);
 
-const OPERATOR = mockCredentials.user.header('user:default/operator');
 const NAME = 'spine-01-par1';
 const REF = `resource:default/${NAME}`;
 const FILE = 'EOS-4.32.0F.swi';
 
 describe('the download share of an upgrade, through the real door and API', () => {
-  let device: SimulatedDevice | undefined;
-  let backend: Awaited<ReturnType<typeof startTestBackend>> | undefined;
-  let dir: string;
+  let fleet: ExampleFleetBackend | undefined;
 
   afterAll(async () => {
-    await device?.powerOff();
-    await backend?.stop();
-    fs.rmSync(dir, { recursive: true, force: true });
+    await fleet?.stop();
   });
 
   it('shows "downloading n %" with a share below 100 while a slow device downloads, then Compliant', async () => {
-    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ztp-upgrade-progress-'));
-    const image = simulatedImage(
-      'arista-eos',
-      '4.32.0F',
-      Buffer.alloc(40 * 1024 * 1024, 'payload'),
-    );
-    fs.writeFileSync(path.join(dir, FILE), image);
-    const doorPort = await freePort();
-    const sshPort = await freePort();
-    const entities: Entity[] = exampleFleetEntities()
-      .filter(
-        e =>
-          (e.spec as any)?.type !== 'network-device' ||
-          e.metadata.name === NAME,
-      )
-      .map(e =>
-        e.metadata.name === NAME
-          ? {
-              ...e,
-              metadata: {
-                ...e.metadata,
-                annotations: {
-                  ...e.metadata.annotations,
-                  'ztp.network/ssh-port': String(sshPort),
-                },
-              },
-            }
-          : e,
-      );
-    backend = await startTestBackend({
-      features: [
-        ztpPlugin,
-        ...builtinPlatformFeatures,
-        schedulerServiceFactory,
-        catalogServiceMock.factory({ entities }),
-        mockServices.rootConfig.factory({
-          data: {
-            ztp: {
-              secrets: { key: 'progress-key-0123456789' },
-              provisioning: {
-                host: '127.0.0.1',
-                port: doorPort,
-                tftp: { enabled: false },
-              },
-              serialCheck: quickSerialChecks(8000),
-              catalogSync: { indexRefreshSeconds: 1 },
-              images: {
-                directory: dir,
-                approved: [
-                  {
-                    platform: 'arista-eos',
-                    version: '4.32.0F',
-                    file: FILE,
-                    size: image.length,
-                    sha256: createHash('sha256').update(image).digest('hex'),
-                    md5: createHash('md5').update(image).digest('hex'),
-                  },
-                ],
-                upgrade: {
-                  commandTimeoutSeconds: 60,
-                  rebootTimeoutSeconds: 40,
-                  pollInitialMs: 300,
-                  pollMaxMs: 1000,
-                  sweepSeconds: 1,
-                },
-              },
-            },
-          },
-        }),
+    fleet = await startExampleFleetBackend({
+      names: [NAME],
+      images: [
+        {
+          platform: 'arista-eos',
+          version: '4.32.0F',
+          file: FILE,
+          payloadBytes: 40 * 1024 * 1024,
+          withMd5: true,
+        },
       ],
+      // Upgraded when the operator asks, not during ZTP.
+      autoUpgrade: { autoUpgrade: false },
     });
-    const api = request(backend.server) as any;
-    const a = exampleFleetEntities().find(e => e.metadata.name === NAME)!
-      .metadata.annotations!;
-    device = new SimulatedDevice({
-      name: NAME,
-      platform: 'arista-eos',
-      managementIp: a['ztp.network/management-address'].split('/')[0],
-      sshPort,
-      hostname: NAME,
-      macAddress: a['ztp.network/mac-address'],
-      realSerial: a['ztp.network/serial-number'],
+    const api = fleet.api;
+    await fleet.powerOn(NAME, {
       softwareVersion: '4.31.2F',
-      provisioningUrl: `http://127.0.0.1:${doorPort}`,
-      ...QUICK_BOOT,
-      rebootMs: 1000,
       // About five seconds for the image, more than the loopback's socket
       // buffers hold: several reports of the door.
       imageDownloadBytesPerSecond: 8 * 1024 * 1024,
     });
-    await device.powerOn();
 
     const poll = async <T>(what: string, fn: () => Promise<T | undefined>) => {
       const end = Date.now() + 60_000;

@@ -13,12 +13,12 @@ import {
   type SimulatedDeviceOptions,
 } from '@ztp-portal/ztp-simulator';
 import request from 'supertest';
-import { builtinPlatformFeatures } from '../../__testUtils__/builtinPlatforms';
-import { freePort } from '../../__testUtils__/network';
-import { QUICK_BOOT, quickSerialChecks } from '../../__testUtils__/testTimings';
-import { OPERATOR } from '../../__testUtils__/ztpTestBackend';
-import { exampleFleetEntities } from '../../finalConfig/__testUtils__/exampleFleet';
-import { ztpPlugin } from '../../plugin';
+import { builtinPlatformFeatures } from './builtinPlatforms';
+import { freePort } from './network';
+import { QUICK_BOOT, quickSerialChecks } from './testTimings';
+import { OPERATOR } from './ztpTestBackend';
+import { exampleFleetEntities } from '../finalConfig/__testUtils__/exampleFleet';
+import { ztpPlugin } from '../plugin';
 
 /** The approved image a test's devices take: a simulated image file. */
 export type TestImage = {
@@ -46,14 +46,20 @@ export async function until<T>(
 }
 
 /**
- * The real backend with some devices of the example fleet, each with an
- * SSH port of its own, and an approved image in a directory of its own,
- * verified on the door before this resolves; automatic upgrades on, with
- * quick timings. What the image tests of every platform share.
+ * The real backend with some devices of the example fleet (those named,
+ * each with an SSH port of its own, and the rest of its entities), and
+ * approved images in a directory of their own, verified on the door
+ * before this resolves; automatic upgrades on, with quick timings. What
+ * the tests that boot example-fleet devices share (images, replacement).
  */
-export async function startImageTestFleet(options: {
+export async function startExampleFleetBackend(options: {
   names: string[];
-  image: TestImage;
+  /** Approved images (none by default). */
+  images?: TestImage[];
+  /** Who is upgraded automatically (default: every device). */
+  autoUpgrade?: { autoUpgrade: boolean; autoUpgradeSites?: string[] };
+  /** More backend features (a permissions or auditor mock...). */
+  features?: Parameters<typeof startTestBackend>[0]['features'];
   /** ztp.* settings beside the images' (DHCP subnets, for instance). */
   ztp?: JsonObject;
   /** ztp.images.upgrade settings over the quick ones. */
@@ -61,24 +67,25 @@ export async function startImageTestFleet(options: {
   /** Changes the declared entities (moves them to other addresses...). */
   entities?: (entities: Entity[], dir: string) => Entity[];
 }) {
-  const { image } = options;
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ztp-image-fleet-'));
-  const bytes = simulatedImage(
-    image.platform,
-    image.version,
-    Buffer.alloc(image.payloadBytes, image.file),
-  );
-  fs.writeFileSync(path.join(dir, image.file), bytes);
-  const approved = {
-    platform: image.platform,
-    version: image.version,
-    file: image.file,
-    size: bytes.length,
-    sha256: createHash('sha256').update(bytes).digest('hex'),
-    ...(image.withMd5 && {
-      md5: createHash('md5').update(bytes).digest('hex'),
-    }),
-  };
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ztp-example-fleet-'));
+  const approved = (options.images ?? []).map(image => {
+    const bytes = simulatedImage(
+      image.platform,
+      image.version,
+      Buffer.alloc(image.payloadBytes, image.file),
+    );
+    fs.writeFileSync(path.join(dir, image.file), bytes);
+    return {
+      platform: image.platform,
+      version: image.version,
+      file: image.file,
+      size: bytes.length,
+      sha256: createHash('sha256').update(bytes).digest('hex'),
+      ...(image.withMd5 && {
+        md5: createHash('md5').update(bytes).digest('hex'),
+      }),
+    };
+  });
   const doorPort = await freePort();
   const ports = new Map<string, number>();
   for (const n of options.names) ports.set(n, await freePort());
@@ -123,8 +130,8 @@ export async function startImageTestFleet(options: {
             catalogSync: { indexRefreshSeconds: 1 },
             images: {
               directory: dir,
-              approved: [approved],
-              autoUpgrade: true,
+              approved,
+              ...(options.autoUpgrade ?? { autoUpgrade: true }),
               upgrade: {
                 commandTimeoutSeconds: 60,
                 rebootTimeoutSeconds: 40,
@@ -138,6 +145,7 @@ export async function startImageTestFleet(options: {
           },
         },
       }),
+      ...(options.features ?? []),
     ],
   });
   const api = request(backend.server) as any;
@@ -171,17 +179,20 @@ export async function startImageTestFleet(options: {
         await get('/api/ztp/dhcp/kea-config?part=reservations')
       ).content?.subnet4?.flatMap((s: any) => s.reservations ?? []) ?? [],
     /**
-     * The simulated box of a declared device, on the release given, from
-     * its entity (address, MAC, serial, model); powered on.
+     * The simulated box of a declared device, from its entity (address,
+     * MAC, serial, model) and what the test gives (its release...);
+     * powered on.
      */
     async powerOn(
       name: string,
-      more: Partial<SimulatedDeviceOptions> & { softwareVersion: string },
+      more: Partial<SimulatedDeviceOptions> = {},
     ): Promise<SimulatedDevice> {
       const a = annotationsOf(name);
       const device = new SimulatedDevice({
         name,
-        platform: image.platform as SimulatedDeviceOptions['platform'],
+        platform: a[
+          'ztp.network/platform'
+        ] as SimulatedDeviceOptions['platform'],
         ...(a['ztp.network/model'] ? { model: a['ztp.network/model'] } : {}),
         managementIp: a['ztp.network/management-address'].split('/')[0],
         sshPort: ports.get(name),
@@ -206,4 +217,6 @@ export async function startImageTestFleet(options: {
   };
 }
 
-export type ImageTestFleet = Awaited<ReturnType<typeof startImageTestFleet>>;
+export type ExampleFleetBackend = Awaited<
+  ReturnType<typeof startExampleFleetBackend>
+>;
