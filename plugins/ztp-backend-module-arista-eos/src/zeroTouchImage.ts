@@ -1,5 +1,8 @@
 import type { UpgradeImage } from '@ztp-portal/backstage-plugin-ztp-node';
-import { pythonString } from '@ztp-portal/backstage-plugin-ztp-node';
+import {
+  pythonString,
+  pythonNormalizedVersion,
+} from '@ztp-portal/backstage-plugin-ztp-node';
 
 /** Longest a sha256sum of the image may run on the switch, in seconds. */
 const CHECKSUM_SECONDS = 600;
@@ -30,9 +33,7 @@ IMAGE_SHA256 = ${pythonString(image.sha256)}
 IMAGE_VERSION = ${pythonString(image.version)}
 
 
-def normalized_version(version):
-    """A release as the portal compares them: case and leading zeros aside."""
-    return re.sub(r"(^|[.(])0+(?=\\d)", r"\\1", version.strip().lower())
+${pythonNormalizedVersion()}
 
 
 def forget_image():

@@ -1,5 +1,8 @@
 import type { UpgradeImage } from '@ztp-portal/backstage-plugin-ztp-node';
-import { pythonString } from '@ztp-portal/backstage-plugin-ztp-node';
+import {
+  pythonString,
+  pythonNormalizedVersion,
+} from '@ztp-portal/backstage-plugin-ztp-node';
 
 /**
  * The part of the Guest Shell script that takes the approved image, as
@@ -38,9 +41,7 @@ ${fields}
 INSTALL_RELOAD_WAIT_S = 1800
 
 
-def normalized_version(version):
-    """A release as the portal compares them: case and leading zeros aside."""
-    return re.sub(r"(^|[.(])0+(?=[0-9])", r"\\1", version.strip().lower())
+${pythonNormalizedVersion()}
 
 
 def running_version():

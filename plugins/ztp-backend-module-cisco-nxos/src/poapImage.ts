@@ -1,5 +1,8 @@
 import type { UpgradeImage } from '@ztp-portal/backstage-plugin-ztp-node';
-import { pythonString } from '@ztp-portal/backstage-plugin-ztp-node';
+import {
+  pythonString,
+  pythonNormalizedVersion,
+} from '@ztp-portal/backstage-plugin-ztp-node';
 
 /**
  * The image the POAP script may take: its file name goes into CLI commands
@@ -45,9 +48,7 @@ IMAGE_MD5 = ${image.md5 ? pythonString(image.md5.toLowerCase()) : 'None'}
 IMAGE_VERSION = ${pythonString(image.version)}
 
 
-def normalized_version(text):
-    """A release as the portal compares them: case and leading zeros aside."""
-    return re.sub(r"(^|[.(])0+(?=\\d)", r"\\1", text.strip().lower())
+${pythonNormalizedVersion()}
 
 
 def running_version():

@@ -1,5 +1,8 @@
 import type { UpgradeImage } from '@ztp-portal/backstage-plugin-ztp-node';
-import { pythonString } from '@ztp-portal/backstage-plugin-ztp-node';
+import {
+  pythonString,
+  pythonNormalizedVersion,
+} from '@ztp-portal/backstage-plugin-ztp-node';
 
 /** How long the script waits for the reboot the install announced. */
 export const REBOOT_WAIT_SECONDS = 600;
@@ -32,10 +35,7 @@ UNITS = {"B": 1, "K": 1024, "M": 1024 ** 2, "G": 1024 ** 3, "T": 1024 ** 4}
 TROUBLE = re.compile(r"error|No space|not found|No such file|failed", re.I)
 
 
-def normalized(version):
-    """A release compared as the portal compares it: case and leading
-    zeros aside."""
-    return re.sub(r"(^|[.(])0+(?=\\d)", r"\\1", version.strip().lower())
+${pythonNormalizedVersion()}
 
 
 def running_release(output):
@@ -73,7 +73,7 @@ def take_image():
     if release is None:
         report("image-failed", "show version named no Junos release")
         return
-    if normalized(release) == normalized(IMAGE_VERSION):
+    if normalized_version(release) == normalized_version(IMAGE_VERSION):
         report("image", "already runs " + release)
         return
     keeps = "; the box keeps " + release

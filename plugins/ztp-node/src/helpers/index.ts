@@ -48,3 +48,4 @@ export {
 } from './bootstrapFiles';
 export { ciscoStyleKeyLines, commandLines } from './keyLines';
 export { pythonDoorReport } from './pythonDoorReport';
+export { pythonNormalizedVersion } from './pythonNormalizedVersion';
