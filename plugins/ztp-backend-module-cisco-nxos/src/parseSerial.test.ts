@@ -20,6 +20,8 @@ describe('NX-OS show inventory', () => {
     // Nexus 7009 with two supervisors: trailing blanks inside and after
     // the quotes, an ANSI pager prompt, echo and prompt.
     ['n7k-c7009-8.3-session-capture.txt', 'JAF1705BQRT'],
+    // Nexus 7700: the command echoed, padded fields, supervisors after line cards.
+    ['n77-c7710-8.4-show-inventory-echoed.txt', 'JAF1833AXYZ'],
   ])('finds the chassis serial in %s', (name, serial) => {
     expect(nxosSerialFromInventory(fixture(name))).toBe(serial);
   });
