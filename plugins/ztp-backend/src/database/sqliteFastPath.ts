@@ -4,6 +4,7 @@ import type { Knex } from 'knex';
 export type SqliteStatement = {
   run(...params: unknown[]): { changes: number };
   get(...params: unknown[]): any;
+  all(...params: unknown[]): any[];
 };
 
 /** The better-sqlite3 connection under knex, as far as the fast path uses it. */

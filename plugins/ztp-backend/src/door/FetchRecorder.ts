@@ -7,6 +7,23 @@ type Waiter = { fetch: ConfMinFetch; done: (error?: unknown) => void };
 /** A device fetching again from the same address gets an event this often. */
 const REPEAT_EVENT_INTERVAL_MS = 60_000;
 
+/** How the repeated fetches the store logs are folded into the devices' rows. */
+export type RepeatFolding = {
+  /** Wait after a logged repeat before folding (the rows lag this much). */
+  intervalMs: number;
+  /** Logged fetches folded per transaction. */
+  chunk: number;
+  /** A fold that failed: its fetches stay logged and are folded later. */
+  onError(error: unknown): void;
+};
+
+/** The doors' folding: rows lag a repeat by 2 s at most, in a storm too. */
+export const REPEAT_FOLDING: RepeatFolding = {
+  intervalMs: 2000,
+  chunk: 1000,
+  onError: () => {},
+};
+
 /**
  * Group commit of Conf Min fetches: every fetch that arrives while a
  * transaction is running joins the next one, so hundreds of concurrent
@@ -22,10 +39,15 @@ export class FetchRecorder {
     { at: Date; sourceIp: string; skipped: number }
   >();
 
+  private foldDue = false;
+  private foldTimer?: NodeJS.Timeout;
+  private closed = false;
+
   constructor(
     private readonly store: FetchStore,
     private readonly maxBatch = 1000,
     private readonly windowMs = 5,
+    private readonly folding: RepeatFolding = REPEAT_FOLDING,
   ) {}
 
   /**
@@ -77,12 +99,65 @@ export class FetchRecorder {
     });
   }
 
+  /**
+   * Folds every logged repeat into the rows: before the door opens (a
+   * crash may have left some) and after it closed.
+   */
+  async foldAll(): Promise<void> {
+    const { chunk } = this.folding;
+    while ((await this.store.foldRepeatedFetches(chunk)) === chunk);
+  }
+
+  /** Stops folding on a timer (foldAll still folds). */
+  close() {
+    this.closed = true;
+    if (this.foldTimer) clearTimeout(this.foldTimer);
+    this.foldTimer = undefined;
+  }
+
+  private scheduleFold() {
+    if (this.foldTimer || this.closed) return;
+    this.foldTimer = setTimeout(() => {
+      this.foldTimer = undefined;
+      this.foldDue = true;
+      if (!this.running) {
+        this.running = true;
+        void this.drain();
+      }
+    }, this.folding.intervalMs);
+    // Folding never keeps a process alive: the doors fold all as they stop.
+    this.foldTimer.unref();
+  }
+
+  /** One chunk of the log, between batches of fetches (never during one). */
+  private async foldChunk() {
+    this.foldDue = false;
+    try {
+      const folded = await this.store.foldRepeatedFetches(this.folding.chunk);
+      if (folded === this.folding.chunk) {
+        // More left: fetches that arrived meanwhile go first.
+        await new Promise(setImmediate);
+        this.foldDue = true;
+      }
+    } catch (error) {
+      this.folding.onError(error);
+      this.scheduleFold();
+    }
+  }
+
   private async drain() {
     try {
-      while (this.queue.length) {
+      while (this.queue.length || this.foldDue) {
+        if (!this.queue.length) {
+          await this.foldChunk();
+          continue;
+        }
         const batch = this.queue.splice(0, this.maxBatch);
         try {
           await this.store.recordFetches(batch.map(w => w.fetch));
+          if (batch.some(w => w.fetch.timeline === false)) {
+            this.scheduleFold();
+          }
           batch.forEach(w => w.done());
         } catch (error) {
           if (batch.length > 1 && isDataError(error)) {

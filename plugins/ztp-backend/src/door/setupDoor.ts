@@ -15,7 +15,7 @@ import { DeviceRequestHandler } from './DeviceRequestHandler';
 import { DoorWorkerHost, workerDatabaseConfig } from './worker/DoorWorkerHost';
 import type { DoorQueueView } from './DoorQueueView';
 import { startDoorUpkeep } from './doorUpkeep';
-import { FetchRecorder } from './FetchRecorder';
+import { FetchRecorder, REPEAT_FOLDING } from './FetchRecorder';
 import { imageDownloadEvent } from './imageDownloadEvent';
 import { ImageDownloads, type ImageDownloadProgress } from './ImageDownloads';
 import { DoorHttpServer } from './DoorHttpServer';
@@ -59,10 +59,15 @@ export async function setupDoor(deps: {
       deps.serialChecks.trigger(ref, delayMs),
     firstCheckDelayMs: serialCheck.firstCheckDelayMs,
   });
+  const recorder = new FetchRecorder(stores.fetches, undefined, undefined, {
+    ...REPEAT_FOLDING,
+    onError: error =>
+      logger.warn(`Could not fold repeated fetches (retried): ${error}`),
+  });
   const handler = new DeviceRequestHandler({
     index: view.index,
     renderer: deps.renderer,
-    recorder: new FetchRecorder(stores.fetches),
+    recorder,
     unknown,
     logger,
     allowedNetworks: door.allowedNetworks,
@@ -158,6 +163,8 @@ export async function setupDoor(deps: {
   return {
     /** Loads the queue into the doors, then opens the HTTP door. */
     async open(isStopped: () => boolean) {
+      // Repeated fetches a crash left logged reach their rows first.
+      await recorder.foldAll();
       await view.refresh();
       if (door.enabled && !isStopped()) {
         await server.start();
@@ -200,6 +207,10 @@ export async function setupDoor(deps: {
     async stop() {
       await server.stop();
       await tftp?.stop();
+      recorder.close();
+      await recorder
+        .foldAll()
+        .catch(e => logger.warn(`Could not fold repeated fetches: ${e}`));
       await unknown.flush().catch(() => {});
     },
   };

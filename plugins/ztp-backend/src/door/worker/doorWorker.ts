@@ -11,7 +11,7 @@ import { BootstrapFileIndex } from '../BootstrapFileIndex';
 import { REFETCH_SIGNAL_INTERVAL_MS } from '../deviceFetchFollowUp';
 import { DeviceIndex } from '../DeviceIndex';
 import { DeviceRequestHandler } from '../DeviceRequestHandler';
-import { FetchRecorder } from '../FetchRecorder';
+import { FetchRecorder, REPEAT_FOLDING } from '../FetchRecorder';
 import { imageDownloadEvent } from '../imageDownloadEvent';
 import { ImageDownloads } from '../ImageDownloads';
 import { DoorHttpServer } from '../DoorHttpServer';
@@ -82,6 +82,11 @@ export async function runDoorWorker(data: DoorWorkerData, port: MessagePort) {
     fetched = [];
   };
 
+  const recorder = new FetchRecorder(stores.fetches, 1000, 5, {
+    ...REPEAT_FOLDING,
+    onError: error =>
+      logger.warn(`Could not fold repeated fetches (retried): ${error}`),
+  });
   const handler = new DeviceRequestHandler({
     index,
     renderer: {
@@ -92,7 +97,7 @@ export async function runDoorWorker(data: DoorWorkerData, port: MessagePort) {
         return config.text;
       },
     },
-    recorder: new FetchRecorder(stores.fetches, 1000, 5),
+    recorder,
     unknown,
     logger,
     allowedNetworks: data.allowedNetworks,
@@ -164,6 +169,10 @@ export async function runDoorWorker(data: DoorWorkerData, port: MessagePort) {
     stopping = true;
     clearInterval(unknownTimer);
     await server.stop();
+    recorder.close();
+    await recorder
+      .foldAll()
+      .catch(e => logger.warn(`Could not fold repeated fetches: ${e}`));
     if (fetchedTimer) clearTimeout(fetchedTimer);
     flushFetched();
     await flushUnknown();
@@ -208,6 +217,7 @@ export async function runDoorWorker(data: DoorWorkerData, port: MessagePort) {
       await db.raw('PRAGMA wal_autocheckpoint = 0');
       await db.raw('PRAGMA cache_size = -32768');
     }
+    await recorder.foldAll();
     await firstDevices;
     const address = await server.start();
     post({
