@@ -1,28 +1,47 @@
 import { isDataError } from '../database/dataErrors';
 import type { FetchStore } from '../database/FetchStore';
+import { splitBatch, type RepeatTotal } from '../database/repeatedFetches';
 import type { ConfMinFetch } from '../database/types';
+import { randomUUID } from 'node:crypto';
 
 type Waiter = { fetch: ConfMinFetch; done: (error?: unknown) => void };
 
 /** A device fetching again from the same address gets an event this often. */
 const REPEAT_EVENT_INTERVAL_MS = 60_000;
 
-/** How the repeated fetches the store logs are folded into the devices' rows. */
+/**
+ * How a door logs repeated fetches and folds them into the devices' rows
+ * (see repeatedFetches.ts). Without it every fetch updates its row.
+ */
 export type RepeatFolding = {
   /** Wait after a logged repeat before folding (the rows lag this much). */
   intervalMs: number;
-  /** Logged fetches folded per transaction. */
+  /**
+   * Logged repeats older than this that another door left are folded by
+   * this one (0: every other owner's, when no other door runs at once).
+   */
+  abandonedAfterMs: number;
+  /** Abandoned log rows folded per transaction. */
   chunk: number;
   /** A fold that failed: its fetches stay logged and are folded later. */
   onError(error: unknown): void;
 };
 
-/** The doors' folding: rows lag a repeat by 2 s at most, in a storm too. */
-export const REPEAT_FOLDING: RepeatFolding = {
-  intervalMs: 2000,
+/**
+ * The doors' folding. A repeat's row lags it by 30 s at most, as its live
+ * update does (REFETCH_SIGNAL_INTERVAL_MS): one fold then covers a device's
+ * repeats of the whole interval. A door that died leaves its log to the
+ * next one; with other replicas running, only after five minutes.
+ */
+export const repeatFolding = (options: {
+  otherDoorsMayRun: boolean;
+  onError(error: unknown): void;
+}): RepeatFolding => ({
+  intervalMs: 30_000,
+  abandonedAfterMs: options.otherDoorsMayRun ? 5 * 60_000 : 0,
   chunk: 1000,
-  onError: () => {},
-};
+  onError: options.onError,
+});
 
 /**
  * Group commit of Conf Min fetches: every fetch that arrives while a
@@ -39,6 +58,10 @@ export class FetchRecorder {
     { at: Date; sourceIp: string; skipped: number }
   >();
 
+  /** This recorder's name in the repeat log. */
+  private readonly owner = randomUUID();
+  /** Per device, the repeats this recorder logged since its last fold. */
+  private unfolded = new Map<string, RepeatTotal>();
   private foldDue = false;
   private foldTimer?: NodeJS.Timeout;
   private closed = false;
@@ -47,7 +70,7 @@ export class FetchRecorder {
     private readonly store: FetchStore,
     private readonly maxBatch = 1000,
     private readonly windowMs = 5,
-    private readonly folding: RepeatFolding = REPEAT_FOLDING,
+    private readonly folding?: RepeatFolding,
   ) {}
 
   /**
@@ -100,12 +123,21 @@ export class FetchRecorder {
   }
 
   /**
-   * Folds every logged repeat into the rows: before the door opens (a
-   * crash may have left some) and after it closed.
+   * Folds what this recorder logged, and what other doors left (a crash
+   * may have left some): before the door opens and after it closed.
    */
   async foldAll(): Promise<void> {
-    const { chunk } = this.folding;
-    while ((await this.store.foldRepeatedFetches(chunk)) === chunk);
+    if (!this.folding) return;
+    // A batch being written finishes first: the fold deletes all this
+    // recorder logged, so it must know all of it.
+    while (this.running) await new Promise(r => setTimeout(r, 5));
+    await this.foldOwn();
+    const { chunk, abandonedAfterMs } = this.folding;
+    const before = new Date(Date.now() - abandonedAfterMs);
+    while (
+      (await this.store.foldAbandonedRepeats(before, this.owner, chunk)) ===
+      chunk
+    );
   }
 
   /** Stops folding on a timer (foldAll still folds). */
@@ -116,7 +148,7 @@ export class FetchRecorder {
   }
 
   private scheduleFold() {
-    if (this.foldTimer || this.closed) return;
+    if (!this.folding || this.foldTimer || this.closed) return;
     this.foldTimer = setTimeout(() => {
       this.foldTimer = undefined;
       this.foldDue = true;
@@ -129,35 +161,62 @@ export class FetchRecorder {
     this.foldTimer.unref();
   }
 
-  /** One chunk of the log, between batches of fetches (never during one). */
-  private async foldChunk() {
+  /**
+   * Applies the repeats this recorder logged, summed up per device, and
+   * deletes its log, in one transaction. Runs between batches, never
+   * during one, so nothing is logged meanwhile.
+   */
+  private async foldOwn() {
+    if (!this.unfolded.size) return;
+    const totals = this.unfolded;
+    this.unfolded = new Map();
+    try {
+      await this.store.foldOwnRepeats(this.owner, [...totals.values()]);
+    } catch (error) {
+      for (const total of totals.values()) this.addUnfolded(total);
+      throw error;
+    }
+  }
+
+  private addUnfolded(total: RepeatTotal) {
+    const seen = this.unfolded.get(total.entityRef);
+    if (!seen) this.unfolded.set(total.entityRef, total);
+    else if (seen.at <= total.at) {
+      this.unfolded.set(total.entityRef, {
+        ...total,
+        count: seen.count + total.count,
+      });
+    } else seen.count += total.count;
+  }
+
+  private async foldOnTimer() {
     this.foldDue = false;
     try {
-      const folded = await this.store.foldRepeatedFetches(this.folding.chunk);
-      if (folded === this.folding.chunk) {
-        // More left: fetches that arrived meanwhile go first.
-        await new Promise(setImmediate);
-        this.foldDue = true;
-      }
+      await this.foldOwn();
+      const { chunk, abandonedAfterMs } = this.folding!;
+      const before = new Date(Date.now() - abandonedAfterMs);
+      await this.store.foldAbandonedRepeats(before, this.owner, chunk);
     } catch (error) {
-      this.folding.onError(error);
-      this.scheduleFold();
+      this.folding!.onError(error);
     }
+    if (this.unfolded.size) this.scheduleFold();
   }
 
   private async drain() {
     try {
       while (this.queue.length || this.foldDue) {
         if (!this.queue.length) {
-          await this.foldChunk();
+          await this.foldOnTimer();
           continue;
         }
         const batch = this.queue.splice(0, this.maxBatch);
+        const fetches = batch.map(w => w.fetch);
         try {
-          await this.store.recordFetches(batch.map(w => w.fetch));
-          if (batch.some(w => w.fetch.timeline === false)) {
-            this.scheduleFold();
-          }
+          await this.store.recordFetches(
+            fetches,
+            this.folding && { logRepeatsAs: this.owner },
+          );
+          if (this.folding) this.noteLogged(fetches);
           batch.forEach(w => w.done());
         } catch (error) {
           if (batch.length > 1 && isDataError(error)) {
@@ -174,9 +233,22 @@ export class FetchRecorder {
     }
   }
 
+  /** The repeats of a committed batch the store logged (same split). */
+  private noteLogged(fetches: ConfMinFetch[]) {
+    const { repeats } = splitBatch(fetches, true);
+    if (!repeats.length) return;
+    repeats.forEach(total => this.addUnfolded(total));
+    this.scheduleFold();
+  }
+
   private async writeAlone(waiter: Waiter) {
     try {
-      await this.store.recordFetches([waiter.fetch]);
+      const fetches = [waiter.fetch];
+      await this.store.recordFetches(
+        fetches,
+        this.folding && { logRepeatsAs: this.owner },
+      );
+      if (this.folding) this.noteLogged(fetches);
       waiter.done();
     } catch (error) {
       this.failed([waiter], error);

@@ -15,7 +15,7 @@ import { DeviceRequestHandler } from './DeviceRequestHandler';
 import { DoorWorkerHost, workerDatabaseConfig } from './worker/DoorWorkerHost';
 import type { DoorQueueView } from './DoorQueueView';
 import { startDoorUpkeep } from './doorUpkeep';
-import { FetchRecorder, REPEAT_FOLDING } from './FetchRecorder';
+import { FetchRecorder, repeatFolding } from './FetchRecorder';
 import { imageDownloadEvent } from './imageDownloadEvent';
 import { ImageDownloads, type ImageDownloadProgress } from './ImageDownloads';
 import { DoorHttpServer } from './DoorHttpServer';
@@ -59,11 +59,26 @@ export async function setupDoor(deps: {
       deps.serialChecks.trigger(ref, delayMs),
     firstCheckDelayMs: serialCheck.firstCheckDelayMs,
   });
-  const recorder = new FetchRecorder(stores.fetches, undefined, undefined, {
-    ...REPEAT_FOLDING,
-    onError: error =>
-      logger.warn(`Could not fold repeated fetches (retried): ${error}`),
-  });
+  // The dedicated door runs on a thread of its own when the database
+  // can be opened from there (a SQLite file, PostgreSQL); an
+  // in-memory database keeps it on the main thread.
+  const knexConfig = (await deps.database.getClient()).client.config;
+  const doorDatabase = door.worker && workerDatabaseConfig(knexConfig);
+  // The door's thread logs the repeats of a storm; this thread's doors
+  // (plugin router, TFTP) see few and write their rows, unless this
+  // thread serves the dedicated door too.
+  const recorder = new FetchRecorder(
+    stores.fetches,
+    undefined,
+    undefined,
+    doorDatabase
+      ? undefined
+      : repeatFolding({
+          otherDoorsMayRun: knexConfig.client === 'pg',
+          onError: error =>
+            logger.warn(`Could not fold repeated fetches (retried): ${error}`),
+        }),
+  );
   const handler = new DeviceRequestHandler({
     index: view.index,
     renderer: deps.renderer,
@@ -97,11 +112,6 @@ export async function setupDoor(deps: {
     deps.httpRouter.use(deviceDoor);
   }
 
-  // The dedicated door runs on a thread of its own when the database
-  // can be opened from there (a SQLite file, PostgreSQL); an
-  // in-memory database keeps it on the main thread.
-  const knexConfig = (await deps.database.getClient()).client.config;
-  const doorDatabase = door.worker && workerDatabaseConfig(knexConfig);
   const doorWorker = doorDatabase
     ? new DoorWorkerHost({
         host: door.host,

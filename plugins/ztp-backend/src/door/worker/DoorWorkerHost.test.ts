@@ -1,3 +1,4 @@
+import { recordedFetches } from '../../__testUtils__/recordedFetches';
 import { mockServices, TestDatabases } from '@backstage/backend-test-utils';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -104,12 +105,9 @@ describe.each(backends)('DoorWorkerHost on %s', backend => {
   });
 
   /** Fetches recorded on the device's row or logged as repeats, both durable. */
-  async function recordedFetches(entityRef: string) {
+  async function recordedFetchesOf(entityRef: string) {
     const row = (await stores.devices.getDevice(entityRef))!;
-    const [logged] = await db('ztp_repeated_fetches')
-      .where({ entity_ref: entityRef })
-      .sum({ n: 'count' });
-    return row.confMinFetchCount + Number(logged.n ?? 0);
+    return (await recordedFetches(db, [row])).get(entityRef);
   }
 
   async function startHost(
@@ -161,7 +159,7 @@ describe.each(backends)('DoorWorkerHost on %s', backend => {
       (await httpGet(`${base}/ztp/config/by-hostname/dev-1.cfg`)).status,
     ).toBe(200);
     // The repeat is durable too, in the log the door folds a moment later.
-    expect(await recordedFetches('resource:default/dev-1')).toBe(2);
+    expect(await recordedFetchesOf('resource:default/dev-1')).toBe(2);
     // The main thread hears of both: the first changes the state.
     await until(async () => (fetched.length === 2 ? true : undefined));
     expect(fetched.map(f => f.first)).toEqual([true, false]);
@@ -196,7 +194,7 @@ describe.each(backends)('DoorWorkerHost on %s', backend => {
       (await httpGet(`${base}/ztp/config/by-mac/5254.0000.2002`)).status,
     ).toBe(200);
     // All six are recorded; the repeats within 30 s are not messages.
-    expect(await recordedFetches('resource:default/dev-1')).toBe(5);
+    expect(await recordedFetchesOf('resource:default/dev-1')).toBe(5);
     await until(async () => (fetched.length >= 2 ? true : undefined));
     await new Promise(r => setTimeout(r, 100));
     expect(fetched.map(f => [f.entityRef, f.first])).toEqual([

@@ -11,7 +11,7 @@ import { BootstrapFileIndex } from '../BootstrapFileIndex';
 import { REFETCH_SIGNAL_INTERVAL_MS } from '../deviceFetchFollowUp';
 import { DeviceIndex } from '../DeviceIndex';
 import { DeviceRequestHandler } from '../DeviceRequestHandler';
-import { FetchRecorder, REPEAT_FOLDING } from '../FetchRecorder';
+import { FetchRecorder, repeatFolding } from '../FetchRecorder';
 import { imageDownloadEvent } from '../imageDownloadEvent';
 import { ImageDownloads } from '../ImageDownloads';
 import { DoorHttpServer } from '../DoorHttpServer';
@@ -82,11 +82,17 @@ export async function runDoorWorker(data: DoorWorkerData, port: MessagePort) {
     fetched = [];
   };
 
-  const recorder = new FetchRecorder(stores.fetches, 1000, 5, {
-    ...REPEAT_FOLDING,
-    onError: error =>
-      logger.warn(`Could not fold repeated fetches (retried): ${error}`),
-  });
+  const recorder = new FetchRecorder(
+    stores.fetches,
+    1000,
+    5,
+    repeatFolding({
+      // A SQLite file has one backend, and its door is this thread.
+      otherDoorsMayRun: data.database.client === 'pg',
+      onError: error =>
+        logger.warn(`Could not fold repeated fetches (retried): ${error}`),
+    }),
+  );
   const handler = new DeviceRequestHandler({
     index,
     renderer: {
