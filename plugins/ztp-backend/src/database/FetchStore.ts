@@ -25,13 +25,13 @@ export interface FetchStore {
     fetches: ConfMinFetch[],
     options?: {
       /**
-       * Quiet repeats (isQuietRepeat) are appended to the repeat log under
+       * Quiet repeats (see splitBatch) are appended to the repeat log under
        * this owner instead of updating their rows; the owner folds them
        * with foldOwnRepeats.
        */
       logRepeatsAs?: string;
     },
-  ): Promise<void>;
+  ): Promise<RepeatTotal[]>;
   /**
    * Applies an owner's logged repeats, summed up per device by the owner,
    * to the rows and deletes everything it logged, in one transaction.
@@ -118,7 +118,7 @@ export class DatabaseFetchStore implements FetchStore {
     fetches: ConfMinFetch[],
     options?: { logRepeatsAs?: string },
   ) {
-    if (!fetches.length) return;
+    if (!fetches.length) return [];
     const owner = options?.logRepeatsAs;
     // One device may fetch twice in a batch: count both, keep the latest.
     const { rows, repeats } = splitBatch(fetches, owner !== undefined);
@@ -127,6 +127,7 @@ export class DatabaseFetchStore implements FetchStore {
     await (isSqlite(this.db)
       ? this.recordOnSqlite(rows, log, events)
       : this.recordOnPostgres(rows, log, events));
+    return repeats;
   }
 
   async foldOwnRepeats(owner: string, totals: RepeatTotal[]) {

@@ -76,6 +76,7 @@ describe('DoorHttpServer', () => {
     const stores = {
       recordFetches: async (fetches: ConfMinFetch[]) => {
         recorded.push(...fetches);
+        return [];
       },
       recordUnknownDevices: async (p: { identifier: string }[]) => {
         probes.push(...p);

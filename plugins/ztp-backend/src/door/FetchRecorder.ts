@@ -1,6 +1,6 @@
 import { isDataError } from '../database/dataErrors';
 import type { FetchStore } from '../database/FetchStore';
-import { splitBatch, type RepeatTotal } from '../database/repeatedFetches';
+import type { RepeatTotal } from '../database/repeatedFetches';
 import type { ConfMinFetch } from '../database/types';
 import { randomUUID } from 'node:crypto';
 
@@ -212,11 +212,12 @@ export class FetchRecorder {
         const batch = this.queue.splice(0, this.maxBatch);
         const fetches = batch.map(w => w.fetch);
         try {
-          await this.store.recordFetches(
-            fetches,
-            this.folding && { logRepeatsAs: this.owner },
+          this.noteLogged(
+            await this.store.recordFetches(
+              fetches,
+              this.folding && { logRepeatsAs: this.owner },
+            ),
           );
-          if (this.folding) this.noteLogged(fetches);
           batch.forEach(w => w.done());
         } catch (error) {
           if (batch.length > 1 && isDataError(error)) {
@@ -233,9 +234,8 @@ export class FetchRecorder {
     }
   }
 
-  /** The repeats of a committed batch the store logged (same split). */
-  private noteLogged(fetches: ConfMinFetch[]) {
-    const { repeats } = splitBatch(fetches, true);
+  /** The repeats of a committed batch the store logged. */
+  private noteLogged(repeats: RepeatTotal[]) {
     if (!repeats.length) return;
     repeats.forEach(total => this.addUnfolded(total));
     this.scheduleFold();
@@ -244,11 +244,12 @@ export class FetchRecorder {
   private async writeAlone(waiter: Waiter) {
     try {
       const fetches = [waiter.fetch];
-      await this.store.recordFetches(
-        fetches,
-        this.folding && { logRepeatsAs: this.owner },
+      this.noteLogged(
+        await this.store.recordFetches(
+          fetches,
+          this.folding && { logRepeatsAs: this.owner },
+        ),
       );
-      if (this.folding) this.noteLogged(fetches);
       waiter.done();
     } catch (error) {
       this.failed([waiter], error);

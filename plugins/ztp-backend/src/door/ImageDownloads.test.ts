@@ -121,7 +121,7 @@ describe('the door serves approved images', () => {
       }
     }
     const stores = {
-      recordFetches: async () => {},
+      recordFetches: async () => [],
       recordUnknownDevices: async () => {},
     } as unknown as FetchStore & UnknownDeviceStore;
     const index = new DeviceIndex();

@@ -37,6 +37,7 @@ async function startTftp(allowedNetworks: string[], maxTransfers?: number) {
   const stores = {
     recordFetches: async (fetches: ConfMinFetch[]) => {
       recorded.push(...fetches);
+      return [];
     },
     recordUnknownDevices: async (p: { identifier: string }[]) => {
       probes.push(...p);
