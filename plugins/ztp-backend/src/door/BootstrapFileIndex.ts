@@ -1,4 +1,8 @@
 import type { BootstrapFile } from '@ztp-portal/backstage-plugin-ztp-node';
+import {
+  BootstrapBodyPacker,
+  type PackedBootstrapFile,
+} from './bootstrapBodyPacker';
 
 /** One device's bootstrap files, as the door keeps them. */
 export type DeviceBootstrap = {
@@ -15,17 +19,27 @@ export type FoundFile = { file: BootstrapFile; entityRef?: string };
  * so a name two devices would both claim with different contents answers
  * nobody rather than the wrong one.
  */
+type KeptFile = { file: PackedBootstrapFile; entityRef?: string };
+
 export class BootstrapFileIndex {
-  private readonly devices = new Map<string, DeviceBootstrap>();
-  private byName = new Map<string, FoundFile | 'ambiguous'>();
+  private readonly packer = new BootstrapBodyPacker();
+  private readonly devices = new Map<
+    string,
+    { files: PackedBootstrapFile[]; reportToken: string }
+  >();
+  private byName = new Map<string, KeptFile | 'ambiguous'>();
   /** Names each device answers with its own file: name → device → file. */
-  private bySource = new Map<string, Map<string, BootstrapFile>>();
+  private bySource = new Map<string, Map<string, PackedBootstrapFile>>();
   private byToken = new Map<string, string>();
   private stale = false;
 
   set(entityRef: string, bootstrap: DeviceBootstrap | undefined) {
-    if (bootstrap) this.devices.set(entityRef, bootstrap);
-    else this.devices.delete(entityRef);
+    if (bootstrap) {
+      this.devices.set(entityRef, {
+        files: bootstrap.files.map(f => this.packer.pack(f)),
+        reportToken: bootstrap.reportToken,
+      });
+    } else this.devices.delete(entityRef);
     this.stale = true;
   }
 
@@ -51,10 +65,13 @@ export class BootstrapFileIndex {
     const perDevice = this.bySource.get(key);
     if (perDevice) {
       const file = askingDevice && perDevice.get(askingDevice);
-      return file ? { file, entityRef: askingDevice } : undefined;
+      return file
+        ? { file: this.packer.unpack(file), entityRef: askingDevice }
+        : undefined;
     }
     const found = this.byName.get(key);
-    return found === 'ambiguous' ? undefined : found;
+    if (!found || found === 'ambiguous') return undefined;
+    return { file: this.packer.unpack(found.file), entityRef: found.entityRef };
   }
 
   /** Whether each device asking for this name gets its own file. */
@@ -72,12 +89,12 @@ export class BootstrapFileIndex {
   private rebuild() {
     if (!this.stale) return;
     this.stale = false;
-    const byName = new Map<string, FoundFile | 'ambiguous'>();
+    const byName = new Map<string, KeptFile | 'ambiguous'>();
     const byToken = new Map<string, string>();
-    const bySource = new Map<string, Map<string, BootstrapFile>>();
+    const bySource = new Map<string, Map<string, PackedBootstrapFile>>();
     const concatenated = new Map<
       string,
-      { file: BootstrapFile; parts: string[] }
+      { file: PackedBootstrapFile; parts: string[] }
     >();
     const refs = [...this.devices.keys()].sort();
     for (const entityRef of refs) {
@@ -93,7 +110,8 @@ export class BootstrapFileIndex {
         }
         if (file.shared === 'concatenate') {
           const entry = concatenated.get(key) ?? { file, parts: [] };
-          entry.parts.push(file.body);
+          // Shared files are never packed.
+          entry.parts.push(file.body as string);
           concatenated.set(key, entry);
           continue;
         }
