@@ -1,8 +1,5 @@
 import type { BootstrapFile } from '@ztp-portal/backstage-plugin-ztp-node';
-import {
-  BootstrapBodyPacker,
-  type PackedBootstrapFile,
-} from './bootstrapBodyPacker';
+import { BootstrapBodies } from './bootstrapBodies';
 
 /** One device's bootstrap files, as the door keeps them. */
 export type DeviceBootstrap = {
@@ -19,25 +16,20 @@ export type FoundFile = { file: BootstrapFile; entityRef?: string };
  * so a name two devices would both claim with different contents answers
  * nobody rather than the wrong one.
  */
-type KeptFile = { file: PackedBootstrapFile; entityRef?: string };
-
 export class BootstrapFileIndex {
-  private readonly packer = new BootstrapBodyPacker();
-  private readonly devices = new Map<
-    string,
-    { files: PackedBootstrapFile[]; reportToken: string }
-  >();
-  private byName = new Map<string, KeptFile | 'ambiguous'>();
+  private readonly bodies = new BootstrapBodies();
+  private readonly devices = new Map<string, DeviceBootstrap>();
+  private byName = new Map<string, FoundFile | 'ambiguous'>();
   /** Names each device answers with its own file: name → device → file. */
-  private bySource = new Map<string, Map<string, PackedBootstrapFile>>();
+  private bySource = new Map<string, Map<string, BootstrapFile>>();
   private byToken = new Map<string, string>();
   private stale = false;
 
   set(entityRef: string, bootstrap: DeviceBootstrap | undefined) {
     if (bootstrap) {
       this.devices.set(entityRef, {
-        files: bootstrap.files.map(f => this.packer.pack(f)),
-        reportToken: bootstrap.reportToken,
+        ...bootstrap,
+        files: this.bodies.share(bootstrap.files),
       });
     } else this.devices.delete(entityRef);
     this.stale = true;
@@ -65,13 +57,10 @@ export class BootstrapFileIndex {
     const perDevice = this.bySource.get(key);
     if (perDevice) {
       const file = askingDevice && perDevice.get(askingDevice);
-      return file
-        ? { file: this.packer.unpack(file), entityRef: askingDevice }
-        : undefined;
+      return file ? { file, entityRef: askingDevice } : undefined;
     }
     const found = this.byName.get(key);
-    if (!found || found === 'ambiguous') return undefined;
-    return { file: this.packer.unpack(found.file), entityRef: found.entityRef };
+    return found === 'ambiguous' ? undefined : found;
   }
 
   /** Whether each device asking for this name gets its own file. */
@@ -89,12 +78,12 @@ export class BootstrapFileIndex {
   private rebuild() {
     if (!this.stale) return;
     this.stale = false;
-    const byName = new Map<string, KeptFile | 'ambiguous'>();
+    const byName = new Map<string, FoundFile | 'ambiguous'>();
     const byToken = new Map<string, string>();
-    const bySource = new Map<string, Map<string, PackedBootstrapFile>>();
+    const bySource = new Map<string, Map<string, BootstrapFile>>();
     const concatenated = new Map<
       string,
-      { file: PackedBootstrapFile; parts: string[] }
+      { file: BootstrapFile; parts: string[] }
     >();
     const refs = [...this.devices.keys()].sort();
     for (const entityRef of refs) {
@@ -110,8 +99,7 @@ export class BootstrapFileIndex {
         }
         if (file.shared === 'concatenate') {
           const entry = concatenated.get(key) ?? { file, parts: [] };
-          // Shared files are never packed.
-          entry.parts.push(file.body as string);
+          entry.parts.push(file.body);
           concatenated.set(key, entry);
           continue;
         }
