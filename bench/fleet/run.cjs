@@ -9,9 +9,18 @@
  * until all are Loaded and Checked.
  *
  * usage: run.cjs [--devices N] [--port P] [--boot] [--keep] [--no-dashboard] [--no-restart]
+ *               [--dir D] [--serve]
  * Ports P, P+1 (device door) and P+2 (simulator status; default P 27010), SQLite in a
  * temporary directory, everything on 127.0.0.1; prints a Markdown summary
  * and writes it to bench/results/fleet-<date>.md.
+ *
+ * To measure the dashboard again and again without ingesting the fleet each
+ * time: `--keep` leaves the directory, `--dir D` starts the backend on a kept
+ * one (its catalog, configuration and SQLite: the queue is full within
+ * seconds), and `--serve` skips the memory samples and the restart and keeps
+ * the backend up after the dashboard until Ctrl-C, for
+ * `node bench/fleet/dashboard.cjs http://127.0.0.1:P` (a rebuilt frontend
+ * needs a new start: the backend reads the build's index.html once).
  */
 'use strict';
 
@@ -106,14 +115,19 @@ async function waitFor(fn, { every = 1000, timeoutMs, what }) {
 }
 
 async function main() {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ztp-fleet-bench-'));
-  fs.mkdirSync(path.join(dir, 'sqlite'));
-  execFileSync(process.execPath, [
-    path.join(ROOT, 'bench/provisioning/generate-fleet.cjs'),
-    dir,
-    String(devices),
-  ]);
-  const config = writeConfig(dir);
+  const kept = value('--dir');
+  const dir =
+    kept ?? fs.mkdtempSync(path.join(os.tmpdir(), 'ztp-fleet-bench-'));
+  let config = path.join(dir, 'bench-config.yaml');
+  if (!kept) {
+    fs.mkdirSync(path.join(dir, 'sqlite'));
+    execFileSync(process.execPath, [
+      path.join(ROOT, 'bench/provisioning/generate-fleet.cjs'),
+      dir,
+      String(devices),
+    ]);
+    config = writeConfig(dir);
+  }
   const configFiles = [path.join(ROOT, 'app-config.yaml'), config];
   const logFile = path.join(dir, 'backend.log');
   const result = { devices, load: os.loadavg()[0].toFixed(2) };
@@ -161,21 +175,23 @@ async function main() {
     result.catalogToQueue = Math.max(0, queueFull - catalogFull);
     result.peakRssLoading = backend.peakRss();
 
-    // Idle: the queue full, nothing booting, the sync running on schedule.
-    await sleep(30_000);
-    result.idleRss = backend.rss();
-    // Settled: the ingestion's garbage collected, the periodic work alone
-    // (sampled every 5 s for the minute after the third minute).
-    await sleep(150_000);
-    const settled = [];
-    for (let i = 0; i < 12; i++) {
-      settled.push(backend.rss());
-      await sleep(5_000);
+    if (!opt('--serve')) {
+      // Idle: the queue full, nothing booting, the sync running on schedule.
+      await sleep(30_000);
+      result.idleRss = backend.rss();
+      // Settled: the ingestion's garbage collected, the periodic work alone
+      // (sampled every 5 s for the minute after the third minute).
+      await sleep(150_000);
+      const settled = [];
+      for (let i = 0; i < 12; i++) {
+        settled.push(backend.rss());
+        await sleep(5_000);
+      }
+      result.settledRss = {
+        min: Math.min(...settled),
+        max: Math.max(...settled),
+      };
     }
-    result.settledRss = {
-      min: Math.min(...settled),
-      max: Math.max(...settled),
-    };
 
     if (!opt('--no-dashboard')) {
       log('dashboard');
@@ -209,7 +225,14 @@ async function main() {
       });
       result.boot.backendPeakRss = backend.peakRss();
     }
-    if (!opt('--no-restart')) {
+    if (opt('--serve')) {
+      log(`serving on ${BASE} (pid ${backend.pid}); Ctrl-C stops it`);
+      console.log(JSON.stringify(result));
+      await new Promise(resolve => {
+        process.once('SIGINT', resolve);
+        process.once('SIGTERM', resolve);
+      });
+    } else if (!opt('--no-restart')) {
       log('restart');
       await backend.stop();
       backend = startBackend({ configFiles, logFile, env });
@@ -229,8 +252,9 @@ async function main() {
     }
   } finally {
     await backend.stop();
-    if (!opt('--keep')) fs.rmSync(dir, { recursive: true, force: true });
-    else log(`kept ${dir}`);
+    if (!opt('--keep') && !kept) {
+      fs.rmSync(dir, { recursive: true, force: true });
+    } else log(`kept ${dir}`);
   }
   return result;
 }
@@ -259,11 +283,15 @@ function report(r) {
     `| every device in the ZTP queue | ${secs(r.queueFull)} after start |`,
     `| catalog full → queue full | ${secs(r.catalogToQueue)} |`,
     `| RSS peak while loading | ${r.peakRssLoading.toFixed(0)} MiB |`,
-    `| RSS idle (queue full, 30 s later) | ${r.idleRss.toFixed(0)} MiB |`,
-    `| RSS settled (3–4 min after the queue was full), min–max | ${r.settledRss.min.toFixed(
-      0,
-    )}–${r.settledRss.max.toFixed(0)} MiB |`,
   ];
+  if (r.settledRss) {
+    lines.push(
+      `| RSS idle (queue full, 30 s later) | ${r.idleRss.toFixed(0)} MiB |`,
+      `| RSS settled (3–4 min after the queue was full), min–max | ${r.settledRss.min.toFixed(
+        0,
+      )}–${r.settledRss.max.toFixed(0)} MiB |`,
+    );
+  }
   if (d?.error) lines.push(`| dashboard | failed: ${d.error} |`);
   else if (d) {
     lines.push(
@@ -275,6 +303,9 @@ function report(r) {
         ', ',
       )} ms |`,
       `| platform filter chosen → its rows | ${d.filters.join(', ')} ms |`,
+      `| platform option shown (menu opening) → its rows | ${d.filtersFromMenu.join(
+        ', ',
+      )} ms |`,
       `| GET /devices?limit=50 (median of 5) | ${r.listRequest} ms |`,
       `| GET /devices?q=<mac> (median of 5) | ${r.searchRequest} ms |`,
     );

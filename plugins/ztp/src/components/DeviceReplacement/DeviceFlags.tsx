@@ -1,9 +1,9 @@
 import Chip from '@material-ui/core/Chip';
 import IconButton from '@material-ui/core/IconButton';
 import SwapHorizIcon from '@material-ui/icons/SwapHoriz';
-import Tooltip from '@material-ui/core/Tooltip';
 import type { ZtpDevice } from '@ztp-portal/backstage-plugin-ztp-common';
 import { formatDateTime } from '../../lib/format';
+import { OnDemandTooltip } from '../OnDemandTooltip';
 
 /** "2 h 05 min", "42 min". */
 export function formatMinutes(minutes: number): string {
@@ -18,7 +18,7 @@ export function DeviceFlags(props: { device: ZtpDevice }) {
   return (
     <>
       {stuck && (
-        <Tooltip
+        <OnDemandTooltip
           title={`${stuck.state} since ${formatDateTime(stuck.since)}${
             props.device.lastEvent
               ? `; last: ${props.device.lastEvent.message}`
@@ -30,10 +30,10 @@ export function DeviceFlags(props: { device: ZtpDevice }) {
             color="secondary"
             label={`Stuck ${formatMinutes(stuck.minutes)}`}
           />
-        </Tooltip>
+        </OnDemandTooltip>
       )}
       {replacement && (
-        <Tooltip
+        <OnDemandTooltip
           title={`${
             replacement.kind === 'replacement' ? 'Replacement' : 'Re-provision'
           } by ${replacement.requestedBy} at ${formatDateTime(
@@ -49,7 +49,7 @@ export function DeviceFlags(props: { device: ZtpDevice }) {
                 : 'Re-provision'
             }
           />
-        </Tooltip>
+        </OnDemandTooltip>
       )}
     </>
   );
@@ -61,7 +61,7 @@ export function ReplaceDeviceButton(props: {
   onClick: () => void;
 }) {
   return (
-    <Tooltip title="Replace device">
+    <OnDemandTooltip title="Replace device">
       <IconButton
         size="small"
         aria-label={`Replace ${props.label}`}
@@ -69,6 +69,6 @@ export function ReplaceDeviceButton(props: {
       >
         <SwapHorizIcon fontSize="small" />
       </IconButton>
-    </Tooltip>
+    </OnDemandTooltip>
   );
 }

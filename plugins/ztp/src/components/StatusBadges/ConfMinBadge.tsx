@@ -1,12 +1,24 @@
-import Box from '@material-ui/core/Box';
 import Typography from '@material-ui/core/Typography';
+import { makeStyles } from '@material-ui/core/styles';
 import type { ZtpDevice } from '@ztp-portal/backstage-plugin-ztp-common';
 import { formatDateTime, formatRelativeTime } from '../../lib/format';
 import { StatusChip } from './StatusChip';
 
+// A static class, not a Box (a style rule per instance): in a narrow table
+// column the time goes under the chip.
+const useStyles = makeStyles({
+  loaded: {
+    display: 'flex',
+    flexWrap: 'wrap',
+    alignItems: 'center',
+    gap: '2px 6px',
+  },
+});
+
 /** Conf Min: Not Loaded, or Loaded with when (and from where) it was fetched. */
 export function ConfMinBadge(props: { confMin: ZtpDevice['confMin'] }) {
   const { confMin } = props;
+  const classes = useStyles();
   if (confMin.state !== 'loaded') {
     return (
       <StatusChip
@@ -26,19 +38,13 @@ export function ConfMinBadge(props: { confMin: ZtpDevice['confMin'] }) {
     .filter(Boolean)
     .join(' ');
   return (
-    // In a narrow table column the time goes under the chip.
-    <Box
-      display="flex"
-      flexWrap="wrap"
-      alignItems="center"
-      style={{ gap: '2px 6px' }}
-    >
+    <div className={classes.loaded}>
       <StatusChip label="Loaded" tone="ok" tooltip={tooltip} />
       {when && (
         <Typography variant="caption" color="textSecondary" noWrap>
           <time dateTime={when}>{formatRelativeTime(when)}</time>
         </Typography>
       )}
-    </Box>
+    </div>
   );
 }

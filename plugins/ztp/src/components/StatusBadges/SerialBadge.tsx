@@ -1,14 +1,21 @@
-import Box from '@material-ui/core/Box';
 import CircularProgress from '@material-ui/core/CircularProgress';
 import IconButton from '@material-ui/core/IconButton';
-import Tooltip from '@material-ui/core/Tooltip';
+import { makeStyles } from '@material-ui/core/styles';
 import SettingsIcon from '@material-ui/icons/Settings';
 import type {
   SerialState,
   ZtpDevice,
 } from '@ztp-portal/backstage-plugin-ztp-common';
 import { formatDateTime } from '../../lib/format';
+import { OnDemandTooltip } from '../OnDemandTooltip';
 import { StatusChip, type StatusTone } from './StatusChip';
+
+// A static class, not a Box: a Box adds a style rule to the page per
+// instance, and the browser recomputes every element's style each time.
+const useStyles = makeStyles({
+  badge: { display: 'flex', alignItems: 'center', gap: 2 },
+  progress: { marginLeft: 4 },
+});
 
 const LOOKS: Record<SerialState, [string, StatusTone]> = {
   'not-checked': ['Not Checked', 'neutral'],
@@ -43,12 +50,13 @@ export function SerialBadge(props: {
   onFix?: () => void;
 }) {
   const { serial, onFix } = props;
+  const classes = useStyles();
   const [label, tone] = LOOKS[serial.state] ?? LOOKS['not-checked'];
   return (
-    <Box display="flex" alignItems="center" style={{ gap: 2 }}>
+    <div className={classes.badge}>
       <StatusChip label={label} tone={tone} tooltip={describe(serial)} />
       {serial.state === 'mismatch' && onFix && (
-        <Tooltip title="Fix serial mismatch">
+        <OnDemandTooltip title="Fix serial mismatch">
           <IconButton
             size="small"
             aria-label="Fix serial mismatch"
@@ -56,17 +64,17 @@ export function SerialBadge(props: {
           >
             <SettingsIcon fontSize="small" />
           </IconButton>
-        </Tooltip>
+        </OnDemandTooltip>
       )}
       {serial.checking && (
-        <Tooltip title="Serial check in progress">
+        <OnDemandTooltip title="Serial check in progress">
           <CircularProgress
             size={14}
             aria-label="Serial check in progress"
-            style={{ marginLeft: 4 }}
+            className={classes.progress}
           />
-        </Tooltip>
+        </OnDemandTooltip>
       )}
-    </Box>
+    </div>
   );
 }

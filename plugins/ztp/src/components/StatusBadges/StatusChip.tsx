@@ -1,7 +1,7 @@
 import { ReactNode } from 'react';
 import Chip from '@material-ui/core/Chip';
-import Tooltip from '@material-ui/core/Tooltip';
 import { makeStyles } from '@material-ui/core/styles';
+import { OnDemandTooltip } from '../OnDemandTooltip';
 
 /** The colour family of a status: green, alert red, busy blue, or grey. */
 export type StatusTone = 'ok' | 'error' | 'running' | 'neutral';
@@ -42,9 +42,9 @@ export function StatusChip(props: {
     />
   );
   return tooltip ? (
-    <Tooltip title={tooltip}>
+    <OnDemandTooltip title={tooltip}>
       <span>{chip}</span>
-    </Tooltip>
+    </OnDemandTooltip>
   ) : (
     chip
   );

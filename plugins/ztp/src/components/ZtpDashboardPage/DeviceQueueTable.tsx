@@ -10,7 +10,6 @@ import TableHead from '@material-ui/core/TableHead';
 import TablePagination from '@material-ui/core/TablePagination';
 import TableRow from '@material-ui/core/TableRow';
 import TableSortLabel from '@material-ui/core/TableSortLabel';
-import Tooltip from '@material-ui/core/Tooltip';
 import Typography from '@material-ui/core/Typography';
 import { makeStyles } from '@material-ui/core/styles';
 import type {
@@ -27,6 +26,7 @@ import {
 import { ConfFinalBadge, ConfMinBadge, SerialBadge } from '../StatusBadges';
 import { DeviceFlags, ReplaceDeviceButton } from '../DeviceReplacement';
 import { ImageBadge } from '../ImageStatus';
+import { OnDemandTooltip } from '../OnDemandTooltip';
 
 export const PAGE_SIZES = [25, 50, 100, 250];
 
@@ -59,6 +59,9 @@ const useStyles = makeStyles(theme => ({
     overflow: 'hidden',
   },
   removed: { opacity: 0.6 },
+  // The row checkbox has no ripple (a ripple is one more component per row,
+  // mounted by a second render of each): keyboard focus shows as this.
+  checkboxFocus: { backgroundColor: theme.palette.action.focus },
   empty: { padding: theme.spacing(4), textAlign: 'center' },
 }));
 
@@ -154,16 +157,20 @@ function DeviceRowView(props: RowProps) {
     >
       {selectable && (
         <TableCell padding="checkbox">
-          <Tooltip title={notPushable ?? 'Select for Conf Final (Push)'}>
+          <OnDemandTooltip
+            title={notPushable ?? 'Select for Conf Final (Push)'}
+          >
             <span>
               <Checkbox
+                disableRipple
+                focusVisibleClassName={classes.checkboxFocus}
                 checked={selected}
                 disabled={!pushable && !selected}
                 onChange={() => onToggle(device)}
                 inputProps={{ 'aria-label': `Select ${label}` }}
               />
             </span>
-          </Tooltip>
+          </OnDemandTooltip>
         </TableCell>
       )}
       <TableCell>

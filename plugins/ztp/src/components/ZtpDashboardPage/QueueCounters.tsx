@@ -1,3 +1,4 @@
+import { memo } from 'react';
 import Card from '@material-ui/core/Card';
 import CardActionArea from '@material-ui/core/CardActionArea';
 import CardContent from '@material-ui/core/CardContent';
@@ -49,12 +50,14 @@ const COUNTERS: Counter[] = [
   },
 ];
 
-/** The queue's counters; clicking one filters the table to its devices. */
-export function QueueCounters(props: {
+type QueueCountersProps = {
   summary?: ZtpQueueSummary;
   filter: QueueFilter;
   onFilter: (change: Partial<QueueFilter>) => void;
-}) {
+};
+
+/** The queue's counters; clicking one filters the table to its devices. */
+function QueueCountersView(props: QueueCountersProps) {
   const { summary, filter, onFilter } = props;
   const classes = useStyles();
   const isSelected = (c: Counter) =>
@@ -115,3 +118,23 @@ export function QueueCounters(props: {
     </Grid>
   );
 }
+
+/**
+ * Whether the counters would show the same: same counts (every page or
+ * refresh brings a new summary object), same filter and handler.
+ */
+export function sameCounters(
+  a: QueueCountersProps,
+  b: QueueCountersProps,
+): boolean {
+  if (a.filter !== b.filter || a.onFilter !== b.onFilter) return false;
+  if (a.summary === b.summary) return true;
+  if (!a.summary || !b.summary) return false;
+  return COUNTERS.every(c => a.summary![c.key] === b.summary![c.key]);
+}
+
+/**
+ * Rendered again only when a count, the filter or the handler changes: a
+ * new page of rows with the same counts leaves the counters alone.
+ */
+export const QueueCounters = memo(QueueCountersView, sameCounters);

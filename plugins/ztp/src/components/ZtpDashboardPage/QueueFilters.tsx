@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'react';
+import { memo, useEffect, useState } from 'react';
 import Grid from '@material-ui/core/Grid';
 import InputAdornment from '@material-ui/core/InputAdornment';
 import MenuItem from '@material-ui/core/MenuItem';
@@ -124,13 +124,15 @@ function Select(props: {
   );
 }
 
-/** Filters by Conf Min, Serial, Image and Conf Final status, site, platform and text. */
-export function QueueFilters(props: {
+type QueueFiltersProps = {
   filter: QueueFilter;
   sites: string[];
   platforms: string[];
   onChange: (change: Partial<QueueFilter>) => void;
-}) {
+};
+
+/** Filters by Conf Min, Serial, Image and Conf Final status, site, platform and text. */
+function QueueFiltersView(props: QueueFiltersProps) {
   const { filter, sites, platforms, onChange } = props;
   const platformDisplayName = usePlatformDisplayName();
   const [text, setText] = useState(filter.q ?? '');
@@ -225,3 +227,29 @@ export function QueueFilters(props: {
     </Grid>
   );
 }
+
+const sameList = (a: string[], b: string[]) =>
+  a === b || (a.length === b.length && a.every((v, i) => v === b[i]));
+
+/**
+ * Whether the filter fields would show the same: same filter and handler,
+ * and the same sites and platforms listed (each page of rows brings new,
+ * mostly equal, lists).
+ */
+export function sameFilterFields(
+  a: QueueFiltersProps,
+  b: QueueFiltersProps,
+): boolean {
+  return (
+    a.filter === b.filter &&
+    a.onChange === b.onChange &&
+    sameList(a.sites, b.sites) &&
+    sameList(a.platforms, b.platforms)
+  );
+}
+
+/**
+ * Rendered again only when what they show changes: the seven fields are
+ * among the heaviest parts of the page, and a page of rows changes none.
+ */
+export const QueueFilters = memo(QueueFiltersView, sameFilterFields);

@@ -1,0 +1,1 @@
+export { OnDemandTooltip } from './OnDemandTooltip';
