@@ -9,6 +9,10 @@
  * until all are Loaded and Checked.
  *
  * usage: run.cjs [--devices N] [--port P] [--boot] [--keep] [--no-dashboard] [--no-restart]
+ *                [--no-settle] [--profile-simulator]
+ * --no-settle skips the 3-minute settled-memory samples (for boot runs);
+ * --profile-simulator writes the simulator's V8 CPU profile to
+ * $TMPDIR/ztp-fleet-simulator-profile.
  * Ports P, P+1 (device door) and P+2 (simulator status; default P 27010), SQLite in a
  * temporary directory, everything on 127.0.0.1; prints a Markdown summary
  * and writes it to bench/results/fleet-<date>.md.
@@ -166,9 +170,9 @@ async function main() {
     result.idleRss = backend.rss();
     // Settled: the ingestion's garbage collected, the periodic work alone
     // (sampled every 5 s for the minute after the third minute).
-    await sleep(150_000);
     const settled = [];
-    for (let i = 0; i < 12; i++) {
+    if (!opt('--no-settle')) await sleep(150_000);
+    for (let i = 0; i < (opt('--no-settle') ? 1 : 12); i++) {
       settled.push(backend.rss());
       await sleep(5_000);
     }
@@ -199,6 +203,9 @@ async function main() {
         devices,
         doorUrl: `http://127.0.0.1:${DOOR_PORT}`,
         statusPort: PORT + 2,
+        profileDir: opt('--profile-simulator')
+          ? path.join(os.tmpdir(), 'ztp-fleet-simulator-profile')
+          : undefined,
         summary: async () =>
           (
             await getJson('/api/ztp/devices?limit=1', token)
@@ -294,6 +301,13 @@ function report(r) {
       `| backend RSS peak during the boot | ${b.backendPeakRss.toFixed(
         0,
       )} MiB |`,
+      `| SSH logins per device (min / max; total; devices logged into more than once; refused) | ${
+        b.logins.error ??
+        `${b.logins.min} / ${b.logins.max}; ${b.logins.total}; ${b.logins.moreThanOnce}; ${b.logins.refused}`
+      } |`,
+      `| load average (1 min) at the boot's start / highest / end | ${b.load.start.toFixed(
+        1,
+      )} / ${b.load.max.toFixed(1)} / ${b.load.end?.toFixed(1)} |`,
       `| simulator: CPU, RSS peak | ${b.simulatorCpuS.toFixed(0)} s CPU (${(
         (b.simulatorCpuS * 1000) /
         r.devices
