@@ -76,10 +76,9 @@ def _connect_streams(path):
     return fds
 
 
-def _run_child(request, server_fds):
-    """In the forked child: become `python3 <file>` and run it."""
-    for fd in server_fds:
-        os.close(fd)
+def _run_child(request):
+    """In the forked child: become `python3 <file>` and run it (the
+    server's descriptors go with closerange below)."""
     try:
         out, err, bridge = _connect_streams(request["io"])
     except OSError:
@@ -187,7 +186,7 @@ def serve():
                         pid = os.fork()
                         if pid == 0:
                             poller = None
-                            _run_child(request, [*children.keys()])
+                            _run_child(request)
                         pidfd = os.pidfd_open(pid)
                         children[pidfd] = (request["id"], pid)
                         poller.register(pidfd, select.POLLIN)

@@ -10,6 +10,7 @@ import {
   PythonForkServer,
   pythonForkServer,
 } from './pythonForkServer';
+import { deviceScriptSlots, type ScriptSlots } from './scriptSlots';
 
 /**
  * Where the simulator's own Python modules (cli, bridge) live: beside its
@@ -82,6 +83,8 @@ export async function runDeviceScript(options: {
    * server by default; null spawns python3 for each script.
    */
   forkServer?: PythonForkServer | null;
+  /** Limits scripts running at once (the simulator's shared slots by default). */
+  slots?: ScriptSlots;
 }): Promise<ScriptResult> {
   const interpreter = interpreterOf(options.script, options.environment);
   if (!interpreter) {
@@ -91,6 +94,22 @@ export async function runDeviceScript(options: {
       output: `${line.slice(2).trim()}: interpreter not available\n`,
     };
   }
+  const release = await (options.slots ?? deviceScriptSlots).acquire(
+    options.signal,
+  );
+  // Powered off before its turn: the script never started.
+  if (!release) return { exitCode: null, output: '' };
+  try {
+    return await runInSlot(options, interpreter);
+  } finally {
+    release();
+  }
+}
+
+async function runInSlot(
+  options: Parameters<typeof runDeviceScript>[0],
+  interpreter: string,
+): Promise<ScriptResult> {
   const dir = await mkdtemp(join(tmpdir(), 'ztp-sim-script-'));
   const file = join(dir, 'script.py');
   await writeFile(file, options.script);
@@ -181,7 +200,10 @@ function bridge(
 ): void {
   answers.on('error', () => {});
   let queue = Promise.resolve();
-  createInterface({ input: requests }).on('line', line => {
+  // The socket's errors (a script gone mid-answer) surface here too.
+  const lines = createInterface({ input: requests });
+  lines.on('error', () => {});
+  lines.on('line', line => {
     queue = queue.then(async () => {
       const reply = await request(line);
       if (answers.writable) answers.write(reply);
@@ -317,7 +339,9 @@ async function serveSocket(
     server.once('close', () => connection.destroy());
     connection.on('error', () => {});
     let queue = Promise.resolve();
-    createInterface({ input: connection }).on('line', line => {
+    const lines = createInterface({ input: connection });
+    lines.on('error', () => {});
+    lines.on('line', line => {
       queue = queue.then(async () => {
         const reply = await answerLine(line);
         if (connection.writable) connection.write(reply);
