@@ -9,7 +9,7 @@
  * until all are Loaded and Checked.
  *
  * usage: run.cjs [--devices N] [--port P] [--boot] [--keep] [--no-dashboard] [--no-restart]
- *                [--no-settle] [--profile-simulator]
+ *                [--no-settle] [--profile-simulator] [--serial-check-concurrency N]
  * --no-settle skips the 3-minute settled-memory samples (for boot runs);
  * --profile-simulator writes the simulator's V8 CPU profile to
  * $TMPDIR/ztp-fleet-simulator-profile.
@@ -37,6 +37,8 @@ const value = (name, fallback) => {
 const devices = Number(value('--devices', 1000));
 const PORT = Number(value('--port', 27010));
 const DOOR_PORT = PORT + 1;
+// Serial checks at once, when not the backend's default (for comparisons).
+const CHECK_CONCURRENCY = value('--serial-check-concurrency', undefined);
 const BASE = `http://127.0.0.1:${PORT}`;
 
 const sleep = ms => new Promise(r => setTimeout(r, ms));
@@ -72,7 +74,11 @@ ztp:
     key: ${crypto.randomBytes(32).toString('base64')}
   # HTTP only: port 69 stays the portal's
   provisioning: { host: 127.0.0.1, port: ${DOOR_PORT}, tftp: { enabled: false } }
-  scaffolder:
+${
+  CHECK_CONCURRENCY
+    ? `  serialCheck: { concurrency: ${Number(CHECK_CONCURRENCY)} }\n`
+    : ''
+}  scaffolder:
     localCatalogFile: ${path.join(dir, 'declared-devices.yaml')}
 `,
   );
@@ -120,7 +126,11 @@ async function main() {
   const config = writeConfig(dir);
   const configFiles = [path.join(ROOT, 'app-config.yaml'), config];
   const logFile = path.join(dir, 'backend.log');
-  const result = { devices, load: os.loadavg()[0].toFixed(2) };
+  const result = {
+    devices,
+    load: os.loadavg()[0].toFixed(2),
+    serialCheckConcurrency: CHECK_CONCURRENCY ?? 'default',
+  };
   log(`fleet of ${devices} in ${dir}; load ${result.load}`);
 
   // The guest sign-in, as `yarn start` gives it.
@@ -256,7 +266,7 @@ async function timed(fn) {
 function report(r) {
   const d = r.dashboard;
   const lines = [
-    `Fleet benchmark, ${r.devices} devices (real backend, SQLite; load average ${r.load} at the start, machine shared)`,
+    `Fleet benchmark, ${r.devices} devices (real backend, SQLite; load average ${r.load} at the start, machine shared; serial-check concurrency ${r.serialCheckConcurrency})`,
     '',
     '| what | measured |',
     '| --- | --- |',
