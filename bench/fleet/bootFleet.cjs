@@ -68,6 +68,7 @@ async function bootFleet(o) {
       o.doorUrl,
       '--status-port',
       String(o.statusPort),
+      ...(o.scriptSlots ? ['--script-slots', String(o.scriptSlots)] : []),
     ],
     { stdio: ['ignore', out, out], detached: true },
   );

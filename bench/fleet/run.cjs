@@ -10,6 +10,7 @@
  *
  * usage: run.cjs [--devices N] [--port P] [--boot] [--keep] [--no-dashboard] [--no-restart]
  *                [--no-settle] [--profile-simulator] [--serial-check-concurrency N]
+ *                [--script-slots N]
  * --no-settle skips the 3-minute settled-memory samples (for boot runs);
  * --profile-simulator writes the simulator's V8 CPU profile to
  * $TMPDIR/ztp-fleet-simulator-profile.
@@ -130,6 +131,7 @@ async function main() {
     devices,
     load: os.loadavg()[0].toFixed(2),
     serialCheckConcurrency: CHECK_CONCURRENCY ?? 'default',
+    scriptSlots: value('--script-slots', 'default'),
   };
   log(`fleet of ${devices} in ${dir}; load ${result.load}`);
 
@@ -213,6 +215,7 @@ async function main() {
         devices,
         doorUrl: `http://127.0.0.1:${DOOR_PORT}`,
         statusPort: PORT + 2,
+        scriptSlots: value('--script-slots', undefined),
         profileDir: opt('--profile-simulator')
           ? path.join(os.tmpdir(), 'ztp-fleet-simulator-profile')
           : undefined,
@@ -266,7 +269,7 @@ async function timed(fn) {
 function report(r) {
   const d = r.dashboard;
   const lines = [
-    `Fleet benchmark, ${r.devices} devices (real backend, SQLite; load average ${r.load} at the start, machine shared; serial-check concurrency ${r.serialCheckConcurrency})`,
+    `Fleet benchmark, ${r.devices} devices (real backend, SQLite; load average ${r.load} at the start, machine shared; serial-check concurrency ${r.serialCheckConcurrency}; simulator script slots ${r.scriptSlots})`,
     '',
     '| what | measured |',
     '| --- | --- |',

@@ -49,4 +49,16 @@ describe('device script slots', () => {
     expect((await running).exitCode).toBe(0);
     expect(slots.load).toEqual({ running: 0, waiting: 0 });
   });
+
+  it('start waiting scripts when the slots grow, and refuse a size below 1', async () => {
+    const slots = new ScriptSlots(1);
+    const first = await slots.acquire();
+    const second = slots.acquire();
+    expect(slots.load).toEqual({ running: 1, waiting: 1 });
+    slots.resize(2);
+    expect(slots.load).toEqual({ running: 2, waiting: 0 });
+    expect(typeof (await second)).toBe('function');
+    expect(() => slots.resize(0)).toThrow(/above 0/);
+    if (first) first();
+  });
 });

@@ -11,7 +11,20 @@ export class ScriptSlots {
   private running = 0;
   private readonly waiting: Array<() => void> = [];
 
-  constructor(private readonly size: number) {}
+  constructor(private size: number) {}
+
+  /** Changes how many run at once; waiting scripts start if it grew. */
+  resize(size: number): void {
+    if (!Number.isInteger(size) || size < 1) {
+      throw new Error(
+        `script slots must be a whole number above 0, not ${size}`,
+      );
+    }
+    this.size = size;
+    while (this.running < this.size && this.waiting.length) {
+      this.waiting.shift()!();
+    }
+  }
 
   /** Resolves with a release function once a slot is free; false if aborted first. */
   acquire(signal?: AbortSignal): Promise<(() => void) | false> {

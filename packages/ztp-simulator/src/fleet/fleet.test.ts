@@ -326,5 +326,8 @@ describe('fleet', () => {
     expect(result.stdout).toContain(
       '--provisioning-url <url>   Default http://127.0.0.1:7080',
     );
+    expect(result.stdout).toContain(
+      '--script-slots <n>         Device scripts run at once, default 64',
+    );
   }, 40_000);
 });
