@@ -1,3 +1,4 @@
+import { PythonForkServer } from './pythonForkServer';
 import {
   runDeviceScript,
   type ScriptEnvironment,
@@ -188,5 +189,25 @@ describe('device scripts forked by the python3 fork server', () => {
       'fastcli',
       'fastcli',
     ]);
+  });
+
+  it('start a new fork server once the old one has died', async () => {
+    const forkServer = new PythonForkServer();
+    const run = () =>
+      runDeviceScript({
+        script: 'import os\nprint(os.getppid())\n',
+        environment: 'guestshell',
+        answer,
+        forkServer,
+      });
+    const first = await run();
+    expect(first.exitCode).toBe(0);
+    const server = Number(first.output.trim());
+    process.kill(server, 'SIGKILL');
+    await new Promise(resolve => setTimeout(resolve, 300));
+    const second = await run();
+    expect(second.exitCode).toBe(0);
+    expect(Number(second.output.trim())).not.toBe(server);
+    forkServer.stop();
   });
 });

@@ -77,7 +77,9 @@ export class PythonForkServer {
       fail(new Error(`python3 fork server exited (${signal ?? code})`)),
     );
     child.stdin!.on('error', () => {});
-    createInterface({ input: child.stdout! }).on('line', line => {
+    const lines = createInterface({ input: child.stdout! });
+    lines.on('error', () => {});
+    lines.on('line', line => {
       const message = JSON.parse(line) as {
         id: number;
         pid?: number;
