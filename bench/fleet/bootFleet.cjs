@@ -5,21 +5,49 @@
 'use strict';
 
 const fs = require('node:fs');
+const os = require('node:os');
 const path = require('node:path');
 const { spawn } = require('node:child_process');
 const { rssMiB, ROOT } = require('./backendProcess.cjs');
 
-/** CPU seconds (user + system) a process has used so far. */
-function cpuSeconds(pid) {
-  try {
-    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    // utime, stime, cutime, cstime (the device scripts' python3 children).
-    const ticks = [11, 12, 13, 14].reduce((t, i) => t + Number(fields[i]), 0);
-    return ticks / 100;
-  } catch {
-    return 0;
+/** utime + stime + cutime + cstime of a process, and its parent. */
+function procCpu(pid) {
+  const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  const ticks = [11, 12, 13, 14].reduce((t, i) => t + Number(fields[i]), 0);
+  return { ppid: Number(fields[1]), ticks };
+}
+
+/**
+ * CPU seconds (user + system) a process and all its descendants have used
+ * so far: the live ones' own time and what their waited-for children used.
+ * The simulator's python3 fork server lives as long as the simulator, so
+ * its scripts' time is not in the simulator's own children's time.
+ */
+function cpuSeconds(root) {
+  const tree = new Map();
+  for (const name of fs.readdirSync('/proc')) {
+    if (!/^\d+$/.test(name)) continue;
+    try {
+      tree.set(Number(name), procCpu(name));
+    } catch {
+      // gone meanwhile
+    }
   }
+  const inTree = new Set([root]);
+  let grew = true;
+  while (grew) {
+    grew = false;
+    for (const [pid, p] of tree) {
+      if (!inTree.has(pid) && inTree.has(p.ppid)) {
+        inTree.add(pid);
+        grew = true;
+      }
+    }
+  }
+  let ticks = 0;
+  for (const pid of inTree) ticks += tree.get(pid)?.ticks ?? 0;
+  return ticks / 100;
 }
 
 function percentile(sorted, p) {
@@ -32,6 +60,7 @@ async function bootFleet(o) {
   const child = spawn(
     process.execPath,
     [
+      ...(o.profileDir ? ['--cpu-prof', `--cpu-prof-dir=${o.profileDir}`] : []),
       path.join(ROOT, 'packages/ztp-simulator/bin/ztp-simulator'),
       '--catalog',
       path.join(o.dir, 'catalog.yaml'),
@@ -39,17 +68,20 @@ async function bootFleet(o) {
       o.doorUrl,
       '--status-port',
       String(o.statusPort),
+      ...(o.scriptSlots ? ['--script-slots', String(o.scriptSlots)] : []),
     ],
     { stdio: ['ignore', out, out], detached: true },
   );
   const start = Date.now();
   let peak = 0;
   let cpu = 0;
+  const r = { loaded: 0, checked: 0, load: { start: os.loadavg()[0] } };
+  r.load.max = r.load.start;
   const sampler = setInterval(() => {
     peak = Math.max(peak, rssMiB(child.pid));
     cpu = Math.max(cpu, cpuSeconds(child.pid));
+    r.load.max = Math.max(r.load.max, os.loadavg()[0]);
   }, 500);
-  const r = { loaded: 0, checked: 0 };
   try {
     const limit = Date.now() + 15 * 60_000;
     let last = 0;
@@ -84,6 +116,10 @@ async function bootFleet(o) {
     spans.sort((a, b) => a - b);
     r.p50 = percentile(spans, 0.5);
     r.p99 = percentile(spans, 0.99);
+    r.load.end = os.loadavg()[0];
+    r.logins = await loginCounts(o.statusPort).catch(e => ({
+      error: String(e),
+    }));
   } finally {
     clearInterval(sampler);
     r.simulatorCpuS = cpu;
@@ -95,6 +131,26 @@ async function bootFleet(o) {
     }
   }
   return r;
+}
+
+/**
+ * SSH logins per device (successful authentications, as the simulated
+ * boxes counted them): min, max, total and the devices logged into more
+ * than once.
+ */
+async function loginCounts(statusPort) {
+  const res = await fetch(`http://127.0.0.1:${statusPort}/devices`);
+  if (!res.ok) throw new Error(`status endpoint: ${res.status}`);
+  const devices = await res.json();
+  const counts = devices.map(d => d.logins);
+  return {
+    min: Math.min(...counts),
+    max: Math.max(...counts),
+    total: counts.reduce((a, b) => a + b, 0),
+    moreThanOnce: counts.filter(c => c > 1).length,
+    none: counts.filter(c => c === 0).length,
+    refused: devices.reduce((a, d) => a + d.refusedLogins, 0),
+  };
 }
 
 module.exports = { bootFleet };

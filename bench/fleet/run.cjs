@@ -10,6 +10,11 @@
  *
  * usage: run.cjs [--devices N] [--port P] [--boot] [--keep] [--no-dashboard] [--no-restart]
  *               [--dir D] [--serve]
+ *                [--no-settle] [--profile-simulator] [--serial-check-concurrency N]
+ *                [--script-slots N]
+ * --no-settle skips the 3-minute settled-memory samples (for boot runs);
+ * --profile-simulator writes the simulator's V8 CPU profile to
+ * $TMPDIR/ztp-fleet-simulator-profile.
  * Ports P, P+1 (device door) and P+2 (simulator status; default P 27010), SQLite in a
  * temporary directory, everything on 127.0.0.1; prints a Markdown summary
  * and writes it to bench/results/fleet-<date>.md.
@@ -42,6 +47,8 @@ const value = (name, fallback) => {
 const devices = Number(value('--devices', 1000));
 const PORT = Number(value('--port', 27010));
 const DOOR_PORT = PORT + 1;
+// Serial checks at once, when not the backend's default (for comparisons).
+const CHECK_CONCURRENCY = value('--serial-check-concurrency', undefined);
 const BASE = `http://127.0.0.1:${PORT}`;
 
 const sleep = ms => new Promise(r => setTimeout(r, ms));
@@ -77,7 +84,11 @@ ztp:
     key: ${crypto.randomBytes(32).toString('base64')}
   # HTTP only: port 69 stays the portal's
   provisioning: { host: 127.0.0.1, port: ${DOOR_PORT}, tftp: { enabled: false } }
-  scaffolder:
+${
+  CHECK_CONCURRENCY
+    ? `  serialCheck: { concurrency: ${Number(CHECK_CONCURRENCY)} }\n`
+    : ''
+}  scaffolder:
     localCatalogFile: ${path.join(dir, 'declared-devices.yaml')}
 `,
   );
@@ -130,7 +141,12 @@ async function main() {
   }
   const configFiles = [path.join(ROOT, 'app-config.yaml'), config];
   const logFile = path.join(dir, 'backend.log');
-  const result = { devices, load: os.loadavg()[0].toFixed(2) };
+  const result = {
+    devices,
+    load: os.loadavg()[0].toFixed(2),
+    serialCheckConcurrency: CHECK_CONCURRENCY ?? 'default',
+    scriptSlots: value('--script-slots', 'default'),
+  };
   log(`fleet of ${devices} in ${dir}; load ${result.load}`);
 
   // The guest sign-in, as `yarn start` gives it.
@@ -181,9 +197,9 @@ async function main() {
       result.idleRss = backend.rss();
       // Settled: the ingestion's garbage collected, the periodic work alone
       // (sampled every 5 s for the minute after the third minute).
-      await sleep(150_000);
       const settled = [];
-      for (let i = 0; i < 12; i++) {
+      if (!opt('--no-settle')) await sleep(150_000);
+      for (let i = 0; i < (opt('--no-settle') ? 1 : 12); i++) {
         settled.push(backend.rss());
         await sleep(5_000);
       }
@@ -215,6 +231,10 @@ async function main() {
         devices,
         doorUrl: `http://127.0.0.1:${DOOR_PORT}`,
         statusPort: PORT + 2,
+        scriptSlots: value('--script-slots', undefined),
+        profileDir: opt('--profile-simulator')
+          ? path.join(os.tmpdir(), 'ztp-fleet-simulator-profile')
+          : undefined,
         summary: async () =>
           (
             await getJson('/api/ztp/devices?limit=1', token)
@@ -273,7 +293,7 @@ async function timed(fn) {
 function report(r) {
   const d = r.dashboard;
   const lines = [
-    `Fleet benchmark, ${r.devices} devices (real backend, SQLite; load average ${r.load} at the start, machine shared)`,
+    `Fleet benchmark, ${r.devices} devices (real backend, SQLite; load average ${r.load} at the start, machine shared; serial-check concurrency ${r.serialCheckConcurrency}; simulator script slots ${r.scriptSlots})`,
     '',
     '| what | measured |',
     '| --- | --- |',
@@ -325,6 +345,13 @@ function report(r) {
       `| backend RSS peak during the boot | ${b.backendPeakRss.toFixed(
         0,
       )} MiB |`,
+      `| SSH logins per device (min / max; total; devices logged into more than once; refused) | ${
+        b.logins.error ??
+        `${b.logins.min} / ${b.logins.max}; ${b.logins.total}; ${b.logins.moreThanOnce}; ${b.logins.refused}`
+      } |`,
+      `| load average (1 min) at the boot's start / highest / end | ${b.load.start.toFixed(
+        1,
+      )} / ${b.load.max.toFixed(1)} / ${b.load.end?.toFixed(1)} |`,
       `| simulator: CPU, RSS peak | ${b.simulatorCpuS.toFixed(0)} s CPU (${(
         (b.simulatorCpuS * 1000) /
         r.devices

@@ -256,6 +256,17 @@ describe('fleet', () => {
         'show chassis hardware',
       );
       expect(hardware).toMatch(/^Chassis\s+WS3718010123\s+QFX5120-48Y-8C$/m);
+      await expect(
+        execCommand(
+          {
+            host: '127.0.46.22',
+            port: junos.sshPort!,
+            username: 'u2',
+            password: 'not-p2',
+          },
+          'show version',
+        ),
+      ).rejects.toThrow();
 
       const status = await (await fetch(`${fleet.statusUrl}/devices`)).json();
       expect(status).toEqual([
@@ -265,12 +276,17 @@ describe('fleet', () => {
           realSerial: 'FOC2148Z0AB',
           sshPort: ios.sshPort,
           managementIp: '127.0.46.21',
+          logins: 0,
+          refusedLogins: 0,
         }),
         expect.objectContaining({
           name: 'f-junos',
           state: 'configured',
           realSerial: 'WS3718010123',
           hostname: 'f-junos',
+          // The one session above; the wrong password is counted apart.
+          logins: 1,
+          refusedLogins: 1,
         }),
       ]);
       expect(
@@ -309,6 +325,9 @@ describe('fleet', () => {
     expect(result.stdout).toContain('Usage: ztp-simulator --catalog <file>');
     expect(result.stdout).toContain(
       '--provisioning-url <url>   Default http://127.0.0.1:7080',
+    );
+    expect(result.stdout).toContain(
+      '--script-slots <n>         Device scripts run at once, default 64',
     );
   }, 40_000);
 });

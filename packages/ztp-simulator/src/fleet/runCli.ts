@@ -1,4 +1,5 @@
 import { parseArgs } from 'node:util';
+import { deviceScriptSlots } from '../device/scriptSlots';
 import { startFleet } from './startFleet';
 
 const USAGE = `Usage: ztp-simulator --catalog <file> [--catalog <file>...] [options]
@@ -14,6 +15,7 @@ Options:
   --only <names>             Comma-separated entity names to start (repeatable)
   --status-port <port>       Loopback JSON status endpoint, default 7090 (0 = off)
   --boot-delay-max-ms <ms>   Random boot delay upper bound, default 3000
+  --script-slots <n>         Device scripts run at once, default 64
   --help                     Show this text
 `;
 
@@ -33,6 +35,7 @@ export async function runSimulatorCli(argv: string[]): Promise<number> {
         only: { type: 'string', multiple: true },
         'status-port': { type: 'string', default: '7090' },
         'boot-delay-max-ms': { type: 'string', default: '3000' },
+        'script-slots': { type: 'string', default: '64' },
         help: { type: 'boolean', default: false },
       },
       strict: true,
@@ -47,6 +50,12 @@ export async function runSimulatorCli(argv: string[]): Promise<number> {
   }
   if (!values.catalog?.length) {
     process.stderr.write(`--catalog is required\n\n${USAGE}`);
+    return 2;
+  }
+  try {
+    deviceScriptSlots.resize(Number(values['script-slots']));
+  } catch (error) {
+    process.stderr.write(`${(error as Error).message}\n\n${USAGE}`);
     return 2;
   }
   const statusPort = Number(values['status-port']);

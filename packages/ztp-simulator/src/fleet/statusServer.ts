@@ -13,6 +13,10 @@ export type DeviceStatus = {
   fetches: number;
   lastFetchStatus?: number;
   hostKeyFingerprint?: string;
+  /** Successful SSH authentications since the simulator started it. */
+  logins: number;
+  /** Refused SSH authentications (wrong password, refused method). */
+  refusedLogins: number;
 };
 
 export function deviceStatus(device: SimulatedDevice): DeviceStatus {
@@ -29,6 +33,8 @@ export function deviceStatus(device: SimulatedDevice): DeviceStatus {
     fetches: device.fetches.length,
     lastFetchStatus: last?.status,
     hostKeyFingerprint: device.hostKeyFingerprint(),
+    logins: device.logins.filter(l => l.accepted).length,
+    refusedLogins: device.logins.filter(l => !l.accepted).length,
   };
 }
 
