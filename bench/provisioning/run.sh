@@ -359,7 +359,15 @@ run_reference node-net-floor node-net-floor.cjs "the node:net floor" 5
 
 mkdir -p "$ROOT/bench/results"
 RESULTS="$ROOT/bench/results/provisioning-$(date +%Y%m%d-%H%M%S).txt"
+# This storm boots nothing: the logins per device come from the last fleet
+# boot of bench/fleet/run.cjs --boot, named with it.
+LOGINS="not measured yet (run node bench/fleet/run.cjs --boot)"
+LAST_BOOT=$(grep -l "SSH logins per device" "$ROOT"/bench/results/fleet-*.md 2>/dev/null | xargs -r ls -t | head -1)
+if [ -n "$LAST_BOOT" ]; then
+  LOGINS="$(grep "SSH logins per device" "$LAST_BOOT" | awk -F'|' '{print $3}' | xargs) (min / max; total; devices logged into more than once; refused), from $(basename "$LAST_BOOT")"
+fi
 node "$HERE/report.cjs" "$TMP" "$RESULTS" \
+  "ssh logins per device=$LOGINS" \
   "devices=$DEVICES" "duration=${DURATION}s" "connections=$CONNECTIONS" \
   "threads=$THREADS" "wrk timeout=${TIMEOUT}s" \
   "database=$([ "$DATABASE" = postgres ] && echo "PostgreSQL $(psql --version | awk '{print $3}') (fsync on)" || echo "SQLite file, journal $([ "$WAL" = 1 ] && echo wal || echo delete) at start")" \
