@@ -1,6 +1,10 @@
 import { TestDatabases } from '@backstage/backend-test-utils';
 import { FetchRecorder } from '../door/FetchRecorder';
-import { declared, storesFor } from './__testUtils__/storesForTest';
+import {
+  addDeclared,
+  declared,
+  storesFor,
+} from './__testUtils__/storesForTest';
 
 jest.setTimeout(60_000);
 
@@ -57,17 +61,7 @@ describe.each(databases.eachSupportedId())('FetchStore on %p', id => {
   it('counts every fetch and keeps repeated fetches off the timeline', async () => {
     const { stores } = await storesFor(databases, id);
     const ref = 'resource:default/dev-1';
-    await stores.devices.insertDevices([
-      {
-        device: declared(1),
-        event: {
-          entityRef: ref,
-          type: 'device.added',
-          actor: 'system',
-          message: 'added',
-        },
-      },
-    ]);
+    await addDeclared(stores, 1);
     const recorder = new FetchRecorder(stores.fetches, 1000, 1);
     const t0 = Date.now();
     const fetch = (offsetMs: number, sourceIp = '127.0.10.1') =>
@@ -101,19 +95,7 @@ describe.each(databases.eachSupportedId())('FetchStore on %p', id => {
 
   it("logs a door's quiet repeats under its name and folds them once, never moving Loaded back", async () => {
     const { knex, stores } = await storesFor(databases, id);
-    for (const n of [1, 2]) {
-      await stores.devices.insertDevices([
-        {
-          device: declared(n),
-          event: {
-            entityRef: `resource:default/dev-${n}`,
-            type: 'device.added',
-            actor: 'system',
-            message: 'added',
-          },
-        },
-      ]);
-    }
+    await addDeclared(stores, 1, 2);
     const ref = 'resource:default/dev-1';
     const t0 = Date.now() - 60_000;
     const fetchAt = (offsetMs: number, sourceIp: string, owner?: string) =>
@@ -187,17 +169,7 @@ describe.each(databases.eachSupportedId())('FetchStore on %p', id => {
   it('folds the repeats a stopped door left, once, whoever folds them', async () => {
     const { knex, stores } = await storesFor(databases, id);
     const ref = 'resource:default/dev-4';
-    await stores.devices.insertDevices([
-      {
-        device: declared(4),
-        event: {
-          entityRef: ref,
-          type: 'device.added',
-          actor: 'system',
-          message: 'added',
-        },
-      },
-    ]);
+    await addDeclared(stores, 4);
     const old = Date.now() - 120_000;
     const repeat = (owner: string, at: number) =>
       stores.fetches.recordFetches(
@@ -247,17 +219,7 @@ describe.each(databases.eachSupportedId())('FetchStore on %p', id => {
   it('a recorder that logs repeats folds them a moment later, and all as it stops', async () => {
     const { knex, stores } = await storesFor(databases, id);
     const ref = 'resource:default/dev-3';
-    await stores.devices.insertDevices([
-      {
-        device: declared(3),
-        event: {
-          entityRef: ref,
-          type: 'device.added',
-          actor: 'system',
-          message: 'added',
-        },
-      },
-    ]);
+    await addDeclared(stores, 3);
     const errors: unknown[] = [];
     const folding = {
       intervalMs: 50,

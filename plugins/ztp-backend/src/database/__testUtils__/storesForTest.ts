@@ -3,7 +3,7 @@ import type {
   TestDatabases,
 } from '@backstage/backend-test-utils';
 import type { DeclaredDevice } from '../types';
-import { migrateZtpDatabase, ztpStoresOn } from '../ZtpStores';
+import { migrateZtpDatabase, ztpStoresOn, type ZtpStores } from '../ZtpStores';
 
 /** Device n of the store tests, as the queue sync would insert it. */
 export function declared(
@@ -31,6 +31,21 @@ export function declared(
     localPasswordHash: '$6$salt$hash',
     ...overrides,
   };
+}
+
+/** Adds devices n… (see declared) to the queue, as the queue sync would. */
+export async function addDeclared(stores: ZtpStores, ...ns: number[]) {
+  await stores.devices.insertDevices(
+    ns.map(n => ({
+      device: declared(n),
+      event: {
+        entityRef: `resource:default/dev-${n}`,
+        type: 'device.added',
+        actor: 'system',
+        message: 'added',
+      },
+    })),
+  );
 }
 
 /** The stores on a fresh, migrated test database. */
