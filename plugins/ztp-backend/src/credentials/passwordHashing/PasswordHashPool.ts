@@ -21,7 +21,10 @@ export class PasswordHashPool {
       filename: HASH_WORKER_FILE,
       minThreads: 0,
       maxThreads: threads,
-      idleTimeout: options.idleTimeoutMs ?? 30_000,
+      // Long enough to last between the catalog sync's passes (10 s while
+      // a fleet is being imported), short enough to give back soon after:
+      // a hashing thread holds tens of MB, and its exit returns them.
+      idleTimeout: options.idleTimeoutMs ?? 15_000,
       execArgv: workerExecArgv(HASH_WORKER_FILE),
     });
   }
