@@ -20,20 +20,11 @@ const { openStoreDb, storeDbExists } = require('./storeDb.cjs');
 const {
   DatabaseDeviceStore,
 } = require('../../plugins/ztp-backend/src/database/DeviceStore');
+const {
+  DatabaseFetchStore,
+} = require('../../plugins/ztp-backend/src/database/FetchStore');
 
 const refOf = name => `resource:default/${name}`;
-
-/**
- * Repeated fetches are durable in their log until the door folds them into
- * the rows a moment later: both count.
- */
-async function loggedRepeats(db) {
-  const rows = await db('ztp_repeated_fetches')
-    .select('entity_ref')
-    .sum({ n: 'count' })
-    .groupBy('entity_ref');
-  return new Map(rows.map(r => [r.entity_ref, Number(r.n)]));
-}
 
 async function main() {
   const [mode, file, ...rest] = process.argv.slice(2);
@@ -45,13 +36,18 @@ async function main() {
   }
   const db = openStoreDb(file, { readonly: true });
   const deviceStore = new DatabaseDeviceStore(db);
+  const fetchStore = new DatabaseFetchStore(db);
   try {
     if (mode === 'count') {
       console.log((await deviceStore.summary()).total);
     } else if (mode === 'snapshot') {
       const counts = {};
-      const logged = await loggedRepeats(db);
-      for (const d of await deviceStore.listActiveDevices()) {
+      const devices = await deviceStore.listActiveDevices();
+      // Repeats the door has logged and not folded yet count too.
+      const logged = await fetchStore.loggedRepeatCounts(
+        devices.map(d => d.entityRef),
+      );
+      for (const d of devices) {
         counts[d.entityRef] =
           d.confMinFetchCount + (logged.get(d.entityRef) ?? 0);
       }
@@ -72,7 +68,9 @@ async function main() {
           d,
         ]),
       );
-      const logged = await loggedRepeats(db);
+      const logged = await fetchStore.loggedRepeatCounts(
+        served.map(s => s.ref),
+      );
       const problems = [];
       let ok200 = 0;
       for (const { ref, n } of served) {

@@ -1,4 +1,5 @@
 import type { Knex } from 'knex';
+import { DatabaseFetchStore } from '../database/FetchStore';
 import type { DeviceRecord } from '../database/types';
 
 /**
@@ -9,22 +10,13 @@ export async function recordedFetches(
   db: Knex,
   devices: DeviceRecord[],
 ): Promise<Map<string, number>> {
-  const logged: { entity_ref: string; n: unknown }[] = await db(
-    'ztp_repeated_fetches',
-  )
-    .whereIn(
-      'entity_ref',
-      devices.map(d => d.entityRef),
-    )
-    .select('entity_ref')
-    .sum({ n: 'count' })
-    .groupBy('entity_ref');
-  const counts = new Map(devices.map(d => [d.entityRef, d.confMinFetchCount]));
-  for (const row of logged) {
-    counts.set(
-      row.entity_ref,
-      (counts.get(row.entity_ref) ?? 0) + Number(row.n),
-    );
-  }
-  return counts;
+  const logged = await new DatabaseFetchStore(db).loggedRepeatCounts(
+    devices.map(d => d.entityRef),
+  );
+  return new Map(
+    devices.map(d => [
+      d.entityRef,
+      d.confMinFetchCount + (logged.get(d.entityRef) ?? 0),
+    ]),
+  );
 }

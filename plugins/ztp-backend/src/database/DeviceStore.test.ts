@@ -1,5 +1,9 @@
 import { TestDatabases } from '@backstage/backend-test-utils';
-import { declared, storesFor } from './__testUtils__/storesForTest';
+import {
+  addDeclared,
+  declared,
+  storesFor,
+} from './__testUtils__/storesForTest';
 
 jest.setTimeout(60_000);
 
@@ -42,19 +46,7 @@ describe.each(databases.eachSupportedId())('DeviceStore on %p', id => {
 
   it('filters, searches, sorts and pages the queue', async () => {
     const { stores } = await storesFor(databases, id);
-    for (let n = 1; n <= 12; n++) {
-      await stores.devices.insertDevices([
-        {
-          device: declared(n),
-          event: {
-            entityRef: `resource:default/dev-${n}`,
-            type: 'device.added',
-            actor: 'system',
-            message: 'added',
-          },
-        },
-      ]);
-    }
+    await addDeclared(stores, ...Array.from({ length: 12 }, (_, i) => i + 1));
     const page = await stores.devices.listDevices({
       site: 'par1',
       orderBy: 'name',

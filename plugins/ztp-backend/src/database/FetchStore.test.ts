@@ -1,10 +1,6 @@
 import { TestDatabases } from '@backstage/backend-test-utils';
 import { FetchRecorder } from '../door/FetchRecorder';
-import {
-  addDeclared,
-  declared,
-  storesFor,
-} from './__testUtils__/storesForTest';
+import { addDeclared, storesFor } from './__testUtils__/storesForTest';
 
 jest.setTimeout(60_000);
 
@@ -15,19 +11,7 @@ const databases = TestDatabases.create({
 describe.each(databases.eachSupportedId())('FetchStore on %p', id => {
   it('records concurrent fetches once each, in few transactions', async () => {
     const { stores } = await storesFor(databases, id);
-    for (let n = 1; n <= 40; n++) {
-      await stores.devices.insertDevices([
-        {
-          device: declared(n),
-          event: {
-            entityRef: `resource:default/dev-${n}`,
-            type: 'device.added',
-            actor: 'system',
-            message: 'added',
-          },
-        },
-      ]);
-    }
+    await addDeclared(stores, ...Array.from({ length: 40 }, (_, i) => i + 1));
     const at = new Date();
     await Promise.all(
       Array.from({ length: 40 }, (_, i) =>
@@ -139,6 +123,9 @@ describe.each(databases.eachSupportedId())('FetchStore on %p', id => {
     // Durable in the log, not yet on the row.
     expect(await logged('door-a')).toBe(30);
     expect((await stores.devices.getDevice(ref))!.confMinFetchCount).toBe(3);
+    expect(await stores.fetches.loggedRepeatCounts([ref])).toEqual(
+      new Map([[ref, 30]]),
+    );
 
     // The door folds what it summed up, and its log goes with it.
     await stores.fetches.foldOwnRepeats('door-a', [

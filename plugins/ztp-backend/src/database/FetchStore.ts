@@ -48,6 +48,13 @@ export interface FetchStore {
     exceptOwner: string,
     limit: number,
   ): Promise<number>;
+  /**
+   * Per device, the repeats logged and not folded into its row yet: its
+   * fetches as durably recorded are its row's count plus these.
+   */
+  loggedRepeatCounts(
+    entityRefs: readonly string[],
+  ): Promise<Map<string, number>>;
 }
 
 /** The timeline events of a batch of fetches. */
@@ -128,6 +135,21 @@ export class DatabaseFetchStore implements FetchStore {
       ? this.recordOnSqlite(rows, log, events)
       : this.recordOnPostgres(rows, log, events));
     return repeats;
+  }
+
+  async loggedRepeatCounts(entityRefs: readonly string[]) {
+    const counts = new Map<string, number>();
+    for (let i = 0; i < entityRefs.length; i += 500) {
+      const rows: { entity_ref: string; n: unknown }[] = await this.db(
+        'ztp_repeated_fetches',
+      )
+        .whereIn('entity_ref', entityRefs.slice(i, i + 500))
+        .select('entity_ref')
+        .sum({ n: 'count' })
+        .groupBy('entity_ref');
+      for (const row of rows) counts.set(row.entity_ref, Number(row.n));
+    }
+    return counts;
   }
 
   async foldOwnRepeats(owner: string, totals: RepeatTotal[]) {

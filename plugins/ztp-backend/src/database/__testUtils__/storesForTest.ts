@@ -33,19 +33,21 @@ export function declared(
   };
 }
 
-/** Adds devices n… (see declared) to the queue, as the queue sync would. */
+/** Adds devices n… (see declared) to the queue one by one, as the queue sync would. */
 export async function addDeclared(stores: ZtpStores, ...ns: number[]) {
-  await stores.devices.insertDevices(
-    ns.map(n => ({
-      device: declared(n),
-      event: {
-        entityRef: `resource:default/dev-${n}`,
-        type: 'device.added',
-        actor: 'system',
-        message: 'added',
+  for (const n of ns) {
+    await stores.devices.insertDevices([
+      {
+        device: declared(n),
+        event: {
+          entityRef: `resource:default/dev-${n}`,
+          type: 'device.added',
+          actor: 'system',
+          message: 'added',
+        },
       },
-    })),
-  );
+    ]);
+  }
 }
 
 /** The stores on a fresh, migrated test database. */
