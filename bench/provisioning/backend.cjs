@@ -25,6 +25,9 @@ const entities = yaml
   .parseAllDocuments(fs.readFileSync(catalogFile, 'utf8'))
   .map(doc => doc.toJS());
 
+// As the portal's backend (packages/backend/src/index.ts) does at start.
+require('../../packages/backend/src/heapGrowth').limitHeapGrowth();
+
 const backend = createBackend();
 backend.add(catalogServiceFactory(entities));
 backend.add(require('@ztp-portal/backstage-plugin-ztp-backend').default);

@@ -26,6 +26,9 @@
 #   --ports BASE  listen on BASE..BASE+5 (backend, door, nginx, PostgreSQL,
 #                 the two Node references) instead of free ephemeral ports;
 #                 also ZTP_BENCH_PORT_BASE in the environment
+#   ZTP_BENCH_NODE_FLAGS in the environment: more options for the backend's
+#                 node (e.g. V8 flags to compare); ZTP_HEAP_GROWING_PERCENT
+#                 is read by the backend itself (packages/backend/src/heapGrowth.ts)
 #
 # What runs: a standalone backend (bench/provisioning/backend.cjs:
 # createBackend + the ZTP plugin + an in-memory catalog of the generated
@@ -67,8 +70,8 @@ while [ $# -gt 0 ]; do
     --config) EXTRA_CONFIG="$(realpath "$2")"; shift 2 ;;
     --database) DATABASE="$2"; shift 2 ;;
     --ports) PORT_BASE="$2"; shift 2 ;;
-    -h|--help) sed -n '2,35p' "$0"; exit 0 ;;
-    *) sed -n '2,35p' "$0" >&2; exit 2 ;;
+    -h|--help) sed -n '2,38p' "$0"; exit 0 ;;
+    *) sed -n '2,38p' "$0" >&2; exit 2 ;;
   esac
 done
 
@@ -220,7 +223,7 @@ started=$(date +%s)
 (
   cd "$ROOT" || exit 1
   exec env NODE_ENV=production ZTP_BENCH_CATALOG="$TMP/catalog.yaml" ZTP_BENCH_SQL_TRACE="$TMP/sql-trace.txt" \
-    node "${profile_args[@]}" -r "$TS_LOADER" "$HERE/backend.cjs" --config "$TMP/backend-config.yaml" \
+    node ${ZTP_BENCH_NODE_FLAGS:-} "${profile_args[@]}" -r "$TS_LOADER" "$HERE/backend.cjs" --config "$TMP/backend-config.yaml" \
       ${EXTRA_CONFIG:+--config "$EXTRA_CONFIG"}
 ) >"$TMP/backend.log" 2>&1 &
 BACKEND_PID=$!

@@ -5,6 +5,10 @@
  */
 import { createBackend } from '@backstage/backend-defaults';
 import { exitOnStartFailure } from './exitOnStartFailure';
+import { limitHeapGrowth } from './heapGrowth';
+
+// Before anything allocates much, and before any worker thread starts.
+limitHeapGrowth();
 
 const backend = createBackend();
 

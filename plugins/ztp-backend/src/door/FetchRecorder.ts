@@ -6,6 +6,20 @@ import { randomUUID } from 'node:crypto';
 
 type Waiter = { fetch: ConfMinFetch; done: (error?: unknown) => void };
 
+/**
+ * A device's logged repeats since the last fold, updated in place as more
+ * are logged: in a storm each device repeats every second or so, and an
+ * object made per repeat outlived the young generation and piled up as
+ * old-generation garbage. Times are numbers for the same reason.
+ */
+type Unfolded = {
+  entityRef: string;
+  count: number;
+  atMs: number;
+  sourceIp: string;
+  checkAtMs: number;
+};
+
 /** A device fetching again from the same address gets an event this often. */
 const REPEAT_EVENT_INTERVAL_MS = 60_000;
 
@@ -61,7 +75,7 @@ export class FetchRecorder {
   /** This recorder's name in the repeat log. */
   private readonly owner = randomUUID();
   /** Per device, the repeats this recorder logged since its last fold. */
-  private unfolded = new Map<string, RepeatTotal>();
+  private unfolded = new Map<string, Unfolded>();
   private foldDue = false;
   private foldTimer?: NodeJS.Timeout;
   private closed = false;
@@ -170,23 +184,43 @@ export class FetchRecorder {
     if (!this.unfolded.size) return;
     const totals = this.unfolded;
     this.unfolded = new Map();
+    const repeats: RepeatTotal[] = [];
+    for (const u of totals.values()) {
+      repeats.push({
+        entityRef: u.entityRef,
+        count: u.count,
+        at: new Date(u.atMs),
+        sourceIp: u.sourceIp,
+        checkAt: new Date(u.checkAtMs),
+      });
+    }
     try {
-      await this.store.foldOwnRepeats(this.owner, [...totals.values()]);
+      await this.store.foldOwnRepeats(this.owner, repeats);
     } catch (error) {
-      for (const total of totals.values()) this.addUnfolded(total);
+      for (const total of repeats) this.addUnfolded(total);
       throw error;
     }
   }
 
   private addUnfolded(total: RepeatTotal) {
+    const atMs = total.at.getTime();
     const seen = this.unfolded.get(total.entityRef);
-    if (!seen) this.unfolded.set(total.entityRef, total);
-    else if (seen.at <= total.at) {
+    if (!seen) {
       this.unfolded.set(total.entityRef, {
-        ...total,
-        count: seen.count + total.count,
+        entityRef: total.entityRef,
+        count: total.count,
+        atMs,
+        sourceIp: total.sourceIp,
+        checkAtMs: total.checkAt.getTime(),
       });
-    } else seen.count += total.count;
+      return;
+    }
+    seen.count += total.count;
+    if (seen.atMs > atMs) return;
+    seen.atMs = atMs;
+    seen.checkAtMs = total.checkAt.getTime();
+    // An equal address keeps the string already held (no new survivor).
+    if (seen.sourceIp !== total.sourceIp) seen.sourceIp = total.sourceIp;
   }
 
   private async foldOnTimer() {
