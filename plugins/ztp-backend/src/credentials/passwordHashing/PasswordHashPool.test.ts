@@ -4,7 +4,11 @@ import type { ZtpPlatformDriver } from '@ztp-portal/backstage-plugin-ztp-node';
 import { builtinPlatformDrivers } from '../../__testUtils__/builtinPlatforms';
 import { verifyShaCrypt } from '@ztp-portal/backstage-plugin-ztp-node';
 import { opensslPasswd } from '@ztp-portal/backstage-plugin-ztp-node/testUtils';
-import { PasswordHashPool } from './PasswordHashPool';
+import type { Worker } from 'node:worker_threads';
+import {
+  HASH_THREAD_YOUNG_GENERATION_MB,
+  PasswordHashPool,
+} from './PasswordHashPool';
 
 jest.setTimeout(60_000);
 
@@ -35,6 +39,18 @@ describe('PasswordHashPool', () => {
     expect(await pool.hash(driver('cisco-iosxe'), 'ios-pass')).toMatch(
       /^\$9\$/,
     );
+  });
+
+  it('runs its threads with a small young generation', async () => {
+    await pool.hash(driver('arista-eos'), 'young-gen');
+    const threads = (pool as unknown as { pool: { threads: Worker[] } }).pool
+      .threads;
+    expect(threads.length).toBeGreaterThan(0);
+    for (const thread of threads) {
+      expect(thread.resourceLimits?.maxYoungGenerationSizeMb).toBe(
+        HASH_THREAD_YOUNG_GENERATION_MB,
+      );
+    }
   });
 
   it("hashes another plugin's platform on the calling thread", async () => {

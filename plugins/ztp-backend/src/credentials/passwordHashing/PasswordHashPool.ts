@@ -4,6 +4,9 @@ import type { ZtpPlatformDriver } from '@ztp-portal/backstage-plugin-ztp-node';
 import { HASH_WORKER_FILE } from './hashWorker';
 import { workerExecArgv } from '../../workerExecArgv';
 
+/** V8's young generation of a hashing thread, in MB. */
+export const HASH_THREAD_YOUNG_GENERATION_MB = 6;
+
 /**
  * Hashes the local accounts' passwords on a pool of worker threads, one per
  * core: a platform hash costs milliseconds of CPU on purpose, and importing
@@ -26,6 +29,12 @@ export class PasswordHashPool {
       // a hashing thread holds tens of MB, and its exit returns them.
       idleTimeout: options.idleTimeoutMs ?? 15_000,
       execArgv: workerExecArgv(HASH_WORKER_FILE),
+      // A hash makes a small buffer per round and keeps none: a small young
+      // generation collects them as well as V8's default for a thread (48
+      // MB on a machine with memory to spare), which the RSS carries.
+      resourceLimits: {
+        maxYoungGenerationSizeMb: HASH_THREAD_YOUNG_GENERATION_MB,
+      },
     });
   }
 

@@ -11,7 +11,12 @@ import {
 } from '../../database/ZtpStores';
 import type { DeviceRecord } from '../../database/types';
 import { freePort, httpGet } from '../../__testUtils__/network';
-import { DoorWorkerHost, workerDatabaseConfig } from './DoorWorkerHost';
+import type { Worker } from 'node:worker_threads';
+import {
+  DOOR_YOUNG_GENERATION_MB,
+  DoorWorkerHost,
+  workerDatabaseConfig,
+} from './DoorWorkerHost';
 import type { FetchedDevice } from './protocol';
 
 jest.setTimeout(30_000);
@@ -148,6 +153,11 @@ describe.each(backends)('DoorWorkerHost on %s', backend => {
     const { base, fetched } = await startHost([], 60_000, 0);
     const first = await httpGet(`${base}/ztp/config/by-mac/5254.0000.2001`);
     expect(first).toEqual({ status: 200, body: 'hostname dev-1\n' });
+    // The thread's young generation is bounded: a storm's RSS carries it.
+    const worker = (host as unknown as { worker: Worker }).worker;
+    expect(worker.resourceLimits?.maxYoungGenerationSizeMb).toBe(
+      DOOR_YOUNG_GENERATION_MB,
+    );
     // Durable before the response: the main thread's connection sees it.
     const device = await stores.devices.getDevice('resource:default/dev-1');
     expect(device).toMatchObject({
