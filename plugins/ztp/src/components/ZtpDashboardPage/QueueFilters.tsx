@@ -89,10 +89,11 @@ export function filterToSearchParams(
 
 /**
  * Typing pauses this long before the search is sent: short enough that a
- * search answers within 300 ms (a newer search aborts the request of the
- * previous one).
+ * search answers within 300 ms at 10,000 devices (the pause was half of
+ * it at 150 ms), long enough that a typed word is one request, not one per
+ * key; a newer search aborts the request of the previous one.
  */
-export const SEARCH_DEBOUNCE_MS = 150;
+export const SEARCH_DEBOUNCE_MS = 100;
 
 function Select(props: {
   label: string;

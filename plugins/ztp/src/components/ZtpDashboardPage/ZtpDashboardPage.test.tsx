@@ -207,6 +207,10 @@ describe('ZtpDashboard', () => {
     expect(row('spine-01')).toBeInTheDocument();
     expect(listRequests.at(-1)?.get('q')).toBe('spine');
     expect(listRequests.at(-1)?.has('serial')).toBe(false);
+    // The word typed at once is one search, not one per key.
+    expect(listRequests.filter(p => p.has('q')).map(p => p.get('q'))).toEqual([
+      'spine',
+    ]);
   });
 
   it('offers the site and platform facets as filters', async () => {
