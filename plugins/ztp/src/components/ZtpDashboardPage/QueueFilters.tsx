@@ -1,4 +1,4 @@
-import { memo, useEffect, useState } from 'react';
+import { memo, useEffect, useRef, useState } from 'react';
 import Grid from '@material-ui/core/Grid';
 import InputAdornment from '@material-ui/core/InputAdornment';
 import MenuItem from '@material-ui/core/MenuItem';
@@ -95,6 +95,19 @@ export function filterToSearchParams(
  */
 export const SEARCH_DEBOUNCE_MS = 100;
 
+/**
+ * How long the search waits after the box changed from `before` to
+ * `after`: a key typed or erased waits for the typing to pause; a whole
+ * edit (a pasted MAC or serial, the box cleared) is a finished query and
+ * goes at once.
+ */
+export function searchDelayMs(before: string, after: string): number {
+  const oneKey =
+    Math.abs(before.length - after.length) === 1 &&
+    (after.startsWith(before) || before.startsWith(after));
+  return oneKey ? SEARCH_DEBOUNCE_MS : 0;
+}
+
 function Select(props: {
   label: string;
   value?: string;
@@ -137,12 +150,14 @@ function QueueFiltersView(props: QueueFiltersProps) {
   const { filter, sites, platforms, onChange } = props;
   const platformDisplayName = usePlatformDisplayName();
   const [text, setText] = useState(filter.q ?? '');
+  // The wait the last edit of the box calls for (see searchDelayMs).
+  const delayMs = useRef(SEARCH_DEBOUNCE_MS);
 
   // The search box answers every key; the query follows once typing pauses.
   useEffect(() => {
     const typed = text.trim() || undefined;
     if (typed === filter.q) return undefined;
-    const timer = setTimeout(() => onChange({ q: typed }), SEARCH_DEBOUNCE_MS);
+    const timer = setTimeout(() => onChange({ q: typed }), delayMs.current);
     return () => clearTimeout(timer);
   }, [text, filter.q, onChange]);
 
@@ -158,7 +173,10 @@ function QueueFiltersView(props: QueueFiltersProps) {
           label="Search"
           placeholder="Name, serial, MAC or address"
           value={text}
-          onChange={e => setText(e.target.value)}
+          onChange={e => {
+            delayMs.current = searchDelayMs(text, e.target.value);
+            setText(e.target.value);
+          }}
           variant="outlined"
           size="small"
           fullWidth

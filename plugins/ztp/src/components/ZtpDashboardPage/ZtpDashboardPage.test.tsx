@@ -213,6 +213,19 @@ describe('ZtpDashboard', () => {
     ]);
   });
 
+  it('searches a pasted text in one request, and all devices once cleared', async () => {
+    await renderDashboard();
+    await userEvent.click(screen.getByLabelText('Search'));
+    await userEvent.paste('spine');
+    await waitFor(() =>
+      expect(screen.queryByTestId('device-row-leaf-01')).toBeNull(),
+    );
+    expect(row('spine-01')).toBeInTheDocument();
+    await userEvent.clear(screen.getByLabelText('Search'));
+    await waitFor(() => expect(row('leaf-01')).toBeInTheDocument());
+    expect(listRequests.map(p => p.get('q'))).toEqual([null, 'spine', null]);
+  });
+
   it('offers the site and platform facets as filters', async () => {
     await renderDashboard();
     await userEvent.click(screen.getByRole('button', { name: 'Platform Any' }));
