@@ -2,7 +2,8 @@
  * A child process for heapGrowth.test.ts: holds about 35 MB of live objects
  * and makes about 800 MB of objects that live long enough to reach the old
  * generation and then die, as a storm's do; prints the highest old-space
- * size seen. With `limit` as its argument it calls limitHeapGrowth first.
+ * size seen. With `limit` as its argument it calls limitHeapGrowth first
+ * (without, it shows V8's own choice: run it by hand to compare).
  */
 import v8 from 'node:v8';
 import { limitHeapGrowth } from '../heapGrowth';
