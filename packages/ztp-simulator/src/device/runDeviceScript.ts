@@ -337,16 +337,7 @@ async function serveSocket(
   const server = createServer(connection => {
     // A FastCli the script left running must not keep the device waiting.
     server.once('close', () => connection.destroy());
-    connection.on('error', () => {});
-    let queue = Promise.resolve();
-    const lines = createInterface({ input: connection });
-    lines.on('error', () => {});
-    lines.on('line', line => {
-      queue = queue.then(async () => {
-        const reply = await answerLine(line);
-        if (connection.writable) connection.write(reply);
-      });
-    });
+    bridge(connection, connection, answerLine);
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);

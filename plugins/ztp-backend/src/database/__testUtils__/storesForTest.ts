@@ -2,7 +2,7 @@ import type {
   TestDatabaseId,
   TestDatabases,
 } from '@backstage/backend-test-utils';
-import type { DeclaredDevice } from '../types';
+import type { DeclaredDevice, NewDevice } from '../types';
 import { migrateZtpDatabase, ztpStoresOn, type ZtpStores } from '../ZtpStores';
 
 /** Device n of the store tests, as the queue sync would insert it. */
@@ -33,14 +33,14 @@ export function declared(
   };
 }
 
-/** Adds devices n… (see declared) to the queue one by one, as the queue sync would. */
-export async function addDeclared(stores: ZtpStores, ...ns: number[]) {
-  for (const n of ns) {
+/** Adds declared devices to the queue one by one, as the queue sync would. */
+export async function insertDeclared(stores: ZtpStores, devices: NewDevice[]) {
+  for (const device of devices) {
     await stores.devices.insertDevices([
       {
-        device: declared(n),
+        device,
         event: {
-          entityRef: `resource:default/dev-${n}`,
+          entityRef: device.entityRef,
           type: 'device.added',
           actor: 'system',
           message: 'added',
@@ -48,6 +48,14 @@ export async function addDeclared(stores: ZtpStores, ...ns: number[]) {
       },
     ]);
   }
+}
+
+/** Adds devices n… (see declared) to the queue one by one. */
+export async function addDeclared(stores: ZtpStores, ...ns: number[]) {
+  await insertDeclared(
+    stores,
+    ns.map(n => declared(n)),
+  );
 }
 
 /** The stores on a fresh, migrated test database. */

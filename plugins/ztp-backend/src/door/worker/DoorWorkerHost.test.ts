@@ -1,4 +1,5 @@
 import { recordedFetches } from '../../__testUtils__/recordedFetches';
+import { insertDeclared } from '../../database/__testUtils__/storesForTest';
 import { mockServices, TestDatabases } from '@backstage/backend-test-utils';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -87,19 +88,7 @@ describe.each(backends)('DoorWorkerHost on %s', backend => {
     }
     await migrateZtpDatabase(db);
     stores = ztpStoresOn(db);
-    for (const n of [1, 2]) {
-      await stores.devices.insertDevices([
-        {
-          device: declared(n),
-          event: {
-            entityRef: `resource:default/dev-${n}`,
-            type: 'device.added',
-            actor: 'system',
-            message: 'added',
-          },
-        },
-      ]);
-    }
+    await insertDeclared(stores, [declared(1), declared(2)]);
   });
 
   afterEach(async () => {
