@@ -137,6 +137,70 @@ describe('device scripts forked by the python3 fork server', () => {
     expect(forked).toEqual(spawned);
   });
 
+  it('find loaded only the modules a fresh python3 has, until the script imports more', async () => {
+    const { forked, spawned } = await bothWays(
+      [
+        'import sys',
+        'def loaded():',
+        '    return sorted(n for n in sys.modules if n != "__main__")',
+        'print(loaded())',
+        'import urllib',
+        'print(hasattr(urllib, "request"), loaded())',
+        'import json, subprocess',
+        'print(loaded())',
+        'from urllib import request',
+        'import http, email',
+        'print(hasattr(http, "client"), hasattr(email, "utils"), loaded())',
+        'print(request.__spec__.name, type(request.__spec__.loader).__name__)',
+      ].join('\n'),
+    );
+    expect(forked.exitCode).toBe(0);
+    expect(forked.output).toContain('\nFalse [');
+    expect(forked.output).toContain('\nTrue True [');
+    expect(forked.output).toContain('urllib.request SourceFileLoader');
+    expect(forked).toEqual(spawned);
+  });
+
+  it('show after an import the modules and package links a fresh python3 shows', async () => {
+    // What the server preloads for itself and for the scripts, one at a time.
+    const imports = [
+      'import json',
+      'import socket, select, fcntl',
+      'import importlib',
+      'import importlib.machinery',
+      'import subprocess',
+      'import tempfile',
+      'from email import utils',
+      'import http.client',
+      'import urllib.request',
+      'import base64, getopt, collections, re',
+    ];
+    for (const statement of imports) {
+      const { forked, spawned } = await bothWays(
+        [
+          statement,
+          'import sys, types',
+          'for name, module in sorted(sys.modules.items()):',
+          '    links = sorted(k for k, v in vars(module).items() if isinstance(v, types.ModuleType))',
+          '    print(name, links)',
+        ].join('\n'),
+      );
+      expect(forked.exitCode).toBe(0);
+      expect({ statement, ...forked }).toEqual({ statement, ...spawned });
+    }
+  });
+
+  it('refuse urllib.request to a script that imported only urllib, as the device does', async () => {
+    const { forked, spawned } = await bothWays(
+      'import urllib\nurllib.request.urlopen("http://127.0.0.1:9/")\n',
+    );
+    expect(forked.exitCode).toBe(1);
+    expect(forked.output).toContain(
+      "AttributeError: module 'urllib' has no attribute 'request'",
+    );
+    expect(forked).toEqual(spawned);
+  });
+
   it('shut down as the interpreter does: threads joined, atexit run', async () => {
     const { forked, spawned } = await bothWays(
       [
