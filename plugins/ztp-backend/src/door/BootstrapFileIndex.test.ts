@@ -68,4 +68,58 @@ describe('BootstrapFileIndex', () => {
     expect(index.find('router-confg')).toBeUndefined();
     expect(index.find('router-confg', 'resource:default/c')).toBeUndefined();
   });
+
+  it('keeps a device’s own files by name only when it can render them again', () => {
+    const version = { a: 1, b: 1 };
+    const filesOf = (name: 'a' | 'b') => [
+      file(`conf.${name}`, `hostname ${name} v${version[name]}\n`),
+      file(
+        'router-confg',
+        `router ${name} v${version[name]}\n`,
+        'by-source-address',
+      ),
+      file('poap.py', 'script', 'identical'),
+      file('network-confg', `ip host ${name}\n`, 'concatenate'),
+    ];
+    const rendered: string[] = [];
+    const index = new BootstrapFileIndex({
+      renderAgain: ref => {
+        rendered.push(ref);
+        const name = ref.replace('resource:default/', '');
+        return name === 'a' || name === 'b'
+          ? { reportToken: name.repeat(32), files: filesOf(name) }
+          : undefined;
+      },
+    });
+    for (const name of ['a', 'b'] as const) {
+      index.set(`resource:default/${name}`, {
+        reportToken: name.repeat(32),
+        files: filesOf(name),
+      });
+    }
+    // What a device is asked for is rendered then: a later render is what
+    // it gets, the index holding no body of its own.
+    version.a = 2;
+    expect(index.find('CONF.a')).toEqual({
+      entityRef: 'resource:default/a',
+      file: expect.objectContaining({ body: 'hostname a v2\n' }),
+    });
+    expect(index.find('router-confg', 'resource:default/b')).toMatchObject({
+      entityRef: 'resource:default/b',
+      file: { body: 'router b v1\n' },
+    });
+    expect(rendered).toEqual(['resource:default/a', 'resource:default/b']);
+    // Shared and joined files keep their bodies: no render for them.
+    expect(index.find('poap.py')!.file.body).toBe('script');
+    expect(index.find('network-confg')!.file.body).toBe(
+      'ip host a\nip host b\n',
+    );
+    expect(rendered).toHaveLength(2);
+    // A device gone from the renderer's view has no file.
+    index.set('resource:default/c', {
+      reportToken: 'c'.repeat(32),
+      files: [file('conf.c', 'hostname c\n')],
+    });
+    expect(index.find('conf.c')).toBeUndefined();
+  });
 });

@@ -11,6 +11,14 @@ export type DeviceBootstrap = {
 export type FoundFile = { file: BootstrapFile; entityRef?: string };
 
 /**
+ * A file as the index keeps it: a device's own file without its body when
+ * the index can render the device again (renderAgain).
+ */
+type IndexedFile = Omit<BootstrapFile, 'body'> & { body?: string };
+type IndexedBootstrap = { files: IndexedFile[]; reportToken: string };
+type FoundIndexed = { file: IndexedFile; entityRef?: string };
+
+/**
  * The bootstrap files of every device by the name a device asks for. Names
  * are flat (POAP asks for conf_<MAC>.cfg, AutoInstall for network-confg),
  * so a name two devices would both claim with different contents answers
@@ -18,18 +26,31 @@ export type FoundFile = { file: BootstrapFile; entityRef?: string };
  */
 export class BootstrapFileIndex {
   private readonly bodies = new BootstrapBodies();
-  private readonly devices = new Map<string, DeviceBootstrap>();
-  private byName = new Map<string, FoundFile | 'ambiguous'>();
+  private readonly devices = new Map<string, IndexedBootstrap>();
+  private byName = new Map<string, FoundIndexed | 'ambiguous'>();
   /** Names each device answers with its own file: name → device → file. */
-  private bySource = new Map<string, Map<string, BootstrapFile>>();
+  private bySource = new Map<string, Map<string, IndexedFile>>();
   private byToken = new Map<string, string>();
   private stale = false;
 
+  /**
+   * With renderAgain, a device's own files are kept by name only and
+   * rendered again when asked for: the main thread's doors (plugin router,
+   * TFTP) answer few fetches, and 10,000 devices' bodies cost it ~18 MB.
+   * The files every device shares, or that are joined, keep their bodies.
+   */
+  constructor(
+    private readonly options: {
+      renderAgain?: (entityRef: string) => DeviceBootstrap | undefined;
+    } = {},
+  ) {}
+
   set(entityRef: string, bootstrap: DeviceBootstrap | undefined) {
     if (bootstrap) {
+      const files: IndexedFile[] = this.bodies.share(bootstrap.files);
       this.devices.set(entityRef, {
-        ...bootstrap,
-        files: this.bodies.share(bootstrap.files),
+        reportToken: bootstrap.reportToken,
+        files: this.options.renderAgain ? files.map(withoutOwnBody) : files,
       });
     } else this.devices.delete(entityRef);
     this.stale = true;
@@ -57,10 +78,24 @@ export class BootstrapFileIndex {
     const perDevice = this.bySource.get(key);
     if (perDevice) {
       const file = askingDevice && perDevice.get(askingDevice);
-      return file ? { file, entityRef: askingDevice } : undefined;
+      return file
+        ? this.withBody({ file, entityRef: askingDevice })
+        : undefined;
     }
     const found = this.byName.get(key);
-    return found === 'ambiguous' ? undefined : found;
+    return found === 'ambiguous' || !found ? undefined : this.withBody(found);
+  }
+
+  private withBody(found: FoundIndexed): FoundFile | undefined {
+    const { file, entityRef } = found;
+    if (hasBody(file)) return found as FoundFile;
+    const rendered = entityRef && this.options.renderAgain?.(entityRef);
+    const again = rendered
+      ? rendered.files.find(
+          f => f.name === file.name && f.shared === file.shared,
+        )
+      : undefined;
+    return again ? { file: again, entityRef } : undefined;
   }
 
   /** Whether each device asking for this name gets its own file. */
@@ -78,12 +113,12 @@ export class BootstrapFileIndex {
   private rebuild() {
     if (!this.stale) return;
     this.stale = false;
-    const byName = new Map<string, FoundFile | 'ambiguous'>();
+    const byName = new Map<string, FoundIndexed | 'ambiguous'>();
     const byToken = new Map<string, string>();
-    const bySource = new Map<string, Map<string, BootstrapFile>>();
+    const bySource = new Map<string, Map<string, IndexedFile>>();
     const concatenated = new Map<
       string,
-      { file: BootstrapFile; parts: string[] }
+      { file: IndexedFile; parts: string[] }
     >();
     const refs = [...this.devices.keys()].sort();
     for (const entityRef of refs) {
@@ -99,7 +134,7 @@ export class BootstrapFileIndex {
         }
         if (file.shared === 'concatenate') {
           const entry = concatenated.get(key) ?? { file, parts: [] };
-          entry.parts.push(file.body);
+          entry.parts.push(file.body ?? '');
           concatenated.set(key, entry);
           continue;
         }
@@ -125,4 +160,17 @@ export class BootstrapFileIndex {
     this.byToken = byToken;
     this.bySource = bySource;
   }
+}
+
+/** A device's own file without its body; shared and joined ones keep it. */
+function withoutOwnBody(file: IndexedFile): IndexedFile {
+  if (file.shared === 'identical' || file.shared === 'concatenate') {
+    return file;
+  }
+  const { body: _body, ...rest } = file;
+  return rest;
+}
+
+function hasBody(file: IndexedFile): file is BootstrapFile {
+  return file.body !== undefined;
 }

@@ -16,8 +16,18 @@ type DeviceSink = { syncDevices(devices: DeviceRecord[]): void };
 export class DoorQueueView {
   readonly index = new DeviceIndex();
   // The bootstrap files the main thread's doors (plugin router, TFTP)
-  // serve; the door's worker keeps its own from the same renderer.
-  readonly bootstrapFiles = new BootstrapFileIndex();
+  // serve, by name, rendered again when asked for; the door's worker keeps
+  // its own with their bodies, from the same renderer.
+  readonly bootstrapFiles = new BootstrapFileIndex({
+    renderAgain: entityRef => {
+      const device = this.index.get(entityRef);
+      try {
+        return device && this.options.renderer.bootstrap(device);
+      } catch {
+        return undefined; // as when its first render failed (refresh)
+      }
+    },
+  });
   /** Per device, the signature its bootstrap files were rendered for. */
   private readonly rendered = new Map<string, string>();
   private worker: DeviceSink | undefined;
@@ -119,10 +129,7 @@ export class DoorQueueView {
 
   /** A device's configuration changed: rendered again, index reloaded. */
   changed(...entityRefs: string[]) {
-    for (const ref of entityRefs) {
-      this.options.renderer.forget(ref);
-      this.rendered.delete(ref);
-    }
+    for (const ref of entityRefs) this.rendered.delete(ref);
     this.refreshSoon();
   }
 }

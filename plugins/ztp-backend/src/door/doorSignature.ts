@@ -1,3 +1,4 @@
+import { hash } from 'node:crypto';
 import type { DeviceRecord } from '../database/types';
 
 /**
@@ -8,14 +9,21 @@ import type { DeviceRecord } from '../database/types';
  * seconds, and rendering or resending on them would stall the door for
  * nothing.
  */
-export function doorSignature(d: DeviceRecord): string {
-  return [
-    d.declarationHash,
-    d.localUsername,
-    d.localPasswordHash,
-    d.expectedSerial,
-    d.macAddress ?? '',
-    d.hostname,
-    d.managementIp,
-  ].join('\u0000');
+export function doorSignature(d: DeviceRecord, ...more: string[]): string {
+  // A digest, not the joined text: two doors keep one per device, and the
+  // text (a SHA-crypt hash among it) is ~250 bytes against 28.
+  return hash(
+    'sha1',
+    [
+      d.declarationHash,
+      d.localUsername,
+      d.localPasswordHash,
+      d.expectedSerial,
+      d.macAddress ?? '',
+      d.hostname,
+      d.managementIp,
+      ...more,
+    ].join('\u0000'),
+    'base64',
+  );
 }

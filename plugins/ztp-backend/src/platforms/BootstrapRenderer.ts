@@ -37,9 +37,9 @@ export class BootstrapRenderer implements MinimalConfigSource {
    */
   signature(device: DeviceRecord): string {
     const image = this.imageFor(device);
-    return `${doorSignature(device)}\u0000${
-      image ? `${image.file}\u0000${image.sha256}` : ''
-    }`;
+    return image
+      ? doorSignature(device, image.file, image.sha256)
+      : doorSignature(device);
   }
 
   render(device: DeviceRecord): string {
@@ -59,9 +59,5 @@ export class BootstrapRenderer implements MinimalConfigSource {
       files: bootstrapArtifacts(driver, ctx),
       reportToken: reportPath(config).replace(/^.*\//, ''),
     };
-  }
-
-  forget(entityRef: string) {
-    this.minimal.forget(entityRef);
   }
 }
