@@ -42,6 +42,11 @@ backend.add(import('./modules/permissionPolicy'));
 
 backend.add(import('@backstage/plugin-search-backend'));
 backend.add(import('@backstage/plugin-search-backend-module-catalog'));
+// On PostgreSQL the search index lives in the database; on SQLite, Lunr
+// keeps it in memory (the module says so with a warning at start).
+backend.add(import('@backstage/plugin-search-backend-module-pg'));
+// Network devices stay out of the search index unless ztp.search.indexDevices.
+backend.add(import('@ztp-portal/backstage-plugin-search-backend-module-ztp'));
 
 backend.add(import('@backstage/plugin-user-settings-backend'));
 backend.add(import('@backstage/plugin-notifications-backend'));
