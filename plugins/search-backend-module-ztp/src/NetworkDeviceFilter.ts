@@ -31,10 +31,13 @@ class NetworkDeviceFilter extends DecoratorBase {
   async finalize() {}
 }
 
-/** The decorator factory for the catalog's documents. */
-export const networkDeviceFilterFactory: DocumentDecoratorFactory = {
-  types: [CATALOG_DOCUMENT_TYPE],
+/** The decorator factory for the catalog's documents (named in the logs). */
+class NetworkDeviceFilterFactory implements DocumentDecoratorFactory {
+  readonly types = [CATALOG_DOCUMENT_TYPE];
+
   async getDecorator() {
     return new NetworkDeviceFilter();
-  },
-};
+  }
+}
+
+export const networkDeviceFilterFactory = new NetworkDeviceFilterFactory();
