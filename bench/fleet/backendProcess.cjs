@@ -38,18 +38,23 @@ function tcpOpen(host, port) {
 
 /**
  * Starts the backend with the given config files; `log` receives its
- * output. Returns its handle: pid, peak RSS so far, stop().
+ * output. From the TypeScript sources through Backstage's transform, as
+ * `yarn start` runs it, or, given `built` (a directory made by
+ * packages/backend/scripts/productionBundle.cjs), from the compiled bundle
+ * as production runs it. Returns its handle: pid, peak RSS so far, stop().
  */
-function startBackend({ configFiles, logFile, env }) {
+function startBackend({ configFiles, logFile, env, built }) {
   const out = fs.openSync(logFile, 'a');
-  const args = [
-    '-r',
-    require.resolve('@backstage/cli/config/nodeTransform.cjs', {
-      paths: [ROOT],
-    }),
-    path.join(ROOT, 'packages/backend/src/index.ts'),
-    ...configFiles.flatMap(f => ['--config', f]),
-  ];
+  const program = built
+    ? [path.join(built, 'packages/backend')]
+    : [
+        '-r',
+        require.resolve('@backstage/cli/config/nodeTransform.cjs', {
+          paths: [ROOT],
+        }),
+        path.join(ROOT, 'packages/backend/src/index.ts'),
+      ];
+  const args = [...program, ...configFiles.flatMap(f => ['--config', f])];
   const child = spawn(process.execPath, args, {
     cwd: path.join(ROOT, 'packages/backend'),
     env: { ...process.env, ...env },

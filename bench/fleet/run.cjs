@@ -11,9 +11,13 @@
  * until all are Loaded and Checked.
  *
  * usage: run.cjs [--devices N] [--port P] [--boot] [--keep] [--no-dashboard] [--no-restart]
+ *               [--built]
  *               [--dir D] [--serve]
  *                [--no-settle] [--profile-simulator] [--serial-check-concurrency N]
  *                [--script-slots N]
+ * --built runs the backend from its production bundle (yarn build:backend,
+ * compiled JavaScript) instead of the TypeScript sources through Backstage's
+ * transform, as `yarn start` does;
  * --no-settle skips the 3-minute settled-memory samples (for boot runs);
  * --profile-simulator writes the simulator's V8 CPU profile to
  * $TMPDIR/ztp-fleet-simulator-profile.
@@ -37,6 +41,10 @@ const os = require('node:os');
 const path = require('node:path');
 const { execFileSync } = require('node:child_process');
 const { startBackend, tcpOpen, ROOT } = require('./backendProcess.cjs');
+const {
+  buildBackendBundle,
+  unpackBackendBundle,
+} = require('../../packages/backend/scripts/productionBundle.cjs');
 const { bootFleet } = require('./bootFleet.cjs');
 const { measureDashboard } = require('./dashboard.cjs');
 
@@ -153,7 +161,12 @@ async function main() {
 
   // The guest sign-in, as `yarn start` gives it.
   const env = { NODE_ENV: 'development' };
-  let backend = startBackend({ configFiles, logFile, env });
+  if (opt('--built')) log('building the backend (yarn build:backend)');
+  const built = opt('--built')
+    ? unpackBackendBundle(buildBackendBundle())
+    : undefined;
+  result.backend = built ? 'built (production bundle)' : 'from source';
+  let backend = startBackend({ configFiles, logFile, env, built });
   try {
     const up = await waitFor(() => tcpOpen('127.0.0.1', PORT), {
       every: 200,
@@ -264,7 +277,7 @@ async function main() {
     } else if (!opt('--no-restart')) {
       log('restart');
       await backend.stop();
-      backend = startBackend({ configFiles, logFile, env });
+      backend = startBackend({ configFiles, logFile, env, built });
       const doorOpen = await waitFor(() => tcpOpen('127.0.0.1', DOOR_PORT), {
         every: 100,
         timeoutMs: 300_000,
@@ -281,6 +294,7 @@ async function main() {
     }
   } finally {
     await backend.stop();
+    if (built) fs.rmSync(built, { recursive: true, force: true });
     if (!opt('--keep') && !kept) {
       fs.rmSync(dir, { recursive: true, force: true });
     } else log(`kept ${dir}`);
@@ -328,7 +342,7 @@ async function timed(fn) {
 function report(r) {
   const d = r.dashboard;
   const lines = [
-    `Fleet benchmark, ${r.devices} devices (real backend, SQLite; load average ${r.load} at the start, machine shared; serial-check concurrency ${r.serialCheckConcurrency}; simulator script slots ${r.scriptSlots})`,
+    `Fleet benchmark, ${r.devices} devices (real backend ${r.backend}, SQLite; load average ${r.load} at the start, machine shared; serial-check concurrency ${r.serialCheckConcurrency}; simulator script slots ${r.scriptSlots})`,
     '',
     '| what | measured |',
     '| --- | --- |',

@@ -1,7 +1,7 @@
 import os from 'node:os';
 import { Piscina } from 'piscina';
 import type { ZtpPlatformDriver } from '@ztp-portal/backstage-plugin-ztp-node';
-import { HASH_WORKER_FILE } from './hashWorker';
+import { HASH_WORKER_FILE, hashInWorker } from './hashWorker';
 import { workerExecArgv } from '../../workerExecArgv';
 
 /** V8's young generation of a hashing thread, in MB. */
@@ -50,7 +50,11 @@ export class PasswordHashPool {
 
   hash(driver: ZtpPlatformDriver, password: string): Promise<string> {
     if (!driver.passwordHashScheme) return driver.hashPassword(password);
-    return this.pool.run({ scheme: driver.passwordHashScheme, password });
+    const task: Parameters<typeof hashInWorker>[0] = {
+      scheme: driver.passwordHashScheme,
+      password,
+    };
+    return this.pool.run(task, { name: hashInWorker.name });
   }
 
   async close(): Promise<void> {

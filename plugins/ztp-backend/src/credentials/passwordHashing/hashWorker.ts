@@ -9,8 +9,13 @@ export const HASH_WORKER_FILE = __filename;
 
 const ready = loadFastShaCrypt();
 
-/** A pool thread's task: a standard hash of one password. */
-export default async function hashInWorker(task: {
+/**
+ * A pool thread's task: a standard hash of one password. A named export the
+ * pool asks for by name, and imports: the production build drops a module's
+ * exports nothing imports, and a default export nothing imported left the
+ * built worker without its task (every account failed to be made).
+ */
+export async function hashInWorker(task: {
   scheme: PasswordHashScheme;
   password: string;
 }): Promise<string> {
