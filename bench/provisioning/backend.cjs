@@ -8,10 +8,13 @@
  * Run with Backstage's TypeScript loader (the ZTP plugin is TypeScript):
  *   ZTP_BENCH_CATALOG=<catalog.yaml> \
  *     node -r @backstage/cli/config/nodeTransform.cjs backend.cjs --config <file>
+ * or, copied beside an unpacked production bundle (run.sh --built), with
+ * plain node.
  */
 'use strict';
 
 const fs = require('node:fs');
+const path = require('node:path');
 const yaml = require('yaml');
 const { createBackend } = require('@backstage/backend-defaults');
 const { catalogServiceFactory } = require('./benchCatalog.cjs');
@@ -25,8 +28,15 @@ const entities = yaml
   .parseAllDocuments(fs.readFileSync(catalogFile, 'utf8'))
   .map(doc => doc.toJS());
 
-// As the portal's backend (packages/backend/src/index.ts) does at start.
-require('../../packages/backend/src/heapGrowth').limitHeapGrowth();
+// As the portal's backend (packages/backend/src/index.ts) does at start;
+// run.sh --built runs a copy of this file beside the unpacked bundle.
+const built = path.join(
+  __dirname,
+  '../packages/backend/dist/heapGrowth.cjs.js',
+);
+require(fs.existsSync(built)
+  ? built
+  : '../../packages/backend/src/heapGrowth').limitHeapGrowth();
 
 const backend = createBackend();
 backend.add(catalogServiceFactory(entities));

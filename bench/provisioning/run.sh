@@ -8,6 +8,7 @@
 #                             [--no-router] [--sqlite-wal] [--profile]
 #                             [--trace-sql] [--keep] [--config FILE]
 #                             [--database sqlite|postgres] [--ports BASE]
+#                             [--built]
 #
 #   defaults: 30 s, 10000 devices, 500 connections, 2 threads, and wrk
 #   counts a response slower than 10 s as a timeout (socket error)
@@ -23,6 +24,9 @@
 #   --database    sqlite (default: the embedded default, a file) or postgres
 #                 (a PostgreSQL server from Debian started for the run on
 #                 127.0.0.1, fsync on as in production)
+#   --built       run the ZTP packages from the production build
+#                 (yarn build:backend, compiled JavaScript) instead of
+#                 their TypeScript sources through Backstage's transform
 #   --ports BASE  listen on BASE..BASE+5 (backend, door, nginx, PostgreSQL,
 #                 the two Node references) instead of free ephemeral ports;
 #                 also ZTP_BENCH_PORT_BASE in the environment
@@ -51,6 +55,7 @@ WAL=0
 PROFILE=0
 TRACE_SQL=0
 KEEP=0
+BUILT=0
 EXTRA_CONFIG=""
 DATABASE=sqlite
 STARTUP_TIMEOUT=900
@@ -70,6 +75,7 @@ while [ $# -gt 0 ]; do
     --config) EXTRA_CONFIG="$(realpath "$2")"; shift 2 ;;
     --database) DATABASE="$2"; shift 2 ;;
     --ports) PORT_BASE="$2"; shift 2 ;;
+    --built) BUILT=1; shift ;;
     -h|--help) sed -n '2,38p' "$0"; exit 0 ;;
     *) sed -n '2,38p' "$0" >&2; exit 2 ;;
   esac
@@ -99,6 +105,7 @@ cleanup() {
     for _ in $(seq 1 100); do kill -0 "$BACKEND_PID" 2>/dev/null || break; sleep 0.1; done
     kill -9 "$BACKEND_PID" 2>/dev/null || true
   fi
+  if [ -n "${BUILT_DIR:-}" ]; then rm -rf "$BUILT_DIR"; fi
   if [ "$KEEP" = 1 ] || [ "$code" != 0 ]; then
     echo "Kept $TMP (backend.log, the SQLite file, wrk outputs)"
   else
@@ -219,11 +226,20 @@ say "Starting the ZTP backend (door 127.0.0.1:$DOOR_PORT, backend 127.0.0.1:$BAC
 profile_args=()
 [ "$PROFILE" = 1 ] && profile_args+=(--cpu-prof --cpu-prof-dir="$TMP/profile")
 [ "$TRACE_SQL" = 1 ] && profile_args+=(-r "$HERE/sql-trace.cjs")
+backend_program=(-r "$TS_LOADER" "$HERE/backend.cjs")
+if [ "$BUILT" = 1 ]; then
+  say "Building the backend (yarn build:backend)"
+  BUILT_DIR="$(cd "$ROOT" && node -e 'const b = require("./packages/backend/scripts/productionBundle.cjs"); console.log(b.unpackBackendBundle(b.buildBackendBundle()))')"
+  # Beside the unpacked packages, so that it loads their compiled code.
+  mkdir "$BUILT_DIR/bench"
+  cp "$HERE/backend.cjs" "$HERE/benchCatalog.cjs" "$BUILT_DIR/bench/"
+  backend_program=("$BUILT_DIR/bench/backend.cjs")
+fi
 started=$(date +%s)
 (
   cd "$ROOT" || exit 1
   exec env NODE_ENV=production ZTP_BENCH_CATALOG="$TMP/catalog.yaml" ZTP_BENCH_SQL_TRACE="$TMP/sql-trace.txt" \
-    node ${ZTP_BENCH_NODE_FLAGS:-} "${profile_args[@]}" -r "$TS_LOADER" "$HERE/backend.cjs" --config "$TMP/backend-config.yaml" \
+    node ${ZTP_BENCH_NODE_FLAGS:-} "${profile_args[@]}" "${backend_program[@]}" --config "$TMP/backend-config.yaml" \
       ${EXTRA_CONFIG:+--config "$EXTRA_CONFIG"}
 ) >"$TMP/backend.log" 2>&1 &
 BACKEND_PID=$!
@@ -374,6 +390,7 @@ node "$HERE/report.cjs" "$TMP" "$RESULTS" \
   "devices=$DEVICES" "duration=${DURATION}s" "connections=$CONNECTIONS" \
   "threads=$THREADS" "wrk timeout=${TIMEOUT}s" \
   "database=$([ "$DATABASE" = postgres ] && echo "PostgreSQL $(psql --version | awk '{print $3}') (fsync on)" || echo "SQLite file, journal $([ "$WAL" = 1 ] && echo wal || echo delete) at start")" \
+  "backend=$([ "$BUILT" = 1 ] && echo "built (production bundle)" || echo "from source (Backstage's TypeScript transform)")" \
   "door opened after=${startup}s" \
   "all devices queued after=${queue_built}s" \
   "load average before the run=$LOAD_BEFORE" \

@@ -2,15 +2,11 @@ import type { ZtpDevice, ZtpQueueSummary } from './types';
 
 /**
  * Signal channel of the whole queue: batches of changed devices, coalesced by
- * the backend so that a boot storm does not flood every open browser.
+ * the backend so that a boot storm does not flood every open browser. A
+ * device's page follows it too, for its own device (ztpSignalFor).
  * @public
  */
 export const ZTP_QUEUE_CHANNEL = 'ztp:queue';
-
-/** Signal channel of one device (its state and new timeline events). @public */
-export function ztpDeviceChannel(entityRef: string): string {
-  return `ztp:device:${entityRef.toLocaleLowerCase('en-US')}`;
-}
 
 /** Message on {@link ZTP_QUEUE_CHANNEL}. @public */
 export type ZtpQueueSignal =
@@ -31,8 +27,24 @@ export type ZtpQueueSignal =
       type: 'unknown-devices-changed';
     };
 
-/** Message on a device channel. @public */
-export type ZtpDeviceSignal = {
-  type: 'device-changed';
-  device: ZtpDevice;
-};
+/**
+ * What a queue message says about one device: its state now, that it left
+ * the queue, or nothing (undefined). Entity refs compare as the catalog
+ * compares them, without regard to case.
+ * @public
+ */
+export function ztpSignalFor(
+  message: ZtpQueueSignal | undefined,
+  entityRef: string,
+): { device: ZtpDevice } | { removed: true } | undefined {
+  if (message?.type !== 'devices-changed') return undefined;
+  const ref = entityRef.toLocaleLowerCase('en-US');
+  const device = message.devices?.find(
+    d => d.entityRef.toLocaleLowerCase('en-US') === ref,
+  );
+  if (device) return { device };
+  const removed = message.removed?.some(
+    r => r.toLocaleLowerCase('en-US') === ref,
+  );
+  return removed ? { removed: true } : undefined;
+}

@@ -48,9 +48,18 @@ const settings: FinalConfigSettings = {
   templateDirectories: {},
 };
 
+/** The override directories' roots, removed after the tests. */
+const overrideRoots: string[] = [];
+afterAll(() => {
+  for (const root of overrideRoots) {
+    fs.rmSync(root, { recursive: true, force: true });
+  }
+});
+
 /** Template override directories, written for one test. */
 function overrides(files: Record<string, string>): Record<string, string> {
   const root = fs.mkdtempSync(path.join(os.tmpdir(), 'ztp-final-'));
+  overrideRoots.push(root);
   const dirs: Record<string, string> = {};
   for (const [file, text] of Object.entries(files)) {
     const [platform] = file.split('/');

@@ -44,6 +44,8 @@ describe('VariablesReader', () => {
     fs.writeFileSync(path.join(root, 'secret.yaml'), VALID);
   });
 
+  afterEach(() => fs.rmSync(root, { recursive: true, force: true }));
+
   const fromFile = (variables: string) =>
     device({
       'ztp.network/variables': variables,

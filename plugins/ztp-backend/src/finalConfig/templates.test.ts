@@ -58,6 +58,12 @@ async function renderExample(entity: Entity) {
 
 const lines = (text: string) => text.split('\n').map(l => l.trim());
 
+/** Override directories the tests write, removed after them. */
+const madeDirs: string[] = [];
+afterAll(() => {
+  for (const dir of madeDirs) fs.rmSync(dir, { recursive: true, force: true });
+});
+
 /** How each platform writes what the variables ask for. */
 const SYNTAX: Record<
   string,
@@ -336,6 +342,7 @@ describe('FinalConfigRenderer', () => {
 
   it('uses an override directory first, which can extend the built-in templates', async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ztp-final-tpl-'));
+    madeDirs.push(dir);
     fs.writeFileSync(
       path.join(dir, 'spine.njk'),
       `{% extends "arista-eos/spine.njk" %}
@@ -371,6 +378,7 @@ lldp timer 10
 
   it('names the template and the problem when rendering fails', async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ztp-final-tpl-'));
+    madeDirs.push(dir);
     fs.writeFileSync(
       path.join(dir, 'spine.njk'),
       'hostname {{ device.nickname }}\n',

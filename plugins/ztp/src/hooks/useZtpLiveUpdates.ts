@@ -14,8 +14,14 @@ export const SIGNALS_SAFETY_REFRESH_MS = 60_000;
 export const DEFAULT_REFRESH_AFTER_SIGNAL_MS = 1_000;
 
 export type ZtpLiveUpdatesOptions<TMessage> = {
-  /** Signal channel, e.g. ZTP_QUEUE_CHANNEL or ztpDeviceChannel(ref). */
+  /** Signal channel, e.g. ZTP_QUEUE_CHANNEL. */
   channel: string;
+  /**
+   * Whether a message is about what the view shows (every message when not
+   * given); others neither apply nor refresh: a device's page ignores a
+   * storm of other devices.
+   */
+  concerns?: (message: TMessage) => boolean;
   /** Applies a message at once, e.g. by patching the visible rows. */
   onSignal: (message: TMessage) => void;
   /** Reloads from the backend (counters, rows that entered or left a filter). */
@@ -49,7 +55,10 @@ export function useZtpLiveUpdates<TMessage>(
 
   useEffect(() => {
     if (!lastSignal) return;
-    callbacks.current.onSignal(lastSignal as unknown as TMessage);
+    const message = lastSignal as unknown as TMessage;
+    const { concerns } = callbacks.current;
+    if (concerns && !concerns(message)) return;
+    callbacks.current.onSignal(message);
     if (refreshTimer.current === undefined) {
       refreshTimer.current = setTimeout(() => {
         refreshTimer.current = undefined;

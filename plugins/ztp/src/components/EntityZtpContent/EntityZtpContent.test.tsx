@@ -9,9 +9,9 @@ import {
 } from '@backstage/frontend-test-utils';
 import { EntityProvider } from '@backstage/plugin-catalog-react';
 import {
-  ztpDeviceChannel,
+  ZTP_QUEUE_CHANNEL,
   type ZtpDevice,
-  type ZtpDeviceSignal,
+  type ZtpQueueSignal,
 } from '@ztp-portal/backstage-plugin-ztp-common';
 import { ztpTestApis, ZTP_API } from '../../__testUtils__/apis';
 import { makeDevice, makeEvent } from '../../__testUtils__/fixtures';
@@ -413,21 +413,47 @@ describe('EntityZtpContent', () => {
     expect(within(list).getAllByRole('listitem')).toHaveLength(15);
   });
 
-  it('follows the device channel: a signal updates the stages at once', async () => {
+  it("follows the queue channel for its device: a signal updates the stages at once, other devices' change nothing", async () => {
     const signals = new MockSignalApi();
     serve(makeDevice('leaf-01'));
+    let fetches = 0;
+    server.events.on('request:start', ({ request }) => {
+      if (new URL(request.url).pathname.endsWith('/devices/default/leaf-01')) {
+        fetches++;
+      }
+    });
     await renderTab(signals);
-    expect(signals.channels()).toContain(ztpDeviceChannel(REF));
-    const message: ZtpDeviceSignal = {
-      type: 'device-changed',
-      device: makeDevice('leaf-01', {
-        serial: { state: 'checked' },
-        updatedAt: '2026-01-10T10:07:00.000Z',
-      }),
+    expect(signals.channels()).toContain(ZTP_QUEUE_CHANNEL);
+    const loaded = fetches;
+
+    // A storm of other devices: no patch, and no refresh a second later.
+    const others: ZtpQueueSignal = {
+      type: 'devices-changed',
+      devices: [makeDevice('leaf-02', { serial: { state: 'checked' } })],
+      removed: ['resource:default/leaf-03'],
     };
-    signals.publish(ztpDeviceChannel(REF), message);
+    signals.publish(ZTP_QUEUE_CHANNEL, others);
+    await new Promise(r => setTimeout(r, 1300));
+    expect(screen.getByText('Mismatch')).toBeInTheDocument();
+    expect(fetches).toBe(loaded);
+
+    // Its own device, in a batch with others (its ref in another case).
+    const message: ZtpQueueSignal = {
+      type: 'devices-changed',
+      devices: [
+        makeDevice('leaf-02'),
+        makeDevice('leaf-01', {
+          entityRef: 'Resource:default/Leaf-01',
+          serial: { state: 'checked' },
+          updatedAt: '2026-01-10T10:07:00.000Z',
+        }),
+      ],
+      removed: [],
+    };
+    signals.publish(ZTP_QUEUE_CHANNEL, message);
     expect(screen.getByText('Checked')).toBeInTheDocument();
     expect(screen.queryByText('Mismatch')).toBeNull();
+    server.events.removeAllListeners();
   });
 
   it('says when the device is not in the ZTP queue yet', async () => {

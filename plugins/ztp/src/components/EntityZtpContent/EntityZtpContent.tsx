@@ -9,8 +9,9 @@ import { useEntity } from '@backstage/plugin-catalog-react';
 import Grid from '@material-ui/core/Grid';
 import Alert from '@material-ui/lab/Alert';
 import {
-  ztpDeviceChannel,
-  type ZtpDeviceSignal,
+  ZTP_QUEUE_CHANNEL,
+  ztpSignalFor,
+  type ZtpQueueSignal,
 } from '@ztp-portal/backstage-plugin-ztp-common';
 import { useDeviceDetails } from '../../hooks/useDeviceDetails';
 import {
@@ -46,12 +47,13 @@ export function ZtpDeviceContent(props: ZtpDeviceContentProps) {
     useDeviceDetails(entityRef);
   const [fixing, setFixing] = useState(false);
 
-  useZtpLiveUpdates<ZtpDeviceSignal>({
-    channel: ztpDeviceChannel(entityRef),
+  useZtpLiveUpdates<ZtpQueueSignal>({
+    channel: ZTP_QUEUE_CHANNEL,
+    concerns: message => ztpSignalFor(message, entityRef) !== undefined,
     onSignal: message => {
-      if (message?.type === 'device-changed' && message.device) {
-        applyDevice(message.device);
-      }
+      const about = ztpSignalFor(message, entityRef);
+      // A removal shows with the refresh that follows.
+      if (about && 'device' in about) applyDevice(about.device);
     },
     onRefresh: refresh,
     pollIntervalMs,

@@ -11,8 +11,8 @@ import {
   entityRouteRef,
 } from '@backstage/plugin-catalog-react';
 import {
-  ztpDeviceChannel,
-  type ZtpDeviceSignal,
+  ZTP_QUEUE_CHANNEL,
+  type ZtpQueueSignal,
 } from '@ztp-portal/backstage-plugin-ztp-common';
 import { ztpTestApis, ZTP_API } from '../../__testUtils__/apis';
 import { makeDevice } from '../../__testUtils__/fixtures';
@@ -23,7 +23,6 @@ import { installedPlatformHandlers } from '../../__testUtils__/platformHandlers'
 const server = setupServer(...installedPlatformHandlers());
 registerMswTestHooks(server);
 
-const REF = 'resource:default/leaf-01';
 const DEVICE_URL = `${ZTP_API}/devices/default/leaf-01`;
 
 function device(annotations: Record<string, string>): Entity {
@@ -207,7 +206,7 @@ describe('EntityZtpIdentityCard', () => {
     expect(valueOf('Platform')).toHaveTextContent('Juniper Junos');
   });
 
-  it('updates the badges when the device signal arrives', async () => {
+  it('updates the badges when the queue signal brings its device', async () => {
     server.use(
       http.get(DEVICE_URL, () =>
         HttpResponse.json({ device: makeDevice('leaf-01'), events: [] }),
@@ -216,16 +215,19 @@ describe('EntityZtpIdentityCard', () => {
     const signals = new MockSignalApi();
     await renderCard(declared, signals);
     expect(await screen.findByText('Mismatch')).toBeInTheDocument();
-    expect(signals.channels()).toContain(ztpDeviceChannel(REF));
+    expect(signals.channels()).toContain(ZTP_QUEUE_CHANNEL);
 
-    const message: ZtpDeviceSignal = {
-      type: 'device-changed',
-      device: makeDevice('leaf-01', {
-        serial: { state: 'checked' },
-        updatedAt: '2026-01-10T10:05:00.000Z',
-      }),
+    const message: ZtpQueueSignal = {
+      type: 'devices-changed',
+      devices: [
+        makeDevice('leaf-01', {
+          serial: { state: 'checked' },
+          updatedAt: '2026-01-10T10:05:00.000Z',
+        }),
+      ],
+      removed: [],
     };
-    signals.publish(ztpDeviceChannel(REF), message);
+    signals.publish(ZTP_QUEUE_CHANNEL, message);
     expect(await screen.findByText('Checked')).toBeInTheDocument();
     expect(screen.queryByText('Mismatch')).toBeNull();
   });

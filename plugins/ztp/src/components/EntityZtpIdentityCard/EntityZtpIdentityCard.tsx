@@ -10,8 +10,9 @@ import Typography from '@material-ui/core/Typography';
 import { makeStyles } from '@material-ui/core/styles';
 import Alert from '@material-ui/lab/Alert';
 import {
-  ztpDeviceChannel,
-  type ZtpDeviceSignal,
+  ZTP_QUEUE_CHANNEL,
+  ztpSignalFor,
+  type ZtpQueueSignal,
 } from '@ztp-portal/backstage-plugin-ztp-common';
 import { useDeviceCatalogLink } from '../../hooks/useDeviceCatalogLink';
 import { useDeviceDetails } from '../../hooks/useDeviceDetails';
@@ -95,12 +96,13 @@ function DeviceStages(props: { entityRef: string; pollIntervalMs: number }) {
   const { details, error, loading, refresh, applyDevice } =
     useDeviceDetails(entityRef);
 
-  useZtpLiveUpdates<ZtpDeviceSignal>({
-    channel: ztpDeviceChannel(entityRef),
+  useZtpLiveUpdates<ZtpQueueSignal>({
+    channel: ZTP_QUEUE_CHANNEL,
+    concerns: message => ztpSignalFor(message, entityRef) !== undefined,
     onSignal: message => {
-      if (message?.type === 'device-changed' && message.device) {
-        applyDevice(message.device);
-      }
+      const about = ztpSignalFor(message, entityRef);
+      // A removal shows with the refresh that follows.
+      if (about && 'device' in about) applyDevice(about.device);
     },
     onRefresh: refresh,
     pollIntervalMs,
