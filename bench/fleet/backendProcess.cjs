@@ -24,6 +24,21 @@ function rssMiB(pid) {
   }
 }
 
+/**
+ * glibc's malloc arenas for the backend, as scripts/start.sh and the README's
+ * production command set them: MALLOC_ARENA_MAX from the environment, 2 when
+ * it is not set, glibc's own default when it is 0.
+ */
+function mallocArenas() {
+  const value = process.env.MALLOC_ARENA_MAX ?? '2';
+  return { MALLOC_ARENA_MAX: value === '0' ? undefined : value };
+}
+
+/** What the backend runs with, for the report. */
+function mallocArenaSetting() {
+  return mallocArenas().MALLOC_ARENA_MAX ?? "glibc's default";
+}
+
 /** Resolves true once something accepts TCP connections on host:port. */
 function tcpOpen(host, port) {
   return new Promise(resolve => {
@@ -57,7 +72,7 @@ function startBackend({ configFiles, logFile, env, built }) {
   const args = [...program, ...configFiles.flatMap(f => ['--config', f])];
   const child = spawn(process.execPath, args, {
     cwd: path.join(ROOT, 'packages/backend'),
-    env: { ...process.env, ...env },
+    env: { ...process.env, ...mallocArenas(), ...env },
     stdio: ['ignore', out, out],
     detached: true,
   });
@@ -97,4 +112,4 @@ function startBackend({ configFiles, logFile, env, built }) {
   };
 }
 
-module.exports = { startBackend, tcpOpen, rssMiB, ROOT };
+module.exports = { startBackend, tcpOpen, rssMiB, mallocArenaSetting, ROOT };

@@ -15,6 +15,8 @@
  *               [--dir D] [--serve]
  *                [--no-settle] [--profile-simulator] [--serial-check-concurrency N]
  *                [--script-slots N]
+ * MALLOC_ARENA_MAX in the environment sets the backend's (2 when not set,
+ * as scripts/start.sh does; 0 leaves glibc's default).
  * --built runs the backend from its production bundle (yarn build:backend,
  * compiled JavaScript) instead of the TypeScript sources through Backstage's
  * transform, as `yarn start` does;
@@ -40,7 +42,12 @@ const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
 const { execFileSync } = require('node:child_process');
-const { startBackend, tcpOpen, ROOT } = require('./backendProcess.cjs');
+const {
+  startBackend,
+  tcpOpen,
+  mallocArenaSetting,
+  ROOT,
+} = require('./backendProcess.cjs');
 const {
   buildBackendBundle,
   unpackBackendBundle,
@@ -165,7 +172,9 @@ async function main() {
   const built = opt('--built')
     ? unpackBackendBundle(buildBackendBundle())
     : undefined;
-  result.backend = built ? 'built (production bundle)' : 'from source';
+  result.backend = `${
+    built ? 'built (production bundle)' : 'from source'
+  }, MALLOC_ARENA_MAX ${mallocArenaSetting()}`;
   let backend = startBackend({ configFiles, logFile, env, built });
   try {
     const up = await waitFor(() => tcpOpen('127.0.0.1', PORT), {

@@ -30,6 +30,8 @@
 #   --ports BASE  listen on BASE..BASE+5 (backend, door, nginx, PostgreSQL,
 #                 the two Node references) instead of free ephemeral ports;
 #                 also ZTP_BENCH_PORT_BASE in the environment
+#   MALLOC_ARENA_MAX in the environment: the backend's glibc malloc arenas
+#                 (2 when not set, as scripts/start.sh; 0 for glibc's own)
 #   ZTP_BENCH_NODE_FLAGS in the environment: more options for the backend's
 #                 node (e.g. V8 flags to compare); ZTP_HEAP_GROWING_PERCENT
 #                 is read by the backend itself (packages/backend/src/heapGrowth.ts)
@@ -56,6 +58,7 @@ PROFILE=0
 TRACE_SQL=0
 KEEP=0
 BUILT=0
+MALLOC_ARENAS="${MALLOC_ARENA_MAX:-2}"
 EXTRA_CONFIG=""
 DATABASE=sqlite
 STARTUP_TIMEOUT=900
@@ -76,8 +79,8 @@ while [ $# -gt 0 ]; do
     --database) DATABASE="$2"; shift 2 ;;
     --ports) PORT_BASE="$2"; shift 2 ;;
     --built) BUILT=1; shift ;;
-    -h|--help) sed -n '2,38p' "$0"; exit 0 ;;
-    *) sed -n '2,38p' "$0" >&2; exit 2 ;;
+    -h|--help) sed -n '2,45p' "$0"; exit 0 ;;
+    *) sed -n '2,45p' "$0" >&2; exit 2 ;;
   esac
 done
 
@@ -238,6 +241,8 @@ fi
 started=$(date +%s)
 (
   cd "$ROOT" || exit 1
+  # glibc's malloc arenas as scripts/start.sh sets them (0: glibc's own).
+  if [ "$MALLOC_ARENAS" = 0 ]; then unset MALLOC_ARENA_MAX; else export MALLOC_ARENA_MAX="$MALLOC_ARENAS"; fi
   exec env NODE_ENV=production ZTP_BENCH_CATALOG="$TMP/catalog.yaml" ZTP_BENCH_SQL_TRACE="$TMP/sql-trace.txt" \
     node ${ZTP_BENCH_NODE_FLAGS:-} "${profile_args[@]}" "${backend_program[@]}" --config "$TMP/backend-config.yaml" \
       ${EXTRA_CONFIG:+--config "$EXTRA_CONFIG"}
@@ -391,6 +396,7 @@ node "$HERE/report.cjs" "$TMP" "$RESULTS" \
   "threads=$THREADS" "wrk timeout=${TIMEOUT}s" \
   "database=$([ "$DATABASE" = postgres ] && echo "PostgreSQL $(psql --version | awk '{print $3}') (fsync on)" || echo "SQLite file, journal $([ "$WAL" = 1 ] && echo wal || echo delete) at start")" \
   "backend=$([ "$BUILT" = 1 ] && echo "built (production bundle)" || echo "from source (Backstage's TypeScript transform)")" \
+  "MALLOC_ARENA_MAX=$([ "$MALLOC_ARENAS" = 0 ] && echo "glibc's default" || echo "$MALLOC_ARENAS")" \
   "door opened after=${startup}s" \
   "all devices queued after=${queue_built}s" \
   "load average before the run=$LOAD_BEFORE" \
