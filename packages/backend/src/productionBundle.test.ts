@@ -51,7 +51,7 @@ describe('the production bundle', () => {
     }
   });
 
-  it('imports the example fleet and serves a device its bootstrap, built and run with node', async () => {
+  it('imports the example fleet, serves a device its bootstrap and the portal its page, built and run with node', async () => {
     built = unpackBackendBundle(buildBackendBundle());
     work = fs.mkdtempSync(path.join(os.tmpdir(), 'ztp-production-bundle-'));
     const port = await freePort();
@@ -131,5 +131,10 @@ ztp:
     }
     expect(body).toContain('spine-01-par1');
     expect(output).not.toMatch(/Could not import/);
+
+    // The app backend serves the frontend the bundle carries.
+    const page = await fetch(`http://127.0.0.1:${port}/ztp`);
+    expect(page.status).toBe(200);
+    expect(await page.text()).toMatch(/<div id="root">/);
   });
 });
