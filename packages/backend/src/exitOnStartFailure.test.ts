@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
-import net from 'node:net';
+import { freePort } from './__testUtils__/freePort';
 import os from 'node:os';
 import path from 'node:path';
 import { exitOnStartFailure } from './exitOnStartFailure';
@@ -9,14 +9,6 @@ jest.setTimeout(60_000);
 
 const CHILD = path.join(__dirname, '__testUtils__', 'startZtpBackend.ts');
 const TS_LOADER = require.resolve('@backstage/cli/config/nodeTransform.cjs');
-
-async function freePort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>(r => server.listen(0, '127.0.0.1', () => r()));
-  const { port } = server.address() as net.AddressInfo;
-  await new Promise(r => server.close(r));
-  return port;
-}
 
 /** Runs the child until it exits, or kills it after timeoutMs (a live process). */
 function runChild(configFile: string, timeoutMs: number) {

@@ -10,7 +10,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
-import net from 'node:net';
+import { freePort } from './__testUtils__/freePort';
 import os from 'node:os';
 import path from 'node:path';
 
@@ -22,14 +22,6 @@ const {
   unpackBackendBundle,
   ROOT,
 } = require('../scripts/productionBundle.cjs');
-
-async function freePort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>(r => server.listen(0, '127.0.0.1', () => r()));
-  const { port } = server.address() as net.AddressInfo;
-  await new Promise(r => server.close(r));
-  return port;
-}
 
 const sleep = (ms: number) => new Promise(r => setTimeout(r, ms));
 
