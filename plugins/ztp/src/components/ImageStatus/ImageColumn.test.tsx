@@ -124,6 +124,10 @@ beforeEach(() => {
     http.get(`${ZTP_API}/images`, () =>
       HttpResponse.json({ images: approved }),
     ),
+    // No upgrade running (the dashboard's upgrade counter asks).
+    http.get(`${ZTP_API}/images/upgrades`, () =>
+      HttpResponse.json({ upgrades: [], upgradeNeeded: 0 }),
+    ),
     // The server filters on the image state, as GET /devices does.
     http.get(`${ZTP_API}/devices`, ({ request }) => {
       const params = new URL(request.url).searchParams;
