@@ -17,13 +17,11 @@ export type ZtpLiveUpdatesOptions<TMessage> = {
   /** Signal channel, e.g. ZTP_QUEUE_CHANNEL. */
   channel: string;
   /**
-   * Whether a message is about what the view shows (every message when not
-   * given); others neither apply nor refresh: a device's page ignores a
-   * storm of other devices.
+   * Applies a message at once, e.g. by patching the visible rows. Returns
+   * false when the message is not about what the view shows: no refresh
+   * follows (a device's page ignores a storm of other devices).
    */
-  concerns?: (message: TMessage) => boolean;
-  /** Applies a message at once, e.g. by patching the visible rows. */
-  onSignal: (message: TMessage) => void;
+  onSignal: (message: TMessage) => boolean | void;
   /** Reloads from the backend (counters, rows that entered or left a filter). */
   onRefresh: () => void;
   pollIntervalMs?: number;
@@ -56,9 +54,7 @@ export function useZtpLiveUpdates<TMessage>(
   useEffect(() => {
     if (!lastSignal) return;
     const message = lastSignal as unknown as TMessage;
-    const { concerns } = callbacks.current;
-    if (concerns && !concerns(message)) return;
-    callbacks.current.onSignal(message);
+    if (callbacks.current.onSignal(message) === false) return;
     if (refreshTimer.current === undefined) {
       refreshTimer.current = setTimeout(() => {
         refreshTimer.current = undefined;

@@ -49,11 +49,11 @@ export function ZtpDeviceContent(props: ZtpDeviceContentProps) {
 
   useZtpLiveUpdates<ZtpQueueSignal>({
     channel: ZTP_QUEUE_CHANNEL,
-    concerns: message => ztpSignalFor(message, entityRef) !== undefined,
     onSignal: message => {
       const about = ztpSignalFor(message, entityRef);
       // A removal shows with the refresh that follows.
       if (about && 'device' in about) applyDevice(about.device);
+      return about !== undefined;
     },
     onRefresh: refresh,
     pollIntervalMs,
