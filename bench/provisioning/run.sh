@@ -386,7 +386,8 @@ RESULTS="$ROOT/bench/results/provisioning-$(date +%Y%m%d-%H%M%S).txt"
 # This storm boots nothing: the logins per device come from the last fleet
 # boot of bench/fleet/run.cjs --boot, named with it.
 LOGINS="not measured yet (run node bench/fleet/run.cjs --boot)"
-LAST_BOOT=$(grep -l "SSH logins per device" "$ROOT"/bench/results/fleet-*.md 2>/dev/null | xargs -r ls -t | head -1)
+# No fleet boot yet (a fresh clone) is not an error.
+LAST_BOOT=$(grep -l "SSH logins per device" "$ROOT"/bench/results/fleet-*.md 2>/dev/null | xargs -r ls -t | head -1 || true)
 if [ -n "$LAST_BOOT" ]; then
   LOGINS="$(grep "SSH logins per device" "$LAST_BOOT" | awk -F'|' '{print $3}' | xargs) (min / max; total; devices logged into more than once; refused), from $(basename "$LAST_BOOT")"
 fi

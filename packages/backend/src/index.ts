@@ -6,11 +6,15 @@
 import { createBackend } from '@backstage/backend-defaults';
 import { exitOnStartFailure } from './exitOnStartFailure';
 import { limitHeapGrowth } from './heapGrowth';
+import { rootLoggerServiceFactory } from './rootLogger';
 
 // Before anything allocates much, and before any worker thread starts.
 limitHeapGrowth();
 
 const backend = createBackend();
+
+// Backstage's root logger, its config schema collected outside the backend.
+backend.add(rootLoggerServiceFactory);
 
 backend.add(import('@backstage/plugin-app-backend'));
 backend.add(import('@backstage/plugin-proxy-backend'));

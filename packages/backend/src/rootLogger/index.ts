@@ -1,0 +1,2 @@
+export { rootLoggerServiceFactory } from './rootLoggerServiceFactory';
+export { loadConfigSchemaInChildProcess } from './configSchemaInChildProcess';
