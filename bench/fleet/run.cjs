@@ -56,6 +56,41 @@ const { bootFleet } = require('./bootFleet.cjs');
 const { measureDashboard } = require('./dashboard.cjs');
 
 const args = process.argv.slice(2);
+
+/** The comment at the top of this file: what it does and its options. */
+function usage() {
+  const [, comment] = fs.readFileSync(__filename, 'utf8').split(/\/\*|\*\//);
+  return comment.replace(/^ \* ?/gm, '').trim();
+}
+const FLAGS = [
+  '--boot',
+  '--built',
+  '--keep',
+  '--no-dashboard',
+  '--no-restart',
+  '--no-settle',
+  '--profile-simulator',
+  '--serve',
+];
+const WITH_VALUE = [
+  '--devices',
+  '--dir',
+  '--port',
+  '--script-slots',
+  '--serial-check-concurrency',
+];
+// A mistyped option would otherwise run a whole benchmark without it.
+for (let i = 0; i < args.length; i++) {
+  if (args[i] === '--help' || args[i] === '-h') {
+    console.log(usage());
+    process.exit(0);
+  }
+  if (WITH_VALUE.includes(args[i]) && i + 1 < args.length) i++;
+  else if (!FLAGS.includes(args[i])) {
+    console.error(`run.cjs: unknown option "${args[i]}"\n\n${usage()}`);
+    process.exit(2);
+  }
+}
 const opt = name => args.includes(name);
 const value = (name, fallback) => {
   const i = args.indexOf(name);
@@ -144,6 +179,11 @@ async function waitFor(fn, { every = 1000, timeoutMs, what }) {
 
 async function main() {
   const kept = value('--dir');
+  if (kept && !fs.existsSync(path.join(kept, 'bench-config.yaml'))) {
+    throw new Error(
+      `--dir ${kept} is not a kept fleet (no bench-config.yaml): run with --keep first, it prints the folder to use`,
+    );
+  }
   const dir =
     kept ?? fs.mkdtempSync(path.join(os.tmpdir(), 'ztp-fleet-bench-'));
   let config = path.join(dir, 'bench-config.yaml');
