@@ -30,8 +30,12 @@ import {
 } from './alpha';
 import defaultExport, { EntityZtpIdentityCard } from './index';
 import { installedPlatformHandlers } from './__testUtils__/platformHandlers';
+import { idleQueueHandlers } from './__testUtils__/idleQueueHandlers';
 
-const server = setupServer(...installedPlatformHandlers());
+const server = setupServer(
+  ...installedPlatformHandlers(),
+  ...idleQueueHandlers(),
+);
 registerMswTestHooks(server);
 
 const entity = (kind: string, type: string) => ({

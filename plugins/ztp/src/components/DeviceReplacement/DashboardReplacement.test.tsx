@@ -12,9 +12,13 @@ import { dhcpDownloadOnlyHandlers } from '../../__testUtils__/dhcpHandlers';
 import { makeDevice, makeEvent, makeList } from '../../__testUtils__/fixtures';
 import { ZtpDashboard } from '../ZtpDashboardPage';
 import { installedPlatformHandlers } from '../../__testUtils__/platformHandlers';
+import { idleQueueHandlers } from '../../__testUtils__/idleQueueHandlers';
 
 // The dashboard for an operator allowed to replace devices.
-const server = setupServer(...installedPlatformHandlers());
+const server = setupServer(
+  ...installedPlatformHandlers(),
+  ...idleQueueHandlers(),
+);
 registerMswTestHooks(server);
 
 const stuck = makeDevice('leaf-01', {

@@ -12,10 +12,14 @@ import { makeDevice, makeEvent } from '../../__testUtils__/fixtures';
 import { EntityZtpContent } from '../EntityZtpContent';
 import { ReplacementListCard } from './ReplacementListCard';
 import { installedPlatformHandlers } from '../../__testUtils__/platformHandlers';
+import { idleQueueHandlers } from '../../__testUtils__/idleQueueHandlers';
 
 // A user without ztp.device.replace. (usePermission caches answers in a
 // module-wide SWR cache, hence one permission setup per test file.)
-const server = setupServer(...installedPlatformHandlers());
+const server = setupServer(
+  ...installedPlatformHandlers(),
+  ...idleQueueHandlers(),
+);
 registerMswTestHooks(server);
 
 const entity: Entity = {

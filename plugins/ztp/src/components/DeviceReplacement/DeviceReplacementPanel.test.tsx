@@ -17,10 +17,14 @@ import {
 } from '../../__testUtils__/fixtures';
 import { EntityZtpContent } from '../EntityZtpContent';
 import { installedPlatformHandlers } from '../../__testUtils__/platformHandlers';
+import { idleQueueHandlers } from '../../__testUtils__/idleQueueHandlers';
 
 // An operator allowed to replace. (usePermission caches answers in a
 // module-wide SWR cache, hence the denied case in a file of its own.)
-const server = setupServer(...installedPlatformHandlers());
+const server = setupServer(
+  ...installedPlatformHandlers(),
+  ...idleQueueHandlers(),
+);
 registerMswTestHooks(server);
 
 const REF = 'resource:default/leaf-01';

@@ -18,10 +18,14 @@ import { makeDevice, makeEvent } from '../../__testUtils__/fixtures';
 import { MockSignalApi } from '../../__testUtils__/MockSignalApi';
 import { EntityZtpContent } from './EntityZtpContent';
 import { installedPlatformHandlers } from '../../__testUtils__/platformHandlers';
+import { idleQueueHandlers } from '../../__testUtils__/idleQueueHandlers';
 
 // The user may check serials and push, but not reveal credentials. (One
 // permission setup per file: usePermission caches answers module-wide.)
-const server = setupServer(...installedPlatformHandlers());
+const server = setupServer(
+  ...installedPlatformHandlers(),
+  ...idleQueueHandlers(),
+);
 registerMswTestHooks(server);
 
 const REF = 'resource:default/leaf-01';

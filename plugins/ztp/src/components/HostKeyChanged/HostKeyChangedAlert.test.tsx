@@ -13,10 +13,14 @@ import { ztpTestApis, ZTP_API } from '../../__testUtils__/apis';
 import { makeDevice, makeEvent } from '../../__testUtils__/fixtures';
 import { EntityZtpContent } from '../EntityZtpContent';
 import { installedPlatformHandlers } from '../../__testUtils__/platformHandlers';
+import { idleQueueHandlers } from '../../__testUtils__/idleQueueHandlers';
 
 // The ZTP tab of a device that presented a new host key, for an operator
 // allowed to accept it. (One permission setup per file.)
-const server = setupServer(...installedPlatformHandlers());
+const server = setupServer(
+  ...installedPlatformHandlers(),
+  ...idleQueueHandlers(),
+);
 registerMswTestHooks(server);
 
 const REF = 'resource:default/leaf-01';

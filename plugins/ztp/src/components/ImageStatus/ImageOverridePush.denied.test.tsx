@@ -12,9 +12,13 @@ import { ztpTestApis, ZTP_API } from '../../__testUtils__/apis';
 import { makeDevice } from '../../__testUtils__/fixtures';
 import { EntityZtpContent } from '../EntityZtpContent';
 import { installedPlatformHandlers } from '../../__testUtils__/platformHandlers';
+import { idleQueueHandlers } from '../../__testUtils__/idleQueueHandlers';
 
 // The operator may push but not override the image gate.
-const server = setupServer(...installedPlatformHandlers());
+const server = setupServer(
+  ...installedPlatformHandlers(),
+  ...idleQueueHandlers(),
+);
 registerMswTestHooks(server);
 
 const DEVICE_URL = `${ZTP_API}/devices/default/leaf-02`;

@@ -10,10 +10,14 @@ import { dhcpDownloadOnlyHandlers } from '../../__testUtils__/dhcpHandlers';
 import { makeDevice, makeList } from '../../__testUtils__/fixtures';
 import { ZtpDashboard } from './ZtpDashboardPage';
 import { installedPlatformHandlers } from '../../__testUtils__/platformHandlers';
+import { idleQueueHandlers } from '../../__testUtils__/idleQueueHandlers';
 
 // A reader without any ZTP action permission. (usePermission caches answers
 // in a module-wide SWR cache, hence one permission setup per test file.)
-const server = setupServer(...installedPlatformHandlers());
+const server = setupServer(
+  ...installedPlatformHandlers(),
+  ...idleQueueHandlers(),
+);
 registerMswTestHooks(server);
 
 describe('ZtpDashboard for a user who may only read', () => {

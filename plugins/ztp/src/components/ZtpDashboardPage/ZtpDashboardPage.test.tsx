@@ -17,6 +17,7 @@ import {
 import { ztpTestApis, ZTP_API } from '../../__testUtils__/apis';
 import { dhcpDownloadOnlyHandlers } from '../../__testUtils__/dhcpHandlers';
 import { installedPlatformHandlers } from '../../__testUtils__/platformHandlers';
+import { idleQueueHandlers } from '../../__testUtils__/idleQueueHandlers';
 import {
   makeDevice,
   makeList,
@@ -27,7 +28,10 @@ import { ZtpDashboard, ZtpDashboardPage } from './ZtpDashboardPage';
 
 // Every permission is allowed in this file. usePermission caches answers in a
 // module-wide SWR cache, so other permission setups have files of their own.
-const server = setupServer(...installedPlatformHandlers());
+const server = setupServer(
+  ...installedPlatformHandlers(),
+  ...idleQueueHandlers(),
+);
 registerMswTestHooks(server);
 
 /** The backend's queue for one test; handlers read it on every request. */
