@@ -49,6 +49,10 @@ function serve(device: ZtpDevice) {
     http.get(DEVICE_URL, () =>
       HttpResponse.json({ device, events: [makeEvent(1, REF)] }),
     ),
+    // Conf Final's card asks whether the configuration renders (no login).
+    http.get(`${DEVICE_URL}/final-config`, () =>
+      HttpResponse.json({ rendered: 'hostname leaf-01\n' }),
+    ),
   );
 }
 
