@@ -8,7 +8,6 @@ import {
 } from '@backstage/frontend-test-utils';
 import type { ZtpDevice } from '@ztp-portal/backstage-plugin-ztp-common';
 import { ztpTestApis, ZTP_API } from '../../__testUtils__/apis';
-import { dhcpDownloadOnlyHandlers } from '../../__testUtils__/dhcpHandlers';
 import { makeDevice, makeEvent, makeList } from '../../__testUtils__/fixtures';
 import { ZtpDashboard } from '../ZtpDashboardPage';
 import { installedPlatformHandlers } from '../../__testUtils__/platformHandlers';
@@ -42,13 +41,6 @@ describe('the dashboard with replacements', () => {
     ];
     const replaced: unknown[] = [];
     server.use(
-      http.get(`${ZTP_API}/unknown-devices`, () =>
-        HttpResponse.json({ items: [] }),
-      ),
-      http.get(`${ZTP_API}/declaration-problems`, () =>
-        HttpResponse.json({ items: [] }),
-      ),
-      ...dhcpDownloadOnlyHandlers(),
       http.get(`${ZTP_API}/devices`, () =>
         HttpResponse.json(makeList(devices)),
       ),

@@ -6,7 +6,6 @@ import {
   renderInTestApp,
 } from '@backstage/frontend-test-utils';
 import { ztpTestApis, ZTP_API } from '../../__testUtils__/apis';
-import { dhcpDownloadOnlyHandlers } from '../../__testUtils__/dhcpHandlers';
 import { makeDevice, makeList } from '../../__testUtils__/fixtures';
 import { ZtpDashboard } from './ZtpDashboardPage';
 import { installedPlatformHandlers } from '../../__testUtils__/platformHandlers';
@@ -23,13 +22,6 @@ registerMswTestHooks(server);
 describe('ZtpDashboard for a user who may only read', () => {
   it('shows the Mismatch without the gear, and no selection for the push', async () => {
     server.use(
-      http.get(`${ZTP_API}/unknown-devices`, () =>
-        HttpResponse.json({ items: [] }),
-      ),
-      http.get(`${ZTP_API}/declaration-problems`, () =>
-        HttpResponse.json({ items: [] }),
-      ),
-      ...dhcpDownloadOnlyHandlers(),
       http.get(`${ZTP_API}/devices`, () =>
         HttpResponse.json(
           makeList([

@@ -15,7 +15,6 @@ import {
   type ZtpUnknownDevice,
 } from '@ztp-portal/backstage-plugin-ztp-common';
 import { ztpTestApis, ZTP_API } from '../../__testUtils__/apis';
-import { dhcpDownloadOnlyHandlers } from '../../__testUtils__/dhcpHandlers';
 import { installedPlatformHandlers } from '../../__testUtils__/platformHandlers';
 import { idleQueueHandlers } from '../../__testUtils__/idleQueueHandlers';
 import {
@@ -65,10 +64,6 @@ beforeEach(() => {
     http.get(`${ZTP_API}/unknown-devices`, () =>
       HttpResponse.json({ items: unknownDevices }),
     ),
-    http.get(`${ZTP_API}/declaration-problems`, () =>
-      HttpResponse.json({ items: [] }),
-    ),
-    ...dhcpDownloadOnlyHandlers(),
     http.get(`${ZTP_API}/devices`, ({ request }) => {
       const params = new URL(request.url).searchParams;
       listRequests.push(params);
