@@ -1,5 +1,7 @@
+import { execFile } from 'node:child_process';
 import { threadId } from 'node:worker_threads';
 import os from 'node:os';
+import { promisify } from 'node:util';
 import type { ZtpPlatformDriver } from '@ztp-portal/backstage-plugin-ztp-node';
 import { builtinPlatformDrivers } from '../../__testUtils__/builtinPlatforms';
 import { verifyShaCrypt } from '@ztp-portal/backstage-plugin-ztp-node';
@@ -9,6 +11,7 @@ import {
   HASH_THREAD_YOUNG_GENERATION_MB,
   PasswordHashPool,
 } from './PasswordHashPool';
+import { HASH_WORKER_FILE } from './hashWorker';
 
 jest.setTimeout(60_000);
 
@@ -51,6 +54,32 @@ describe('PasswordHashPool', () => {
         HASH_THREAD_YOUNG_GENERATION_MB,
       );
     }
+  });
+
+  it('loads only the hashing helpers on its threads, not the platform contract', async () => {
+    // What a thread's module graph holds, read in a process of its own (the
+    // test's modules are loaded already): the package's index pulls in
+    // templates and catalog clients, about 16 MiB per thread.
+    const script = `
+      require(${JSON.stringify(HASH_WORKER_FILE)});
+      process.stdout.write(JSON.stringify(Object.keys(require.cache)));`;
+    const { stdout: loaded } = await promisify(execFile)(
+      process.execPath,
+      [
+        '-r',
+        require.resolve('@backstage/cli/config/nodeTransform.cjs'),
+        '-e',
+        script,
+      ],
+      { env: { ...process.env, NODE_OPTIONS: '' }, maxBuffer: 16 << 20 },
+    );
+    const modules = JSON.parse(loaded) as string[];
+    expect(modules.some(m => m.endsWith('helpers/crypt.ts'))).toBe(true);
+    expect(
+      modules.filter(m =>
+        /ztp-node\/src\/index\.ts$|nunjucks|catalog-client/.test(m),
+      ),
+    ).toEqual([]);
   });
 
   it("hashes another plugin's platform on the calling thread", async () => {

@@ -2,7 +2,7 @@ import {
   hashPasswordWithScheme,
   loadFastShaCrypt,
   type PasswordHashScheme,
-} from '@ztp-portal/backstage-plugin-ztp-node';
+} from '@ztp-portal/backstage-plugin-ztp-node/passwordHashing';
 
 /** This file, for the pool to start its threads with. */
 export const HASH_WORKER_FILE = __filename;
