@@ -153,6 +153,46 @@ describe.each(databases.eachSupportedId())('FetchStore on %p', id => {
     expect(loaded.updatedAt.getTime()).toBe(t0);
   });
 
+  it("logs a batch of many devices' repeats, each device once with its own values", async () => {
+    // 101 devices: more rows than one statement takes, and a remainder.
+    const { knex, stores } = await storesFor(databases, id);
+    const ns = Array.from({ length: 101 }, (_, i) => i + 1);
+    await addDeclared(stores, ...ns);
+    const t0 = Date.now() - 60_000;
+    const fetches = ns.map(n => ({
+      entityRef: `resource:default/dev-${n}`,
+      sourceIp: `127.0.${Math.floor(n / 200)}.${n % 200}`,
+      at: new Date(t0 + n),
+      checkAt: new Date(t0 + 1000 + n),
+      via: 'MAC address in the URL',
+      timeline: false,
+    }));
+    const logged = await stores.fetches.recordFetches(fetches, {
+      logRepeatsAs: 'door-a',
+    });
+    expect(logged).toHaveLength(101);
+    const rows = await knex('ztp_repeated_fetches')
+      .where({ owner: 'door-a' })
+      .orderBy('id');
+    expect(
+      rows.map(r => ({
+        ref: r.entity_ref,
+        ip: r.source_ip,
+        at: new Date(r.at).getTime(),
+        checkAt: new Date(r.check_at).getTime(),
+        count: Number(r.count),
+      })),
+    ).toEqual(
+      fetches.map(f => ({
+        ref: f.entityRef,
+        ip: f.sourceIp,
+        at: f.at.getTime(),
+        checkAt: f.checkAt.getTime(),
+        count: 1,
+      })),
+    );
+  });
+
   it('folds the repeats a stopped door left, once, whoever folds them', async () => {
     const { knex, stores } = await storesFor(databases, id);
     const ref = 'resource:default/dev-4';
