@@ -13,7 +13,7 @@ import {
 import type { DeviceRecord, NewEvent } from '../database/types';
 import type { BootstrapFileIndex, DeviceBootstrap } from './BootstrapFileIndex';
 import { BootstrapRoutes } from './bootstrapRoutes';
-import type { DeviceIndex } from './DeviceIndex';
+import type { DeviceIndex, DoorIdentity } from './DeviceIndex';
 import type { FetchRecorder } from './FetchRecorder';
 import { header, recognizeDevice } from './recognizeDevice';
 import type { UnknownDeviceCounter } from './UnknownDeviceCounter';
@@ -22,12 +22,12 @@ const ROUTE =
   /^\/ztp\/config(?:\/(by-mac|by-hostname)\/([^/?]+))?\/?(?:\?.*)?$/;
 
 /** Gives a device's minimal configuration (rendered, or from a cache). */
-export type MinimalConfigSource = {
-  render(device: DeviceRecord): string;
+export type MinimalConfigSource<D extends DoorIdentity = DeviceRecord> = {
+  render(device: D): string;
   /** The files its platform's own agent asks for (BootstrapRenderer). */
-  bootstrap?(device: DeviceRecord): DeviceBootstrap;
+  bootstrap?(device: D): DeviceBootstrap;
   /** What, changed, is rendered again (doorSignature when not given). */
-  signature?(device: DeviceRecord): string;
+  signature?(device: D): string;
 };
 
 /** What the door answers to one request. */
@@ -38,28 +38,29 @@ export type DoorResponse = {
   /** text/plain unless said otherwise (a Python script, for instance). */
   contentType?: string;
   /** The device served, when a configuration went out. */
-  device?: DeviceRecord;
+  device?: DoorIdentity;
 };
 
-export type DeviceRequestHandlerOptions = {
-  index: DeviceIndex;
-  renderer: MinimalConfigSource;
-  recorder: FetchRecorder;
-  unknown: UnknownDeviceCounter;
-  logger: LoggerService;
-  /** CIDRs allowed to fetch; empty means everyone. */
-  allowedNetworks: string[];
-  /** Called after a fetch is durably recorded. */
-  onFetched: (device: DeviceRecord) => void;
-  /** Time a device needs to apply its configuration before SSH answers. */
-  firstCheckDelayMs?: number;
-  /** Platforms' own bootstrap files and the device callback (bootstrapRoutes). */
-  bootstrap?: {
-    files: BootstrapFileIndex;
-    store: { addEvent(event: NewEvent): Promise<void> };
-    onReported(entityRef: string): void;
+export type DeviceRequestHandlerOptions<D extends DoorIdentity = DeviceRecord> =
+  {
+    index: DeviceIndex<D>;
+    renderer: MinimalConfigSource<D>;
+    recorder: FetchRecorder;
+    unknown: UnknownDeviceCounter;
+    logger: LoggerService;
+    /** CIDRs allowed to fetch; empty means everyone. */
+    allowedNetworks: string[];
+    /** Called after a fetch is durably recorded. */
+    onFetched: (device: DoorIdentity) => void;
+    /** Time a device needs to apply its configuration before SSH answers. */
+    firstCheckDelayMs?: number;
+    /** Platforms' own bootstrap files and the device callback (bootstrapRoutes). */
+    bootstrap?: {
+      files: BootstrapFileIndex;
+      store: { addEvent(event: NewEvent): Promise<void> };
+      onReported(entityRef: string): void;
+    };
   };
-};
 
 /** The headers a device may identify itself with, and their longest values. */
 const IDENTITY_HEADERS: [name: string, maxLength: number][] = [
@@ -141,11 +142,11 @@ function send(
  * dedicated provisioning listener (no Backstage middleware in the way) and,
  * when configured, on the plugin router.
  */
-export class DeviceRequestHandler {
+export class DeviceRequestHandler<D extends DoorIdentity = DeviceRecord> {
   private readonly allowed: [ipaddr.IPv4 | ipaddr.IPv6, number][];
   private readonly bootstrap?: BootstrapRoutes;
 
-  constructor(private readonly options: DeviceRequestHandlerOptions) {
+  constructor(private readonly options: DeviceRequestHandlerOptions<D>) {
     this.allowed = options.allowedNetworks.map(cidr => ipaddr.parseCIDR(cidr));
     if (options.bootstrap) {
       this.bootstrap = new BootstrapRoutes({
@@ -160,7 +161,7 @@ export class DeviceRequestHandler {
 
   /** Records a bootstrap file that carried the configuration; false if not. */
   private async recordDelivery(
-    device: DeviceRecord,
+    device: DoorIdentity,
     sourceIp: string,
     via: string,
   ): Promise<boolean> {
@@ -212,7 +213,7 @@ export class DeviceRequestHandler {
     sourceIp: string;
     /** False for HEAD: nothing was delivered, so nothing is recorded. */
     record?: boolean;
-  }): Promise<{ status: number; body: string; device?: DeviceRecord }> {
+  }): Promise<{ status: number; body: string; device?: D }> {
     if (!this.isAllowed(request.sourceIp)) {
       return {
         status: 403,
@@ -237,7 +238,7 @@ export class DeviceRequestHandler {
     const problem = identityProblem(request);
     if (problem) return { status: 400, body: `bad request: ${problem}\n` };
     const recognition = recognizeDevice(this.options.index, request);
-    if (!recognition.device) {
+    if ('identifier' in recognition) {
       this.options.unknown.count(request.sourceIp, recognition.identifier);
       return { status: 404, body: 'unknown device\n' };
     }

@@ -5,7 +5,7 @@ import { mockServices } from '@backstage/backend-test-utils';
 import type { ConfMinFetch, DeviceRecord } from '../database/types';
 import type { FetchStore } from '../database/FetchStore';
 import type { UnknownDeviceStore } from '../database/UnknownDeviceStore';
-import { DeviceIndex } from './DeviceIndex';
+import { DeviceIndex, type DoorIdentity } from './DeviceIndex';
 import { DeviceRequestHandler } from './DeviceRequestHandler';
 import { FetchRecorder } from './FetchRecorder';
 import { DoorHttpServer } from './DoorHttpServer';
@@ -65,7 +65,7 @@ describe('DoorHttpServer', () => {
   let server: DoorHttpServer;
   let port: number;
   let recorded: ConfMinFetch[];
-  let fetched: DeviceRecord[];
+  let fetched: DoorIdentity[];
   let unknown: UnknownDeviceCounter;
   let probes: { identifier: string }[];
 

@@ -7,6 +7,7 @@ import {
   type DeviceRequestHandler,
   type DoorResponse,
 } from './DeviceRequestHandler';
+import type { DoorIdentity } from './DeviceIndex';
 import type { ImageDownloads } from './ImageDownloads';
 import {
   headEnd,
@@ -125,7 +126,11 @@ export class DoorHttpServer {
     private readonly options: {
       host: string;
       port: number;
-      handler: DeviceRequestHandler;
+      /** What it answers with, whichever device records its index holds. */
+      handler: Pick<
+        DeviceRequestHandler<DoorIdentity>,
+        'respond' | 'delivered'
+      >;
       logger: LoggerService;
       /** Where it runs, for the log line (e.g. "on a worker thread"). */
       runsOn?: string;

@@ -4,7 +4,7 @@ import { STATUS_CODES } from 'node:http';
 import type net from 'node:net';
 import type { LoggerService } from '@backstage/backend-plugin-api';
 import type { ServableImage } from '../images/ImageCatalog';
-import type { DeviceIndex } from './DeviceIndex';
+import type { DeviceIndex, DoorIdentity } from './DeviceIndex';
 import { parseRange } from './imageRange';
 import { fileSource, ImageChunkCache } from './imageChunkCache';
 import { sendFileRange } from './imageSender';
@@ -76,7 +76,7 @@ export class ImageDownloads {
 
   constructor(
     private readonly options: {
-      index: DeviceIndex;
+      index: DeviceIndex<DoorIdentity>;
       isAllowed(ip: string): boolean;
       limits: ImageDownloadLimits;
       logger: LoggerService;

@@ -1,8 +1,8 @@
 import type { LoggerService } from '@backstage/backend-plugin-api';
 import type { ZtpEventType } from '@ztp-portal/backstage-plugin-ztp-common';
-import type { DeviceRecord, NewEvent } from '../database/types';
+import type { NewEvent } from '../database/types';
 import type { BootstrapFileIndex } from './BootstrapFileIndex';
-import type { DeviceIndex } from './DeviceIndex';
+import type { DeviceIndex, DoorIdentity } from './DeviceIndex';
 import type { DoorResponse } from './DeviceRequestHandler';
 
 const BOOT_ROUTE = /^\/ztp\/boot\/([^/?]+)\/?(?:\?.*)?$/;
@@ -30,12 +30,12 @@ const MAX_DETAIL = 1500;
 
 export type BootstrapRoutesOptions = {
   files: BootstrapFileIndex;
-  index: DeviceIndex;
+  index: DeviceIndex<DoorIdentity>;
   store: { addEvent(event: NewEvent): Promise<void> };
   logger: LoggerService;
   /** Records that the device fetched its configuration (Conf Min Loaded). */
   recordDelivery(
-    device: DeviceRecord,
+    device: DoorIdentity,
     sourceIp: string,
     via: string,
   ): Promise<boolean>;

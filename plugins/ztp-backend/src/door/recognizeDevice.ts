@@ -1,10 +1,10 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import type { DeviceRecord } from '../database/types';
-import type { DeviceIndex } from './DeviceIndex';
+import type { DeviceIndex, DoorIdentity } from './DeviceIndex';
 
-export type Recognition =
+export type Recognition<D extends DoorIdentity = DeviceRecord> =
   | {
-      device: DeviceRecord;
+      device: D;
       via: string;
       headerSerial?: string;
     }
@@ -35,15 +35,15 @@ export function header(
  * BASE-MAC-ADDRESS / SERIAL-NUMBER), and last the source address when it is
  * the declared management address.
  */
-export function recognizeDevice(
-  index: DeviceIndex,
+export function recognizeDevice<D extends DoorIdentity>(
+  index: DeviceIndex<D>,
   request: {
     kind: 'mac' | 'hostname' | 'auto';
     key?: string;
     headers: IncomingHttpHeaders;
     sourceIp: string;
   },
-): Recognition {
+): Recognition<D> {
   const headerSerial =
     header(request.headers, 'x-arista-serial') ??
     header(request.headers, 'serial-number');
@@ -90,7 +90,7 @@ export function recognizeDevice(
  * processed it, is no longer unknown.
  */
 export function identifiesDeclaredDevice(
-  index: DeviceIndex,
+  index: DeviceIndex<DoorIdentity>,
   identifier: string,
 ): boolean {
   const space = identifier.indexOf(' ');

@@ -12,13 +12,13 @@ import {
 } from '../../database/ZtpStores';
 import type { DeviceRecord } from '../../database/types';
 import { freePort, httpGet } from '../../__testUtils__/network';
-import type { Worker } from 'node:worker_threads';
+import { Worker } from 'node:worker_threads';
 import {
   DOOR_YOUNG_GENERATION_MB,
   DoorWorkerHost,
   workerDatabaseConfig,
 } from './DoorWorkerHost';
-import type { FetchedDevice } from './protocol';
+import type { FetchedDevice, MainToDoor } from './protocol';
 
 jest.setTimeout(30_000);
 
@@ -180,6 +180,39 @@ describe.each(backends)('DoorWorkerHost on %s', backend => {
     await expect(
       httpGet(`${base}/ztp/config/by-mac/5254.0000.2001`),
     ).rejects.toThrow(/ECONNREFUSED/);
+  });
+
+  it("sends the door's thread each device's identities and states, never its account", async () => {
+    const posted = jest.spyOn(Worker.prototype, 'postMessage');
+    try {
+      const { base } = await startHost();
+      expect(
+        (await httpGet(`${base}/ztp/config/by-mac/5254.0000.2002`)).status,
+      ).toBe(200);
+      const sent = posted.mock.calls
+        .map(([m]) => m as MainToDoor)
+        .flatMap(m => (m.type === 'devices' ? m.upsert : []));
+      expect(sent.map(d => d.device.entityRef).sort()).toEqual([
+        'resource:default/dev-1',
+        'resource:default/dev-2',
+      ]);
+      for (const { device } of sent) {
+        expect(Object.keys(device).sort()).toEqual([
+          'confMinState',
+          'entityRef',
+          'expectedSerial',
+          'hostname',
+          'macAddress',
+          'managementIp',
+          'serialState',
+        ]);
+      }
+      const text = JSON.stringify(posted.mock.calls);
+      expect(text).not.toContain('v1:x:y:z');
+      expect(text).not.toContain('$6$salt');
+    } finally {
+      posted.mockRestore();
+    }
   });
 
   it('tells the main thread of a repeated fetch at most once per interval, and of every first fetch', async () => {

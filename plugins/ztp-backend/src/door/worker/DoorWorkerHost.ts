@@ -9,6 +9,7 @@ import type {
 } from '../ImageDownloads';
 import type { MinimalConfigSource } from '../DeviceRequestHandler';
 import { doorSignature } from '../doorSignature';
+import { doorIdentity } from '../DeviceIndex';
 import { DOOR_WORKER_FILE } from './doorWorker';
 import { workerExecArgv } from '../../workerExecArgv';
 import type {
@@ -101,7 +102,7 @@ export class DoorWorkerHost {
         );
         config = { error: String(error) };
       }
-      upsert.push({ device, config, bootstrap });
+      upsert.push({ device: doorIdentity(device), config, bootstrap });
       this.sent.set(device.entityRef, signature);
     }
     const remove: string[] = [];

@@ -9,7 +9,7 @@ import type { LoggerService } from '@backstage/backend-plugin-api';
 import { ztpStoresOn } from '../../database/ZtpStores';
 import { BootstrapFileIndex } from '../BootstrapFileIndex';
 import { REFETCH_SIGNAL_INTERVAL_MS } from '../deviceFetchFollowUp';
-import { DeviceIndex } from '../DeviceIndex';
+import { DeviceIndex, type DoorIdentity } from '../DeviceIndex';
 import { DeviceRequestHandler } from '../DeviceRequestHandler';
 import { FetchRecorder, repeatFolding } from '../FetchRecorder';
 import { imageDownloadEvent } from '../imageDownloadEvent';
@@ -61,7 +61,7 @@ export async function runDoorWorker(data: DoorWorkerData, port: MessagePort) {
     pool: data.database.client === 'pg' ? { min: 0, max: 4 } : undefined,
   });
   const stores = ztpStoresOn(db);
-  const index = new DeviceIndex();
+  const index = new DeviceIndex<DoorIdentity>();
   const configs = new Map<string, DoorDevice['config']>();
   const bootstrapFiles = new BootstrapFileIndex();
   const unknown = new UnknownDeviceCounter(stores.unknownDevices);

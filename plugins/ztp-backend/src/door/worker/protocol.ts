@@ -1,4 +1,5 @@
 import type { DeviceRecord } from '../../database/types';
+import type { DoorIdentity } from '../DeviceIndex';
 import type { ServableImage } from '../../images/ImageCatalog';
 import type {
   ImageDownloadLimits,
@@ -36,7 +37,7 @@ export type DoorWorkerData = {
 
 /** A device as the door needs it: its identities and its rendered bytes. */
 export type DoorDevice = {
-  device: DeviceRecord;
+  device: DoorIdentity;
   /** The minimal configuration, or an error message when it cannot render. */
   config: { text: string } | { error: string };
   /** The files its platform's own ZTP agent asks for. */
