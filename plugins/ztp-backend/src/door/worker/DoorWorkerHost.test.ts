@@ -108,6 +108,7 @@ describe.each(backends)('DoorWorkerHost on %s', backend => {
     allowedNetworks: string[] = [],
     unknownFlushMs = 60_000,
     repeatFetchReportMs?: number,
+    devicesPerMessage?: number,
   ) {
     const fetched: FetchedDevice[] = [];
     const unknownRecorded: number[] = [];
@@ -126,6 +127,7 @@ describe.each(backends)('DoorWorkerHost on %s', backend => {
       onUnknownRecorded: () => unknownRecorded.push(Date.now()),
       unknownFlushMs,
       repeatFetchReportMs,
+      devicesPerMessage,
     });
     host.syncDevices(await stores.devices.listActiveDevices());
     const address = await host.start();
@@ -215,6 +217,33 @@ describe.each(backends)('DoorWorkerHost on %s', backend => {
     }
   });
 
+  it('sends the queue in messages of a few devices and opens once the last is in', async () => {
+    const posted = jest.spyOn(Worker.prototype, 'postMessage');
+    try {
+      // One device a message: the queue's two devices take two.
+      const { base } = await startHost([], 60_000, undefined, 1);
+      const messages = posted.mock.calls
+        .map(([m]) => m as MainToDoor)
+        .filter(m => m.type === 'devices');
+      expect(
+        messages.map(m =>
+          m.type === 'devices' ? [m.upsert.length, m.complete] : [],
+        ),
+      ).toEqual([
+        [1, false],
+        [1, true],
+      ]);
+      // Open means every device of the queue is served.
+      for (const mac of ['5254.0000.2001', '5254.0000.2002']) {
+        expect(
+          (await httpGet(`${base}/ztp/config/by-mac/${mac}`)).status,
+        ).toBe(200);
+      }
+    } finally {
+      posted.mockRestore();
+    }
+  });
+
   it('tells the main thread of a repeated fetch at most once per interval, and of every first fetch', async () => {
     const { base, fetched } = await startHost();
     for (let i = 0; i < 5; i++) {
@@ -255,6 +284,7 @@ describe.each(backends)('DoorWorkerHost on %s', backend => {
       type: 'devices',
       upsert: [],
       remove: [],
+      complete: true,
     });
     // Set back to Not Loaded: sent, and its next fetch is a first one again.
     host!.syncDevices(

@@ -43,10 +43,15 @@ export type DoorWorkerHostOptions = {
   imageProgressIntervalMs?: number;
   /** Repeated fetches of a device reported at most this often (30 s). */
   repeatFetchReportMs?: number;
+  /** Devices per message to the thread (DEVICES_PER_MESSAGE). */
+  devicesPerMessage?: number;
 };
 
 /** V8's young generation of the door's thread, in MB. */
 export const DOOR_YOUNG_GENERATION_MB = 48;
+
+/** Devices per message to the door's thread (see postChanges). */
+export const DEVICES_PER_MESSAGE = 500;
 
 /**
  * Runs the dedicated device door in a worker thread and keeps its table of
@@ -69,7 +74,7 @@ export class DoorWorkerHost {
   syncDevices(devices: DeviceRecord[]) {
     this.latest = devices;
     if (!this.worker) return;
-    this.post({ type: 'devices', ...this.diff(devices) });
+    this.postChanges(devices);
   }
 
   /** The verified images the door serves (sent again to a restarted worker). */
@@ -78,8 +83,47 @@ export class DoorWorkerHost {
     this.post({ type: 'images', images });
   }
 
+  /**
+   * Sends what changed in messages of DEVICES_PER_MESSAGE devices, each
+   * rendered just before it is sent: a restart's 10,000 devices (about 60
+   * MB of configurations and files) would otherwise be rendered at once,
+   * then copied whole into a message and out of it on the door's thread,
+   * three copies alive together at the backend's peak.
+   */
+  private postChanges(devices: DeviceRecord[]) {
+    const { changed, remove } = this.diff(devices);
+    const per = this.options.devicesPerMessage ?? DEVICES_PER_MESSAGE;
+    for (let i = 0; i === 0 || i < changed.length; i += per) {
+      const upsert = changed
+        .slice(i, i + per)
+        .map(device => this.rendered(device));
+      this.post({
+        type: 'devices',
+        upsert,
+        remove: i === 0 ? remove : [],
+        complete: i + per >= changed.length,
+      });
+    }
+  }
+
+  private rendered(device: DeviceRecord): DoorDevice {
+    let config: DoorDevice['config'];
+    let bootstrap: DoorDevice['bootstrap'];
+    try {
+      config = { text: this.options.renderer.render(device) };
+      bootstrap = this.options.renderer.bootstrap?.(device);
+    } catch (error) {
+      this.options.logger.error(
+        `Could not render the minimal configuration of ${device.entityRef}: ${error}`,
+      );
+      config = { error: String(error) };
+    }
+    return { device: doorIdentity(device), config, bootstrap };
+  }
+
+  /** The devices to send again (their signature moved) and those to drop. */
   private diff(devices: DeviceRecord[]) {
-    const upsert: DoorDevice[] = [];
+    const changed: DeviceRecord[] = [];
     const seen = new Set<string>();
     for (const device of devices) {
       seen.add(device.entityRef);
@@ -91,18 +135,7 @@ export class DoorWorkerHost {
       const reset = this.sentLoaded.get(device.entityRef) === true && !loaded;
       this.sentLoaded.set(device.entityRef, loaded);
       if (this.sent.get(device.entityRef) === signature && !reset) continue;
-      let config: DoorDevice['config'];
-      let bootstrap: DoorDevice['bootstrap'];
-      try {
-        config = { text: this.options.renderer.render(device) };
-        bootstrap = this.options.renderer.bootstrap?.(device);
-      } catch (error) {
-        this.options.logger.error(
-          `Could not render the minimal configuration of ${device.entityRef}: ${error}`,
-        );
-        config = { error: String(error) };
-      }
-      upsert.push({ device: doorIdentity(device), config, bootstrap });
+      changed.push(device);
       this.sent.set(device.entityRef, signature);
     }
     const remove: string[] = [];
@@ -113,7 +146,7 @@ export class DoorWorkerHost {
       this.sent.delete(ref);
       this.sentLoaded.delete(ref);
     }
-    return { upsert, remove };
+    return { changed, remove };
   }
 
   private post(message: MainToDoor) {
@@ -147,7 +180,7 @@ export class DoorWorkerHost {
     this.worker = worker;
     worker.on('message', (m: DoorToMain) => this.onMessage(m));
     this.sent.clear();
-    this.post({ type: 'devices', ...this.diff(this.latest) });
+    this.postChanges(this.latest);
     this.post({ type: 'images', images: this.images });
 
     const address = await new Promise<AddressInfo>((resolve, reject) => {

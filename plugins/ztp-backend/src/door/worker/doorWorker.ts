@@ -201,7 +201,7 @@ export async function runDoorWorker(data: DoorWorkerData, port: MessagePort) {
         index.upsert(device);
         loadedHere.delete(device.entityRef);
       }
-      resolveFirstDevices();
+      if (m.complete) resolveFirstDevices();
     } else if (m.type === 'images') {
       images?.setImages(m.images);
     } else if (m.type === 'stop') {

@@ -53,7 +53,13 @@ export type FetchedDevice = {
 };
 
 export type MainToDoor =
-  | { type: 'devices'; upsert: DoorDevice[]; remove: string[] }
+  | {
+      type: 'devices';
+      upsert: DoorDevice[];
+      remove: string[];
+      /** The last message of a change: the door opens only once it is in. */
+      complete: boolean;
+    }
   | { type: 'images'; images: ServableImage[] }
   | { type: 'stop' };
 
