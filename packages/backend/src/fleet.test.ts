@@ -13,6 +13,7 @@ import { createBackend } from '@backstage/backend-defaults';
 import { mockServices } from '@backstage/backend-test-utils';
 import catalogPlugin from '@backstage/plugin-catalog-backend';
 import catalogModuleLogs from '@backstage/plugin-catalog-backend-module-logs';
+import catalogModuleYamlParser from '@ztp-portal/backstage-plugin-catalog-backend-module-yaml-parser';
 import type { Entity } from '@backstage/catalog-model';
 import {
   catalogModuleZtpDevices,
@@ -177,6 +178,8 @@ describe('the example fleet in the catalog', () => {
       ztpPlatformJuniperJunos,
       catalogPlugin,
       catalogModuleLogs,
+      // The portal reads its YAML locations with it (src/index.ts).
+      catalogModuleYamlParser,
       catalogModuleZtpDevices,
       createServiceFactory({
         service: serialCorrectionSourceServiceRef,
