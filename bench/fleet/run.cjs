@@ -274,9 +274,12 @@ async function main() {
         settled.push(backend.rss());
         await sleep(5_000);
       }
+      const sorted = [...settled].sort((x, y) => x - y);
       result.settledRss = {
-        min: Math.min(...settled),
-        max: Math.max(...settled),
+        min: sorted[0],
+        median: sorted[Math.floor(sorted.length / 2)],
+        max: sorted[sorted.length - 1],
+        samples: settled.map(v => Math.round(v)),
       };
     }
 
@@ -408,9 +411,11 @@ function report(r) {
   if (r.settledRss) {
     lines.push(
       `| RSS idle (queue full, 30 s later) | ${r.idleRss.toFixed(0)} MiB |`,
-      `| RSS settled (3–4 min after the queue was full), min–max | ${r.settledRss.min.toFixed(
+      `| RSS settled (3–4 min after the queue was full), min–max (median) | ${r.settledRss.min.toFixed(
         0,
-      )}–${r.settledRss.max.toFixed(0)} MiB |`,
+      )}–${r.settledRss.max.toFixed(0)} (${r.settledRss.median.toFixed(
+        0,
+      )}) MiB; every 5 s: ${r.settledRss.samples.join(', ')} |`,
     );
   }
   if (d?.error) lines.push(`| dashboard | failed: ${d.error} |`);
