@@ -235,9 +235,9 @@ describe.each(backends)('DoorWorkerHost on %s', backend => {
       ]);
       // Open means every device of the queue is served.
       for (const mac of ['5254.0000.2001', '5254.0000.2002']) {
-        expect(
-          (await httpGet(`${base}/ztp/config/by-mac/${mac}`)).status,
-        ).toBe(200);
+        expect((await httpGet(`${base}/ztp/config/by-mac/${mac}`)).status).toBe(
+          200,
+        );
       }
     } finally {
       posted.mockRestore();
