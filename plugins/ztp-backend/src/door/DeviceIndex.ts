@@ -6,9 +6,9 @@ import type { DeviceRecord } from '../database/types';
 
 /**
  * What the door reads of a device: the identities it is recognised by and
- * the states a fetch moves. The door's thread keeps only this (no account,
- * no catalog fields): a tenth of a row's memory, and nothing secret on the
- * thread that faces the provisioning network.
+ * the states a fetch moves. The door's thread keeps only this (seven of a
+ * row's forty fields: no account, no catalog fields): less memory, and
+ * nothing secret on the thread that faces the provisioning network.
  */
 export type DoorIdentity = Pick<
   DeviceRecord,
