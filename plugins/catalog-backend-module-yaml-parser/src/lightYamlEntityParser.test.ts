@@ -127,6 +127,10 @@ describe('lightYamlEntityParser', () => {
       `a: &a [x, x, x]\nb: &b [*a, *a, *a]\nc: [*b, *b, *b]\nkind: Group\n`,
     ],
     ['a tab where YAML takes none', `kind: Resource\nmetadata:\n\tname: x\n`],
+    [
+      'a YAML 1.1 directive',
+      `%YAML 1.1\n---\nkind: Resource\nmetadata:\n  name: x\n  labels: { on: yes }\n`,
+    ],
   ])(
     "leaves %s to Backstage's parser: the same entities and errors",
     async (_, text) => {

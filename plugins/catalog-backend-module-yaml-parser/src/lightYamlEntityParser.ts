@@ -14,6 +14,13 @@ import {
  */
 const ALIAS = /(?:^|[\s[{,:-])\*[^\s,\]}]/m;
 
+/*
+ * A directive (%YAML 1.1, %TAG): Backstage's parser reads a document
+ * marked YAML 1.1 with 1.1's rules (yes is true), js-yaml with the core
+ * schema it is given.
+ */
+const DIRECTIVE = /^%/m;
+
 function isPlainObject(value: unknown): value is Record<string, unknown> {
   if (typeof value !== 'object' || value === null) return false;
   const proto = Object.getPrototypeOf(value);
@@ -25,12 +32,12 @@ function isPlainObject(value: unknown): value is Record<string, unknown> {
  * core schema (as Backstage's parser: no timestamps, no merge keys), as
  * objects or empty; undefined when the file needs Backstage's parser for
  * the same result: a syntax error, a document that is not an object (their
- * errors are Backstage's own, per document) or aliases.
+ * errors are Backstage's own, per document), aliases or directives.
  */
 export function plainDocuments(
   text: string,
 ): Record<string, unknown>[] | undefined {
-  if (ALIAS.test(text)) return undefined;
+  if (ALIAS.test(text) || DIRECTIVE.test(text)) return undefined;
   let documents: unknown[];
   try {
     documents = loadAll(text, null, { schema: CORE_SCHEMA });
