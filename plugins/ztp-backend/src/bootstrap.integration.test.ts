@@ -237,11 +237,15 @@ describe('factory-default devices bootstrapped by their own ZTP agents', () => {
     expect(simulated.fetches.map(f => new URL(f.url).pathname)).toEqual([
       '/ztp/boot/junos-525400310041.py',
     ]);
-    expect(simulated.scripts).toHaveLength(1);
-    expect(simulated.scripts[0].exitCode).toBe(0);
-    expect(simulated.scripts[0].output).toMatch(
-      /ZTP script: configuration committed/,
+    // Checked can come before the script has exited (the commit brings SSH
+    // up, the script reports and exits after): its record is waited for.
+    const ran = await waitFor(
+      async () => simulated.scripts[0],
+      async () => simulated.state,
     );
+    expect(simulated.scripts).toHaveLength(1);
+    expect(ran.exitCode).toBe(0);
+    expect(ran.output).toMatch(/ZTP script: configuration committed/);
     // What the box runs is what the portal rendered: the committed
     // configuration is the door's plain file, statement for statement.
     const conf = await httpGet(`${door}/ztp/boot/junos-525400310041.conf`);
