@@ -4,6 +4,7 @@
  * live dashboard, the scaffolder for declaring devices, and the ZTP plugin.
  */
 import { createBackend } from '@backstage/backend-defaults';
+import { databaseServiceFactory } from './database/databaseServiceFactory';
 import { exitOnStartFailure } from './exitOnStartFailure';
 import { limitHeapGrowth } from './heapGrowth';
 import { rootLoggerServiceFactory } from './rootLogger';
@@ -15,6 +16,8 @@ const backend = createBackend();
 
 // Backstage's root logger, its config schema collected outside the backend.
 backend.add(rootLoggerServiceFactory);
+// Backstage's database service, SQLite connections with 2 MiB page caches.
+backend.add(databaseServiceFactory);
 
 backend.add(import('@backstage/plugin-app-backend'));
 backend.add(import('@backstage/plugin-proxy-backend'));

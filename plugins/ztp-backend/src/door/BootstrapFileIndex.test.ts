@@ -122,4 +122,37 @@ describe('BootstrapFileIndex', () => {
     });
     expect(index.find('conf.c')).toBeUndefined();
   });
+
+  it('keeps the bodies it serves packed, and serves them exactly', () => {
+    const index = new BootstrapFileIndex();
+    const script = (n: number) =>
+      `#!/usr/bin/env python3\nHOSTNAME = "leaf-${n}"\n${Array.from(
+        { length: 60 },
+        (_, i) => `def step_${i}(cli):\n    cli("show version | ${i}")\n`,
+      ).join('')}`;
+    let served = 0;
+    for (let n = 0; n < 200; n++) {
+      index.set(`resource:default/leaf-${n}`, {
+        reportToken: String(n).padStart(32, '0'),
+        files: [
+          file(`ztp-leaf-${n}.py`, script(n)),
+          file('router-confg', `hostname leaf-${n}\n`, 'by-source-address'),
+        ],
+      });
+      served += script(n).length;
+    }
+    for (const n of [0, 1, 199]) {
+      expect(index.find(`ztp-leaf-${n}.py`)).toEqual({
+        entityRef: `resource:default/leaf-${n}`,
+        file: expect.objectContaining({ body: script(n) }),
+      });
+      expect(
+        index.find('router-confg', `resource:default/leaf-${n}`)!.file.body,
+      ).toBe(`hostname leaf-${n}\n`);
+    }
+    // What it holds for them: a small part of the bodies' size (the
+    // door's thread keeps 10,000 devices' scripts this way).
+    const held = JSON.stringify([...(index as any).devices.values()]).length;
+    expect(held).toBeLessThan(served / 5);
+  });
 });

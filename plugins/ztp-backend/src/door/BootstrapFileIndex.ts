@@ -1,5 +1,6 @@
 import type { BootstrapFile } from '@ztp-portal/backstage-plugin-ztp-node';
 import { BootstrapBodies } from './bootstrapBodies';
+import { PackedBodies, type PackedBody } from './packedBodies';
 
 /** One device's bootstrap files, as the door keeps them. */
 export type DeviceBootstrap = {
@@ -12,9 +13,12 @@ export type FoundFile = { file: BootstrapFile; entityRef?: string };
 
 /**
  * A file as the index keeps it: a device's own file without its body when
- * the index can render the device again (renderAgain).
+ * the index can render the device again (renderAgain), packed otherwise.
  */
-type IndexedFile = Omit<BootstrapFile, 'body'> & { body?: string };
+type IndexedFile = Omit<BootstrapFile, 'body'> & {
+  body?: string;
+  packed?: PackedBody;
+};
 type IndexedBootstrap = { files: IndexedFile[]; reportToken: string };
 type FoundIndexed = { file: IndexedFile; entityRef?: string };
 
@@ -26,6 +30,8 @@ type FoundIndexed = { file: IndexedFile; entityRef?: string };
  */
 export class BootstrapFileIndex {
   private readonly bodies = new BootstrapBodies();
+  /** Devices' own bodies, when they are kept (no renderAgain). */
+  private readonly packed: PackedBodies | undefined;
   private readonly devices = new Map<string, IndexedBootstrap>();
   private byName = new Map<string, FoundIndexed | 'ambiguous'>();
   /** Names each device answers with its own file: name → device → file. */
@@ -43,14 +49,16 @@ export class BootstrapFileIndex {
     private readonly options: {
       renderAgain?: (entityRef: string) => DeviceBootstrap | undefined;
     } = {},
-  ) {}
+  ) {
+    this.packed = options.renderAgain ? undefined : new PackedBodies();
+  }
 
   set(entityRef: string, bootstrap: DeviceBootstrap | undefined) {
     if (bootstrap) {
       const files: IndexedFile[] = this.bodies.share(bootstrap.files);
       this.devices.set(entityRef, {
         reportToken: bootstrap.reportToken,
-        files: this.options.renderAgain ? files.map(withoutOwnBody) : files,
+        files: files.map(file => this.keptForm(file)),
       });
     } else this.devices.delete(entityRef);
     this.stale = true;
@@ -86,9 +94,23 @@ export class BootstrapFileIndex {
     return found === 'ambiguous' || !found ? undefined : this.withBody(found);
   }
 
+  /** A device's own file without its body, or packed; others as they are. */
+  private keptForm(file: IndexedFile): IndexedFile {
+    if (file.shared === 'identical' || file.shared === 'concatenate') {
+      return file;
+    }
+    const { body, ...rest } = file;
+    if (!this.packed || body === undefined) return rest;
+    return { ...rest, packed: this.packed.pack(body, file.contentType) };
+  }
+
   private withBody(found: FoundIndexed): FoundFile | undefined {
     const { file, entityRef } = found;
     if (hasBody(file)) return found as FoundFile;
+    if (file.packed && this.packed) {
+      const { packed, ...rest } = file;
+      return { file: { ...rest, body: this.packed.unpack(packed) }, entityRef };
+    }
     const rendered = entityRef && this.options.renderAgain?.(entityRef);
     const again = rendered
       ? rendered.files.find(
@@ -160,15 +182,6 @@ export class BootstrapFileIndex {
     this.byToken = byToken;
     this.bySource = bySource;
   }
-}
-
-/** A device's own file without its body; shared and joined ones keep it. */
-function withoutOwnBody(file: IndexedFile): IndexedFile {
-  if (file.shared === 'identical' || file.shared === 'concatenate') {
-    return file;
-  }
-  const { body: _body, ...rest } = file;
-  return rest;
 }
 
 function hasBody(file: IndexedFile): file is BootstrapFile {

@@ -11,18 +11,31 @@ export class BootstrapBodies {
   /** Bodies of shared files, by their text (few: one per platform's file). */
   private readonly shared = new Map<string, string>();
 
-  /** The files with equal bodies made the same string. */
+  /**
+   * Content types: every file of a message to the door's thread brings its
+   * own copy of "text/plain; charset=utf-8" (37,500 of them at 10,000
+   * devices).
+   */
+  private readonly contentTypes = new Map<string, string>();
+
+  /** The files with equal bodies (and content types) made the same string. */
   share(files: BootstrapFile[]): BootstrapFile[] {
     const own = new Map<string, string>();
     return files.map(file => {
       const pool = file.shared === 'identical' ? this.shared : own;
       const body = pool.get(file.body);
-      if (body === undefined) {
-        pool.set(file.body, file.body);
-        return file;
+      if (body === undefined) pool.set(file.body, file.body);
+      const contentType = this.contentTypes.get(file.contentType);
+      if (contentType === undefined) {
+        this.contentTypes.set(file.contentType, file.contentType);
       }
+      if (body === undefined && contentType === undefined) return file;
       // Equal text: the kept string, so that this copy can be collected.
-      return { ...file, body };
+      return {
+        ...file,
+        body: body ?? file.body,
+        contentType: contentType ?? file.contentType,
+      };
     });
   }
 }
