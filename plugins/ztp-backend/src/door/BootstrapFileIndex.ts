@@ -56,9 +56,11 @@ export class BootstrapFileIndex {
   set(entityRef: string, bootstrap: DeviceBootstrap | undefined) {
     if (bootstrap) {
       const files: IndexedFile[] = this.bodies.share(bootstrap.files);
+      // A script asked for by MAC and by hostname is one body: packed once.
+      const packedOnce = new Map<string, PackedBody>();
       this.devices.set(entityRef, {
         reportToken: bootstrap.reportToken,
-        files: files.map(file => this.keptForm(file)),
+        files: files.map(file => this.keptForm(file, packedOnce)),
       });
     } else this.devices.delete(entityRef);
     this.stale = true;
@@ -95,13 +97,21 @@ export class BootstrapFileIndex {
   }
 
   /** A device's own file without its body, or packed; others as they are. */
-  private keptForm(file: IndexedFile): IndexedFile {
+  private keptForm(
+    file: IndexedFile,
+    packedOnce: Map<string, PackedBody>,
+  ): IndexedFile {
     if (file.shared === 'identical' || file.shared === 'concatenate') {
       return file;
     }
     const { body, ...rest } = file;
     if (!this.packed || body === undefined) return rest;
-    return { ...rest, packed: this.packed.pack(body, file.contentType) };
+    let packed = packedOnce.get(body);
+    if (!packed) {
+      packed = this.packed.pack(body, file.contentType);
+      packedOnce.set(body, packed);
+    }
+    return { ...rest, packed };
   }
 
   private withBody(found: FoundIndexed): FoundFile | undefined {
