@@ -5,12 +5,14 @@ import v8 from 'node:v8';
  * collection before collecting again, in percent. V8 picks 10–300 % by
  * itself and, on a backend that is mostly waiting, leans to the top: a
  * device storm's or a catalog pass's short-lived objects then pile up as
- * hundreds of MB of garbage. Measured with the device door's benchmark at
- * 10,000 devices: the storm's peak 1,198 MiB with V8's choice, 846 MiB at
- * 50 % with the door's rate and p99 unchanged, 806–818 MiB at 25 % with its
- * p99 up by a third (more full collections on the door's thread).
+ * hundreds of MB of garbage. 35 %: at 10,000 devices the catalog's
+ * re-processing fills the main thread's old generation at ~4.5 MB/s, and
+ * the heap's size at rest follows this setting; 25 % made full collections
+ * frequent enough to slow the dashboard's search past 300 ms, 50 % left the
+ * settled backend above 500 MiB in two runs of three (README, "The
+ * backend's memory").
  */
-export const HEAP_GROWING_PERCENT = 50;
+export const HEAP_GROWING_PERCENT = 35;
 
 /**
  * Sets the growth for every heap of the process: the main thread's and the
