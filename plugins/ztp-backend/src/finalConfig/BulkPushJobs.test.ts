@@ -230,6 +230,25 @@ describe('BulkPushJobs', () => {
     await gone.stop();
   });
 
+  it('gives a stale job to one of two replicas sweeping at the same moment', async () => {
+    const stuck = controllablePushes();
+    const gone = runner(stuck.service, 1, 60 * 60 * 1000);
+    const lost = await gone.start(['resource:default/a'], 'user:default/op');
+    await until(() => stuck.started().length === 1);
+    const first = controllablePushes();
+    const second = controllablePushes();
+    const one = runner(first.service);
+    const other = runner(second.service);
+    const later = new Date(Date.now() + BULK_PUSH_STALE_MS + 1000);
+    const taken = await Promise.all([one.sweep(later), other.sweep(later)]);
+    expect(taken.flat()).toEqual([lost.id]);
+    await until(() => first.started().length + second.started().length === 1);
+    (first.started().length ? first : second).finish('resource:default/a');
+    const done = await (taken[0].length ? one : other).settled(lost.id);
+    expect(done).toMatchObject({ running: false, done: 1 });
+    await Promise.all([one.stop(), other.stop(), gone.stop()]);
+  });
+
   it('forgets jobs that ended before the retention date, never running ones', async () => {
     const pushes = controllablePushes();
     const jobs = runner(pushes.service, 1);

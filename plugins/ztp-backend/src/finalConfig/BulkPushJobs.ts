@@ -127,8 +127,8 @@ export class BulkPushJobs {
 
   /**
    * Takes over the jobs whose replica died and pushes the devices they have
-   * no result for: run every heartbeat on one replica (the scheduler's
-   * lock). Returns the ids of the jobs taken over.
+   * no result for: run every heartbeat on every replica (of two sweeping
+   * at once, one takes each job). Returns the ids of the jobs taken over.
    */
   async sweep(now = new Date()): Promise<string[]> {
     const staleMs = (this.options.heartbeatMs ?? BULK_PUSH_HEARTBEAT_MS) * 4;

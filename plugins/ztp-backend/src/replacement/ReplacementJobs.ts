@@ -63,8 +63,9 @@ export class ReplacementJobs {
 
   /**
    * Takes over the jobs whose replica died and replaces the devices they
-   * have no result for: run every heartbeat on one replica (the
-   * scheduler's lock). Returns the ids of the jobs taken over.
+   * have no result for: run every heartbeat on every replica (of two
+   * sweeping at once, one takes each job). Returns the ids of the jobs
+   * taken over.
    */
   async sweep(now = new Date()): Promise<string[]> {
     const staleMs = (this.deps.heartbeatMs ?? REPLACEMENT_JOB_HEARTBEAT_MS) * 4;

@@ -91,8 +91,12 @@ export async function scheduleZtpTasks(deps: {
     timeout: { minutes: 15 },
     fn: () => deps.replacementFollowUp.sweep(),
   });
+  // The take-overs of jobs whose replica died run on every replica: each
+  // job is taken by a compare-and-set, and a global task's lock held by
+  // the replica that died would stop every other sweep until it expires.
   await scheduler.scheduleTask({
     id: 'ztp-bulk-push-sweep',
+    scope: 'local',
     frequency: { milliseconds: bulkPushHeartbeatMs },
     timeout: { minutes: 1 },
     initialDelay: { milliseconds: bulkPushHeartbeatMs },
@@ -102,6 +106,7 @@ export async function scheduleZtpTasks(deps: {
   });
   await scheduler.scheduleTask({
     id: 'ztp-replacement-jobs-sweep',
+    scope: 'local',
     frequency: { milliseconds: REPLACEMENT_JOB_HEARTBEAT_MS },
     timeout: { minutes: 1 },
     fn: async () => {
