@@ -142,3 +142,90 @@ describe('ZtpSignalPublisher counters', () => {
     ]);
   });
 });
+
+describe('ZtpSignalPublisher counters in a storm', () => {
+  it('reads the counters at most once per interval, and sends the latest ones within it after the last change', async () => {
+    const queueMessages: any[] = [];
+    let checked = 0;
+    let summaryReads = 0;
+    const publisher = new ZtpSignalPublisher({
+      logger: mockServices.logger.mock(),
+      signals: {
+        publish: async s => {
+          if (s.channel === ZTP_QUEUE_CHANNEL) queueMessages.push(s.message);
+        },
+      },
+      windowMs: 10,
+      summaryEveryMs: 200,
+      loadDevices: async refs => refs.map(fakeDevice),
+      loadSummary: async () => {
+        summaryReads++;
+        return { total: 100, loaded: 100, mismatched: 0, checked, pushed: 0 };
+      },
+    });
+    // A device is Checked every 20 ms for 600 ms: about 30 flushes.
+    const start = Date.now();
+    for (let i = 0; Date.now() - start < 600; i++) {
+      checked = i + 1;
+      publisher.changed(`resource:default/d${i}`);
+      await new Promise(r => setTimeout(r, 20));
+    }
+    const last = checked;
+    const flushes = queueMessages.length;
+    expect(flushes).toBeGreaterThan(10);
+    // Counters at the start and then once per 200 ms, not once per flush.
+    expect(summaryReads).toBeLessThanOrEqual(5);
+    expect(queueMessages[0].summary).toBeDefined();
+    // Every device still goes out at once, counters or not.
+    const sent = queueMessages.flatMap(m =>
+      m.devices.map((d: any) => d.entityRef),
+    );
+    expect(new Set(sent).size).toBe(last);
+    // Within the interval after the storm, the counters of the final state.
+    await new Promise(r => setTimeout(r, 300));
+    expect(queueMessages.at(-1)).toMatchObject({
+      type: 'devices-changed',
+      summary: { checked: last },
+    });
+  });
+
+  it('sends the counters it owes when flushed at shutdown', async () => {
+    const queueMessages: any[] = [];
+    let checked = 1;
+    const publisher = new ZtpSignalPublisher({
+      logger: mockServices.logger.mock(),
+      signals: {
+        publish: async s => {
+          if (s.channel === ZTP_QUEUE_CHANNEL) queueMessages.push(s.message);
+        },
+      },
+      windowMs: 10,
+      summaryEveryMs: 60_000,
+      loadDevices: async refs => refs.map(fakeDevice),
+      loadSummary: async () => ({
+        total: 2,
+        loaded: 2,
+        mismatched: 0,
+        checked,
+        pushed: 0,
+      }),
+    });
+    const flushed = (n: number) =>
+      new Promise<void>(function wait(resolve) {
+        if (queueMessages.length >= n) resolve();
+        else setTimeout(() => wait(resolve), 5);
+      });
+    publisher.changed('resource:default/a');
+    await flushed(1);
+    checked = 2;
+    publisher.changed('resource:default/b');
+    await flushed(2);
+    expect(queueMessages.map(m => m.summary?.checked)).toEqual([1, undefined]);
+    await publisher.flushNow();
+    expect(queueMessages.map(m => m.summary?.checked)).toEqual([
+      1,
+      undefined,
+      2,
+    ]);
+  });
+});

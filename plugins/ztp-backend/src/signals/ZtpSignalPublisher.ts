@@ -11,6 +11,12 @@ import {
 const MAX_BATCH = 200;
 
 /**
+ * The counters are read at most this often: at 10,000 devices each read
+ * scans the queue (8 ms on SQLite), and a boot storm flushes every window.
+ */
+const SUMMARY_EVERY_MS = 1000;
+
+/**
  * Publishes device changes on the ZTP queue's signal channel. Changes are
  * coalesced for a short window (default 100 ms, well inside the 250 ms
  * promise) so a boot storm of thousands of devices becomes a few messages,
@@ -25,15 +31,24 @@ export class ZtpSignalPublisher {
   private readonly removed = new Set<string>();
   private timer?: NodeJS.Timeout;
   private flushing: Promise<void> = Promise.resolve();
+  private summaryReadAt = -Infinity;
+  /** A counters-only message owed to messages sent without counters. */
+  private summaryTimer?: NodeJS.Timeout;
 
   constructor(
     private readonly options: {
       signals?: SignalsService;
       logger: LoggerService;
       loadDevices: (entityRefs: string[]) => Promise<ZtpDevice[]>;
-      /** The queue's counters, sent with the devices they count. */
+      /**
+       * The queue's counters, sent with the devices they count, read at
+       * most every summaryEveryMs (1 s): a message in between goes without
+       * them, and the counters follow within that time.
+       */
       loadSummary?: () => Promise<ZtpQueueSummary>;
       windowMs?: number;
+      summaryEveryMs?: number;
+      now?: () => number;
     },
   ) {}
 
@@ -74,27 +89,56 @@ export class ZtpSignalPublisher {
     }
   }
 
-  /** Publishes everything pending now (tests and shutdown). */
+  /** Publishes everything pending now, counters included (tests, shutdown). */
   async flushNow() {
     if (this.timer) {
       clearTimeout(this.timer);
       this.timer = undefined;
     }
-    this.flushing = this.flushing.then(() => this.flush());
+    const counters =
+      this.pending.size > 0 ||
+      this.removed.size > 0 ||
+      this.summaryTimer !== undefined;
+    this.flushing = this.flushing.then(() => this.flush(counters));
     await this.flushing;
   }
 
-  private async flush() {
+  private now() {
+    return (this.options.now ?? Date.now)();
+  }
+
+  /** The counters if they are due (or forced), else a promise to send them. */
+  private async summaryIfDue(force: boolean) {
+    const load = this.options.loadSummary;
+    if (!load) return undefined;
+    const every = this.options.summaryEveryMs ?? SUMMARY_EVERY_MS;
+    const wait = this.summaryReadAt + every - this.now();
+    if (!force && wait > 0) {
+      this.summaryTimer ??= setTimeout(() => {
+        this.flushing = this.flushing.then(() => this.flush(true));
+      }, wait);
+      this.summaryTimer.unref?.();
+      return undefined;
+    }
+    if (this.summaryTimer) clearTimeout(this.summaryTimer);
+    this.summaryTimer = undefined;
+    this.summaryReadAt = this.now();
+    return load();
+  }
+
+  private async flush(summaryOwed = false) {
     const signals = this.options.signals;
-    if (!signals || (!this.pending.size && !this.removed.size)) return;
+    if (!signals) return;
+    if (!this.pending.size && !this.removed.size && !summaryOwed) return;
     const refs = [...this.pending];
     const removed = [...this.removed];
     this.pending.clear();
     this.removed.clear();
     try {
-      const devices = await this.options.loadDevices(refs);
+      const devices = refs.length ? await this.options.loadDevices(refs) : [];
       // Read after the devices, so the counters include their changes.
-      const summary = await this.options.loadSummary?.();
+      const summary = await this.summaryIfDue(summaryOwed);
+      if (!devices.length && !removed.length && !summary) return;
       for (let i = 0; i < Math.max(devices.length, 1); i += MAX_BATCH) {
         const message: ZtpQueueSignal = {
           type: 'devices-changed',
