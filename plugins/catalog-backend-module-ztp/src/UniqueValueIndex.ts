@@ -21,6 +21,29 @@ const KEYS = Object.keys(
 const PAGE_SIZE = 1000;
 
 /**
+ * The devices holding a value: almost always one, kept as its ref alone.
+ * A Set per value cost ~200 bytes, and 10,000 devices have ~40,000 values.
+ */
+type Holders = string | string[];
+
+function holdersOf(held: Holders | undefined): readonly string[] {
+  if (held === undefined) return [];
+  return typeof held === 'string' ? [held] : held;
+}
+
+function withHolder(held: Holders | undefined, ref: string): Holders {
+  if (held === undefined || held === ref) return ref;
+  if (typeof held === 'string') return [held, ref];
+  return held.includes(ref) ? held : [...held, ref];
+}
+
+function withoutHolder(held: Holders, ref: string): Holders | undefined {
+  if (typeof held === 'string') return held === ref ? undefined : held;
+  const rest = held.filter(r => r !== ref);
+  return rest.length > 1 ? rest : rest[0];
+}
+
+/**
  * The unique values of every network device in the catalog, kept by the
  * catalog module so that checking a device costs no catalog query: the
  * index is read from the catalog in one paged pass when it is older than
@@ -43,10 +66,7 @@ export class UniqueValueIndex {
     { display: string; values: UniqueDeviceValues }
   >();
   /** Lower-case refs of the devices holding each value, per field. */
-  private holders = new Map<
-    keyof UniqueDeviceValues,
-    Map<string, Set<string>>
-  >();
+  private holders = new Map<keyof UniqueDeviceValues, Map<string, Holders>>();
   private loadedAt = -Infinity;
   private loading?: Promise<void>;
 
@@ -74,7 +94,7 @@ export class UniqueValueIndex {
     for (const key of KEYS) {
       const value = values[key];
       if (!value) continue;
-      const refs = [...(this.holders.get(key)?.get(value) ?? [])];
+      const refs = holdersOf(this.holders.get(key)?.get(value));
       const others = refs.filter(ref => ref !== self);
       const winners = refs.includes(self)
         ? others.filter(ref => ref < self)
@@ -156,14 +176,19 @@ export class UniqueValueIndex {
     const ref = refKey(entityRef);
     const before = devices.get(ref)?.values;
     for (const key of KEYS) {
-      if (before?.[key]) holders.get(key)?.get(before[key]!)?.delete(ref);
+      let byValue = holders.get(key);
+      const old = before?.[key];
+      const held = old !== undefined ? byValue?.get(old) : undefined;
+      if (byValue && old !== undefined && held !== undefined) {
+        // An emptied value is forgotten, not kept as an empty entry.
+        const rest = withoutHolder(held, ref);
+        if (rest === undefined) byValue.delete(old);
+        else byValue.set(old, rest);
+      }
       const value = values[key];
       if (!value) continue;
-      let byValue = holders.get(key);
       if (!byValue) holders.set(key, (byValue = new Map()));
-      let refs = byValue.get(value);
-      if (!refs) byValue.set(value, (refs = new Set()));
-      refs.add(ref);
+      byValue.set(value, withHolder(byValue.get(value), ref));
     }
     devices.set(ref, { display: entityRef, values });
   }

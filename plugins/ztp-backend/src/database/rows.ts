@@ -10,3 +10,20 @@ export function toDate(value: unknown): Date | undefined {
 /** A nullable column as an optional field. */
 export const opt = <T>(v: T | null | undefined): T | undefined =>
   v === null ? undefined : v;
+
+/** Distinct values interned so far, bounded: a fleet has few of each. */
+const interned = new Map<string, string>();
+const MAX_INTERNED = 20_000;
+
+/**
+ * One string for every row's copy of a column whose values repeat across
+ * the fleet (states, platform, site, role, VRF...): each row read gets its
+ * own copies from the driver, and the doors keep 10,000 rows.
+ */
+export function shared<T extends string | null | undefined>(value: T): T {
+  if (typeof value !== 'string') return value;
+  const known = interned.get(value);
+  if (known !== undefined) return known as T;
+  if (interned.size < MAX_INTERNED) interned.set(value, value);
+  return value;
+}
