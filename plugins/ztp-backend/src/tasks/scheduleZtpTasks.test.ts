@@ -16,7 +16,7 @@ async function scheduledTasks() {
       tasks.push(task as Scheduled);
     },
   });
-  const swept = { bulkPushes: 0, replacementJobs: 0 };
+  const swept = { bulkPushes: 0, replacementJobs: 0, followUps: 0 };
   await scheduleZtpTasks({
     scheduler,
     logger: mockServices.logger.mock(),
@@ -34,7 +34,11 @@ async function scheduledTasks() {
     sync: { run: async () => ({} as any) },
     doorView: { refreshIfChanged: async () => {} },
     serialChecks: { sweep: async () => {} },
-    replacementFollowUp: { sweep: async () => {} },
+    replacementFollowUp: {
+      sweep: async () => {
+        swept.followUps += 1;
+      },
+    },
     replacementJobs: {
       sweep: async () => {
         swept.replacementJobs += 1;
@@ -57,18 +61,19 @@ async function scheduledTasks() {
 }
 
 describe('scheduleZtpTasks', () => {
-  it('runs the take-over of a dead replica’s jobs on every replica, so that a lock the dead replica held cannot delay it', async () => {
+  it('runs the take-over of a dead replica’s jobs and the replacements’ follow-up on every replica, so that a lock the dead replica held cannot delay them', async () => {
     const { tasks, swept } = await scheduledTasks();
     const takeOvers: Scheduled[] = [];
     for (const task of tasks) {
-      const before = swept.bulkPushes + swept.replacementJobs;
+      const before = swept.bulkPushes + swept.replacementJobs + swept.followUps;
       await task.fn();
-      if (swept.bulkPushes + swept.replacementJobs > before) {
+      if (swept.bulkPushes + swept.replacementJobs + swept.followUps > before) {
         takeOvers.push(task);
       }
     }
-    expect(swept).toEqual({ bulkPushes: 1, replacementJobs: 1 });
+    expect(swept).toEqual({ bulkPushes: 1, replacementJobs: 1, followUps: 1 });
     expect(takeOvers.map(t => [t.id, t.scope])).toEqual([
+      ['ztp-replacement-follow-up', 'local'],
       ['ztp-bulk-push-sweep', 'local'],
       ['ztp-replacement-jobs-sweep', 'local'],
     ]);

@@ -85,8 +85,13 @@ export async function scheduleZtpTasks(deps: {
       await deps.serialChecks.sweep();
     },
   });
+  // On every replica as well: each step is a compare-and-set (the push's
+  // claim, the learned serial's), and a sweep waits for its pushes, so a
+  // global lock held by a replica that died would stop every follow-up
+  // for up to the task's timeout.
   await scheduler.scheduleTask({
     id: 'ztp-replacement-follow-up',
+    scope: 'local',
     frequency: { seconds: settings.serialCheck.sweepSeconds },
     timeout: { minutes: 15 },
     fn: () => deps.replacementFollowUp.sweep(),
