@@ -143,21 +143,34 @@ describe('ZtpSignalPublisher counters', () => {
   });
 });
 
+/** A publisher whose queue messages the test reads. */
+function recordingPublisher(
+  options: Omit<
+    ConstructorParameters<typeof ZtpSignalPublisher>[0],
+    'logger' | 'signals' | 'loadDevices'
+  >,
+) {
+  const queueMessages: any[] = [];
+  const publisher = new ZtpSignalPublisher({
+    ...options,
+    logger: mockServices.logger.mock(),
+    signals: {
+      publish: async s => {
+        if (s.channel === ZTP_QUEUE_CHANNEL) queueMessages.push(s.message);
+      },
+    },
+    loadDevices: async refs => refs.map(fakeDevice),
+  });
+  return { publisher, queueMessages };
+}
+
 describe('ZtpSignalPublisher counters in a storm', () => {
   it('reads the counters at most once per interval, and sends the latest ones within it after the last change', async () => {
-    const queueMessages: any[] = [];
     let checked = 0;
     let summaryReads = 0;
-    const publisher = new ZtpSignalPublisher({
-      logger: mockServices.logger.mock(),
-      signals: {
-        publish: async s => {
-          if (s.channel === ZTP_QUEUE_CHANNEL) queueMessages.push(s.message);
-        },
-      },
+    const { publisher, queueMessages } = recordingPublisher({
       windowMs: 10,
       summaryEveryMs: 200,
-      loadDevices: async refs => refs.map(fakeDevice),
       loadSummary: async () => {
         summaryReads++;
         return { total: 100, loaded: 100, mismatched: 0, checked, pushed: 0 };
@@ -190,18 +203,10 @@ describe('ZtpSignalPublisher counters in a storm', () => {
   });
 
   it('sends the counters it owes when flushed at shutdown', async () => {
-    const queueMessages: any[] = [];
     let checked = 1;
-    const publisher = new ZtpSignalPublisher({
-      logger: mockServices.logger.mock(),
-      signals: {
-        publish: async s => {
-          if (s.channel === ZTP_QUEUE_CHANNEL) queueMessages.push(s.message);
-        },
-      },
+    const { publisher, queueMessages } = recordingPublisher({
       windowMs: 10,
       summaryEveryMs: 60_000,
-      loadDevices: async refs => refs.map(fakeDevice),
       loadSummary: async () => ({
         total: 2,
         loaded: 2,
