@@ -27,6 +27,11 @@ export interface DeviceStore {
    * one-row answer to "has the queue changed since", for periodic reloads.
    */
   changeMark(): Promise<string>;
+  /**
+   * The devices written at or after `since` (updated_at), those that left
+   * the catalog included: what a reload of the queue's changes reads.
+   */
+  listDevicesChangedSince(since: Date): Promise<DeviceRecord[]>;
   /** The image filter needs the approved images (ztp.images.approved). */
   listDevices(
     query: ZtpDeviceListQuery,
@@ -115,6 +120,11 @@ export class DatabaseDeviceStore implements DeviceStore {
       .max({ m: 'updated_at' });
     const last = row?.m instanceof Date ? row.m.getTime() : row?.m;
     return `${row?.n ?? 0}:${last ?? ''}`;
+  }
+
+  async listDevicesChangedSince(since: Date) {
+    const rows = await this.db('ztp_devices').where('updated_at', '>=', since);
+    return rows.map(rowToDevice);
   }
 
   async listActiveDevices() {

@@ -14,6 +14,7 @@ import { DoorQueueView } from './DoorQueueView';
 
 const databases = TestDatabases.create({ ids: ['POSTGRES_15', 'SQLITE_3'] });
 
+/** A queue of these devices, written a minute ago (before any reload). */
 async function storeWith(devices: number[], id: any = 'SQLITE_3') {
   const knex = await databases.init(id);
   await migrateZtpDatabase(knex);
@@ -26,6 +27,7 @@ async function storeWith(devices: number[], id: any = 'SQLITE_3') {
         type: 'device.added',
         actor: 'system',
         message: 'added',
+        at: new Date(Date.now() - 60_000),
       },
     })),
   );
@@ -55,8 +57,19 @@ function viewOf(
     ...more,
   });
   const reloads: DeviceRecord[][] = [];
-  view.attachWorker({ syncDevices: devices => reloads.push(devices) });
-  return { view, reloads, bootstrapRendered, renderBootstrap: bootstrap };
+  const changes: { devices: string[]; removed: string[] }[] = [];
+  view.attachWorker({
+    syncDevices: devices => reloads.push(devices),
+    syncChanged: (devices, removed) =>
+      changes.push({ devices: devices.map(d => d.entityRef), removed }),
+  });
+  return {
+    view,
+    reloads,
+    changes,
+    bootstrapRendered,
+    renderBootstrap: bootstrap,
+  };
 }
 
 describe('DoorQueueView', () => {
@@ -70,15 +83,30 @@ describe('DoorQueueView', () => {
     expect(reloads.map(r => r.length)).toEqual([2]);
   });
 
-  it('collapses the refreshes asked during one reload into one more', async () => {
+  it('collapses the whole reloads asked during one into one more', async () => {
     const { view, reloads } = viewOf(await storeWith([1, 2, 3]));
-    for (let i = 0; i < 5; i++) view.changed(testDevice(1).entityRef);
-    while (reloads.length < 2) {
-      await new Promise(r => setTimeout(r, 10));
-    }
-    // Time for a third reload, were the asks not collapsed.
+    view.refreshSoon();
+    for (let i = 0; i < 5; i++) view.refreshSoon();
+    await view.refresh();
+    // Time for more reloads, were the asks not collapsed.
     await new Promise(r => setTimeout(r, 200));
     expect(reloads.map(r => r.length)).toEqual([3, 3]);
+  });
+
+  it('reads again only the devices said to have changed, those asked meanwhile together', async () => {
+    const store = await storeWith([1, 2, 3]);
+    const { view, reloads, changes } = viewOf(store);
+    await view.refresh();
+    const [one, two, three] = [1, 2, 3].map(n => testDevice(n).entityRef);
+    await store.devices.markRemoved([three], new Date());
+    view.changed(one);
+    view.changed(one, two);
+    view.changed(three);
+    await view.refresh();
+    expect(changes).toEqual([{ devices: [one, two], removed: [three] }]);
+    expect(view.index.get(three)).toBeUndefined();
+    expect(view.index.get(one)).toBeDefined();
+    expect(reloads.map(r => r.length)).toEqual([3, 2]);
   });
 
   it('renders bootstrap files again only for devices whose declaration or account changed', async () => {
@@ -110,35 +138,44 @@ describe('DoorQueueView', () => {
 describe.each(databases.eachSupportedId())(
   'DoorQueueView scheduled reloads on %p',
   id => {
-    it('reloads only when the queue changed, and at least every fullReloadMs', async () => {
-      const stores = await storeWith([1, 2, 3], id);
+    it('reads only the rows written since its last reload when the queue changed, and every row every fullReloadMs', async () => {
+      const stores = await storeWith([1, 2, 3, 4], id);
       let clock = 1_000_000;
-      const { view, reloads } = viewOf(stores, {
+      const { view, reloads, changes } = viewOf(stores, {
         now: () => clock,
         fullReloadMs: 60_000,
       });
+      const [one, two, , four] = [1, 2, 3, 4].map(n => testDevice(n).entityRef);
       await view.refreshIfChanged();
-      expect(reloads.map(r => r.length)).toEqual([3]);
+      expect(reloads.map(r => r.length)).toEqual([4]);
       // Nothing changed: no reload.
       clock += 10_000;
       await view.refreshIfChanged();
       expect(reloads).toHaveLength(1);
+      expect(changes).toHaveLength(0);
 
-      // A device leaves the queue (as another replica's sync would do it).
+      // As another replica would: one device fetches, one leaves the queue.
       await new Promise(r => setTimeout(r, 5));
-      await stores.devices.markRemoved([testDevice(2).entityRef], new Date());
+      await stores.fetches.recordFetches([
+        { entityRef: one, sourceIp: '127.0.0.1', at: new Date(), via: 'test' },
+      ]);
+      await stores.devices.markRemoved([two], new Date());
       clock += 10_000;
       await view.refreshIfChanged();
-      expect(reloads.map(r => r.length)).toEqual([3, 2]);
-      expect(view.index.get(testDevice(2).entityRef)).toBeUndefined();
+      // Those two rows alone, not the queue.
+      expect(reloads).toHaveLength(1);
+      expect(changes).toEqual([{ devices: [one], removed: [two] }]);
+      expect(view.index.get(two)).toBeUndefined();
+      expect(view.index.get(one)?.confMinState).toBe('loaded');
+      expect(view.index.get(four)).toBeDefined();
 
       clock += 10_000;
       await view.refreshIfChanged();
-      expect(reloads).toHaveLength(2);
-      // Unchanged for a minute: reloaded all the same.
-      clock += 50_000;
+      expect(changes).toHaveLength(1);
+      // A minute since the last whole reload: every row again.
+      clock += 30_000;
       await view.refreshIfChanged();
-      expect(reloads.map(r => r.length)).toEqual([3, 2, 2]);
+      expect(reloads.map(r => r.length)).toEqual([4, 3]);
     });
   },
 );

@@ -330,6 +330,46 @@ describe.each(backends)('DoorWorkerHost on %s', backend => {
     ).toBe(404);
   });
 
+  it('takes the changes of some devices alone, leaving the others as they were sent', async () => {
+    const { base } = await startHost();
+    const [one, two] = await stores.devices.getDevices([
+      'resource:default/dev-1',
+      'resource:default/dev-2',
+    ]);
+    const posted = jest.spyOn(host as any, 'post');
+    // A state that does not change what the door serves: nothing sent.
+    host!.syncChanged([{ ...one, serialState: 'checked' as const }], []);
+    expect(posted).not.toHaveBeenCalled();
+    // dev-2 renamed, dev-1 gone: one message with both.
+    host!.syncChanged(
+      [{ ...two, hostname: 'dev-2-renamed', declarationHash: 'h2-changed' }],
+      [one.entityRef],
+    );
+    expect(posted).toHaveBeenCalledTimes(1);
+    expect(posted.mock.lastCall![0]).toMatchObject({
+      type: 'devices',
+      remove: [one.entityRef],
+      upsert: [expect.objectContaining({ device: expect.anything() })],
+    });
+    await until(async () => {
+      const r = await httpGet(`${base}/ztp/config/by-hostname/dev-2-renamed`);
+      return r.status === 200 ? r : undefined;
+    });
+    expect(
+      (await httpGet(`${base}/ztp/config/by-mac/${one.macAddress}`)).status,
+    ).toBe(404);
+    // A restarted worker gets the queue as the changes left it.
+    await host!.stop();
+    const restarted = await host!.start();
+    const again = `http://127.0.0.1:${restarted.port}`;
+    expect(
+      (await httpGet(`${again}/ztp/config/by-hostname/dev-2-renamed`)).status,
+    ).toBe(200);
+    expect(
+      (await httpGet(`${again}/ztp/config/by-mac/${one.macAddress}`)).status,
+    ).toBe(404);
+  });
+
   it('writes unknown-device probes while running and says so', async () => {
     const { base, unknownRecorded } = await startHost([], 200);
     for (let i = 0; i < 3; i++) {

@@ -63,7 +63,8 @@ export class DoorWorkerHost {
   private sent = new Map<string, string>();
   /** Per device, whether the door's table has it loaded (see diff). */
   private sentLoaded = new Map<string, boolean>();
-  private latest: DeviceRecord[] = [];
+  /** The queue as last synced, sent whole to a (re)started worker. */
+  private latest = new Map<string, DeviceRecord>();
   private images: ServableImage[] = [];
   private stopping = false;
   private addressInfo?: AddressInfo;
@@ -72,9 +73,24 @@ export class DoorWorkerHost {
 
   /** Sends the worker what changed since the last call. */
   syncDevices(devices: DeviceRecord[]) {
-    this.latest = devices;
+    this.latest = new Map(devices.map(d => [d.entityRef, d]));
     if (!this.worker) return;
     this.postChanges(devices);
+  }
+
+  /**
+   * Sends the worker what changed among these devices (read again since
+   * the last sync) and drops the removed ones; the rest of the queue is
+   * left as it was sent.
+   */
+  syncChanged(devices: DeviceRecord[], removed: string[]) {
+    for (const device of devices) this.latest.set(device.entityRef, device);
+    for (const ref of removed) this.latest.delete(ref);
+    if (!this.worker) return;
+    const changed = devices.filter(device => this.needsSending(device));
+    const remove = removed.filter(ref => this.sent.has(ref));
+    for (const ref of remove) this.forget(ref);
+    if (changed.length || remove.length) this.send(changed, remove);
   }
 
   /** The verified images the door serves (sent again to a restarted worker). */
@@ -92,6 +108,10 @@ export class DoorWorkerHost {
    */
   private postChanges(devices: DeviceRecord[]) {
     const { changed, remove } = this.diff(devices);
+    this.send(changed, remove);
+  }
+
+  private send(changed: DeviceRecord[], remove: string[]) {
     const per = this.options.devicesPerMessage ?? DEVICES_PER_MESSAGE;
     for (let i = 0; i === 0 || i < changed.length; i += per) {
       const upsert = changed
@@ -127,26 +147,33 @@ export class DoorWorkerHost {
     const seen = new Set<string>();
     for (const device of devices) {
       seen.add(device.entityRef);
-      const signature =
-        this.options.renderer.signature?.(device) ?? doorSignature(device);
-      const loaded = device.confMinState === 'loaded';
-      // Loading is what the door itself recorded, so it knows; a device
-      // set back to Not Loaded (its next fetch is a first one again) is sent.
-      const reset = this.sentLoaded.get(device.entityRef) === true && !loaded;
-      this.sentLoaded.set(device.entityRef, loaded);
-      if (this.sent.get(device.entityRef) === signature && !reset) continue;
-      changed.push(device);
-      this.sent.set(device.entityRef, signature);
+      if (this.needsSending(device)) changed.push(device);
     }
     const remove: string[] = [];
     for (const ref of this.sent.keys()) {
       if (!seen.has(ref)) remove.push(ref);
     }
-    for (const ref of remove) {
-      this.sent.delete(ref);
-      this.sentLoaded.delete(ref);
-    }
+    for (const ref of remove) this.forget(ref);
     return { changed, remove };
+  }
+
+  /** Whether the worker must get this device again; notes it as sent. */
+  private needsSending(device: DeviceRecord): boolean {
+    const signature =
+      this.options.renderer.signature?.(device) ?? doorSignature(device);
+    const loaded = device.confMinState === 'loaded';
+    // Loading is what the door itself recorded, so it knows; a device
+    // set back to Not Loaded (its next fetch is a first one again) is sent.
+    const reset = this.sentLoaded.get(device.entityRef) === true && !loaded;
+    this.sentLoaded.set(device.entityRef, loaded);
+    if (this.sent.get(device.entityRef) === signature && !reset) return false;
+    this.sent.set(device.entityRef, signature);
+    return true;
+  }
+
+  private forget(ref: string) {
+    this.sent.delete(ref);
+    this.sentLoaded.delete(ref);
   }
 
   private post(message: MainToDoor) {
@@ -180,7 +207,7 @@ export class DoorWorkerHost {
     this.worker = worker;
     worker.on('message', (m: DoorToMain) => this.onMessage(m));
     this.sent.clear();
-    this.postChanges(this.latest);
+    this.postChanges([...this.latest.values()]);
     this.post({ type: 'images', images: this.images });
 
     const address = await new Promise<AddressInfo>((resolve, reject) => {
