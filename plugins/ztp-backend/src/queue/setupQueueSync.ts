@@ -42,7 +42,9 @@ export async function setupQueueSync(
     onChanged: result => {
       publisher.changed(...result.added, ...result.updated);
       publisher.removedFromQueue(...result.removed);
-      doorView.changed(...result.updated, ...result.removed);
+      // Read at once: a device declared and powered on is served as soon
+      // as its row is written, not at the next scheduled refresh.
+      doorView.changed(...result.added, ...result.updated, ...result.removed);
     },
   });
   return {
