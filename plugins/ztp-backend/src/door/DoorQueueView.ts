@@ -109,12 +109,10 @@ export class DoorQueueView {
   refreshSoon() {
     if (this.reloadAllQueued) return;
     this.reloadAllQueued = true;
-    this.serially(() => {
+    this.inBackground(() => {
       this.reloadAllQueued = false;
       return this.reloadAll();
-    }).catch(e =>
-      this.options.logger.warn(`Could not refresh the ZTP index: ${e}`),
-    );
+    });
   }
 
   /** Devices' configuration changed: rendered again, read again. */
@@ -125,23 +123,15 @@ export class DoorQueueView {
     }
     if (this.reloadChangedQueued) return;
     this.reloadChangedQueued = true;
-    this.serially(async () => {
+    this.inBackground(() => {
       this.reloadChangedQueued = false;
-      const refs = [...this.changedRefs];
-      this.changedRefs.clear();
-      try {
-        const devices = await this.options.stores.devices.getDevices(refs);
-        const found = new Set(devices.map(d => d.entityRef));
-        this.apply(
-          devices,
-          refs.filter(ref => !found.has(ref)),
-        );
-      } catch (error) {
-        // Asked again with the next change; the whole reload catches up.
-        for (const ref of refs) this.changedRefs.add(ref);
-        throw error;
-      }
-    }).catch(e =>
+      return this.reloadChanged();
+    });
+  }
+
+  /** A reload nobody waits for: after the others, its failure logged. */
+  private inBackground(reload: () => Promise<void>) {
+    this.serially(reload).catch(e =>
       this.options.logger.warn(`Could not refresh the ZTP index: ${e}`),
     );
   }
@@ -188,6 +178,24 @@ export class DoorQueueView {
     this.lastMark = mark;
     this.lastReadAt = readAt;
     this.apply(devices, []);
+  }
+
+  /** The devices said to have changed, read again together. */
+  private async reloadChanged() {
+    const refs = [...this.changedRefs];
+    this.changedRefs.clear();
+    try {
+      const devices = await this.options.stores.devices.getDevices(refs);
+      const found = new Set(devices.map(d => d.entityRef));
+      this.apply(
+        devices,
+        refs.filter(ref => !found.has(ref)),
+      );
+    } catch (error) {
+      // Asked again with the next change; the whole reload catches up.
+      for (const ref of refs) this.changedRefs.add(ref);
+      throw error;
+    }
   }
 
   /** Rows read again: those in the catalog kept, the others dropped. */
