@@ -139,6 +139,7 @@ export const ztpPlugin = createBackendPlugin({
           imageFor: device => bootstrapImages.imageFor(device),
         });
         httpRouter.use(dhcp.router);
+        images.onServableChanged(() => dhcp.service.imagesChanged());
         httpRouter.use(await createPlatformsRouter({ ...deps, platforms }));
         const doors = await setupDoor({
           ...deps,

@@ -4,6 +4,7 @@ import type {
   ZtpImageApproval,
 } from '@ztp-portal/backstage-plugin-ztp-common';
 import { imageStateCondition } from './imageStateSql';
+import { isSqlite } from './sqliteFastPath';
 
 /** The API's sort keys and the columns they sort by. */
 export const SORT_COLUMNS: Record<string, string> = {
@@ -52,6 +53,11 @@ export function filteredDevices(
   if (query.platform) q.where({ platform: query.platform });
   if (query.q) {
     const pattern = likePattern(query.q);
+    // Each database's own case-insensitive match, straight on the column
+    // (NULL matches nothing): SQLite's LIKE ignores ASCII case as its
+    // LOWER() does, PostgreSQL has ILIKE. LOWER(COALESCE(...)) on eight
+    // columns made a search of 10,000 devices take four times as long.
+    const like = isSqlite(db) ? 'LIKE' : 'ILIKE';
     q.where(inner => {
       for (const col of [
         'name',
@@ -63,15 +69,13 @@ export function filteredDevices(
         'management_ip',
         'site',
       ]) {
-        inner.orWhereRaw(`LOWER(COALESCE(${col}, '')) LIKE ? ESCAPE '\\'`, [
-          pattern,
-        ]);
+        inner.orWhereRaw(`${col} ${like} ? ESCAPE '\\'`, [pattern]);
       }
       // A MAC (or part of one) in any notation: 444c.a8a1.1024,
       // 44-4C-A8-A1-10-24, 44:4c:a8... all match the stored colon form.
       const macDigits = macSearchDigits(query.q!);
       if (macDigits) {
-        inner.orWhereRaw(`REPLACE(COALESCE(mac_address, ''), ':', '') LIKE ?`, [
+        inner.orWhereRaw(`REPLACE(mac_address, ':', '') ${like} ?`, [
           `%${macDigits}%`,
         ]);
       }

@@ -73,6 +73,10 @@ describe('searching the queue by MAC address', () => {
       }
       expect(await names('5254.00ab.cdef')).toEqual(['leaf-02']);
       expect(await names('leaf')).toEqual(['leaf-01', 'leaf-02']);
+      // Case is ignored whichever way round (serials are stored as
+      // declared, in capitals), in either database.
+      expect(await names('ser0002')).toEqual(['leaf-02']);
+      expect(await names('LEAF-01')).toEqual(['leaf-01']);
       expect(await names('dead.beef.0000')).toEqual([]);
       await knex.destroy();
     },

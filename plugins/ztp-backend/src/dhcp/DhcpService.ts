@@ -3,6 +3,7 @@ import type {
   ZtpDhcpConfigView,
   ZtpDhcpLease,
   ZtpDhcpLeaseList,
+  ZtpDhcpProblem,
   ZtpDhcpSummary,
 } from '@ztp-portal/backstage-plugin-ztp-common';
 import type { UpgradeImage } from '@ztp-portal/backstage-plugin-ztp-node';
@@ -17,6 +18,32 @@ import {
 import type { KeaLeaseSource } from './KeaLeaseReader';
 import type { DhcpSettings } from './settings';
 
+/** What the lease join reads of each device in the queue. */
+type LeaseJoinDevice = Pick<
+  DeviceRecord,
+  'entityRef' | 'confMinState' | 'macAddress' | 'managementIp'
+>;
+
+/**
+ * What a summary reads of the queue (the generated configuration's counts
+ * and problems, and the devices the leases are joined with), kept while
+ * the queue's change mark and the servable images stay as they were.
+ */
+type QueueReading = {
+  mark: string;
+  imagesGeneration: number;
+  readAt: number;
+  reservationCount: number;
+  problems: ZtpDhcpProblem[];
+  devices: LeaseJoinDevice[];
+};
+
+/**
+ * A reading of the queue serves this long at most: a writer that stamps
+ * its rows before it commits can leave the change mark where it was.
+ */
+const QUEUE_READING_MAX_AGE_MS = 60_000;
+
 function doorProblems(tftpProblem?: () => string | undefined) {
   const message = tftpProblem?.();
   return message ? [{ message }] : [];
@@ -24,6 +51,9 @@ function doorProblems(tftpProblem?: () => string | undefined) {
 
 /** DHCP from the catalog: the generated configuration, its apply status, leases. */
 export class DhcpService {
+  private reading?: QueueReading;
+  private imagesGeneration = 0;
+
   constructor(
     private readonly deps: {
       settings: DhcpSettings;
@@ -34,8 +64,15 @@ export class DhcpService {
       tftpProblem?: () => string | undefined;
       /** The image a device's agent takes while it boots. */
       imageFor?: (device: DhcpDevice) => UpgradeImage | undefined;
+      /** Clock of the summary's reading of the queue (tests move it). */
+      now?: () => number;
     },
   ) {}
+
+  /** The servable images changed: boot options may name others. */
+  imagesChanged() {
+    this.imagesGeneration++;
+  }
 
   async generate(): Promise<GeneratedKeaConfig> {
     const devices = await this.deps.stores.devices.listActiveDevices();
@@ -53,17 +90,19 @@ export class DhcpService {
 
   /**
    * What the DHCP card polls: counts and the first `limit` problems and Not
-   * Loaded devices, from one read of the queue.
+   * Loaded devices. Every open dashboard polls it, and generating the
+   * configuration reads every device (120 ms of the main thread at 10,000):
+   * the queue is read again only when its change mark or the servable
+   * images moved, or after a minute; Kea's leases are read on every poll.
    */
   async summary(limit: number, now = new Date()): Promise<ZtpDhcpSummary> {
-    const devices = await this.deps.stores.devices.listActiveDevices();
-    const generated = this.generateFor(devices);
-    const leases = await this.leasesFor(devices, now);
+    const queue = await this.readQueue();
+    const leases = await this.leasesFor(queue.devices, now);
     const notLoaded = leases.items.filter(l => l.confMin === 'not-loaded');
     return {
-      reservationCount: generated.reservationCount,
-      problemCount: generated.problems.length,
-      problems: generated.problems.slice(0, limit),
+      reservationCount: queue.reservationCount,
+      problemCount: queue.problems.length,
+      problems: queue.problems.slice(0, limit),
       leases: {
         available: leases.available,
         ...(leases.source !== undefined && { source: leases.source }),
@@ -72,6 +111,41 @@ export class DhcpService {
         notLoaded: notLoaded.slice(0, limit),
       },
     };
+  }
+
+  private async readQueue(): Promise<QueueReading> {
+    const clock = this.deps.now ?? Date.now;
+    const mark = await this.deps.stores.devices.changeMark();
+    const last = this.reading;
+    if (
+      last &&
+      last.mark === mark &&
+      last.imagesGeneration === this.imagesGeneration &&
+      clock() - last.readAt < QUEUE_READING_MAX_AGE_MS
+    ) {
+      return last;
+    }
+    const imagesGeneration = this.imagesGeneration;
+    const readAt = clock();
+    const devices = await this.deps.stores.devices.listActiveDevices();
+    const generated = this.generateFor(devices);
+    this.reading = {
+      mark,
+      imagesGeneration,
+      readAt,
+      reservationCount: generated.reservationCount,
+      problems: generated.problems,
+      // Only what the lease join needs, and only when leases are read.
+      devices: this.deps.leases
+        ? devices.map(d => ({
+            entityRef: d.entityRef,
+            confMinState: d.confMinState,
+            macAddress: d.macAddress,
+            managementIp: d.managementIp,
+          }))
+        : [],
+    };
+    return this.reading;
   }
 
   async configView(part: ZtpDhcpConfigPart): Promise<ZtpDhcpConfigView> {
@@ -93,7 +167,7 @@ export class DhcpService {
   }
 
   private async leasesFor(
-    devices: DeviceRecord[],
+    devices: readonly LeaseJoinDevice[],
     now: Date,
   ): Promise<ZtpDhcpLeaseList> {
     const source = this.deps.leases;
