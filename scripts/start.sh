@@ -50,15 +50,6 @@ fi
 # stays in theirs: capped at two, a backend with 10,000 devices settled at
 # 445-561 MiB instead of 685-698 (README, "The backend's memory").
 export MALLOC_ARENA_MAX="${MALLOC_ARENA_MAX:-2}"
-# V8's young generation for each Node process: two semi-spaces of 16 MB by
-# default. The catalog's re-processing promotes what it keeps alive across
-# its database round trips anyway, and the backend with 10,000 devices
-# settled about 40 MiB lower with 8 (README, "The backend's memory").
-# ZTP_SEMI_SPACE_MB sets another size, 0 leaves V8's. The door's thread
-# sets its own (door/worker/DoorWorkerHost.ts).
-if [ "${ZTP_SEMI_SPACE_MB:-8}" != 0 ]; then
-  export NODE_OPTIONS="--max-semi-space-size=${ZTP_SEMI_SPACE_MB:-8}${NODE_OPTIONS:+ $NODE_OPTIONS}"
-fi
 
 say "Starting the portal: http://localhost:3000 (sign in as guest)"
 yarn start &

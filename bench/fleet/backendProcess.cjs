@@ -39,24 +39,6 @@ function mallocArenaSetting() {
   return mallocArenas().MALLOC_ARENA_MAX ?? "glibc's default";
 }
 
-/**
- * The main thread's young generation, as scripts/start.sh and the README's
- * production command set it: ZTP_SEMI_SPACE_MB from the environment, 8
- * when it is not set, V8's own (16) when it is 0.
- */
-function semiSpaceArgs() {
-  const value = process.env.ZTP_SEMI_SPACE_MB ?? '8';
-  return value === '0' ? [] : [`--max-semi-space-size=${value}`];
-}
-
-/** The young generation the backend runs with, for the report. */
-function semiSpaceSetting() {
-  const [flag] = semiSpaceArgs();
-  return flag
-    ? `${flag.split('=')[1]} MB semi-space`
-    : "V8's default young generation";
-}
-
 /** Resolves true once something accepts TCP connections on host:port. */
 function tcpOpen(host, port) {
   return new Promise(resolve => {
@@ -87,11 +69,7 @@ function startBackend({ configFiles, logFile, env, built }) {
         }),
         path.join(ROOT, 'packages/backend/src/index.ts'),
       ];
-  const args = [
-    ...semiSpaceArgs(),
-    ...program,
-    ...configFiles.flatMap(f => ['--config', f]),
-  ];
+  const args = [...program, ...configFiles.flatMap(f => ['--config', f])];
   const child = spawn(process.execPath, args, {
     cwd: path.join(ROOT, 'packages/backend'),
     env: { ...process.env, ...mallocArenas(), ...env },
@@ -134,11 +112,4 @@ function startBackend({ configFiles, logFile, env, built }) {
   };
 }
 
-module.exports = {
-  startBackend,
-  tcpOpen,
-  rssMiB,
-  mallocArenaSetting,
-  semiSpaceSetting,
-  ROOT,
-};
+module.exports = { startBackend, tcpOpen, rssMiB, mallocArenaSetting, ROOT };

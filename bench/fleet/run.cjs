@@ -16,9 +16,7 @@
  *                [--no-settle] [--profile-simulator] [--serial-check-concurrency N]
  *                [--script-slots N]
  * MALLOC_ARENA_MAX in the environment sets the backend's (2 when not set,
- * as scripts/start.sh does; 0 leaves glibc's default), ZTP_SEMI_SPACE_MB
- * its main thread's V8 semi-space (8 when not set, as scripts/start.sh
- * does; 0 leaves V8's default).
+ * as scripts/start.sh does; 0 leaves glibc's default).
  * --built runs the backend from its production bundle (yarn build:backend,
  * compiled JavaScript) instead of the TypeScript sources through Backstage's
  * transform, as `yarn start` does;
@@ -48,7 +46,6 @@ const {
   startBackend,
   tcpOpen,
   mallocArenaSetting,
-  semiSpaceSetting,
   ROOT,
 } = require('./backendProcess.cjs');
 const {
@@ -217,7 +214,7 @@ async function main() {
     : undefined;
   result.backend = `${
     built ? 'built (production bundle)' : 'from source'
-  }, MALLOC_ARENA_MAX ${mallocArenaSetting()}, ${semiSpaceSetting()}`;
+  }, MALLOC_ARENA_MAX ${mallocArenaSetting()}`;
   let backend = startBackend({ configFiles, logFile, env, built });
   try {
     const up = await waitFor(() => tcpOpen('127.0.0.1', PORT), {

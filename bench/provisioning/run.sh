@@ -32,8 +32,6 @@
 #                 also ZTP_BENCH_PORT_BASE in the environment
 #   MALLOC_ARENA_MAX in the environment: the backend's glibc malloc arenas
 #                 (2 when not set, as scripts/start.sh; 0 for glibc's own)
-#   ZTP_SEMI_SPACE_MB in the environment: the backend's main-thread V8
-#                 semi-space (8 when not set, as scripts/start.sh; 0 for V8's own)
 #   ZTP_BENCH_NODE_FLAGS in the environment: more options for the backend's
 #                 node (e.g. V8 flags to compare); ZTP_HEAP_GROWING_PERCENT
 #                 is read by the backend itself (packages/backend/src/heapGrowth.ts)
@@ -61,7 +59,6 @@ TRACE_SQL=0
 KEEP=0
 BUILT=0
 MALLOC_ARENAS="${MALLOC_ARENA_MAX:-2}"
-SEMI_SPACE_MB="${ZTP_SEMI_SPACE_MB:-8}"
 EXTRA_CONFIG=""
 DATABASE=sqlite
 STARTUP_TIMEOUT=900
@@ -247,7 +244,7 @@ started=$(date +%s)
   # glibc's malloc arenas as scripts/start.sh sets them (0: glibc's own).
   if [ "$MALLOC_ARENAS" = 0 ]; then unset MALLOC_ARENA_MAX; else export MALLOC_ARENA_MAX="$MALLOC_ARENAS"; fi
   exec env NODE_ENV=production ZTP_BENCH_CATALOG="$TMP/catalog.yaml" ZTP_BENCH_SQL_TRACE="$TMP/sql-trace.txt" \
-    node $([ "$SEMI_SPACE_MB" = 0 ] || echo "--max-semi-space-size=$SEMI_SPACE_MB") ${ZTP_BENCH_NODE_FLAGS:-} "${profile_args[@]}" "${backend_program[@]}" --config "$TMP/backend-config.yaml" \
+    node ${ZTP_BENCH_NODE_FLAGS:-} "${profile_args[@]}" "${backend_program[@]}" --config "$TMP/backend-config.yaml" \
       ${EXTRA_CONFIG:+--config "$EXTRA_CONFIG"}
 ) >"$TMP/backend.log" 2>&1 &
 BACKEND_PID=$!
@@ -401,7 +398,6 @@ node "$HERE/report.cjs" "$TMP" "$RESULTS" \
   "database=$([ "$DATABASE" = postgres ] && echo "PostgreSQL $(psql --version | awk '{print $3}') (fsync on)" || echo "SQLite file, journal $([ "$WAL" = 1 ] && echo wal || echo delete) at start")" \
   "backend=$([ "$BUILT" = 1 ] && echo "built (production bundle)" || echo "from source (Backstage's TypeScript transform)")" \
   "MALLOC_ARENA_MAX=$([ "$MALLOC_ARENAS" = 0 ] && echo "glibc's default" || echo "$MALLOC_ARENAS")" \
-  "main thread's semi-space=$([ "$SEMI_SPACE_MB" = 0 ] && echo "V8's default" || echo "$SEMI_SPACE_MB MB")" \
   "door opened after=${startup}s" \
   "all devices queued after=${queue_built}s" \
   "load average before the run=$LOAD_BEFORE" \
