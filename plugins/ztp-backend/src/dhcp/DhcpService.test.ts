@@ -5,37 +5,11 @@ import { memoryStore } from '../finalConfig/__testUtils__/simulatedDevices';
 import { builtinPlatformDrivers } from '../__testUtils__/builtinPlatforms';
 import { PlatformRegistry } from '../platforms/PlatformRegistry';
 import { DhcpService } from './DhcpService';
+import { oneSubnetSettings, queuedDevice } from './__testUtils__/queuedDevice';
 import { KeaMemfileLeaseSource } from './KeaLeaseReader';
 
 const LEASE_HEADER =
   'address,hwaddr,client_id,valid_lifetime,expire,subnet_id,fqdn_fwd,fqdn_rev,hostname,state,user_context,pool_id\n';
-
-const device = (n: number, ip: string) => ({
-  device: {
-    entityRef: `resource:default/leaf-0${n}`,
-    namespace: 'default',
-    name: `leaf-0${n}`,
-    platform: 'arista-eos',
-    managementAddress: `${ip}/24`,
-    managementIp: ip,
-    sshPort: 22,
-    macAddress: `52:54:00:00:00:1${n}`,
-    hostname: `leaf-0${n}`,
-    declaredSerial: `JPE1925110${n}`,
-    serialTemporary: false,
-    declarationHash: 'h',
-    expectedSerial: `JPE1925110${n}`,
-    localUsername: `ztp-abc12${n}`,
-    localPasswordEnc: 'v1:x:y:z',
-    localPasswordHash: 'unused',
-  },
-  event: {
-    entityRef: `resource:default/leaf-0${n}`,
-    type: 'device.added' as const,
-    actor: 'system',
-    message: 'added by the test',
-  },
-});
 
 describe('DhcpService summary', () => {
   let db: Awaited<ReturnType<typeof memoryStore>>;
@@ -49,8 +23,8 @@ describe('DhcpService summary', () => {
     db = await memoryStore();
     // One device inside the subnet, one outside it (a problem).
     await db.stores.devices.insertDevices([
-      device(1, '198.18.0.11'),
-      device(2, '198.19.9.12'),
+      queuedDevice(1, '198.18.0.11'),
+      queuedDevice(2, '198.19.9.12'),
     ]);
     dir = fs.mkdtempSync(joinPath(os.tmpdir(), 'ztp-dhcp-service-'));
     leaseFile = joinPath(dir, 'kea-leases4.csv');
@@ -64,15 +38,7 @@ describe('DhcpService summary', () => {
       return listActiveDevices();
     };
     service = new DhcpService({
-      settings: {
-        doorUrl: 'http://198.18.0.1:7080',
-        subnets: [
-          { id: 1, subnet: '198.18.0.0/24', pools: [], relayAddresses: [] },
-        ],
-        interfaces: ['*'],
-        validLifetimeSeconds: 3600,
-        debounceSeconds: 5,
-      },
+      settings: oneSubnetSettings,
       stores: db.stores,
       platforms: new PlatformRegistry(builtinPlatformDrivers),
       leases: new KeaMemfileLeaseSource(leaseFile),
@@ -112,7 +78,7 @@ describe('DhcpService summary', () => {
 
   it('reads the queue again once a device changed', async () => {
     await service.summary(20);
-    await db.stores.devices.insertDevices([device(3, '198.18.0.13')]);
+    await db.stores.devices.insertDevices([queuedDevice(3, '198.18.0.13')]);
     const after = await service.summary(20);
     expect(reads).toBe(2);
     expect(after.reservationCount).toBe(2);

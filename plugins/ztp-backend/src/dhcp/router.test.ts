@@ -10,6 +10,7 @@ import { builtinPlatformDrivers } from '../__testUtils__/builtinPlatforms';
 import { PlatformRegistry } from '../platforms/PlatformRegistry';
 import { memoryStore } from '../finalConfig/__testUtils__/simulatedDevices';
 import { DhcpService } from './DhcpService';
+import { oneSubnetSettings, queuedDevice } from './__testUtils__/queuedDevice';
 import { KeaMemfileLeaseSource } from './KeaLeaseReader';
 import { createDhcpRouter } from './router';
 
@@ -51,15 +52,7 @@ describe('DHCP API', () => {
       },
     ]);
     const service = new DhcpService({
-      settings: {
-        doorUrl: 'http://198.18.0.1:7080',
-        subnets: [
-          { id: 1, subnet: '198.18.0.0/24', pools: [], relayAddresses: [] },
-        ],
-        interfaces: ['*'],
-        validLifetimeSeconds: 3600,
-        debounceSeconds: 5,
-      },
+      settings: oneSubnetSettings,
       stores: db.stores,
       platforms: new PlatformRegistry(builtinPlatformDrivers),
     });
@@ -139,43 +132,16 @@ describe('DHCP API summary', () => {
   let destroy: () => Promise<void>;
   let dir: string;
 
-  const device = (n: number, ip: string) => ({
-    device: {
-      entityRef: `resource:default/leaf-0${n}`,
-      namespace: 'default',
-      name: `leaf-0${n}`,
-      platform: 'arista-eos',
-      managementAddress: `${ip}/24`,
-      managementIp: ip,
-      sshPort: 22,
-      macAddress: `52:54:00:00:00:1${n}`,
-      hostname: `leaf-0${n}`,
-      declaredSerial: `JPE1925110${n}`,
-      serialTemporary: false,
-      declarationHash: 'h',
-      expectedSerial: `JPE1925110${n}`,
-      localUsername: `ztp-abc12${n}`,
-      localPasswordEnc: 'v1:x:y:z',
-      localPasswordHash: 'unused',
-    },
-    event: {
-      entityRef: `resource:default/leaf-0${n}`,
-      type: 'device.added' as const,
-      actor: 'system',
-      message: 'added by the test',
-    },
-  });
-
   beforeAll(async () => {
     const db = await memoryStore();
     destroy = () => db.knex.destroy();
     // Three devices outside the subnet (three problems), one inside; all
     // Not Loaded, one of them with a lease in Kea's memfile.
     await db.stores.devices.insertDevices([
-      device(1, '198.19.9.11'),
-      device(2, '198.19.9.12'),
-      device(3, '198.19.9.13'),
-      device(4, '198.18.0.14'),
+      queuedDevice(1, '198.19.9.11'),
+      queuedDevice(2, '198.19.9.12'),
+      queuedDevice(3, '198.19.9.13'),
+      queuedDevice(4, '198.18.0.14'),
     ]);
     dir = fs.mkdtempSync(joinPath(os.tmpdir(), 'ztp-dhcp-summary-'));
     const leaseFile = joinPath(dir, 'kea-leases4.csv');
