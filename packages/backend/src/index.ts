@@ -39,6 +39,11 @@ backend.add(import('@ztp-portal/backstage-plugin-catalog-backend-module-ztp'));
 backend.add(
   import('@ztp-portal/backstage-plugin-catalog-backend-module-yaml-parser'),
 );
+// Reads a catalog file again as soon as it is saved: hand edits show in
+// seconds although app-config.yaml sets a long processing interval.
+backend.add(
+  import('@ztp-portal/backstage-plugin-catalog-backend-module-file-watch'),
+);
 
 backend.add(import('@backstage/plugin-scaffolder-backend'));
 backend.add(

@@ -1,5 +1,6 @@
 import { mockServices } from '@backstage/backend-test-utils';
 import type { Entity } from '@backstage/catalog-model';
+import type { CatalogService } from '@backstage/plugin-catalog-node';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import {
   ANNOTATION_SERIAL,
@@ -22,10 +23,14 @@ function device(name: string, serial: string): Entity {
 
 const ref = (name: string) => `resource:default/${name}`;
 
-function indexOf(entities: Entity[]) {
+function indexOf(
+  entities: Entity[],
+  more: { onFreed?: (refs: string[]) => void; maxAgeMs?: number } = {},
+) {
   return new UniqueValueIndex({
     catalog: catalogServiceMock({ entities }),
     auth: mockServices.auth(),
+    ...more,
   });
 }
 
@@ -70,5 +75,61 @@ describe('UniqueValueIndex', () => {
     expect(await index.clashes(ref('z'), { serial: 'FDO3' })).toEqual([
       expect.objectContaining({ heldBy: [ref('b')] }),
     ]);
+  });
+
+  it('tells which refused devices may take their value once its holder lets it go, once each', async () => {
+    const freed: string[][] = [];
+    const index = indexOf([device('a', 'FDO1'), device('c', 'FDO9')], {
+      onFreed: refs => freed.push(refs),
+    });
+    // b and d are refused: a holds FDO1, c holds FDO9.
+    expect(await index.clashes(ref('b'), { serial: 'FDO1' })).toHaveLength(1);
+    expect(await index.clashes(ref('d'), { serial: 'FDO9' })).toHaveLength(1);
+    // A change of a that keeps FDO1 frees nothing.
+    index.record(ref('a'), { serial: 'FDO1', hostname: 'a' });
+    expect(freed).toEqual([]);
+    // a's declaration is corrected: b may take FDO1, d still may not.
+    index.record(ref('a'), { serial: 'FDO2' });
+    expect(freed).toEqual([[ref('b')]]);
+    // Told once: another change frees nothing more.
+    index.record(ref('a'), { serial: 'FDO3' });
+    expect(freed).toEqual([[ref('b')]]);
+  });
+
+  it('forgets the claim of a refused device that was accepted since, with another value', async () => {
+    const freed: string[][] = [];
+    const index = indexOf([device('a', 'FDO1')], {
+      onFreed: refs => freed.push(refs),
+    });
+    expect(await index.clashes(ref('b'), { serial: 'FDO1' })).toHaveLength(1);
+    // b's own declaration was fixed and accepted.
+    expect(await index.clashes(ref('b'), { serial: 'FDO5' })).toEqual([]);
+    index.record(ref('b'), { serial: 'FDO5' });
+    index.record(ref('a'), { serial: 'FDO2' });
+    expect(freed).toEqual([]);
+  });
+
+  it('tells a refused device when its holder is gone from the catalog at the next reading', async () => {
+    const freed: string[][] = [];
+    const entities = [device('a', 'FDO1')];
+    // The catalog as it is at each reading (the mock copies its entities).
+    const catalog = {
+      queryEntities: async () => ({
+        items: [...entities],
+        totalItems: entities.length,
+        pageInfo: {},
+      }),
+    } as unknown as CatalogService;
+    const index = new UniqueValueIndex({
+      catalog,
+      auth: mockServices.auth(),
+      maxAgeMs: 0,
+      onFreed: refs => freed.push(refs),
+    });
+    expect(await index.clashes(ref('b'), { serial: 'FDO1' })).toHaveLength(1);
+    entities.length = 0; // a deleted from the catalog
+    // The next check reads the catalog again (maxAgeMs 0).
+    expect(await index.clashes(ref('z'), { serial: 'FDO7' })).toEqual([]);
+    expect(freed).toEqual([[ref('b')]]);
   });
 });

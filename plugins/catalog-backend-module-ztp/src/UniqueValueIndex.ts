@@ -13,6 +13,10 @@ function refKey(ref: string) {
   return ref.toLocaleLowerCase('en-US');
 }
 
+function claimKey(key: keyof UniqueDeviceValues, value: string) {
+  return `${key}\u0000${value}`;
+}
+
 const KEYS = Object.keys(
   UNIQUE_VALUE_ANNOTATIONS,
 ) as (keyof UniqueDeviceValues)[];
@@ -69,6 +73,12 @@ export class UniqueValueIndex {
   private holders = new Map<keyof UniqueDeviceValues, Map<string, Holders>>();
   private loadedAt = -Infinity;
   private loading?: Promise<void>;
+  /**
+   * Devices refused for a value others hold, by field and value, as
+   * written: told when the value is theirs to take. A refused device is
+   * otherwise processed again only at the catalog's processing interval.
+   */
+  private readonly claims = new Map<string, Set<string>>();
 
   constructor(
     private readonly options: {
@@ -76,6 +86,8 @@ export class UniqueValueIndex {
       auth: AuthService;
       /** How long the index read from the catalog is trusted. */
       maxAgeMs?: number;
+      /** Refused devices whose values are free now: to process again. */
+      onFreed?: (entityRefs: string[]) => void;
     },
   ) {}
 
@@ -94,12 +106,13 @@ export class UniqueValueIndex {
     for (const key of KEYS) {
       const value = values[key];
       if (!value) continue;
-      const refs = holdersOf(this.holders.get(key)?.get(value));
-      const others = refs.filter(ref => ref !== self);
-      const winners = refs.includes(self)
-        ? others.filter(ref => ref < self)
-        : others;
-      if (winners.length) {
+      const winners = this.winnersOver(self, key, value);
+      const claim = claimKey(key, value);
+      if (!winners.length) {
+        this.claims.get(claim)?.delete(entityRef);
+      } else {
+        if (!this.claims.has(claim)) this.claims.set(claim, new Set());
+        this.claims.get(claim)!.add(entityRef);
         clashes.push({
           annotation: UNIQUE_VALUE_ANNOTATIONS[key],
           value,
@@ -117,6 +130,38 @@ export class UniqueValueIndex {
    */
   record(entityRef: string, values: UniqueDeviceValues) {
     this.put(this.devices, this.holders, entityRef, values);
+    // Accepted: whatever it claimed before is settled.
+    for (const claimers of this.claims.values()) claimers.delete(entityRef);
+    this.tellFreedClaims();
+  }
+
+  /** The devices that keep a value over `self`, by lower-case ref. */
+  private winnersOver(
+    self: string,
+    key: keyof UniqueDeviceValues,
+    value: string,
+  ) {
+    const refs = holdersOf(this.holders.get(key)?.get(value));
+    const others = refs.filter(ref => ref !== self);
+    return refs.includes(self) ? others.filter(ref => ref < self) : others;
+  }
+
+  /** Refused devices whose value nobody keeps over them any more. */
+  private tellFreedClaims() {
+    const freed: string[] = [];
+    for (const [claim, claimers] of this.claims) {
+      const [key, value] = claim.split('\u0000') as [
+        keyof UniqueDeviceValues,
+        string,
+      ];
+      for (const claimer of claimers) {
+        if (this.winnersOver(refKey(claimer), key, value).length) continue;
+        claimers.delete(claimer);
+        freed.push(claimer);
+      }
+      if (!claimers.size) this.claims.delete(claim);
+    }
+    if (freed.length) this.options.onFreed?.([...new Set(freed)]);
   }
 
   private async fresh() {
@@ -165,6 +210,7 @@ export class UniqueValueIndex {
     this.devices = devices;
     this.holders = holders;
     this.loadedAt = Date.now();
+    this.tellFreedClaims();
   }
 
   private put(

@@ -336,6 +336,41 @@ describe('ZtpDeviceProcessor uniqueness', () => {
     },
   );
 
+  it('asks the catalog to process a refused device again once its holder lets the value go', async () => {
+    const inMemory = catalogServiceMock({ entities: [leaf1] });
+    const refreshed: string[] = [];
+    const catalog = catalogServiceMock.mock({
+      queryEntities: (request, options) =>
+        inMemory.queryEntities(request, options),
+      refreshEntity: async ref => {
+        refreshed.push(ref);
+      },
+    });
+    const processor = new ZtpDeviceProcessor({
+      platforms: builtinPlatformDrivers,
+      logger: mockServices.logger.mock(),
+      corrections: noCorrections,
+      catalog,
+      auth: mockServices.auth(),
+    });
+    const newcomer = device('leaf-00-par1', {
+      ...unique,
+      [ANNOTATION_SERIAL]: leaf1.metadata.annotations![ANNOTATION_SERIAL],
+    });
+    expect((await processEntity(processor, newcomer)).errors).toHaveLength(1);
+    expect(refreshed).toEqual([]);
+    // leaf-01's file is corrected: it declares another serial now.
+    const corrected = device('leaf-01-par1', {
+      ...goodAnnotations,
+      [ANNOTATION_SERIAL]: 'FDO99999ZZZ',
+    });
+    expect((await processEntity(processor, corrected)).errors).toEqual([]);
+    await new Promise(r => setImmediate(r));
+    expect(refreshed).toEqual(['resource:default/leaf-00-par1']);
+    // Processed again, the newcomer is accepted.
+    expect((await processEntity(processor, newcomer)).errors).toEqual([]);
+  });
+
   it('finds duplicates across namespaces', async () => {
     const { processor } = withCatalog([leaf1]);
     const copy = device('leaf-01-par1', goodAnnotations, 'lab');

@@ -86,10 +86,28 @@ export class ZtpDeviceProcessor implements CatalogProcessor {
       ...(options.additionalPlatforms ?? []),
     ];
     if (options.catalog && options.auth) {
+      const { catalog, auth, logger } = options;
       this.uniqueValues = new UniqueValueIndex({
-        catalog: options.catalog,
-        auth: options.auth,
+        catalog,
+        auth,
         maxAgeMs: options.uniquenessIndexMaxAgeMs,
+        // A refused device is processed again as soon as the value it
+        // wanted is free, not at the catalog's next processing of it.
+        onFreed: refs =>
+          void auth
+            .getOwnServiceCredentials()
+            .then(credentials =>
+              Promise.all(
+                refs.map(ref => catalog.refreshEntity(ref, { credentials })),
+              ),
+            )
+            .catch(error =>
+              logger.warn(
+                `Could not ask the catalog to process ${refs.join(
+                  ', ',
+                )} again: ${error}`,
+              ),
+            ),
       });
     }
   }

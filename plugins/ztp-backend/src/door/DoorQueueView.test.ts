@@ -37,6 +37,7 @@ async function storeWith(devices: number[], id: any = 'SQLITE_3') {
 function viewOf(
   stores: ZtpStores,
   more: { now?: () => number; fullReloadMs?: number } = {},
+  worker: { onlyDoor: boolean } = { onlyDoor: false },
 ) {
   const platforms = new PlatformRegistry(builtinPlatformDrivers);
   const renderer = new BootstrapRenderer(
@@ -58,11 +59,14 @@ function viewOf(
   });
   const reloads: DeviceRecord[][] = [];
   const changes: { devices: string[]; removed: string[] }[] = [];
-  view.attachWorker({
-    syncDevices: devices => reloads.push(devices),
-    syncChanged: (devices, removed) =>
-      changes.push({ devices: devices.map(d => d.entityRef), removed }),
-  });
+  view.attachWorker(
+    {
+      syncDevices: devices => reloads.push(devices),
+      syncChanged: (devices, removed) =>
+        changes.push({ devices: devices.map(d => d.entityRef), removed }),
+    },
+    worker,
+  );
   return {
     view,
     reloads,
@@ -132,6 +136,37 @@ describe('DoorQueueView', () => {
     await view.refresh();
     expect(bootstrapRendered.filter(r => r === two)).toHaveLength(2);
     expect(bootstrapRendered.filter(r => r === one)).toHaveLength(1);
+  });
+});
+
+describe('DoorQueueView with the worker as the only door', () => {
+  it('keeps identities, not rows, and renders nothing on this thread', async () => {
+    const store = await storeWith([1, 2]);
+    const { view, reloads, changes, bootstrapRendered } = viewOf(
+      store,
+      {},
+      { onlyDoor: true },
+    );
+    const [one, two] = [testDevice(1).entityRef, testDevice(2).entityRef];
+    await view.refresh();
+    // The worker still gets whole rows (it renders the files itself).
+    expect(reloads[0].map(d => d.entityRef).sort()).toEqual([one, two].sort());
+    expect(reloads[0][0].localPasswordEnc).toBeTruthy();
+    expect(view.index.size).toBe(0);
+    expect(bootstrapRendered).toEqual([]);
+    expect(view.isDeclared(`mac ${testDevice(1).macAddress}`)).toBe(true);
+    expect(view.isDeclared('hostname dev-2')).toBe(true);
+    expect(view.isDeclared(`address ${testDevice(2).managementIp}`)).toBe(true);
+
+    // A device that leaves the queue is no longer declared.
+    await store.devices.markRemoved([two], new Date());
+    view.changed(two);
+    await view.refresh();
+    expect(changes.at(-1)?.removed).toEqual([two]);
+    expect(view.isDeclared('hostname dev-2')).toBe(false);
+    expect(view.isDeclared('hostname dev-1')).toBe(true);
+    expect(view.index.size).toBe(0);
+    expect(bootstrapRendered).toEqual([]);
   });
 });
 

@@ -3,7 +3,7 @@ import type { DeviceRecord } from '../database/types';
 import type { ZtpStores } from '../database/ZtpStores';
 import type { BootstrapRenderer } from '../platforms/BootstrapRenderer';
 import { BootstrapFileIndex } from './BootstrapFileIndex';
-import { DeviceIndex } from './DeviceIndex';
+import { DeviceIndex, doorIdentity, type DoorIdentity } from './DeviceIndex';
 import { identifiesDeclaredDevice } from './recognizeDevice';
 
 /** Where the queue's active devices are sent besides this thread. */
@@ -42,6 +42,14 @@ export class DoorQueueView {
   /** Per device, the signature its bootstrap files were rendered for. */
   private readonly rendered = new Map<string, string>();
   private worker: DeviceSink | undefined;
+  /**
+   * Whether this thread keeps whole rows (and renders their files): only
+   * while one of its doors may serve a device. When the worker's door is
+   * the only one, this thread answers isDeclared alone, from identities:
+   * 16 MB less at 10,000 devices, and no rendering here.
+   */
+  private rowsHere = true;
+  private readonly identities = new DeviceIndex<DoorIdentity>();
   /** Reloads run one after the other, in the order they were asked. */
   private reloads: Promise<void> = Promise.resolve();
   /** A whole reload is asked and has not begun: later asks join it. */
@@ -67,13 +75,20 @@ export class DoorQueueView {
     },
   ) {}
 
-  /** The door's worker thread, once chosen, gets every reload too. */
-  attachWorker(worker: DeviceSink) {
+  /**
+   * The door's worker thread, once chosen, gets every reload too; when it
+   * is the only door, this thread keeps identities instead of rows.
+   */
+  attachWorker(worker: DeviceSink, options: { onlyDoor: boolean }) {
     this.worker = worker;
+    this.rowsHere = !options.onlyDoor;
   }
 
   isDeclared(identifier: string) {
-    return identifiesDeclaredDevice(this.index, identifier);
+    return identifiesDeclaredDevice(
+      this.rowsHere ? this.index : this.identities,
+      identifier,
+    );
   }
 
   /**
@@ -151,6 +166,11 @@ export class DoorQueueView {
     const devices = await stores.devices.listActiveDevices();
     this.lastMark = mark;
     this.lastReadAt = readAt;
+    this.worker?.syncDevices(devices);
+    if (!this.rowsHere) {
+      this.identities.replaceAll(devices.map(doorIdentity));
+      return;
+    }
     this.index.replaceAll(devices);
     const active = new Set<string>();
     for (const device of devices) {
@@ -161,7 +181,6 @@ export class DoorQueueView {
       if (!active.has(ref)) this.rendered.delete(ref);
     }
     this.bootstrapFiles.retain(active);
-    this.worker?.syncDevices(devices);
   }
 
   private async reloadChangedSince() {
@@ -206,6 +225,12 @@ export class DoorQueueView {
       if (device.inCatalog) kept.push(device);
       else removed.push(device.entityRef);
     }
+    this.worker?.syncChanged(kept, removed);
+    if (!this.rowsHere) {
+      for (const ref of removed) this.identities.remove(ref);
+      for (const device of kept) this.identities.upsert(doorIdentity(device));
+      return;
+    }
     for (const ref of removed) {
       this.index.remove(ref);
       this.rendered.delete(ref);
@@ -215,7 +240,6 @@ export class DoorQueueView {
       this.index.upsert(device);
       this.renderIfChanged(device);
     }
-    this.worker?.syncChanged(kept, removed);
   }
 
   /**

@@ -129,7 +129,11 @@ export async function setupDoor(deps: {
         onImageProgress: deps.onImageProgress,
       })
     : undefined;
-  if (doorWorker) view.attachWorker(doorWorker);
+  if (doorWorker) {
+    view.attachWorker(doorWorker, {
+      onlyDoor: !door.exposeOnPluginRouter && !door.tftp.enabled,
+    });
+  }
   const imageDownloads = doorWorker
     ? undefined
     : new ImageDownloads({
