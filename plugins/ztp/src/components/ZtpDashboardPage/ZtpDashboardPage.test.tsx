@@ -24,6 +24,7 @@ import {
 } from '../../__testUtils__/fixtures';
 import { MockSignalApi } from '../../__testUtils__/MockSignalApi';
 import { ZtpDashboard, ZtpDashboardPage } from './ZtpDashboardPage';
+import { SHOW_LOADING_AFTER_MS } from './useDeviceQueue';
 
 // Every permission is allowed in this file. usePermission caches answers in a
 // module-wide SWR cache, so other permission setups have files of their own.
@@ -223,6 +224,52 @@ describe('ZtpDashboard', () => {
     await userEvent.clear(screen.getByLabelText('Search'));
     await waitFor(() => expect(row('leaf-01')).toBeInTheDocument());
     expect(listRequests.map(p => p.get('q'))).toEqual([null, 'spine', null]);
+  });
+
+  it('keeps the rows on screen without a loading bar for a quick answer, and shows the bar for a slow one', async () => {
+    await renderDashboard();
+    const bar = () =>
+      screen.queryByRole('progressbar', { name: 'Loading devices' });
+    expect(bar()).toBeNull();
+    // A quick answer: the rows change, the bar never showed.
+    let barShown = false;
+    const watch = new MutationObserver(() => {
+      barShown ||= bar() !== null;
+    });
+    watch.observe(document.body, { childList: true, subtree: true });
+    await userEvent.click(screen.getByRole('button', { name: 'Serial Any' }));
+    await userEvent.click(screen.getByRole('option', { name: 'Mismatch' }));
+    await waitFor(() =>
+      expect(screen.queryByTestId('device-row-leaf-02')).toBeNull(),
+    );
+    watch.disconnect();
+    expect(barShown).toBe(false);
+
+    // A slow answer: the bar shows while the old rows stay, then goes.
+    let answer!: () => void;
+    server.use(
+      http.get(`${ZTP_API}/devices`, async () => {
+        await new Promise<void>(r => {
+          answer = r;
+        });
+        return HttpResponse.json(makeList(devices));
+      }),
+    );
+    await userEvent.click(
+      screen.getByRole('button', { name: 'Serial Mismatch' }),
+    );
+    await userEvent.click(screen.getByRole('option', { name: 'Any' }));
+    expect(
+      await screen.findByRole(
+        'progressbar',
+        { name: 'Loading devices' },
+        { timeout: SHOW_LOADING_AFTER_MS * 4 },
+      ),
+    ).toBeInTheDocument();
+    expect(row('leaf-01')).toBeInTheDocument();
+    answer();
+    await waitFor(() => expect(row('leaf-02')).toBeInTheDocument());
+    expect(bar()).toBeNull();
   });
 
   it('offers the site and platform facets as filters', async () => {

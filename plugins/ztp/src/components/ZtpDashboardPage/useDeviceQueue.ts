@@ -8,6 +8,9 @@ import type {
 } from '@ztp-portal/backstage-plugin-ztp-common';
 import { ztpApiRef } from '../../api';
 
+/** How long a list request runs before the loading bar shows. */
+export const SHOW_LOADING_AFTER_MS = 250;
+
 /** A change learnt outside a list request: a device's new state, or its removal. */
 type PendingChange = { seq: number; device?: ZtpDevice };
 
@@ -44,7 +47,14 @@ export function useDeviceQueue(query: ZtpDeviceListQuery) {
       aborter.current?.abort();
       const controller = new AbortController();
       aborter.current = controller;
-      if (!quiet) setLoading(true);
+      // The bar shows only for a request that takes a while: most answer
+      // in tens of ms, and drawing it (an animation, and a render of the
+      // whole page) delayed the rows it announced.
+      const showLoading = quiet
+        ? undefined
+        : setTimeout(() => {
+            if (id === requestId.current) setLoading(true);
+          }, SHOW_LOADING_AFTER_MS);
       try {
         const fresh = await api.listDevices(queryRef.current, {
           signal: controller.signal,
@@ -73,6 +83,7 @@ export function useDeviceQueue(query: ZtpDeviceListQuery) {
         if (id !== requestId.current || controller.signal.aborted) return;
         setError(e);
       } finally {
+        clearTimeout(showLoading);
         if (id === requestId.current) setLoading(false);
       }
     },
