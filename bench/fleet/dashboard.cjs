@@ -28,6 +28,57 @@ async function timeUntil(start, promise) {
   return Date.now() - start;
 }
 
+/**
+ * Times, inside the page, from the next user event of this type (the
+ * option's click, the search box's input) to the frame that draws the rows
+ * the condition waits for: what the user sees, without the driver's own
+ * steps (Playwright checks that an element is visible and still before it
+ * clicks, then polls for the rows: 50–80 ms of the figures timed from
+ * outside). `condition` is `one <text>`, `many` or `all <text>`.
+ */
+async function armInPageTiming(page, eventType, condition) {
+  await page.evaluate(
+    ([eventType, condition, rowSelector]) => {
+      const timing = (window.__ztpBenchTiming = {});
+      const [kind, ...rest] = condition.split(' ');
+      const text = rest.join(' ');
+      const shown = () => {
+        const rows = [...document.querySelectorAll(rowSelector)];
+        if (kind === 'many') return rows.length > 1;
+        if (kind === 'one')
+          return rows.length === 1 && rows[0].textContent.includes(text);
+        return rows.length > 0 && rows.every(r => r.textContent.includes(text));
+      };
+      document.addEventListener(
+        eventType,
+        () => {
+          timing.from = performance.now();
+          const check = () => {
+            if (!shown()) {
+              requestAnimationFrame(check);
+              return;
+            }
+            // In this frame's callbacks: the rows are painted right after.
+            setTimeout(() => {
+              timing.drawn = performance.now() - timing.from;
+            }, 0);
+          };
+          requestAnimationFrame(check);
+        },
+        { capture: true, once: true },
+      );
+    },
+    [eventType, condition, ROW],
+  );
+}
+
+async function inPageTime(page) {
+  const handle = await page.waitForFunction(
+    () => window.__ztpBenchTiming?.drawn,
+  );
+  return Math.round(await handle.jsonValue());
+}
+
 async function measureDashboard(baseUrl, searchFor, options = {}) {
   const browser = await chromium.launch({
     executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
@@ -61,7 +112,9 @@ async function measureDashboard(baseUrl, searchFor, options = {}) {
     // Search: from the typed text to the one matching row alone on screen.
     const search = page.locator('#ztp-filter-search');
     const searches = [];
+    const searchesInPage = [];
     for (const text of [searchFor, '']) {
+      await armInPageTiming(page, 'input', text ? `one ${searchFor}` : 'many');
       start = Date.now();
       await search.fill(text);
       if (text) {
@@ -81,6 +134,7 @@ async function measureDashboard(baseUrl, searchFor, options = {}) {
         );
       }
       searches.push(Date.now() - start);
+      searchesInPage.push(await inPageTime(page));
     }
 
     // A filter: Platform = one of the four, rows of that platform only.
@@ -90,6 +144,7 @@ async function measureDashboard(baseUrl, searchFor, options = {}) {
     // shown, as the figure was taken before (the menu's opening included).
     const filters = [];
     const filtersFromMenu = [];
+    const filtersInPage = [];
     if (options.trace) {
       await browser.startTracing(page, {
         path: options.trace,
@@ -112,6 +167,7 @@ async function measureDashboard(baseUrl, searchFor, options = {}) {
       await choice.waitFor();
       const shown = Date.now();
       await choice.click({ trial: true });
+      await armInPageTiming(page, 'click', `all ${option}`);
       start = Date.now();
       await choice.click();
       await page.waitForURL(new RegExp(`platform=${id}`));
@@ -126,9 +182,18 @@ async function measureDashboard(baseUrl, searchFor, options = {}) {
       );
       filters.push(Date.now() - start);
       filtersFromMenu.push(Date.now() - shown);
+      filtersInPage.push(await inPageTime(page));
     }
     if (options.trace) await browser.stopTracing();
-    return { signInToRows, firstRender, searches, filters, filtersFromMenu };
+    return {
+      signInToRows,
+      firstRender,
+      searches,
+      searchesInPage,
+      filters,
+      filtersInPage,
+      filtersFromMenu,
+    };
   } finally {
     await browser.close();
   }

@@ -428,7 +428,13 @@ function report(r) {
       `| search typed → its row alone; cleared → rows | ${d.searches.join(
         ', ',
       )} ms |`,
+      `| the same, in the page: input event → the frame drawing the rows | ${d.searchesInPage.join(
+        ', ',
+      )} ms |`,
       `| platform filter chosen → its rows | ${d.filters.join(', ')} ms |`,
+      `| the same, in the page: click event → the frame drawing the rows | ${d.filtersInPage.join(
+        ', ',
+      )} ms |`,
       `| platform option shown (menu opening) → its rows | ${d.filtersFromMenu.join(
         ', ',
       )} ms |`,
