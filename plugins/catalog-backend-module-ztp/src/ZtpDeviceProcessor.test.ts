@@ -1,6 +1,7 @@
 import { mockServices } from '@backstage/backend-test-utils';
 import { Entity } from '@backstage/catalog-model';
 import { CatalogProcessorResult } from '@backstage/plugin-catalog-node';
+import type { CatalogService } from '@backstage/plugin-catalog-node';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import {
   ANNOTATION_DEFAULT_GATEWAY,
@@ -94,6 +95,17 @@ async function processEntity(
     return [r.error.message];
   });
   return { entity: post, errors };
+}
+
+/** A processor that checks uniqueness against this catalog. */
+function checkingAgainst(catalog: CatalogService) {
+  return new ZtpDeviceProcessor({
+    platforms: builtinPlatformDrivers,
+    logger: mockServices.logger.mock(),
+    corrections: noCorrections,
+    catalog,
+    auth: mockServices.auth(),
+  });
 }
 
 function validationOnly(additionalPlatforms?: string[]) {
@@ -346,13 +358,7 @@ describe('ZtpDeviceProcessor uniqueness', () => {
         refreshed.push(ref);
       },
     });
-    const processor = new ZtpDeviceProcessor({
-      platforms: builtinPlatformDrivers,
-      logger: mockServices.logger.mock(),
-      corrections: noCorrections,
-      catalog,
-      auth: mockServices.auth(),
-    });
+    const processor = checkingAgainst(catalog);
     const newcomer = device('leaf-00-par1', {
       ...unique,
       [ANNOTATION_SERIAL]: leaf1.metadata.annotations![ANNOTATION_SERIAL],
@@ -455,13 +461,7 @@ describe('ZtpDeviceProcessor uniqueness', () => {
         return inMemory.getEntitiesByRefs(request, options);
       },
     });
-    const processor = new ZtpDeviceProcessor({
-      platforms: builtinPlatformDrivers,
-      logger: mockServices.logger.mock(),
-      corrections: noCorrections,
-      catalog,
-      auth: mockServices.auth(),
-    });
+    const processor = checkingAgainst(catalog);
     for (const entity of fleet) {
       expect((await processEntity(processor, entity)).errors).toEqual([]);
     }
