@@ -13,10 +13,6 @@ function refKey(ref: string) {
   return ref.toLocaleLowerCase('en-US');
 }
 
-function claimKey(key: keyof UniqueDeviceValues, value: string) {
-  return `${key}\u0000${value}`;
-}
-
 const KEYS = Object.keys(
   UNIQUE_VALUE_ANNOTATIONS,
 ) as (keyof UniqueDeviceValues)[];
@@ -78,7 +74,10 @@ export class UniqueValueIndex {
    * written: told when the value is theirs to take. A refused device is
    * otherwise processed again only at the catalog's processing interval.
    */
-  private readonly claims = new Map<string, Set<string>>();
+  private readonly claims = new Map<
+    keyof UniqueDeviceValues,
+    Map<string, Set<string>>
+  >();
 
   constructor(
     private readonly options: {
@@ -107,12 +106,10 @@ export class UniqueValueIndex {
       const value = values[key];
       if (!value) continue;
       const winners = this.winnersOver(self, key, value);
-      const claim = claimKey(key, value);
       if (!winners.length) {
-        this.claims.get(claim)?.delete(entityRef);
+        this.claims.get(key)?.get(value)?.delete(entityRef);
       } else {
-        if (!this.claims.has(claim)) this.claims.set(claim, new Set());
-        this.claims.get(claim)!.add(entityRef);
+        this.claimersOf(key, value).add(entityRef);
         clashes.push({
           annotation: UNIQUE_VALUE_ANNOTATIONS[key],
           value,
@@ -131,8 +128,18 @@ export class UniqueValueIndex {
   record(entityRef: string, values: UniqueDeviceValues) {
     this.put(this.devices, this.holders, entityRef, values);
     // Accepted: whatever it claimed before is settled.
-    for (const claimers of this.claims.values()) claimers.delete(entityRef);
+    for (const byValue of this.claims.values()) {
+      for (const claimers of byValue.values()) claimers.delete(entityRef);
+    }
     this.tellFreedClaims();
+  }
+
+  private claimersOf(key: keyof UniqueDeviceValues, value: string) {
+    let byValue = this.claims.get(key);
+    if (!byValue) this.claims.set(key, (byValue = new Map()));
+    let claimers = byValue.get(value);
+    if (!claimers) byValue.set(value, (claimers = new Set()));
+    return claimers;
   }
 
   /** The devices that keep a value over `self`, by lower-case ref. */
@@ -149,17 +156,15 @@ export class UniqueValueIndex {
   /** Refused devices whose value nobody keeps over them any more. */
   private tellFreedClaims() {
     const freed: string[] = [];
-    for (const [claim, claimers] of this.claims) {
-      const [key, value] = claim.split('\u0000') as [
-        keyof UniqueDeviceValues,
-        string,
-      ];
-      for (const claimer of claimers) {
-        if (this.winnersOver(refKey(claimer), key, value).length) continue;
-        claimers.delete(claimer);
-        freed.push(claimer);
+    for (const [key, byValue] of this.claims) {
+      for (const [value, claimers] of byValue) {
+        for (const claimer of claimers) {
+          if (this.winnersOver(refKey(claimer), key, value).length) continue;
+          claimers.delete(claimer);
+          freed.push(claimer);
+        }
+        if (!claimers.size) byValue.delete(value);
       }
-      if (!claimers.size) this.claims.delete(claim);
     }
     if (freed.length) this.options.onFreed?.([...new Set(freed)]);
   }
