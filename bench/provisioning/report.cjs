@@ -1,7 +1,8 @@
 /*
  * Summarises a provisioning benchmark run: reads what run.sh left in its
  * temporary directory (wrk-<label>.json from random-device.lua, rss-<label>
- * samples, verify-<label>.json from store-check.cjs), prints a Markdown
+ * samples, verify-<label>.json from store-check.cjs, threads-<label>.json from
+ * thread-cpu.cjs), prints a Markdown
  * table with the ratios to nginx and the targets, and writes it all to the
  * results file.
  *
@@ -150,6 +151,68 @@ const backendLines = [
   `- SSH logins per device in a fleet boot: ${fact('ssh logins per device')}`,
 ];
 
+// Where a fetch's CPU goes, per thread (thread-cpu.cjs): the two cores are
+// shared by wrk and every thread of the server, so a rate follows the sum.
+const us = v => v.toFixed(1);
+const cpuLines = [
+  'CPU time per fetch, µs (user + system), from /proc over each run:',
+  '',
+  '| Server | server thread that served | its share of a core | its other threads | server total | wrk | all |',
+  '|---|---:|---:|---:|---:|---:|---:|',
+];
+for (const [label, r] of runs) {
+  const t = readJson(path.join(dir, `threads-${label}.json`));
+  if (!t) continue;
+  const n = r.wrk.requests;
+  const seconds = r.wrk.durationUs / 1e6;
+  const server = t.threads.filter(x => x.role === 'server');
+  const wrkUs = t.threads
+    .filter(x => x.role === 'wrk')
+    .reduce((a, x) => a + x.userUs + x.sysUs, 0);
+  // The thread that served: the door's worker thread in the backend (its
+  // busiest thread but the main one), the main thread of a Node reference,
+  // nginx's busiest worker process.
+  const byCost = [...server].sort(
+    (a, b) => b.userUs + b.sysUs - (a.userUs + a.sysUs),
+  );
+  const served =
+    label === 'ztp-door'
+      ? byCost.find(x => !(x.main && String(x.pid) === t.serverPid))
+      : byCost[0];
+  if (!served) continue;
+  const servedUs = served.userUs + served.sysUs;
+  const totalUs = server.reduce((a, x) => a + x.userUs + x.sysUs, 0);
+  cpuLines.push(
+    `| ${r.title} | ${us(servedUs / n)} (${us(served.userUs / n)} + ${us(
+      served.sysUs / n,
+    )}) | ${((100 * servedUs) / 1e6 / seconds).toFixed(0)} % | ${us(
+      (totalUs - servedUs) / n,
+    )} | ${us(totalUs / n)} | ${us(wrkUs / n)} | ${us(
+      (totalUs + wrkUs) / n,
+    )} |`,
+  );
+}
+if (cpuLines.length === 4) cpuLines.length = 0;
+const doorThreads = readJson(path.join(dir, 'threads-ztp-door.json'));
+if (cpuLines.length && doorThreads && door) {
+  const n = door.wrk.requests;
+  const named = doorThreads.threads
+    .filter(x => x.role === 'server' && x.userUs + x.sysUs > 0)
+    .sort((a, b) => b.userUs + b.sysUs - (a.userUs + a.sysUs))
+    .map(
+      x =>
+        `${x.main ? 'main thread' : `${x.comm} ${x.tid}`} ${us(
+          (x.userUs + x.sysUs) / n,
+        )}`,
+    );
+  cpuLines.push(
+    '',
+    `The backend's threads in the door's run, µs per fetch: ${named.join(
+      ', ',
+    )}.`,
+  );
+}
+
 const cpu = os.cpus();
 const header = [
   `Provisioning benchmark, ${new Date().toISOString()}`,
@@ -169,6 +232,7 @@ const text = [
   '',
   ...backendLines,
   '',
+  ...(cpuLines.length ? [...cpuLines, ''] : []),
   'Targets for the ZTP device door:',
   ...verdicts,
   '',

@@ -152,7 +152,14 @@ run_wrk() {
   SAMPLER_PID=$!
   ZTP_BENCH_PATHS="$TMP/paths.txt" ZTP_BENCH_PREFIX="$prefix" ZTP_BENCH_OUT="$TMP/wrk-$label" \
     wrk -t"$THREADS" -c"$CONNECTIONS" -d"${DURATION}s" --timeout "${TIMEOUT}s" \
-    -s "$HERE/random-device.lua" "$url" | tee "$TMP/wrk-$label.txt"
+    -s "$HERE/random-device.lua" "$url" >"$TMP/wrk-$label.txt" &
+  local wrk_pid=$!
+  # Each thread's CPU time over the run, the server's and wrk's (report.cjs).
+  node "$HERE/thread-cpu.cjs" "$TMP/threads-$label.json" "$pid" "$wrk_pid" &
+  local threads_pid=$!
+  wait "$wrk_pid"
+  wait "$threads_pid" || true
+  cat "$TMP/wrk-$label.txt"
   kill "$SAMPLER_PID" 2>/dev/null || true
   wait "$SAMPLER_PID" 2>/dev/null || true
   SAMPLER_PID=""

@@ -112,4 +112,34 @@ describe('ZtpBackendDeclarationProblemReporter', () => {
       'Declaration problems reach the ZTP backend again',
     );
   });
+  it('reads back the declarations whose problems the ZTP backend holds', async () => {
+    const { reporter } = createReporter();
+    backend.status = 200;
+    backend.body = {
+      items: [
+        {
+          entityRef: 'resource:default/leaf-1',
+          problems: ['a problem'],
+          firstSeen: '2026-12-06T10:00:00.000Z',
+          lastSeen: '2026-12-06T10:00:00.000Z',
+        },
+      ],
+    };
+    try {
+      expect(await reporter.reportedWithProblems()).toEqual([
+        'resource:default/leaf-1',
+      ]);
+    } finally {
+      backend.body = undefined;
+    }
+    expect(backend.requests).toEqual([
+      expect.objectContaining({
+        method: 'GET',
+        url: '/api/ztp/declaration-problems',
+        authorization: expect.stringMatching(/^Bearer /),
+      }),
+    ]);
+    backend.status = 503;
+    await expect(reporter.reportedWithProblems()).rejects.toThrow(/503/);
+  });
 });

@@ -27,6 +27,12 @@ export type DeclarationReport = {
 export interface DeclarationProblemReporter {
   /** Never throws and never waits: reports go out in the background. */
   report(report: DeclarationReport): void;
+  /**
+   * The declarations whose problems were reported and are still held, by
+   * any process (lower-case entity refs). Optional: without it, a
+   * declaration refused before a restart waits for its next processing.
+   */
+  reportedWithProblems?(): Promise<string[]>;
 }
 
 /** Reports are gathered this long into one request. */
@@ -92,18 +98,43 @@ export class ZtpBackendDeclarationProblemReporter
     }
   }
 
+  /** GET /api/ztp/declaration-problems with a service token. */
+  async reportedWithProblems(): Promise<string[]> {
+    const response = await fetch(await this.url(), {
+      headers: { authorization: `Bearer ${await this.token()}` },
+      signal: AbortSignal.timeout(10_000),
+    });
+    if (!response.ok) {
+      throw new Error(`HTTP ${response.status} ${response.statusText}`);
+    }
+    const body = (await response.json()) as {
+      items: { entityRef: string }[];
+    };
+    return body.items.map(item => item.entityRef);
+  }
+
+  private async url() {
+    return `${await this.options.discovery.getBaseUrl(
+      'ztp',
+    )}/declaration-problems`;
+  }
+
+  private async token() {
+    const { auth } = this.options;
+    const { token } = await auth.getPluginRequestToken({
+      onBehalfOf: await auth.getOwnServiceCredentials(),
+      targetPluginId: 'ztp',
+    });
+    return token;
+  }
+
   private async send(reports: DeclarationReport[]) {
-    const { discovery, auth, logger } = this.options;
+    const { logger } = this.options;
     try {
-      const baseUrl = await discovery.getBaseUrl('ztp');
-      const { token } = await auth.getPluginRequestToken({
-        onBehalfOf: await auth.getOwnServiceCredentials(),
-        targetPluginId: 'ztp',
-      });
-      const response = await fetch(`${baseUrl}/declaration-problems`, {
+      const response = await fetch(await this.url(), {
         method: 'POST',
         headers: {
-          authorization: `Bearer ${token}`,
+          authorization: `Bearer ${await this.token()}`,
           'content-type': 'application/json',
         },
         body: JSON.stringify({ reports }),

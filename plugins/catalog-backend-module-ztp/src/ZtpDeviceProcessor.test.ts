@@ -377,6 +377,61 @@ describe('ZtpDeviceProcessor uniqueness', () => {
     expect((await processEntity(processor, newcomer)).errors).toEqual([]);
   });
 
+  it('after a restart, has the declarations refused before it processed again', async () => {
+    const refreshed: string[] = [];
+    const catalog = catalogServiceMock.mock({
+      refreshEntity: async ref => {
+        refreshed.push(ref);
+        if (ref === 'resource:default/gone') {
+          throw new Error('entity not found');
+        }
+      },
+    });
+    const processor = new ZtpDeviceProcessor({
+      platforms: builtinPlatformDrivers,
+      logger: mockServices.logger.mock(),
+      corrections: noCorrections,
+      catalog,
+      auth: mockServices.auth(),
+      reporter: {
+        report: () => {},
+        reportedWithProblems: async () => [
+          'resource:default/gone',
+          'resource:default/leaf-00-par1',
+        ],
+      },
+    });
+    await processor.processRefusedAgain();
+    // One the catalog no longer knows does not stop the others.
+    expect(refreshed).toEqual([
+      'resource:default/gone',
+      'resource:default/leaf-00-par1',
+    ]);
+  });
+
+  it('warns, and asks nothing, when the refused declarations cannot be read', async () => {
+    const catalog = catalogServiceMock.mock();
+    const logger = mockServices.logger.mock();
+    const processor = new ZtpDeviceProcessor({
+      platforms: builtinPlatformDrivers,
+      logger,
+      corrections: noCorrections,
+      catalog,
+      auth: mockServices.auth(),
+      reporter: {
+        report: () => {},
+        reportedWithProblems: async () => {
+          throw new Error('HTTP 503 Service Unavailable');
+        },
+      },
+    });
+    await processor.processRefusedAgain();
+    expect(catalog.refreshEntity).not.toHaveBeenCalled();
+    expect(logger.warn).toHaveBeenCalledWith(
+      expect.stringMatching(/refused before this start.*HTTP 503/),
+    );
+  });
+
   it('finds duplicates across namespaces', async () => {
     const { processor } = withCatalog([leaf1]);
     const copy = device('leaf-01-par1', goodAnnotations, 'lab');

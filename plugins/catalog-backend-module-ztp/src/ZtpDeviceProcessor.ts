@@ -1,4 +1,8 @@
-import { AuthService, LoggerService } from '@backstage/backend-plugin-api';
+import {
+  AuthService,
+  BackstageCredentials,
+  LoggerService,
+} from '@backstage/backend-plugin-api';
 import { Entity, stringifyEntityRef } from '@backstage/catalog-model';
 import {
   CatalogProcessor,
@@ -114,6 +118,37 @@ export class ZtpDeviceProcessor implements CatalogProcessor {
 
   getProcessorName(): string {
     return 'ZtpDeviceProcessor';
+  }
+
+  /**
+   * Asks the catalog to process again every declaration whose problems the
+   * ZTP plugin still holds, once this process has started: a refused
+   * device's claim on a value (see UniqueValueIndex) lives in memory, so
+   * without this, one refused before a restart would wait for its next
+   * processing (up to the catalog's interval) when the value is freed.
+   */
+  async processRefusedAgain(): Promise<void> {
+    const { reporter, catalog, auth, logger } = this.options;
+    if (!reporter?.reportedWithProblems || !catalog || !auth) return;
+    let refs: string[];
+    let credentials: BackstageCredentials;
+    try {
+      refs = await reporter.reportedWithProblems();
+      credentials = await auth.getOwnServiceCredentials();
+    } catch (error) {
+      logger.warn(
+        `Could not read the declarations refused before this start (they are processed again at their next turn): ${error}`,
+      );
+      return;
+    }
+    for (const ref of refs) {
+      try {
+        await catalog.refreshEntity(ref, { credentials });
+      } catch (error) {
+        // Gone from the catalog since: its problem expires on its own.
+        logger.debug(`Could not ask the catalog to process ${ref}: ${error}`);
+      }
+    }
   }
 
   async preProcessEntity(entity: Entity): Promise<Entity> {

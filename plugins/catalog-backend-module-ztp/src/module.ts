@@ -37,6 +37,7 @@ export const catalogModuleZtpDevices = createBackendModule({
         auth: coreServices.auth,
         config: coreServices.rootConfig,
         logger: coreServices.logger,
+        lifecycle: coreServices.lifecycle,
         corrections: serialCorrectionSourceServiceRef,
         reporter: declarationProblemReporterServiceRef,
         platforms: ztpPlatformServiceRef,
@@ -47,24 +48,27 @@ export const catalogModuleZtpDevices = createBackendModule({
         auth,
         config,
         logger,
+        lifecycle,
         corrections,
         reporter,
         platforms,
       }) {
-        processing.addProcessor(
-          new ZtpDeviceProcessor({
-            logger,
-            corrections,
-            reporter,
-            catalog,
-            auth,
-            platforms,
-            additionalPlatforms:
-              config.getOptionalStringArray(
-                'ztp.catalog.additionalPlatforms',
-              ) ?? [],
-          }),
-        );
+        const processor = new ZtpDeviceProcessor({
+          logger,
+          corrections,
+          reporter,
+          catalog,
+          auth,
+          platforms,
+          additionalPlatforms:
+            config.getOptionalStringArray('ztp.catalog.additionalPlatforms') ??
+            [],
+        });
+        processing.addProcessor(processor);
+        // The ZTP plugin's routes answer once the backend has started.
+        lifecycle.addStartupHook(() => {
+          void processor.processRefusedAgain();
+        });
       },
     });
   },

@@ -270,6 +270,12 @@ describe('ZTP backend plugin', () => {
           lastSeen: expect.stringMatching(/^\d{4}-/),
         },
       ]);
+      // The catalog module reads them back after a restart.
+      const asService = await api
+        .get('/api/ztp/declaration-problems')
+        .set(service);
+      expect(asService.status).toBe(200);
+      expect(asService.body.items).toEqual(await list());
 
       // Fixed: the next report has no problems, and it is gone.
       await report({
