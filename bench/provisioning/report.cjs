@@ -25,8 +25,14 @@ const RUNS = [
     title: 'bare node:http, same files from memory (reference)',
   },
   {
+    label: 'node-net-floor-before',
+    title:
+      'node:net floor, no parser, prepared responses (reference), right before the door',
+  },
+  {
     label: 'node-net-floor',
-    title: 'node:net floor, no parser, prepared responses (reference)',
+    title:
+      'node:net floor, no parser, prepared responses (reference), after the door',
   },
 ];
 
@@ -78,12 +84,36 @@ for (const r of runs.values()) {
 }
 
 const nginx = runs.get('nginx');
-const floor = runs.get('node-net-floor');
 const door = runs.get('ztp-door');
 const p99Of = r => (r.wrk.maxUs === 0 ? Infinity : r.wrk.p99Us);
+// The floor runs right before and right after the door (the machine's
+// speed drifts within minutes): the door is held to the mean of the two.
+const floors = ['node-net-floor-before', 'node-net-floor']
+  .map(label => runs.get(label))
+  .filter(Boolean);
+const mean = values => values.reduce((a, b) => a + b, 0) / values.length;
+const floor = floors.length
+  ? {
+      rate: mean(floors.map(r => r.rate)),
+      wrk: { p99Us: mean(floors.map(p99Of)), maxUs: 1 },
+    }
+  : undefined;
 const ratioLines = [];
+if (door && floors.length === 2) {
+  ratioLines.push(
+    `- the node:net floor before and after the door: ${Math.round(
+      floors[0].rate,
+    )} and ${Math.round(floors[1].rate)} fetches/s, p99 ${ms(
+      p99Of(floors[0]),
+    )} and ${ms(p99Of(floors[1]))} ms; the door / each: rate ${(
+      door.rate / floors[0].rate
+    ).toFixed(2)}× and ${(door.rate / floors[1].rate).toFixed(2)}×, p99 ${(
+      p99Of(door) / p99Of(floors[0])
+    ).toFixed(2)}× and ${(p99Of(door) / p99Of(floors[1])).toFixed(2)}×`,
+  );
+}
 for (const [reference, name] of [
-  [floor, 'the node:net floor'],
+  [floor, 'the node:net floor (mean of before and after)'],
   [nginx, 'nginx'],
 ]) {
   if (!reference) continue;
@@ -123,10 +153,10 @@ if (door) {
     const rate = door.rate / floor.rate;
     const p99 = p99Of(door) / p99Of(floor);
     verdicts.push(
-      `- rate ≥ 0.8× the node:net floor's: ${
+      `- rate ≥ 0.8× the node:net floor's (mean of before and after): ${
         rate >= 0.8 ? 'met' : 'NOT met'
       } (${rate.toFixed(2)}×)`,
-      `- p99 ≤ 1.5× the node:net floor's: ${
+      `- p99 ≤ 1.5× the node:net floor's (mean of before and after): ${
         p99 <= 1.5 ? 'met' : 'NOT met'
       } (${p99.toFixed(2)}×)`,
     );

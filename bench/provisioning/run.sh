@@ -295,7 +295,39 @@ kill "$SAMPLER_PID" 2>/dev/null || true
 wait "$SAMPLER_PID" 2>/dev/null || true
 SAMPLER_PID=""
 
-# 1. The dedicated device door, first, while no device has been fetched.
+# The very same bytes as static files, for nginx and the Node references
+# (a sample fetched from the door is compared byte for byte).
+say "Rendering every configuration as a static file"
+timeout 600 node -r "$TS_LOADER" "$HERE/render-all.cjs" "$SQLITE" "$TMP/static" "http://127.0.0.1:$DOOR_PORT"
+first_path=$(head -1 "$TMP/paths.txt")
+
+# run_reference <label> <script> <what> <port offset>: one of the Node reference servers,
+# started on the static files, loaded like the others, stopped.
+run_reference() {
+  local label=$1 script=$2 what=$3 offset=$4 port
+  port=$(free_port "$offset")
+  say "Starting $what on 127.0.0.1:$port (reference)"
+  node "$HERE/$script" "$TMP/static" "$port" >"$TMP/$label.log" 2>&1 &
+  NGINX_PID=$!
+  for _ in $(seq 1 100); do
+    [ "$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$port$first_path")" = 200 ] && break
+    sleep 0.1
+  done
+  run_wrk "$label" "http://127.0.0.1:$port" "" "$NGINX_PID"
+  kill "$NGINX_PID"
+  wait "$NGINX_PID" 2>/dev/null || true
+  NGINX_PID=""
+}
+
+# The floor of Node's connection handling (node:net, the path cut from the
+# first line, a response prepared beforehand: no parser, no recording), run
+# right before the door (the backend at rest beside it) and again right
+# after it: a machine's speed drifts by tens of per cent within minutes,
+# and the door is compared with the mean of the two.
+run_reference node-net-floor-before node-net-floor.cjs "the node:net floor" 5
+
+# 1. The dedicated device door, while no device has been fetched but the
+#    renderer's sample.
 store snapshot "$SQLITE" "$TMP/baseline-door.json"
 run_wrk ztp-door "http://127.0.0.1:$DOOR_PORT" "" "$BACKEND_PID"
 wait_idle
@@ -312,14 +344,16 @@ if [ "$ROUTER" = 1 ]; then
     tee "$TMP/verify-plugin-router.json" || true
 fi
 
-# 3. nginx serving the very same bytes as static files.
-say "Rendering every configuration as a static file for nginx"
-timeout 600 node -r "$TS_LOADER" "$HERE/render-all.cjs" "$SQLITE" "$TMP/static" "http://127.0.0.1:$DOOR_PORT"
 say "Stopping the backend"
 kill "$BACKEND_PID"
 for _ in $(seq 1 300); do kill -0 "$BACKEND_PID" 2>/dev/null || break; sleep 0.1; done
 kill -9 "$BACKEND_PID" 2>/dev/null || true
 BACKEND_PID=""
+
+# The floor again, right after the door.
+run_reference node-net-floor node-net-floor.cjs "the node:net floor" 5
+
+# 3. nginx serving the very same bytes as static files.
 
 mkdir -p "$TMP/nginx/tmp"
 cat >"$TMP/nginx/nginx.conf" <<EOF
@@ -352,7 +386,6 @@ EOF
 say "Starting nginx on 127.0.0.1:$NGINX_PORT"
 nginx -e "$TMP/nginx/error.log" -p "$TMP/nginx" -c "$TMP/nginx/nginx.conf" &
 NGINX_PID=$!
-first_path=$(head -1 "$TMP/paths.txt")
 for _ in $(seq 1 50); do
   [ "$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$NGINX_PORT$first_path")" = 200 ] && break
   sleep 0.1
@@ -362,31 +395,9 @@ kill "$NGINX_PID"
 wait "$NGINX_PID" 2>/dev/null || true
 NGINX_PID=""
 
-# run_reference <label> <script> <what> <port offset>: one of the Node reference servers,
-# started on the static files, loaded like the others, stopped.
-run_reference() {
-  local label=$1 script=$2 what=$3 offset=$4 port
-  port=$(free_port "$offset")
-  say "Starting $what on 127.0.0.1:$port (reference)"
-  node "$HERE/$script" "$TMP/static" "$port" >"$TMP/$label.log" 2>&1 &
-  NGINX_PID=$!
-  for _ in $(seq 1 100); do
-    [ "$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$port$first_path")" = 200 ] && break
-    sleep 0.1
-  done
-  run_wrk "$label" "http://127.0.0.1:$port" "" "$NGINX_PID"
-  kill "$NGINX_PID"
-  wait "$NGINX_PID" 2>/dev/null || true
-  NGINX_PID=""
-}
-
 # 4. The ceiling of any Node implementation: a bare node:http server with the
 #    same files in memory (no lookup, no recording).
 run_reference bare-node bare-node.cjs "a bare Node HTTP server" 4
-
-# 5. The floor of Node's connection handling: node:net, the path cut from the
-#    first line, a response prepared beforehand (no parser, no recording).
-run_reference node-net-floor node-net-floor.cjs "the node:net floor" 5
 
 mkdir -p "$ROOT/bench/results"
 RESULTS="$ROOT/bench/results/provisioning-$(date +%Y%m%d-%H%M%S).txt"
