@@ -64,13 +64,13 @@ function sample() {
 }
 
 const first = sample();
-let last = first;
+// Each thread as last seen: a thread that exits (wrk's, as wrk finishes)
+// keeps its last sample rather than dropping out of the sum.
+const last = new Map(first);
 const timer = setInterval(() => {
   const now = sample();
-  if ([...now.values()].some(t => t.role === 'wrk')) {
-    last = now;
-    return;
-  }
+  for (const [key, thread] of now) last.set(key, thread);
+  if ([...now.values()].some(t => t.role === 'wrk')) return;
   clearInterval(timer);
   const threads = [];
   for (const [key, t] of last) {
