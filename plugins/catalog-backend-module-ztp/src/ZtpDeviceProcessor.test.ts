@@ -19,7 +19,10 @@ import {
   SerialCorrectionInfo,
   SerialCorrectionSource,
 } from './SerialCorrectionSource';
-import { ZtpDeviceProcessor } from './ZtpDeviceProcessor';
+import {
+  ZtpDeviceProcessor,
+  type ZtpDeviceProcessorOptions,
+} from './ZtpDeviceProcessor';
 import { aristaEosDriver } from '@ztp-portal/backstage-plugin-ztp-backend-module-arista-eos';
 import { ciscoIosXeDriver } from '@ztp-portal/backstage-plugin-ztp-backend-module-cisco-iosxe';
 import { ciscoNxosDriver } from '@ztp-portal/backstage-plugin-ztp-backend-module-cisco-nxos';
@@ -98,13 +101,17 @@ async function processEntity(
 }
 
 /** A processor that checks uniqueness against this catalog. */
-function checkingAgainst(catalog: CatalogService) {
+function checkingAgainst(
+  catalog: CatalogService,
+  options: Partial<ZtpDeviceProcessorOptions> = {},
+) {
   return new ZtpDeviceProcessor({
     platforms: builtinPlatformDrivers,
     logger: mockServices.logger.mock(),
     corrections: noCorrections,
     catalog,
     auth: mockServices.auth(),
+    ...options,
   });
 }
 
@@ -387,12 +394,7 @@ describe('ZtpDeviceProcessor uniqueness', () => {
         }
       },
     });
-    const processor = new ZtpDeviceProcessor({
-      platforms: builtinPlatformDrivers,
-      logger: mockServices.logger.mock(),
-      corrections: noCorrections,
-      catalog,
-      auth: mockServices.auth(),
+    const processor = checkingAgainst(catalog, {
       reporter: {
         report: () => {},
         reportedWithProblems: async () => [
@@ -412,12 +414,8 @@ describe('ZtpDeviceProcessor uniqueness', () => {
   it('warns, and asks nothing, when the refused declarations cannot be read', async () => {
     const catalog = catalogServiceMock.mock();
     const logger = mockServices.logger.mock();
-    const processor = new ZtpDeviceProcessor({
-      platforms: builtinPlatformDrivers,
+    const processor = checkingAgainst(catalog, {
       logger,
-      corrections: noCorrections,
-      catalog,
-      auth: mockServices.auth(),
       reporter: {
         report: () => {},
         reportedWithProblems: async () => {
@@ -573,12 +571,7 @@ describe('ZtpDeviceProcessor uniqueness', () => {
         return inMemory.queryEntities(request, options);
       },
     });
-    const processor = new ZtpDeviceProcessor({
-      platforms: builtinPlatformDrivers,
-      logger: mockServices.logger.mock(),
-      corrections: noCorrections,
-      catalog,
-      auth: mockServices.auth(),
+    const processor = checkingAgainst(catalog, {
       uniquenessIndexMaxAgeMs: 0,
     });
     await processEntity(processor, leaf1);
