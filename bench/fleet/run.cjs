@@ -30,7 +30,7 @@
  * To measure the dashboard again and again without ingesting the fleet each
  * time: `--keep` leaves the directory, `--dir D` starts the backend on a kept
  * one (its catalog, configuration and SQLite: the queue is full within
- * seconds), and `--serve` skips the memory samples and the restart and keeps
+ * seconds; its number of devices is the fleet's own), and `--serve` skips the memory samples and the restart and keeps
  * the backend up after the dashboard until Ctrl-C, for
  * `node bench/fleet/dashboard.cjs http://127.0.0.1:P` (a rebuilt frontend
  * needs a new start: the backend reads the build's index.html once).
@@ -96,7 +96,21 @@ const value = (name, fallback) => {
   const i = args.indexOf(name);
   return i >= 0 ? args[i + 1] : fallback;
 };
-const devices = Number(value('--devices', 1000));
+/** How many devices a kept fleet was made with: one door path each. */
+function keptFleetSize(dir) {
+  try {
+    return fs
+      .readFileSync(path.join(dir, 'paths.txt'), 'utf8')
+      .split('\n')
+      .filter(Boolean).length;
+  } catch {
+    return undefined;
+  }
+}
+// A kept fleet is reported (and its results named) by its own size.
+const devices = Number(
+  value('--devices', (value('--dir') && keptFleetSize(value('--dir'))) || 1000),
+);
 const PORT = Number(value('--port', 27010));
 const DOOR_PORT = PORT + 1;
 // Serial checks at once, when not the backend's default (for comparisons).
