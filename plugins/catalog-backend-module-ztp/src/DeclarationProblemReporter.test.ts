@@ -112,6 +112,7 @@ describe('ZtpBackendDeclarationProblemReporter', () => {
       'Declaration problems reach the ZTP backend again',
     );
   });
+
   it('reads back the declarations whose problems the ZTP backend holds', async () => {
     const { reporter } = createReporter();
     backend.status = 200;
